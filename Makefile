@@ -1,0 +1,116 @@
+# cahier - build, test, demo, benchmark.
+# Usage: make [all|check|demo|bench|fuzz|install|clean] [SANITIZE=address,undefined]
+
+PKG_CONFIG ?= pkg-config
+PREFIX ?= /usr/local
+DESTDIR ?=
+BINDIR ?= $(PREFIX)/bin
+MANDIR ?= $(PREFIX)/share/man
+CC ?= cc
+CFLAGS ?= -O2 -g
+BUILD ?= build
+
+PKGS := libsodium libzmq libczmq lmdb jansson
+WARN := -Wall -Wextra -Wpedantic -Wformat=2 -Wstrict-prototypes \
+	-Wmissing-prototypes -Wcast-qual -Wwrite-strings -Wvla \
+	-Wimplicit-fallthrough -fno-common
+HARDEN := -D_FORTIFY_SOURCE=2 -fstack-protector-strong -fPIE
+override CFLAGS += -std=c11 -D_DEFAULT_SOURCE -D_GNU_SOURCE $(WARN) $(HARDEN) -MMD -MP
+override LDFLAGS += -pie -Wl,-z,relro,-z,now,-z,noexecstack
+ifneq ($(WERROR),)
+override CFLAGS += -Werror
+endif
+ifneq ($(SANITIZE),)
+override CFLAGS += -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recover=all -U_FORTIFY_SOURCE
+override LDFLAGS += -fsanitize=$(SANITIZE)
+endif
+PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS = $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
+
+LIB_SRC := $(wildcard proto/*.c keys/*.c)
+DAEMON_SRC := $(filter-out daemon/main.c,$(wildcard daemon/*.c))
+CLIENT_SRC := $(filter-out client/main.c,$(wildcard client/*.c))
+TEST_SRC := $(wildcard tests/test_*.c)
+TOOL_SRC := $(wildcard tests/tools/*.c)
+
+obj = $(patsubst %.c,$(BUILD)/%.o,$(1))
+LIB := $(BUILD)/libcahier.a
+DLIB := $(BUILD)/libcahierd.a
+CLIB := $(BUILD)/libcahiercli.a
+BINS := $(BUILD)/cahierd $(BUILD)/cahier
+TESTS := $(patsubst tests/%.c,$(BUILD)/tests/%,$(TEST_SRC))
+TOOLS := $(patsubst tests/tools/%.c,$(BUILD)/tests/tools/%,$(TOOL_SRC))
+
+all: $(BINS)
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(PKG_CFLAGS) -c -o $@ $<
+
+$(LIB): $(call obj,$(LIB_SRC))
+	$(AR) rcs $@ $^
+$(DLIB): $(call obj,$(DAEMON_SRC))
+	$(AR) rcs $@ $^
+$(CLIB): $(call obj,$(CLIENT_SRC))
+	$(AR) rcs $@ $^
+
+$(BUILD)/cahierd: $(call obj,daemon/main.c) $(DLIB) $(LIB)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
+$(BUILD)/cahier: $(call obj,client/main.c) $(CLIB) $(LIB)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
+$(BUILD)/tests/%: $(BUILD)/tests/%.o $(DLIB) $(CLIB) $(LIB)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
+$(BUILD)/tests/tools/%: $(BUILD)/tests/tools/%.o $(DLIB) $(LIB)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
+tests: $(BINS) $(TESTS) $(TOOLS)
+
+deps:
+	@sh scripts/deps.sh
+
+# Unit tests (TAP, run by prove) and end-to-end shell tests, on one build.
+check-build: tests
+	prove -v $(TESTS) 2>&1 | tail -n 400
+	BUILD=$(BUILD) prove tests/t*.sh
+
+# The whole suite: a normal build, then ASan+UBSan, then each fuzz target briefly.
+check: deps
+	$(MAKE) WERROR=1 BUILD=build check-build
+	$(MAKE) WERROR=1 BUILD=build-san SANITIZE=address,undefined CFLAGS="-O1 -g" check-build
+	$(MAKE) fuzz-run
+
+FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_BIN := $(patsubst tests/fuzz/%.c,build-fuzz/%,$(FUZZ_SRC))
+FUZZ_LIB_SRC := $(LIB_SRC)
+build-fuzz/%: tests/fuzz/%.c $(FUZZ_LIB_SRC)
+	@mkdir -p build-fuzz
+	clang -std=c11 -D_DEFAULT_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined $(PKG_CFLAGS) -o $@ $^ $(PKG_LIBS)
+fuzz: $(FUZZ_BIN)
+FUZZ_RUNS ?= 20000
+fuzz-run: $(FUZZ_BIN)
+	@for f in $(FUZZ_BIN); do \
+		n=$$(basename $$f); mkdir -p build-fuzz/corpus-$$n; \
+		echo "fuzz: $$n ($(FUZZ_RUNS) runs)"; \
+		$$f -runs=$(FUZZ_RUNS) -max_len=4096 build-fuzz/corpus-$$n tests/fuzz/seeds/$$n \
+			> build-fuzz/$$n.log 2>&1 || { tail -n 40 build-fuzz/$$n.log; exit 1; }; \
+	done; echo "fuzz: every target ran clean"
+
+demo: deps
+	$(MAKE) BUILD=build all
+	@BUILD=build sh tests/demo.sh
+
+bench: deps
+	$(MAKE) BUILD=build all tests
+	@BUILD=build sh tests/bench.sh
+
+install: $(BINS)
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
+	install -m 0755 $(BINS) $(DESTDIR)$(BINDIR)/
+	install -m 0644 docs/cahier.1 docs/cahierd.1 $(DESTDIR)$(MANDIR)/man1/
+
+clean:
+	rm -rf build build-san build-fuzz
+
+.PHONY: all tests deps check check-build demo bench fuzz fuzz-run install clean
+.SECONDARY:
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

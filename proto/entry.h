@@ -1,0 +1,165 @@
+/* entry.h - the entry: a signed envelope in clear, and its body, sealed
+ * under a case epoch key. Pure: no I/O. See PROTOCOL.md for every byte. */
+#ifndef CAHIER_ENTRY_H
+#define CAHIER_ENTRY_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "err.h"
+
+#define CH_CASE_LEN 16
+#define CH_HASH_LEN 32
+#define CH_SIG_LEN 64
+#define CH_ENV_HDR_LEN 142     /* signed part of the envelope */
+#define CH_ENV_LEN 206         /* header + org signature */
+#define CH_AAD_LEN 106         /* header up to (not incl.) body_len */
+#define CH_BODY_MAX (1u << 20) /* sealed body, bytes */
+#define CH_TEXT_MAX (64u * 1024)
+#define CH_SLOTS_MAX 256
+#define CH_SEALED_KEY_LEN 80   /* crypto_box_seal of a 32-byte key */
+#define CH_FEEDS_MAX 256       /* orgs in one case */
+
+/* Audiences (issue 3 adds the others' keys; the codes are fixed now). */
+enum {
+	CH_AUD_NETWORK = 1, CH_AUD_CARE = 2, CH_AUD_MEDICAL = 3,
+	CH_AUD_SOCIAL = 4, CH_AUD_COORDINATION = 5,
+};
+
+/* Kinds of body. */
+enum {
+	CH_KIND_NOTE = 1,
+	CH_KIND_CASE_CREATE = 16,  /* coordinator's genesis: salt, case name */
+	CH_KIND_MEMBER_ADD = 17,   /* coordinator adds an org: its card, role */
+	CH_KIND_ACCESS = 32,       /* access record, written by a daemon */
+};
+
+typedef struct {
+	uint8_t version;           /* 1 */
+	uint8_t case_id[CH_CASE_LEN];
+	uint8_t org[32];           /* org_id: Ed25519 public key of the feed */
+	uint64_t seq;              /* 1.. */
+	uint8_t prev[CH_HASH_LEN]; /* id of entry seq-1; zeros for seq 1 */
+	uint32_t epoch;
+	uint8_t audience;
+	uint64_t time_ms;          /* org's wall clock at append, ms since epoch */
+	uint32_t body_len;
+	uint8_t body_hash[CH_HASH_LEN]; /* BLAKE2b-256 of the sealed body */
+	uint8_t sig[CH_SIG_LEN];   /* Ed25519 by org over the 142-byte header */
+} ch_env_t;
+
+/* Encodes the envelope; out must hold CH_ENV_LEN bytes. */
+void ch_env_encode(const ch_env_t *e, uint8_t out[CH_ENV_LEN]);
+/* Encodes the 142-byte signed header only. */
+void ch_env_header(const ch_env_t *e, uint8_t out[CH_ENV_HDR_LEN]);
+/* Decodes exactly CH_ENV_LEN bytes (does not verify the signature). */
+int ch_env_decode(const uint8_t *p, size_t n, ch_env_t *e) CH_WUR;
+/* Signs the header with the org's Ed25519 secret key (fills e->sig). */
+void ch_env_sign(ch_env_t *e, const uint8_t sign_sk[64]);
+/* 0 if e->sig is the org's signature over the header, else CH_ERR_SIG. */
+int ch_env_verify(const ch_env_t *e) CH_WUR;
+/* Entry id = BLAKE2b-256 of the 206-byte encoded envelope. */
+void ch_env_id(const ch_env_t *e, uint8_t id[CH_HASH_LEN]);
+
+/* A stored or transmitted entry: envelope followed by the sealed body, or by
+ * nothing when the body was erased (redaction, end of retention).
+ * ch_entry_split checks the framing and the body hash; it does not check the
+ * signature. *body points into p (NULL when erased). */
+int ch_entry_split(const uint8_t *p, size_t n, ch_env_t *e,
+    const uint8_t **body, size_t *bodylen) CH_WUR;
+
+/* Key slot: an epoch/audience key sealed (crypto_box_seal) to one org. */
+typedef struct {
+	uint8_t org[32];
+	uint32_t epoch;
+	uint8_t audience;
+	uint8_t sealed[CH_SEALED_KEY_LEN];
+} ch_slot_t;
+
+/* Sealed body: key slots in clear, then nonce and ciphertext.
+ * ch_body_seal encrypts plain (the encoded plain body) under key with
+ * XChaCha20-Poly1305, AAD = the first CH_AAD_LEN header bytes of env
+ * (version..time), and writes the sealed body (malloc'd) to *out.
+ * ch_body_open verifies and decrypts; the plaintext is malloc'd. */
+int ch_body_seal(const ch_env_t *env, const ch_slot_t *slots, size_t nslots,
+    const uint8_t key[32], const uint8_t *plain, size_t plainlen,
+    uint8_t **out, size_t *outlen) CH_WUR;
+/* Lists the key slots of a sealed body; *slots is malloc'd (or NULL if 0). */
+int ch_body_slots(const uint8_t *body, size_t n, ch_slot_t **slots,
+    size_t *nslots) CH_WUR;
+int ch_body_open(const ch_env_t *env, const uint8_t *body, size_t n,
+    const uint8_t key[32], uint8_t **plain, size_t *plainlen) CH_WUR;
+
+/* Plain body, the part the author wrote. The provider signs it:
+ * sig = Ed25519(provider, "CHPS" || case_id || audience || encoded plain body
+ * up to the signature). Org-written kinds (CH_KIND_ACCESS) carry an empty
+ * cert and a zero signature. */
+typedef struct {
+	uint8_t version;           /* 1 */
+	uint8_t kind;
+	const uint8_t *cert;       /* encoded provider certificate (borrowed) */
+	size_t certlen;
+	uint64_t hlc;              /* hybrid logical clock: ms << 16 | counter */
+	uint8_t reply_to[CH_HASH_LEN];   /* zeros: none */
+	uint8_t supersedes[CH_HASH_LEN]; /* zeros: none */
+	const uint8_t *fields;     /* the kind's fields, encoded (borrowed) */
+	size_t fieldslen;
+	uint8_t sig[CH_SIG_LEN];
+} ch_plain_t;
+
+/* Encodes p and signs it with the provider's secret key (sk may be NULL for
+ * org-written kinds: zero signature). Output malloc'd. */
+int ch_plain_encode(ch_plain_t *p, const uint8_t case_id[CH_CASE_LEN],
+    uint8_t audience, const uint8_t *sign_sk, uint8_t **out, size_t *len) CH_WUR;
+/* Decodes; p's pointers borrow from buf. Does not verify the signature. */
+int ch_plain_decode(const uint8_t *buf, size_t n, ch_plain_t *p) CH_WUR;
+/* Verifies the provider signature against provider (an Ed25519 public key). */
+int ch_plain_verify(const uint8_t *buf, size_t n, const uint8_t case_id[CH_CASE_LEN],
+    uint8_t audience, const uint8_t provider[32]) CH_WUR;
+
+/* Fields of the kinds. Text pointers are malloc'd by the decoders; free with
+ * the matching *_clear(). */
+typedef struct { char *text; } ch_note_t;
+int ch_note_encode(const char *text, uint8_t **out, size_t *len) CH_WUR;
+int ch_note_decode(const uint8_t *p, size_t n, ch_note_t *out) CH_WUR;
+void ch_note_clear(ch_note_t *n);
+
+/* case_id = first 16 bytes of BLAKE2b-256("cahier-case-v1" || org || salt). */
+typedef struct { uint8_t salt[16]; char *name; } ch_create_t;
+void ch_case_id(const uint8_t org[32], const uint8_t salt[16], uint8_t out[CH_CASE_LEN]);
+int ch_create_encode(const uint8_t salt[16], const char *name, uint8_t **out, size_t *len) CH_WUR;
+int ch_create_decode(const uint8_t *p, size_t n, ch_create_t *out) CH_WUR;
+void ch_create_clear(ch_create_t *c);
+
+typedef struct { const uint8_t *card; size_t cardlen; char *role; } ch_member_t;
+int ch_member_encode(const uint8_t *card, size_t cardlen, const char *role,
+    uint8_t **out, size_t *len) CH_WUR;
+/* card borrows from p; role is malloc'd. */
+int ch_member_decode(const uint8_t *p, size_t n, ch_member_t *out) CH_WUR;
+void ch_member_clear(ch_member_t *m);
+
+/* Access record (NEN 7513 / FHIR AuditEvent shaped). */
+enum { CH_ACT_CREATE = 1, CH_ACT_READ = 2, CH_ACT_UPDATE = 3,
+	CH_ACT_DELETE = 4, CH_ACT_EXPORT = 5, CH_ACT_SEARCH = 6 };
+enum { CH_OUT_OK = 0, CH_OUT_REFUSED = 1, CH_OUT_FAILED = 2 };
+enum { CH_PURPOSE_TREATMENT = 1, CH_PURPOSE_EMERGENCY = 2,
+	CH_PURPOSE_COORDINATION = 3, CH_PURPOSE_OWN_REQUEST = 4,
+	CH_PURPOSE_AUDIT = 5 };
+typedef struct { uint8_t org[32]; uint64_t from, to; } ch_range_t;
+typedef struct {
+	uint8_t event_id[16];
+	uint8_t action;
+	uint8_t outcome;
+	uint8_t purpose;
+	uint64_t time_ms;
+	const uint8_t *cert;       /* the reader's certificate (borrowed) */
+	size_t certlen;
+	const uint8_t *request;    /* the reader's signed request (borrowed) */
+	size_t requestlen;
+	size_t nranges;
+	ch_range_t *ranges;        /* entries touched, per feed; malloc'd by decode */
+} ch_access_t;
+int ch_access_encode(const ch_access_t *a, uint8_t **out, size_t *len) CH_WUR;
+int ch_access_decode(const uint8_t *p, size_t n, ch_access_t *out) CH_WUR;
+void ch_access_clear(ch_access_t *a);
+
+#endif

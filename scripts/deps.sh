@@ -1,0 +1,20 @@
+#!/bin/sh
+# deps.sh - install the build and test dependencies when they are missing
+# (Debian/Ubuntu). Does nothing when everything is already there.
+set -e
+need=""
+pkgconf() { pkg-config --exists "$1" 2>/dev/null; }
+command -v pkg-config >/dev/null 2>&1 || need="$need pkg-config"
+pkgconf libsodium || need="$need libsodium-dev"
+pkgconf libzmq || need="$need libzmq3-dev"
+pkgconf libczmq || need="$need libczmq-dev"
+pkgconf lmdb || need="$need liblmdb-dev"
+pkgconf jansson || need="$need libjansson-dev"
+command -v clang >/dev/null 2>&1 || need="$need clang"
+command -v prove >/dev/null 2>&1 || need="$need perl"
+command -v cc >/dev/null 2>&1 || need="$need build-essential"
+[ -z "$need" ] && exit 0
+echo "deps: installing$need"
+if [ "$(id -u)" != 0 ]; then SUDO=sudo; else SUDO=; fi
+$SUDO apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends $need >/dev/null
