@@ -1,0 +1,23 @@
+/* config.h - cahierd.conf: "key = value" lines, '#' comments. */
+#ifndef CAHIER_CONFIG_H
+#define CAHIER_CONFIG_H
+
+typedef struct {
+	char *name;             /* organization name, for its card */
+	char *peer_endpoint;    /* where peers reach us (bound and advertised) */
+	char *peer_bind;        /* what we bind for peers (default: peer_endpoint) */
+	char *client_endpoint;  /* ipc:// for local clients (default <dir>/client.sock) */
+	char *client_tcp;       /* optional tcp:// for clients on laptops */
+	char *passphrase_file;  /* unattended start */
+	int sync_interval_ms;   /* anti-entropy round (default 1000) */
+	int log_level;          /* 0 error .. 3 debug (default 2) */
+	int max_open_cases;     /* bounded cache of open case stores (default 64) */
+} config_t;
+
+/* Reads <dir>/cahierd.conf. Returns 0, or -1 with a one-line reason in err. */
+int config_load(const char *dir, config_t *c, char *err, size_t errlen);
+void config_clear(config_t *c);
+/* Writes a new <dir>/cahierd.conf (refuses to overwrite). */
+int config_write(const char *dir, const config_t *c, char *err, size_t errlen);
+
+#endif

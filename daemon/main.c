@@ -1,0 +1,552 @@
+/* main.c - cahierd: set up an organization, import peers, certify providers,
+ * and run the daemon. */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+#include <sodium.h>
+
+#include "daemon.h"
+#include "log.h"
+#include "server.h"
+
+#define EXIT_NO 1
+#define EXIT_ERR 2
+
+static void
+die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+static void
+die(const char *fmt, ...)
+{
+	va_list ap;
+	fputs("cahierd: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	exit(EXIT_ERR);
+}
+
+typedef struct {
+	const char *dir;
+	const char *pass_file;
+	int pass_fd;
+	const char *name;
+	const char *endpoint;
+	const char *bind;
+	const char *client_tcp;
+	const char *request;
+	const char *role;
+	const char *out;
+	const char *fingerprint;
+	int days;
+	int yes;
+	int sync_ms;
+	int verbose;
+	int help;
+} opts_t;
+
+static const char *usage_text =
+"usage: cahierd <command> [options]\n"
+"\n"
+"  init      -d DIR --name NAME --endpoint tcp://HOST:PORT [--bind EP]\n"
+"            [--client-tcp EP] [--sync-ms N] [--passphrase-file F]\n"
+"                                 create an organization: keys, card, config\n"
+"  card      -d DIR               print this organization's card and fingerprint\n"
+"  peer add  -d DIR CARD (--fingerprint \"DIGITS\" | --yes)\n"
+"                                 trust another organization's card\n"
+"  peer list -d DIR               list trusted organizations\n"
+"  provider add -d DIR --request FILE --name NAME --role ROLE [--days N]\n"
+"            [-o CERT] [--passphrase-file F]\n"
+"                                 certify a provider's key\n"
+"  provider list -d DIR           list certified providers\n"
+"  run       -d DIR [--passphrase-file F] [-v]\n"
+"                                 serve (until SIGINT or SIGTERM)\n"
+"\n"
+"Passphrases come from a prompt, --passphrase-file F or --passphrase-fd N,\n"
+"never from the command line. Exit codes: 0 ok, 1 a negative answer, 2 error.\n";
+
+static void
+usage(int code)
+{
+	fputs(usage_text, code ? stderr : stdout);
+	exit(code);
+}
+
+static void
+parse_opts(int argc, char **argv, opts_t *o)
+{
+	static const struct option lo[] = {
+		{ "dir", required_argument, NULL, 'd' },
+		{ "passphrase-file", required_argument, NULL, 'P' },
+		{ "passphrase-fd", required_argument, NULL, 'F' },
+		{ "name", required_argument, NULL, 'n' },
+		{ "endpoint", required_argument, NULL, 'e' },
+		{ "bind", required_argument, NULL, 'b' },
+		{ "client-tcp", required_argument, NULL, 'c' },
+		{ "request", required_argument, NULL, 'r' },
+		{ "role", required_argument, NULL, 'R' },
+		{ "out", required_argument, NULL, 'o' },
+		{ "fingerprint", required_argument, NULL, 'f' },
+		{ "days", required_argument, NULL, 'D' },
+		{ "sync-ms", required_argument, NULL, 's' },
+		{ "yes", no_argument, NULL, 'y' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int ch;
+	memset(o, 0, sizeof(*o));
+	o->pass_fd = -1;
+	o->days = 365;
+	while ((ch = getopt_long(argc, argv, "d:o:vh", lo, NULL)) != -1) {
+		switch (ch) {
+		case 'd': o->dir = optarg; break;
+		case 'P': o->pass_file = optarg; break;
+		case 'F': o->pass_fd = atoi(optarg); break;
+		case 'n': o->name = optarg; break;
+		case 'e': o->endpoint = optarg; break;
+		case 'b': o->bind = optarg; break;
+		case 'c': o->client_tcp = optarg; break;
+		case 'r': o->request = optarg; break;
+		case 'R': o->role = optarg; break;
+		case 'o': o->out = optarg; break;
+		case 'f': o->fingerprint = optarg; break;
+		case 'D': o->days = atoi(optarg); break;
+		case 's': o->sync_ms = atoi(optarg); break;
+		case 'y': o->yes = 1; break;
+		case 'v': o->verbose = 1; break;
+		case 'h': o->help = 1; break;
+		default: usage(EXIT_ERR);
+		}
+	}
+	if (o->help)
+		usage(0);
+	if (!o->dir && !(o->dir = getenv("CAHIERD_DIR")))
+		die("no data directory: give -d DIR (or set CAHIERD_DIR)");
+}
+
+static char *
+path_in(const char *dir, const char *name)
+{
+	char *p;
+	if (asprintf(&p, "%s/%s", dir, name) < 0)
+		die("out of memory");
+	return p;
+}
+
+/* The org's secrets, unlocked with the passphrase. */
+static keys_secret_t *
+unlock_org(const opts_t *o, const char *conf_pass_file)
+{
+	char *pass = NULL, *keyfile = path_in(o->dir, "org.key");
+	size_t plen = 0;
+	keys_secret_t *k = NULL;
+	const char *pf = o->pass_file ? o->pass_file : conf_pass_file;
+	int rc = keys_pass_read("Passphrase of the organization key: ", pf,
+	    o->pass_fd, 0, &pass, &plen);
+	if (rc)
+		die("cannot read the passphrase: %s", ch_strerror(rc));
+	rc = keys_file_read(keyfile, KEYS_KIND_ORG, pass, plen, &k);
+	keys_pass_free(&pass);
+	if (rc == CH_ERR_PASS)
+		die("wrong passphrase for %s", keyfile);
+	if (rc == CH_ERR_IO)
+		die("cannot read %s: %s", keyfile, strerror(errno));
+	if (rc)
+		die("cannot open %s: %s", keyfile, ch_strerror(rc));
+	free(keyfile);
+	return k;
+}
+
+static void
+bump_gen(store_t *s)
+{
+	uint8_t *v = NULL, buf[8];
+	size_t n = 0;
+	uint64_t g = 0;
+	if (store_org_get(s, "meta", (const uint8_t *)"gen", 3, &v, &n) == 0 && n == 8)
+		for (int i = 0; i < 8; i++)
+			g = (g << 8) | v[i];
+	free(v);
+	g++;
+	for (int i = 7; i >= 0; i--) {
+		buf[i] = (uint8_t)g;
+		g >>= 8;
+	}
+	if (store_org_put(s, "meta", (const uint8_t *)"gen", 3, buf, 8) != 0)
+		die("cannot update the store");
+}
+
+static store_t *
+open_store(const char *dir)
+{
+	store_t *s;
+	int rc = store_open(dir, NULL, 4, &s);
+	if (rc)
+		die("cannot open the store in %s: %s", dir, store_strerror(rc));
+	return s;
+}
+
+static void
+print_card(const uint8_t *card, size_t n, FILE *f)
+{
+	keys_card_t c;
+	char fpr[KEYS_FPR_LEN];
+	if (keys_card_parse(card, n, &c) != 0)
+		die("damaged card");
+	keys_fingerprint(c.org_id, fpr);
+	fprintf(f, "%s\n  endpoint:    %s\n  fingerprint: %s\n", c.name, c.endpoint, fpr);
+	keys_card_clear(&c);
+}
+
+static int
+cmd_init(int argc, char **argv)
+{
+	opts_t o;
+	config_t c;
+	char err[512], *pass = NULL, *text = NULL, fpr[KEYS_FPR_LEN], comment[600];
+	size_t plen = 0, cl = 0;
+	uint8_t *card = NULL;
+	char abspf[PATH_MAX];
+
+	parse_opts(argc, argv, &o);
+	if (!o.name || !o.endpoint)
+		die("init needs --name and --endpoint (see cahierd --help)");
+	if (mkdir(o.dir, 0700) != 0 && errno != EEXIST)
+		die("cannot create %s: %s", o.dir, strerror(errno));
+	char *keyfile = path_in(o.dir, "org.key");
+	if (access(keyfile, F_OK) == 0)
+		die("%s exists: this directory holds an organization already", keyfile);
+	keys_secret_t *k = keys_secret_new(KEYS_KIND_ORG);
+	if (!k)
+		die("out of memory");
+	int rc = keys_pass_read("New passphrase for the organization key: ",
+	    o.pass_file, o.pass_fd, 1, &pass, &plen);
+	if (rc)
+		die("cannot read the passphrase: %s", ch_strerror(rc));
+	rc = keys_file_write(keyfile, k, pass, plen);
+	keys_pass_free(&pass);
+	if (rc)
+		die("cannot write %s: %s", keyfile, ch_strerror(rc));
+	memset(&c, 0, sizeof(c));
+	c.name = (char *)(uintptr_t)o.name;
+	c.peer_endpoint = (char *)(uintptr_t)o.endpoint;
+	c.peer_bind = (char *)(uintptr_t)(o.bind ? o.bind : o.endpoint);
+	c.client_tcp = (char *)(uintptr_t)o.client_tcp;
+	c.sync_interval_ms = o.sync_ms > 0 ? o.sync_ms : 1000;
+	if (o.pass_file) {
+		if (!realpath(o.pass_file, abspf))
+			die("cannot resolve %s: %s", o.pass_file, strerror(errno));
+		c.passphrase_file = abspf;
+	}
+	if (config_write(o.dir, &c, err, sizeof(err)) != 0)
+		die("%s", err);
+	if ((rc = keys_card_make(k, o.name, o.endpoint, (uint64_t)time(NULL), &card, &cl)) != 0)
+		die("cannot make the card: %s", ch_strerror(rc));
+	keys_fingerprint(k->sign_pk, fpr);
+	snprintf(comment, sizeof(comment), "%s - fingerprint %s", o.name, fpr);
+	char *cardfile = path_in(o.dir, "org.card");
+	if ((rc = keys_armor("ORG CARD", comment, card, cl, &text)) != 0 ||
+	    (rc = keys_write_new(cardfile, text, strlen(text), 0644)) != 0)
+		die("cannot write %s: %s", cardfile, ch_strerror(rc));
+	store_t *s = open_store(o.dir);
+	store_destroy(&s);
+	printf("created organization %s in %s\n", o.name, o.dir);
+	printf("  card:        %s (give it to the other organizations)\n", cardfile);
+	printf("  fingerprint: %s (read it to them by phone)\n", fpr);
+	free(text);
+	free(card);
+	free(cardfile);
+	free(keyfile);
+	keys_secret_destroy(&k);
+	return 0;
+}
+
+static uint8_t *
+read_card_file(const char *path, size_t *n)
+{
+	char *text = NULL;
+	size_t tl = 0;
+	uint8_t *card = NULL;
+	int rc = keys_slurp(path, &text, &tl);
+	if (rc)
+		die("cannot read %s: %s", path, rc == CH_ERR_IO ? strerror(errno) : ch_strerror(rc));
+	rc = keys_dearmor("ORG CARD", text, tl, &card, n);
+	free(text);
+	if (rc)
+		die("%s is not an org card: %s", path, ch_strerror(rc));
+	return card;
+}
+
+static int
+cmd_card(int argc, char **argv)
+{
+	opts_t o;
+	char *text = NULL, *path;
+	size_t tl = 0, n = 0;
+	parse_opts(argc, argv, &o);
+	path = path_in(o.dir, "org.card");
+	if (keys_slurp(path, &text, &tl) != 0)
+		die("cannot read %s (run 'cahierd init' first)", path);
+	uint8_t *card = read_card_file(path, &n);
+	fputs(text, stdout);
+	print_card(card, n, stderr);
+	free(card);
+	free(text);
+	free(path);
+	return 0;
+}
+
+static int
+digits_equal(const char *a, const char *b)
+{
+	for (;;) {
+		while (*a && (*a < '0' || *a > '9'))
+			a++;
+		while (*b && (*b < '0' || *b > '9'))
+			b++;
+		if (*a != *b)
+			return 0;
+		if (!*a)
+			return 1;
+		a++;
+		b++;
+	}
+}
+
+static int
+cmd_peer(int argc, char **argv)
+{
+	opts_t o;
+	if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)
+		usage(argc < 2 ? EXIT_ERR : 0);
+	const char *sub = argv[1];
+	parse_opts(argc - 1, argv + 1, &o);
+	store_t *s = open_store(o.dir);
+	if (strcmp(sub, "add") == 0) {
+		if (optind + 1 != argc - 1)
+			die("peer add needs one card file");
+		const char *file = argv[optind + 1];
+		size_t n = 0;
+		uint8_t *card = read_card_file(file, &n);
+		keys_card_t c;
+		char fpr[KEYS_FPR_LEN], mine[KEYS_FPR_LEN];
+		int rc = keys_card_parse(card, n, &c);
+		if (rc)
+			die("%s does not verify: %s", file, ch_strerror(rc));
+		keys_fingerprint(c.org_id, fpr);
+		/* Our own card is not a peer. */
+		char *own = path_in(o.dir, "org.card");
+		size_t on = 0;
+		uint8_t *oc = read_card_file(own, &on);
+		keys_card_t occ;
+		if (keys_card_parse(oc, on, &occ) == 0) {
+			keys_fingerprint(occ.org_id, mine);
+			if (memcmp(occ.org_id, c.org_id, 32) == 0)
+				die("%s is this organization's own card", file);
+			keys_card_clear(&occ);
+		}
+		free(oc);
+		free(own);
+		if (o.fingerprint) {
+			if (!digits_equal(o.fingerprint, fpr))
+				die("fingerprint mismatch for %s: the card says %s; do not trust this card",
+				    c.name, fpr);
+		} else if (!o.yes) {
+			char line[16];
+			fprintf(stderr, "%s\n  endpoint:    %s\n  fingerprint: %s\n"
+			    "Have you checked this fingerprint with %s by phone? [yes/no] ",
+			    c.name, c.endpoint, fpr, c.name);
+			if (!isatty(0) || !fgets(line, sizeof(line), stdin) ||
+			    strncmp(line, "yes", 3) != 0)
+				die("not added: check the fingerprint, then use --fingerprint \"DIGITS\"");
+		}
+		if (store_org_put(s, "peers", c.org_id, 32, card, n) != 0)
+			die("cannot store the card");
+		bump_gen(s);
+		if (store_commit(s) != 0)
+			die("cannot commit to the store");
+		printf("added peer %s (%s)\n", c.name, fpr);
+		keys_card_clear(&c);
+		free(card);
+	} else if (strcmp(sub, "list") == 0) {
+		extern int peer_list_print(store_t *);
+		peer_list_print(s);
+	} else
+		die("unknown peer command '%s' (add, list)", sub);
+	store_destroy(&s);
+	return 0;
+}
+
+static int
+print_peer(void *arg, const uint8_t *k, size_t klen, const uint8_t *v, size_t vlen)
+{
+	(void)arg; (void)k; (void)klen;
+	print_card(v, vlen, stdout);
+	return 0;
+}
+
+int peer_list_print(store_t *s);
+int
+peer_list_print(store_t *s)
+{
+	return store_org_each(s, "peers", print_peer, NULL);
+}
+
+static int
+print_prov(void *arg, const uint8_t *k, size_t klen, const uint8_t *v, size_t vlen)
+{
+	keys_cert_t c;
+	char until[32], kid[17];
+	(void)arg; (void)k; (void)klen;
+	if (keys_cert_parse(v, vlen, &c) != 0)
+		return 0;
+	time_t t = (time_t)c.valid_until;
+	struct tm tm;
+	gmtime_r(&t, &tm);
+	strftime(until, sizeof(until), "%Y-%m-%d", &tm);
+	keys_keyid(c.provider, kid);
+	printf("%s\t%s\tkey %s\tvalid until %s\n", c.name, c.role, kid, until);
+	keys_cert_clear(&c);
+	return 0;
+}
+
+static int
+cmd_provider(int argc, char **argv)
+{
+	opts_t o;
+	config_t cfg;
+	char err[512];
+	if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)
+		usage(argc < 2 ? EXIT_ERR : 0);
+	const char *sub = argv[1];
+	parse_opts(argc - 1, argv + 1, &o);
+	if (strcmp(sub, "list") == 0) {
+		store_t *s = open_store(o.dir);
+		(void)store_org_each(s, "providers", print_prov, NULL);
+		store_destroy(&s);
+		return 0;
+	}
+	if (strcmp(sub, "add") != 0)
+		die("unknown provider command '%s' (add, list)", sub);
+	if (!o.request || !o.name || !o.role)
+		die("provider add needs --request FILE --name NAME --role ROLE");
+	if (o.days <= 0 || o.days > 3650)
+		die("--days must be between 1 and 3650");
+	if (config_load(o.dir, &cfg, err, sizeof(err)) != 0)
+		die("%s", err);
+	char *text = NULL;
+	size_t tl = 0, rl = 0, cl = 0;
+	uint8_t *req = NULL, *cert = NULL, prov[32], curve[32];
+	int rc = keys_slurp(o.request, &text, &tl);
+	if (rc)
+		die("cannot read %s: %s", o.request, ch_strerror(rc));
+	if ((rc = keys_dearmor("PROVIDER REQUEST", text, tl, &req, &rl)) != 0 ||
+	    (rc = keys_request_parse(req, rl, prov, curve)) != 0)
+		die("%s is not a valid provider request: %s", o.request, ch_strerror(rc));
+	free(text);
+	keys_secret_t *k = unlock_org(&o, cfg.passphrase_file);
+	uint64_t now = (uint64_t)time(NULL);
+	if ((rc = keys_cert_make(k, prov, curve, o.name, o.role, now - 60,
+	    now + (uint64_t)o.days * 86400, &cert, &cl)) != 0)
+		die("cannot certify: %s (roles are lower-case words like home-nurse, gp, social-worker)",
+		    ch_strerror(rc));
+	store_t *s = open_store(o.dir);
+	if (store_org_put(s, "providers", prov, 32, cert, cl) != 0)
+		die("cannot store the certificate");
+	bump_gen(s);
+	if (store_commit(s) != 0)
+		die("cannot commit to the store");
+	store_destroy(&s);
+	char comment[400];
+	snprintf(comment, sizeof(comment), "%s (%s) at %s", o.name, o.role, cfg.name);
+	if ((rc = keys_armor("PROVIDER CERT", comment, cert, cl, &text)) != 0)
+		die("cannot encode the certificate");
+	if (o.out) {
+		if ((rc = keys_write_new(o.out, text, strlen(text), 0644)) != 0)
+			die("cannot write %s: %s", o.out, ch_strerror(rc));
+		fprintf(stderr, "certified %s (%s); certificate in %s\n", o.name, o.role, o.out);
+	} else
+		fputs(text, stdout);
+	free(text);
+	free(cert);
+	free(req);
+	keys_secret_destroy(&k);
+	config_clear(&cfg);
+	return 0;
+}
+
+static int
+cmd_run(int argc, char **argv)
+{
+	opts_t o;
+	cahierd_t d;
+	char err[512], *lockpath;
+	struct rlimit rl = { 0, 0 };
+
+	parse_opts(argc, argv, &o);
+	memset(&d, 0, sizeof(d));
+	d.dir = (char *)(uintptr_t)o.dir;
+	if (config_load(o.dir, &d.cfg, err, sizeof(err)) != 0)
+		die("%s", err);
+	log_init("cahierd", o.verbose ? LOG_LVL_DEBUG : d.cfg.log_level);
+	/* Secrets must not reach a core file or a debugger. */
+	setrlimit(RLIMIT_CORE, &rl);
+	prctl(PR_SET_DUMPABLE, 0);
+	lockpath = path_in(o.dir, "cahierd.lock");
+	d.lockfd = open(lockpath, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (d.lockfd < 0)
+		die("cannot open %s: %s", lockpath, strerror(errno));
+	if (flock(d.lockfd, LOCK_EX | LOCK_NB) != 0)
+		die("another cahierd is already running on %s", o.dir);
+	free(lockpath);
+	d.keys = unlock_org(&o, d.cfg.passphrase_file);
+	char *cardfile = path_in(o.dir, "org.card");
+	d.card = read_card_file(cardfile, &d.cardlen);
+	free(cardfile);
+	keys_card_t mine;
+	if (keys_card_parse(d.card, d.cardlen, &mine) != 0 ||
+	    memcmp(mine.org_id, d.keys->sign_pk, 32) != 0)
+		die("org.card in %s does not belong to org.key", o.dir);
+	keys_card_clear(&mine);
+	int rc = store_open(o.dir, d.keys->storage, d.cfg.max_open_cases, &d.store);
+	if (rc)
+		die("cannot open the store in %s: %s", o.dir, store_strerror(rc));
+	rc = server_run(&d);
+	store_destroy(&d.store);
+	keys_secret_destroy(&d.keys);
+	free(d.card);
+	config_clear(&d.cfg);
+	return rc ? EXIT_ERR : 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct { const char *name; int (*fn)(int, char **); } cmds[] = {
+		{ "init", cmd_init }, { "card", cmd_card }, { "peer", cmd_peer },
+		{ "provider", cmd_provider }, { "run", cmd_run },
+	};
+	if (sodium_init() < 0)
+		die("libsodium failed to start");
+	if (argc < 2)
+		usage(EXIT_ERR);
+	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
+	    strcmp(argv[1], "help") == 0)
+		usage(0);
+	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
+		if (strcmp(argv[1], cmds[i].name) == 0)
+			return cmds[i].fn(argc - 1, argv + 1);
+	fprintf(stderr, "cahierd: unknown command '%s' (see cahierd --help)\n", argv[1]);
+	return EXIT_ERR;
+}

@@ -1,0 +1,682 @@
+/* store.c - LMDB environments for the organization and its cases. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <lmdb.h>
+#include <sodium.h>
+
+#include "store.h"
+#include "log.h"
+
+#define ORG_MAP (256u << 20)
+#define CASE_MAP ((size_t)4 << 30)
+
+static const char *const org_tables[] = { "meta", "peers", "providers", "cases", NULL };
+static const char *const case_tables[] = { "entries", "heads", "keys", "forks",
+	"members", "meta", NULL };
+#define MAX_TABLES 6
+
+typedef struct {
+	MDB_env *env;
+	MDB_dbi dbi[MAX_TABLES];
+	const char *const *names;
+	MDB_txn *wtxn;
+} dbenv_t;
+
+struct scase {
+	uint8_t id[16];
+	store_t *store;
+	dbenv_t db;
+	uint64_t used;
+};
+
+struct store {
+	char *dir;
+	dbenv_t org;
+	uint8_t *storage;      /* sodium_malloc'd */
+	scase_t **cache;
+	int max_open;
+	int nopen;
+	uint64_t tick;
+};
+
+const char *
+store_strerror(int err)
+{
+	switch (err) {
+	case ST_ERR_NOTFOUND: return "not found";
+	case ST_ERR_DB: return "database error";
+	case ST_ERR_FULL: return "database full";
+	default: return ch_strerror(err);
+	}
+}
+
+static int
+mdb_fail(const char *what, int rc)
+{
+	log_err("store: %s: %s", what, mdb_strerror(rc));
+	return rc == MDB_MAP_FULL ? ST_ERR_FULL : ST_ERR_DB;
+}
+
+static int
+table_index(const dbenv_t *d, const char *name)
+{
+	for (int i = 0; d->names[i]; i++)
+		if (strcmp(d->names[i], name) == 0)
+			return i;
+	return -1;
+}
+
+static int
+dbenv_open(dbenv_t *d, const char *path, size_t mapsize,
+    const char *const *names)
+{
+	int rc;
+	MDB_txn *txn;
+
+	memset(d, 0, sizeof(*d));
+	d->names = names;
+	if (mkdir(path, 0700) != 0 && errno != EEXIST) {
+		log_err("store: cannot create %s: %s", path, strerror(errno));
+		return CH_ERR_IO;
+	}
+	if ((rc = mdb_env_create(&d->env)) != 0)
+		return mdb_fail("env_create", rc);
+	mdb_env_set_maxdbs(d->env, MAX_TABLES);
+	mdb_env_set_mapsize(d->env, mapsize);
+	/* MDB_NOTLS: read transactions are not tied to the thread, so a read can
+	 * run beside this round's write transaction. */
+	if ((rc = mdb_env_open(d->env, path, MDB_NOTLS, 0600)) != 0) {
+		mdb_env_close(d->env);
+		d->env = NULL;
+		return mdb_fail(path, rc);
+	}
+	if ((rc = mdb_txn_begin(d->env, NULL, 0, &txn)) != 0)
+		goto fail;
+	for (int i = 0; names[i]; i++) {
+		if ((rc = mdb_dbi_open(txn, names[i], MDB_CREATE, &d->dbi[i])) != 0) {
+			mdb_txn_abort(txn);
+			goto fail;
+		}
+	}
+	if ((rc = mdb_txn_commit(txn)) != 0)
+		goto fail;
+	return 0;
+fail:
+	mdb_env_close(d->env);
+	d->env = NULL;
+	return mdb_fail("open tables", rc);
+}
+
+static void
+dbenv_close(dbenv_t *d)
+{
+	if (d->wtxn)
+		mdb_txn_abort(d->wtxn);
+	d->wtxn = NULL;
+	if (d->env)
+		mdb_env_close(d->env);
+	d->env = NULL;
+}
+
+static int
+dbenv_wtxn(dbenv_t *d, MDB_txn **txn)
+{
+	if (!d->wtxn) {
+		int rc = mdb_txn_begin(d->env, NULL, 0, &d->wtxn);
+		if (rc != 0) {
+			d->wtxn = NULL;
+			return mdb_fail("begin write", rc);
+		}
+	}
+	*txn = d->wtxn;
+	return 0;
+}
+
+/* A transaction to read with: this round's write transaction when there is
+ * one (so reads see its writes), else a fresh read-only one that the caller
+ * ends with rtxn_end(). */
+static int
+rtxn_begin(dbenv_t *d, MDB_txn **txn)
+{
+	if (d->wtxn) {
+		*txn = d->wtxn;
+		return 0;
+	}
+	int rc = mdb_txn_begin(d->env, NULL, MDB_RDONLY, txn);
+	return rc ? mdb_fail("begin read", rc) : 0;
+}
+
+static void
+rtxn_end(dbenv_t *d, MDB_txn *txn)
+{
+	if (txn != d->wtxn)
+		mdb_txn_abort(txn);
+}
+
+static int
+dbenv_commit(dbenv_t *d)
+{
+	if (!d->wtxn)
+		return 0;
+	int rc = mdb_txn_commit(d->wtxn);
+	d->wtxn = NULL;
+	return rc ? mdb_fail("commit", rc) : 0;
+}
+
+static int
+rec_get(dbenv_t *d, const char *table, const uint8_t *key, size_t klen,
+    uint8_t **val, size_t *vlen)
+{
+	int t = table_index(d, table), rc, ret;
+	MDB_txn *txn;
+	MDB_val k = { klen, (void *)(uintptr_t)key }, v;
+
+	if (t < 0)
+		return CH_ERR_VALUE;
+	if ((ret = rtxn_begin(d, &txn)) != 0)
+		return ret;
+	rc = mdb_get(txn, d->dbi[t], &k, &v);
+	if (rc == MDB_NOTFOUND)
+		ret = ST_ERR_NOTFOUND;
+	else if (rc != 0)
+		ret = mdb_fail("get", rc);
+	else if (val) {
+		/* Copy out: an MDB_val does not outlive its transaction. */
+		*val = malloc(v.mv_size ? v.mv_size : 1);
+		if (!*val)
+			ret = CH_ERR_NOMEM;
+		else {
+			memcpy(*val, v.mv_data, v.mv_size);
+			*vlen = v.mv_size;
+		}
+	}
+	rtxn_end(d, txn);
+	return ret;
+}
+
+static int
+rec_put(dbenv_t *d, const char *table, const uint8_t *key, size_t klen,
+    const uint8_t *val, size_t vlen)
+{
+	int t = table_index(d, table), rc;
+	MDB_txn *txn;
+	MDB_val k = { klen, (void *)(uintptr_t)key };
+	MDB_val v = { vlen, (void *)(uintptr_t)val };
+
+	if (t < 0)
+		return CH_ERR_VALUE;
+	if ((rc = dbenv_wtxn(d, &txn)) != 0)
+		return rc;
+	if ((rc = mdb_put(txn, d->dbi[t], &k, &v, 0)) != 0)
+		return mdb_fail("put", rc);
+	return 0;
+}
+
+static int
+rec_each(dbenv_t *d, const char *table, const uint8_t *from, size_t fromlen,
+    size_t prefix, store_each_fn fn, void *arg)
+{
+	int t = table_index(d, table), rc, ret;
+	MDB_txn *txn;
+	MDB_cursor *cur;
+	MDB_val k = { fromlen, (void *)(uintptr_t)from }, v;
+
+	if (t < 0)
+		return CH_ERR_VALUE;
+	if ((ret = rtxn_begin(d, &txn)) != 0)
+		return ret;
+	if ((rc = mdb_cursor_open(txn, d->dbi[t], &cur)) != 0) {
+		rtxn_end(d, txn);
+		return mdb_fail("cursor", rc);
+	}
+	rc = mdb_cursor_get(cur, &k, &v, from ? MDB_SET_RANGE : MDB_FIRST);
+	while (rc == 0) {
+		if (prefix && (k.mv_size < prefix || memcmp(k.mv_data, from, prefix) != 0))
+			break;
+		if ((ret = fn(arg, k.mv_data, k.mv_size, v.mv_data, v.mv_size)) != 0)
+			break;
+		rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT);
+	}
+	if (rc != 0 && rc != MDB_NOTFOUND)
+		ret = mdb_fail("cursor get", rc);
+	mdb_cursor_close(cur);
+	rtxn_end(d, txn);
+	return ret;
+}
+
+int
+store_open(const char *dir, const uint8_t *storage_key, int max_open,
+    store_t **out)
+{
+	store_t *s = calloc(1, sizeof(*s));
+	char path[4096];
+	int rc;
+
+	*out = NULL;
+	if (!s)
+		return CH_ERR_NOMEM;
+	s->dir = strdup(dir);
+	s->max_open = max_open > 0 ? max_open : 64;
+	s->cache = calloc((size_t)s->max_open, sizeof(*s->cache));
+	s->storage = sodium_malloc(32);
+	if (!s->dir || !s->cache || !s->storage) {
+		store_destroy(&s);
+		return CH_ERR_NOMEM;
+	}
+	if (storage_key)
+		memcpy(s->storage, storage_key, 32);
+	else
+		memset(s->storage, 0, 32);
+	snprintf(path, sizeof(path), "%s/cases", dir);
+	if (mkdir(path, 0700) != 0 && errno != EEXIST) {
+		log_err("store: cannot create %s: %s", path, strerror(errno));
+		store_destroy(&s);
+		return CH_ERR_IO;
+	}
+	snprintf(path, sizeof(path), "%s/org", dir);
+	if ((rc = dbenv_open(&s->org, path, ORG_MAP, org_tables)) != 0) {
+		store_destroy(&s);
+		return rc;
+	}
+	*out = s;
+	return 0;
+}
+
+void
+store_destroy(store_t **sp)
+{
+	store_t *s = *sp;
+	if (!s)
+		return;
+	for (int i = 0; i < s->nopen; i++) {
+		dbenv_close(&s->cache[i]->db);
+		free(s->cache[i]);
+	}
+	dbenv_close(&s->org);
+	free(s->cache);
+	if (s->storage)
+		sodium_free(s->storage);
+	free(s->dir);
+	free(s);
+	*sp = NULL;
+}
+
+int
+store_commit(store_t *s)
+{
+	int ret = 0, rc;
+	for (int i = 0; i < s->nopen; i++)
+		if ((rc = dbenv_commit(&s->cache[i]->db)) != 0 && !ret)
+			ret = rc;
+	if ((rc = dbenv_commit(&s->org)) != 0 && !ret)
+		ret = rc;
+	return ret;
+}
+
+void
+store_abort(store_t *s)
+{
+	for (int i = 0; i < s->nopen; i++) {
+		if (s->cache[i]->db.wtxn)
+			mdb_txn_abort(s->cache[i]->db.wtxn);
+		s->cache[i]->db.wtxn = NULL;
+	}
+	if (s->org.wtxn)
+		mdb_txn_abort(s->org.wtxn);
+	s->org.wtxn = NULL;
+}
+
+int
+store_org_get(store_t *s, const char *table, const uint8_t *key, size_t klen,
+    uint8_t **val, size_t *vlen)
+{
+	return rec_get(&s->org, table, key, klen, val, vlen);
+}
+
+int
+store_org_put(store_t *s, const char *table, const uint8_t *key, size_t klen,
+    const uint8_t *val, size_t vlen)
+{
+	return rec_put(&s->org, table, key, klen, val, vlen);
+}
+
+int
+store_org_del(store_t *s, const char *table, const uint8_t *key, size_t klen)
+{
+	int t = table_index(&s->org, table), rc;
+	MDB_txn *txn;
+	MDB_val k = { klen, (void *)(uintptr_t)key };
+
+	if (t < 0)
+		return CH_ERR_VALUE;
+	if ((rc = dbenv_wtxn(&s->org, &txn)) != 0)
+		return rc;
+	rc = mdb_del(txn, s->org.dbi[t], &k, NULL);
+	if (rc == MDB_NOTFOUND)
+		return ST_ERR_NOTFOUND;
+	return rc ? mdb_fail("del", rc) : 0;
+}
+
+int
+store_org_each(store_t *s, const char *table, store_each_fn fn, void *arg)
+{
+	return rec_each(&s->org, table, NULL, 0, 0, fn, arg);
+}
+
+static void
+case_path(const store_t *s, const uint8_t id[16], char *path, size_t n)
+{
+	char hex[33];
+	sodium_bin2hex(hex, sizeof(hex), id, 16);
+	snprintf(path, n, "%s/cases/%s", s->dir, hex);
+}
+
+int
+store_case_exists(store_t *s, const uint8_t id[16])
+{
+	return rec_get(&s->org, "cases", id, 16, NULL, NULL) == 0;
+}
+
+int
+store_case_get(store_t *s, const uint8_t id[16], int create, scase_t **out)
+{
+	char path[4096];
+	int rc;
+
+	*out = NULL;
+	for (int i = 0; i < s->nopen; i++) {
+		if (memcmp(s->cache[i]->id, id, 16) == 0) {
+			s->cache[i]->used = ++s->tick;
+			*out = s->cache[i];
+			return 0;
+		}
+	}
+	if (!store_case_exists(s, id)) {
+		if (!create)
+			return ST_ERR_NOTFOUND;
+		if ((rc = rec_put(&s->org, "cases", id, 16, (const uint8_t *)"", 0)) != 0)
+			return rc;
+	}
+	if (s->nopen == s->max_open) {
+		/* Evict the least recently used case without pending writes. */
+		int victim = -1;
+		for (int i = 0; i < s->nopen; i++)
+			if (!s->cache[i]->db.wtxn &&
+			    (victim < 0 || s->cache[i]->used < s->cache[victim]->used))
+				victim = i;
+		if (victim < 0)
+			return ST_ERR_DB;
+		dbenv_close(&s->cache[victim]->db);
+		free(s->cache[victim]);
+		s->cache[victim] = s->cache[--s->nopen];
+	}
+	scase_t *c = calloc(1, sizeof(*c));
+	if (!c)
+		return CH_ERR_NOMEM;
+	memcpy(c->id, id, 16);
+	c->store = s;
+	case_path(s, id, path, sizeof(path));
+	if ((rc = dbenv_open(&c->db, path, CASE_MAP, case_tables)) != 0) {
+		free(c);
+		return rc;
+	}
+	c->used = ++s->tick;
+	s->cache[s->nopen++] = c;
+	*out = c;
+	return 0;
+}
+
+const uint8_t *
+store_case_id(const scase_t *c)
+{
+	return c->id;
+}
+
+typedef struct { uint8_t (*ids)[16]; size_t n, cap; } idlist_t;
+
+static int
+collect_id(void *arg, const uint8_t *k, size_t klen, const uint8_t *v, size_t vlen)
+{
+	idlist_t *l = arg;
+	(void)v; (void)vlen;
+	if (klen != 16)
+		return 0;
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? l->cap * 2 : 16;
+		void *p = realloc(l->ids, cap * 16);
+		if (!p)
+			return CH_ERR_NOMEM;
+		l->ids = p;
+		l->cap = cap;
+	}
+	memcpy(l->ids[l->n++], k, 16);
+	return 0;
+}
+
+int
+store_case_list(store_t *s, uint8_t (**ids)[16], size_t *n)
+{
+	idlist_t l = { NULL, 0, 0 };
+	int rc = rec_each(&s->org, "cases", NULL, 0, 0, collect_id, &l);
+	if (rc) {
+		free(l.ids);
+		return rc;
+	}
+	*ids = l.ids;
+	*n = l.n;
+	return 0;
+}
+
+static void
+be64(uint8_t *p, uint64_t v)
+{
+	for (int i = 7; i >= 0; i--) {
+		p[i] = (uint8_t)v;
+		v >>= 8;
+	}
+}
+
+static uint64_t
+rd64(const uint8_t *p)
+{
+	uint64_t v = 0;
+	for (int i = 0; i < 8; i++)
+		v = (v << 8) | p[i];
+	return v;
+}
+
+int
+store_head(scase_t *c, const uint8_t org[32], uint64_t *seq, uint8_t id[32])
+{
+	uint8_t *v = NULL;
+	size_t n = 0;
+	int rc = rec_get(&c->db, "heads", org, 32, &v, &n);
+
+	*seq = 0;
+	memset(id, 0, 32);
+	if (rc == ST_ERR_NOTFOUND)
+		return 0;
+	if (rc)
+		return rc;
+	if (n == 40) {
+		*seq = rd64(v);
+		memcpy(id, v + 8, 32);
+	} else
+		rc = ST_ERR_DB;
+	free(v);
+	return rc;
+}
+
+int
+store_entry_put(scase_t *c, const uint8_t org[32], uint64_t seq,
+    const uint8_t id[32], const uint8_t *entry, size_t n)
+{
+	uint8_t key[40], head[40];
+	int rc;
+
+	memcpy(key, org, 32);
+	be64(key + 32, seq);
+	if ((rc = rec_put(&c->db, "entries", key, 40, entry, n)) != 0)
+		return rc;
+	be64(head, seq);
+	memcpy(head + 8, id, 32);
+	return rec_put(&c->db, "heads", org, 32, head, 40);
+}
+
+int
+store_entry_get(scase_t *c, const uint8_t org[32], uint64_t seq,
+    uint8_t **entry, size_t *n)
+{
+	uint8_t key[40];
+	memcpy(key, org, 32);
+	be64(key + 32, seq);
+	return rec_get(&c->db, "entries", key, 40, entry, n);
+}
+
+typedef struct {
+	const uint8_t *org;
+	uint64_t to;
+	store_entry_fn fn;
+	void *arg;
+} feedwalk_t;
+
+static int
+feed_step(void *arg, const uint8_t *k, size_t klen, const uint8_t *v, size_t vlen)
+{
+	feedwalk_t *w = arg;
+	if (klen != 40)
+		return 0;
+	uint64_t seq = rd64(k + 32);
+	if (seq > w->to)
+		return 1;
+	return w->fn(w->arg, w->org, seq, v, vlen);
+}
+
+int
+store_feed_each(scase_t *c, const uint8_t org[32], uint64_t from, uint64_t to,
+    store_entry_fn fn, void *arg)
+{
+	uint8_t key[40];
+	feedwalk_t w = { org, to, fn, arg };
+	memcpy(key, org, 32);
+	be64(key + 32, from);
+	int rc = rec_each(&c->db, "entries", key, 40, 32, feed_step, &w);
+	return rc == 1 ? 0 : rc;
+}
+
+typedef struct { store_head_fn fn; void *arg; } headwalk_t;
+
+static int
+head_step(void *arg, const uint8_t *k, size_t klen, const uint8_t *v, size_t vlen)
+{
+	headwalk_t *w = arg;
+	if (klen != 32 || vlen != 40)
+		return ST_ERR_DB;
+	return w->fn(w->arg, k, rd64(v), v + 8);
+}
+
+int
+store_heads_each(scase_t *c, store_head_fn fn, void *arg)
+{
+	headwalk_t w = { fn, arg };
+	return rec_each(&c->db, "heads", NULL, 0, 0, head_step, &w);
+}
+
+int
+store_fork_put(scase_t *c, const uint8_t org[32], uint64_t seq,
+    const uint8_t *entry, size_t n)
+{
+	uint8_t key[72];
+	memcpy(key, org, 32);
+	be64(key + 32, seq);
+	/* Several forks at one seq are kept apart by their body-independent hash. */
+	crypto_generichash(key + 40, 32, entry, n < 206 ? n : 206, NULL, 0);
+	return rec_put(&c->db, "forks", key, sizeof(key), entry, n);
+}
+
+static int
+count_step(void *arg, const uint8_t *k, size_t klen, const uint8_t *v, size_t vlen)
+{
+	(void)k; (void)klen; (void)v; (void)vlen;
+	(*(size_t *)arg)++;
+	return 0;
+}
+
+int
+store_fork_count(scase_t *c, size_t *n)
+{
+	*n = 0;
+	return rec_each(&c->db, "forks", NULL, 0, 0, count_step, n);
+}
+
+/* Wrapped key: nonce 24 | XChaCha20-Poly1305(storage, key) with AAD =
+ * case id | epoch | audience, so a wrapped key cannot be moved to another
+ * slot unnoticed. */
+static void
+key_aad(const scase_t *c, uint32_t epoch, uint8_t audience, uint8_t aad[21])
+{
+	memcpy(aad, c->id, 16);
+	aad[16] = (uint8_t)(epoch >> 24);
+	aad[17] = (uint8_t)(epoch >> 16);
+	aad[18] = (uint8_t)(epoch >> 8);
+	aad[19] = (uint8_t)epoch;
+	aad[20] = audience;
+}
+
+int
+store_key_put(scase_t *c, uint32_t epoch, uint8_t audience, const uint8_t key[32])
+{
+	uint8_t rec[24 + 32 + 16], aad[21], k[5];
+	unsigned long long clen;
+
+	key_aad(c, epoch, audience, aad);
+	memcpy(k, aad + 16, 5);
+	randombytes_buf(rec, 24);
+	crypto_aead_xchacha20poly1305_ietf_encrypt(rec + 24, &clen, key, 32,
+	    aad, sizeof(aad), NULL, rec, c->store->storage);
+	return rec_put(&c->db, "keys", k, 5, rec, sizeof(rec));
+}
+
+int
+store_key_get(scase_t *c, uint32_t epoch, uint8_t audience, uint8_t key[32])
+{
+	uint8_t aad[21], *rec = NULL;
+	size_t n = 0;
+	unsigned long long mlen;
+	int rc;
+
+	key_aad(c, epoch, audience, aad);
+	if ((rc = rec_get(&c->db, "keys", aad + 16, 5, &rec, &n)) != 0)
+		return rc;
+	rc = 0;
+	if (n != 72 || crypto_aead_xchacha20poly1305_ietf_decrypt(key, &mlen,
+	    NULL, rec + 24, 48, aad, sizeof(aad), rec, c->store->storage) != 0) {
+		log_err("store: a wrapped case key does not open with this org's storage key");
+		rc = CH_ERR_DECRYPT;
+	}
+	free(rec);
+	return rc;
+}
+
+int
+store_case_rec_get(scase_t *c, const char *table, const uint8_t *key,
+    size_t klen, uint8_t **val, size_t *vlen)
+{
+	return rec_get(&c->db, table, key, klen, val, vlen);
+}
+
+int
+store_case_rec_put(scase_t *c, const char *table, const uint8_t *key,
+    size_t klen, const uint8_t *val, size_t vlen)
+{
+	return rec_put(&c->db, table, key, klen, val, vlen);
+}
+
+int
+store_case_rec_each(scase_t *c, const char *table, store_each_fn fn, void *arg)
+{
+	return rec_each(&c->db, table, NULL, 0, 0, fn, arg);
+}

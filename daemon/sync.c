@@ -1,0 +1,329 @@
+/* sync.c - daemon-to-daemon sync: version vectors, batches of missing
+ * entries, pushes of new entries. Any member relays any member's feed; every
+ * entry is checked by nb_ingest whoever relays it. */
+#include <stdlib.h>
+#include <string.h>
+#include <sodium.h>
+
+#include "daemon.h"
+#include "log.h"
+
+#define BATCH_BYTES (8u << 20)
+
+peer_t *
+sync_peer_by_org(cahierd_t *d, const uint8_t org[32])
+{
+	for (size_t i = 0; i < d->npeers; i++)
+		if (memcmp(d->peers[i].org, org, 32) == 0)
+			return &d->peers[i];
+	return NULL;
+}
+
+static void
+send_peer(cahierd_t *d, zsock_t *sock, zframe_t *route, uint8_t type,
+    const uint8_t *body, size_t n)
+{
+	uint8_t *out;
+	size_t len;
+	if (ch_msg_encode(CH_MAGIC_PEER, type, 0, body, n, &out, &len) != 0) {
+		log_err("sync: message too large to send");
+		zframe_destroy(&route);
+		return;
+	}
+	out_queue(d, sock, route, out, len, 0);
+}
+
+typedef struct { ch_vec_t v; size_t cap; } vecb_t;
+
+static int
+vec_add(void *arg, const uint8_t org[32], uint64_t seq, const uint8_t id[32])
+{
+	vecb_t *b = arg;
+	(void)id;
+	if (b->v.n == b->cap) {
+		size_t cap = b->cap ? 2 * b->cap : 8;
+		void *o = realloc(b->v.org, cap * 32);
+		if (!o)
+			return CH_ERR_NOMEM;
+		b->v.org = o;
+		void *s = realloc(b->v.seq, cap * sizeof(uint64_t));
+		if (!s)
+			return CH_ERR_NOMEM;
+		b->v.seq = s;
+		b->cap = cap;
+	}
+	memcpy(b->v.org[b->v.n], org, 32);
+	b->v.seq[b->v.n++] = seq;
+	return 0;
+}
+
+static int
+our_vector(scase_t *c, ch_vec_t *v)
+{
+	vecb_t b;
+	memset(&b, 0, sizeof(b));
+	memcpy(b.v.case_id, store_case_id(c), 16);
+	int rc = store_heads_each(c, vec_add, &b);
+	if (rc) {
+		ch_vec_clear(&b.v);
+		return rc;
+	}
+	*v = b.v;
+	return 0;
+}
+
+static void
+send_sync(cahierd_t *d, zsock_t *sock, zframe_t *route, const ch_vec_t *v)
+{
+	uint8_t *body;
+	size_t n;
+	if (ch_vec_encode(v, &body, &n) != 0) {
+		zframe_destroy(&route);
+		return;
+	}
+	send_peer(d, sock, route, CH_PM_SYNC, body, n);
+	free(body);
+}
+
+static uint64_t
+vec_get(const ch_vec_t *v, const uint8_t org[32])
+{
+	for (size_t i = 0; i < v->n; i++)
+		if (memcmp(v->org[i], org, 32) == 0)
+			return v->seq[i];
+	return 0;
+}
+
+/* Gathering the entries a peer lacks. */
+typedef struct {
+	ch_slice_t items[CH_BATCH_MAX];
+	uint8_t *bufs[CH_BATCH_MAX];
+	size_t n, bytes;
+	int full;
+} gather_t;
+
+static int
+gather_entry(void *arg, const uint8_t org[32], uint64_t seq, const uint8_t *e, size_t n)
+{
+	gather_t *g = arg;
+	(void)org; (void)seq;
+	if (g->n == CH_BATCH_MAX || g->bytes + n > BATCH_BYTES) {
+		g->full = 1;
+		return 1;
+	}
+	if (!(g->bufs[g->n] = malloc(n)))
+		return CH_ERR_NOMEM;
+	memcpy(g->bufs[g->n], e, n);
+	g->items[g->n].p = g->bufs[g->n];
+	g->items[g->n].n = n;
+	g->n++;
+	g->bytes += n;
+	return 0;
+}
+
+static void
+answer_sync(cahierd_t *d, zsock_t *sock, zframe_t *route, peer_t *p,
+    const ch_vec_t *theirs)
+{
+	scase_t *c;
+	ch_vec_t ours;
+	uint8_t coord[32];
+	gather_t *g;
+	int behind = 0;
+
+	if (store_case_get(d->store, theirs->case_id, 0, &c) != 0) {
+		zframe_destroy(&route);
+		return;
+	}
+	if (!nb_is_member(c, p->org)) {
+		/* A daemon sends a case only to its current members. */
+		log_warn("sync: %s asked for a case it is not a member of", p->card.name);
+		zframe_destroy(&route);
+		return;
+	}
+	if (our_vector(c, &ours) != 0 || !(g = calloc(1, sizeof(*g)))) {
+		zframe_destroy(&route);
+		return;
+	}
+	int has_coord = nb_coordinator(c, coord) == 0;
+	/* The coordinator's feed first: it says who the members are. */
+	for (int pass = 0; pass < 2 && !g->full; pass++) {
+		for (size_t i = 0; i < ours.n && !g->full; i++) {
+			int is_coord = has_coord && memcmp(ours.org[i], coord, 32) == 0;
+			if (is_coord != (pass == 0))
+				continue;
+			uint64_t have = vec_get(theirs, ours.org[i]);
+			if (have < ours.seq[i])
+				(void)store_feed_each(c, ours.org[i], have + 1, ours.seq[i],
+				    gather_entry, g);
+		}
+	}
+	for (size_t i = 0; i < theirs->n; i++)
+		if (theirs->seq[i] > vec_get(&ours, theirs->org[i]))
+			behind = 1;
+	if (g->n) {
+		uint8_t *body;
+		size_t n;
+		if (ch_batch_encode(theirs->case_id, (uint8_t)g->full, g->items, g->n,
+		    &body, &n) == 0) {
+			send_peer(d, sock, route ? zframe_dup(route) : NULL, CH_PM_ENTRIES, body, n);
+			free(body);
+		}
+		log_debug("sync: sent %zu entries to %s", g->n, p->card.name);
+	}
+	if (behind)
+		send_sync(d, sock, route ? zframe_dup(route) : NULL, &ours);
+	for (size_t i = 0; i < g->n; i++)
+		free(g->bufs[i]);
+	free(g);
+	ch_vec_clear(&ours);
+	zframe_destroy(&route);
+}
+
+static void
+take_entries(cahierd_t *d, zsock_t *sock, zframe_t *route, peer_t *p,
+    const uint8_t *body, size_t bodylen)
+{
+	uint8_t case_id[16], more;
+	ch_slice_t *items = NULL;
+	size_t n = 0, stored = 0, waiting = 0;
+	scase_t *c;
+	int *res;
+
+	if (ch_batch_decode(body, bodylen, case_id, &more, &items, &n) != 0) {
+		log_warn("sync: malformed batch from %s refused", p->card.name);
+		zframe_destroy(&route);
+		return;
+	}
+	if (store_case_get(d->store, case_id, 0, &c) != 0) {
+		if (nb_adopt(d, case_id, items, n, p->card.name, &c) != 0) {
+			/* A lone push of a case we do not hold: ask for all of it. */
+			if (n == 1 && !more) {
+				ch_vec_t empty;
+				memset(&empty, 0, sizeof(empty));
+				memcpy(empty.case_id, case_id, 16);
+				send_sync(d, sock, route ? zframe_dup(route) : NULL, &empty);
+			}
+			free(items);
+			zframe_destroy(&route);
+			return;
+		}
+	}
+	if (!(res = calloc(n ? n : 1, sizeof(*res)))) {
+		free(items);
+		zframe_destroy(&route);
+		return;
+	}
+	/* Two passes: an entry can depend on a membership entry later in the batch. */
+	for (int pass = 0; pass < 2; pass++) {
+		size_t progress = 0;
+		for (size_t i = 0; i < n; i++) {
+			if (pass == 1 && res[i] != NB_NOTYET && res[i] != NB_GAP)
+				continue;
+			res[i] = nb_ingest(d, c, items[i].p, items[i].n, p->card.name);
+			if (res[i] == NB_STORED)
+				progress++;
+		}
+		stored += progress;
+		if (pass == 0 && !progress)
+			break;
+	}
+	for (size_t i = 0; i < n; i++)
+		if (res[i] == NB_NOTYET || res[i] == NB_GAP)
+			waiting++;
+	free(res);
+	free(items);
+	if (stored)
+		log_info("sync: stored %zu entries from %s", stored, p->card.name);
+	if (more || waiting) {
+		ch_vec_t ours;
+		if (our_vector(c, &ours) == 0) {
+			send_sync(d, sock, route ? zframe_dup(route) : NULL, &ours);
+			ch_vec_clear(&ours);
+		}
+	}
+	zframe_destroy(&route);
+}
+
+void
+sync_handle(cahierd_t *d, zsock_t *sock, zframe_t *route, peer_t *p,
+    zframe_t *frame)
+{
+	uint8_t type, status;
+	const uint8_t *body;
+	size_t n;
+
+	p->last_heard = now_ms();
+	if (ch_msg_decode(zframe_data(frame), zframe_size(frame), CH_MAGIC_PEER,
+	    &type, &status, &body, &n) != 0) {
+		log_warn("sync: malformed message (%zu bytes) from %s refused",
+		    zframe_size(frame), p->card.name);
+		zframe_destroy(&route);
+		return;
+	}
+	if (type == CH_PM_SYNC) {
+		ch_vec_t v;
+		if (ch_vec_decode(body, n, &v) != 0) {
+			log_warn("sync: malformed vector from %s refused", p->card.name);
+			zframe_destroy(&route);
+			return;
+		}
+		answer_sync(d, sock, route, p, &v);
+		ch_vec_clear(&v);
+	} else if (type == CH_PM_ENTRIES) {
+		take_entries(d, sock, route, p, body, n);
+	} else {
+		log_warn("sync: unknown message type %u from %s refused", type, p->card.name);
+		zframe_destroy(&route);
+	}
+}
+
+void
+sync_round(cahierd_t *d)
+{
+	uint8_t (*ids)[16] = NULL;
+	size_t n = 0;
+
+	if (store_case_list(d->store, &ids, &n) != 0)
+		return;
+	for (size_t i = 0; i < n; i++) {
+		scase_t *c;
+		uint8_t (*m)[32] = NULL;
+		size_t nm = 0;
+		ch_vec_t v;
+		if (store_case_get(d->store, ids[i], 0, &c) != 0)
+			continue;
+		if (nb_members(c, &m, &nm) != 0)
+			continue;
+		if (our_vector(c, &v) == 0) {
+			for (size_t j = 0; j < nm; j++) {
+				peer_t *p = sync_peer_by_org(d, m[j]);
+				if (p && p->dealer)
+					send_sync(d, p->dealer, NULL, &v);
+			}
+			ch_vec_clear(&v);
+		}
+		free(m);
+	}
+	free(ids);
+}
+
+void
+sync_push(cahierd_t *d, scase_t *c, const uint8_t *entry, size_t n)
+{
+	uint8_t (*m)[32] = NULL, *body;
+	size_t nm = 0, bl;
+	ch_slice_t it = { entry, n };
+
+	if (nb_members(c, &m, &nm) != 0)
+		return;
+	if (ch_batch_encode(store_case_id(c), 0, &it, 1, &body, &bl) == 0) {
+		for (size_t j = 0; j < nm; j++) {
+			peer_t *p = sync_peer_by_org(d, m[j]);
+			if (p && p->dealer)
+				send_peer(d, p->dealer, NULL, CH_PM_ENTRIES, body, bl);
+		}
+		free(body);
+	}
+	free(m);
+}

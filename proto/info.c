@@ -1,0 +1,187 @@
+/* info.c - codecs of the small client request and reply bodies. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cbuf.h"
+#include "info.h"
+
+#define LIST_MAX 100000u
+
+int
+ch_postreq_encode(const ch_postreq_t *r, uint8_t **out, size_t *len)
+{
+	cwr_t w;
+	cwr_init(&w, CH_MSG_MAX);
+	cwr_put(&w, r->case_id, CH_CASE_LEN);
+	cwr_u8(&w, r->audience);
+	cwr_var(&w, r->plain.p, r->plain.n, CH_BODY_MAX);
+	*out = cwr_take(&w, len);
+	return *out ? 0 : CH_ERR_TOOBIG;
+}
+
+int
+ch_postreq_decode(const uint8_t *p, size_t n, ch_postreq_t *r)
+{
+	crd_t rd;
+	crd_init(&rd, p, n);
+	crd_copy(&rd, r->case_id, CH_CASE_LEN);
+	r->audience = crd_u8(&rd);
+	r->plain.p = crd_var(&rd, CH_BODY_MAX, &r->plain.n);
+	int rc = crd_end(&rd);
+	if (rc == 0 && (r->audience < CH_AUD_NETWORK || r->audience > CH_AUD_COORDINATION))
+		rc = CH_ERR_VALUE;
+	return rc;
+}
+
+int
+ch_postrep_encode(const ch_postrep_t *r, uint8_t **out, size_t *len)
+{
+	cwr_t w;
+	cwr_init(&w, 64);
+	cwr_put(&w, r->case_id, CH_CASE_LEN);
+	cwr_put(&w, r->id, CH_HASH_LEN);
+	cwr_u64(&w, r->seq);
+	*out = cwr_take(&w, len);
+	return *out ? 0 : CH_ERR_NOMEM;
+}
+
+int
+ch_postrep_decode(const uint8_t *p, size_t n, ch_postrep_t *r)
+{
+	crd_t rd;
+	crd_init(&rd, p, n);
+	crd_copy(&rd, r->case_id, CH_CASE_LEN);
+	crd_copy(&rd, r->id, CH_HASH_LEN);
+	r->seq = crd_u64(&rd);
+	return crd_end(&rd);
+}
+
+int
+ch_status_encode(const ch_status_t *s, uint8_t **out, size_t *len)
+{
+	cwr_t w;
+	cwr_init(&w, 16384);
+	cwr_var(&w, s->card.p, s->card.n, 4096);
+	cwr_var(&w, s->cert.p, s->cert.n, 4096);
+	cwr_u32(&w, s->ncases);
+	cwr_u32(&w, s->npeers);
+	cwr_u32(&w, s->nconnected);
+	*out = cwr_take(&w, len);
+	return *out ? 0 : CH_ERR_TOOBIG;
+}
+
+int
+ch_status_decode(const uint8_t *p, size_t n, ch_status_t *s)
+{
+	crd_t rd;
+	crd_init(&rd, p, n);
+	s->card.p = crd_var(&rd, 4096, &s->card.n);
+	s->cert.p = crd_var(&rd, 4096, &s->cert.n);
+	s->ncases = crd_u32(&rd);
+	s->npeers = crd_u32(&rd);
+	s->nconnected = crd_u32(&rd);
+	return crd_end(&rd);
+}
+
+int
+ch_caselist_encode(const ch_caseinfo_t *v, size_t n, uint8_t **out, size_t *len)
+{
+	cwr_t w;
+	if (n > LIST_MAX)
+		return CH_ERR_TOOBIG;
+	cwr_init(&w, CH_MSG_MAX);
+	cwr_u32(&w, (uint32_t)n);
+	for (size_t i = 0; i < n; i++) {
+		cwr_put(&w, v[i].case_id, CH_CASE_LEN);
+		cwr_put(&w, v[i].coordinator, 32);
+		cwr_u16(&w, v[i].members);
+		cwr_u64(&w, v[i].entries);
+		cwr_u32(&w, v[i].epoch);
+		cwr_u32(&w, v[i].forks);
+	}
+	*out = cwr_take(&w, len);
+	return *out ? 0 : CH_ERR_TOOBIG;
+}
+
+int
+ch_caselist_decode(const uint8_t *p, size_t n, ch_caseinfo_t **v, size_t *count)
+{
+	crd_t rd;
+	uint32_t k;
+	ch_caseinfo_t *a = NULL;
+	int rc;
+
+	*v = NULL;
+	*count = 0;
+	crd_init(&rd, p, n);
+	k = crd_u32(&rd);
+	/* Each record takes 66 bytes: a count the input cannot hold is a lie. */
+	if (rd.err || k > LIST_MAX || (size_t)k * 66 > crd_left(&rd))
+		return rd.err ? rd.err : CH_ERR_TOOBIG;
+	if (k && !(a = calloc(k, sizeof(*a))))
+		return CH_ERR_NOMEM;
+	for (uint32_t i = 0; i < k; i++) {
+		crd_copy(&rd, a[i].case_id, CH_CASE_LEN);
+		crd_copy(&rd, a[i].coordinator, 32);
+		a[i].members = crd_u16(&rd);
+		a[i].entries = crd_u64(&rd);
+		a[i].epoch = crd_u32(&rd);
+		a[i].forks = crd_u32(&rd);
+	}
+	if ((rc = crd_end(&rd)) != 0) {
+		free(a);
+		return rc;
+	}
+	*v = a;
+	*count = k;
+	return 0;
+}
+
+int
+ch_peerlist_encode(const ch_peerinfo_t *v, size_t n, uint8_t **out, size_t *len)
+{
+	cwr_t w;
+	if (n > LIST_MAX)
+		return CH_ERR_TOOBIG;
+	cwr_init(&w, CH_MSG_MAX);
+	cwr_u32(&w, (uint32_t)n);
+	for (size_t i = 0; i < n; i++) {
+		cwr_var(&w, v[i].card.p, v[i].card.n, 4096);
+		cwr_u8(&w, v[i].connected);
+		cwr_u64(&w, v[i].last_heard_ms);
+	}
+	*out = cwr_take(&w, len);
+	return *out ? 0 : CH_ERR_TOOBIG;
+}
+
+int
+ch_peerlist_decode(const uint8_t *p, size_t n, ch_peerinfo_t **v, size_t *count)
+{
+	crd_t rd;
+	uint32_t k;
+	ch_peerinfo_t *a = NULL;
+	int rc;
+
+	*v = NULL;
+	*count = 0;
+	crd_init(&rd, p, n);
+	k = crd_u32(&rd);
+	if (rd.err || k > LIST_MAX || (size_t)k * 13 > crd_left(&rd))
+		return rd.err ? rd.err : CH_ERR_TOOBIG;
+	if (k && !(a = calloc(k, sizeof(*a))))
+		return CH_ERR_NOMEM;
+	for (uint32_t i = 0; i < k; i++) {
+		a[i].card.p = crd_var(&rd, 4096, &a[i].card.n);
+		a[i].connected = crd_u8(&rd);
+		a[i].last_heard_ms = crd_u64(&rd);
+		if (a[i].connected > 1)
+			rd.err = rd.err ? rd.err : CH_ERR_VALUE;
+	}
+	if ((rc = crd_end(&rd)) != 0) {
+		free(a);
+		return rc;
+	}
+	*v = a;
+	*count = k;
+	return 0;
+}

@@ -1,0 +1,62 @@
+/* info.h - bodies of the small client requests and replies: POST, STATUS,
+ * CASES, PEERS. Pure: no I/O. See PROTOCOL.md, "Client requests". */
+#ifndef CAHIER_INFO_H
+#define CAHIER_INFO_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "err.h"
+#include "msg.h"
+
+/* POST request: case_id 16 | audience u8 | plain var. */
+typedef struct {
+	uint8_t case_id[CH_CASE_LEN];
+	uint8_t audience;
+	ch_slice_t plain;
+} ch_postreq_t;
+int ch_postreq_encode(const ch_postreq_t *r, uint8_t **out, size_t *len) CH_WUR;
+int ch_postreq_decode(const uint8_t *p, size_t n, ch_postreq_t *r) CH_WUR;
+
+/* POST reply: case_id 16 | entry id 32 | seq u64. */
+typedef struct {
+	uint8_t case_id[CH_CASE_LEN];
+	uint8_t id[CH_HASH_LEN];
+	uint64_t seq;
+} ch_postrep_t;
+int ch_postrep_encode(const ch_postrep_t *r, uint8_t **out, size_t *len) CH_WUR;
+int ch_postrep_decode(const uint8_t *p, size_t n, ch_postrep_t *r) CH_WUR;
+
+/* STATUS reply: card var | cert var | ncases u32 | npeers u32 | nconnected u32. */
+typedef struct {
+	ch_slice_t card;
+	ch_slice_t cert;
+	uint32_t ncases, npeers, nconnected;
+} ch_status_t;
+int ch_status_encode(const ch_status_t *s, uint8_t **out, size_t *len) CH_WUR;
+int ch_status_decode(const uint8_t *p, size_t n, ch_status_t *s) CH_WUR;
+
+/* CASES reply: n u32 x { case_id 16 | coordinator 32 | members u16 |
+ * entries u64 | epoch u32 | forks u32 }. */
+typedef struct {
+	uint8_t case_id[CH_CASE_LEN];
+	uint8_t coordinator[32];
+	uint16_t members;
+	uint64_t entries;
+	uint32_t epoch;
+	uint32_t forks;
+} ch_caseinfo_t;
+int ch_caselist_encode(const ch_caseinfo_t *v, size_t n, uint8_t **out, size_t *len) CH_WUR;
+/* *v is malloc'd. */
+int ch_caselist_decode(const uint8_t *p, size_t n, ch_caseinfo_t **v, size_t *count) CH_WUR;
+
+/* PEERS reply: n u32 x { card var | connected u8 | last_heard_ms u64 }. */
+typedef struct {
+	ch_slice_t card;
+	uint8_t connected;
+	uint64_t last_heard_ms;
+} ch_peerinfo_t;
+int ch_peerlist_encode(const ch_peerinfo_t *v, size_t n, uint8_t **out, size_t *len) CH_WUR;
+/* *v is malloc'd; its slices borrow from p. */
+int ch_peerlist_decode(const uint8_t *p, size_t n, ch_peerinfo_t **v, size_t *count) CH_WUR;
+
+#endif
