@@ -1,0 +1,65 @@
+/* cli.h - what the subcommands of cahier share: options, the provider's
+ * home directory, the connection to the org's daemon, output helpers. */
+#ifndef CAHIER_CLI_H
+#define CAHIER_CLI_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include "../keys/keys.h"
+#include "../proto/entry.h"
+#include "../proto/msg.h"
+
+#define EXIT_NO 1
+#define EXIT_ERR 2
+
+typedef struct {
+	const char *home;       /* provider's directory: key, cert, org card */
+	const char *pass_file;
+	int pass_fd;
+	int json;
+	int timeout_ms;
+	keys_secret_t *keys;    /* unlocked on demand */
+	uint8_t *cert;          /* our certificate */
+	size_t certlen;
+	uint8_t *card;          /* our org's card */
+	size_t cardlen;
+	char *endpoint;
+	void *sock;
+} cli_t;
+
+/* Prints "cahier: <message>" on stderr and exits with code. */
+void cli_die(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3), noreturn));
+/* A path inside the home directory (malloc'd). */
+char *cli_path(const cli_t *c, const char *name);
+/* Loads cert, card and endpoint, unlocks the key and connects. */
+void cli_open(cli_t *c);
+void cli_close(cli_t *c);
+/* Sends one request and waits for its reply. Exits with a clear message on
+ * timeout or on an error status. *body borrows from *frame_out, which the
+ * caller frees with free(). */
+void cli_call(cli_t *c, uint8_t type, const uint8_t *req, size_t reqlen,
+    uint8_t **frame_out, const uint8_t **body, size_t *bodylen);
+/* Resolves a case id given in full hex or as a unique prefix. */
+void cli_case_id(cli_t *c, const char *arg, uint8_t id[CH_CASE_LEN]);
+/* Formats ms since the epoch as local "YYYY-MM-DD HH:MM". */
+void cli_time(uint64_t ms, char out[32]);
+/* An ISO 8601 UTC time for --json. */
+void cli_time_iso(uint64_t ms, char out[32]);
+/* Reads text for a post: the argument, or stdin when arg is "-" or NULL. */
+char *cli_read_text(const char *arg);
+
+const char *cli_purpose_name(uint8_t p);
+const char *cli_action_name(uint8_t a);
+
+/* Subcommands: cmd_<name>(argc, argv) with argv[0] = name. */
+int cmd_init(cli_t *c, int argc, char **argv);
+int cmd_enroll(cli_t *c, int argc, char **argv);
+int cmd_status(cli_t *c, int argc, char **argv);
+int cmd_case(cli_t *c, int argc, char **argv);
+int cmd_post(cli_t *c, int argc, char **argv);
+int cmd_log(cli_t *c, int argc, char **argv);
+int cmd_audit(cli_t *c, int argc, char **argv);
+int cmd_peers(cli_t *c, int argc, char **argv);
+
+#endif

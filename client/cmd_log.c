@@ -1,0 +1,286 @@
+/* cmd_log.c - cahier log (the notebook of a case) and cahier audit (who read
+ * what). Both are reads: the daemon records each one before answering. */
+#include <stdlib.h>
+#include <string.h>
+#include <sys/time.h>
+#include <jansson.h>
+#include <sodium.h>
+
+#include "cli.h"
+
+static uint8_t
+purpose_code(const char *s)
+{
+	static const char *const names[] = { NULL, "treatment", "emergency",
+		"coordination", "own-request", "audit" };
+	for (uint8_t i = 1; i <= 5; i++)
+		if (strcmp(s, names[i]) == 0)
+			return i;
+	cli_die(EXIT_ERR, "unknown purpose '%s' (treatment, emergency, coordination, own-request, audit)", s);
+}
+
+/* Sends a signed read request; returns the reply frame and decoded items. */
+static void
+do_read(cli_t *c, const uint8_t id[16], uint8_t kind, uint8_t purpose,
+    uint8_t **frame, uint8_t access_id[32], ch_readitem_t **items, size_t *n)
+{
+	ch_readreq_t rq;
+	uint8_t req[CH_READREQ_LEN];
+	const uint8_t *body;
+	size_t bl;
+	struct timeval tv;
+
+	memset(&rq, 0, sizeof(rq));
+	rq.action = CH_ACT_READ;
+	rq.purpose = purpose;
+	rq.kind = kind;
+	memcpy(rq.case_id, id, 16);
+	gettimeofday(&tv, NULL);
+	rq.time_ms = (uint64_t)tv.tv_sec * 1000 + (uint64_t)tv.tv_usec / 1000;
+	randombytes_buf(rq.nonce, sizeof(rq.nonce));
+	ch_readreq_sign(&rq, c->keys->sign_sk, req);
+	cli_call(c, CH_CQ_READ, req, sizeof(req), frame, &body, &bl);
+	if (ch_readrep_decode(body, bl, access_id, items, n) != 0)
+		cli_die(EXIT_ERR, "malformed reply from the daemon");
+}
+
+static int
+by_time(const void *a, const void *b)
+{
+	const ch_readitem_t *x = a, *y = b;
+	if (x->env.time_ms != y->env.time_ms)
+		return x->env.time_ms < y->env.time_ms ? -1 : 1;
+	int o = memcmp(x->env.org, y->env.org, 32);
+	if (o)
+		return o;
+	return x->env.seq < y->env.seq ? -1 : x->env.seq > y->env.seq;
+}
+
+static char *
+slice_str(ch_slice_t s)
+{
+	char *p = malloc(s.n + 1);
+	if (!p)
+		cli_die(EXIT_ERR, "out of memory");
+	memcpy(p, s.p, s.n);
+	p[s.n] = '\0';
+	return p;
+}
+
+static void
+print_indented(const char *text)
+{
+	const char *p = text;
+	while (*p) {
+		const char *nl = strchr(p, '\n');
+		size_t n = nl ? (size_t)(nl - p) : strlen(p);
+		printf("    %.*s\n", (int)n, p);
+		p += n + (nl ? 1 : 0);
+	}
+}
+
+static void
+log_usage(const char *cmd, int code)
+{
+	FILE *f = code ? stderr : stdout;
+	if (strcmp(cmd, "log") == 0)
+		fprintf(f, "usage: cahier log CASE [--purpose PURPOSE]\n\n"
+		    "Shows every entry of the case, oldest first, with author, role,\n"
+		    "organization and time. Your read is recorded (who, when, why, which\n"
+		    "entries) before anything is shown; 'cahier audit CASE' lists those records.\n"
+		    "PURPOSE: treatment (default), emergency, coordination, own-request.\n");
+	else
+		fprintf(f, "usage: cahier audit CASE\n\n"
+		    "Lists who read what in the case, across all its organizations: time,\n"
+		    "reader, role, organization, action, purpose and how many entries.\n"
+		    "Reading the audit is itself recorded.\n");
+	exit(code);
+}
+
+static int
+run(cli_t *c, int argc, char **argv, int audit)
+{
+	const char *casearg = NULL;
+	uint8_t purpose = audit ? CH_PURPOSE_AUDIT : CH_PURPOSE_TREATMENT;
+	uint8_t id[16], access_id[32], *frame = NULL;
+	ch_readitem_t *items = NULL;
+	size_t n = 0, shown = 0;
+
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0)
+			log_usage(argv[0], 0);
+		else if (strcmp(argv[i], "--purpose") == 0 && i + 1 < argc)
+			purpose = purpose_code(argv[++i]);
+		else if (argv[i][0] == '-')
+			cli_die(EXIT_ERR, "unknown option '%s' (see cahier %s --help)", argv[i], argv[0]);
+		else if (!casearg)
+			casearg = argv[i];
+		else
+			log_usage(argv[0], EXIT_ERR);
+	}
+	if (!casearg)
+		log_usage(argv[0], EXIT_ERR);
+	cli_open(c);
+	cli_case_id(c, casearg, id);
+	do_read(c, id, audit ? CH_KIND_ACCESS : 0, purpose, &frame, access_id, &items, &n);
+	qsort(items, n, sizeof(*items), by_time);
+
+	json_t *arr = json_array();
+	for (size_t i = 0; i < n; i++) {
+		ch_readitem_t *it = &items[i];
+		ch_plain_t p;
+		keys_cert_t cert;
+		char when[32], iso[32], eid[65], *org = slice_str(it->orgname);
+		int have_cert = 0, verified = 0;
+		uint8_t eidb[32];
+
+		ch_env_id(&it->env, eidb);
+		sodium_bin2hex(eid, sizeof(eid), eidb, 32);
+		cli_time(it->env.time_ms, when);
+		cli_time_iso(it->env.time_ms, iso);
+		if (it->plain.n == 0 || ch_plain_decode(it->plain.p, it->plain.n, &p) != 0) {
+			/* An audience this organization is not in. */
+			if (c->json)
+				json_array_append_new(arr, json_pack("{s:s, s:s, s:I, s:s, s:b}",
+				    "entry", eid, "org", org, "seq", (json_int_t)it->env.seq,
+				    "time", iso, "readable", 0));
+			else
+				printf("%s  %s\n    (an entry for an audience your organization is not in)\n",
+				    when, org);
+			free(org);
+			shown++;
+			continue;
+		}
+		if (p.certlen && keys_cert_parse(p.cert, p.certlen, &cert) == 0) {
+			have_cert = 1;
+			verified = ch_env_verify(&it->env) == 0 &&
+			    memcmp(cert.org_id, it->env.org, 32) == 0 &&
+			    ch_plain_verify(it->plain.p, it->plain.n, it->env.case_id,
+			    it->env.audience, cert.provider) == 0;
+		}
+		json_t *o = json_pack("{s:s, s:s, s:I, s:s, s:b}", "entry", eid, "org", org,
+		    "seq", (json_int_t)it->env.seq, "time", iso, "readable", 1);
+		if (have_cert) {
+			json_object_set_new(o, "author", json_string(cert.name));
+			json_object_set_new(o, "role", json_string(cert.role));
+			json_object_set_new(o, "verified", json_boolean(verified));
+		}
+		char head[1024];
+		snprintf(head, sizeof(head), "%s  %s (%s) · %s%s", when,
+		    have_cert ? cert.name : "?", have_cert ? cert.role : "?", org,
+		    have_cert && !verified ? "  [SIGNATURE DOES NOT VERIFY]" : "");
+		switch (p.kind) {
+		case CH_KIND_NOTE: {
+			ch_note_t note;
+			if (ch_note_decode(p.fields, p.fieldslen, &note) == 0) {
+				json_object_set_new(o, "kind", json_string("note"));
+				json_object_set_new(o, "text", json_string(note.text));
+				if (!c->json) {
+					printf("%s\n", head);
+					print_indented(note.text);
+				}
+				ch_note_clear(&note);
+			}
+			break;
+		}
+		case CH_KIND_CASE_CREATE: {
+			ch_create_t cr;
+			if (ch_create_decode(p.fields, p.fieldslen, &cr) == 0) {
+				json_object_set_new(o, "kind", json_string("case-opened"));
+				json_object_set_new(o, "name", json_string(cr.name));
+				if (!c->json)
+					printf("%s\n    opened the case \"%s\"\n", head, cr.name);
+				ch_create_clear(&cr);
+			}
+			break;
+		}
+		case CH_KIND_MEMBER_ADD: {
+			ch_member_t m;
+			keys_card_t kc;
+			if (ch_member_decode(p.fields, p.fieldslen, &m) == 0) {
+				if (keys_card_parse(m.card, m.cardlen, &kc) == 0) {
+					json_object_set_new(o, "kind", json_string("member-added"));
+					json_object_set_new(o, "member", json_string(kc.name));
+					json_object_set_new(o, "member_role", json_string(m.role));
+					if (!c->json)
+						printf("%s\n    added %s to the case as %s\n", head, kc.name, m.role);
+					keys_card_clear(&kc);
+				}
+				ch_member_clear(&m);
+			}
+			break;
+		}
+		case CH_KIND_ACCESS: {
+			ch_access_t a;
+			keys_cert_t rc;
+			if (ch_access_decode(p.fields, p.fieldslen, &a) != 0)
+				break;
+			uint64_t count = 0;
+			for (size_t k = 0; k < a.nranges; k++)
+				count += a.ranges[k].to - a.ranges[k].from + 1;
+			int hr = keys_cert_parse(a.cert, a.certlen, &rc) == 0;
+			const char *outcome = a.outcome == CH_OUT_OK ? "ok" :
+			    a.outcome == CH_OUT_REFUSED ? "refused" : "failed";
+			char ewhen[32], eiso[32];
+			cli_time(a.time_ms, ewhen);
+			cli_time_iso(a.time_ms, eiso);
+			json_object_set_new(o, "kind", json_string("access"));
+			json_object_set_new(o, "time", json_string(eiso));
+			json_object_set_new(o, "reader", json_string(hr ? rc.name : "?"));
+			json_object_set_new(o, "reader_role", json_string(hr ? rc.role : "?"));
+			json_object_set_new(o, "action", json_string(cli_action_name(a.action)));
+			json_object_set_new(o, "purpose", json_string(cli_purpose_name(a.purpose)));
+			json_object_set_new(o, "outcome", json_string(outcome));
+			json_object_set_new(o, "entries", json_integer((json_int_t)count));
+			if (!c->json)
+				printf("%s  %s (%s) · %s  %s %llu entries  purpose: %s%s%s\n", ewhen,
+				    hr ? rc.name : "?", hr ? rc.role : "?", org,
+				    cli_action_name(a.action), (unsigned long long)count,
+				    cli_purpose_name(a.purpose),
+				    a.outcome == CH_OUT_OK ? "" : "  outcome: ",
+				    a.outcome == CH_OUT_OK ? "" : outcome);
+			if (hr)
+				keys_cert_clear(&rc);
+			ch_access_clear(&a);
+			break;
+		}
+		default:
+			if (!c->json)
+				printf("%s\n    (an entry of kind %u this version cannot show)\n", head, p.kind);
+		}
+		json_array_append_new(arr, o);
+		if (have_cert)
+			keys_cert_clear(&cert);
+		free(org);
+		shown++;
+	}
+	char aid[65];
+	sodium_bin2hex(aid, sizeof(aid), access_id, 32);
+	if (c->json) {
+		json_t *top = json_pack("{s:o, s:s}", audit ? "records" : "entries", arr,
+		    "access_record", aid);
+		json_dumpf(top, stdout, JSON_COMPACT);
+		putchar('\n');
+		json_decref(top);
+	} else {
+		json_decref(arr);
+		fprintf(stderr, "%zu %s; this read is recorded as %.16s\n", shown,
+		    audit ? "access records" : "entries", aid);
+	}
+	sodium_memzero(frame, 0);
+	free(items);
+	free(frame);
+	return 0;
+}
+
+int
+cmd_log(cli_t *c, int argc, char **argv)
+{
+	return run(c, argc, argv, 0);
+}
+
+int
+cmd_audit(cli_t *c, int argc, char **argv)
+{
+	return run(c, argc, argv, 1);
+}

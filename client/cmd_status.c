@@ -1,0 +1,107 @@
+/* cmd_status.c - cahier status and cahier peers. */
+#include <stdlib.h>
+#include <string.h>
+#include <jansson.h>
+#include <sodium.h>
+
+#include "../proto/info.h"
+#include "cli.h"
+
+static int
+simple_help(int argc, char **argv, const char *text)
+{
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+			fputs(text, stdout);
+			return 1;
+		}
+		cli_die(EXIT_ERR, "unexpected '%s' (see cahier %s --help)", argv[i], argv[0]);
+	}
+	return 0;
+}
+
+int
+cmd_status(cli_t *c, int argc, char **argv)
+{
+	uint8_t *frame;
+	const uint8_t *body;
+	size_t bl;
+	ch_status_t st;
+	keys_card_t card;
+	keys_cert_t cert;
+	char fpr[KEYS_FPR_LEN];
+
+	if (simple_help(argc, argv, "usage: cahier status\n\nShows who you are, your "
+	    "organization and its fingerprint, and what its daemon holds.\n"))
+		return 0;
+	cli_open(c);
+	cli_call(c, CH_CQ_STATUS, NULL, 0, &frame, &body, &bl);
+	if (ch_status_decode(body, bl, &st) != 0 ||
+	    keys_card_parse(st.card.p, st.card.n, &card) != 0 ||
+	    keys_cert_parse(st.cert.p, st.cert.n, &cert) != 0)
+		cli_die(EXIT_ERR, "malformed reply from the daemon");
+	keys_fingerprint(card.org_id, fpr);
+	if (c->json) {
+		json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:i, s:i, s:i}",
+		    "provider", cert.name, "role", cert.role, "organization", card.name,
+		    "fingerprint", fpr, "daemon", c->endpoint, "cases", (int)st.ncases,
+		    "peers", (int)st.npeers, "peers_connected", (int)st.nconnected);
+		json_dumpf(o, stdout, JSON_COMPACT);
+		putchar('\n');
+		json_decref(o);
+	} else {
+		printf("you:          %s (%s)\n", cert.name, cert.role);
+		printf("organization: %s\n", card.name);
+		printf("fingerprint:  %s\n", fpr);
+		printf("daemon:       %s\n", c->endpoint);
+		printf("cases:        %u\n", st.ncases);
+		printf("peers:        %u (%u heard from recently)\n", st.npeers, st.nconnected);
+	}
+	keys_card_clear(&card);
+	keys_cert_clear(&cert);
+	free(frame);
+	return 0;
+}
+
+int
+cmd_peers(cli_t *c, int argc, char **argv)
+{
+	uint8_t *frame;
+	const uint8_t *body;
+	size_t bl, n;
+	ch_peerinfo_t *v;
+
+	if (simple_help(argc, argv, "usage: cahier peers\n\nLists the organizations your "
+	    "daemon trusts and syncs with, and whether it\nheard from them recently.\n"))
+		return 0;
+	cli_open(c);
+	cli_call(c, CH_CQ_PEERS, NULL, 0, &frame, &body, &bl);
+	if (ch_peerlist_decode(body, bl, &v, &n) != 0)
+		cli_die(EXIT_ERR, "malformed reply from the daemon");
+	json_t *arr = json_array();
+	for (size_t i = 0; i < n; i++) {
+		keys_card_t card;
+		char fpr[KEYS_FPR_LEN], when[32] = "never";
+		if (keys_card_parse(v[i].card.p, v[i].card.n, &card) != 0)
+			continue;
+		keys_fingerprint(card.org_id, fpr);
+		if (v[i].last_heard_ms)
+			cli_time(v[i].last_heard_ms, when);
+		if (c->json)
+			json_array_append_new(arr, json_pack("{s:s, s:s, s:s, s:b}", "name",
+			    card.name, "endpoint", card.endpoint, "fingerprint", fpr,
+			    "connected", v[i].connected));
+		else
+			printf("%-40s %-28s %s  last heard %s\n", card.name, card.endpoint,
+			    v[i].connected ? "connected" : "offline  ", when);
+		keys_card_clear(&card);
+	}
+	if (c->json) {
+		json_dumpf(arr, stdout, JSON_COMPACT);
+		putchar('\n');
+	}
+	json_decref(arr);
+	free(v);
+	free(frame);
+	return 0;
+}

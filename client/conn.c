@@ -1,0 +1,267 @@
+/* conn.c - the provider's home directory and the connection to the daemon
+ * (CURVE: our provider key as client key, the org card's key as server key). */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <czmq.h>
+#include <sodium.h>
+
+#include "../proto/info.h"
+#include "cli.h"
+
+void
+cli_die(int code, const char *fmt, ...)
+{
+	va_list ap;
+	fputs("cahier: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	exit(code);
+}
+
+char *
+cli_path(const cli_t *c, const char *name)
+{
+	char *p;
+	if (asprintf(&p, "%s/%s", c->home, name) < 0)
+		cli_die(EXIT_ERR, "out of memory");
+	return p;
+}
+
+static uint8_t *
+load_armored(const cli_t *c, const char *file, const char *label, size_t *n)
+{
+	char *path = cli_path(c, file), *text = NULL;
+	size_t tl = 0;
+	uint8_t *out = NULL;
+	int rc = keys_slurp(path, &text, &tl);
+	if (rc)
+		cli_die(EXIT_ERR, "cannot read %s: %s (run 'cahier init' and 'cahier enroll' first)",
+		    path, rc == CH_ERR_IO ? strerror(errno) : ch_strerror(rc));
+	if ((rc = keys_dearmor(label, text, tl, &out, n)) != 0)
+		cli_die(EXIT_ERR, "%s is damaged: %s", path, ch_strerror(rc));
+	free(text);
+	free(path);
+	return out;
+}
+
+void
+cli_open(cli_t *c)
+{
+	char *pass = NULL, *path, *text = NULL;
+	size_t plen = 0, tl = 0;
+	int rc;
+
+	c->cert = load_armored(c, "provider.cert", "PROVIDER CERT", &c->certlen);
+	c->card = load_armored(c, "org.card", "ORG CARD", &c->cardlen);
+	path = cli_path(c, "daemon");
+	if (keys_slurp(path, &text, &tl) != 0)
+		cli_die(EXIT_ERR, "cannot read %s (run 'cahier enroll' first)", path);
+	text[strcspn(text, "\r\n")] = '\0';
+	c->endpoint = text;
+	free(path);
+	path = cli_path(c, "provider.key");
+	rc = keys_pass_read("Passphrase of your key: ", c->pass_file, c->pass_fd, 0,
+	    &pass, &plen);
+	if (rc)
+		cli_die(EXIT_ERR, "cannot read the passphrase: %s", ch_strerror(rc));
+	rc = keys_file_read(path, KEYS_KIND_PROVIDER, pass, plen, &c->keys);
+	keys_pass_free(&pass);
+	if (rc == CH_ERR_PASS)
+		cli_die(EXIT_ERR, "wrong passphrase for %s", path);
+	if (rc)
+		cli_die(EXIT_ERR, "cannot open %s: %s", path, ch_strerror(rc));
+	free(path);
+
+	keys_card_t card;
+	if (keys_card_parse(c->card, c->cardlen, &card) != 0)
+		cli_die(EXIT_ERR, "the org card in %s does not verify", c->home);
+	char server[41];
+	zmq_z85_encode(server, card.curve_pk, 32);
+	keys_card_clear(&card);
+	zsys_init();
+	zsys_handler_set(NULL);
+	zcert_t *zc = zcert_new_from(c->keys->curve_pk, c->keys->curve_sk);
+	zsock_t *s = zsock_new(ZMQ_DEALER);
+	if (!zc || !s)
+		cli_die(EXIT_ERR, "cannot create a socket");
+	zcert_apply(zc, s);
+	zcert_destroy(&zc);
+	zsock_set_curve_serverkey(s, server);
+	zsock_set_linger(s, 0);
+	if (zsock_connect(s, "%s", c->endpoint) != 0)
+		cli_die(EXIT_ERR, "bad daemon endpoint '%s'", c->endpoint);
+	c->sock = s;
+}
+
+void
+cli_close(cli_t *c)
+{
+	zsock_t *s = c->sock;
+	zsock_destroy(&s);
+	c->sock = NULL;
+	keys_secret_destroy(&c->keys);
+	free(c->cert);
+	free(c->card);
+	free(c->endpoint);
+	c->cert = c->card = NULL;
+	c->endpoint = NULL;
+}
+
+void
+cli_call(cli_t *c, uint8_t type, const uint8_t *req, size_t reqlen,
+    uint8_t **frame_out, const uint8_t **body, size_t *bodylen)
+{
+	uint8_t *msg = NULL, rtype, status;
+	size_t len = 0;
+	if (ch_msg_encode(CH_MAGIC_REQ, type, 0, req, reqlen, &msg, &len) != 0)
+		cli_die(EXIT_ERR, "request too large");
+	zframe_t *f = zframe_new(msg, len);
+	free(msg);
+	if (zframe_send(&f, c->sock, 0) != 0)
+		cli_die(EXIT_ERR, "cannot send to the daemon at %s", c->endpoint);
+	zpoller_t *poller = zpoller_new(c->sock, NULL);
+	void *which = zpoller_wait(poller, c->timeout_ms);
+	zpoller_destroy(&poller);
+	if (!which)
+		cli_die(EXIT_ERR, "no answer from the daemon at %s within %d s "
+		    "(is cahierd running, and does it know your certificate?)",
+		    c->endpoint, c->timeout_ms / 1000);
+	f = zframe_recv(c->sock);
+	if (!f)
+		cli_die(EXIT_ERR, "interrupted");
+	len = zframe_size(f);
+	if (!(*frame_out = malloc(len ? len : 1)))
+		cli_die(EXIT_ERR, "out of memory");
+	memcpy(*frame_out, zframe_data(f), len);
+	zframe_destroy(&f);
+	if (ch_msg_decode(*frame_out, len, CH_MAGIC_REP, &rtype, &status, body, bodylen) != 0 ||
+	    rtype != type)
+		cli_die(EXIT_ERR, "malformed reply from the daemon");
+	if (status != CH_ST_OK) {
+		char text[600];
+		size_t n = *bodylen < sizeof(text) - 1 ? *bodylen : sizeof(text) - 1;
+		memcpy(text, *body, n);
+		text[n] = '\0';
+		for (size_t i = 0; i < n; i++)
+			if ((unsigned char)text[i] < 0x20)
+				text[i] = ' ';
+		cli_die(status == CH_ST_NOCASE ? EXIT_NO : EXIT_ERR, "%s", text);
+	}
+}
+
+void
+cli_case_id(cli_t *c, const char *arg, uint8_t id[CH_CASE_LEN])
+{
+	size_t n = strlen(arg), bl = 0;
+	if (n == 32 && sodium_hex2bin(id, 16, arg, n, NULL, &bl, NULL) == 0 && bl == 16)
+		return;
+	for (size_t i = 0; i < n; i++)
+		if (!strchr("0123456789abcdef", arg[i]))
+			cli_die(EXIT_ERR, "'%s' is not a case id (hex, as 'cahier case list' shows)", arg);
+	if (n < 4)
+		cli_die(EXIT_ERR, "case id prefix '%s' is too short (give at least 4 hex digits)", arg);
+	uint8_t *frame;
+	const uint8_t *body;
+	size_t bodylen, k;
+	ch_caseinfo_t *v;
+	cli_call(c, CH_CQ_CASES, NULL, 0, &frame, &body, &bodylen);
+	if (ch_caselist_decode(body, bodylen, &v, &k) != 0)
+		cli_die(EXIT_ERR, "malformed reply from the daemon");
+	int found = 0;
+	for (size_t i = 0; i < k; i++) {
+		char hex[33];
+		sodium_bin2hex(hex, sizeof(hex), v[i].case_id, 16);
+		if (strncmp(hex, arg, n) == 0) {
+			memcpy(id, v[i].case_id, 16);
+			found++;
+		}
+	}
+	free(v);
+	free(frame);
+	if (found == 0)
+		cli_die(EXIT_NO, "cannot find case '%s': no such case here", arg);
+	if (found > 1)
+		cli_die(EXIT_ERR, "case id prefix '%s' is ambiguous: give more digits", arg);
+}
+
+void
+cli_time(uint64_t ms, char out[32])
+{
+	time_t t = (time_t)(ms / 1000);
+	struct tm tm;
+	localtime_r(&t, &tm);
+	strftime(out, 32, "%Y-%m-%d %H:%M", &tm);
+}
+
+void
+cli_time_iso(uint64_t ms, char out[32])
+{
+	time_t t = (time_t)(ms / 1000);
+	struct tm tm;
+	gmtime_r(&t, &tm);
+	strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+char *
+cli_read_text(const char *arg)
+{
+	if (arg && strcmp(arg, "-") != 0) {
+		char *s = strdup(arg);
+		if (!s)
+			cli_die(EXIT_ERR, "out of memory");
+		return s;
+	}
+	size_t cap = 4096, n = 0;
+	char *s = malloc(cap);
+	size_t r;
+	if (!s)
+		cli_die(EXIT_ERR, "out of memory");
+	while ((r = fread(s + n, 1, cap - n - 1, stdin)) > 0) {
+		n += r;
+		if (n > CH_TEXT_MAX)
+			cli_die(EXIT_ERR, "text longer than %u bytes", CH_TEXT_MAX);
+		if (cap - n - 1 == 0) {
+			cap *= 2;
+			char *t = realloc(s, cap);
+			if (!t)
+				cli_die(EXIT_ERR, "out of memory");
+			s = t;
+		}
+	}
+	while (n && (s[n - 1] == '\n' || s[n - 1] == '\r'))
+		n--;
+	s[n] = '\0';
+	return s;
+}
+
+const char *
+cli_purpose_name(uint8_t p)
+{
+	switch (p) {
+	case CH_PURPOSE_TREATMENT: return "treatment";
+	case CH_PURPOSE_EMERGENCY: return "emergency";
+	case CH_PURPOSE_COORDINATION: return "coordination";
+	case CH_PURPOSE_OWN_REQUEST: return "own-request";
+	case CH_PURPOSE_AUDIT: return "audit";
+	default: return "unknown";
+	}
+}
+
+const char *
+cli_action_name(uint8_t a)
+{
+	switch (a) {
+	case CH_ACT_CREATE: return "create";
+	case CH_ACT_READ: return "read";
+	case CH_ACT_UPDATE: return "update";
+	case CH_ACT_DELETE: return "delete";
+	case CH_ACT_EXPORT: return "export";
+	case CH_ACT_SEARCH: return "search";
+	default: return "unknown";
+	}
+}

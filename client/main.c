@@ -1,0 +1,97 @@
+/* main.c - cahier, the providers' client: a table of subcommands. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sodium.h>
+
+#include "cli.h"
+
+static const struct {
+	const char *name;
+	int (*fn)(cli_t *, int, char **);
+	const char *help;
+} cmds[] = {
+	{ "init", cmd_init, "create your key and a certificate request" },
+	{ "enroll", cmd_enroll, "install the certificate your organization issued" },
+	{ "status", cmd_status, "who you are, your organization, its daemon" },
+	{ "case", cmd_case, "case new NAME | case add CASE CARD --role ROLE | case list" },
+	{ "post", cmd_post, "post a note to a case: post CASE TEXT (or - for stdin)" },
+	{ "log", cmd_log, "show a case's notebook (each read is recorded)" },
+	{ "audit", cmd_audit, "who read what in a case, across all organizations" },
+	{ "peers", cmd_peers, "the organizations your daemon syncs with" },
+};
+
+static void
+usage(int code)
+{
+	FILE *f = code ? stderr : stdout;
+	fprintf(f, "usage: cahier [--home DIR] [--json] [--passphrase-file F | --passphrase-fd N]\n"
+	    "              [--timeout SECONDS] <command> [<args>]\n\ncommands:\n");
+	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
+		fprintf(f, "  %-8s %s\n", cmds[i].name, cmds[i].help);
+	fprintf(f, "\nThe home directory is --home, else $CAHIER_HOME, else ~/.cahier.\n"
+	    "Passphrases never come from the command line.\n"
+	    "Exit codes: 0 ok, 1 a negative answer (nothing found), 2 usage or operational error.\n"
+	    "'cahier <command> --help' describes a command.\n");
+	exit(code);
+}
+
+int
+main(int argc, char **argv)
+{
+	cli_t c;
+	char **args = calloc((size_t)argc + 1, sizeof(*args));
+	int n = 0;
+
+	memset(&c, 0, sizeof(c));
+	c.pass_fd = -1;
+	c.timeout_ms = 15000;
+	if (!args || sodium_init() < 0)
+		cli_die(EXIT_ERR, "cannot start");
+	/* Global options may stand anywhere; the rest goes to the subcommand. */
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		if (strcmp(a, "--json") == 0)
+			c.json = 1;
+		else if (strcmp(a, "--home") == 0 && i + 1 < argc)
+			c.home = argv[++i];
+		else if (strcmp(a, "--passphrase-file") == 0 && i + 1 < argc)
+			c.pass_file = argv[++i];
+		else if (strcmp(a, "--passphrase-fd") == 0 && i + 1 < argc)
+			c.pass_fd = atoi(argv[++i]);
+		else if (strcmp(a, "--timeout") == 0 && i + 1 < argc)
+			c.timeout_ms = atoi(argv[++i]) * 1000;
+		else if (n == 0 && (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0 ||
+		    strcmp(a, "help") == 0))
+			usage(0);
+		else if (n == 0 && a[0] == '-')
+			cli_die(EXIT_ERR, "unknown option '%s' (see cahier --help)", a);
+		else
+			args[n++] = argv[i];
+	}
+	if (n == 0)
+		usage(EXIT_ERR);
+	if (c.timeout_ms <= 0)
+		cli_die(EXIT_ERR, "--timeout must be a positive number of seconds");
+	char *homebuf = NULL;
+	if (!c.home)
+		c.home = getenv("CAHIER_HOME");
+	if (!c.home) {
+		const char *h = getenv("HOME");
+		if (!h || asprintf(&homebuf, "%s/.cahier", h) < 0)
+			cli_die(EXIT_ERR, "no home directory: give --home DIR");
+		c.home = homebuf;
+	}
+	if (!c.pass_file)
+		c.pass_file = getenv("CAHIER_PASSPHRASE_FILE");
+	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
+		if (strcmp(args[0], cmds[i].name) == 0) {
+			int rc = cmds[i].fn(&c, n, args);
+			cli_close(&c);
+			free(args);
+			free(homebuf);
+			return rc;
+		}
+	}
+	cli_die(EXIT_ERR, "unknown command '%s' (see cahier --help)", args[0]);
+}
