@@ -12,6 +12,7 @@ pkgconf lmdb || need="$need liblmdb-dev"
 pkgconf jansson || need="$need libjansson-dev"
 command -v clang >/dev/null 2>&1 || need="$need clang"
 command -v prove >/dev/null 2>&1 || need="$need perl"
+command -v mdb_dump >/dev/null 2>&1 || need="$need lmdb-utils"
 command -v cc >/dev/null 2>&1 || need="$need build-essential"
 [ -z "$need" ] && exit 0
 echo "deps: installing$need"
