@@ -1,0 +1,220 @@
+/* mkseeds.c - writes the checked-in seed inputs of the fuzz targets
+ * (tests/fuzz/seeds/fuzz_<name>/). Run from the repository root:
+ *   cc -std=c11 -D_DEFAULT_SOURCE -o /tmp/mkseeds tests/fuzz/mkseeds.c proto/cbuf.c proto/entry.c proto/msg.c -lsodium
+ *   /tmp/mkseeds
+ * Everything is derived from fixed seeds, except the body nonces (random):
+ * rerunning rewrites fuzz_body and fuzz_env seeds with new bytes. */
+#include <stdio.h>
+#include <sys/stat.h>
+
+#include "fuzz.h"
+
+static int failed;
+
+static void
+put(const char *target, const char *name, const uint8_t *p, size_t n)
+{
+	char path[256];
+	snprintf(path, sizeof(path), "tests/fuzz/seeds/%s", target);
+	mkdir("tests/fuzz/seeds", 0755);
+	mkdir(path, 0755);
+	snprintf(path, sizeof(path), "tests/fuzz/seeds/%s/%s", target, name);
+	FILE *f = fopen(path, "wb");
+	if (!f || fwrite(p, 1, n, f) != n || fclose(f) != 0) {
+		fprintf(stderr, "mkseeds: cannot write %s\n", path);
+		failed = 1;
+	}
+}
+
+static void
+ok(int rc, const char *what)
+{
+	if (rc) {
+		fprintf(stderr, "mkseeds: %s: error %d\n", what, rc);
+		exit(2);
+	}
+}
+
+int
+main(void)
+{
+	ch_env_t e;
+	ch_plain_t p;
+	uint8_t key[32], case_id[CH_CASE_LEN], pk[32], sk[64];
+	uint8_t org_pk[32], org_sk[64], seed[32], env[CH_ENV_LEN];
+	uint8_t *note, *plain, *body, *out;
+	size_t notelen, plainlen, bodylen, n;
+
+	if (sodium_init() < 0)
+		return 2;
+	for (int i = 0; i < 32; i++)
+		seed[i] = (uint8_t)i;
+	crypto_sign_seed_keypair(org_pk, org_sk, seed);
+	fuzz_provider(case_id, pk, sk);
+
+	/* Fields of each kind. */
+	ok(ch_note_encode("Slept well; no pain.", &note, &notelen), "note");
+	put("fuzz_note", "note", note, notelen);
+	ok(ch_note_encode("zorg \xc3\xa9\xc3\xa9n \xe2\x82\xac \xf0\x9f\x98\x80", &out, &n), "note");
+	put("fuzz_note", "utf8", out, n);
+	free(out);
+	uint8_t salt[16];
+	memset(salt, 0xa0, sizeof(salt));
+	ok(ch_create_encode(salt, "Mevr. Jansen", &out, &n), "create");
+	put("fuzz_create", "create", out, n);
+	free(out);
+	uint8_t card[64];
+	memset(card, 0xcd, sizeof(card));
+	ok(ch_member_encode(card, sizeof(card), "home-care", &out, &n), "member");
+	put("fuzz_member", "member", out, n);
+	free(out);
+	ok(ch_member_encode(NULL, 0, "gp", &out, &n), "member");
+	put("fuzz_member", "empty-card", out, n);
+	free(out);
+
+	uint8_t req[CH_READREQ_LEN];
+	ch_readreq_t rr;
+	memset(&rr, 0, sizeof(rr));
+	rr.action = CH_ACT_READ;
+	rr.purpose = CH_PURPOSE_TREATMENT;
+	memcpy(rr.case_id, case_id, CH_CASE_LEN);
+	rr.time_ms = UINT64_C(1700000000000);
+	memset(rr.nonce, 0x10, 16);
+	ch_readreq_sign(&rr, sk, req);
+	put("fuzz_readreq", "read", req, sizeof(req));
+	rr.action = CH_ACT_SEARCH;
+	rr.purpose = CH_PURPOSE_AUDIT;
+	rr.kind = CH_KIND_ACCESS;
+	ch_readreq_sign(&rr, sk, req);
+	put("fuzz_readreq", "audit", req, sizeof(req));
+
+	ch_access_t a;
+	ch_range_t rg[2];
+	memset(&a, 0, sizeof(a));
+	memset(rg, 0, sizeof(rg));
+	memset(a.event_id, 0xe1, 16);
+	a.action = CH_ACT_READ;
+	a.purpose = CH_PURPOSE_EMERGENCY;
+	a.time_ms = UINT64_C(1700000000000);
+	a.cert = card;
+	a.certlen = sizeof(card);
+	a.request = req;
+	a.requestlen = sizeof(req);
+	memcpy(rg[0].org, org_pk, 32);
+	rg[0].from = 1;
+	rg[0].to = 9;
+	memcpy(rg[1].org, pk, 32);
+	rg[1].from = rg[1].to = 4;
+	a.ranges = rg;
+	a.nranges = 2;
+	ok(ch_access_encode(&a, &out, &n), "access");
+	put("fuzz_access", "read", out, n);
+	free(out);
+	a.nranges = 0;
+	a.outcome = CH_OUT_REFUSED;
+	a.requestlen = 0;
+	ok(ch_access_encode(&a, &out, &n), "access");
+	put("fuzz_access", "refused", out, n);
+	free(out);
+
+	/* Plain bodies: a signed note, an unsigned access record. */
+	memset(&p, 0, sizeof(p));
+	p.version = 1;
+	p.kind = CH_KIND_NOTE;
+	p.cert = card;
+	p.certlen = sizeof(card);
+	p.hlc = UINT64_C(1700000000000) << 16;
+	p.fields = note;
+	p.fieldslen = notelen;
+	ok(ch_plain_encode(&p, case_id, CH_AUD_CARE, sk, &plain, &plainlen), "plain");
+	put("fuzz_plain", "signed-note", plain, plainlen);
+	p.kind = CH_KIND_ACCESS;
+	p.cert = NULL;
+	p.certlen = 0;
+	memset(p.reply_to, 0x11, CH_HASH_LEN);
+	ok(ch_plain_encode(&p, case_id, CH_AUD_CARE, NULL, &out, &n), "plain");
+	put("fuzz_plain", "unsigned", out, n);
+	free(out);
+
+	/* A sealed body that fuzz_body can open, and whole entries. */
+	ch_slot_t slot;
+	memset(&slot, 0, sizeof(slot));
+	memcpy(slot.org, org_pk, 32);
+	slot.epoch = 2;
+	slot.audience = CH_AUD_MEDICAL;
+	memset(slot.sealed, 0x5e, sizeof(slot.sealed));
+	fuzz_body_fixture(&e, key);
+	ok(ch_body_seal(&e, &slot, 1, key, plain, plainlen, &body, &bodylen), "seal");
+	put("fuzz_body", "one-slot", body, bodylen);
+	ok(ch_body_seal(&e, NULL, 0, key, (const uint8_t *)"x", 1, &out, &n), "seal");
+	put("fuzz_body", "no-slots", out, n);
+	free(out);
+
+	memcpy(e.org, org_pk, 32);
+	e.body_len = (uint32_t)bodylen;
+	crypto_generichash(e.body_hash, CH_HASH_LEN, body, bodylen, NULL, 0);
+	ch_env_sign(&e, org_sk);
+	ch_env_encode(&e, env);
+	uint8_t *entry = malloc(CH_ENV_LEN + bodylen);
+	memcpy(entry, env, CH_ENV_LEN);
+	memcpy(entry + CH_ENV_LEN, body, bodylen);
+	put("fuzz_env", "entry", entry, CH_ENV_LEN + bodylen);
+	put("fuzz_env", "erased", env, CH_ENV_LEN);
+
+	/* Messages. */
+	ok(ch_msg_encode(CH_MAGIC_REQ, CH_CQ_READ, 0, req, sizeof(req), &out, &n), "msg");
+	put("fuzz_msg", "read", out, n);
+	free(out);
+	ok(ch_msg_encode(CH_MAGIC_REP, CH_CQ_STATUS, CH_ST_DENIED,
+	    (const uint8_t *)"not a member", 12, &out, &n), "msg");
+	put("fuzz_msg", "denied", out, n);
+	free(out);
+
+	ch_vec_t v;
+	uint8_t orgs[2][32];
+	uint64_t seqs[2] = { 12, 3 };
+	memcpy(orgs[0], org_pk, 32);
+	memcpy(orgs[1], pk, 32);
+	memcpy(v.case_id, case_id, CH_CASE_LEN);
+	v.n = 2;
+	v.org = orgs;
+	v.seq = seqs;
+	ok(ch_vec_encode(&v, &out, &n), "vec");
+	put("fuzz_vec", "two", out, n);
+	free(out);
+	v.n = 0;
+	ok(ch_vec_encode(&v, &out, &n), "vec");
+	put("fuzz_vec", "empty", out, n);
+	free(out);
+
+	ch_slice_t items[2] = { { entry, CH_ENV_LEN + bodylen }, { env, CH_ENV_LEN } };
+	ok(ch_batch_encode(case_id, 1, items, 2, &out, &n), "batch");
+	put("fuzz_batch", "two", out, n);
+	free(out);
+	ok(ch_batch_encode(case_id, 0, NULL, 0, &out, &n), "batch");
+	put("fuzz_batch", "empty", out, n);
+	free(out);
+
+	ch_readitem_t ri[2];
+	uint8_t aid[32];
+	memset(aid, 0xa1, sizeof(aid));
+	memset(ri, 0, sizeof(ri));
+	ri[0].env = e;
+	ri[0].orgname.p = (const uint8_t *)"Thuiszorg West";
+	ri[0].orgname.n = 14;
+	ri[0].plain.p = plain;
+	ri[0].plain.n = plainlen;
+	ri[1].env = e;
+	ok(ch_readrep_encode(aid, ri, 2, &out, &n), "readrep");
+	put("fuzz_readrep", "two", out, n);
+	free(out);
+	ok(ch_readrep_encode(aid, NULL, 0, &out, &n), "readrep");
+	put("fuzz_readrep", "empty", out, n);
+	free(out);
+
+	free(entry);
+	free(body);
+	free(plain);
+	free(note);
+	return failed ? 2 : 0;
+}

@@ -1,0 +1,1132 @@
+/* test_proto.c - codecs of proto/: roundtrips, known-answer vectors (the same
+ * hex as proto/PROTOCOL.md, section "Test vectors"), and every decoder's
+ * rejection of truncated, trailing, wrong-version and oversize input.
+ * Run with --print-vectors to print the vectors (to regenerate PROTOCOL.md). */
+#include <stdlib.h>
+#include <string.h>
+#include <sodium.h>
+
+#include "tap.h"
+#include "../proto/cbuf.h"
+#include "../proto/entry.h"
+#include "../proto/msg.h"
+
+/* ---- fixtures: everything derives from fixed seeds (PROTOCOL.md) ---- */
+
+static uint8_t org_pk[32], org_sk[64], prov_pk[32], prov_sk[64];
+static uint8_t salt[16], case_id[CH_CASE_LEN];
+
+#define T0 UINT64_C(1700000000000)
+#define NOTE_TEXT "Mevr. Jansen slept well; no pain."
+
+static void
+fixtures(void)
+{
+	uint8_t seed[32];
+	for (int i = 0; i < 32; i++)
+		seed[i] = (uint8_t)i;
+	crypto_sign_seed_keypair(org_pk, org_sk, seed);
+	for (int i = 0; i < 32; i++)
+		seed[i] = (uint8_t)(0x80 + i);
+	crypto_sign_seed_keypair(prov_pk, prov_sk, seed);
+	for (int i = 0; i < 16; i++)
+		salt[i] = (uint8_t)(0xa0 + i);
+	ch_case_id(org_pk, salt, case_id);
+}
+
+static void
+golden_env(ch_env_t *e)
+{
+	memset(e, 0, sizeof(*e));
+	e->version = 1;
+	memcpy(e->case_id, case_id, CH_CASE_LEN);
+	memcpy(e->org, org_pk, 32);
+	e->seq = 1;
+	e->epoch = 1;
+	e->audience = CH_AUD_CARE;
+	e->time_ms = T0;
+	e->body_len = 1234;
+	memset(e->body_hash, 0x5a, CH_HASH_LEN);
+	ch_env_sign(e, org_sk);
+}
+
+static const uint8_t golden_cert[4] = { 0xc0, 0xc1, 0xc2, 0xc3 };
+
+/* Encodes the golden note body; *out malloc'd. */
+static int
+golden_plain(ch_plain_t *p, uint8_t **out, size_t *len)
+{
+	uint8_t *f;
+	size_t fl;
+	int rc = ch_note_encode(NOTE_TEXT, &f, &fl);
+	if (rc)
+		return rc;
+	memset(p, 0, sizeof(*p));
+	p->version = 1;
+	p->kind = CH_KIND_NOTE;
+	p->cert = golden_cert;
+	p->certlen = sizeof(golden_cert);
+	p->hlc = T0 << 16 | 1;
+	p->fields = f;
+	p->fieldslen = fl;
+	rc = ch_plain_encode(p, case_id, CH_AUD_CARE, prov_sk, out, len);
+	free(f);
+	p->fields = NULL;
+	return rc;
+}
+
+static void
+golden_readreq(ch_readreq_t *r, uint8_t out[CH_READREQ_LEN])
+{
+	memset(r, 0, sizeof(*r));
+	r->action = CH_ACT_READ;
+	r->purpose = CH_PURPOSE_TREATMENT;
+	r->kind = 0;
+	memcpy(r->case_id, case_id, CH_CASE_LEN);
+	r->time_ms = T0;
+	for (int i = 0; i < 16; i++)
+		r->nonce[i] = (uint8_t)(0x10 + i);
+	ch_readreq_sign(r, prov_sk, out);
+}
+
+static char *
+hex(const uint8_t *p, size_t n)
+{
+	static char buf[2 * 4096 + 1];
+	if (n > 4096)
+		n = 4096;
+	sodium_bin2hex(buf, sizeof(buf), p, n);
+	return buf;
+}
+
+/* ---- known-answer vectors (PROTOCOL.md, "Test vectors") ---- */
+
+static const char *kat_org_pk =
+    "03a107bff3ce10be1d70dd18e74bc09967e4d6309ba50d5f1ddc8664125531b8";
+static const char *kat_prov_pk =
+    "cd14b37f956e953194ff7fb73b3d81dcc561d61a7538094b7c3e1a643ee5f3aa";
+static const char *kat_case_id =
+    "271f03077bc70a12a1523c9aa6a21a81";
+static const char *kat_env =
+    "4348454e01271f03077bc70a12a1523c9aa6a21a8103a107bff3ce10be1d70dd"
+    "18e74bc09967e4d6309ba50d5f1ddc8664125531b80000000000000001000000"
+    "0000000000000000000000000000000000000000000000000000000000000000"
+    "01020000018bcfe56800000004d25a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a"
+    "5a5a5a5a5a5a5a5a5a5a5a5a5a5a663e2f311170d518b43494a71300d7e5fe05"
+    "d828037ef74996f14df16bce06816415394e5c67b3d560e4cc6b282082ffd1f1"
+    "db4345279d41f0261893248bdd03";
+static const char *kat_env_id =
+    "d12e5560284d438b5ffacfe4ab2d3a2e1e0c5e634687b350399e25bc52fa4a45";
+static const char *kat_plain =
+    "43484244010100000004c0c1c2c3018bcfe56800000100000000000000000000"
+    "0000000000000000000000000000000000000000000000000000000000000000"
+    "0000000000000000000000000000000000000000000000000025000000214d65"
+    "76722e204a616e73656e20736c6570742077656c6c3b206e6f207061696e2ea5"
+    "f957bd43099a8f3ce270dc47bf37a98c3b1a9dd974e64b84a185b17d714b9848"
+    "0c00fd06b71a2c11db728916f39d681e19b09bdebae6d623572e4382016c0d";
+static const char *kat_readreq =
+    "4348525101020100000000271f03077bc70a12a1523c9aa6a21a810000018bcf"
+    "e56800101112131415161718191a1b1c1d1e1fcd14b37f956e953194ff7fb73b"
+    "3d81dcc561d61a7538094b7c3e1a643ee5f3aa7578df79a846becb92bfd5f22d"
+    "d4f7ced042c746ca5d769bb90f1f607090d53cc64a1ff74824464d0ce57a7cc8"
+    "f2db0e4bf3549075cbd583a6b4505bc6a1490a";
+
+/* ---- generic decoder checks ---- */
+
+typedef int (*dec_fn)(const uint8_t *p, size_t n);
+
+/* Every proper prefix must fail, and so must the message plus one byte
+ * (with CH_ERR_TRAILING). Each input is a fresh heap copy of exactly that
+ * length, so ASan catches any read past it. */
+static int
+check_framing(dec_fn dec, const uint8_t *p, size_t n)
+{
+	int bad = 0;
+	for (size_t i = 0; i < n; i++) {
+		uint8_t *q = malloc(i ? i : 1);
+		memcpy(q, p, i);
+		if (dec(q, i) == 0) {
+			printf("# prefix of %zu/%zu bytes decoded\n", i, n);
+			bad = 1;
+		}
+		free(q);
+	}
+	uint8_t *q = malloc(n + 1);
+	memcpy(q, p, n);
+	q[n] = 0;
+	int rc = dec(q, n + 1);
+	if (rc != CH_ERR_TRAILING) {
+		printf("# trailing byte gave %d\n", rc);
+		bad = 1;
+	}
+	rc = dec(p, n);
+	if (rc != 0) {
+		printf("# the message itself gave %d\n", rc);
+		bad = 1;
+	}
+	free(q);
+	return !bad;
+}
+
+/* Decodes p after setting byte off to v (a copy). */
+static int
+dec_patched(dec_fn dec, const uint8_t *p, size_t n, size_t off, uint8_t v)
+{
+	uint8_t *q = malloc(n);
+	memcpy(q, p, n);
+	q[off] = v;
+	int rc = dec(q, n);
+	free(q);
+	return rc;
+}
+
+static void
+put_be32(uint8_t *p, uint32_t v)
+{
+	p[0] = (uint8_t)(v >> 24);
+	p[1] = (uint8_t)(v >> 16);
+	p[2] = (uint8_t)(v >> 8);
+	p[3] = (uint8_t)v;
+}
+
+static void
+put_be16(uint8_t *p, uint16_t v)
+{
+	p[0] = (uint8_t)(v >> 8);
+	p[1] = (uint8_t)v;
+}
+
+static int dec_env(const uint8_t *p, size_t n) { ch_env_t e; return ch_env_decode(p, n, &e); }
+static int dec_plain(const uint8_t *p, size_t n) { ch_plain_t x; return ch_plain_decode(p, n, &x); }
+static int dec_readreq(const uint8_t *p, size_t n) { ch_readreq_t r; return ch_readreq_decode(p, n, &r); }
+
+static int
+dec_entry(const uint8_t *p, size_t n)
+{
+	ch_env_t e;
+	const uint8_t *b;
+	size_t bl;
+	return ch_entry_split(p, n, &e, &b, &bl);
+}
+
+static int
+dec_slots(const uint8_t *p, size_t n)
+{
+	ch_slot_t *s;
+	size_t ns;
+	int rc = ch_body_slots(p, n, &s, &ns);
+	free(s);
+	return rc;
+}
+
+static int
+dec_note(const uint8_t *p, size_t n)
+{
+	ch_note_t x;
+	int rc = ch_note_decode(p, n, &x);
+	ch_note_clear(&x);
+	return rc;
+}
+
+static int
+dec_create(const uint8_t *p, size_t n)
+{
+	ch_create_t x;
+	int rc = ch_create_decode(p, n, &x);
+	ch_create_clear(&x);
+	return rc;
+}
+
+static int
+dec_member(const uint8_t *p, size_t n)
+{
+	ch_member_t x;
+	int rc = ch_member_decode(p, n, &x);
+	ch_member_clear(&x);
+	return rc;
+}
+
+static int
+dec_access(const uint8_t *p, size_t n)
+{
+	ch_access_t x;
+	int rc = ch_access_decode(p, n, &x);
+	ch_access_clear(&x);
+	return rc;
+}
+
+static int
+dec_msg(const uint8_t *p, size_t n)
+{
+	uint8_t t, s;
+	const uint8_t *b;
+	size_t bl;
+	return ch_msg_decode(p, n, CH_MAGIC_PEER, &t, &s, &b, &bl);
+}
+
+static int
+dec_vec(const uint8_t *p, size_t n)
+{
+	ch_vec_t v;
+	int rc = ch_vec_decode(p, n, &v);
+	ch_vec_clear(&v);
+	return rc;
+}
+
+static int
+dec_batch(const uint8_t *p, size_t n)
+{
+	uint8_t cid[CH_CASE_LEN], more;
+	ch_slice_t *s;
+	size_t ns;
+	int rc = ch_batch_decode(p, n, cid, &more, &s, &ns);
+	free(s);
+	return rc;
+}
+
+static int
+dec_readrep(const uint8_t *p, size_t n)
+{
+	uint8_t aid[32];
+	ch_readitem_t *it;
+	size_t ni;
+	int rc = ch_readrep_decode(p, n, aid, &it, &ni);
+	free(it);
+	return rc;
+}
+
+/* ---- envelope ---- */
+
+TEST(env_golden)
+{
+	ch_env_t e;
+	uint8_t buf[CH_ENV_LEN], id[CH_HASH_LEN];
+
+	golden_env(&e);
+	ch_env_encode(&e, buf);
+	check_str(hex(org_pk, 32), kat_org_pk);
+	check_str(hex(prov_pk, 32), kat_prov_pk);
+	check_str(hex(case_id, CH_CASE_LEN), kat_case_id);
+	check_str(hex(buf, CH_ENV_LEN), kat_env);
+	ch_env_id(&e, id);
+	check_str(hex(id, CH_HASH_LEN), kat_env_id);
+	check_int(ch_env_verify(&e), ==, 0);
+
+	/* Forgeries: any header byte changed, or the signature itself. */
+	ch_env_t f = e;
+	f.seq = 2;
+	check_int(ch_env_verify(&f), ==, CH_ERR_SIG);
+	f = e;
+	f.body_hash[0] ^= 1;
+	check_int(ch_env_verify(&f), ==, CH_ERR_SIG);
+	f = e;
+	f.sig[10] ^= 0x40;
+	check_int(ch_env_verify(&f), ==, CH_ERR_SIG);
+	f = e;
+	f.org[0] ^= 1;
+	check_int(ch_env_verify(&f), ==, CH_ERR_SIG);
+}
+
+TEST(env_roundtrip)
+{
+	ch_env_t e, d;
+	uint8_t buf[CH_ENV_LEN], hdr[CH_ENV_HDR_LEN], buf2[CH_ENV_LEN];
+
+	golden_env(&e);
+	e.seq = 7;
+	memset(e.prev, 0x33, CH_HASH_LEN);
+	e.epoch = 0xdeadbeef;
+	e.audience = CH_AUD_COORDINATION;
+	e.body_len = CH_BODY_MAX;
+	ch_env_sign(&e, org_sk);
+	ch_env_encode(&e, buf);
+	check_int(ch_env_decode(buf, sizeof(buf), &d), ==, 0);
+	ch_env_encode(&d, buf2);
+	check_mem(buf, buf2, CH_ENV_LEN);
+	check_int(d.seq, ==, 7);
+	check_int(d.epoch, ==, 0xdeadbeef);
+	check_int(ch_env_verify(&d), ==, 0);
+	ch_env_header(&e, hdr);
+	check_mem(hdr, buf, CH_ENV_HDR_LEN);
+}
+
+TEST(env_reject)
+{
+	ch_env_t e;
+	uint8_t buf[CH_ENV_LEN];
+
+	golden_env(&e);
+	ch_env_encode(&e, buf);
+	check(check_framing(dec_env, buf, sizeof(buf)));
+	check_int(dec_patched(dec_env, buf, sizeof(buf), 0, 'X'), ==, CH_ERR_MAGIC);
+	check_int(dec_patched(dec_env, buf, sizeof(buf), 4, 2), ==, CH_ERR_VERSION);
+	check_int(dec_patched(dec_env, buf, sizeof(buf), 4, 0), ==, CH_ERR_VERSION);
+	/* seq = 0: its last byte is at 4+1+16+32+7 = 60. */
+	check_int(dec_patched(dec_env, buf, sizeof(buf), 60, 0), ==, CH_ERR_VALUE);
+	/* seq = 1 with a non-zero prev (prev starts at 61). */
+	check_int(dec_patched(dec_env, buf, sizeof(buf), 61, 1), ==, CH_ERR_VALUE);
+	/* audience at 97: 0 and 6 are not audiences. */
+	check_int(dec_patched(dec_env, buf, sizeof(buf), 97, 0), ==, CH_ERR_VALUE);
+	check_int(dec_patched(dec_env, buf, sizeof(buf), 97, 6), ==, CH_ERR_VALUE);
+	/* body_len at 106..109 above CH_BODY_MAX. */
+	uint8_t big[CH_ENV_LEN];
+	memcpy(big, buf, sizeof(big));
+	put_be32(big + 106, CH_BODY_MAX + 1);
+	check_int(dec_env(big, sizeof(big)), ==, CH_ERR_TOOBIG);
+	put_be32(big + 106, CH_BODY_MAX);
+	check_int(dec_env(big, sizeof(big)), ==, 0);
+}
+
+/* ---- sealed body and whole entries ---- */
+
+/* Builds a full entry the way the daemon will: seal, then fill body_len and
+ * body_hash from the sealed body, then sign. */
+static int
+make_entry(ch_env_t *e, const uint8_t key[32], const uint8_t *plain,
+    size_t plainlen, uint8_t **entry, size_t *entrylen)
+{
+	ch_slot_t slots[2];
+	uint8_t *body;
+	size_t bl;
+
+	memset(slots, 0, sizeof(slots));
+	memcpy(slots[0].org, org_pk, 32);
+	slots[0].epoch = 1;
+	slots[0].audience = CH_AUD_CARE;
+	memset(slots[0].sealed, 0xaa, CH_SEALED_KEY_LEN);
+	memcpy(slots[1].org, prov_pk, 32);
+	slots[1].epoch = 1;
+	slots[1].audience = CH_AUD_CARE;
+	memset(slots[1].sealed, 0xbb, CH_SEALED_KEY_LEN);
+	int rc = ch_body_seal(e, slots, 2, key, plain, plainlen, &body, &bl);
+	if (rc)
+		return rc;
+	e->body_len = (uint32_t)bl;
+	crypto_generichash(e->body_hash, CH_HASH_LEN, body, bl, NULL, 0);
+	ch_env_sign(e, org_sk);
+	*entrylen = CH_ENV_LEN + bl;
+	*entry = malloc(*entrylen);
+	ch_env_encode(e, *entry);
+	memcpy(*entry + CH_ENV_LEN, body, bl);
+	free(body);
+	return 0;
+}
+
+TEST(entry_flow)
+{
+	ch_env_t e, d;
+	ch_plain_t p, q;
+	uint8_t key[32], *plain, *entry, *opened;
+	size_t plainlen, entrylen, openedlen;
+	const uint8_t *body;
+	size_t bl;
+
+	memset(key, 0x42, sizeof(key));
+	plain = entry = NULL;
+	plainlen = entrylen = 0;
+	check_int(golden_plain(&p, &plain, &plainlen), ==, 0);
+	golden_env(&e);
+	if (!plain || make_entry(&e, key, plain, plainlen, &entry, &entrylen) != 0) {
+		check(!"cannot build the entry");
+		free(plain);
+		return;
+	}
+
+	check_int(ch_entry_split(entry, entrylen, &d, &body, &bl), ==, 0);
+	check_int(ch_env_verify(&d), ==, 0);
+	check_int(bl, ==, d.body_len);
+	check(body == entry + CH_ENV_LEN);
+
+	ch_slot_t *slots;
+	size_t ns;
+	check_int(ch_body_slots(body, bl, &slots, &ns), ==, 0);
+	check_int(ns, ==, 2);
+	if (ns == 2) {
+		check_mem(slots[1].org, prov_pk, 32);
+		check_int(slots[1].audience, ==, CH_AUD_CARE);
+		check_int(slots[0].sealed[79], ==, 0xaa);
+	}
+	free(slots);
+
+	check_int(ch_body_open(&d, body, bl, key, &opened, &openedlen), ==, 0);
+	check_int(openedlen, ==, plainlen);
+	check_mem(opened, plain, plainlen);
+	check_int(ch_plain_verify(opened, openedlen, d.case_id, d.audience, prov_pk), ==, 0);
+	check_int(ch_plain_decode(opened, openedlen, &q), ==, 0);
+	ch_note_t note;
+	check_int(ch_note_decode(q.fields, q.fieldslen, &note), ==, 0);
+	check_str(note.text, NOTE_TEXT);
+	ch_note_clear(&note);
+	free(opened);
+
+	/* Wrong key, or any bound header field changed: no plaintext. */
+	uint8_t bad[32];
+	memset(bad, 0x43, sizeof(bad));
+	opened = (uint8_t *)1;
+	check_int(ch_body_open(&d, body, bl, bad, &opened, &openedlen), ==, CH_ERR_DECRYPT);
+	check(opened == NULL);
+	ch_env_t f = d;
+	f.seq = 2;
+	check_int(ch_body_open(&f, body, bl, key, &opened, &openedlen), ==, CH_ERR_DECRYPT);
+	f = d;
+	f.audience = CH_AUD_MEDICAL;
+	check_int(ch_body_open(&f, body, bl, key, &opened, &openedlen), ==, CH_ERR_DECRYPT);
+	f = d;
+	f.case_id[3] ^= 1;
+	check_int(ch_body_open(&f, body, bl, key, &opened, &openedlen), ==, CH_ERR_DECRYPT);
+	/* body_len, body_hash and sig are not bound (they follow from the body). */
+	f = d;
+	f.body_len = 1;
+	memset(f.sig, 0, CH_SIG_LEN);
+	check_int(ch_body_open(&f, body, bl, key, &opened, &openedlen), ==, 0);
+	free(opened);
+	/* A flipped ciphertext byte. */
+	uint8_t *b2 = malloc(bl);
+	memcpy(b2, body, bl);
+	b2[bl - 1] ^= 1;
+	check_int(ch_body_open(&d, b2, bl, key, &opened, &openedlen), ==, CH_ERR_DECRYPT);
+
+	/* Body framing: every prefix, a trailing byte. */
+	check(check_framing(dec_slots, body, bl));
+	free(b2);
+	b2 = malloc(bl + 1);
+	memcpy(b2, body, bl);
+	b2[bl] = 0;
+	check_int(ch_body_open(&d, b2, bl + 1, key, &opened, &openedlen), ==, CH_ERR_TRAILING);
+	for (size_t i = 0; i < bl; i++)
+		if (ch_body_open(&d, body, i, key, &opened, &openedlen) == 0) {
+			check(!"a prefix of the body opened");
+			free(opened);
+		}
+	free(b2);
+
+	/* Entry framing: erased body, short or long body, changed body. */
+	check_int(ch_entry_split(entry, CH_ENV_LEN, &d, &body, &bl), ==, 0);
+	check(body == NULL);
+	check_int(bl, ==, 0);
+	check_int(ch_entry_split(entry, entrylen - 1, &d, &body, &bl), ==, CH_ERR_TRUNCATED);
+	check_int(ch_entry_split(entry, CH_ENV_LEN + 1, &d, &body, &bl), ==, CH_ERR_TRUNCATED);
+	for (size_t i = 0; i < CH_ENV_LEN; i++)
+		check(ch_entry_split(entry, i, &d, &body, &bl) != 0);
+	uint8_t *e2 = malloc(entrylen + 1);
+	memcpy(e2, entry, entrylen);
+	e2[entrylen] = 0;
+	check_int(dec_entry(e2, entrylen + 1), ==, CH_ERR_TRAILING);
+	e2[entrylen - 5] ^= 1;
+	check_int(dec_entry(e2, entrylen), ==, CH_ERR_HASH);
+	e2[4] = 9;
+	check_int(dec_entry(e2, entrylen), ==, CH_ERR_VERSION);
+	free(e2);
+
+	free(entry);
+	free(plain);
+}
+
+TEST(body_reject)
+{
+	ch_env_t e;
+	uint8_t key[32] = { 1 }, *out;
+	size_t outlen;
+	ch_slot_t *slots = calloc(CH_SLOTS_MAX + 1, sizeof(*slots));
+
+	golden_env(&e);
+	for (int i = 0; i <= CH_SLOTS_MAX; i++)
+		slots[i].audience = CH_AUD_NETWORK;
+	check_int(ch_body_seal(&e, slots, CH_SLOTS_MAX + 1, key, (const uint8_t *)"x", 1,
+	    &out, &outlen), ==, CH_ERR_TOOBIG);
+	check_int(ch_body_seal(&e, slots, CH_SLOTS_MAX, key, (const uint8_t *)"x", 1,
+	    &out, &outlen), ==, 0);
+	check_int(outlen, ==, 2 + CH_SLOTS_MAX * 117 + 24 + 4 + 1 + 16);
+	check_int(dec_slots(out, outlen), ==, 0);
+	/* nslots above the limit on the wire. */
+	put_be16(out, CH_SLOTS_MAX + 1);
+	check_int(dec_slots(out, outlen), ==, CH_ERR_TOOBIG);
+	free(out);
+	slots[0].audience = 0;
+	check_int(ch_body_seal(&e, slots, 1, key, (const uint8_t *)"x", 1,
+	    &out, &outlen), ==, CH_ERR_VALUE);
+	free(slots);
+	check_int(ch_body_seal(&e, NULL, 0, key, NULL, CH_BODY_MAX, &out, &outlen), ==,
+	    CH_ERR_TOOBIG);
+
+	/* An empty plaintext is allowed (the tag alone); no slots. */
+	check_int(ch_body_seal(&e, NULL, 0, key, NULL, 0, &out, &outlen), ==, 0);
+	check_int(outlen, ==, 2 + 24 + 4 + 16);
+	uint8_t *pl;
+	size_t pll;
+	check_int(ch_body_open(&e, out, outlen, key, &pl, &pll), ==, 0);
+	check_int(pll, ==, 0);
+	free(pl);
+	/* Ciphertext shorter than a tag: 15 bytes. */
+	uint8_t *o2 = malloc(outlen);
+	memcpy(o2, out, outlen);
+	put_be32(o2 + 26, 15);
+	check_int(ch_body_open(&e, o2, outlen - 1, key, &pl, &pll), ==, CH_ERR_VALUE);
+	/* Ciphertext length above CH_BODY_MAX. */
+	put_be32(o2 + 26, CH_BODY_MAX + 1);
+	check_int(ch_body_open(&e, o2, outlen, key, &pl, &pll), ==, CH_ERR_TOOBIG);
+	free(o2);
+	free(out);
+}
+
+/* ---- plain body ---- */
+
+TEST(plain_golden)
+{
+	ch_plain_t p, d;
+	uint8_t *buf;
+	size_t n;
+
+	check_int(golden_plain(&p, &buf, &n), ==, 0);
+	check_str(hex(buf, n), kat_plain);
+	check_mem(p.sig, buf + n - CH_SIG_LEN, CH_SIG_LEN);
+	check_int(ch_plain_verify(buf, n, case_id, CH_AUD_CARE, prov_pk), ==, 0);
+	/* Forgeries: a flipped byte anywhere, another case, another audience,
+	 * another key. */
+	for (size_t i = 0; i < n; i++) {
+		buf[i] ^= 0x10;
+		check(ch_plain_verify(buf, n, case_id, CH_AUD_CARE, prov_pk) != 0);
+		buf[i] ^= 0x10;
+	}
+	buf[n - 1] ^= 1;
+	check_int(ch_plain_verify(buf, n, case_id, CH_AUD_CARE, prov_pk), ==, CH_ERR_SIG);
+	buf[n - 1] ^= 1;
+	buf[30] ^= 1; /* inside hlc */
+	check_int(ch_plain_verify(buf, n, case_id, CH_AUD_CARE, prov_pk), ==, CH_ERR_SIG);
+	buf[30] ^= 1;
+	uint8_t other[CH_CASE_LEN];
+	memcpy(other, case_id, sizeof(other));
+	other[0] ^= 1;
+	check_int(ch_plain_verify(buf, n, other, CH_AUD_CARE, prov_pk), ==, CH_ERR_SIG);
+	check_int(ch_plain_verify(buf, n, case_id, CH_AUD_MEDICAL, prov_pk), ==, CH_ERR_SIG);
+	check_int(ch_plain_verify(buf, n, case_id, CH_AUD_CARE, org_pk), ==, CH_ERR_SIG);
+
+	check_int(ch_plain_decode(buf, n, &d), ==, 0);
+	check_int(d.kind, ==, CH_KIND_NOTE);
+	check_int(d.hlc, ==, T0 << 16 | 1);
+	check_int(d.certlen, ==, 4);
+	check_mem(d.cert, golden_cert, 4);
+	check(d.cert >= buf && d.cert < buf + n);
+	free(buf);
+}
+
+TEST(plain_roundtrip_reject)
+{
+	ch_plain_t p, d;
+	uint8_t *buf, *buf2;
+	size_t n, n2;
+	uint8_t fields[100];
+
+	memset(&p, 0, sizeof(p));
+	memset(fields, 'f', sizeof(fields));
+	p.version = 1;
+	p.kind = CH_KIND_ACCESS;
+	p.hlc = 5;
+	memset(p.reply_to, 1, CH_HASH_LEN);
+	memset(p.supersedes, 2, CH_HASH_LEN);
+	p.fields = fields;
+	p.fieldslen = sizeof(fields);
+	memset(p.sig, 0xee, CH_SIG_LEN);
+	check_int(ch_plain_encode(&p, case_id, CH_AUD_NETWORK, NULL, &buf, &n), ==, 0);
+	check(sodium_is_zero(p.sig, CH_SIG_LEN));
+	check(sodium_is_zero(buf + n - CH_SIG_LEN, CH_SIG_LEN));
+	check_int(n, ==, 4 + 1 + 1 + 4 + 8 + 32 + 32 + 4 + 100 + 64);
+	check_int(ch_plain_decode(buf, n, &d), ==, 0);
+	check_int(d.certlen, ==, 0);
+	check_mem(d.reply_to, p.reply_to, CH_HASH_LEN);
+	check_mem(d.supersedes, p.supersedes, CH_HASH_LEN);
+	check_int(ch_plain_encode(&d, case_id, CH_AUD_NETWORK, NULL, &buf2, &n2), ==, 0);
+	check_int(n2, ==, n);
+	check_mem(buf2, buf, n);
+	free(buf2);
+	check_int(ch_plain_verify(buf, n, case_id, CH_AUD_NETWORK, prov_pk), ==, CH_ERR_SIG);
+
+	check(check_framing(dec_plain, buf, n));
+	check_int(dec_patched(dec_plain, buf, n, 0, 'x'), ==, CH_ERR_MAGIC);
+	check_int(dec_patched(dec_plain, buf, n, 4, 2), ==, CH_ERR_VERSION);
+	/* cert length (bytes 6..9) above 4096. */
+	uint8_t *b = malloc(n);
+	memcpy(b, buf, n);
+	put_be32(b + 6, 4097);
+	check_int(dec_plain(b, n), ==, CH_ERR_TOOBIG);
+	/* fields length (after cert, hlc, refs: 10+8+64 = 82) above the limit. */
+	memcpy(b, buf, n);
+	put_be32(b + 82, CH_TEXT_MAX + 8192 + 1);
+	check_int(dec_plain(b, n), ==, CH_ERR_TOOBIG);
+	free(b);
+	free(buf);
+
+	/* The encoder refuses what the decoder would refuse. */
+	p.version = 2;
+	check_int(ch_plain_encode(&p, case_id, 1, NULL, &buf, &n), ==, CH_ERR_VERSION);
+	p.version = 1;
+	p.certlen = 4097;
+	p.cert = fields;
+	check_int(ch_plain_encode(&p, case_id, 1, NULL, &buf, &n), ==, CH_ERR_TOOBIG);
+	check(buf == NULL);
+}
+
+/* ---- the kinds' fields ---- */
+
+TEST(note)
+{
+	uint8_t *buf;
+	size_t n;
+	ch_note_t d;
+
+	check_int(ch_note_encode("zorg \xc3\xa9\xc3\xa9n", &buf, &n), ==, 0);
+	check_int(ch_note_decode(buf, n, &d), ==, 0);
+	check_str(d.text, "zorg \xc3\xa9\xc3\xa9n");
+	ch_note_clear(&d);
+	check(d.text == NULL);
+	check(check_framing(dec_note, buf, n));
+	/* Invalid UTF-8 on the wire. */
+	check_int(dec_patched(dec_note, buf, n, 9, 0xff), ==, CH_ERR_VALUE);
+	check_int(dec_patched(dec_note, buf, n, 4, 0), ==, CH_ERR_VALUE);
+	free(buf);
+
+	check_int(ch_note_encode("", &buf, &n), ==, CH_ERR_VALUE);
+	check_int(ch_note_encode(NULL, &buf, &n), ==, CH_ERR_VALUE);
+	check_int(ch_note_encode("\xc3", &buf, &n), ==, CH_ERR_VALUE);
+	uint8_t empty[4] = { 0, 0, 0, 0 };
+	check_int(dec_note(empty, 4), ==, CH_ERR_VALUE);
+	uint8_t big[4];
+	put_be32(big, CH_TEXT_MAX + 1);
+	check_int(dec_note(big, 4), ==, CH_ERR_TOOBIG);
+
+	char *t = malloc(CH_TEXT_MAX + 2);
+	memset(t, 'a', CH_TEXT_MAX + 1);
+	t[CH_TEXT_MAX + 1] = 0;
+	check_int(ch_note_encode(t, &buf, &n), ==, CH_ERR_TOOBIG);
+	t[CH_TEXT_MAX] = 0;
+	check_int(ch_note_encode(t, &buf, &n), ==, 0);
+	check_int(dec_note(buf, n), ==, 0);
+	free(buf);
+	free(t);
+}
+
+TEST(create_and_case_id)
+{
+	uint8_t *buf;
+	size_t n;
+	ch_create_t d;
+
+	check_int(ch_create_encode(salt, "Mevr. Jansen", &buf, &n), ==, 0);
+	check_int(n, ==, 16 + 4 + 12);
+	check_int(ch_create_decode(buf, n, &d), ==, 0);
+	check_mem(d.salt, salt, 16);
+	check_str(d.name, "Mevr. Jansen");
+	uint8_t cid[CH_CASE_LEN];
+	ch_case_id(org_pk, d.salt, cid);
+	check_mem(cid, case_id, CH_CASE_LEN);
+	ch_create_clear(&d);
+	check(check_framing(dec_create, buf, n));
+	free(buf);
+
+	check_int(ch_create_encode(salt, "", &buf, &n), ==, CH_ERR_VALUE);
+	char name[258];
+	memset(name, 'n', 257);
+	name[257] = 0;
+	check_int(ch_create_encode(salt, name, &buf, &n), ==, CH_ERR_TOOBIG);
+	name[256] = 0;
+	check_int(ch_create_encode(salt, name, &buf, &n), ==, 0);
+	free(buf);
+	uint8_t w[20] = { 0 };
+	check_int(dec_create(w, 20), ==, CH_ERR_VALUE);
+	put_be32(w + 16, 257);
+	check_int(dec_create(w, 20), ==, CH_ERR_TOOBIG);
+
+	/* The case id also depends on the org and on every salt byte. */
+	uint8_t s2[16], c2[CH_CASE_LEN];
+	memcpy(s2, salt, 16);
+	s2[15] ^= 1;
+	ch_case_id(org_pk, s2, c2);
+	check(memcmp(c2, case_id, CH_CASE_LEN) != 0);
+	ch_case_id(prov_pk, salt, c2);
+	check(memcmp(c2, case_id, CH_CASE_LEN) != 0);
+}
+
+TEST(member)
+{
+	uint8_t *buf;
+	size_t n;
+	ch_member_t d;
+	uint8_t card[300];
+
+	memset(card, 0xcd, sizeof(card));
+	check_int(ch_member_encode(card, sizeof(card), "home-care-2", &buf, &n), ==, 0);
+	check_int(ch_member_decode(buf, n, &d), ==, 0);
+	check_int(d.cardlen, ==, sizeof(card));
+	check_mem(d.card, card, sizeof(card));
+	check_str(d.role, "home-care-2");
+	ch_member_clear(&d);
+	check(check_framing(dec_member, buf, n));
+	/* An upper-case letter in the role on the wire. */
+	check_int(dec_patched(dec_member, buf, n, n - 1, 'X'), ==, CH_ERR_VALUE);
+	check_int(dec_patched(dec_member, buf, n, 0, 0xff), ==, CH_ERR_TOOBIG);
+	free(buf);
+
+	check_int(ch_member_encode(card, 10, "", &buf, &n), ==, CH_ERR_VALUE);
+	check_int(ch_member_encode(card, 10, "GP", &buf, &n), ==, CH_ERR_VALUE);
+	check_int(ch_member_encode(card, 10, "gp wijk", &buf, &n), ==, CH_ERR_VALUE);
+	check_int(ch_member_encode(card, 4097, "gp", &buf, &n), ==, CH_ERR_TOOBIG);
+	char role[66];
+	memset(role, 'r', 65);
+	role[65] = 0;
+	check_int(ch_member_encode(card, 10, role, &buf, &n), ==, CH_ERR_TOOBIG);
+	role[64] = 0;
+	check_int(ch_member_encode(card, 10, role, &buf, &n), ==, 0);
+	free(buf);
+}
+
+TEST(access)
+{
+	ch_access_t a, d;
+	ch_range_t r[3];
+	uint8_t req[CH_READREQ_LEN], *buf;
+	size_t n;
+	ch_readreq_t rr;
+
+	golden_readreq(&rr, req);
+	memset(&a, 0, sizeof(a));
+	memset(r, 0, sizeof(r));
+	memset(a.event_id, 0xe1, 16);
+	a.action = CH_ACT_READ;
+	a.outcome = CH_OUT_OK;
+	a.purpose = CH_PURPOSE_EMERGENCY;
+	a.time_ms = T0;
+	a.cert = golden_cert;
+	a.certlen = sizeof(golden_cert);
+	a.request = req;
+	a.requestlen = sizeof(req);
+	memcpy(r[0].org, org_pk, 32);
+	r[0].from = 1;
+	r[0].to = 10;
+	memcpy(r[1].org, prov_pk, 32);
+	r[1].from = 3;
+	r[1].to = 3;
+	a.ranges = r;
+	a.nranges = 2;
+	check_int(ch_access_encode(&a, &buf, &n), ==, 0);
+	check_int(ch_access_decode(buf, n, &d), ==, 0);
+	check_mem(d.event_id, a.event_id, 16);
+	check_int(d.action, ==, CH_ACT_READ);
+	check_int(d.purpose, ==, CH_PURPOSE_EMERGENCY);
+	check_int(d.time_ms, ==, T0);
+	check_int(d.requestlen, ==, CH_READREQ_LEN);
+	check_mem(d.request, req, CH_READREQ_LEN);
+	check_int(d.nranges, ==, 2);
+	if (d.nranges == 2) {
+		check_mem(d.ranges[1].org, prov_pk, 32);
+		check_int(d.ranges[0].to, ==, 10);
+	}
+	ch_access_clear(&d);
+	check(check_framing(dec_access, buf, n));
+	check_int(dec_patched(dec_access, buf, n, 16, 0), ==, CH_ERR_VALUE);
+	check_int(dec_patched(dec_access, buf, n, 16, 7), ==, CH_ERR_VALUE);
+	check_int(dec_patched(dec_access, buf, n, 17, 3), ==, CH_ERR_VALUE);
+	check_int(dec_patched(dec_access, buf, n, 18, 6), ==, CH_ERR_VALUE);
+	/* cert length at 27 above 4096, request length above 1024. */
+	check_int(dec_patched(dec_access, buf, n, 27, 0x10), ==, CH_ERR_TOOBIG);
+	size_t reqoff = 27 + 4 + 4;
+	check_int(dec_patched(dec_access, buf, n, reqoff + 2, 0x04), ==, CH_ERR_TOOBIG);
+	size_t nroff = reqoff + 4 + CH_READREQ_LEN;
+	check_int(dec_patched(dec_access, buf, n, nroff, 0x01), ==, CH_ERR_TOOBIG);
+	/* from > to in the first range: from's low byte is at nroff+2+32+7. */
+	check_int(dec_patched(dec_access, buf, n, nroff + 2 + 32 + 7, 11), ==, CH_ERR_VALUE);
+	free(buf);
+
+	/* Encoder checks. */
+	a.nranges = 0;
+	a.ranges = NULL;
+	check_int(ch_access_encode(&a, &buf, &n), ==, 0);
+	check_int(dec_access(buf, n), ==, 0);
+	free(buf);
+	a.outcome = 3;
+	check_int(ch_access_encode(&a, &buf, &n), ==, CH_ERR_VALUE);
+	a.outcome = CH_OUT_REFUSED;
+	a.requestlen = 1025;
+	check_int(ch_access_encode(&a, &buf, &n), ==, CH_ERR_TOOBIG);
+	a.requestlen = 0;
+	a.ranges = r;
+	a.nranges = 1;
+	r[0].from = 11;
+	check_int(ch_access_encode(&a, &buf, &n), ==, CH_ERR_VALUE);
+	a.nranges = CH_FEEDS_MAX + 1;
+	check_int(ch_access_encode(&a, &buf, &n), ==, CH_ERR_TOOBIG);
+}
+
+/* ---- messages ---- */
+
+TEST(msg)
+{
+	uint8_t *buf;
+	size_t n;
+	uint8_t t, s;
+	const uint8_t *b;
+	size_t bl;
+
+	check_int(ch_msg_encode(CH_MAGIC_PEER, CH_PM_SYNC, 0, (const uint8_t *)"abc", 3,
+	    &buf, &n), ==, 0);
+	check_int(n, ==, 11 + 3);
+	check_int(ch_msg_decode(buf, n, CH_MAGIC_PEER, &t, &s, &b, &bl), ==, 0);
+	check_int(t, ==, CH_PM_SYNC);
+	check_int(s, ==, 0);
+	check_int(bl, ==, 3);
+	check_mem(b, "abc", 3);
+	check_int(ch_msg_decode(buf, n, CH_MAGIC_REQ, &t, &s, &b, &bl), ==, CH_ERR_MAGIC);
+	check(check_framing(dec_msg, buf, n));
+	check_int(dec_patched(dec_msg, buf, n, 4, 2), ==, CH_ERR_VERSION);
+	check_int(dec_patched(dec_msg, buf, n, 7, 0x04), ==, CH_ERR_TOOBIG);
+	free(buf);
+
+	check_int(ch_msg_encode(CH_MAGIC_REP, CH_CQ_STATUS, CH_ST_DENIED, NULL, 0,
+	    &buf, &n), ==, 0);
+	check_int(ch_msg_decode(buf, n, CH_MAGIC_REP, &t, &s, &b, &bl), ==, 0);
+	check_int(s, ==, CH_ST_DENIED);
+	check_int(bl, ==, 0);
+	free(buf);
+	check_int(ch_msg_encode(CH_MAGIC_REQ, 1, 0, (const uint8_t *)"", CH_MSG_MAX + 1,
+	    &buf, &n), ==, CH_ERR_TOOBIG);
+}
+
+TEST(readreq)
+{
+	ch_readreq_t r, d;
+	uint8_t buf[CH_READREQ_LEN];
+
+	golden_readreq(&r, buf);
+	check_str(hex(buf, sizeof(buf)), kat_readreq);
+	check_mem(r.provider, prov_pk, 32);
+	check_int(ch_readreq_decode(buf, sizeof(buf), &d), ==, 0);
+	check_int(d.action, ==, CH_ACT_READ);
+	check_int(d.purpose, ==, CH_PURPOSE_TREATMENT);
+	check_int(d.kind, ==, 0);
+	check_mem(d.case_id, case_id, CH_CASE_LEN);
+	check_int(d.time_ms, ==, T0);
+	check_mem(d.nonce, r.nonce, 16);
+	check_mem(d.provider, prov_pk, 32);
+	check_mem(d.sig, r.sig, CH_SIG_LEN);
+
+	/* Forgeries: every byte of time, nonce, provider and signature. */
+	for (size_t i = 27; i < CH_READREQ_LEN; i++)
+		check_int(dec_patched(dec_readreq, buf, sizeof(buf), i, buf[i] ^ 0x01), ==,
+		    CH_ERR_SIG);
+	check_int(dec_patched(dec_readreq, buf, sizeof(buf), 7, CH_KIND_ACCESS), ==, CH_ERR_SIG);
+	check(check_framing(dec_readreq, buf, sizeof(buf)));
+	check_int(dec_patched(dec_readreq, buf, sizeof(buf), 0, 'c'), ==, CH_ERR_MAGIC);
+	check_int(dec_patched(dec_readreq, buf, sizeof(buf), 4, 2), ==, CH_ERR_VERSION);
+	check_int(dec_patched(dec_readreq, buf, sizeof(buf), 5, 0), ==, CH_ERR_VALUE);
+	check_int(dec_patched(dec_readreq, buf, sizeof(buf), 6, 6), ==, CH_ERR_VALUE);
+	check_int(dec_patched(dec_readreq, buf, sizeof(buf), 9, 1), ==, CH_ERR_VALUE);
+}
+
+TEST(vec)
+{
+	ch_vec_t v, d;
+	uint8_t orgs[3][32];
+	uint64_t seqs[3] = { 5, 0, UINT64_MAX };
+	uint8_t *buf, *buf2;
+	size_t n, n2;
+
+	memset(orgs[0], 0x30, 32);
+	memset(orgs[1], 0x10, 32);
+	memset(orgs[2], 0x20, 32);
+	memcpy(v.case_id, case_id, CH_CASE_LEN);
+	v.n = 3;
+	v.org = orgs;
+	v.seq = seqs;
+	check_int(ch_vec_encode(&v, &buf, &n), ==, 0);
+	check_int(n, ==, 16 + 2 + 3 * 40);
+	check_int(ch_vec_decode(buf, n, &d), ==, 0);
+	check_int(d.n, ==, 3);
+	if (d.n == 3) {
+		/* Sorted by org on the wire. */
+		check_int(d.org[0][0], ==, 0x10);
+		check_int(d.seq[0], ==, 0);
+		check_int(d.org[2][0], ==, 0x30);
+		check_int(d.seq[2], ==, 5);
+		check(d.seq[1] == UINT64_MAX);
+	}
+	check_int(ch_vec_encode(&d, &buf2, &n2), ==, 0);
+	check_int(n2, ==, n);
+	check_mem(buf2, buf, n);
+	free(buf2);
+	ch_vec_clear(&d);
+	check(check_framing(dec_vec, buf, n));
+	/* Unsorted and duplicate orgs on the wire. */
+	check_int(dec_patched(dec_vec, buf, n, 18, 0x25), ==, CH_ERR_VALUE);
+	uint8_t *dup = malloc(n);
+	memcpy(dup, buf, n);
+	memcpy(dup + 18 + 40, dup + 18, 32);
+	check_int(dec_vec(dup, n), ==, CH_ERR_VALUE);
+	free(dup);
+	check_int(dec_patched(dec_vec, buf, n, 16, 0x01), ==, CH_ERR_TOOBIG);
+	free(buf);
+
+	memset(orgs[2], 0x30, 32);
+	check_int(ch_vec_encode(&v, &buf, &n), ==, CH_ERR_VALUE);
+	v.n = CH_FEEDS_MAX + 1;
+	check_int(ch_vec_encode(&v, &buf, &n), ==, CH_ERR_TOOBIG);
+	v.n = 0;
+	check_int(ch_vec_encode(&v, &buf, &n), ==, 0);
+	check_int(n, ==, 18);
+	check_int(ch_vec_decode(buf, n, &d), ==, 0);
+	check_int(d.n, ==, 0);
+	ch_vec_clear(&d);
+	free(buf);
+}
+
+TEST(batch)
+{
+	ch_slice_t it[3] = {
+		{ (const uint8_t *)"first", 5 }, { NULL, 0 }, { (const uint8_t *)"third", 5 },
+	};
+	uint8_t *buf, cid[CH_CASE_LEN], more;
+	size_t n, ns;
+	ch_slice_t *s;
+
+	check_int(ch_batch_encode(case_id, 1, it, 3, &buf, &n), ==, 0);
+	check_int(n, ==, 16 + 1 + 4 + 4 + 5 + 4 + 4 + 5);
+	check_int(ch_batch_decode(buf, n, cid, &more, &s, &ns), ==, 0);
+	check_mem(cid, case_id, CH_CASE_LEN);
+	check_int(more, ==, 1);
+	check_int(ns, ==, 3);
+	if (ns == 3) {
+		check_int(s[0].n, ==, 5);
+		check_mem(s[2].p, "third", 5);
+		check_int(s[1].n, ==, 0);
+	}
+	free(s);
+	check(check_framing(dec_batch, buf, n));
+	check_int(dec_patched(dec_batch, buf, n, 16, 2), ==, CH_ERR_VALUE);
+	/* n above CH_BATCH_MAX; an entry longer than an entry can be. */
+	check_int(dec_patched(dec_batch, buf, n, 19, 0x02), ==, CH_ERR_TOOBIG);
+	check_int(dec_patched(dec_batch, buf, n, 22, 0x20), ==, CH_ERR_TOOBIG);
+	free(buf);
+
+	check_int(ch_batch_encode(case_id, 2, it, 3, &buf, &n), ==, CH_ERR_VALUE);
+	check_int(ch_batch_encode(case_id, 0, it, CH_BATCH_MAX + 1, &buf, &n), ==, CH_ERR_TOOBIG);
+	check_int(ch_batch_encode(case_id, 0, NULL, 0, &buf, &n), ==, 0);
+	check_int(ch_batch_decode(buf, n, cid, &more, &s, &ns), ==, 0);
+	check_int(ns, ==, 0);
+	check(s == NULL);
+	free(buf);
+}
+
+TEST(readrep)
+{
+	ch_readitem_t it[2], *d;
+	uint8_t aid[32], aid2[32], *buf;
+	size_t n, nd;
+
+	memset(aid, 0xa1, sizeof(aid));
+	memset(it, 0, sizeof(it));
+	golden_env(&it[0].env);
+	it[0].orgname.p = (const uint8_t *)"Thuiszorg West";
+	it[0].orgname.n = 14;
+	it[0].plain.p = (const uint8_t *)"plain-bytes";
+	it[0].plain.n = 11;
+	golden_env(&it[1].env);
+	it[1].env.seq = 2;
+	memset(it[1].env.prev, 9, CH_HASH_LEN);
+	check_int(ch_readrep_encode(aid, it, 2, &buf, &n), ==, 0);
+	check_int(n, ==, 32 + 4 + 2 * (206 + 8) + 14 + 11);
+	check_int(ch_readrep_decode(buf, n, aid2, &d, &nd), ==, 0);
+	check_mem(aid2, aid, 32);
+	check_int(nd, ==, 2);
+	if (nd == 2) {
+		check(memcmp(&d[0].env, &it[0].env, sizeof(ch_env_t)) == 0);
+		check_int(d[1].env.seq, ==, 2);
+		check_int(d[0].orgname.n, ==, 14);
+		check_mem(d[0].orgname.p, "Thuiszorg West", 14);
+		check_mem(d[0].plain.p, "plain-bytes", 11);
+		check_int(d[1].plain.n, ==, 0);
+		check_int(ch_env_verify(&d[0].env), ==, 0);
+	}
+	free(d);
+	check(check_framing(dec_readrep, buf, n));
+	/* The first envelope's version byte; its org name length. */
+	check_int(dec_patched(dec_readrep, buf, n, 36 + 4, 2), ==, CH_ERR_VERSION);
+	check_int(dec_patched(dec_readrep, buf, n, 36 + 206 + 2, 0x01), ==, CH_ERR_TOOBIG);
+	/* Invalid UTF-8 in the org name. */
+	check_int(dec_patched(dec_readrep, buf, n, 36 + 210, 0xff), ==, CH_ERR_VALUE);
+	/* A count the input cannot hold. */
+	check_int(dec_patched(dec_readrep, buf, n, 32, 0x7f), ==, CH_ERR_TRUNCATED);
+	free(buf);
+
+	it[0].orgname.p = (const uint8_t *)"\xff";
+	it[0].orgname.n = 1;
+	check_int(ch_readrep_encode(aid, it, 2, &buf, &n), ==, CH_ERR_VALUE);
+	check_int(ch_readrep_encode(aid, NULL, 0, &buf, &n), ==, 0);
+	check_int(n, ==, 36);
+	check_int(ch_readrep_decode(buf, n, aid2, &d, &nd), ==, 0);
+	check_int(nd, ==, 0);
+	free(buf);
+}
+
+/* ---- vector printer, for PROTOCOL.md ---- */
+
+static void
+print_hex(const char *name, const uint8_t *p, size_t n)
+{
+	printf("%s (%zu bytes):\n", name, n);
+	for (size_t i = 0; i < n; i += 32) {
+		size_t k = n - i < 32 ? n - i : 32;
+		printf("    %s\n", hex(p + i, k));
+	}
+}
+
+static void
+print_vectors(void)
+{
+	ch_env_t e;
+	ch_plain_t p;
+	ch_readreq_t r;
+	uint8_t env[CH_ENV_LEN], id[CH_HASH_LEN], req[CH_READREQ_LEN], *plain;
+	size_t plainlen;
+
+	golden_env(&e);
+	ch_env_encode(&e, env);
+	ch_env_id(&e, id);
+	print_hex("org public key", org_pk, 32);
+	print_hex("provider public key", prov_pk, 32);
+	print_hex("case id", case_id, CH_CASE_LEN);
+	print_hex("envelope", env, sizeof(env));
+	print_hex("entry id", id, sizeof(id));
+	if (golden_plain(&p, &plain, &plainlen) == 0) {
+		print_hex("plain body", plain, plainlen);
+		free(plain);
+	}
+	golden_readreq(&r, req);
+	print_hex("read request", req, sizeof(req));
+}
+
+int
+main(int argc, char **argv)
+{
+	if (sodium_init() < 0)
+		return 2;
+	fixtures();
+	if (argc > 1 && strcmp(argv[1], "--print-vectors") == 0) {
+		print_vectors();
+		return 0;
+	}
+	TAP_RUN(env_golden);
+	TAP_RUN(env_roundtrip);
+	TAP_RUN(env_reject);
+	TAP_RUN(entry_flow);
+	TAP_RUN(body_reject);
+	TAP_RUN(plain_golden);
+	TAP_RUN(plain_roundtrip_reject);
+	TAP_RUN(note);
+	TAP_RUN(create_and_case_id);
+	TAP_RUN(member);
+	TAP_RUN(access);
+	TAP_RUN(msg);
+	TAP_RUN(readreq);
+	TAP_RUN(vec);
+	TAP_RUN(batch);
+	TAP_RUN(readrep);
+	return TAP_DONE();
+}
