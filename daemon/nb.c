@@ -524,6 +524,8 @@ nb_adopt(cahierd_t *d, const uint8_t case_id[16], const ch_slice_t *items,
 {
 	uint8_t coord[32], key[32];
 	ch_slot_t found;
+
+	memset(&found, 0, sizeof(found));
 	int have = 0, rc;
 	const uint8_t *genesis = NULL;
 	size_t genlen = 0;
