@@ -27,7 +27,19 @@ ok() { TAP_N=$((TAP_N + 1)); echo "ok $TAP_N - $*"; }
 not_ok() { TAP_N=$((TAP_N + 1)); TAP_FAIL=$((TAP_FAIL + 1)); echo "not ok $TAP_N - $*"; }
 # check DESCRIPTION COMMAND...: passes when the command exits 0
 check() { d=$1; shift; if "$@"; then ok "$d"; else not_ok "$d"; fi; }
-done_testing() { echo "1..$TAP_N"; [ "$TAP_FAIL" = 0 ]; }
+# done_testing: stops the daemons, fails if a sanitizer reported anything in
+# their logs, prints the plan.
+done_testing() {
+	for p in $PIDS; do kill "$p" 2>/dev/null; done
+	for p in $PIDS; do wait "$p" 2>/dev/null; done
+	PIDS=""
+	if grep -l "Sanitizer\|runtime error:" "$T"/*.log >/dev/null 2>&1; then
+		not_ok "no sanitizer report in the daemons' logs"
+		grep -h -A30 "Sanitizer\|runtime error:" "$T"/*.log | head -n 60 | sed 's/^/# /'
+	fi
+	echo "1..$TAP_N"
+	[ "$TAP_FAIL" = 0 ]
+}
 
 echo "org passphrase for tests" > "$T/orgpass"
 echo "provider passphrase for tests" > "$T/pp"
@@ -39,10 +51,12 @@ c() { h=$1; shift; "$B/cahier" --home "$T/$h" --passphrase-file "$T/pp" --timeou
 # fingerprint ORG
 fpr() { "$B/cahierd" card -d "$T/$1" 2>&1 >/dev/null | sed -n 's/.*fingerprint: //p'; }
 
-# mkorg ORG NAME INDEX: an organization whose peer port is PORT_BASE+INDEX
+# mkorg ORG NAME INDEX [OPTIONS]: an organization whose peer port is
+# PORT_BASE+INDEX; extra options go to cahierd init
 mkorg() {
-	"$B/cahierd" init -d "$T/$1" --name "$2" --endpoint "tcp://127.0.0.1:$((PORT_BASE + $3))" \
-		--passphrase-file "$T/orgpass" --sync-ms "${SYNC_MS:-200}" >/dev/null
+	o=$1; n=$2; i=$3; shift 3
+	"$B/cahierd" init -d "$T/$o" --name "$n" --endpoint "tcp://127.0.0.1:$((PORT_BASE + i))" \
+		--passphrase-file "$T/orgpass" --sync-ms "${SYNC_MS:-200}" "$@" >/dev/null
 }
 
 # trust A B: A imports B's card, checking its fingerprint

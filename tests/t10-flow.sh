@@ -4,13 +4,21 @@
 . "$(dirname "$0")/lib.sh"
 
 mkorg cpas "CPAS d'Anderlecht — service social" 1
-mkorg nurse "Thuisverpleging Zuid" 2
+mkorg nurse "Thuisverpleging Zuid" 2 --client-tcp "tcp://127.0.0.1:$((PORT_BASE + 52))"
 mkorg gp "Huisartsenpraktijk Noord" 3
 check "cards exchanged with fingerprints checked" mesh cpas nurse gp
 check "provider at the CPAS" mkprov cpas ines "Inès Dubois" social-worker
 check "provider at the nursing service" mkprov nurse sophie "Sophie Lambert" home-nurse
 check "provider at the GP practice" mkprov gp karim "Dr. Karim El Idrissi" gp
 for o in cpas nurse gp; do start $o || exit 1; done
+
+# A second nurse on a laptop: tcp with CURVE instead of the local socket.
+c lotte init >/dev/null 2>&1
+"$B/cahierd" provider add -d "$T/nurse" --request "$T/lotte/provider.request" \
+	--name "Lotte Maes" --role home-nurse -o "$T/lotte.cert" --passphrase-file "$T/orgpass" 2>/dev/null
+check "laptop provider enrolled over tcp" c lotte enroll --cert "$T/lotte.cert" \
+	--card "$T/nurse/org.card" --daemon "tcp://127.0.0.1:$((PORT_BASE + 52))"
+check "laptop provider reaches its daemon over tcp+CURVE" wait_for 10 c lotte status
 
 CASE=$(c ines case new "Mevrouw Janssens — MARKERCASE4417" 2>/dev/null)
 check "case created" [ "${#CASE}" = 32 ]
@@ -22,6 +30,10 @@ check "nurse posts" c sophie post "$CASE" "Wondzorg linkervoet; pijn 3/10. MARKE
 check "GP posts" c karim post "$CASE" "Insuline aangepast — ask about meals. MARKERNOTE3"
 for h in ines sophie karim; do
 	check "every entry reaches $h" wait_for 10 has_entries $h "$CASE" 6
+done
+check "laptop provider posts over tcp" c lotte post "$CASE" "Avondronde: alles rustig. MARKERNOTE6"
+for h in ines karim; do
+	check "laptop post reaches $h" wait_for 10 has_entries $h "$CASE" 7
 done
 c karim log "$CASE" >"$T/log.gp" 2>/dev/null
 check "log shows the nurse's note with author, role, organization" \
