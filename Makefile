@@ -70,8 +70,8 @@ deps:
 
 # Unit tests (TAP, run by prove) and end-to-end shell tests, on one build.
 check-build: tests
-	prove -v $(TESTS) 2>&1 | tail -n 400
-	BUILD=$(BUILD) prove tests/t*.sh
+	prove $(TESTS)
+	BUILD=$(BUILD) prove -e sh tests/t*.sh
 
 # The whole suite: a normal build, then ASan+UBSan, then each fuzz target briefly.
 check: deps
