@@ -1,0 +1,247 @@
+/* test_info.c - the small client bodies of proto/info.h: golden vectors
+ * (also in proto/PROTOCOL.md), round trips, truncation, trailing bytes,
+ * lying counts. Run with --print-vectors to print the vectors. */
+#include <stdlib.h>
+#include <string.h>
+#include <sodium.h>
+
+#include "tap.h"
+#include "../proto/info.h"
+
+static char *
+hex(const uint8_t *p, size_t n)
+{
+	static char buf[4096];
+	sodium_bin2hex(buf, sizeof(buf), p, n);
+	return buf;
+}
+
+static const uint8_t plain_bytes[] = { 'C', 'H', 'B', 'D', 1, 1 };
+static const uint8_t card_bytes[] = { 'c', 'a', 'r', 'd' };
+static const uint8_t cert_bytes[] = { 'c', 'e', 'r', 't' };
+
+static void
+make_postreq(uint8_t **out, size_t *n)
+{
+	ch_postreq_t r;
+	memset(r.case_id, 0x11, 16);
+	r.audience = CH_AUD_MEDICAL;
+	r.plain.p = plain_bytes;
+	r.plain.n = sizeof(plain_bytes);
+	if (ch_postreq_encode(&r, out, n) != 0)
+		abort();
+}
+
+static void
+make_postrep(uint8_t **out, size_t *n)
+{
+	ch_postrep_t r;
+	memset(r.case_id, 0x22, 16);
+	memset(r.id, 0x33, 32);
+	r.seq = 258;
+	if (ch_postrep_encode(&r, out, n) != 0)
+		abort();
+}
+
+static void
+make_status(uint8_t **out, size_t *n)
+{
+	ch_status_t s = { { card_bytes, 4 }, { cert_bytes, 4 }, 3, 2, 1 };
+	if (ch_status_encode(&s, out, n) != 0)
+		abort();
+}
+
+static void
+make_caselist(uint8_t **out, size_t *n)
+{
+	ch_caseinfo_t v[2];
+	memset(v, 0, sizeof(v));
+	memset(v[0].case_id, 0x44, 16);
+	memset(v[0].coordinator, 0x55, 32);
+	v[0].members = 3;
+	v[0].entries = 1000;
+	v[0].epoch = 0;
+	v[0].forks = 0;
+	memset(v[1].case_id, 0x66, 16);
+	memset(v[1].coordinator, 0x77, 32);
+	v[1].members = 2;
+	v[1].entries = 7;
+	v[1].epoch = 1;
+	v[1].forks = 1;
+	if (ch_caselist_encode(v, 2, out, n) != 0)
+		abort();
+}
+
+static void
+make_peerlist(uint8_t **out, size_t *n)
+{
+	ch_peerinfo_t v[1] = { { { card_bytes, 4 }, 1, 1795000000000ull } };
+	if (ch_peerlist_encode(v, 1, out, n) != 0)
+		abort();
+}
+
+#define KAT_POSTREQ "111111111111111111111111111111110300000006434842440101"
+#define KAT_POSTREP "2222222222222222222222222222222233333333333333333333333333333333" \
+	"33333333333333333333333333333333" "0000000000000102"
+#define KAT_STATUS "0000000463617264000000046365727400000003000000020000000" "1"
+#define KAT_CASELIST "00000002" \
+	"44444444444444444444444444444444" \
+	"5555555555555555555555555555555555555555555555555555555555555555" \
+	"0003" "00000000000003e8" "00000000" "00000000" \
+	"66666666666666666666666666666666" \
+	"7777777777777777777777777777777777777777777777777777777777777777" \
+	"0002" "0000000000000007" "00000001" "00000001"
+#define KAT_PEERLIST "00000001" "0000000463617264" "01" "000001a1ee565e00"
+
+TEST(golden_vectors)
+{
+	uint8_t *b;
+	size_t n;
+
+	make_postreq(&b, &n);
+	check_str(hex(b, n), KAT_POSTREQ);
+	free(b);
+	make_postrep(&b, &n);
+	check_str(hex(b, n), KAT_POSTREP);
+	free(b);
+	make_status(&b, &n);
+	check_str(hex(b, n), KAT_STATUS);
+	free(b);
+	make_caselist(&b, &n);
+	check_str(hex(b, n), KAT_CASELIST);
+	free(b);
+	make_peerlist(&b, &n);
+	check_str(hex(b, n), KAT_PEERLIST);
+	free(b);
+}
+
+typedef int (*dec_fn)(const uint8_t *, size_t);
+
+static int dec_postreq(const uint8_t *p, size_t n) { ch_postreq_t r; return ch_postreq_decode(p, n, &r); }
+static int dec_postrep(const uint8_t *p, size_t n) { ch_postrep_t r; return ch_postrep_decode(p, n, &r); }
+static int dec_status(const uint8_t *p, size_t n) { ch_status_t s; return ch_status_decode(p, n, &s); }
+static int
+dec_caselist(const uint8_t *p, size_t n)
+{
+	ch_caseinfo_t *v = NULL;
+	size_t k;
+	int rc = ch_caselist_decode(p, n, &v, &k);
+	free(v);
+	return rc;
+}
+static int
+dec_peerlist(const uint8_t *p, size_t n)
+{
+	ch_peerinfo_t *v = NULL;
+	size_t k;
+	int rc = ch_peerlist_decode(p, n, &v, &k);
+	free(v);
+	return rc;
+}
+
+/* Every proper prefix fails, the whole decodes, one more byte is trailing. */
+static void
+framing(dec_fn dec, void (*make)(uint8_t **, size_t *))
+{
+	uint8_t *b, *c;
+	size_t n;
+	make(&b, &n);
+	check_int(dec(b, n), ==, 0);
+	for (size_t i = 0; i < n; i++) {
+		c = malloc(i ? i : 1);
+		memcpy(c, b, i);
+		check(dec(c, i) != 0);
+		free(c);
+	}
+	c = malloc(n + 1);
+	memcpy(c, b, n);
+	c[n] = 0;
+	check_int(dec(c, n + 1), ==, CH_ERR_TRAILING);
+	free(c);
+	free(b);
+}
+
+TEST(framing_of_every_body)
+{
+	framing(dec_postreq, make_postreq);
+	framing(dec_postrep, make_postrep);
+	framing(dec_status, make_status);
+	framing(dec_caselist, make_caselist);
+	framing(dec_peerlist, make_peerlist);
+}
+
+TEST(roundtrip_values)
+{
+	uint8_t *b;
+	size_t n, k;
+	ch_caseinfo_t *v;
+	ch_peerinfo_t *pv;
+	ch_postreq_t r;
+
+	make_caselist(&b, &n);
+	check_int(ch_caselist_decode(b, n, &v, &k), ==, 0);
+	check_int(k, ==, 2);
+	check_int(v[0].entries, ==, 1000);
+	check_int(v[1].forks, ==, 1);
+	free(v);
+	free(b);
+	make_peerlist(&b, &n);
+	check_int(ch_peerlist_decode(b, n, &pv, &k), ==, 0);
+	check_int(k, ==, 1);
+	check_int(pv[0].connected, ==, 1);
+	check_int(pv[0].card.n, ==, 4);
+	check_mem(pv[0].card.p, "card", 4);
+	free(pv);
+	free(b);
+	make_postreq(&b, &n);
+	check_int(ch_postreq_decode(b, n, &r), ==, 0);
+	check_int(r.audience, ==, CH_AUD_MEDICAL);
+	b[16] = 9; /* no such audience */
+	check_int(ch_postreq_decode(b, n, &r), ==, CH_ERR_VALUE);
+	free(b);
+}
+
+TEST(lying_counts_are_refused_before_allocating)
+{
+	uint8_t big[4] = { 0xff, 0xff, 0xff, 0xff }, some[8] = { 0, 0, 0, 9 };
+	ch_caseinfo_t *v = (ch_caseinfo_t *)1;
+	ch_peerinfo_t *pv = (ch_peerinfo_t *)1;
+	size_t k = 1;
+	check(ch_caselist_decode(big, sizeof(big), &v, &k) != 0);
+	check(v == NULL && k == 0);
+	check(ch_peerlist_decode(some, sizeof(some), &pv, &k) != 0);
+	check(pv == NULL);
+	/* connected must be 0 or 1 */
+	uint8_t *b;
+	size_t n;
+	make_peerlist(&b, &n);
+	b[12] = 2;
+	check_int(ch_peerlist_decode(b, n, &pv, &k), ==, CH_ERR_VALUE);
+	free(b);
+}
+
+int
+main(int argc, char **argv)
+{
+	if (sodium_init() < 0)
+		return 1;
+	if (argc > 1 && strcmp(argv[1], "--print-vectors") == 0) {
+		void (*makers[])(uint8_t **, size_t *) = { make_postreq, make_postrep,
+			make_status, make_caselist, make_peerlist };
+		const char *names[] = { "post request", "post reply", "status",
+			"case list", "peer list" };
+		for (int i = 0; i < 5; i++) {
+			uint8_t *b;
+			size_t n;
+			makers[i](&b, &n);
+			printf("%s:\n%s\n", names[i], hex(b, n));
+			free(b);
+		}
+		return 0;
+	}
+	TAP_RUN(golden_vectors);
+	TAP_RUN(framing_of_every_body);
+	TAP_RUN(roundtrip_values);
+	TAP_RUN(lying_counts_are_refused_before_allocating);
+	return TAP_DONE();
+}
