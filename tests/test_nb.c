@@ -1,0 +1,413 @@
+/* test_nb.c - the notebook rules, in process: a coordinator opens a case and
+ * adds a member; the member adopts the case from a batch, accepts valid
+ * entries once, and rejects forged, out-of-order, out-of-epoch, forked and
+ * non-member input. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sodium.h>
+
+#include "tap.h"
+#include "../daemon/daemon.h"
+#include "../daemon/log.h"
+
+typedef struct {
+	cahierd_t d;
+	char dir[64];
+} org_t;
+
+static org_t A, B, C;            /* coordinator, member, outsider */
+static keys_secret_t *prov;      /* a provider of A */
+static uint8_t *cert;            /* its certificate */
+static size_t certlen;
+static keys_secret_t *provC;     /* a provider of C */
+static uint8_t *certC;
+static size_t certClen;
+static uint8_t case_id[16];
+
+static void
+org_init(org_t *o, uint8_t seedbyte, const char *name)
+{
+	uint8_t seed[32];
+	memset(seed, seedbyte, sizeof(seed));
+	memset(&o->d, 0, sizeof(o->d));
+	snprintf(o->dir, sizeof(o->dir), "/tmp/cahier-test-nb.XXXXXX");
+	if (!mkdtemp(o->dir))
+		abort();
+	o->d.dir = o->dir;
+	o->d.cfg.name = strdup(name);
+	o->d.keys = keys_secret_from_seed(KEYS_KIND_ORG, seed);
+	if (keys_card_make(o->d.keys, name, "tcp://127.0.0.1:1", 1795000000,
+	    &o->d.card, &o->d.cardlen) != 0 ||
+	    store_open(o->dir, o->d.keys->storage, 8, &o->d.store) != 0)
+		abort();
+}
+
+static void
+org_free(org_t *o)
+{
+	char cmd[128];
+	store_destroy(&o->d.store);
+	keys_secret_destroy(&o->d.keys);
+	free(o->d.card);
+	free(o->d.cfg.name);
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", o->dir);
+	if (system(cmd) != 0)
+		abort();
+}
+
+/* A provider-signed plain body of kind with fields. */
+static uint8_t *
+plain(keys_secret_t *pk, const uint8_t *ct, size_t ctl, uint8_t kind,
+    const uint8_t *fields, size_t fl, size_t *n)
+{
+	ch_plain_t p;
+	uint8_t *out;
+	memset(&p, 0, sizeof(p));
+	p.version = 1;
+	p.kind = kind;
+	p.cert = ct;
+	p.certlen = ctl;
+	p.hlc = (uint64_t)now_ms() << 16;
+	p.fields = fields;
+	p.fieldslen = fl;
+	if (ch_plain_encode(&p, case_id, CH_AUD_NETWORK, pk->sign_sk, &out, n) != 0)
+		abort();
+	return out;
+}
+
+static uint8_t *
+note(const char *text, size_t *n)
+{
+	uint8_t *f, *p;
+	size_t fl;
+	if (ch_note_encode(text, &f, &fl) != 0)
+		abort();
+	p = plain(prov, cert, certlen, CH_KIND_NOTE, f, fl, n);
+	free(f);
+	return p;
+}
+
+/* Entries A wrote, kept for B to receive. */
+static uint8_t *ent[16];
+static size_t entlen[16];
+static int nent;
+
+static int
+a_append(scase_t *c, const ch_slot_t *slots, size_t ns, const uint8_t key[32],
+    uint8_t *pl, size_t pln)
+{
+	uint8_t id[32];
+	int rc = nb_append(&A.d, c, CH_AUD_NETWORK, slots, ns, key, pl, pln,
+	    &ent[nent], &entlen[nent], id);
+	free(pl);
+	if (rc == 0)
+		nent++;
+	return rc;
+}
+
+static uint8_t ckey[32];
+
+TEST(coordinator_opens_and_adds)
+{
+	scase_t *c;
+	uint8_t salt[16], *f, *pl;
+	size_t fl, pln;
+	ch_slot_t self, slotB;
+	keys_card_t cb;
+
+	memset(salt, 0x5a, sizeof(salt));
+	ch_case_id(A.d.keys->sign_pk, salt, case_id);
+	check_int(store_case_get(A.d.store, case_id, 1, &c), ==, 0);
+	randombytes_buf(ckey, sizeof(ckey));
+	memset(&self, 0, sizeof(self));
+	memcpy(self.org, A.d.keys->sign_pk, 32);
+	self.audience = CH_AUD_NETWORK;
+	crypto_box_seal(self.sealed, ckey, 32, A.d.keys->box_pk);
+	check_int(ch_create_encode(salt, "Mevrouw Peeters", &f, &fl), ==, 0);
+	pl = plain(prov, cert, certlen, CH_KIND_CASE_CREATE, f, fl, &pln);
+	free(f);
+	check_int(a_append(c, &self, 1, ckey, pl, pln), ==, 0);
+	uint8_t coord[32];
+	check_int(nb_coordinator(c, coord), ==, 0);
+	check_mem(coord, A.d.keys->sign_pk, 32);
+
+	check_int(keys_card_parse(B.d.card, B.d.cardlen, &cb), ==, 0);
+	memset(&slotB, 0, sizeof(slotB));
+	memcpy(slotB.org, cb.org_id, 32);
+	slotB.audience = CH_AUD_NETWORK;
+	crypto_box_seal(slotB.sealed, ckey, 32, cb.box_pk);
+	keys_card_clear(&cb);
+	check_int(ch_member_encode(B.d.card, B.d.cardlen, "home-nursing", &f, &fl), ==, 0);
+	pl = plain(prov, cert, certlen, CH_KIND_MEMBER_ADD, f, fl, &pln);
+	free(f);
+	check_int(a_append(c, &slotB, 1, ckey, pl, pln), ==, 0);
+	check_int(nb_is_member(c, B.d.keys->sign_pk), ==, 1);
+	check_int(nb_is_member(c, C.d.keys->sign_pk), ==, 0);
+
+	pl = note("Huisbezoek maandag", &pln);
+	check_int(a_append(c, NULL, 0, ckey, pl, pln), ==, 0);
+	check_int(store_commit(A.d.store), ==, 0);
+	check_int(nent, ==, 3);
+}
+
+TEST(member_adopts_and_accepts_once)
+{
+	ch_slice_t items[3];
+	scase_t *c;
+	for (int i = 0; i < 3; i++) {
+		items[i].p = ent[i];
+		items[i].n = entlen[i];
+	}
+	/* An outsider holds no key in the batch: it cannot adopt the case. */
+	check_int(nb_adopt(&C.d, case_id, items, 3, "A", &c), ==, -1);
+	check_int(store_case_exists(C.d.store, case_id), ==, 0);
+	/* Without the genesis there is nothing to adopt. */
+	check_int(nb_adopt(&B.d, case_id, items + 1, 2, "A", &c), ==, -1);
+	check_int(nb_adopt(&B.d, case_id, items, 3, "A", &c), ==, 0);
+	for (int i = 0; i < 3; i++)
+		check_int(nb_ingest(&B.d, c, ent[i], entlen[i], "A"), ==, NB_STORED);
+	for (int i = 0; i < 3; i++)
+		check_int(nb_ingest(&B.d, c, ent[i], entlen[i], "A"), ==, NB_DUP);
+	check_int(store_commit(B.d.store), ==, 0);
+	uint64_t seq;
+	uint8_t hid[32];
+	check_int(store_head(c, A.d.keys->sign_pk, &seq, hid), ==, 0);
+	check_int(seq, ==, 3);
+}
+
+/* Re-signs an entry of A after mutate() changed its envelope or body. */
+static uint8_t *
+resign(const uint8_t *e, size_t n, void (*mutate)(ch_env_t *, uint8_t *, size_t),
+    size_t *outn)
+{
+	ch_env_t env;
+	const uint8_t *body;
+	size_t bl;
+	uint8_t *out = malloc(n);
+	if (ch_entry_split(e, n, &env, &body, &bl) != 0)
+		abort();
+	memcpy(out, e, n);
+	mutate(&env, out + CH_ENV_LEN, bl);
+	crypto_generichash(env.body_hash, 32, out + CH_ENV_LEN, bl, NULL, 0);
+	ch_env_sign(&env, A.d.keys->sign_sk);
+	ch_env_encode(&env, out);
+	*outn = n;
+	return out;
+}
+
+/* Builds A's next entry (seq 4) properly, without storing it at A. */
+static uint8_t *
+next_of_a(uint32_t epoch, size_t *n, const char *text)
+{
+	ch_env_t env;
+	uint8_t *pl, *body, *e;
+	size_t pln, bl;
+	ch_env_t last;
+	const uint8_t *b;
+	size_t l;
+	if (ch_entry_split(ent[nent - 1], entlen[nent - 1], &last, &b, &l) != 0)
+		abort();
+	memset(&env, 0, sizeof(env));
+	env.version = 1;
+	memcpy(env.case_id, case_id, 16);
+	memcpy(env.org, A.d.keys->sign_pk, 32);
+	env.seq = last.seq + 1;
+	ch_env_id(&last, env.prev);
+	env.epoch = epoch;
+	env.audience = CH_AUD_NETWORK;
+	env.time_ms = (uint64_t)now_ms();
+	pl = note(text, &pln);
+	if (ch_body_seal(&env, NULL, 0, ckey, pl, pln, &body, &bl) != 0)
+		abort();
+	free(pl);
+	env.body_len = (uint32_t)bl;
+	crypto_generichash(env.body_hash, 32, body, bl, NULL, 0);
+	ch_env_sign(&env, A.d.keys->sign_sk);
+	e = malloc(CH_ENV_LEN + bl);
+	ch_env_encode(&env, e);
+	memcpy(e + CH_ENV_LEN, body, bl);
+	free(body);
+	*n = CH_ENV_LEN + bl;
+	return e;
+}
+
+static void mut_prev(ch_env_t *e, uint8_t *b, size_t n) { (void)b; (void)n; e->prev[0] ^= 1; }
+
+TEST(forgeries_are_rejected)
+{
+	scase_t *c;
+	uint8_t *e, *f;
+	size_t n, fn;
+	uint64_t seq;
+	uint8_t hid[32];
+
+	check_int(store_case_get(B.d.store, case_id, 0, &c), ==, 0);
+	e = next_of_a(0, &n, "Wondzorg gedaan");
+	/* A flipped bit in the org signature. */
+	f = malloc(n);
+	memcpy(f, e, n);
+	f[CH_ENV_HDR_LEN + 3] ^= 1;
+	check_int(nb_ingest(&B.d, c, f, n, "A"), ==, NB_REJECT);
+	/* A flipped bit in the body: its hash no longer matches. */
+	memcpy(f, e, n);
+	f[n - 1] ^= 1;
+	check_int(nb_ingest(&B.d, c, f, n, "A"), ==, NB_REJECT);
+	free(f);
+	/* Wrong prev hash, validly signed. */
+	f = resign(e, n, mut_prev, &fn);
+	check_int(nb_ingest(&B.d, c, f, fn, "A"), ==, NB_REJECT);
+	free(f);
+	/* A future epoch the coordinator never started. */
+	f = next_of_a(7, &fn, "epoch seven");
+	check_int(nb_ingest(&B.d, c, f, fn, "A"), ==, NB_REJECT);
+	free(f);
+	check_int(store_head(c, A.d.keys->sign_pk, &seq, hid), ==, 0);
+	check_int(seq, ==, 3);
+	/* The genuine one is still welcome. */
+	check_int(nb_ingest(&B.d, c, e, n, "A"), ==, NB_STORED);
+	ent[nent] = e;
+	entlen[nent++] = n;
+	/* A gap: seq 6 before 5 is held back, not stored. */
+	uint8_t *e5 = next_of_a(0, &n, "five");
+	ent[nent] = e5;
+	entlen[nent++] = n;
+	uint8_t *e6 = next_of_a(0, &fn, "six");
+	ent[--nent] = NULL;
+	check_int(nb_ingest(&B.d, c, e6, fn, "A"), ==, NB_GAP);
+	check_int(nb_ingest(&B.d, c, e5, n, "A"), ==, NB_STORED);
+	check_int(nb_ingest(&B.d, c, e6, fn, "A"), ==, NB_STORED);
+	free(e5);
+	free(e6);
+	check_int(store_commit(B.d.store), ==, 0);
+}
+
+TEST(bad_provider_signature_is_rejected)
+{
+	scase_t *c;
+	check_int(store_case_get(B.d.store, case_id, 0, &c), ==, 0);
+	/* The provider signature made by another key than the certificate's. */
+	keys_secret_t *mallory = keys_secret_new(KEYS_KIND_PROVIDER);
+	uint8_t *f, *pl, *body, *e;
+	size_t fl, pln, bl;
+	uint64_t seq;
+	uint8_t hid[32];
+	ch_env_t env;
+	check_int(ch_note_encode("forged", &f, &fl), ==, 0);
+	pl = plain(mallory, cert, certlen, CH_KIND_NOTE, f, fl, &pln);
+	free(f);
+	check_int(store_head(c, A.d.keys->sign_pk, &seq, hid), ==, 0);
+	memset(&env, 0, sizeof(env));
+	env.version = 1;
+	memcpy(env.case_id, case_id, 16);
+	memcpy(env.org, A.d.keys->sign_pk, 32);
+	env.seq = seq + 1;
+	memcpy(env.prev, hid, 32);
+	env.audience = CH_AUD_NETWORK;
+	env.time_ms = (uint64_t)now_ms();
+	check_int(ch_body_seal(&env, NULL, 0, ckey, pl, pln, &body, &bl), ==, 0);
+	env.body_len = (uint32_t)bl;
+	crypto_generichash(env.body_hash, 32, body, bl, NULL, 0);
+	ch_env_sign(&env, A.d.keys->sign_sk);
+	e = malloc(CH_ENV_LEN + bl);
+	ch_env_encode(&env, e);
+	memcpy(e + CH_ENV_LEN, body, bl);
+	check_int(nb_ingest(&B.d, c, e, CH_ENV_LEN + bl, "A"), ==, NB_REJECT);
+	free(e);
+	free(body);
+	free(pl);
+	keys_secret_destroy(&mallory);
+	store_abort(B.d.store);
+}
+
+TEST(outsider_feed_and_fork)
+{
+	scase_t *c, *cc;
+	uint8_t *pl, *e, id[32];
+	size_t pln, n;
+
+	check_int(store_case_get(B.d.store, case_id, 0, &c), ==, 0);
+	/* C writes into the case without being a member: held back at B. */
+	check_int(store_case_get(C.d.store, case_id, 1, &cc), ==, 0);
+	{
+		uint8_t *f;
+		size_t fl;
+		check_int(ch_note_encode("not a member", &f, &fl), ==, 0);
+		pl = plain(provC, certC, certClen, CH_KIND_NOTE, f, fl, &pln);
+		free(f);
+		ch_env_t env;
+		uint8_t *body;
+		size_t bl;
+		memset(&env, 0, sizeof(env));
+		env.version = 1;
+		memcpy(env.case_id, case_id, 16);
+		memcpy(env.org, C.d.keys->sign_pk, 32);
+		env.seq = 1;
+		env.audience = CH_AUD_NETWORK;
+		env.time_ms = (uint64_t)now_ms();
+		check_int(ch_body_seal(&env, NULL, 0, ckey, pl, pln, &body, &bl), ==, 0);
+		free(pl);
+		env.body_len = (uint32_t)bl;
+		crypto_generichash(env.body_hash, 32, body, bl, NULL, 0);
+		ch_env_sign(&env, C.d.keys->sign_sk);
+		e = malloc(CH_ENV_LEN + bl);
+		ch_env_encode(&env, e);
+		memcpy(e + CH_ENV_LEN, body, bl);
+		free(body);
+		n = CH_ENV_LEN + bl;
+	}
+	check_int(nb_ingest(&B.d, c, e, n, "C"), ==, NB_NOTYET);
+	free(e);
+	(void)id;
+	store_abort(C.d.store);
+
+	/* A second, different, validly signed entry at A's seq 3: a fork. */
+	uint64_t seq;
+	uint8_t hid[32];
+	check_int(store_head(c, A.d.keys->sign_pk, &seq, hid), ==, 0);
+	nent = 2; /* build on top of seq 2 */
+	e = next_of_a(0, &n, "a different seq 3");
+	check_int(nb_ingest(&B.d, c, e, n, "A"), ==, NB_REJECT);
+	check_int(store_commit(B.d.store), ==, 0);
+	size_t forks = 0;
+	check_int(store_fork_count(c, &forks), ==, 0);
+	check_int(forks, ==, 1);
+	/* The forked feed is no longer accepted, not even its genuine entries. */
+	check_int(nb_ingest(&B.d, c, ent[0], entlen[0], "A"), ==, NB_REJECT);
+	free(e);
+}
+
+int
+main(void)
+{
+	if (sodium_init() < 0)
+		return 1;
+	log_init("test_nb", getenv("VERBOSE") ? LOG_LVL_DEBUG : -1);
+	org_init(&A, 0xa1, "CPAS d'Anderlecht");
+	org_init(&B, 0xb2, "Thuisverpleging Zuid");
+	org_init(&C, 0xc3, "Outsider");
+	prov = keys_secret_new(KEYS_KIND_PROVIDER);
+	provC = keys_secret_new(KEYS_KIND_PROVIDER);
+	uint64_t now = (uint64_t)time(NULL);
+	if (keys_cert_make(A.d.keys, prov->sign_pk, prov->curve_pk, "Inès Dubois",
+	    "social-worker", now - 60, now + 86400, &cert, &certlen) != 0 ||
+	    keys_cert_make(C.d.keys, provC->sign_pk, provC->curve_pk, "Eve",
+	    "gp", now - 60, now + 86400, &certC, &certClen) != 0)
+		return 1;
+	TAP_RUN(coordinator_opens_and_adds);
+	TAP_RUN(member_adopts_and_accepts_once);
+	TAP_RUN(forgeries_are_rejected);
+	TAP_RUN(bad_provider_signature_is_rejected);
+	TAP_RUN(outsider_feed_and_fork);
+	for (int i = 0; i < 16; i++)
+		free(ent[i]);
+	free(cert);
+	free(certC);
+	keys_secret_destroy(&prov);
+	keys_secret_destroy(&provC);
+	org_free(&A);
+	org_free(&B);
+	org_free(&C);
+	return TAP_DONE();
+}
