@@ -124,7 +124,8 @@ build(const keys_secret_t *org, uint8_t **out, size_t *outlen)
 		die("cannot read the head of our feed", 0);
 	if ((rc = store_key_get(c, 0, CH_AUD_NETWORK, key)) != 0)
 		die("no key for epoch 0 of that case", 0);
-	if (provcert)
+	/* provsig carries a real certificate from the org's providers table. */
+	if (provcert && strcmp(kind, "provsig") != 0)
 		read_armored(provcert, "PROVIDER CERT", &cert.p, &cert.n);
 	else if (store_org_each(s, "providers", first_cert, &cert) < 0 || !cert.p)
 		die("no provider certificate in the store", 0);

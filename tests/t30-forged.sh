@@ -1,0 +1,120 @@
+#!/bin/sh
+# t30-forged.sh - a member organization turned malicious (the GP practice,
+# its daemon stopped, its keys in tests/tools/forge) sends forged entries of
+# its own feed straight to the coordinator's peer socket. Each one must be
+# refused with one clear line in the coordinator's log, stored nowhere,
+# spread nowhere, while the coordinator keeps serving everyone else.
+. "$(dirname "$0")/lib.sh"
+
+FORGE=$B/tests/tools/forge
+quiet() { "$@" >/dev/null 2>&1; }
+mkorg cpas "CPAS d'Anderlecht — service social" 1
+mkorg nurse "Thuisverpleging Zuid" 2
+mkorg gp "Huisartsenpraktijk Noord" 3
+check "cards exchanged with fingerprints checked" mesh cpas nurse gp
+check "provider at the CPAS" mkprov cpas ines "Inès Dubois" social-worker
+check "provider at the nursing service" mkprov nurse sophie "Sophie Lambert" home-nurse
+check "provider at the GP practice" mkprov gp karim "Dr. Karim El Idrissi" gp
+for o in cpas nurse gp; do start $o || exit 1; done
+
+CASE=$(c ines case new "Mevrouw Peeters" 2>/dev/null)
+check "case created" [ "${#CASE}" = 32 ]
+check "nursing service added" quiet c ines case add "$CASE" "$T/nurse/org.card" --role home-nursing
+check "GP practice added" quiet c ines case add "$CASE" "$T/gp/org.card" --role gp
+check "coordinator posts" quiet c ines post "$CASE" "Huisbezoek maandag."
+check "case reaches the GP practice" wait_for 10 has_entries karim "$CASE" 4
+check "nurse posts" quiet c sophie post "$CASE" "Wondzorg linkervoet."
+check "GP posts" quiet c karim post "$CASE" "Insuline aangepast."
+check "GP posts again" quiet c karim post "$CASE" "Controle over twee weken."
+for h in ines sophie karim; do
+	check "every entry reaches $h" wait_for 10 has_entries $h "$CASE" 7
+done
+# Let the last round of sync settle before the GP goes quiet.
+sleep 0.5
+stop gp
+
+# forks_count HOME CASE
+forks_count() { c "$1" --json case list | sed -n "s/.*\"case\":\"$2\"[^}]*\"forks\":\([0-9]*\).*/\1/p"; }
+# new_lines N: the lines of the coordinator's log after the first N
+new_lines() { tail -n +"$(($1 + 1))" "$T/cpas.log"; }
+nlines() { wc -l <"$T/cpas.log" | tr -d ' '; }
+# the lines that say an entry or a message from a peer was refused
+refusals() { new_lines "$1" | grep -E 'rejected|refused|fork in the feed' ; }
+n_refusals() { refusals "$1" | wc -l | tr -d ' '; }
+has_refusal() { refusals "$1" | grep -q "$2"; }
+forge() {
+	"$FORGE" -d "$T/gp" --passphrase-file "$T/orgpass" --case "$CASE" \
+		--to "tcp://127.0.0.1:$((PORT_BASE + 1))" --to-card "$T/cpas/org.card" \
+		--provider-key "$T/karim/provider.key" --provider-pass "$T/pp" \
+		--provider-cert "$T/karim/provider.cert" --kind "$1" 2>>"$T/forge.err"
+}
+
+POSTS=0
+# settled: the two running daemons hold the same number of entries
+settled() { a=$(entries_count ines "$CASE"); [ -n "$a" ] && [ "$a" = "$(entries_count sophie "$CASE")" ]; }
+# attempt KIND PATTERN DELTA: forge one entry of KIND as the GP; PATTERN is
+# the one log line expected at the coordinator ("" for none); DELTA the
+# change in the coordinator's entry count (0, or 1 for the control).
+attempt() {
+	kind=$1 pat=$2 delta=$3
+	wait_for 10 settled
+	n0=$(nlines)
+	cnt0=$(entries_count ines "$CASE")
+	check "$kind: forge sent its entry" forge "$kind"
+	if [ -n "$pat" ]; then
+		check "$kind: coordinator logs '$pat'" wait_for 5 has_refusal "$n0" "$pat"
+	else
+		sleep 1
+	fi
+	sleep 0.3
+	want=$([ -n "$pat" ] && echo 1 || echo 0)
+	got=$(n_refusals "$n0")
+	check "$kind: exactly $want refusal line(s) in the log (got $got)" [ "$got" = "$want" ]
+	[ "$got" = "$want" ] || new_lines "$n0" | sed 's/^/#   /'
+	check "$kind: entry count at the coordinator $cnt0 + $delta" \
+		has_entries ines "$CASE" $((cnt0 + delta))
+	check "$kind: coordinator still running" kill -0 "$PID_cpas"
+	# A read is recorded: one access record more in the coordinator's feed.
+	check "$kind: coordinator still answers its provider" quiet c ines log "$CASE"
+	POSTS=$((POSTS + 1))
+	check "$kind: nurse posts" quiet c sophie post "$CASE" "Na poging $kind: alles rustig ($POSTS)."
+	want=$((cnt0 + delta + 2))
+	check "$kind: the nurse's post reaches the coordinator" wait_for 10 has_entries ines "$CASE" $want
+	check "$kind: nursing daemon holds what the coordinator holds, no more" \
+		wait_for 10 has_entries sophie "$CASE" $want
+}
+
+attempt garbage "malformed" 0
+attempt orgsig "bad organization signature" 0
+attempt provsig "bad provider signature" 0
+attempt prev "wrong prev hash" 0
+attempt gap "" 0
+attempt epoch "unknown epoch 7" 0
+attempt valid "" 1
+check "valid: the control entry reached the nursing service" sh -c \
+	"'$B/cahier' --home '$T/sophie' --passphrase-file '$T/pp' --timeout 20 log '$CASE' 2>/dev/null | grep -q 'forged entry (valid)'"
+check "no fork recorded so far" [ "$(forks_count ines "$CASE")" = 0 ]
+attempt fork "fork in the feed" 0
+check "fork: coordinator keeps the second entry as evidence" [ "$(forks_count ines "$CASE")" = 1 ]
+check "fork: the fork evidence did not spread" [ "$(forks_count sophie "$CASE")" = 0 ]
+
+# From now on the coordinator refuses the GP's feed: even a well-formed entry.
+wait_for 10 settled
+cnt0=$(entries_count ines "$CASE")
+check "after the fork: forge sends one more entry" forge valid
+sleep 1
+check "after the fork: the GP's feed is refused (count unchanged)" has_entries ines "$CASE" "$cnt0"
+check "after the fork: no second fork recorded" [ "$(forks_count ines "$CASE")" = 1 ]
+
+check "no forged text reached the nursing service" sh -c \
+	"! '$B/cahier' --home '$T/sophie' --passphrase-file '$T/pp' --timeout 20 log '$CASE' 2>/dev/null | grep 'forged entry' | grep -v 'forged entry (valid)'"
+
+# The stored feeds of the coordinator and the nursing service are identical:
+# nothing forged is held by one and not the other.
+same_feeds() { feed_dump cpas "$CASE" >"$T/f.cpas" && feed_dump nurse "$CASE" >"$T/f.nurse" && cmp -s "$T/f.cpas" "$T/f.nurse"; }
+wait_for 10 same_feeds
+stop cpas; stop nurse
+feed_dump cpas "$CASE" >"$T/f.cpas"; feed_dump nurse "$CASE" >"$T/f.nurse"
+check "feeds byte-identical at the coordinator and the nursing service" cmp -s "$T/f.cpas" "$T/f.nurse"
+check "no crash or assertion in the coordinator's log" sh -c "! grep -Eiq 'assert|segfault|abort' '$T/cpas.log'"
+done_testing
