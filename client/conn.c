@@ -11,10 +11,16 @@
 #include "../proto/info.h"
 #include "cli.h"
 
+/* The open daemon socket, closed by cli_die so that czmq's exit handler
+ * does not add a "dangling socket" line to a one-line error. */
+static zsock_t *live_sock;
+
 void
 cli_die(int code, const char *fmt, ...)
 {
 	va_list ap;
+	if (live_sock)
+		zsock_destroy(&live_sock);
 	fputs("cahier: ", stderr);
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
@@ -89,6 +95,7 @@ cli_open(cli_t *c)
 	zsock_t *s = zsock_new(ZMQ_DEALER);
 	if (!zc || !s)
 		cli_die(EXIT_ERR, "cannot create a socket");
+	live_sock = s;
 	zcert_apply(zc, s);
 	zcert_destroy(&zc);
 	zsock_set_curve_serverkey(s, server);
@@ -102,6 +109,8 @@ void
 cli_close(cli_t *c)
 {
 	zsock_t *s = c->sock;
+	if (s == live_sock)
+		live_sock = NULL;
 	zsock_destroy(&s);
 	c->sock = NULL;
 	keys_secret_destroy(&c->keys);

@@ -1,0 +1,174 @@
+#!/bin/sh
+# t20-errors.sh - bad input gets one line on stderr starting "cahier: " or
+# "cahierd: ", a documented exit code (0 ok, 1 negative answer, 2 usage or
+# operational error), and changes nothing; the daemons keep serving.
+. "$(dirname "$0")/lib.sh"
+
+# fails CODE REGEX COMMAND...: the command exits CODE, prints nothing on stdout,
+# and one line on stderr starting "cahier: " or "cahierd: " matching REGEX (ERE, any case)
+fails() {
+	f_want=$1 f_re=$2; shift 2
+	"$@" >"$T/out" 2>"$T/err"; f_rc=$?
+	[ "$f_rc" = "$f_want" ] || { echo "# exit $f_rc, wanted $f_want: $(head -c 300 "$T/err")"; return 1; }
+	[ "$(wc -l <"$T/err")" = 1 ] || { echo "# stderr is not one line:"; sed 's/^/#   /' "$T/err"; return 1; }
+	grep -Eq '^cahierd?: ' "$T/err" || { echo "# stderr lacks the prefix: $(cat "$T/err")"; return 1; }
+	grep -Eqi "$f_re" "$T/err" || { echo "# stderr does not match /$f_re/: $(cat "$T/err")"; return 1; }
+	[ ! -s "$T/out" ] || { echo "# stdout not empty:"; sed 's/^/#   /' "$T/out"; return 1; }
+	echo "# $(cat "$T/err")"
+}
+q() { "$@" >/dev/null; }
+# same FILE COMMAND...: the command's output equals FILE (state unchanged)
+same() { f=$1; shift; "$@" >"$T/now" 2>/dev/null && cmp -s "$f" "$T/now"; }
+cases() { c "$1" --json case list; }
+peers() { "$B/cahierd" peer list -d "$T/$1"; }
+provs() { "$B/cahierd" provider list -d "$T/$1"; }
+D() { "$B/cahierd" "$@"; }
+echo "not the passphrase" >"$T/wp"
+chmod 600 "$T/wp"
+
+mkorg a "CPAS Schaerbeek" 1
+mkorg b "Wit-Gele Kruis Brussel" 2
+mkorg x "Solidaris Thuiszorg" 3     # trusts and is trusted, never in the case
+mkorg z "Unverified Org" 4          # has a's and b's cards; nobody imported its card
+mkorg q "Broken Key Org" 5          # its org key gets damaged
+check "a, b, x exchange cards" mesh a b x
+check "z imports a's card (one way only)" trust z a
+check "z imports b's card (one way only)" trust z b
+for p in "a ann Ann gp" "b bob Bob home-nurse" "x xav Xav gp" "z zed Zed gp"; do
+	set -- $p; check "provider $2 at $1" mkprov "$1" "$2" "$3 Test" "$4"
+done
+
+# --- 1. wrong passphrase for the org key: nothing starts, nothing certified.
+check "cahierd run with a wrong passphrase: exit 2" \
+	fails 2 'wrong passphrase' timeout 10 "$B/cahierd" run -d "$T/a" --passphrase-file "$T/wp"
+c pat init >/dev/null 2>&1
+provs a >"$T/provs.a"
+check "provider add with a wrong passphrase: exit 2" \
+	fails 2 'wrong passphrase' D provider add -d "$T/a" --request "$T/pat/provider.request" \
+	--name "Pat" --role gp -o "$T/pat.cert" --passphrase-file "$T/wp"
+check "... no certificate written" [ ! -e "$T/pat.cert" ]
+check "... provider list unchanged" same "$T/provs.a" provs a
+
+# --- 3a. a wrong fingerprint is refused and nothing is stored.
+peers a >"$T/peers.a"
+check "peer add with a wrong fingerprint: exit 2" \
+	fails 2 'fingerprint' D peer add -d "$T/a" "$T/z/org.card" --fingerprint "$(fpr b)"
+check "... peer list unchanged" same "$T/peers.a" peers a
+check "... z is not among a's peers" sh -c "! grep -q 'Unverified Org' '$T/now'"
+
+# --- 4. malformed card and key files.
+card=$T/z/org.card
+echo "this is not a card, just some text" >"$T/bad-garbage.card"
+{ sed -n '1,2p' "$card"; sed -n '3p' "$card" | cut -c1-30; tail -n 1 "$card"; } >"$T/bad-trunc.card"
+sed 's/ORG CARD/PROVIDER CERT/' "$card" >"$T/bad-label.card"
+peers x >"$T/peers.x"
+for k in garbage trunc label; do
+	check "peer add of a $k card: exit 2" \
+		fails 2 'card|not valid|malformed|damaged' D peer add -d "$T/x" "$T/bad-$k.card" --yes
+done
+check "... x's peer list unchanged" same "$T/peers.x" peers x
+for k in garbage trunc label; do
+	cp -r "$T/ann" "$T/ann-$k"
+done
+cp "$T/bad-garbage.card" "$T/ann-garbage/provider.key"
+{ sed -n '1,2p' "$T/ann/provider.key"; sed -n '3p' "$T/ann/provider.key" | cut -c1-30; tail -n 1 "$T/ann/provider.key"; } \
+	>"$T/ann-trunc/provider.key"
+sed 's/SECRET KEY/ORG CARD/' "$T/ann/provider.key" >"$T/ann-label/provider.key"
+for k in garbage trunc label; do
+	check "cahier with a $k provider key: exit 2" fails 2 'provider\.key' c "ann-$k" status
+done
+sed -n '1,3p' "$T/q/org.key" >"$T/q/org.key.tmp" && tail -n 1 "$T/q/org.key" >>"$T/q/org.key.tmp" &&
+	mv "$T/q/org.key.tmp" "$T/q/org.key"
+check "cahierd run with a truncated org key: exit 2" fails 2 'org\.key' timeout 10 "$B/cahierd" run -d "$T/q"
+echo garbage >"$T/q/org.key"
+check "provider add with a garbage org key: exit 2" fails 2 'org\.key' \
+	D provider add -d "$T/q" --request "$T/pat/provider.request" --name Pat --role gp -o "$T/pat.cert"
+
+for o in a b x z; do start $o || exit 1; done
+CASE=$(c ann case new "Mevrouw Peeters" 2>/dev/null)
+check "case created" [ "${#CASE}" = 32 ]
+check "b added to the case" q c ann case add "$CASE" "$T/b/org.card" --role home-nursing
+check "z added to the case (its daemon's card was never imported)" \
+	q c ann case add "$CASE" "$T/z/org.card" --role gp
+check "ann posts" q c ann post "$CASE" "first note"
+check "b has the case" wait_for 10 has_entries bob "$CASE" 4
+
+# --- 1b. wrong passphrase for the provider key.
+cases ann >"$T/cases.a"
+check "cahier post with a wrong passphrase: exit 2" fails 2 'wrong passphrase' \
+	"$B/cahier" --home "$T/ann" --passphrase-file "$T/wp" --timeout 5 post "$CASE" "never stored"
+check "... nothing posted" same "$T/cases.a" cases ann
+
+# --- 4b. malformed cards for case add.
+for k in garbage trunc label; do
+	check "case add of a $k card: exit 2" \
+		fails 2 'card|not valid|malformed|damaged' c ann case add "$CASE" "$T/bad-$k.card" --role gp
+done
+check "... nothing added to the case" same "$T/cases.a" cases ann
+
+# --- 2. unknown case ids.
+first=$(printf %.1s "$CASE"); case $first in 0) other=1 ;; *) other=0 ;; esac
+NOCASE=$other${CASE#?}
+NOPFX=$(printf %.8s "$NOCASE")
+check "log of an unknown case id: exit 1" fails 1 'no (such )?case' c ann log "$NOCASE"
+check "post to an unknown case id: exit 1" fails 1 'no (such )?case' c ann post "$NOCASE" "lost"
+check "log of a prefix matching nothing: exit 1" fails 1 'no (such )?case' c ann log "$NOPFX"
+check "post to a prefix matching nothing: exit 1" fails 1 'no (such )?case' c ann post "$NOPFX" "lost"
+check "... nothing created or posted" same "$T/cases.a" cases ann
+
+# --- 7. a provider of an org outside the case cannot post.
+check "post from an org not in the case: exit 1, says not a member" \
+	fails 1 'member|no (such )?case' c xav post "$CASE" "intruder note MARKERINTRUDER"
+check "... x holds no case" sh -c "[ \"\$(ls '$T/x/cases' 2>/dev/null)\" = '' ]"
+check "... a's case unchanged" same "$T/cases.a" cases ann
+
+# --- 3b. a member whose card nobody imported gets nothing; the others still work.
+check "ann posts after z was added" q c ann post "$CASE" "second note"
+check "... b still gets it" wait_for 10 has_entries bob "$CASE" 5
+sleep 1
+check "z's daemon holds no case" sh -c "[ \"\$(ls '$T/z/cases' 2>/dev/null)\" = '' ]"
+check "z's provider sees no case" sh -c "[ \"\$($B/cahier --home $T/zed --passphrase-file $T/pp --json case list)\" = '[]' ]"
+check "z's provider cannot read the case: exit 1" fails 1 'member|no (such )?case' c zed log "$CASE"
+
+# --- 6. a second daemon on the same directory.
+check "second cahierd on a's directory: exit 2" \
+	fails 2 'another cahierd is already running' timeout 10 "$B/cahierd" run -d "$T/a"
+check "... the first keeps serving" q c ann status
+
+# --- 10. accents and non-Latin scripts round-trip byte for byte.
+printf '%s' "Huisbezoek ma. — één patiënt; été, garçon, Œuvre; e$(printf '\314\201') (NFD); مرحبا، الضغط ١٢/٨; Привет, давление в норме; 日本語 ✓" >"$T/text"
+check "post of a multilingual note" q c ann post "$CASE" "$(cat "$T/text")"
+LAST='[.entries[] | select(.kind == "note")][-1].text'
+c ann --json log "$CASE" 2>/dev/null | jq -j "$LAST" >"$T/got.a"
+check "log at the same org returns the exact bytes" cmp -s "$T/text" "$T/got.a"
+check "log at another org returns the exact bytes" wait_for 10 sh -c \
+	"$B/cahier --home $T/bob --passphrase-file $T/pp --json log $CASE | jq -j '$LAST' | cmp -s '$T/text' -"
+c ann log "$CASE" >"$T/log.a" 2>/dev/null
+check "human log shows the exact text" grep -qF "$(cat "$T/text")" "$T/log.a"
+
+# --- 8. no plaintext without its access record committed first.
+c ann --json log "$CASE" >"$T/log.json" 2>/dev/null
+AR=$(jq -r '.access_record' <"$T/log.json")
+stop a KILL
+check "access record id returned with the log" sh -c "echo '$AR' | grep -Eq '^[0-9a-f]{64}$'"
+start a || exit 1
+c ann --json audit "$CASE" >"$T/audit.json" 2>/dev/null
+check "the access record survived kill -9" q jq -e --arg id "$AR" \
+	'[.records[] | select(.entry == $id and .reader == "Ann Test")] | length == 1' "$T/audit.json"
+
+# --- 5. daemon not running.
+stop x
+check "status with the daemon stopped: exit 2, mentions the daemon" \
+	fails 2 'daemon' "$B/cahier" --home "$T/xav" --passphrase-file "$T/pp" --timeout 2 status
+
+# --- 9. --help everywhere: exit 0, usage on stdout.
+helps() { "$@" >"$T/out" 2>"$T/err" && grep -q '^usage: ' "$T/out" && [ ! -s "$T/err" ]; }
+check "cahierd --help" helps "$B/cahierd" --help
+for s in init peer provider run; do check "cahierd $s --help" helps "$B/cahierd" $s --help; done
+check "cahier --help" helps "$B/cahier" --help
+for s in init enroll status case post log audit peers; do
+	check "cahier $s --help" helps "$B/cahier" --home "$T/nohome" $s --help
+done
+noargs() { "$B/cahier" >/dev/null 2>"$T/err"; [ $? = 2 ] && grep -q '^usage: ' "$T/err"; }
+check "cahier with no command: exit 2, usage on stderr" noargs
+done_testing
