@@ -528,7 +528,7 @@ nb_adopt(cahierd_t *d, const uint8_t case_id[16], const ch_slice_t *items,
 	memset(&found, 0, sizeof(found));
 	int have = 0, rc;
 	const uint8_t *genesis = NULL;
-	size_t genlen = 0;
+	int seen_genesis = 0;
 
 	*out = NULL;
 	for (size_t i = 0; i < n && !have; i++) {
@@ -563,6 +563,7 @@ nb_adopt(cahierd_t *d, const uint8_t case_id[16], const ch_slice_t *items,
 		if (ch_entry_split(items[i].p, items[i].n, &env, &body, &bl) == 0 &&
 		    env.seq == 1 && memcmp(env.org, coord, 32) == 0 && body &&
 		    ch_env_verify(&env) == 0) {
+			seen_genesis = 1;
 			uint8_t *plain = NULL;
 			size_t pl = 0;
 			ch_plain_t p;
@@ -574,10 +575,8 @@ nb_adopt(cahierd_t *d, const uint8_t case_id[16], const ch_slice_t *items,
 				    p.kind == CH_KIND_CASE_CREATE &&
 				    ch_create_decode(p.fields, p.fieldslen, &cr) == 0) {
 					ch_case_id(coord, cr.salt, id);
-					if (memcmp(id, case_id, 16) == 0) {
+					if (memcmp(id, case_id, 16) == 0)
 						genesis = items[i].p;
-						genlen = items[i].n;
-					}
 					ch_create_clear(&cr);
 				}
 				sodium_memzero(plain, pl);
@@ -587,10 +586,14 @@ nb_adopt(cahierd_t *d, const uint8_t case_id[16], const ch_slice_t *items,
 	}
 	if (!genesis) {
 		sodium_memzero(key, sizeof(key));
-		log_warn("refused a new case from %s: no genesis bound to its coordinator", from);
+		/* A lone push of our membership comes before the rest of the case:
+		 * the caller asks for the whole feed. Only a bad genesis is news. */
+		if (seen_genesis)
+			log_warn("refused a new case from %s: its genesis is not bound to its coordinator", from);
+		else
+			log_debug("a new case from %s: waiting for its genesis", from);
 		return -1;
 	}
-	(void)genlen;
 	scase_t *c;
 	if ((rc = store_case_get(d->store, case_id, 1, &c)) != 0 ||
 	    (rc = store_key_put(c, found.epoch, found.audience, key)) != 0) {
