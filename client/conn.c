@@ -193,7 +193,7 @@ cli_case_id(cli_t *c, const char *arg, uint8_t id[CH_CASE_LEN])
 	free(v);
 	free(frame);
 	if (found == 0)
-		cli_die(EXIT_NO, "cannot find case '%s': no such case here", arg);
+		cli_die(EXIT_NO, "no such case '%s' at this organization", arg);
 	if (found > 1)
 		cli_die(EXIT_ERR, "case id prefix '%s' is ambiguous: give more digits", arg);
 }

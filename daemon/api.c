@@ -125,7 +125,7 @@ do_post(cahierd_t *d, zsock_t *sock, zframe_t *route, provider_t *pv,
 			char hex[33];
 			sodium_bin2hex(hex, sizeof(hex), rq.case_id, 16);
 			reply_err(d, sock, route, T, CH_ST_NOCASE,
-			    "no case %s at %s (is this organization a member?)", hex, d->cfg.name);
+			    "no such case %s at %s (is this organization a member of it?)", hex, d->cfg.name);
 			return;
 		} else if (rc)
 			goto internal;
@@ -400,8 +400,13 @@ do_read(cahierd_t *d, zsock_t *sock, zframe_t *route, provider_t *pv,
 	if ((rc = store_case_get(d->store, rq.case_id, 0, &c)) != 0) {
 		char hex[33];
 		sodium_bin2hex(hex, sizeof(hex), rq.case_id, 16);
-		reply_err(d, sock, route, T, rc == ST_ERR_NOTFOUND ? CH_ST_NOCASE : CH_ST_INTERNAL,
-		    "no case %s at %s", hex, d->cfg.name);
+		if (rc == ST_ERR_NOTFOUND)
+			reply_err(d, sock, route, T, CH_ST_NOCASE,
+			    "no such case %s at %s (is this organization a member of it?)",
+			    hex, d->cfg.name);
+		else
+			reply_err(d, sock, route, T, CH_ST_INTERNAL,
+			    "cannot open case %s: %s (see the daemon's log)", hex, store_strerror(rc));
 		return;
 	}
 	int64_t skew = now_ms() - (int64_t)rq.time_ms;

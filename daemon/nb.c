@@ -382,8 +382,8 @@ nb_ingest(cahierd_t *d, scase_t *c, const uint8_t *entry, size_t n,
 		if (store_case_rec_get(c, "meta", (const uint8_t *)"fork", 4, &forked, &fl) == 0 &&
 		    fl == 32 && memcmp(forked, env.org, 32) == 0) {
 			free(forked);
-			log_debug("ignored entry %s#%llu: that feed forked", oid,
-			    (unsigned long long)env.seq);
+			log_info("ignored entry %s#%llu from %s: that feed forked and is no longer accepted",
+			    oid, (unsigned long long)env.seq, from);
 			return NB_REJECT;
 		}
 		free(forked);

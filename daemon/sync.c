@@ -228,9 +228,16 @@ take_entries(cahierd_t *d, zsock_t *sock, zframe_t *route, peer_t *p,
 		if (pass == 0 && !progress)
 			break;
 	}
-	for (size_t i = 0; i < n; i++)
+	size_t gaps = 0;
+	for (size_t i = 0; i < n; i++) {
 		if (res[i] == NB_NOTYET || res[i] == NB_GAP)
 			waiting++;
+		if (res[i] == NB_GAP)
+			gaps++;
+	}
+	if (gaps)
+		log_info("sync: held back %zu entries from %s: earlier entries of their feeds are missing; asking for them",
+		    gaps, p->card.name);
 	free(res);
 	free(items);
 	if (stored)
