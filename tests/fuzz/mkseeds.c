@@ -1,13 +1,18 @@
 /* mkseeds.c - writes the checked-in seed inputs of the fuzz targets
  * (tests/fuzz/seeds/fuzz_<name>/). Run from the repository root:
- *   cc -std=c11 -D_DEFAULT_SOURCE -o /tmp/mkseeds tests/fuzz/mkseeds.c proto/cbuf.c proto/entry.c proto/msg.c -lsodium
+ *   cc -std=c11 -D_DEFAULT_SOURCE -o /tmp/mkseeds tests/fuzz/mkseeds.c \
+ *       proto/cbuf.c proto/entry.c proto/msg.c proto/info.c \
+ *       keys/armor.c keys/keys.c keys/pass.c -lsodium
  *   /tmp/mkseeds
- * Everything is derived from fixed seeds, except the body nonces (random):
- * rerunning rewrites fuzz_body and fuzz_env seeds with new bytes. */
+ * Everything is derived from fixed seeds, except the body nonces and the key
+ * file salts and nonces (random): rerunning rewrites the fuzz_body, fuzz_env,
+ * fuzz_batch, fuzz_readrep and fuzz_keyfile seeds with new bytes. */
 #include <stdio.h>
 #include <sys/stat.h>
 
 #include "fuzz.h"
+#include "../../keys/keys.h"
+#include "../../proto/info.h"
 
 static int failed;
 
@@ -33,6 +38,163 @@ ok(int rc, const char *what)
 		fprintf(stderr, "mkseeds: %s: error %d\n", what, rc);
 		exit(2);
 	}
+}
+
+static keys_secret_t *
+identity(uint8_t kind, uint8_t first)
+{
+	uint8_t seed[KEYS_SEED_LEN];
+	keys_secret_t *k;
+
+	for (int i = 0; i < KEYS_SEED_LEN; i++)
+		seed[i] = (uint8_t)(first + i);
+	if ((k = keys_secret_from_seed(kind, seed)) == NULL)
+		ok(CH_ERR_NOMEM, "identity");
+	return k;
+}
+
+static void
+put_text(const char *target, const char *name, const char *text)
+{
+	put(target, name, (const uint8_t *)text, strlen(text));
+}
+
+/* Seeds of the keys/ decoders and of proto/info.h. */
+static void
+keys(const uint8_t *plain, size_t plainlen)
+{
+	keys_secret_t *org = identity(KEYS_KIND_ORG, 0x20);
+	keys_secret_t *org2 = identity(KEYS_KIND_ORG, 0x40);
+	keys_secret_t *prov = identity(KEYS_KIND_PROVIDER, 0x60);
+	uint8_t *card, *card2, *cert, *out;
+	size_t cardlen, card2len, certlen, n;
+	char *text;
+
+	ok(keys_card_make(org, "Thuiszorg West", "tcp://127.0.0.1:7101",
+	    UINT64_C(1700000000), &card, &cardlen), "card");
+	put("fuzz_card", "card", card, cardlen);
+	ok(keys_card_make(org2, "Huisarts \xc3\x89\xc3\xa9n \xe2\x82\xac", "",
+	    UINT64_C(1800000000), &card2, &card2len), "card");
+	put("fuzz_card", "utf8-no-endpoint", card2, card2len);
+
+	ok(keys_cert_make(org, prov->sign_pk, prov->curve_pk, "A. de Vries",
+	    "home-nurse", UINT64_C(1700000000), UINT64_C(1731536000), &cert,
+	    &certlen), "cert");
+	put("fuzz_cert", "nurse", cert, certlen);
+	ok(keys_cert_make(org2, prov->sign_pk, prov->curve_pk,
+	    "Dr. \xc3\x96zt\xc3\xbcrk", "gp", 0, UINT64_MAX, &out, &n), "cert");
+	put("fuzz_cert", "gp-forever", out, n);
+	free(out);
+
+	ok(keys_request_make(prov, &out, &n), "request");
+	put("fuzz_request", "request", out, n);
+	free(out);
+	keys_secret_t *prov2 = identity(KEYS_KIND_PROVIDER, 0x70);
+	ok(keys_request_make(prov2, &out, &n), "request");
+	put("fuzz_request", "request2", out, n);
+	free(out);
+
+	ok(keys_armor("ORG CARD", "Thuiszorg West", card, cardlen, &text), "armor");
+	put_text("fuzz_armor", "card", text);
+	free(text);
+	ok(keys_armor("ORG CARD", NULL, card2, card2len, &text), "armor");
+	put_text("fuzz_armor", "no-comment", text);
+	free(text);
+	put_text("fuzz_armor", "crlf-short",
+	    "# pasted from mail\r\n\r\n-----BEGIN CAHIER ORG CARD-----\r\n"
+	    "Q0hP Qw==\r\n-----END CAHIER ORG CARD-----\r\n");
+
+	/* Opslimit 1 and memlimit 8192 are the least keys.c accepts. */
+	ok(keys_file_seal(prov, "fuzz", 4, 1, 8192, &text), "seal");
+	put_text("fuzz_keyfile", "provider", text);
+	free(text);
+	ok(keys_file_seal(prov2, "fuzz", 4, 3, 65536, &text), "seal");
+	put_text("fuzz_keyfile", "provider-3-64k", text);
+	free(text);
+	ok(keys_file_seal(org, "fuzz", 4, 1, 8192, &text), "seal");
+	put_text("fuzz_keyfile", "org", text);
+	free(text);
+	ok(keys_file_seal(prov, "other", 5, 1, 8192, &text), "seal");
+	put_text("fuzz_keyfile", "wrong-pass", text);
+	free(text);
+
+	ch_postreq_t pq;
+	memset(&pq, 0, sizeof(pq));
+	memset(pq.case_id, 0xca, CH_CASE_LEN);
+	pq.audience = CH_AUD_CARE;
+	pq.plain.p = plain;
+	pq.plain.n = plainlen;
+	ok(ch_postreq_encode(&pq, &out, &n), "postreq");
+	put("fuzz_postreq", "entry", out, n);
+	free(out);
+	pq.audience = CH_AUD_COORDINATION;
+	pq.plain.p = NULL;
+	pq.plain.n = 0;
+	ok(ch_postreq_encode(&pq, &out, &n), "postreq");
+	put("fuzz_postreq", "empty", out, n);
+	free(out);
+
+	ch_postrep_t pr;
+	memset(pr.case_id, 0xca, CH_CASE_LEN);
+	memset(pr.id, 0x1d, CH_HASH_LEN);
+	pr.seq = 42;
+	ok(ch_postrep_encode(&pr, &out, &n), "postrep");
+	put("fuzz_postrep", "seq42", out, n);
+	free(out);
+	pr.seq = UINT64_MAX;
+	memset(pr.id, 0xff, CH_HASH_LEN);
+	ok(ch_postrep_encode(&pr, &out, &n), "postrep");
+	put("fuzz_postrep", "max", out, n);
+	free(out);
+
+	ch_status_t st = { { card, cardlen }, { cert, certlen }, 3, 2, 1 };
+	ok(ch_status_encode(&st, &out, &n), "status");
+	put("fuzz_status", "provider", out, n);
+	free(out);
+	st.cert.p = NULL;
+	st.cert.n = 0;
+	st.ncases = st.npeers = st.nconnected = 0;
+	ok(ch_status_encode(&st, &out, &n), "status");
+	put("fuzz_status", "org", out, n);
+	free(out);
+
+	ch_caseinfo_t ci[2];
+	memset(ci, 0, sizeof(ci));
+	memset(ci[0].case_id, 0xca, CH_CASE_LEN);
+	memcpy(ci[0].coordinator, org->sign_pk, 32);
+	ci[0].members = 3;
+	ci[0].entries = 120;
+	ci[0].epoch = 2;
+	memset(ci[1].case_id, 0xcb, CH_CASE_LEN);
+	memcpy(ci[1].coordinator, org2->sign_pk, 32);
+	ci[1].members = 1;
+	ci[1].entries = 1;
+	ci[1].forks = 1;
+	ok(ch_caselist_encode(ci, 2, &out, &n), "caselist");
+	put("fuzz_caselist", "two", out, n);
+	free(out);
+	ok(ch_caselist_encode(NULL, 0, &out, &n), "caselist");
+	put("fuzz_caselist", "empty", out, n);
+	free(out);
+
+	ch_peerinfo_t pi[2] = {
+		{ { card, cardlen }, 1, UINT64_C(1700000000000) },
+		{ { card2, card2len }, 0, 0 },
+	};
+	ok(ch_peerlist_encode(pi, 2, &out, &n), "peerlist");
+	put("fuzz_peerlist", "two", out, n);
+	free(out);
+	ok(ch_peerlist_encode(NULL, 0, &out, &n), "peerlist");
+	put("fuzz_peerlist", "empty", out, n);
+	free(out);
+
+	free(card);
+	free(card2);
+	free(cert);
+	keys_secret_destroy(&org);
+	keys_secret_destroy(&org2);
+	keys_secret_destroy(&prov);
+	keys_secret_destroy(&prov2);
 }
 
 int
@@ -211,6 +373,9 @@ main(void)
 	ok(ch_readrep_encode(aid, NULL, 0, &out, &n), "readrep");
 	put("fuzz_readrep", "empty", out, n);
 	free(out);
+
+	/* Identities, and the info bodies that carry their cards. */
+	keys(entry, CH_ENV_LEN + bodylen);
 
 	free(entry);
 	free(body);
