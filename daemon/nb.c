@@ -435,11 +435,14 @@ nb_ingest(cahierd_t *d, scase_t *c, const uint8_t *entry, size_t n,
 			    (unsigned long long)env.seq, from, env.epoch);
 			return NB_REJECT;
 		}
-	} else if (env.seq != 1 || env.epoch != 0) {
+	} else if (env.seq != 1 || env.epoch != 0 ||
+	    memcmp(env.org, d->keys->sign_pk, 32) != 0) {
+		/* Only our own genesis comes before the coordinator is known:
+		 * nb_adopt records a remote coordinator before any ingest. */
 		return NB_NOTYET;
 	}
 	if (body) {
-		int from_coord = has_coord ? memcmp(env.org, coord, 32) == 0 : env.seq == 1;
+		int from_coord = has_coord ? memcmp(env.org, coord, 32) == 0 : 1;
 		if ((rc = take_slots(d, c, body, bodylen, from_coord, from)) != 0) {
 			if (rc != NB_REJECT)
 				log_warn("rejected entry %s#%llu from %s: key slots: %s", oid,
@@ -594,8 +597,15 @@ nb_adopt(cahierd_t *d, const uint8_t case_id[16], const ch_slice_t *items,
 			log_debug("a new case from %s: waiting for its genesis", from);
 		return -1;
 	}
+	/* The coordinator is now verified (its genesis binds the case id to its
+	 * key): record it before any entry is ingested, so that key slots are
+	 * taken from its feed only, whatever order a relay sends them in. */
 	scase_t *c;
+	static const uint8_t e0[4];
 	if ((rc = store_case_get(d->store, case_id, 1, &c)) != 0 ||
+	    (rc = store_case_rec_put(c, "meta", (const uint8_t *)"coord", 5, coord, 32)) != 0 ||
+	    (rc = store_case_rec_put(c, "meta", (const uint8_t *)"epoch", 5, e0, 4)) != 0 ||
+	    (rc = member_put(c, coord, "coordinator", NULL, 0)) != 0 ||
 	    (rc = store_key_put(c, found.epoch, found.audience, key)) != 0) {
 		sodium_memzero(key, sizeof(key));
 		return -1;

@@ -632,6 +632,20 @@ store_key_put(scase_t *c, uint32_t epoch, uint8_t audience, const uint8_t key[32
 	uint8_t rec[24 + 32 + 16], aad[21], k[5];
 	unsigned long long clen;
 
+	uint8_t old[32];
+	int rc = store_key_get(c, epoch, audience, old);
+	if (rc == 0) {
+		/* A key once held is never replaced: a second, different key for
+		 * the same epoch and audience is a conflict, not an update. */
+		rc = sodium_memcmp(old, key, 32) == 0 ? 0 : CH_ERR_VALUE;
+		sodium_memzero(old, sizeof(old));
+		if (rc)
+			log_warn("store: refused a second, different key for epoch %u audience %u",
+			    epoch, audience);
+		return rc;
+	}
+	if (rc != ST_ERR_NOTFOUND)
+		return rc;
 	key_aad(c, epoch, audience, aad);
 	memcpy(k, aad + 16, 5);
 	randombytes_buf(rec, 24);

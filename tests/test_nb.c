@@ -378,6 +378,110 @@ TEST(outsider_feed_and_fork)
 	free(e);
 }
 
+/* Seq 1 of org o's feed, carrying a key slot for the org of card tc. */
+static uint8_t *
+entry_with_slot(org_t *o, keys_secret_t *pk, const uint8_t *ct, size_t ctl,
+    const uint8_t *tc, size_t tcl, const uint8_t fake[32], size_t *n)
+{
+	ch_env_t env;
+	ch_slot_t slot;
+	keys_card_t cb;
+	uint8_t *f, *pl, *body, *e;
+	size_t fl, pln, bl;
+
+	if (keys_card_parse(tc, tcl, &cb) != 0 ||
+	    ch_note_encode("a key for you", &f, &fl) != 0)
+		abort();
+	memset(&slot, 0, sizeof(slot));
+	memcpy(slot.org, cb.org_id, 32);
+	slot.audience = CH_AUD_NETWORK;
+	crypto_box_seal(slot.sealed, fake, 32, cb.box_pk);
+	keys_card_clear(&cb);
+	pl = plain(pk, ct, ctl, CH_KIND_NOTE, f, fl, &pln);
+	free(f);
+	memset(&env, 0, sizeof(env));
+	env.version = 1;
+	memcpy(env.case_id, case_id, 16);
+	memcpy(env.org, o->d.keys->sign_pk, 32);
+	env.seq = 1;
+	env.audience = CH_AUD_NETWORK;
+	env.time_ms = (uint64_t)now_ms();
+	if (ch_body_seal(&env, &slot, 1, fake, pl, pln, &body, &bl) != 0)
+		abort();
+	free(pl);
+	env.body_len = (uint32_t)bl;
+	crypto_generichash(env.body_hash, 32, body, bl, NULL, 0);
+	ch_env_sign(&env, o->d.keys->sign_sk);
+	e = malloc(CH_ENV_LEN + bl);
+	ch_env_encode(&env, e);
+	memcpy(e + CH_ENV_LEN, body, bl);
+	free(body);
+	*n = CH_ENV_LEN + bl;
+	return e;
+}
+
+TEST(key_slots_only_from_the_coordinator)
+{
+	/* A member (B) turned malicious tries to give a joining org (D) a fake
+	 * case key, relaying its own seq-1 entry before the genesis. */
+	org_t D;
+	scase_t *ca, *cd;
+	uint8_t fake[32], got[32], *evil, *addD, *f, *pl, id[32];
+	size_t en, an, fl, pln;
+	ch_slot_t slotD;
+	keys_card_t kd;
+	keys_secret_t *provB = keys_secret_new(KEYS_KIND_PROVIDER);
+	uint8_t *certB;
+	size_t certBlen;
+	uint64_t now = (uint64_t)time(NULL);
+
+	org_init(&D, 0xd4, "Wijkgezondheidscentrum");
+	check_int(keys_cert_make(B.d.keys, provB->sign_pk, provB->curve_pk, "Bart",
+	    "home-nurse", now - 60, now + 86400, &certB, &certBlen), ==, 0);
+	/* The coordinator adds D. */
+	check_int(store_case_get(A.d.store, case_id, 0, &ca), ==, 0);
+	check_int(keys_card_parse(D.d.card, D.d.cardlen, &kd), ==, 0);
+	memset(&slotD, 0, sizeof(slotD));
+	memcpy(slotD.org, kd.org_id, 32);
+	slotD.audience = CH_AUD_NETWORK;
+	crypto_box_seal(slotD.sealed, ckey, 32, kd.box_pk);
+	keys_card_clear(&kd);
+	check_int(ch_member_encode(D.d.card, D.d.cardlen, "gp", &f, &fl), ==, 0);
+	pl = plain(prov, cert, certlen, CH_KIND_MEMBER_ADD, f, fl, &pln);
+	free(f);
+	check_int(nb_append(&A.d, ca, CH_AUD_NETWORK, &slotD, 1, ckey, pl, pln,
+	    &addD, &an, id), ==, 0);
+	free(pl);
+	check_int(store_commit(A.d.store), ==, 0);
+
+	randombytes_buf(fake, sizeof(fake));
+	evil = entry_with_slot(&B, provB, certB, certBlen, D.d.card, D.d.cardlen, fake, &en);
+	/* The relay's order: D's membership, the evil entry, then the rest. */
+	ch_slice_t items[8] = { { addD, an }, { evil, en }, { ent[0], entlen[0] },
+		{ ent[1], entlen[1] }, { ent[2], entlen[2] } };
+	size_t ni = 5;
+	check_int(nb_adopt(&D.d, case_id, items, ni, "relay", &cd), ==, 0);
+	int res[8];
+	for (int pass = 0; pass < 3; pass++)
+		for (size_t i = 0; i < ni; i++)
+			if (pass == 0 || res[i] == NB_GAP || res[i] == NB_NOTYET)
+				res[i] = nb_ingest(&D.d, cd, items[i].p, items[i].n, "relay");
+	check_int(res[1], ==, NB_REJECT);   /* slots from a non-coordinator */
+	check_int(res[2], ==, NB_STORED);   /* the genesis still opens */
+	check_int(res[0], ==, NB_STORED);
+	check_int(store_key_get(cd, 0, CH_AUD_NETWORK, got), ==, 0);
+	check_mem(got, ckey, 32);
+	uint8_t coord[32];
+	check_int(nb_coordinator(cd, coord), ==, 0);
+	check_mem(coord, A.d.keys->sign_pk, 32);
+	check_int(store_commit(D.d.store), ==, 0);
+	free(evil);
+	free(addD);
+	free(certB);
+	keys_secret_destroy(&provB);
+	org_free(&D);
+}
+
 int
 main(void)
 {
@@ -400,6 +504,7 @@ main(void)
 	TAP_RUN(forgeries_are_rejected);
 	TAP_RUN(bad_provider_signature_is_rejected);
 	TAP_RUN(outsider_feed_and_fork);
+	TAP_RUN(key_slots_only_from_the_coordinator);
 	for (int i = 0; i < 16; i++)
 		free(ent[i]);
 	free(cert);

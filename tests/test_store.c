@@ -139,6 +139,12 @@ TEST(wrapped_keys)
 	check_int(store_key_get(c, 0, 1, out), ==, 0);
 	check_mem(out, key, 32);
 	check_int(store_key_get(c, 0, 2, out), ==, ST_ERR_NOTFOUND);
+	/* Putting the same key again is harmless; a different one is refused. */
+	check_int(store_key_put(c, 0, 1, key), ==, 0);
+	memset(other, 0x33, sizeof(other));
+	check_int(store_key_put(c, 0, 1, other), ==, CH_ERR_VALUE);
+	check_int(store_key_get(c, 0, 1, out), ==, 0);
+	check_mem(out, key, 32);
 	check_int(store_key_get(c, 1, 1, out), ==, ST_ERR_NOTFOUND);
 	check_int(store_commit(s), ==, 0);
 	store_destroy(&s);
