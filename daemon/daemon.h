@@ -19,6 +19,7 @@ typedef struct {
 	char curve_z85[41];
 	zsock_t *dealer;        /* our connection to it (NULL if none) */
 	int64_t last_heard;     /* ms, 0 = never since start */
+	int64_t busy_until;     /* a catch-up batch is in flight until then */
 } peer_t;
 
 typedef struct {

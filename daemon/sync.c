@@ -195,6 +195,9 @@ take_entries(cahierd_t *d, zsock_t *sock, zframe_t *route, peer_t *p,
 		zframe_destroy(&route);
 		return;
 	}
+	/* While a catch-up runs, the periodic round leaves this peer alone: one
+	 * batch in flight per peer is the flow control. */
+	p->busy_until = more ? now_ms() + 10000 : 0;
 	if (store_case_get(d->store, case_id, 0, &c) != 0) {
 		if (nb_adopt(d, case_id, items, n, p->card.name, &c) != 0) {
 			/* A lone push of a case we do not hold: ask for all of it. */
@@ -305,7 +308,7 @@ sync_round(cahierd_t *d)
 		if (our_vector(c, &v) == 0) {
 			for (size_t j = 0; j < nm; j++) {
 				peer_t *p = sync_peer_by_org(d, m[j]);
-				if (p && p->dealer)
+				if (p && p->dealer && now_ms() >= p->busy_until)
 					send_sync(d, p->dealer, NULL, &v);
 			}
 			ch_vec_clear(&v);
