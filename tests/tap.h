@@ -47,4 +47,18 @@ tap_unhex(const char *hex, uint8_t *out, size_t max)
 	return (int)(n / 2);
 }
 
+/* Makes a fresh directory /tmp/cahier-<name>.<random> into buf (mkdtemp);
+ * returns buf, or NULL. */
+#include <stdlib.h>
+static inline char *
+tap_tmpdir(char *buf, size_t n, const char *name)
+{
+	int k = snprintf(buf, n, "/tmp/cahier-%s.", name);
+	if (k < 0 || (size_t)k + 7 > n)
+		return NULL;
+	memset(buf + k, 'X', 6);
+	buf[k + 6] = '\0';
+	return mkdtemp(buf);
+}
+
 #endif

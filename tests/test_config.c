@@ -100,8 +100,7 @@ TEST(write_then_load)
 int
 main(void)
 {
-	snprintf(dir, sizeof(dir), "/tmp/cahier-test-config.XXXXXX");
-	if (!mkdtemp(dir))
+	if (!tap_tmpdir(dir, sizeof(dir), "test-config"))
 		return 1;
 	TAP_RUN(defaults_and_keys);
 	TAP_RUN(bad_lines_name_file_and_line);

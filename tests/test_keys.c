@@ -368,8 +368,7 @@ static char tmpdir[64];
 static void
 mktmp(void)
 {
-	strcpy(tmpdir, "/tmp/test_keys.XXXXXX");
-	if (mkdtemp(tmpdir) == NULL)
+	if (tap_tmpdir(tmpdir, sizeof(tmpdir), "test-keys") == NULL)
 		abort();
 }
 

@@ -32,8 +32,7 @@ org_init(org_t *o, uint8_t seedbyte, const char *name)
 	uint8_t seed[32];
 	memset(seed, seedbyte, sizeof(seed));
 	memset(&o->d, 0, sizeof(o->d));
-	snprintf(o->dir, sizeof(o->dir), "/tmp/cahier-test-nb.XXXXXX");
-	if (!mkdtemp(o->dir))
+	if (!tap_tmpdir(o->dir, sizeof(o->dir), "test-nb"))
 		abort();
 	o->d.dir = o->dir;
 	o->d.cfg.name = strdup(name);

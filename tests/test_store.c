@@ -14,8 +14,7 @@ static uint8_t storage[32];
 static void
 fresh_dir(void)
 {
-	snprintf(dir, sizeof(dir), "/tmp/cahier-test-store.XXXXXX");
-	if (!mkdtemp(dir))
+	if (!tap_tmpdir(dir, sizeof(dir), "test-store"))
 		abort();
 }
 
