@@ -219,6 +219,11 @@ run(cli_t *c, int argc, char **argv, int audit)
 			for (size_t k = 0; k < a.nranges; k++)
 				count += a.ranges[k].to - a.ranges[k].from + 1;
 			int hr = keys_cert_parse(a.cert, a.certlen, &rc) == 0;
+			/* The ranges are the feeds as they stood when read; the signed
+			 * request inside the record says which kinds were asked for. */
+			ch_readreq_t rq;
+			const char *scope = ch_readreq_decode(a.request, a.requestlen, &rq) == 0 &&
+			    rq.kind == CH_KIND_ACCESS ? "the audit" : "the notebook";
 			const char *outcome = a.outcome == CH_OUT_OK ? "ok" :
 			    a.outcome == CH_OUT_REFUSED ? "refused" : "failed";
 			char ewhen[32], eiso[32];
@@ -232,10 +237,11 @@ run(cli_t *c, int argc, char **argv, int audit)
 			json_object_set_new(o, "purpose", json_string(cli_purpose_name(a.purpose)));
 			json_object_set_new(o, "outcome", json_string(outcome));
 			json_object_set_new(o, "entries", json_integer((json_int_t)count));
+			json_object_set_new(o, "scope", json_string(scope + 4));
 			if (!c->json)
-				printf("%s  %s (%s) · %s  %s %llu entries  purpose: %s%s%s\n", ewhen,
-				    hr ? rc.name : "?", hr ? rc.role : "?", org,
-				    cli_action_name(a.action), (unsigned long long)count,
+				printf("%s  %s (%s) · %s  %s %s (%llu entries held then)  purpose: %s%s%s\n",
+				    ewhen, hr ? rc.name : "?", hr ? rc.role : "?", org,
+				    cli_action_name(a.action), scope, (unsigned long long)count,
 				    cli_purpose_name(a.purpose),
 				    a.outcome == CH_OUT_OK ? "" : "  outcome: ",
 				    a.outcome == CH_OUT_OK ? "" : outcome);
