@@ -60,6 +60,13 @@ typedef struct {
 	outmsg_t *out_head, **out_tail;
 	uint8_t nonces[1024][16];  /* recent read-request nonces (replay guard) */
 	size_t nonce_pos;
+	struct {                   /* certificates already verified, by hash */
+		uint8_t hash[32];
+		uint8_t provider[32];
+		uint8_t org[32];
+		uint64_t from, until;
+	} certmemo[32];
+	unsigned certmemo_next;
 	uint64_t hlc;
 	int lockfd;
 } cahierd_t;

@@ -172,23 +172,40 @@ nb_org_name(cahierd_t *d, scase_t *c, const uint8_t org[32], char *out, size_t n
 	snprintf(out, n, "org %s", id);
 }
 
-/* Parses a provider certificate (verifying the org's signature) and checks
- * that it belongs to org and was valid at time_ms. */
+/* Checks a provider certificate: the org's signature (once per distinct
+ * certificate: the same bytes come back in every entry its holder writes),
+ * that it belongs to org, and that it was valid at time_ms. Writes the
+ * provider's key. */
 static int
-cert_check(const uint8_t *cert, size_t certlen, const uint8_t org[32],
-    uint64_t time_ms, keys_cert_t *out)
+cert_check(cahierd_t *d, const uint8_t *cert, size_t certlen,
+    const uint8_t org[32], uint64_t time_ms, uint8_t provider[32])
 {
-	int rc;
+	uint8_t h[32];
+	size_t i, n = sizeof(d->certmemo) / sizeof(d->certmemo[0]);
 
-	if ((rc = keys_cert_parse(cert, certlen, out)) != 0)
-		return rc;
-	if (memcmp(out->org_id, org, 32) != 0)
-		rc = CH_ERR_VALUE;
-	else
-		rc = keys_cert_check_time(out, time_ms / 1000);
-	if (rc)
-		keys_cert_clear(out);
-	return rc;
+	crypto_generichash(h, sizeof(h), cert, certlen, NULL, 0);
+	for (i = 0; i < n; i++)
+		if (memcmp(d->certmemo[i].hash, h, 32) == 0)
+			break;
+	if (i == n) {
+		keys_cert_t c;
+		int rc = keys_cert_parse(cert, certlen, &c);
+		if (rc)
+			return rc;
+		i = d->certmemo_next++ % n;
+		memcpy(d->certmemo[i].hash, h, 32);
+		memcpy(d->certmemo[i].provider, c.provider, 32);
+		memcpy(d->certmemo[i].org, c.org_id, 32);
+		d->certmemo[i].from = c.valid_from;
+		d->certmemo[i].until = c.valid_until;
+		keys_cert_clear(&c);
+	}
+	if (memcmp(d->certmemo[i].org, org, 32) != 0)
+		return CH_ERR_VALUE;
+	if (time_ms / 1000 < d->certmemo[i].from || time_ms / 1000 > d->certmemo[i].until)
+		return CH_ERR_EXPIRED;
+	memcpy(provider, d->certmemo[i].provider, 32);
+	return 0;
 }
 
 static void
@@ -205,7 +222,7 @@ check_plain(cahierd_t *d, scase_t *c, const ch_env_t *env, const uint8_t *plain,
     size_t plainlen, const char *from, int has_coord, const uint8_t coord[32])
 {
 	ch_plain_t p;
-	keys_cert_t cert;
+	uint8_t provider[32];
 	char oid[17];
 	int rc;
 
@@ -226,13 +243,11 @@ check_plain(cahierd_t *d, scase_t *c, const ch_env_t *env, const uint8_t *plain,
 			    (unsigned long long)env->seq, from);
 			return NB_REJECT;
 		}
-		rc = cert_check(a.cert, a.certlen, env->org, a.time_ms, &cert);
+		rc = cert_check(d, a.cert, a.certlen, env->org, a.time_ms, provider);
 		if (rc == 0 && (rc = ch_readreq_decode(a.request, a.requestlen, &rq)) == 0 &&
-		    (memcmp(rq.provider, cert.provider, 32) != 0 ||
+		    (memcmp(rq.provider, provider, 32) != 0 ||
 		    memcmp(rq.case_id, env->case_id, 16) != 0))
 			rc = CH_ERR_VALUE;
-		if (rc == 0)
-			keys_cert_clear(&cert);
 		ch_access_clear(&a);
 		if (rc) {
 			log_warn("rejected access record %s#%llu from %s: %s", oid,
@@ -241,13 +256,12 @@ check_plain(cahierd_t *d, scase_t *c, const ch_env_t *env, const uint8_t *plain,
 		}
 		return 0;
 	}
-	if ((rc = cert_check(p.cert, p.certlen, env->org, env->time_ms, &cert)) != 0) {
+	if ((rc = cert_check(d, p.cert, p.certlen, env->org, env->time_ms, provider)) != 0) {
 		log_warn("rejected entry %s#%llu from %s: provider certificate: %s",
 		    oid, (unsigned long long)env->seq, from, ch_strerror(rc));
 		return NB_REJECT;
 	}
-	rc = ch_plain_verify(plain, plainlen, env->case_id, env->audience, cert.provider);
-	keys_cert_clear(&cert);
+	rc = ch_plain_verify(plain, plainlen, env->case_id, env->audience, provider);
 	if (rc) {
 		log_warn("rejected entry %s#%llu from %s: bad provider signature",
 		    oid, (unsigned long long)env->seq, from);

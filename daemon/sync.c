@@ -171,8 +171,13 @@ answer_sync(cahierd_t *d, zsock_t *sock, zframe_t *route, peer_t *p,
 		}
 		log_debug("sync: sent %zu entries to %s", g->n, p->card.name);
 	}
-	if (behind)
+	/* The peer holds entries we lack: ask for them, unless a catch-up from
+	 * it is already running (one chain of batches per peer, not one more
+	 * for every round). */
+	if (behind && now_ms() >= p->busy_until) {
 		send_sync(d, sock, route ? zframe_dup(route) : NULL, &ours);
+		p->busy_until = now_ms() + 10000;
+	}
 	for (size_t i = 0; i < g->n; i++)
 		free(g->bufs[i]);
 	free(g);
@@ -195,9 +200,7 @@ take_entries(cahierd_t *d, zsock_t *sock, zframe_t *route, peer_t *p,
 		zframe_destroy(&route);
 		return;
 	}
-	/* While a catch-up runs, the periodic round leaves this peer alone: one
-	 * batch in flight per peer is the flow control. */
-	p->busy_until = more ? now_ms() + 10000 : 0;
+
 	if (store_case_get(d->store, case_id, 0, &c) != 0) {
 		if (nb_adopt(d, case_id, items, n, p->card.name, &c) != 0) {
 			/* A lone push of a case we do not hold: ask for all of it. */
@@ -245,13 +248,22 @@ take_entries(cahierd_t *d, zsock_t *sock, zframe_t *route, peer_t *p,
 	free(items);
 	if (stored)
 		log_info("sync: stored %zu entries from %s", stored, p->card.name);
-	if (more || waiting) {
+	/* Continue the chain while it brings something new; a batch of nothing
+	 * but duplicates ends it (another chain, or a push, got there first). While
+	 * a chain runs, the periodic round leaves this peer alone: one batch in
+	 * flight per peer is the flow control. */
+	int ask = (more || waiting) && stored;
+	if (!ask && waiting && now_ms() >= p->busy_until)
+		ask = 1; /* a push that shows a gap: fetch what is missing now */
+	if (ask) {
 		ch_vec_t ours;
 		if (our_vector(c, &ours) == 0) {
 			send_sync(d, sock, route ? zframe_dup(route) : NULL, &ours);
 			ch_vec_clear(&ours);
 		}
-	}
+		p->busy_until = now_ms() + 10000;
+	} else
+		p->busy_until = 0;
 	zframe_destroy(&route);
 }
 
