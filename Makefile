@@ -60,7 +60,7 @@ $(BUILD)/cahier: $(call obj,client/main.c) $(CLIB) $(LIB)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
 $(BUILD)/tests/%: $(BUILD)/tests/%.o $(DLIB) $(CLIB) $(LIB)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
-$(BUILD)/tests/tools/%: $(BUILD)/tests/tools/%.o $(DLIB) $(LIB)
+$(BUILD)/tests/tools/%: $(BUILD)/tests/tools/%.o $(DLIB) $(CLIB) $(LIB)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
 tests: $(BINS) $(TESTS) $(TOOLS)

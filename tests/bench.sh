@@ -1,0 +1,147 @@
+#!/bin/sh
+# bench.sh - figures of cahier on this machine, each with a baseline measured
+# in the same run. Figures on stdout, one a line: "BENCH <name> <value> <unit>";
+# progress on stderr. Daemons listen on 127.0.0.1 only; the work directory is
+# removed at exit (KEEP=1 keeps it).
+#
+#   post_p50_ms, post_p90_ms   a provider's post: sign, send, the daemon's
+#                              checks and fsync'ed commit, its reply (one
+#                              client, BENCH_POSTS posts in one process: no
+#                              key unlock, no connection counted)
+#   fsync_p50_ms               baseline: write 512 bytes + fsync, same directory
+#   catchup_entries_per_s      a fresh member daemon fetching a case of
+#                              BENCH_ENTRIES entries over tcp+CURVE, checking
+#                              every signature and committing every entry
+#                              (median of BENCH_RUNS runs)
+#   verify_entries_per_s       baseline: the same entries checked in memory,
+#                              single-threaded (median of 3 passes)
+#
+# Environment: BUILD (build directory, default build), BENCH_ENTRIES (default
+# 100000), BENCH_POSTS (200), BENCH_RUNS (3), BENCH_TIMEOUT (600 s per
+# catch-up), SYNC_MS (the daemons' sync interval, default 1000 as cahierd's),
+# BENCH_PERF=FILE (record the first catch-up with perf into FILE.data and
+# write a report to FILE.txt).
+. "$(dirname "$0")/lib.sh"
+
+N=${BENCH_ENTRIES:-100000}
+POSTS=${BENCH_POSTS:-200}
+RUNS=${BENCH_RUNS:-3}
+TIMEOUT=${BENCH_TIMEOUT:-600}
+SYNC_MS=${SYNC_MS:-1000}
+TOOLS=$B/tests/tools
+
+say() { echo "bench: $*" >&2; }
+fail() { say "FAILED: $*"; TAP_FAIL=1; exit 1; }
+# median: of the numbers on stdin, one a line
+median() { sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) exit 1;
+	if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+# field NAME FILE: the value of "BENCH NAME value unit" in FILE
+field() { awk -v n="$1" '$1 == "BENCH" && $2 == n { print $3 }' "$2"; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f\n", a / b }'; }
+
+# connected_to_dst: wait (at most 8 s) until the source has connected to the
+# member's peer port, then for the CURVE handshake.
+connected_to_dst() {
+	if command -v ss >/dev/null 2>&1; then
+		for _ in $(seq 1 80); do
+			[ -n "$(ss -Htn state established "( dport = :$((PORT_BASE + 2)) )" 2>/dev/null)" ] &&
+				break
+			sleep 0.1
+		done
+		sleep 0.5
+	else
+		sleep 6
+	fi
+}
+# restart ORG: start it with a fresh log (start waits for a "ready" line)
+restart() { [ -f "$T/$1.log" ] && mv "$T/$1.log" "$T/$1.log.old"; start "$1"; }
+
+for t in bench_post bench_gen bench_verify; do
+	[ -x "$TOOLS/$t" ] || fail "$TOOLS/$t missing: run make BUILD=${BUILD:-build} tests first"
+done
+for v in "$N" "$POSTS" "$RUNS" "$TIMEOUT"; do
+	case $v in '' | *[!0-9]*) fail "BENCH_ENTRIES, BENCH_POSTS, BENCH_RUNS, BENCH_TIMEOUT take numbers" ;; esac
+done
+[ "$N" -ge 1 ] && [ "$POSTS" -ge 1 ] && [ "$RUNS" -ge 1 ] || fail "counts must be at least 1"
+
+say "setting up two organizations in $T (sync every $SYNC_MS ms)"
+mkorg src "Bench coordinator" 1 || fail "init src"
+mkorg dst "Bench member" 2 || fail "init dst"
+mesh src dst || fail "cards"
+mkprov src ines "Bench Coordinator" social-worker || fail "provider at src"
+mkprov dst sophie "Bench Nurse" home-nurse || fail "provider at dst"
+# The member's data directory as it is before its daemon ever ran: each
+# catch-up starts from a copy of it.
+cp -a "$T/dst" "$T/dst.pristine"
+
+start src || fail "src daemon"
+CASE=$(c ines case new "Bench case" 2>/dev/null)
+[ "${#CASE}" = 32 ] || fail "case creation"
+c ines case add "$CASE" "$T/dst/org.card" --role home-nursing >/dev/null 2>&1 ||
+	fail "adding the member"
+stop src
+
+say "generating $N entries (daemon stopped, through nb_append)..."
+t0=$(date +%s)
+"$TOOLS/bench_gen" "$T/src" "$T/orgpass" "$T/ines" "$T/pp" "$CASE" "$N" ||
+	fail "bench_gen"
+say "generated in $(($(date +%s) - t0)) s"
+
+say "verifying the entries in memory (baseline)..."
+"$TOOLS/bench_verify" "$T/src" "$T/orgpass" "$CASE" 3 >"$T/verify.out" ||
+	fail "bench_verify"
+VERIFY=$(field verify_entries_per_s "$T/verify.out")
+
+restart src || fail "src daemon"
+: >"$T/catchup.rates"
+r=0
+while [ "$r" -lt "$RUNS" ]; do
+	r=$((r + 1))
+	stop dst
+	rm -rf "$T/dst" "$T/dst.log"
+	cp -a "$T/dst.pristine" "$T/dst"
+	if [ "$r" = 1 ] && [ -n "$BENCH_PERF" ]; then
+		perf record -g -o "$BENCH_PERF.data" -- "$B/cahierd" run -d "$T/dst" \
+			>>"$T/dst.log" 2>"$T/perf.log" &
+		PID_dst=$!
+		PIDS="$PIDS $!"
+		wait_for 10 grep -q " ready: " "$T/dst.log" || fail "dst daemon under perf"
+	else
+		start dst || fail "dst daemon"
+	fi
+	# The source pushes the trigger only if its connection to the member
+	# is up (a daemon drops pushes to a peer it is reconnecting to, and the
+	# member ignores vectors of cases it lacks): wait for it, bounded by
+	# ZeroMQ's 5 s maximum reconnect interval.
+	connected_to_dst
+	say "catch-up run $r of $RUNS..."
+	"$TOOLS/bench_post" catchup "$T/ines" "$T/sophie" "$T/pp" "$CASE" "$TIMEOUT" \
+		>"$T/catchup.out" || fail "catch-up run $r"
+	read -r _ secs entries <"$T/catchup.out"
+	rate=$(awk -v e="$entries" -v s="$secs" 'BEGIN { printf "%.0f\n", e / s }')
+	say "run $r: $entries entries in $secs s: $rate entries/s"
+	echo "$rate" >>"$T/catchup.rates"
+	if [ "$r" = 1 ] && [ -n "$BENCH_PERF" ]; then
+		stop dst INT
+		perf report -i "$BENCH_PERF.data" --stdio --no-children --percent-limit 1 \
+			>"$BENCH_PERF.txt" 2>/dev/null
+		say "perf report in $BENCH_PERF.txt"
+		[ "$r" -lt "$RUNS" ] || restart dst || fail "dst daemon"
+	fi
+done
+CATCHUP=$(median <"$T/catchup.rates")
+
+say "$POSTS posts (both daemons up, the case holds $N+ entries)..."
+"$TOOLS/bench_post" post "$T/ines" "$T/pp" "$CASE" "$POSTS" >"$T/post.out" ||
+	fail "bench_post post"
+"$TOOLS/bench_post" fsync "$T" 200 >"$T/fsync.out" || fail "bench_post fsync"
+POST=$(field post_p50_ms "$T/post.out")
+FSYNC=$(field fsync_p50_ms "$T/fsync.out")
+for o in src dst; do stop $o; done
+
+cat "$T/post.out"
+echo "BENCH fsync_p50_ms $FSYNC ms"
+echo "BENCH post_vs_fsync_ratio $(ratio "$POST" "$FSYNC") x"
+echo "BENCH catchup_entries_per_s $CATCHUP entries/s"
+echo "BENCH verify_entries_per_s $VERIFY entries/s"
+echo "BENCH catchup_vs_verify_ratio $(ratio "$CATCHUP" "$VERIFY") x"
