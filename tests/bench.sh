@@ -22,6 +22,8 @@
 # BENCH_PERF=FILE (record the first catch-up with perf into FILE.data and
 # write a report to FILE.txt).
 . "$(dirname "$0")/lib.sh"
+# lib.sh cleans up on EXIT; make a signal end through it too.
+trap 'exit 130' INT TERM HUP
 
 N=${BENCH_ENTRIES:-100000}
 POSTS=${BENCH_POSTS:-200}
@@ -102,7 +104,7 @@ while [ "$r" -lt "$RUNS" ]; do
 	cp -a "$T/dst.pristine" "$T/dst"
 	if [ "$r" = 1 ] && [ -n "$BENCH_PERF" ]; then
 		perf record -g -o "$BENCH_PERF.data" -- "$B/cahierd" run -d "$T/dst" \
-			>>"$T/dst.log" 2>"$T/perf.log" &
+			>>"$T/dst.log" 2>&1 &
 		PID_dst=$!
 		PIDS="$PIDS $!"
 		wait_for 10 grep -q " ready: " "$T/dst.log" || fail "dst daemon under perf"
