@@ -384,11 +384,6 @@ nb_ingest(cahierd_t *d, scase_t *c, const uint8_t *entry, size_t n,
 		    (unsigned long long)env.seq, from);
 		return NB_REJECT;
 	}
-	if (ch_env_verify(&env) != 0) {
-		log_warn("rejected entry %s#%llu from %s: bad organization signature",
-		    oid, (unsigned long long)env.seq, from);
-		return NB_REJECT;
-	}
 	ch_env_id(&env, id);
 	if (store_case_rec_get(c, "meta", (const uint8_t *)"fork", 4, NULL, NULL) == 0) {
 		uint8_t *forked = NULL;
@@ -416,13 +411,24 @@ nb_ingest(cahierd_t *d, scase_t *c, const uint8_t *entry, size_t n,
 		int same = ch_entry_split(old, ol, &oenv, &ob, &obl) == 0 &&
 		    (ch_env_id(&oenv, oid32), memcmp(oid32, id, 32) == 0);
 		free(old);
+		/* An entry we hold already costs one read, not a signature check. */
 		if (same)
 			return NB_DUP;
+		if (ch_env_verify(&env) != 0) {
+			log_warn("rejected entry %s#%llu from %s: bad organization signature",
+			    oid, (unsigned long long)env.seq, from);
+			return NB_REJECT;
+		}
 		log_err("fork in the feed of %s at seq %llu (received from %s): both entries kept as evidence, that feed is no longer accepted",
 		    oid, (unsigned long long)env.seq, from);
 		if (store_fork_put(c, env.org, env.seq, entry, n) != 0 ||
 		    store_case_rec_put(c, "meta", (const uint8_t *)"fork", 4, env.org, 32) != 0)
 			log_err("could not keep the evidence of that fork");
+		return NB_REJECT;
+	}
+	if (ch_env_verify(&env) != 0) {
+		log_warn("rejected entry %s#%llu from %s: bad organization signature",
+		    oid, (unsigned long long)env.seq, from);
 		return NB_REJECT;
 	}
 	if (env.seq > hseq + 1)

@@ -132,6 +132,17 @@ answer_sync(cahierd_t *d, zsock_t *sock, zframe_t *route, peer_t *p,
 	int behind = 0;
 
 	if (store_case_get(d->store, theirs->case_id, 0, &c) != 0) {
+		/* A case we do not hold: if the peer offers it (its vector is not
+		 * empty), ask for all of it. The peer answers only if we are a
+		 * member, and nb_adopt checks what comes back. This catches a member
+		 * whose first push was lost. One request per peer at a time. */
+		if (theirs->n && now_ms() >= p->busy_until) {
+			ch_vec_t empty;
+			memset(&empty, 0, sizeof(empty));
+			memcpy(empty.case_id, theirs->case_id, 16);
+			send_sync(d, sock, route ? zframe_dup(route) : NULL, &empty);
+			p->busy_until = now_ms() + 10000;
+		}
 		zframe_destroy(&route);
 		return;
 	}

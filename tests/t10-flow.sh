@@ -23,9 +23,14 @@ check "laptop provider reaches its daemon over tcp+CURVE" wait_for 10 c lotte st
 CASE=$(c ines case new "Mevrouw Janssens — MARKERCASE4417" 2>/dev/null)
 check "case created" [ "${#CASE}" = 32 ]
 check "nursing service added" c ines case add "$CASE" "$T/nurse/org.card" --role home-nursing
+# The GP practice is offline when it is added: the pushes to it are lost,
+# and it must still join the case from the periodic rounds alone.
+stop gp
 check "GP practice added" c ines case add "$CASE" "$T/gp/org.card" --role gp
 check "coordinator posts" c ines post "$CASE" "Huisbezoek maandag. MARKERNOTE1"
 check "case reaches the nursing service with no command" wait_for 10 has_entries sophie "$CASE" 4
+start gp
+check "a member offline when added joins the case when it comes back" wait_for 15 has_entries karim "$CASE" 4
 check "nurse posts" c sophie post "$CASE" "Wondzorg linkervoet; pijn 3/10. MARKERNOTE2"
 check "GP posts" c karim post "$CASE" "Insuline aangepast — ask about meals. MARKERNOTE3"
 for h in ines sophie karim; do
