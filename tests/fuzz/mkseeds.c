@@ -1,7 +1,7 @@
 /* mkseeds.c - writes the checked-in seed inputs of the fuzz targets
  * (tests/fuzz/seeds/fuzz_<name>/). Run from the repository root:
  *   cc -std=c11 -D_DEFAULT_SOURCE -o /tmp/mkseeds tests/fuzz/mkseeds.c \
- *       proto/cbuf.c proto/entry.c proto/msg.c proto/info.c \
+ *       proto/cbuf.c proto/entry.c proto/msg.c proto/info.c proto/charter.c \
  *       keys/armor.c keys/keys.c keys/pass.c -lsodium
  *   /tmp/mkseeds
  * Everything is derived from fixed seeds, except the body nonces and the key
@@ -13,6 +13,7 @@
 #include "fuzz.h"
 #include "../../keys/keys.h"
 #include "../../proto/info.h"
+#include "../../proto/charter.h"
 
 static int failed;
 
@@ -197,6 +198,173 @@ keys(const uint8_t *plain, size_t plainlen)
 	keys_secret_destroy(&prov2);
 }
 
+static char *
+dup(const char *s)
+{
+	char *t = strdup(s);
+	if (!t)
+		ok(CH_ERR_NOMEM, "strdup");
+	return t;
+}
+
+/* Seeds of proto/charter.h: charters, epochs (create, add, scheduled
+ * rotation, handover, removal), history and revoke fields, person requests
+ * and org references. The cards are real ones (the codec does not check
+ * them, the daemon does). */
+static void
+charter(void)
+{
+	keys_secret_t *org[3] = {
+		identity(KEYS_KIND_ORG, 0x20), identity(KEYS_KIND_ORG, 0x40),
+		identity(KEYS_KIND_ORG, 0x50),
+	};
+	const char *names[3] = { "Thuiszorg West", "Huisarts Oost",
+		"Maatschappelijk Werk \xc3\x89\xc3\xa9n" };
+	const char *roles[3] = { "home-nursing", "gp", "social-worker" };
+	uint8_t *card[3], *out, req[64];
+	size_t cardlen[3], n;
+	ch_epoch_t e;
+	ch_charter_t *c = &e.charter;
+
+	for (int i = 0; i < 3; i++)
+		ok(keys_card_make(org[i], names[i], "", UINT64_C(1700000000),
+		    &card[i], &cardlen[i]), "card");
+	memset(req, 0xb0, sizeof(req));
+
+	/* Epoch 0: the coordinator alone, default audiences. */
+	memset(&e, 0, sizeof(e));
+	e.why = CH_WHY_CREATE;
+	memset(e.salt, 0xa0, sizeof(e.salt));
+	e.request = req;
+	e.requestlen = sizeof(req);
+	c->name = dup("Mevr. Jansen");
+	memcpy(c->coordinator, org[0]->sign_pk, 32);
+	ok(ch_charter_default_audiences(c), "audiences");
+	c->orgs = calloc(3, sizeof(*c->orgs));
+	c->people = calloc(2, sizeof(*c->people));
+	c->removed = calloc(1, sizeof(*c->removed));
+	if (!c->orgs || !c->people || !c->removed)
+		ok(CH_ERR_NOMEM, "calloc");
+	for (int i = 0; i < 3; i++) {
+		memcpy(c->orgs[i].org, org[i]->sign_pk, 32);
+		c->orgs[i].card = card[i];
+		c->orgs[i].cardlen = cardlen[i];
+		c->orgs[i].role = dup(roles[i]);
+	}
+	c->norgs = 1;
+	ok(ch_charter_encode(c, &out, &n), "charter");
+	put("fuzz_charter", "create", out, n);
+	free(out);
+	ok(ch_epoch_encode(&e, &out, &n), "epoch");
+	put("fuzz_epoch", "create", out, n);
+	free(out);
+
+	/* Epoch 1: two orgs added, two people around the patient. */
+	memset(e.salt, 0, sizeof(e.salt));
+	e.why = CH_WHY_ADD;
+	memcpy(e.subject, org[2]->sign_pk, 32);
+	c->norgs = 3;
+	c->rotate_days = 90;
+	c->rotate_entries = 10000;
+	c->people[0].role = dup("informal-carer");
+	c->people[0].name = dup("Maria Peeters");
+	memset(c->people[0].provider, 0xd4, 32);
+	c->people[0].basis = dup("own-choice");
+	c->people[1].role = dup("representative");
+	c->people[1].name = dup("Fatima El Amrani");
+	c->people[1].basis = dup("written-mandate");
+	c->people[1].valid_until = UINT64_C(1830297600);
+	c->npeople = 2;
+	ok(ch_charter_encode(c, &out, &n), "charter");
+	put("fuzz_charter", "three-orgs-two-people", out, n);
+	free(out);
+	ok(ch_epoch_encode(&e, &out, &n), "epoch");
+	put("fuzz_epoch", "add", out, n);
+	free(out);
+
+	/* Epoch 2: a scheduled rotation (no request). */
+	e.why = CH_WHY_ROTATE;
+	memset(e.subject, 0, 32);
+	e.request = NULL;
+	e.requestlen = 0;
+	ok(ch_epoch_encode(&e, &out, &n), "epoch");
+	put("fuzz_epoch", "rotate", out, n);
+	free(out);
+
+	/* Epoch 3: handover to the gp. */
+	e.why = CH_WHY_HANDOVER;
+	e.request = req;
+	e.requestlen = 8;
+	memcpy(e.subject, org[1]->sign_pk, 32);
+	memcpy(c->coordinator, org[1]->sign_pk, 32);
+	ok(ch_epoch_encode(&e, &out, &n), "epoch");
+	put("fuzz_epoch", "handover", out, n);
+	free(out);
+
+	/* Epoch 4: the home-nursing org removed after seq 41 of its feed. */
+	e.why = CH_WHY_REMOVE;
+	memcpy(e.subject, org[0]->sign_pk, 32);
+	memcpy(c->removed[0].org, org[0]->sign_pk, 32);
+	c->removed[0].last_seq = 41;
+	c->nremoved = 1;
+	ch_corg_t first = c->orgs[0];
+	c->orgs[0] = c->orgs[2];
+	c->orgs[2] = first;
+	c->norgs = 2;
+	ok(ch_epoch_encode(&e, &out, &n), "epoch");
+	put("fuzz_epoch", "remove", out, n);
+	free(out);
+	ok(ch_charter_encode(c, &out, &n), "charter");
+	put("fuzz_charter", "removed", out, n);
+	free(out);
+	c->norgs = 3;
+	ch_epoch_clear(&e);
+
+	/* History and revoke fields share fuzz_epoch. */
+	ch_history_t h;
+	memcpy(h.grantee, org[2]->sign_pk, 32);
+	h.request = req;
+	h.requestlen = sizeof(req);
+	ok(ch_history_encode(&h, &out, &n), "history");
+	put("fuzz_epoch", "history", out, n);
+	free(out);
+	ch_revoke_t rv;
+	memset(rv.provider, 0xe5, 32);
+	rv.revoked_at = UINT64_C(1700000000);
+	ok(ch_revoke_encode(&rv, &out, &n), "revoke");
+	put("fuzz_epoch", "revoke", out, n);
+	free(out);
+
+	/* Person requests and org references share fuzz_personreq. */
+	ch_personreq_t q;
+	memset(&q, 0, sizeof(q));
+	q.op = CH_PERSON_SET;
+	q.person.role = dup("contact-point");
+	q.person.name = dup("Fatima El Amrani");
+	memset(q.person.provider, 0xd5, 32);
+	q.person.basis = dup("legal-order");
+	q.person.valid_until = UINT64_C(1830297600);
+	ok(ch_personreq_encode(&q, &out, &n), "personreq");
+	put("fuzz_personreq", "set", out, n);
+	free(out);
+	ch_personreq_clear(&q);
+	q.op = CH_PERSON_REMOVE;
+	q.person.role = dup("trusted-person");
+	q.person.name = dup("Jos \xc3\x96zt\xc3\xbcrk");
+	ok(ch_personreq_encode(&q, &out, &n), "personreq");
+	put("fuzz_personreq", "remove", out, n);
+	free(out);
+	ch_personreq_clear(&q);
+	ok(ch_orgref_encode(org[1]->sign_pk, &out, &n), "orgref");
+	put("fuzz_personreq", "orgref", out, n);
+	free(out);
+
+	for (int i = 0; i < 3; i++) {
+		free(card[i]);
+		keys_secret_destroy(&org[i]);
+	}
+}
+
 int
 main(void)
 {
@@ -376,6 +544,7 @@ main(void)
 
 	/* Identities, and the info bodies that carry their cards. */
 	keys(entry, CH_ENV_LEN + bodylen);
+	charter();
 
 	free(entry);
 	free(body);
