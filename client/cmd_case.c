@@ -1,10 +1,12 @@
 /* cmd_case.c - cahier case new | add | list. */
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <jansson.h>
 #include <sodium.h>
 
 #include "../proto/info.h"
+#include "../proto/charter.h"
 #include "cli.h"
 #include "post.h"
 
@@ -14,11 +16,30 @@ case_usage(int code)
 	FILE *f = code ? stderr : stdout;
 	fprintf(f, "usage: cahier case new NAME\n"
 	    "       cahier case add CASE CARDFILE --role ROLE\n"
+	    "       cahier case remove CASE ORG\n"
+	    "       cahier case rotate CASE\n"
+	    "       cahier case handover CASE ORG\n"
+	    "       cahier case grant CASE ORG\n"
+	    "       cahier case person CASE --role ROLE --name NAME [--key REQUESTFILE]\n"
+	    "                          [--basis BASIS] [--until YYYY-MM-DD] [--remove]\n"
 	    "       cahier case list\n\n"
-	    "new   opens a case coordinated by your organization (the name is encrypted).\n"
-	    "add   adds another organization, from its card, with a role such as\n"
-	    "      home-nursing, gp, social-service, psychiatric-home-care.\n"
-	    "list  the cases your organization holds.\n");
+	    "new       opens a case coordinated by your organization (the name is encrypted).\n"
+	    "add       adds an organization, from its card, with its role in the case (gp,\n"
+	    "          home-nursing, social-service, psychiatric-home-care, ...). The case\n"
+	    "          moves to a new epoch: the new member reads nothing written before.\n"
+	    "remove    removes an organization: new keys for everyone else; it keeps what\n"
+	    "          it had and reads nothing written after; its later posts are refused.\n"
+	    "rotate    new keys for every member now.\n"
+	    "handover  hands coordination to another member organization.\n"
+	    "grant     gives a member the keys of the epochs before it joined (history).\n"
+	    "person    records a person around the patient: patient, trusted-person,\n"
+	    "          representative, informal-carer, contact-point, deputy-contact-point;\n"
+	    "          --key gives their provider key (a request made by 'cahier init') so\n"
+	    "          they can read; --basis (e.g. written-mandate, legal-order) and --until\n"
+	    "          bound a trusted person's or representative's access.\n"
+	    "list      the cases your organization holds.\n"
+	    "ORG is an organization's card file or its 64-digit hex id (cahier network --json).\n"
+	    "Only providers of the coordinating organization change membership.\n");
 	exit(code);
 }
 
@@ -38,7 +59,7 @@ case_new(cli_t *c, const char *name)
 	keys_card_clear(&card);
 	if (ch_create_encode(salt, name, &fields, &fl) != 0)
 		cli_die(EXIT_ERR, "the case name must be 1 to 256 bytes of UTF-8 text");
-	cli_post(c, id, CH_AUD_NETWORK, CH_KIND_CASE_CREATE, fields, fl, &rep);
+	cli_post(c, id, CH_AUD_NETWORK, CH_REQ_CASE_NEW, fields, fl, &rep);
 	free(fields);
 	if (c->json)
 		cli_print_posted(c, &rep, "created");
@@ -72,7 +93,7 @@ case_add(cli_t *c, const char *caseid, const char *cardfile, const char *role)
 		cli_die(EXIT_ERR, "bad role '%s': use lower-case letters, digits and '-'", role);
 	cli_open(c);
 	cli_case_id(c, caseid, id);
-	cli_post(c, id, CH_AUD_NETWORK, CH_KIND_MEMBER_ADD, fields, fl, &rep);
+	cli_post(c, id, CH_AUD_NETWORK, CH_REQ_ADD_ORG, fields, fl, &rep);
 	keys_fingerprint(kc.org_id, fpr);
 	if (c->json)
 		cli_print_posted(c, &rep, "added");
@@ -81,6 +102,121 @@ case_add(cli_t *c, const char *caseid, const char *cardfile, const char *role)
 	keys_card_clear(&kc);
 	free(card);
 	free(fields);
+	return 0;
+}
+
+/* An organization given as a card file or a 64-digit hex id. */
+static void
+org_arg(const char *arg, uint8_t org[32], char *name, size_t namelen)
+{
+	size_t bl = 0;
+	if (strlen(arg) == 64 && sodium_hex2bin(org, 32, arg, 64, NULL, &bl, NULL) == 0 &&
+	    bl == 32) {
+		char kid[17];
+		keys_keyid(org, kid);
+		snprintf(name, namelen, "org %s", kid);
+		return;
+	}
+	char *text = NULL;
+	size_t tl = 0, cl = 0;
+	uint8_t *card = NULL;
+	keys_card_t kc;
+	if (keys_slurp(arg, &text, &tl) != 0 ||
+	    keys_dearmor("ORG CARD", text, tl, &card, &cl) != 0 ||
+	    keys_card_parse(card, cl, &kc) != 0)
+		cli_die(EXIT_ERR, "'%s' is neither an org card file nor a 64-digit org id", arg);
+	memcpy(org, kc.org_id, 32);
+	snprintf(name, namelen, "%s", kc.name);
+	keys_card_clear(&kc);
+	free(card);
+	free(text);
+}
+
+static int
+case_orgref(cli_t *c, const char *caseid, const char *orgarg, uint8_t kind,
+    const char *done)
+{
+	uint8_t org[32], id[16], *fields = NULL;
+	size_t fl = 0;
+	char name[300];
+	ch_postrep_t rep;
+
+	org_arg(orgarg, org, name, sizeof(name));
+	if (ch_orgref_encode(org, &fields, &fl) != 0)
+		cli_die(EXIT_ERR, "out of memory");
+	cli_open(c);
+	cli_case_id(c, caseid, id);
+	cli_post(c, id, CH_AUD_NETWORK, kind, fields, fl, &rep);
+	free(fields);
+	if (c->json)
+		cli_print_posted(c, &rep, done);
+	else
+		printf("%s: %s\n", done, name);
+	return 0;
+}
+
+static int
+case_rotate(cli_t *c, const char *caseid)
+{
+	uint8_t id[16];
+	ch_postrep_t rep;
+	cli_open(c);
+	cli_case_id(c, caseid, id);
+	cli_post(c, id, CH_AUD_NETWORK, CH_REQ_ROTATE, NULL, 0, &rep);
+	if (c->json)
+		cli_print_posted(c, &rep, "rotated");
+	else
+		printf("rotated: every member has new keys from now on\n");
+	return 0;
+}
+
+static int
+case_person(cli_t *c, const char *caseid, const char *role, const char *name,
+    const char *keyfile, const char *basis, const char *until, int remove)
+{
+	ch_personreq_t pr;
+	uint8_t id[16], *fields = NULL, curve[32];
+	size_t fl = 0;
+	ch_postrep_t rep;
+
+	memset(&pr, 0, sizeof(pr));
+	pr.op = remove ? CH_PERSON_REMOVE : CH_PERSON_SET;
+	pr.person.role = (char *)(uintptr_t)role;
+	pr.person.name = (char *)(uintptr_t)name;
+	pr.person.basis = (char *)(uintptr_t)(basis ? basis : "");
+	if (keyfile) {
+		char *text = NULL;
+		size_t tl = 0, rl = 0;
+		uint8_t *rb = NULL;
+		if (keys_slurp(keyfile, &text, &tl) != 0 ||
+		    keys_dearmor("PROVIDER REQUEST", text, tl, &rb, &rl) != 0 ||
+		    keys_request_parse(rb, rl, pr.person.provider, curve) != 0)
+			cli_die(EXIT_ERR, "%s is not a provider request (made by 'cahier init')", keyfile);
+		free(text);
+		free(rb);
+	}
+	if (until) {
+		struct tm tm;
+		memset(&tm, 0, sizeof(tm));
+		char *end = strptime(until, "%Y-%m-%d", &tm);
+		if (!end || *end)
+			cli_die(EXIT_ERR, "--until takes a date as YYYY-MM-DD");
+		tm.tm_hour = 23;
+		tm.tm_min = 59;
+		tm.tm_sec = 59;
+		pr.person.valid_until = (uint64_t)timegm(&tm);
+	}
+	if (ch_personreq_encode(&pr, &fields, &fl) != 0)
+		cli_die(EXIT_ERR, "bad person record: roles and bases are lower-case words "
+		    "(trusted-person, written-mandate), names 1 to 256 bytes");
+	cli_open(c);
+	cli_case_id(c, caseid, id);
+	cli_post(c, id, CH_AUD_NETWORK, CH_REQ_PERSON, fields, fl, &rep);
+	free(fields);
+	if (c->json)
+		cli_print_posted(c, &rep, remove ? "removed" : "recorded");
+	else
+		printf("%s %s as %s\n", remove ? "removed" : "recorded", name, role);
 	return 0;
 }
 
@@ -131,7 +267,8 @@ case_list(cli_t *c)
 int
 cmd_case(cli_t *c, int argc, char **argv)
 {
-	const char *role = NULL;
+	const char *role = NULL, *name = NULL, *key = NULL, *basis = NULL, *until = NULL;
+	int remove = 0;
 	char *pos[4];
 	int np = 0;
 
@@ -140,6 +277,16 @@ cmd_case(cli_t *c, int argc, char **argv)
 			case_usage(0);
 		else if (strcmp(argv[i], "--role") == 0 && i + 1 < argc)
 			role = argv[++i];
+		else if (strcmp(argv[i], "--name") == 0 && i + 1 < argc)
+			name = argv[++i];
+		else if (strcmp(argv[i], "--key") == 0 && i + 1 < argc)
+			key = argv[++i];
+		else if (strcmp(argv[i], "--basis") == 0 && i + 1 < argc)
+			basis = argv[++i];
+		else if (strcmp(argv[i], "--until") == 0 && i + 1 < argc)
+			until = argv[++i];
+		else if (strcmp(argv[i], "--remove") == 0)
+			remove = 1;
 		else if (argv[i][0] == '-' && argv[i][1])
 			cli_die(EXIT_ERR, "unknown option '%s' (see cahier case --help)", argv[i]);
 		else if (np < 4)
@@ -158,6 +305,19 @@ cmd_case(cli_t *c, int argc, char **argv)
 	}
 	if (strcmp(pos[0], "list") == 0 && np == 1)
 		return case_list(c);
+	if (strcmp(pos[0], "remove") == 0 && np == 3)
+		return case_orgref(c, pos[1], pos[2], CH_REQ_REMOVE_ORG, "removed");
+	if (strcmp(pos[0], "handover") == 0 && np == 3)
+		return case_orgref(c, pos[1], pos[2], CH_REQ_HANDOVER, "coordination handed over to");
+	if (strcmp(pos[0], "grant") == 0 && np == 3)
+		return case_orgref(c, pos[1], pos[2], CH_REQ_HISTORY, "history granted to");
+	if (strcmp(pos[0], "rotate") == 0 && np == 2)
+		return case_rotate(c, pos[1]);
+	if (strcmp(pos[0], "person") == 0 && np == 2) {
+		if (!role || !name)
+			cli_die(EXIT_ERR, "case person needs --role ROLE and --name NAME");
+		return case_person(c, pos[1], role, name, key, basis, until, remove);
+	}
 	case_usage(EXIT_ERR);
 	return EXIT_ERR;
 }

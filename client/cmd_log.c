@@ -6,6 +6,7 @@
 #include <jansson.h>
 #include <sodium.h>
 
+#include "../proto/charter.h"
 #include "cli.h"
 
 static uint8_t
@@ -77,6 +78,43 @@ print_indented(const char *text)
 		printf("    %.*s\n", (int)n, p);
 		p += n + (nl ? 1 : 0);
 	}
+}
+
+/* Names of the organizations met in the charters, in reading order: an
+ * entry about an org removed later still shows its name. */
+static struct { uint8_t org[32]; char name[KEYS_NAME_MAX + 1]; } names[CH_CHARTER_ORGS_MAX * 4];
+static size_t nnames;
+
+static void
+names_learn(const ch_charter_t *ch)
+{
+	for (size_t i = 0; i < ch->norgs; i++) {
+		keys_card_t kc;
+		size_t j;
+		for (j = 0; j < nnames; j++)
+			if (memcmp(names[j].org, ch->orgs[i].org, 32) == 0)
+				break;
+		if (j < nnames || nnames == sizeof(names) / sizeof(names[0]) ||
+		    keys_card_parse(ch->orgs[i].card, ch->orgs[i].cardlen, &kc) != 0)
+			continue;
+		memcpy(names[nnames].org, ch->orgs[i].org, 32);
+		snprintf(names[nnames].name, sizeof(names[nnames].name), "%s", kc.name);
+		nnames++;
+		keys_card_clear(&kc);
+	}
+}
+
+static const char *
+names_get(const uint8_t org[32])
+{
+	static char unknown[32];
+	char kid[17];
+	for (size_t j = 0; j < nnames; j++)
+		if (memcmp(names[j].org, org, 32) == 0)
+			return names[j].name;
+	keys_keyid(org, kid);
+	snprintf(unknown, sizeof(unknown), "org %s", kid);
+	return unknown;
 }
 
 static void
@@ -157,6 +195,33 @@ run(cli_t *c, int argc, char **argv, int audit)
 			    memcmp(cert.org_id, it->env.org, 32) == 0 &&
 			    ch_plain_verify(it->plain.p, it->plain.n, it->env.case_id,
 			    it->env.audience, cert.provider) == 0;
+		} else if (p.kind == CH_KIND_CASE_CREATE || p.kind == CH_KIND_EPOCH ||
+		    p.kind == CH_KIND_HISTORY) {
+			/* Written by the daemon at a provider's request: that provider
+			 * is the author, and signed the request. */
+			const uint8_t *rq = NULL;
+			size_t rql = 0;
+			ch_epoch_t ep;
+			ch_history_t hi;
+			if (p.kind == CH_KIND_HISTORY) {
+				if (ch_history_decode(p.fields, p.fieldslen, &hi) == 0) {
+					rq = hi.request;
+					rql = hi.requestlen;
+				}
+			} else if (ch_epoch_decode(p.fields, p.fieldslen, &ep) == 0) {
+				rq = ep.request;
+				rql = ep.requestlen;
+				ch_epoch_clear(&ep);
+			}
+			ch_plain_t rp;
+			if (rq && rql && ch_plain_decode(rq, rql, &rp) == 0 &&
+			    keys_cert_parse(rp.cert, rp.certlen, &cert) == 0) {
+				have_cert = 1;
+				verified = ch_env_verify(&it->env) == 0 &&
+				    memcmp(cert.org_id, it->env.org, 32) == 0 &&
+				    ch_plain_verify(rq, rql, it->env.case_id, CH_AUD_NETWORK,
+				    cert.provider) == 0;
+			}
 		}
 		json_t *o = json_pack("{s:s, s:s, s:I, s:s, s:b}", "entry", eid, "org", org,
 		    "seq", (json_int_t)it->env.seq, "time", iso, "readable", 1);
@@ -183,31 +248,77 @@ run(cli_t *c, int argc, char **argv, int audit)
 			}
 			break;
 		}
-		case CH_KIND_CASE_CREATE: {
-			ch_create_t cr;
-			if (ch_create_decode(p.fields, p.fieldslen, &cr) == 0) {
-				json_object_set_new(o, "kind", json_string("case-opened"));
-				json_object_set_new(o, "name", json_string(cr.name));
-				if (!c->json)
-					printf("%s\n    opened the case \"%s\"\n", head, cr.name);
-				ch_create_clear(&cr);
+		case CH_KIND_CASE_CREATE:
+		case CH_KIND_EPOCH: {
+			ch_epoch_t ep;
+			if (ch_epoch_decode(p.fields, p.fieldslen, &ep) != 0)
+				break;
+			static const char *const whys[] = { "case-opened", "org-added",
+				"org-removed", "keys-rotated", "coordination-handed-over",
+				"people-changed" };
+			names_learn(&ep.charter);
+			const char *sub = names_get(ep.subject);
+			const char *role = "";
+			int k = ch_charter_find_org(&ep.charter, ep.subject);
+			if (k >= 0)
+				role = ep.charter.orgs[k].role;
+			json_object_set_new(o, "kind", json_string(whys[ep.why]));
+			json_object_set_new(o, "epoch", json_integer(it->env.epoch));
+			if (ep.why == CH_WHY_CREATE)
+				json_object_set_new(o, "name", json_string(ep.charter.name));
+			else if (ep.why != CH_WHY_ROTATE && ep.why != CH_WHY_PEOPLE)
+				json_object_set_new(o, "member", json_string(sub));
+			if (!c->json) {
+				printf("%s\n", head);
+				switch (ep.why) {
+				case CH_WHY_CREATE:
+					printf("    opened the case \"%s\"\n", ep.charter.name);
+					break;
+				case CH_WHY_ADD:
+					printf("    added %s to the case as %s (epoch %u: new keys; it reads nothing older)\n",
+					    sub, role, it->env.epoch);
+					break;
+				case CH_WHY_REMOVE:
+					printf("    removed %s from the case (epoch %u: new keys for the others)\n",
+					    sub, it->env.epoch);
+					break;
+				case CH_WHY_ROTATE:
+					printf("    rotated the keys of the case (epoch %u)%s\n", it->env.epoch,
+					    ep.requestlen ? "" : ", as scheduled");
+					break;
+				case CH_WHY_HANDOVER:
+					printf("    handed coordination of the case to %s (epoch %u)\n", sub,
+					    it->env.epoch);
+					break;
+				default:
+					printf("    updated the people around the person (epoch %u)\n", it->env.epoch);
+				}
 			}
+			ch_epoch_clear(&ep);
 			break;
 		}
-		case CH_KIND_MEMBER_ADD: {
-			ch_member_t m;
-			keys_card_t kc;
-			if (ch_member_decode(p.fields, p.fieldslen, &m) == 0) {
-				if (keys_card_parse(m.card, m.cardlen, &kc) == 0) {
-					json_object_set_new(o, "kind", json_string("member-added"));
-					json_object_set_new(o, "member", json_string(kc.name));
-					json_object_set_new(o, "member_role", json_string(m.role));
-					if (!c->json)
-						printf("%s\n    added %s to the case as %s\n", head, kc.name, m.role);
-					keys_card_clear(&kc);
-				}
-				ch_member_clear(&m);
-			}
+		case CH_KIND_HISTORY: {
+			ch_history_t hi;
+			if (ch_history_decode(p.fields, p.fieldslen, &hi) != 0)
+				break;
+			json_object_set_new(o, "kind", json_string("history-granted"));
+			json_object_set_new(o, "member", json_string(names_get(hi.grantee)));
+			if (!c->json)
+				printf("%s\n    granted %s the history of the epochs before it joined\n", head,
+				    names_get(hi.grantee));
+			break;
+		}
+		case CH_KIND_REVOKE: {
+			ch_revoke_t rv;
+			char kid[17];
+			if (ch_revoke_decode(p.fields, p.fieldslen, &rv) != 0)
+				break;
+			keys_keyid(rv.provider, kid);
+			json_object_set_new(o, "kind", json_string("provider-revoked"));
+			json_object_set_new(o, "provider", json_string(kid));
+			if (!c->json)
+				printf("%s  %s\n    revoked the key %s of one of its providers: nothing it signs later counts\n",
+				    when, org, kid);
 			break;
 		}
 		case CH_KIND_ACCESS: {

@@ -73,17 +73,33 @@ int
 cmd_post(cli_t *c, int argc, char **argv)
 {
 	const char *casearg = NULL, *textarg = NULL;
-	uint8_t id[16], *fields = NULL;
+	uint8_t id[16], *fields = NULL, audience = CH_AUD_NETWORK;
 	size_t fl = 0;
 	ch_postrep_t rep;
 
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-			printf("usage: cahier post CASE TEXT\n       cahier post CASE - < file\n\n"
-			    "Posts a note to the case, signed with your key, for everyone in the\n"
-			    "case's network. The daemon answers once the entry is on disk.\n");
+			printf("usage: cahier post [--audience AUDIENCE] CASE TEXT\n"
+			    "       cahier post [--audience AUDIENCE] CASE - < file\n\n"
+			    "Posts a note to the case, signed with your key. AUDIENCE is network\n"
+			    "(everyone in the case, the person included: the default), care (the\n"
+			    "professionals), medical, social or coordination; 'cahier network CASE'\n"
+			    "shows which roles each holds. Only organizations in the audience can\n"
+			    "decrypt the note. The daemon answers once the entry is on disk.\n");
 			return 0;
-		} else if (!casearg)
+		} else if (strcmp(argv[i], "--audience") == 0 && i + 1 < argc) {
+			static const char *const names[] = { NULL, "network", "care", "medical",
+				"social", "coordination" };
+			const char *a = argv[++i];
+			audience = 0;
+			for (uint8_t k = 1; k <= CH_AUD_COORDINATION; k++)
+				if (strcmp(a, names[k]) == 0)
+					audience = k;
+			if (!audience)
+				cli_die(EXIT_ERR, "unknown audience '%s' (network, care, medical, social, coordination)", a);
+		} else if (strncmp(argv[i], "--", 2) == 0 && argv[i][2])
+			cli_die(EXIT_ERR, "unknown option '%s' (see cahier post --help)", argv[i]);
+		else if (!casearg)
 			casearg = argv[i];
 		else if (!textarg)
 			textarg = argv[i];
@@ -102,7 +118,7 @@ cmd_post(cli_t *c, int argc, char **argv)
 	free(text);
 	cli_open(c);
 	cli_case_id(c, casearg, id);
-	cli_post(c, id, CH_AUD_NETWORK, CH_KIND_NOTE, fields, fl, &rep);
+	cli_post(c, id, audience, CH_KIND_NOTE, fields, fl, &rep);
 	free(fields);
 	cli_print_posted(c, &rep, "posted");
 	return 0;

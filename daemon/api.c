@@ -61,6 +61,325 @@ push_after_commit(cahierd_t *d, scase_t *c, const uint8_t *entry, size_t n)
 	sync_push(d, c, entry, n);
 }
 
+static const char *const aud_names[] = { "?", "network", "care", "medical",
+	"social", "coordination", "membership" };
+
+/* A charter built from another one: its arrays are our own, their contents
+ * are borrowed from the old charter (or from the request). */
+typedef struct {
+	ch_charter_t ch;
+	ch_corg_t *orgs;
+	ch_person_t *people;
+	ch_removed_t *removed;
+} newch_t;
+
+static int
+newch_init(newch_t *n, const ch_charter_t *old, size_t extra)
+{
+	memset(n, 0, sizeof(*n));
+	n->ch = *old;
+	n->orgs = calloc(old->norgs + extra + 1, sizeof(*n->orgs));
+	n->people = calloc(old->npeople + extra + 1, sizeof(*n->people));
+	n->removed = calloc(old->nremoved + extra + 1, sizeof(*n->removed));
+	if (!n->orgs || !n->people || !n->removed)
+		return CH_ERR_NOMEM;
+	if (old->norgs)
+		memcpy(n->orgs, old->orgs, old->norgs * sizeof(*n->orgs));
+	if (old->npeople)
+		memcpy(n->people, old->people, old->npeople * sizeof(*n->people));
+	if (old->nremoved)
+		memcpy(n->removed, old->removed, old->nremoved * sizeof(*n->removed));
+	n->ch.orgs = n->orgs;
+	n->ch.people = n->people;
+	n->ch.removed = n->removed;
+	return 0;
+}
+
+static void
+newch_free(newch_t *n)
+{
+	free(n->orgs);
+	free(n->people);
+	free(n->removed);
+}
+
+static void
+post_ok(cahierd_t *d, zsock_t *sock, zframe_t *route, scase_t *c,
+    uint8_t *entry, size_t entrylen, const uint8_t id[32])
+{
+	ch_postrep_t rep;
+	ch_env_t env;
+	const uint8_t *b;
+	size_t bl, outlen = 0;
+	uint8_t *out = NULL;
+
+	memcpy(rep.case_id, store_case_id(c), 16);
+	memcpy(rep.id, id, 32);
+	rep.seq = ch_entry_split(entry, entrylen, &env, &b, &bl) == 0 ? env.seq : 0;
+	push_after_commit(d, c, entry, entrylen);
+	free(entry);
+	if (ch_postrep_encode(&rep, &out, &outlen) != 0) {
+		reply_err(d, sock, route, CH_CQ_POST, CH_ST_INTERNAL, "internal error");
+		return;
+	}
+	reply(d, sock, route, CH_CQ_POST, CH_ST_OK, out, outlen);
+	free(out);
+}
+
+/* A membership request by a provider of the coordinator: the new charter,
+ * then a new epoch. */
+static void
+do_membership(cahierd_t *d, zsock_t *sock, zframe_t *route, scase_t *c,
+    const ch_postreq_t *rq, const ch_plain_t *p)
+{
+	const uint8_t T = CH_CQ_POST;
+	uint8_t coord[32], *buf = NULL, *entry = NULL, id[32], org[32];
+	size_t entrylen = 0;
+	ch_epoch_t cur, ep;
+	newch_t n;
+	ch_member_t m;
+	ch_personreq_t pr;
+	keys_card_t card;
+	int rc, have_m = 0, have_pr = 0, have_card = 0;
+	char msg[300] = "";
+
+	if (nb_coordinator(c, coord) != 0 || memcmp(coord, d->keys->sign_pk, 32) != 0) {
+		char name[256];
+		if (nb_coordinator(c, coord) == 0)
+			nb_org_name(d, c, coord, name, sizeof(name));
+		else
+			snprintf(name, sizeof(name), "unknown");
+		reply_err(d, sock, route, T, CH_ST_DENIED,
+		    "only the coordinator of the case (%s) changes its membership", name);
+		return;
+	}
+	if (rq->audience != CH_AUD_NETWORK) {
+		reply_err(d, sock, route, T, CH_ST_BADREQ, "membership requests go to the network audience");
+		return;
+	}
+	if (p->kind == CH_REQ_HISTORY) {
+		if (ch_orgref_decode(p->fields, p->fieldslen, org) != 0 || !nb_is_member(c, org)) {
+			reply_err(d, sock, route, T, CH_ST_BADREQ, "history goes to a member of the case");
+			return;
+		}
+		if ((rc = nb_grant_history(d, c, org, rq->plain.p, rq->plain.n, &entry,
+		    &entrylen, id)) != 0) {
+			reply_err(d, sock, route, T, CH_ST_INTERNAL, "cannot grant history: %s",
+			    ch_strerror(rc));
+			return;
+		}
+		post_ok(d, sock, route, c, entry, entrylen, id);
+		return;
+	}
+	if ((rc = nb_charter_full(d, c, &buf, &cur)) != 0) {
+		reply_err(d, sock, route, T, CH_ST_INTERNAL, "cannot read the case charter: %s",
+		    store_strerror(rc));
+		return;
+	}
+	if (newch_init(&n, &cur.charter, 1) != 0) {
+		rc = CH_ERR_NOMEM;
+		goto fail;
+	}
+	memset(&ep, 0, sizeof(ep));
+	ep.request = rq->plain.p;
+	ep.requestlen = rq->plain.n;
+	switch (p->kind) {
+	case CH_REQ_ADD_ORG:
+		ep.why = CH_WHY_ADD;
+		if (ch_member_decode(p->fields, p->fieldslen, &m) != 0) {
+			snprintf(msg, sizeof(msg), "malformed member addition");
+			goto bad;
+		}
+		have_m = 1;
+		if (keys_card_parse(m.card, m.cardlen, &card) != 0) {
+			snprintf(msg, sizeof(msg), "the member's card does not verify");
+			goto bad;
+		}
+		have_card = 1;
+		if (ch_charter_find_org(&n.ch, card.org_id) >= 0) {
+			snprintf(msg, sizeof(msg), "%s is a member already", card.name);
+			goto bad;
+		}
+		for (size_t i = 0; i < n.ch.nremoved; i++)
+			if (memcmp(n.ch.removed[i].org, card.org_id, 32) == 0) {
+				snprintf(msg, sizeof(msg), "%s was removed from this case; removals are final",
+				    card.name);
+				goto bad;
+			}
+		memcpy(ep.subject, card.org_id, 32);
+		memcpy(n.orgs[n.ch.norgs].org, card.org_id, 32);
+		n.orgs[n.ch.norgs].card = m.card;
+		n.orgs[n.ch.norgs].cardlen = m.cardlen;
+		n.orgs[n.ch.norgs].role = m.role;
+		n.ch.norgs++;
+		break;
+	case CH_REQ_REMOVE_ORG:
+	case CH_REQ_HANDOVER: {
+		ep.why = p->kind == CH_REQ_REMOVE_ORG ? CH_WHY_REMOVE : CH_WHY_HANDOVER;
+		if (ch_orgref_decode(p->fields, p->fieldslen, org) != 0) {
+			snprintf(msg, sizeof(msg), "malformed request");
+			goto bad;
+		}
+		int i = ch_charter_find_org(&n.ch, org);
+		if (i < 0) {
+			snprintf(msg, sizeof(msg), "that organization is not a member of the case");
+			goto bad;
+		}
+		if (memcmp(org, d->keys->sign_pk, 32) == 0) {
+			snprintf(msg, sizeof(msg), "%s", ep.why == CH_WHY_REMOVE ?
+			    "the coordinator cannot remove itself: hand coordination over first" :
+			    "this organization coordinates the case already");
+			goto bad;
+		}
+		memcpy(ep.subject, org, 32);
+		if (ep.why == CH_WHY_HANDOVER) {
+			memcpy(n.ch.coordinator, org, 32);
+			break;
+		}
+		uint8_t hid[32];
+		uint64_t last = 0;
+		if (store_head(c, org, &last, hid) != 0)
+			last = 0;
+		n.orgs[i] = n.orgs[--n.ch.norgs];
+		memcpy(n.removed[n.ch.nremoved].org, org, 32);
+		n.removed[n.ch.nremoved].last_seq = last;
+		n.ch.nremoved++;
+		break;
+	}
+	case CH_REQ_ROTATE:
+		ep.why = CH_WHY_ROTATE;
+		break;
+	case CH_REQ_PERSON: {
+		ep.why = CH_WHY_PEOPLE;
+		if (ch_personreq_decode(p->fields, p->fieldslen, &pr) != 0) {
+			snprintf(msg, sizeof(msg), "malformed person record");
+			goto bad;
+		}
+		have_pr = 1;
+		size_t j = 0;
+		int found = 0;
+		for (size_t i = 0; i < n.ch.npeople; i++) {
+			int same = strcmp(n.people[i].role, pr.person.role) == 0 &&
+			    strcmp(n.people[i].name, pr.person.name) == 0;
+			if (same) {
+				found = 1;
+				if (pr.op == CH_PERSON_REMOVE)
+					continue;
+				n.people[j++] = pr.person;
+				continue;
+			}
+			n.people[j++] = n.people[i];
+		}
+		if (!found && pr.op == CH_PERSON_REMOVE) {
+			snprintf(msg, sizeof(msg), "no %s of that name in this case", pr.person.role);
+			goto bad;
+		}
+		if (!found)
+			n.people[j++] = pr.person;
+		n.ch.npeople = j;
+		break;
+	}
+	default:
+		snprintf(msg, sizeof(msg), "providers cannot post requests of kind %u", p->kind);
+		goto bad;
+	}
+	ep.charter = n.ch;
+	rc = nb_new_epoch(d, c, &ep, &entry, &entrylen, id);
+	if (rc) {
+		snprintf(msg, sizeof(msg), "the new epoch was refused: %s", ch_strerror(rc));
+		goto bad;
+	}
+	post_ok(d, sock, route, c, entry, entrylen, id);
+	goto done;
+bad:
+	reply_err(d, sock, route, T, CH_ST_BADREQ, "%s", msg);
+done:
+	if (have_card)
+		keys_card_clear(&card);
+	if (have_m)
+		ch_member_clear(&m);
+	if (have_pr)
+		ch_personreq_clear(&pr);
+	newch_free(&n);
+	ch_epoch_clear(&cur);
+	free(buf);
+	return;
+fail:
+	newch_free(&n);
+	ch_epoch_clear(&cur);
+	free(buf);
+	reply_err(d, sock, route, T, CH_ST_INTERNAL, "internal error: %s", ch_strerror(rc));
+}
+
+static void
+free_audiences(ch_charter_t *ch)
+{
+	for (int i = 0; i < 4; i++) {
+		for (size_t j = 0; j < ch->aud[i].nroles; j++)
+			free(ch->aud[i].roles[j]);
+		free(ch->aud[i].roles);
+		ch->aud[i].roles = NULL;
+		ch->aud[i].nroles = 0;
+	}
+}
+
+static void
+do_create(cahierd_t *d, zsock_t *sock, zframe_t *route, const ch_postreq_t *rq,
+    const ch_plain_t *p)
+{
+	const uint8_t T = CH_CQ_POST;
+	ch_create_t cr;
+	ch_epoch_t ep;
+	ch_corg_t me;
+	scase_t *c = NULL;
+	uint8_t id[16], eid[32], *entry = NULL;
+	size_t entrylen = 0;
+	int rc;
+
+	if (rq->audience != CH_AUD_NETWORK || ch_create_decode(p->fields, p->fieldslen, &cr) != 0) {
+		reply_err(d, sock, route, T, CH_ST_BADREQ, "malformed case creation");
+		return;
+	}
+	ch_case_id(d->keys->sign_pk, cr.salt, id);
+	if (memcmp(id, rq->case_id, 16) != 0) {
+		ch_create_clear(&cr);
+		reply_err(d, sock, route, T, CH_ST_BADREQ,
+		    "case id is not derived from this organization's key");
+		return;
+	}
+	if (store_case_exists(d->store, id)) {
+		ch_create_clear(&cr);
+		reply_err(d, sock, route, T, CH_ST_BADREQ, "case exists already");
+		return;
+	}
+	memset(&ep, 0, sizeof(ep));
+	ep.why = CH_WHY_CREATE;
+	memcpy(ep.salt, cr.salt, 16);
+	ep.request = rq->plain.p;
+	ep.requestlen = rq->plain.n;
+	ep.charter.name = cr.name;
+	memcpy(ep.charter.coordinator, d->keys->sign_pk, 32);
+	memcpy(me.org, d->keys->sign_pk, 32);
+	me.card = d->card;
+	me.cardlen = d->cardlen;
+	me.role = (char *)(uintptr_t)"coordination";
+	ep.charter.orgs = &me;
+	ep.charter.norgs = 1;
+	rc = ch_charter_default_audiences(&ep.charter);
+	if (rc == 0)
+		rc = store_case_get(d->store, id, 1, &c);
+	if (rc == 0)
+		rc = nb_new_epoch(d, c, &ep, &entry, &entrylen, eid);
+	free_audiences(&ep.charter);
+	ch_create_clear(&cr);
+	if (rc) {
+		reply_err(d, sock, route, T, CH_ST_INTERNAL, "cannot open the case: %s",
+		    store_strerror(rc));
+		return;
+	}
+	post_ok(d, sock, route, c, entry, entrylen, eid);
+}
+
 static void
 do_post(cahierd_t *d, zsock_t *sock, zframe_t *route, provider_t *pv,
     const uint8_t *body, size_t bodylen)
@@ -68,11 +387,8 @@ do_post(cahierd_t *d, zsock_t *sock, zframe_t *route, provider_t *pv,
 	ch_postreq_t rq;
 	ch_plain_t p;
 	scase_t *c = NULL;
-	uint8_t key[32], coord[32], *entry = NULL, *out = NULL;
-	size_t entrylen = 0, outlen = 0;
-	ch_slot_t slot;
-	size_t nslots = 0;
-	ch_postrep_t rep;
+	uint8_t key[32], *entry = NULL, id[32];
+	size_t entrylen = 0;
 	int rc;
 	const uint8_t T = CH_CQ_POST;
 
@@ -90,118 +406,63 @@ do_post(cahierd_t *d, zsock_t *sock, zframe_t *route, provider_t *pv,
 		    "post not signed by the certified key of this connection");
 		return;
 	}
-	memset(&slot, 0, sizeof(slot));
-	if (p.kind == CH_KIND_CASE_CREATE) {
-		ch_create_t cr;
-		uint8_t id[16];
-		if (rq.audience != CH_AUD_NETWORK ||
-		    ch_create_decode(p.fields, p.fieldslen, &cr) != 0) {
-			reply_err(d, sock, route, T, CH_ST_BADREQ, "malformed case creation");
-			return;
-		}
-		ch_case_id(d->keys->sign_pk, cr.salt, id);
-		ch_create_clear(&cr);
-		if (memcmp(id, rq.case_id, 16) != 0) {
-			reply_err(d, sock, route, T, CH_ST_BADREQ,
-			    "case id is not derived from this organization's key");
-			return;
-		}
-		if (store_case_exists(d->store, id)) {
-			reply_err(d, sock, route, T, CH_ST_BADREQ, "case exists already");
-			return;
-		}
-		if ((rc = store_case_get(d->store, id, 1, &c)) != 0)
-			goto internal;
-		/* Epoch 0's key, sealed to ourselves in the genesis entry: a store
-		 * restored from the feed alone can still open the case. */
-		randombytes_buf(key, sizeof(key));
-		memcpy(slot.org, d->keys->sign_pk, 32);
-		slot.epoch = 0;
-		slot.audience = CH_AUD_NETWORK;
-		crypto_box_seal(slot.sealed, key, 32, d->keys->box_pk);
-		nslots = 1;
-	} else {
-		if ((rc = store_case_get(d->store, rq.case_id, 0, &c)) == ST_ERR_NOTFOUND) {
-			char hex[33];
-			sodium_bin2hex(hex, sizeof(hex), rq.case_id, 16);
-			reply_err(d, sock, route, T, CH_ST_NOCASE,
-			    "no such case %s at %s (is this organization a member of it?)", hex, d->cfg.name);
-			return;
-		} else if (rc)
-			goto internal;
-		if (!nb_is_member(c, d->keys->sign_pk)) {
-			reply_err(d, sock, route, T, CH_ST_DENIED,
-			    "%s is not a member of this case", d->cfg.name);
-			return;
-		}
-		if (store_key_get(c, nb_epoch(c), rq.audience, key) != 0) {
-			reply_err(d, sock, route, T, CH_ST_DENIED,
-			    "%s holds no key for that audience of this case", d->cfg.name);
-			return;
-		}
-		if (p.kind == CH_KIND_MEMBER_ADD) {
-			ch_member_t m;
-			keys_card_t card;
-			if (nb_coordinator(c, coord) != 0 || memcmp(coord, d->keys->sign_pk, 32) != 0) {
-				sodium_memzero(key, sizeof(key));
-				reply_err(d, sock, route, T, CH_ST_DENIED,
-				    "only the coordinator of the case adds members");
-				return;
-			}
-			if (rq.audience != CH_AUD_NETWORK ||
-			    ch_member_decode(p.fields, p.fieldslen, &m) != 0) {
-				sodium_memzero(key, sizeof(key));
-				reply_err(d, sock, route, T, CH_ST_BADREQ, "malformed member addition");
-				return;
-			}
-			rc = keys_card_parse(m.card, m.cardlen, &card);
-			ch_member_clear(&m);
-			if (rc) {
-				sodium_memzero(key, sizeof(key));
-				reply_err(d, sock, route, T, CH_ST_BADREQ, "the member's card does not verify");
-				return;
-			}
-			if (nb_is_member(c, card.org_id)) {
-				sodium_memzero(key, sizeof(key));
-				reply_err(d, sock, route, T, CH_ST_BADREQ, "%s is a member already", card.name);
-				keys_card_clear(&card);
-				return;
-			}
-			memcpy(slot.org, card.org_id, 32);
-			slot.epoch = nb_epoch(c);
-			slot.audience = CH_AUD_NETWORK;
-			crypto_box_seal(slot.sealed, key, 32, card.box_pk);
-			nslots = 1;
-			keys_card_clear(&card);
-		} else if (p.kind != CH_KIND_NOTE) {
-			sodium_memzero(key, sizeof(key));
-			reply_err(d, sock, route, T, CH_ST_BADREQ, "providers cannot post entries of kind %u", p.kind);
-			return;
-		}
-	}
-	rc = nb_append(d, c, rq.audience, nslots ? &slot : NULL, nslots, key,
-	    rq.plain.p, rq.plain.n, &entry, &entrylen, rep.id);
-	sodium_memzero(key, sizeof(key));
-	if (rc) {
-		reply_err(d, sock, route, T, CH_ST_BADREQ, "entry refused: %s", ch_strerror(rc));
+	if (p.kind == CH_REQ_CASE_NEW) {
+		do_create(d, sock, route, &rq, &p);
 		return;
 	}
-	memcpy(rep.case_id, store_case_id(c), 16);
-	{
-		ch_env_t env;
-		const uint8_t *b;
-		size_t bl;
-		rep.seq = ch_entry_split(entry, entrylen, &env, &b, &bl) == 0 ? env.seq : 0;
+	if ((rc = store_case_get(d->store, rq.case_id, 0, &c)) == ST_ERR_NOTFOUND) {
+		char hex[33];
+		sodium_bin2hex(hex, sizeof(hex), rq.case_id, 16);
+		reply_err(d, sock, route, T, CH_ST_NOCASE,
+		    "no such case %s at %s (is this organization a member of it?)", hex, d->cfg.name);
+		return;
+	} else if (rc) {
+		reply_err(d, sock, route, T, CH_ST_INTERNAL, "cannot open the case: %s",
+		    store_strerror(rc));
+		return;
 	}
-	push_after_commit(d, c, entry, entrylen);
-	free(entry);
-	if (ch_postrep_encode(&rep, &out, &outlen) != 0)
-		goto internal;
-	reply(d, sock, route, T, CH_ST_OK, out, outlen);
-	free(out);
-	return;
-internal:
-	reply_err(d, sock, route, T, CH_ST_INTERNAL, "internal error (see the daemon's log)");
+	if (!nb_is_member(c, d->keys->sign_pk)) {
+		reply_err(d, sock, route, T, CH_ST_DENIED,
+		    "%s is not a member of this case (any more)", d->cfg.name);
+		return;
+	}
+	if (p.kind >= CH_REQ_ADD_ORG && p.kind <= CH_REQ_HISTORY) {
+		do_membership(d, sock, route, c, &rq, &p);
+		return;
+	}
+	if (p.kind != CH_KIND_NOTE) {
+		reply_err(d, sock, route, T, CH_ST_BADREQ, "providers cannot post entries of kind %u", p.kind);
+		return;
+	}
+	nb_rec_t r;
+	if (nb_rec_current(c, &r) != 0) {
+		reply_err(d, sock, route, T, CH_ST_INTERNAL, "cannot read the case charter");
+		return;
+	}
+	int in = ch_charter_role_in(&r.ch, pv->cert.role, rq.audience);
+	nb_rec_free(&r);
+	if (!in) {
+		reply_err(d, sock, route, T, CH_ST_DENIED,
+		    "your role (%s) is not in the %s audience of this case", pv->cert.role,
+		    aud_names[rq.audience]);
+		return;
+	}
+	uint32_t e = nb_epoch(c);
+	if (store_key_get(c, e, rq.audience, key) != 0) {
+		reply_err(d, sock, route, T, CH_ST_DENIED,
+		    "%s holds no key for the %s audience of this case", d->cfg.name,
+		    aud_names[rq.audience]);
+		return;
+	}
+	rc = nb_append(d, c, e, rq.audience, NULL, 0, key, rq.plain.p, rq.plain.n,
+	    &entry, &entrylen, id);
+	sodium_memzero(key, sizeof(key));
+	if (rc) {
+		reply_err(d, sock, route, T, CH_ST_BADREQ, "entry refused: %s (see the daemon's log)",
+		    ch_strerror(rc));
+		return;
+	}
+	post_ok(d, sock, route, c, entry, entrylen, id);
 }
 
 /* Reading: collect every entry of the case, decrypted where we hold the key. */
@@ -209,6 +470,8 @@ typedef struct {
 	cahierd_t *d;
 	scase_t *c;
 	uint8_t kind;
+	const char *role;        /* the reader's role: which audiences it sees */
+	nb_rec_t *cur;           /* the current charter: the audience map */
 	ch_readitem_t *items;
 	uint8_t **plains;
 	char **names;
@@ -246,7 +509,11 @@ read_entry(void *arg, const uint8_t org[32], uint64_t seq, const uint8_t *e, siz
 
 	if (ch_entry_split(e, n, &env, &body, &bl) != 0)
 		return 0;
-	const uint8_t *key = body ? read_key(r, env.epoch, env.audience) : NULL;
+	/* The daemon holds keys for its organization; each provider sees only
+	 * the audiences its role is in (epoch entries: everyone). */
+	int sees = env.audience == CH_AUD_MEMBERSHIP || !r->cur ||
+	    ch_charter_role_in(&r->cur->ch, r->role, env.audience);
+	const uint8_t *key = body && sees ? read_key(r, env.epoch, env.audience) : NULL;
 	if (key && ch_body_open(&env, body, bl, key, &plain, &pl) != 0) {
 		plain = NULL;
 		pl = 0;
@@ -358,7 +625,8 @@ record_access(cahierd_t *d, scase_t *c, provider_t *pv, const uint8_t *req,
 	if (rc)
 		return rc;
 	if ((rc = store_key_get(c, nb_epoch(c), CH_AUD_NETWORK, key)) == 0)
-		rc = nb_append(d, c, CH_AUD_NETWORK, NULL, 0, key, plain, pl, &entry, &el, id);
+		rc = nb_append(d, c, nb_epoch(c), CH_AUD_NETWORK, NULL, 0, key, plain, pl,
+		    &entry, &el, id);
 	sodium_memzero(key, sizeof(key));
 	free(plain);
 	if (rc == 0) {
@@ -422,10 +690,41 @@ do_read(cahierd_t *d, zsock_t *sock, zframe_t *route, provider_t *pv,
 		    stale ? "stale" : "replayed");
 		return;
 	}
+	nb_rec_t cur;
+	int have_cur = nb_rec_current(c, &cur) == 0;
+	/* People around the patient read only while the charter lists them. */
+	static const char *const people_roles[] = { "patient", "trusted-person",
+		"representative", "informal-carer", "contact-point", "deputy-contact-point" };
+	for (size_t i = 0; i < sizeof(people_roles) / sizeof(people_roles[0]); i++) {
+		if (strcmp(pv->cert.role, people_roles[i]) != 0)
+			continue;
+		const char *refusal = "you are not listed among the people of this case";
+		for (size_t j = 0; have_cur && j < cur.ch.npeople; j++) {
+			const ch_person_t *ps = &cur.ch.people[j];
+			if (memcmp(ps->provider, pv->cert.provider, 32) != 0)
+				continue;
+			if (ps->valid_until && (uint64_t)now_ms() / 1000 > ps->valid_until)
+				refusal = "your access to this case has ended";
+			else
+				refusal = NULL;
+		}
+		if (refusal) {
+			if (have_cur)
+				nb_rec_free(&cur);
+			log_warn("refused a read by %s (%s): %s", pv->cert.name, pv->cert.role, refusal);
+			if (record_access(d, c, pv, body, bodylen, &rq, CH_OUT_REFUSED, NULL, 0,
+			    access_id) != 0)
+				log_err("could not record a refused read");
+			reply_err(d, sock, route, T, CH_ST_DENIED, "%s", refusal);
+			return;
+		}
+	}
 	memset(&r, 0, sizeof(r));
 	r.d = d;
 	r.c = c;
 	r.kind = rq.kind;
+	r.role = pv->cert.role;
+	r.cur = have_cur ? &cur : NULL;
 	if ((rc = store_heads_each(c, read_feed, &r)) != 0)
 		goto fail;
 	for (size_t i = 0; i < r.nranges && !r.err; i++)
@@ -459,6 +758,8 @@ do_read(cahierd_t *d, zsock_t *sock, zframe_t *route, provider_t *pv,
 	rc = ch_readrep_encode(access_id, r.items, r.n, &out, &outlen);
 	free(names);
 	read_free(&r);
+	if (have_cur)
+		nb_rec_free(&cur);
 	if (rc) {
 		reply_err(d, sock, route, T, CH_ST_INTERNAL, "reply too large");
 		return;
@@ -471,6 +772,8 @@ do_read(cahierd_t *d, zsock_t *sock, zframe_t *route, provider_t *pv,
 	return;
 fail:
 	read_free(&r);
+	if (have_cur)
+		nb_rec_free(&cur);
 	log_err("read failed: %s", store_strerror(rc));
 	reply_err(d, sock, route, T, CH_ST_INTERNAL, "read failed: %s", store_strerror(rc));
 }

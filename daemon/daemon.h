@@ -10,6 +10,7 @@
 #include "../keys/keys.h"
 #include "../proto/entry.h"
 #include "../proto/msg.h"
+#include "../proto/charter.h"
 #include "config.h"
 #include "store.h"
 
@@ -64,6 +65,7 @@ typedef struct {
 		uint8_t hash[32];
 		uint8_t provider[32];
 		uint8_t org[32];
+		char role[KEYS_ROLE_MAX + 1];
 		uint64_t from, until;
 	} certmemo[32];
 	unsigned certmemo_next;
@@ -86,13 +88,51 @@ enum {
  * for the log). Returns an NB_* code. */
 int nb_ingest(cahierd_t *d, scase_t *c, const uint8_t *entry, size_t n,
     const char *from);
-/* Seals plain under the case's current key for audience, signs it as the
- * next entry of our feed and stores it (through nb_ingest, so our own
- * entries pass the checks a peer would make). slots may be NULL. On success
- * *entry (malloc'd) holds the entry and id its id. */
-int nb_append(cahierd_t *d, scase_t *c, uint8_t audience, const ch_slot_t *slots,
-    size_t nslots, const uint8_t key[32], const uint8_t *plain, size_t plainlen,
+/* Seals plain under key (the case's key for epoch and audience), signs it
+ * as the next entry of our feed and stores it (through nb_ingest, so our
+ * own entries pass the checks a peer would make). slots may be NULL. On
+ * success *entry (malloc'd) holds the entry and id its id. */
+int nb_append(cahierd_t *d, scase_t *c, uint32_t epoch, uint8_t audience,
+    const ch_slot_t *slots, size_t nslots, const uint8_t key[32],
+    const uint8_t *plain, size_t plainlen, uint8_t **entry, size_t *entrylen,
+    uint8_t id[32]);
+/* Starts an epoch (0 for CH_WHY_CREATE, else current + 1) with fresh keys
+ * for every audience, sealed to each member of ep->charter for the
+ * audiences its role is in (the coordinator gets all; a joining org also
+ * gets the earlier membership keys), and appends the epoch entry. */
+int nb_new_epoch(cahierd_t *d, scase_t *c, const ch_epoch_t *ep,
     uint8_t **entry, size_t *entrylen, uint8_t id[32]);
+/* Appends a HISTORY entry sealing the earlier epochs' keys (of the
+ * audiences its role is in now) to member grantee. */
+int nb_grant_history(cahierd_t *d, scase_t *c, const uint8_t grantee[32],
+    const uint8_t *req, size_t reqlen, uint8_t **entry, size_t *entrylen,
+    uint8_t id[32]);
+/* Appends a REVOKE entry for one of our providers. */
+int nb_revoke(cahierd_t *d, scase_t *c, const uint8_t provider[32], uint64_t when,
+    uint8_t **entry, size_t *entrylen, uint8_t id[32]);
+/* 1 if org's REVOKE of provider is in the case. */
+int nb_revoked(scase_t *c, const uint8_t org[32], const uint8_t provider[32]);
+
+/* The derived record of an epoch: when it started, its epoch entry, and the
+ * charter without names (they stay in encrypted entries). */
+typedef struct {
+	uint8_t *buf;
+	size_t len;
+	int ok;
+	uint32_t epoch;
+	uint64_t start_ms;
+	uint8_t org[32];        /* the epoch entry's feed and seq */
+	uint64_t seq;
+	ch_charter_t ch;
+} nb_rec_t;
+int nb_rec_get(scase_t *c, uint32_t epoch, nb_rec_t *r);
+int nb_rec_current(scase_t *c, nb_rec_t *r);
+void nb_rec_free(nb_rec_t *r);
+/* The full current charter, names included, decrypted from the current epoch
+ * entry: *buf must be freed (after ch_epoch_clear(ep)) by the caller. */
+int nb_charter_full(cahierd_t *d, scase_t *c, uint8_t **buf, ch_epoch_t *ep);
+/* 1 if org holds the key of audience in a case with this charter. */
+int nb_org_in_audience(const ch_charter_t *ch, const uint8_t org[32], uint8_t audience);
 /* A case we do not hold yet, offered by peer 'from': accepted only if the
  * batch holds the coordinator's genesis and a key sealed to us. Returns 0 and
  * the new case in *out, or -1 (logged). */

@@ -15,8 +15,8 @@
 
 static const char *const org_tables[] = { "meta", "peers", "providers", "cases", NULL };
 static const char *const case_tables[] = { "entries", "heads", "keys", "forks",
-	"members", "meta", NULL };
-#define MAX_TABLES 6
+	"epochs", "revoked", "meta", NULL };
+#define MAX_TABLES 8
 
 typedef struct {
 	MDB_env *env;

@@ -121,6 +121,44 @@ gather_entry(void *arg, const uint8_t org[32], uint64_t seq, const uint8_t *e, s
 	return 0;
 }
 
+/* The last entry holding a membership-key slot for one org. */
+typedef struct {
+	uint8_t org[32];
+	uint8_t *entry;
+	size_t len;
+} welcome_t;
+
+static int
+find_welcome(void *arg, const uint8_t org[32], uint64_t seq, const uint8_t *e, size_t n)
+{
+	welcome_t *w = arg;
+	ch_env_t env;
+	const uint8_t *body;
+	size_t bl, ns = 0;
+	ch_slot_t *slots = NULL;
+	(void)org; (void)seq;
+	if (n <= CH_ENV_LEN || (e[CH_ENV_LEN] == 0 && e[CH_ENV_LEN + 1] == 0))
+		return 0; /* no key slots: not an epoch entry */
+	if (ch_entry_split(e, n, &env, &body, &bl) != 0 || !body ||
+	    env.audience != CH_AUD_MEMBERSHIP || ch_body_slots(body, bl, &slots, &ns) != 0)
+		return 0;
+	for (size_t i = 0; i < ns; i++) {
+		if (memcmp(slots[i].org, w->org, 32) == 0 &&
+		    slots[i].audience == CH_AUD_MEMBERSHIP && slots[i].epoch == env.epoch) {
+			uint8_t *copy = malloc(n);
+			if (copy) {
+				memcpy(copy, e, n);
+				free(w->entry);
+				w->entry = copy;
+				w->len = n;
+			}
+			break;
+		}
+	}
+	free(slots);
+	return 0;
+}
+
 static void
 answer_sync(cahierd_t *d, zsock_t *sock, zframe_t *route, peer_t *p,
     const ch_vec_t *theirs)
@@ -157,6 +195,21 @@ answer_sync(cahierd_t *d, zsock_t *sock, zframe_t *route, peer_t *p,
 		return;
 	}
 	int has_coord = nb_coordinator(c, coord) == 0;
+	/* A peer that holds nothing of the case yet first gets the entry that
+	 * welcomed it (its key slots), wherever it stands in the feeds. */
+	if (theirs->n == 0) {
+		welcome_t w;
+		memset(&w, 0, sizeof(w));
+		memcpy(w.org, p->org, 32);
+		for (size_t i = 0; i < ours.n; i++)
+			(void)store_feed_each(c, ours.org[i], 1, ours.seq[i], find_welcome, &w);
+		if (w.entry) {
+			g->items[0].p = g->bufs[0] = w.entry;
+			g->items[0].n = w.len;
+			g->n = 1;
+			g->bytes = w.len;
+		}
+	}
 	/* The coordinator's feed first: it says who the members are. */
 	for (int pass = 0; pass < 2 && !g->full; pass++) {
 		for (size_t i = 0; i < ours.n && !g->full; i++) {

@@ -41,7 +41,7 @@ cwr_fixed(cwr_t *w, uint8_t *out, size_t n)
 static int
 audience_ok(uint8_t a)
 {
-	return a >= CH_AUD_NETWORK && a <= CH_AUD_COORDINATION;
+	return a >= CH_AUD_NETWORK && a <= CH_AUD_MEMBERSHIP;
 }
 
 /* Hands the writer's buffer to the caller, or frees it and returns its error. */

@@ -15,7 +15,7 @@
 #define CH_AAD_LEN 106         /* header up to (not incl.) body_len */
 #define CH_BODY_MAX (1u << 20) /* sealed body, bytes */
 #define CH_TEXT_MAX (64u * 1024)
-#define CH_SLOTS_MAX 256
+#define CH_SLOTS_MAX 512   /* 64 orgs x 6 audiences, with room */
 #define CH_SEALED_KEY_LEN 80   /* crypto_box_seal of a 32-byte key */
 #define CH_FEEDS_MAX 256       /* orgs in one case */
 
@@ -23,13 +23,18 @@
 enum {
 	CH_AUD_NETWORK = 1, CH_AUD_CARE = 2, CH_AUD_MEDICAL = 3,
 	CH_AUD_SOCIAL = 4, CH_AUD_COORDINATION = 5,
+	/* The membership key of an epoch: only epoch entries (kinds 16 and 18)
+	 * are sealed under it. Every member of the epoch holds it, and a joining
+	 * member gets those of all earlier epochs (membership history, never
+	 * content). Providers never post to it. */
+	CH_AUD_MEMBERSHIP = 6,
 };
 
 /* Kinds of body. */
 enum {
 	CH_KIND_NOTE = 1,
 	CH_KIND_CASE_CREATE = 16,  /* coordinator's genesis: salt, case name */
-	CH_KIND_MEMBER_ADD = 17,   /* coordinator adds an org: its card, role */
+	/* 17 is retired (a member addition is an epoch entry, charter.h). */
 	CH_KIND_ACCESS = 32,       /* access record, written by a daemon */
 };
 

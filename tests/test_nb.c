@@ -93,12 +93,13 @@ static uint8_t *ent[16];
 static size_t entlen[16];
 static int nent;
 
+static uint8_t ckey[32];   /* the network key of the current epoch */
+
 static int
-a_append(scase_t *c, const ch_slot_t *slots, size_t ns, const uint8_t key[32],
-    uint8_t *pl, size_t pln)
+a_append(scase_t *c, uint8_t *pl, size_t pln)
 {
 	uint8_t id[32];
-	int rc = nb_append(&A.d, c, CH_AUD_NETWORK, slots, ns, key, pl, pln,
+	int rc = nb_append(&A.d, c, nb_epoch(c), CH_AUD_NETWORK, NULL, 0, ckey, pl, pln,
 	    &ent[nent], &entlen[nent], id);
 	free(pl);
 	if (rc == 0)
@@ -106,47 +107,87 @@ a_append(scase_t *c, const ch_slot_t *slots, size_t ns, const uint8_t key[32],
 	return rc;
 }
 
-static uint8_t ckey[32];
+/* An epoch entry of A (the coordinator), asked for by A's provider. */
+static int
+a_epoch(scase_t *c, uint8_t why, const uint8_t subject[32], const uint8_t *salt,
+    uint8_t reqkind, const uint8_t *reqf, size_t reqfl, ch_corg_t *orgs, size_t norgs,
+    uint8_t **out, size_t *outlen)
+{
+	ch_epoch_t ep;
+	uint8_t *req, id[32];
+	size_t rl;
+	int rc;
+
+	memset(&ep, 0, sizeof(ep));
+	ep.why = why;
+	if (subject)
+		memcpy(ep.subject, subject, 32);
+	if (salt)
+		memcpy(ep.salt, salt, 16);
+	req = plain(prov, cert, certlen, reqkind, reqf, reqfl, &rl);
+	ep.request = req;
+	ep.requestlen = rl;
+	ep.charter.name = (char *)(uintptr_t)"Mevrouw Peeters";
+	memcpy(ep.charter.coordinator, A.d.keys->sign_pk, 32);
+	ep.charter.orgs = orgs;
+	ep.charter.norgs = norgs;
+	if (ch_charter_default_audiences(&ep.charter) != 0)
+		abort();
+	rc = nb_new_epoch(&A.d, c, &ep, out, outlen, id);
+	for (int i = 0; i < 4; i++) {
+		for (size_t j = 0; j < ep.charter.aud[i].nroles; j++)
+			free(ep.charter.aud[i].roles[j]);
+		free(ep.charter.aud[i].roles);
+	}
+	free(req);
+	if (rc == 0 && store_key_get(c, nb_epoch(c), CH_AUD_NETWORK, ckey) != 0)
+		rc = -1;
+	return rc;
+}
+
+static ch_corg_t orgs3[3];
+
+static void
+corg(ch_corg_t *m, org_t *o, const char *role)
+{
+	memcpy(m->org, o->d.keys->sign_pk, 32);
+	m->card = o->d.card;
+	m->cardlen = o->d.cardlen;
+	m->role = (char *)(uintptr_t)role;
+}
 
 TEST(coordinator_opens_and_adds)
 {
 	scase_t *c;
 	uint8_t salt[16], *f, *pl;
 	size_t fl, pln;
-	ch_slot_t self, slotB;
-	keys_card_t cb;
 
 	memset(salt, 0x5a, sizeof(salt));
 	ch_case_id(A.d.keys->sign_pk, salt, case_id);
 	check_int(store_case_get(A.d.store, case_id, 1, &c), ==, 0);
-	randombytes_buf(ckey, sizeof(ckey));
-	memset(&self, 0, sizeof(self));
-	memcpy(self.org, A.d.keys->sign_pk, 32);
-	self.audience = CH_AUD_NETWORK;
-	crypto_box_seal(self.sealed, ckey, 32, A.d.keys->box_pk);
+	corg(&orgs3[0], &A, "coordination");
+	corg(&orgs3[1], &B, "home-nursing");
 	check_int(ch_create_encode(salt, "Mevrouw Peeters", &f, &fl), ==, 0);
-	pl = plain(prov, cert, certlen, CH_KIND_CASE_CREATE, f, fl, &pln);
+	check_int(a_epoch(c, CH_WHY_CREATE, NULL, salt, CH_REQ_CASE_NEW, f, fl, orgs3, 1,
+	    &ent[nent], &entlen[nent]), ==, 0);
+	nent++;
 	free(f);
-	check_int(a_append(c, &self, 1, ckey, pl, pln), ==, 0);
 	uint8_t coord[32];
 	check_int(nb_coordinator(c, coord), ==, 0);
 	check_mem(coord, A.d.keys->sign_pk, 32);
+	check_int(nb_epoch(c), ==, 0);
 
-	check_int(keys_card_parse(B.d.card, B.d.cardlen, &cb), ==, 0);
-	memset(&slotB, 0, sizeof(slotB));
-	memcpy(slotB.org, cb.org_id, 32);
-	slotB.audience = CH_AUD_NETWORK;
-	crypto_box_seal(slotB.sealed, ckey, 32, cb.box_pk);
-	keys_card_clear(&cb);
 	check_int(ch_member_encode(B.d.card, B.d.cardlen, "home-nursing", &f, &fl), ==, 0);
-	pl = plain(prov, cert, certlen, CH_KIND_MEMBER_ADD, f, fl, &pln);
+	check_int(a_epoch(c, CH_WHY_ADD, B.d.keys->sign_pk, NULL, CH_REQ_ADD_ORG, f, fl,
+	    orgs3, 2, &ent[nent], &entlen[nent]), ==, 0);
+	nent++;
 	free(f);
-	check_int(a_append(c, &slotB, 1, ckey, pl, pln), ==, 0);
+	check_int(nb_epoch(c), ==, 1);
 	check_int(nb_is_member(c, B.d.keys->sign_pk), ==, 1);
 	check_int(nb_is_member(c, C.d.keys->sign_pk), ==, 0);
 
 	pl = note("Huisbezoek maandag", &pln);
-	check_int(a_append(c, NULL, 0, ckey, pl, pln), ==, 0);
+	check_int(a_append(c, pl, pln), ==, 0);
 	check_int(store_commit(A.d.store), ==, 0);
 	check_int(nent, ==, 3);
 }
@@ -243,7 +284,7 @@ TEST(forgeries_are_rejected)
 	uint8_t hid[32];
 
 	check_int(store_case_get(B.d.store, case_id, 0, &c), ==, 0);
-	e = next_of_a(0, &n, "Wondzorg gedaan");
+	e = next_of_a(1, &n, "Wondzorg gedaan");
 	/* A flipped bit in the org signature. */
 	f = malloc(n);
 	memcpy(f, e, n);
@@ -269,10 +310,10 @@ TEST(forgeries_are_rejected)
 	ent[nent] = e;
 	entlen[nent++] = n;
 	/* A gap: seq 6 before 5 is held back, not stored. */
-	uint8_t *e5 = next_of_a(0, &n, "five");
+	uint8_t *e5 = next_of_a(1, &n, "five");
 	ent[nent] = e5;
 	entlen[nent++] = n;
-	uint8_t *e6 = next_of_a(0, &fn, "six");
+	uint8_t *e6 = next_of_a(1, &fn, "six");
 	ent[--nent] = NULL;
 	check_int(nb_ingest(&B.d, c, e6, fn, "A"), ==, NB_GAP);
 	check_int(nb_ingest(&B.d, c, e5, n, "A"), ==, NB_STORED);
@@ -304,6 +345,7 @@ TEST(bad_provider_signature_is_rejected)
 	env.seq = seq + 1;
 	memcpy(env.prev, hid, 32);
 	env.audience = CH_AUD_NETWORK;
+	env.epoch = nb_epoch(c);
 	env.time_ms = (uint64_t)now_ms();
 	check_int(ch_body_seal(&env, NULL, 0, ckey, pl, pln, &body, &bl), ==, 0);
 	env.body_len = (uint32_t)bl;
@@ -356,7 +398,7 @@ TEST(outsider_feed_and_fork)
 		free(body);
 		n = CH_ENV_LEN + bl;
 	}
-	check_int(nb_ingest(&B.d, c, e, n, "C"), ==, NB_NOTYET);
+	check_int(nb_ingest(&B.d, c, e, n, "C"), ==, NB_REJECT);
 	free(e);
 	(void)id;
 	store_abort(C.d.store);
@@ -366,7 +408,7 @@ TEST(outsider_feed_and_fork)
 	uint8_t hid[32];
 	check_int(store_head(c, A.d.keys->sign_pk, &seq, hid), ==, 0);
 	nent = 2; /* build on top of seq 2 */
-	e = next_of_a(0, &n, "a different seq 3");
+	e = next_of_a(1, &n, "a different seq 3");
 	check_int(nb_ingest(&B.d, c, e, n, "A"), ==, NB_REJECT);
 	check_int(store_commit(B.d.store), ==, 0);
 	size_t forks = 0;
@@ -425,10 +467,8 @@ TEST(key_slots_only_from_the_coordinator)
 	 * case key, relaying its own seq-1 entry before the genesis. */
 	org_t D;
 	scase_t *ca, *cd;
-	uint8_t fake[32], got[32], *evil, *addD, *f, *pl, id[32];
-	size_t en, an, fl, pln;
-	ch_slot_t slotD;
-	keys_card_t kd;
+	uint8_t fake[32], got[32], *evil, *addD, *f;
+	size_t en, an, fl;
 	keys_secret_t *provB = keys_secret_new(KEYS_KIND_PROVIDER);
 	uint8_t *certB;
 	size_t certBlen;
@@ -437,20 +477,13 @@ TEST(key_slots_only_from_the_coordinator)
 	org_init(&D, 0xd4, "Wijkgezondheidscentrum");
 	check_int(keys_cert_make(B.d.keys, provB->sign_pk, provB->curve_pk, "Bart",
 	    "home-nurse", now - 60, now + 86400, &certB, &certBlen), ==, 0);
-	/* The coordinator adds D. */
+	/* The coordinator adds D: a new epoch. */
 	check_int(store_case_get(A.d.store, case_id, 0, &ca), ==, 0);
-	check_int(keys_card_parse(D.d.card, D.d.cardlen, &kd), ==, 0);
-	memset(&slotD, 0, sizeof(slotD));
-	memcpy(slotD.org, kd.org_id, 32);
-	slotD.audience = CH_AUD_NETWORK;
-	crypto_box_seal(slotD.sealed, ckey, 32, kd.box_pk);
-	keys_card_clear(&kd);
 	check_int(ch_member_encode(D.d.card, D.d.cardlen, "gp", &f, &fl), ==, 0);
-	pl = plain(prov, cert, certlen, CH_KIND_MEMBER_ADD, f, fl, &pln);
+	corg(&orgs3[2], &D, "gp");
+	check_int(a_epoch(ca, CH_WHY_ADD, D.d.keys->sign_pk, NULL, CH_REQ_ADD_ORG, f, fl,
+	    orgs3, 3, &addD, &an), ==, 0);
 	free(f);
-	check_int(nb_append(&A.d, ca, CH_AUD_NETWORK, &slotD, 1, ckey, pl, pln,
-	    &addD, &an, id), ==, 0);
-	free(pl);
 	check_int(store_commit(A.d.store), ==, 0);
 
 	randombytes_buf(fake, sizeof(fake));
@@ -468,8 +501,12 @@ TEST(key_slots_only_from_the_coordinator)
 	check_int(res[1], ==, NB_REJECT);   /* slots from a non-coordinator */
 	check_int(res[2], ==, NB_STORED);   /* the genesis still opens */
 	check_int(res[0], ==, NB_STORED);
-	check_int(store_key_get(cd, 0, CH_AUD_NETWORK, got), ==, 0);
+	/* D joined at epoch 2: it holds that epoch's key (the real one), and
+	 * no key of the epochs before it joined. */
+	check_int(store_key_get(cd, 2, CH_AUD_NETWORK, got), ==, 0);
 	check_mem(got, ckey, 32);
+	check_int(store_key_get(cd, 0, CH_AUD_NETWORK, got), ==, ST_ERR_NOTFOUND);
+	check_int(store_key_get(cd, 0, CH_AUD_MEMBERSHIP, got), ==, 0);
 	uint8_t coord[32];
 	check_int(nb_coordinator(cd, coord), ==, 0);
 	check_mem(coord, A.d.keys->sign_pk, 32);

@@ -365,9 +365,9 @@ TEST(env_reject)
 	check_int(dec_patched(dec_env, buf, sizeof(buf), 60, 0), ==, CH_ERR_VALUE);
 	/* seq = 1 with a non-zero prev (prev starts at 61). */
 	check_int(dec_patched(dec_env, buf, sizeof(buf), 61, 1), ==, CH_ERR_VALUE);
-	/* audience at 97: 0 and 6 are not audiences. */
+	/* audience at 97: 0 and 7 are not audiences (6 is the membership key). */
 	check_int(dec_patched(dec_env, buf, sizeof(buf), 97, 0), ==, CH_ERR_VALUE);
-	check_int(dec_patched(dec_env, buf, sizeof(buf), 97, 6), ==, CH_ERR_VALUE);
+	check_int(dec_patched(dec_env, buf, sizeof(buf), 97, 7), ==, CH_ERR_VALUE);
 	/* body_len at 106..109 above CH_BODY_MAX. */
 	uint8_t big[CH_ENV_LEN];
 	memcpy(big, buf, sizeof(big));

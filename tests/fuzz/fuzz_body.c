@@ -16,7 +16,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (rs == 0) {
 		FUZZ_CHECK(ns <= CH_SLOTS_MAX && (ns == 0) == (slots == NULL));
 		for (size_t i = 0; i < ns; i++)
-			FUZZ_CHECK(slots[i].audience >= 1 && slots[i].audience <= 5);
+			FUZZ_CHECK(slots[i].audience >= 1 && slots[i].audience <= CH_AUD_MEMBERSHIP);
 		free(slots);
 	}
 	int ro = ch_body_open(&e, data, size, key, &plain, &pl);

@@ -159,7 +159,8 @@ main(int argc, char **argv)
 		 * cached one. */
 		if ((rc = store_case_get(d.store, case_id, 0, &c)) != 0)
 			die("case lost: %s", store_strerror(rc));
-		rc = nb_append(&d, c, CH_AUD_NETWORK, NULL, 0, key, plain, pl, &entry, &el, id);
+		rc = nb_append(&d, c, nb_epoch(c), CH_AUD_NETWORK, NULL, 0, key, plain, pl,
+		    &entry, &el, id);
 		if (rc)
 			die("nb_append refused an entry: %s", ch_strerror(rc));
 		free(entry);

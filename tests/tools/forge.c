@@ -13,6 +13,7 @@
 #include <czmq.h>
 #include <sodium.h>
 
+#include "../../daemon/daemon.h"
 #include "../../daemon/store.h"
 #include "../../keys/keys.h"
 #include "../../proto/entry.h"
@@ -122,8 +123,9 @@ build(const keys_secret_t *org, uint8_t **out, size_t *outlen)
 		die("this organization does not hold that case", 0);
 	if ((rc = store_head(c, org->sign_pk, &hseq, hid)) != 0)
 		die("cannot read the head of our feed", 0);
-	if ((rc = store_key_get(c, 0, CH_AUD_NETWORK, key)) != 0)
-		die("no key for epoch 0 of that case", 0);
+	uint32_t epoch = nb_epoch(c);
+	if ((rc = store_key_get(c, epoch, CH_AUD_NETWORK, key)) != 0)
+		die("no key for the current epoch of that case", 0);
 	/* provsig carries a real certificate from the org's providers table. */
 	if (provcert && strcmp(kind, "provsig") != 0)
 		read_armored(provcert, "PROVIDER CERT", &cert.p, &cert.n);
@@ -160,6 +162,7 @@ build(const keys_secret_t *org, uint8_t **out, size_t *outlen)
 	env.seq = hseq + 1;
 	memcpy(env.prev, hid, 32);
 	env.audience = CH_AUD_NETWORK;
+	env.epoch = epoch;
 	env.time_ms = (uint64_t)zclock_time();
 	if (strcmp(kind, "prev") == 0) {
 		randombytes_buf(env.prev, 32);
@@ -167,7 +170,7 @@ build(const keys_secret_t *org, uint8_t **out, size_t *outlen)
 		env.seq = hseq + 2;
 		memset(env.prev, 0, 32);
 	} else if (strcmp(kind, "epoch") == 0) {
-		env.epoch = 7;
+		env.epoch = epoch + 7;
 	} else if (strcmp(kind, "fork") == 0) {
 		if (hseq == 0)
 			die("our feed is empty: nothing to fork", 0);
