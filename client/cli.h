@@ -40,6 +40,11 @@ void cli_close(cli_t *c);
  * caller frees with free(). */
 void cli_call(cli_t *c, uint8_t type, const uint8_t *req, size_t reqlen,
     uint8_t **frame_out, const uint8_t **body, size_t *bodylen);
+/* Sends a signed read request (kind: 0 = the notebook, CH_KIND_ACCESS = the
+ * audit) and decodes the reply; *frame (malloc'd) holds the bytes the items
+ * borrow from, *items is malloc'd. The daemon records the read first. */
+void cli_read(cli_t *c, const uint8_t id[16], uint8_t kind, uint8_t purpose,
+    uint8_t **frame, uint8_t access_id[32], ch_readitem_t **items, size_t *n);
 /* Resolves a case id given in full hex or as a unique prefix. */
 void cli_case_id(cli_t *c, const char *arg, uint8_t id[CH_CASE_LEN]);
 /* Formats ms since the epoch as local "YYYY-MM-DD HH:MM". */
@@ -61,5 +66,6 @@ int cmd_post(cli_t *c, int argc, char **argv);
 int cmd_log(cli_t *c, int argc, char **argv);
 int cmd_audit(cli_t *c, int argc, char **argv);
 int cmd_peers(cli_t *c, int argc, char **argv);
+int cmd_network(cli_t *c, int argc, char **argv);
 
 #endif

@@ -20,31 +20,6 @@ purpose_code(const char *s)
 	cli_die(EXIT_ERR, "unknown purpose '%s' (treatment, emergency, coordination, own-request, audit)", s);
 }
 
-/* Sends a signed read request; returns the reply frame and decoded items. */
-static void
-do_read(cli_t *c, const uint8_t id[16], uint8_t kind, uint8_t purpose,
-    uint8_t **frame, uint8_t access_id[32], ch_readitem_t **items, size_t *n)
-{
-	ch_readreq_t rq;
-	uint8_t req[CH_READREQ_LEN];
-	const uint8_t *body;
-	size_t bl;
-	struct timeval tv;
-
-	memset(&rq, 0, sizeof(rq));
-	rq.action = CH_ACT_READ;
-	rq.purpose = purpose;
-	rq.kind = kind;
-	memcpy(rq.case_id, id, 16);
-	gettimeofday(&tv, NULL);
-	rq.time_ms = (uint64_t)tv.tv_sec * 1000 + (uint64_t)tv.tv_usec / 1000;
-	randombytes_buf(rq.nonce, sizeof(rq.nonce));
-	ch_readreq_sign(&rq, c->keys->sign_sk, req);
-	cli_call(c, CH_CQ_READ, req, sizeof(req), frame, &body, &bl);
-	if (ch_readrep_decode(body, bl, access_id, items, n) != 0)
-		cli_die(EXIT_ERR, "malformed reply from the daemon");
-}
-
 static int
 by_time(const void *a, const void *b)
 {
@@ -160,7 +135,7 @@ run(cli_t *c, int argc, char **argv, int audit)
 		log_usage(argv[0], EXIT_ERR);
 	cli_open(c);
 	cli_case_id(c, casearg, id);
-	do_read(c, id, audit ? CH_KIND_ACCESS : 0, purpose, &frame, access_id, &items, &n);
+	cli_read(c, id, audit ? CH_KIND_ACCESS : 0, purpose, &frame, access_id, &items, &n);
 	qsort(items, n, sizeof(*items), by_time);
 
 	json_t *arr = json_array();
@@ -183,7 +158,7 @@ run(cli_t *c, int argc, char **argv, int audit)
 				    "entry", eid, "org", org, "seq", (json_int_t)it->env.seq,
 				    "time", iso, "readable", 0));
 			else
-				printf("%s  %s\n    (an entry for an audience your organization is not in)\n",
+				printf("%s  %s\n    (an entry for an audience you are not in)\n",
 				    when, org);
 			free(org);
 			shown++;
@@ -231,9 +206,11 @@ run(cli_t *c, int argc, char **argv, int audit)
 			json_object_set_new(o, "verified", json_boolean(verified));
 		}
 		char head[1024];
-		snprintf(head, sizeof(head), "%s  %s (%s) · %s%s", when,
-		    have_cert ? cert.name : "?", have_cert ? cert.role : "?", org,
-		    have_cert && !verified ? "  [SIGNATURE DOES NOT VERIFY]" : "");
+		if (have_cert)
+			snprintf(head, sizeof(head), "%s  %s (%s) · %s%s", when, cert.name, cert.role,
+			    org, verified ? "" : "  [SIGNATURE DOES NOT VERIFY]");
+		else /* written by the organization's daemon on its own */
+			snprintf(head, sizeof(head), "%s  %s", when, org);
 		switch (p.kind) {
 		case CH_KIND_NOTE: {
 			ch_note_t note;

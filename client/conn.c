@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/time.h>
 #include <czmq.h>
 #include <sodium.h>
 
@@ -274,3 +275,29 @@ cli_action_name(uint8_t a)
 	default: return "unknown";
 	}
 }
+
+/* Sends a signed read request; returns the reply frame and decoded items. */
+void
+cli_read(cli_t *c, const uint8_t id[16], uint8_t kind, uint8_t purpose,
+    uint8_t **frame, uint8_t access_id[32], ch_readitem_t **items, size_t *n)
+{
+	ch_readreq_t rq;
+	uint8_t req[CH_READREQ_LEN];
+	const uint8_t *body;
+	size_t bl;
+	struct timeval tv;
+
+	memset(&rq, 0, sizeof(rq));
+	rq.action = CH_ACT_READ;
+	rq.purpose = purpose;
+	rq.kind = kind;
+	memcpy(rq.case_id, id, 16);
+	gettimeofday(&tv, NULL);
+	rq.time_ms = (uint64_t)tv.tv_sec * 1000 + (uint64_t)tv.tv_usec / 1000;
+	randombytes_buf(rq.nonce, sizeof(rq.nonce));
+	ch_readreq_sign(&rq, c->keys->sign_sk, req);
+	cli_call(c, CH_CQ_READ, req, sizeof(req), frame, &body, &bl);
+	if (ch_readrep_decode(body, bl, access_id, items, n) != 0)
+		cli_die(EXIT_ERR, "malformed reply from the daemon");
+}
+

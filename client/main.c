@@ -14,10 +14,11 @@ static const struct {
 	{ "init", cmd_init, "create your key and a certificate request" },
 	{ "enroll", cmd_enroll, "install the certificate your organization issued" },
 	{ "status", cmd_status, "who you are, your organization, its daemon" },
-	{ "case", cmd_case, "case new NAME | case add CASE CARD --role ROLE | case list" },
-	{ "post", cmd_post, "post a note to a case: post CASE TEXT (or - for stdin)" },
+	{ "case", cmd_case, "new, add, remove, rotate, handover, grant, person, list" },
+	{ "post", cmd_post, "post a note: post [--audience A] CASE TEXT (or - for stdin)" },
 	{ "log", cmd_log, "show a case's notebook (each read is recorded)" },
 	{ "audit", cmd_audit, "who read what in a case, across all organizations" },
+	{ "network", cmd_network, "the care network of a case: organizations, people, audiences" },
 	{ "peers", cmd_peers, "the organizations your daemon syncs with" },
 };
 

@@ -78,6 +78,8 @@ config_load(const char *dir, config_t *c, char *err, size_t errlen)
 		else if (strcmp(k, "sync_interval_ms") == 0) rc = set_int(&c->sync_interval_ms, v, 10, 3600000);
 		else if (strcmp(k, "log_level") == 0) rc = set_int(&c->log_level, v, 0, 3);
 		else if (strcmp(k, "max_open_cases") == 0) rc = set_int(&c->max_open_cases, v, 1, 100000);
+		else if (strcmp(k, "rotate_days") == 0) rc = set_int(&c->rotate_days, v, 0, 3650);
+		else if (strcmp(k, "rotate_entries") == 0) rc = set_int(&c->rotate_entries, v, 0, 100000000);
 		else {
 			snprintf(err, errlen, "%s:%d: unknown key '%s'", path, lineno, k);
 			goto fail;
@@ -150,6 +152,10 @@ config_write(const char *dir, const config_t *c, char *err, size_t errlen)
 	if (c->passphrase_file)
 		fprintf(f, "passphrase_file = %s\n", c->passphrase_file);
 	fprintf(f, "sync_interval_ms = %d\n", c->sync_interval_ms ? c->sync_interval_ms : 1000);
+	if (c->rotate_days)
+		fprintf(f, "rotate_days = %d\n", c->rotate_days);
+	if (c->rotate_entries)
+		fprintf(f, "rotate_entries = %d\n", c->rotate_entries);
 	if (fflush(f) != 0 || fsync(fd) != 0) {
 		snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
 		fclose(f);

@@ -12,6 +12,8 @@ typedef struct {
 	int sync_interval_ms;   /* anti-entropy round (default 1000) */
 	int log_level;          /* 0 error .. 3 debug (default 2) */
 	int max_open_cases;     /* bounded cache of open case stores (default 64) */
+	int rotate_days;        /* cases we coordinate get new keys this often (0 = never) */
+	int rotate_entries;     /* ... or after this many entries in an epoch (0 = never) */
 } config_t;
 
 /* Reads <dir>/cahierd.conf. Returns 0, or -1 with a one-line reason in err. */

@@ -70,6 +70,7 @@ typedef struct {
 	} certmemo[32];
 	unsigned certmemo_next;
 	uint64_t hlc;
+	int64_t last_housekeeping; /* ms */
 	int lockfd;
 } cahierd_t;
 
@@ -123,6 +124,7 @@ typedef struct {
 	uint64_t start_ms;
 	uint8_t org[32];        /* the epoch entry's feed and seq */
 	uint64_t seq;
+	uint64_t entries_at_start;
 	ch_charter_t ch;
 } nb_rec_t;
 int nb_rec_get(scase_t *c, uint32_t epoch, nb_rec_t *r);

@@ -69,6 +69,8 @@ static const char *usage_text =
 "            [-o CERT] [--passphrase-file F]\n"
 "                                 certify a provider's key\n"
 "  provider list -d DIR           list certified providers\n"
+"  provider revoke -d DIR KEYID   withdraw a provider's certificate (a lost\n"
+"                                 laptop): refused at once, announced in every case\n"
 "  run       -d DIR [--passphrase-file F] [-v]\n"
 "                                 serve (until SIGINT or SIGTERM)\n"
 "\n"
@@ -421,6 +423,34 @@ print_prov(void *arg, const uint8_t *k, size_t klen, const uint8_t *v, size_t vl
 	return 0;
 }
 
+typedef struct {
+	const char *prefix;
+	int found;
+	uint8_t provider[32];
+	char name[400];
+} revoke_t;
+
+static int
+find_prov(void *arg, const uint8_t *k, size_t klen, const uint8_t *v, size_t vlen)
+{
+	revoke_t *rv = arg;
+	keys_cert_t c;
+	char kid[17];
+	if (klen != 32)
+		return 0;
+	keys_keyid(k, kid);
+	if (strncmp(kid, rv->prefix, strlen(rv->prefix)) != 0)
+		return 0;
+	rv->found++;
+	memcpy(rv->provider, k, 32);
+	if (keys_cert_parse(v, vlen, &c) == 0) {
+		snprintf(rv->name, sizeof(rv->name), "%s (%s), key %s", c.name, c.role, kid);
+		keys_cert_clear(&c);
+	} else
+		snprintf(rv->name, sizeof(rv->name), "key %s", kid);
+	return 0;
+}
+
 static int
 cmd_provider(int argc, char **argv)
 {
@@ -437,8 +467,40 @@ cmd_provider(int argc, char **argv)
 		store_destroy(&s);
 		return 0;
 	}
+	if (strcmp(sub, "revoke") == 0) {
+		if (optind + 1 != argc - 1)
+			die("provider revoke needs the provider's key id (see cahierd provider list)");
+		const char *kid = argv[optind + 1];
+		if (strlen(kid) < 8)
+			die("give at least 8 hex digits of the key id");
+		store_t *s = open_store(o.dir);
+		revoke_t rv;
+		memset(&rv, 0, sizeof(rv));
+		rv.prefix = kid;
+		(void)store_org_each(s, "providers", find_prov, &rv);
+		if (rv.found == 0)
+			die("no certified provider with key id %s", kid);
+		if (rv.found > 1)
+			die("key id %s is ambiguous: give more digits", kid);
+		uint8_t when[8];
+		uint64_t t = (uint64_t)time(NULL);
+		for (int i = 7; i >= 0; i--) {
+			when[i] = (uint8_t)t;
+			t >>= 8;
+		}
+		if (store_org_del(s, "providers", rv.provider, 32) != 0 ||
+		    store_org_put(s, "revoked", rv.provider, 32, when, 8) != 0)
+			die("cannot update the store");
+		bump_gen(s);
+		if (store_commit(s) != 0)
+			die("cannot commit to the store");
+		store_destroy(&s);
+		printf("revoked %s: the daemon refuses the key at once and announces it in every "
+		    "case; nothing it signs from now on counts\n", rv.name);
+		return 0;
+	}
 	if (strcmp(sub, "add") != 0)
-		die("unknown provider command '%s' (add, list)", sub);
+		die("unknown provider command '%s' (add, list, revoke)", sub);
 	if (!o.request || !o.name || !o.role)
 		die("provider add needs --request FILE --name NAME --role ROLE");
 	if (o.days <= 0 || o.days > 3650)

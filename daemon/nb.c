@@ -57,7 +57,8 @@ nb_epoch(scase_t *c)
 }
 
 /* The derived record of an epoch (table "epochs", key = epoch u32):
- * start_ms u64 | org 32 | seq u64 (the epoch entry) | the charter with the
+ * start_ms u64 | org 32 | seq u64 (the epoch entry) | entries u64 (in the
+ * case when the epoch started) | the charter with the
  * case name and people's names replaced by "-": names stay in encrypted
  * entries only. */
 void
@@ -84,6 +85,7 @@ nb_rec_get(scase_t *c, uint32_t epoch, nb_rec_t *r)
 	r->start_ms = crd_u64(&rd);
 	crd_copy(&rd, r->org, 32);
 	r->seq = crd_u64(&rd);
+	r->entries_at_start = crd_u64(&rd);
 	if (rd.err || ch_charter_decode(r->buf + rd.off, r->len - rd.off, &r->ch) != 0) {
 		nb_rec_free(r);
 		return ST_ERR_DB;
@@ -97,6 +99,14 @@ int
 nb_rec_current(scase_t *c, nb_rec_t *r)
 {
 	return nb_rec_get(c, nb_epoch(c), r);
+}
+
+static int
+sum_heads(void *arg, const uint8_t org[32], uint64_t seq, const uint8_t id[32])
+{
+	(void)org; (void)id;
+	*(uint64_t *)arg += seq;
+	return 0;
 }
 
 static int
@@ -125,10 +135,13 @@ rec_put(scase_t *c, uint32_t epoch, uint64_t start_ms, const uint8_t org[32],
 	free(people);
 	if (rc)
 		return rc;
+	uint64_t total = 0;
+	(void)store_heads_each(c, sum_heads, &total);
 	cwr_init(&w, cl + 64);
 	cwr_u64(&w, start_ms);
 	cwr_put(&w, org, 32);
 	cwr_u64(&w, seq);
+	cwr_u64(&w, total);
 	cwr_put(&w, cb, cl);
 	free(cb);
 	if (!(v = cwr_take(&w, &n)))

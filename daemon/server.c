@@ -347,13 +347,113 @@ server_reload(cahierd_t *d)
 	return 0;
 }
 
+typedef struct {
+	cahierd_t *d;
+	scase_t *c;
+} hk_t;
+
+/* Announces a revoked provider in a case, once. */
+static int
+announce_revocation(void *arg, const uint8_t *k, size_t klen, const uint8_t *v, size_t vlen)
+{
+	hk_t *h = arg;
+	uint8_t *entry = NULL, id[32];
+	size_t n = 0;
+	uint64_t when = 0;
+	if (klen != 32 || nb_revoked(h->c, h->d->keys->sign_pk, k))
+		return 0;
+	for (size_t i = 0; i < vlen && i < 8; i++)
+		when = (when << 8) | v[i];
+	if (nb_revoke(h->d, h->c, k, when, &entry, &n, id) != 0) {
+		log_err("could not announce a revoked provider in a case");
+		return 0;
+	}
+	char kid[17];
+	keys_keyid(k, kid);
+	log_info("announced the revocation of provider key %s in a case", kid);
+	sync_push(h->d, h->c, entry, n);
+	free(entry);
+	return 0;
+}
+
+static int
+sum_heads(void *arg, const uint8_t org[32], uint64_t seq, const uint8_t id[32])
+{
+	(void)org; (void)id;
+	*(uint64_t *)arg += seq;
+	return 0;
+}
+
+/* Keys rotated on the schedule of cahierd.conf, in the cases we coordinate. */
+static void
+rotate_if_due(cahierd_t *d, scase_t *c)
+{
+	uint8_t coord[32], *buf = NULL, *entry = NULL, id[32];
+	size_t n = 0;
+	uint64_t total = 0;
+	nb_rec_t r;
+	ch_epoch_t cur, ep;
+
+	if ((!d->cfg.rotate_days && !d->cfg.rotate_entries) ||
+	    nb_coordinator(c, coord) != 0 || memcmp(coord, d->keys->sign_pk, 32) != 0 ||
+	    nb_rec_current(c, &r) != 0)
+		return;
+	(void)store_heads_each(c, sum_heads, &total);
+	int due = (d->cfg.rotate_days &&
+	    (uint64_t)now_ms() - r.start_ms >= (uint64_t)d->cfg.rotate_days * 86400000u) ||
+	    (d->cfg.rotate_entries &&
+	    total - r.entries_at_start >= (uint64_t)d->cfg.rotate_entries);
+	nb_rec_free(&r);
+	if (!due || nb_charter_full(d, c, &buf, &cur) != 0)
+		return;
+	memset(&ep, 0, sizeof(ep));
+	ep.why = CH_WHY_ROTATE;
+	ep.charter = cur.charter;
+	if (nb_new_epoch(d, c, &ep, &entry, &n, id) == 0) {
+		log_info("rotated the keys of a case on schedule (epoch %u)", nb_epoch(c));
+		sync_push(d, c, entry, n);
+		free(entry);
+	} else
+		log_err("a scheduled rotation failed");
+	ch_epoch_clear(&cur);
+	free(buf);
+}
+
+/* Work that follows from the org's own decisions: revocations to announce
+ * and rotations that are due. */
+static void
+housekeeping(cahierd_t *d)
+{
+	uint8_t (*ids)[16] = NULL;
+	size_t n = 0;
+	if (store_case_list(d->store, &ids, &n) != 0)
+		return;
+	for (size_t i = 0; i < n; i++) {
+		hk_t h = { d, NULL };
+		if (store_case_get(d->store, ids[i], 0, &h.c) != 0 ||
+		    !nb_is_member(h.c, d->keys->sign_pk))
+			continue;
+		(void)store_org_each(d->store, "revoked", announce_revocation, &h);
+		rotate_if_due(d, h.c);
+	}
+	free(ids);
+}
+
 static int
 on_sync_timer(zloop_t *loop, int timer_id, void *arg)
 {
 	cahierd_t *d = arg;
+	int reloaded = 0;
 	(void)loop; (void)timer_id;
-	if (store_gen(d) != d->gen && server_reload(d) != 0)
-		return -1;
+	if (store_gen(d) != d->gen) {
+		if (server_reload(d) != 0)
+			return -1;
+		reloaded = 1;
+	}
+	if (reloaded || now_ms() - d->last_housekeeping >= 10000) {
+		housekeeping(d);
+		d->last_housekeeping = now_ms();
+	}
 	sync_round(d);
 	out_flush(d);
 	return 0;

@@ -13,7 +13,8 @@
 #define ORG_MAP (256u << 20)
 #define CASE_MAP ((size_t)4 << 30)
 
-static const char *const org_tables[] = { "meta", "peers", "providers", "cases", NULL };
+static const char *const org_tables[] = { "meta", "peers", "providers", "cases",
+	"revoked", NULL };
 static const char *const case_tables[] = { "entries", "heads", "keys", "forks",
 	"epochs", "revoked", "meta", NULL };
 #define MAX_TABLES 8
