@@ -186,7 +186,7 @@ answer_sync(cahierd_t *d, zsock_t *sock, zframe_t *route, peer_t *p,
 	}
 	if (!nb_is_member(c, p->org)) {
 		/* A daemon sends a case only to its current members. */
-		log_warn("sync: %s asked for a case it is not a member of", p->card.name);
+		log_debug("sync: %s asked for a case it is not (or no longer) a member of", p->card.name);
 		zframe_destroy(&route);
 		return;
 	}
