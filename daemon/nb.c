@@ -829,10 +829,16 @@ nb_ingest(cahierd_t *d, scase_t *c, const uint8_t *entry, size_t n,
 	} else if (!has_coord) {
 		rc = NB_NOTYET;
 		goto out;
-	} else if (env.audience == CH_AUD_MEMBERSHIP && env.epoch == nb_epoch(c) + 1) {
-		/* An epoch we are not part of (we were removed): keep the entry so
-		 * the feed still chains and relays, but we stay where we were. */
-		log_info("the case moved to epoch %u without this organization", env.epoch);
+	} else if (env.audience == CH_AUD_MEMBERSHIP) {
+		/* An epoch entry we cannot open: no membership key was sealed to us.
+		 * We cannot tell a removal from an omission (the charter is sealed
+		 * under that key), and we cannot check the entry: hold it back, and
+		 * with it the rest of that feed. This organization stops following
+		 * the case from here; its operator sees why. */
+		log_warn("held back epoch %u of a case from %s: no key for this organization in it (removed, or left out by the coordinator)",
+		    env.epoch, from);
+		rc = NB_NOTYET;
+		goto out;
 	}
 	/* else: an audience we are not in; we store and relay it. */
 	for (size_t i = 0; i < o->n; i++)

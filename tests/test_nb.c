@@ -56,10 +56,10 @@ org_free(org_t *o)
 		abort();
 }
 
-/* A provider-signed plain body of kind with fields. */
+/* A provider-signed plain body of kind with fields, for audience. */
 static uint8_t *
-plain(keys_secret_t *pk, const uint8_t *ct, size_t ctl, uint8_t kind,
-    const uint8_t *fields, size_t fl, size_t *n)
+plain_aud(keys_secret_t *pk, const uint8_t *ct, size_t ctl, uint8_t kind,
+    uint8_t audience, const uint8_t *fields, size_t fl, size_t *n)
 {
 	ch_plain_t p;
 	uint8_t *out;
@@ -71,9 +71,17 @@ plain(keys_secret_t *pk, const uint8_t *ct, size_t ctl, uint8_t kind,
 	p.hlc = (uint64_t)now_ms() << 16;
 	p.fields = fields;
 	p.fieldslen = fl;
-	if (ch_plain_encode(&p, case_id, CH_AUD_NETWORK, pk->sign_sk, &out, n) != 0)
+	if (ch_plain_encode(&p, case_id, audience, pk->sign_sk, &out, n) != 0)
 		abort();
 	return out;
+}
+
+/* A provider-signed plain body of kind with fields (network audience). */
+static uint8_t *
+plain(keys_secret_t *pk, const uint8_t *ct, size_t ctl, uint8_t kind,
+    const uint8_t *fields, size_t fl, size_t *n)
+{
+	return plain_aud(pk, ct, ctl, kind, CH_AUD_NETWORK, fields, fl, n);
 }
 
 static uint8_t *
@@ -107,42 +115,71 @@ a_append(scase_t *c, uint8_t *pl, size_t pln)
 	return rc;
 }
 
-/* An epoch entry of A (the coordinator), asked for by A's provider. */
+/* The fields of an epoch of a case A coordinates (default audiences);
+ * release the audiences with ep_done(). */
+static void
+ep_make(ch_epoch_t *ep, uint8_t why, const uint8_t subject[32], const uint8_t *salt,
+    const uint8_t *req, size_t rl, ch_corg_t *orgs, size_t norgs,
+    ch_removed_t *removed, size_t nremoved)
+{
+	memset(ep, 0, sizeof(*ep));
+	ep->why = why;
+	if (subject)
+		memcpy(ep->subject, subject, 32);
+	if (salt)
+		memcpy(ep->salt, salt, 16);
+	ep->request = req;
+	ep->requestlen = rl;
+	ep->charter.name = (char *)(uintptr_t)"Mevrouw Peeters";
+	memcpy(ep->charter.coordinator, A.d.keys->sign_pk, 32);
+	ep->charter.orgs = orgs;
+	ep->charter.norgs = norgs;
+	ep->charter.removed = removed;
+	ep->charter.nremoved = nremoved;
+	if (ch_charter_default_audiences(&ep->charter) != 0)
+		abort();
+}
+
+static void
+ep_done(ch_epoch_t *ep)
+{
+	for (int i = 0; i < 4; i++) {
+		for (size_t j = 0; j < ep->charter.aud[i].nroles; j++)
+			free(ep->charter.aud[i].roles[j]);
+		free(ep->charter.aud[i].roles);
+	}
+}
+
+/* An epoch entry of A (the coordinator), asked for by A's provider, with
+ * the removed organizations of its charter. */
 static int
-a_epoch(scase_t *c, uint8_t why, const uint8_t subject[32], const uint8_t *salt,
+a_epoch_r(scase_t *c, uint8_t why, const uint8_t subject[32], const uint8_t *salt,
     uint8_t reqkind, const uint8_t *reqf, size_t reqfl, ch_corg_t *orgs, size_t norgs,
-    uint8_t **out, size_t *outlen)
+    ch_removed_t *removed, size_t nremoved, uint8_t **out, size_t *outlen)
 {
 	ch_epoch_t ep;
 	uint8_t *req, id[32];
 	size_t rl;
 	int rc;
 
-	memset(&ep, 0, sizeof(ep));
-	ep.why = why;
-	if (subject)
-		memcpy(ep.subject, subject, 32);
-	if (salt)
-		memcpy(ep.salt, salt, 16);
 	req = plain(prov, cert, certlen, reqkind, reqf, reqfl, &rl);
-	ep.request = req;
-	ep.requestlen = rl;
-	ep.charter.name = (char *)(uintptr_t)"Mevrouw Peeters";
-	memcpy(ep.charter.coordinator, A.d.keys->sign_pk, 32);
-	ep.charter.orgs = orgs;
-	ep.charter.norgs = norgs;
-	if (ch_charter_default_audiences(&ep.charter) != 0)
-		abort();
+	ep_make(&ep, why, subject, salt, req, rl, orgs, norgs, removed, nremoved);
 	rc = nb_new_epoch(&A.d, c, &ep, out, outlen, id);
-	for (int i = 0; i < 4; i++) {
-		for (size_t j = 0; j < ep.charter.aud[i].nroles; j++)
-			free(ep.charter.aud[i].roles[j]);
-		free(ep.charter.aud[i].roles);
-	}
+	ep_done(&ep);
 	free(req);
 	if (rc == 0 && store_key_get(c, nb_epoch(c), CH_AUD_NETWORK, ckey) != 0)
 		rc = -1;
 	return rc;
+}
+
+/* An epoch entry of A (the coordinator), asked for by A's provider. */
+static int
+a_epoch(scase_t *c, uint8_t why, const uint8_t subject[32], const uint8_t *salt,
+    uint8_t reqkind, const uint8_t *reqf, size_t reqfl, ch_corg_t *orgs, size_t norgs,
+    uint8_t **out, size_t *outlen)
+{
+	return a_epoch_r(c, why, subject, salt, reqkind, reqf, reqfl, orgs, norgs,
+	    NULL, 0, out, outlen);
 }
 
 static ch_corg_t orgs3[3];
@@ -518,12 +555,700 @@ TEST(key_slots_only_from_the_coordinator)
 	org_free(&D);
 }
 
+/* ---- A second case, where conflicting input is refused alike by every
+ * daemon: A coordinates, B (home-nursing) joins at epoch 1, D (gp) at
+ * epoch 2; E (psychologist) joins after B was removed; C stays outside. */
+
+#define NAUD 6
+#define EMAX 8                   /* epochs whose keys a snapshot compares */
+
+static org_t D2, E2;
+static org_t *const everyone[5] = { &A, &B, &C, &D2, &E2 };
+static keys_secret_t *provB, *provB2;   /* two home nurses of B */
+static uint8_t *certB, *certB2;
+static size_t certBlen, certB2len;
+static ch_corg_t orgs5[4];
+static uint8_t *L[64];           /* every entry of the case, in order written */
+static size_t Ln[64];
+static int nL;
+static int verbose;
+static char logged[16384];       /* what the daemon logged during ingest() */
+
+static scase_t *
+cs(org_t *o)
+{
+	scase_t *c;
+	if (store_case_get(o->d.store, case_id, 0, &c) != 0)
+		abort();
+	return c;
+}
+
+static const uint8_t *
+oid_of(const org_t *o)
+{
+	return o->d.keys->sign_pk;
+}
+
+static void
+keep(uint8_t *e, size_t n)
+{
+	if (nL == 64)
+		abort();
+	L[nL] = e;
+	Ln[nL++] = n;
+}
+
+static void
+key_of(org_t *o, uint32_t epoch, uint8_t audience, uint8_t key[32])
+{
+	if (store_key_get(cs(o), epoch, audience, key) != 0)
+		abort();
+}
+
+/* nb_ingest at o, with the daemon's log lines kept in logged[]. */
+static int
+ingest(org_t *o, const uint8_t *e, size_t n)
+{
+	FILE *t = tmpfile();
+	int saved, rc;
+	size_t k;
+
+	if (!t)
+		abort();
+	fflush(stderr);
+	if ((saved = dup(2)) < 0 || dup2(fileno(t), 2) < 0)
+		abort();
+	log_init("test_nb", LOG_LVL_DEBUG);
+	rc = nb_ingest(&o->d, cs(o), e, n, "peer");
+	fflush(stderr);
+	if (dup2(saved, 2) < 0)
+		abort();
+	close(saved);
+	log_init("test_nb", verbose ? LOG_LVL_DEBUG : -1);
+	rewind(t);
+	k = fread(logged, 1, sizeof(logged) - 1, t);
+	logged[k] = '\0';
+	fclose(t);
+	if (verbose)
+		fputs(logged, stderr);
+	return rc;
+}
+
+/* What a daemon holds of the case: epoch, coordinator, every feed head,
+ * every key of the first EMAX epochs. */
+typedef struct {
+	uint32_t epoch;
+	int crc;
+	uint8_t coord[32];
+	uint64_t seq[5];
+	uint8_t head[5][32];
+	int krc[EMAX][NAUD];
+	uint8_t key[EMAX][NAUD][32];
+} snap_t;
+
+static void
+snap(org_t *o, snap_t *s)
+{
+	scase_t *c = cs(o);
+	memset(s, 0, sizeof(*s));
+	s->epoch = nb_epoch(c);
+	s->crc = nb_coordinator(c, s->coord);
+	for (int i = 0; i < 5; i++)
+		if (store_head(c, oid_of(everyone[i]), &s->seq[i], s->head[i]) != 0)
+			abort();
+	for (uint32_t e = 0; e < EMAX; e++)
+		for (int a = 0; a < NAUD; a++)
+			s->krc[e][a] = store_key_get(c, e, (uint8_t)(a + 1), s->key[e][a]);
+}
+
+static int
+snap_same(const snap_t *x, const snap_t *y)
+{
+	if (x->epoch != y->epoch || x->crc != y->crc || memcmp(x->coord, y->coord, 32) != 0 ||
+	    memcmp(x->seq, y->seq, sizeof(x->seq)) != 0 ||
+	    memcmp(x->head, y->head, sizeof(x->head)) != 0)
+		return 0;
+	for (int e = 0; e < EMAX; e++)
+		for (int a = 0; a < NAUD; a++)
+			if (x->krc[e][a] != y->krc[e][a] ||
+			    (x->krc[e][a] == 0 && memcmp(x->key[e][a], y->key[e][a], 32) != 0))
+				return 0;
+	return 1;
+}
+
+/* Every org named in who ("ABCDE") answers want (NB_REJECT or NB_NOTYET) to
+ * entry e, logs why (when given), and keeps its state. */
+#define REFUSED(who, e, n, want, why) refused(who, e, n, want, why, __LINE__)
+static void
+refused(const char *who, const uint8_t *e, size_t n, int want, const char *why, int line)
+{
+	for (const char *w = who; *w; w++) {
+		org_t *o = everyone[*w - 'A'];
+		snap_t before, after;
+		snap(o, &before);
+		int rc = ingest(o, e, n);
+		snap(o, &after);
+		int same = snap_same(&before, &after);
+		if (rc != want || (why && !strstr(logged, why)) || !same) {
+			tap_cur_failed = 1;
+			printf("# %s:%d: at %s: got %d (want %d%s%s), state %s; log: %s\n",
+			    __FILE__, line, o->d.cfg.name, rc, want, why ? ", " : "",
+			    why ? why : "", same ? "kept" : "CHANGED", logged);
+		}
+		store_abort(o->d.store);
+	}
+}
+
+/* Brings o up to date with the case: the coordinator's feed first, then
+ * the others; every entry must be stored (or held already). */
+static void
+sync_all(org_t *o)
+{
+	int res[64];
+	for (int i = 0; i < nL; i++)
+		res[i] = NB_NOTYET;
+	for (int pass = 0; pass < 3; pass++)
+		for (int i = 0; i < nL; i++) {
+			if (pass == 0) {
+				ch_env_t env;
+				const uint8_t *b;
+				size_t bl;
+				if (ch_entry_split(L[i], Ln[i], &env, &b, &bl) != 0)
+					abort();
+				if (memcmp(env.org, oid_of(&A), 32) != 0)
+					continue;
+			}
+			if (res[i] == NB_GAP || res[i] == NB_NOTYET)
+				res[i] = nb_ingest(&o->d, cs(o), L[i], Ln[i], "peer");
+		}
+	for (int i = 0; i < nL; i++)
+		if (res[i] != NB_STORED && res[i] != NB_DUP) {
+			tap_cur_failed = 1;
+			printf("# %s: entry %d of the case: %d\n", o->d.cfg.name, i, res[i]);
+		}
+	check_int(store_commit(o->d.store), ==, 0);
+}
+
+/* o adopts the case from every entry written so far, then ingests them. */
+static void
+join(org_t *o)
+{
+	ch_slice_t items[64];
+	scase_t *c;
+	for (int i = 0; i < nL; i++) {
+		items[i].p = L[i];
+		items[i].n = Ln[i];
+	}
+	check_int(nb_adopt(&o->d, case_id, items, (size_t)nL, "A", &c), ==, 0);
+	sync_all(o);
+}
+
+static uint8_t *
+note_as(keys_secret_t *pk, const uint8_t *ct, size_t ctl, uint8_t audience,
+    const char *text, size_t *n)
+{
+	uint8_t *f, *p;
+	size_t fl;
+	if (ch_note_encode(text, &f, &fl) != 0)
+		abort();
+	p = plain_aud(pk, ct, ctl, CH_KIND_NOTE, audience, f, fl, n);
+	free(f);
+	return p;
+}
+
+/* A daemon-written plain body (no certificate, zero signature). */
+static uint8_t *
+daemon_plain(uint8_t kind, uint8_t audience, const uint8_t *fields, size_t fl, size_t *n)
+{
+	ch_plain_t p;
+	uint8_t *out;
+	memset(&p, 0, sizeof(p));
+	p.version = 1;
+	p.kind = kind;
+	p.hlc = (uint64_t)now_ms() << 16;
+	p.fields = fields;
+	p.fieldslen = fl;
+	if (ch_plain_encode(&p, case_id, audience, NULL, &out, n) != 0)
+		abort();
+	return out;
+}
+
+/* The next entry of o's feed (seq and prev from o's own store), sealed
+ * under key with slots and signed by o: built by hand, stored nowhere. */
+static uint8_t *
+seal_entry(org_t *o, uint32_t epoch, uint8_t audience, const uint8_t key[32],
+    const uint8_t *pl, size_t pln, const ch_slot_t *slots, size_t ns, size_t *n)
+{
+	ch_env_t env;
+	uint8_t *body, *e;
+	size_t bl;
+
+	memset(&env, 0, sizeof(env));
+	env.version = 1;
+	memcpy(env.case_id, case_id, 16);
+	memcpy(env.org, oid_of(o), 32);
+	if (store_head(cs(o), env.org, &env.seq, env.prev) != 0)
+		abort();
+	env.seq++;
+	env.epoch = epoch;
+	env.audience = audience;
+	env.time_ms = (uint64_t)now_ms();
+	if (ch_body_seal(&env, slots, ns, key, pl, pln, &body, &bl) != 0)
+		abort();
+	env.body_len = (uint32_t)bl;
+	crypto_generichash(env.body_hash, 32, body, bl, NULL, 0);
+	ch_env_sign(&env, o->d.keys->sign_sk);
+	if (!(e = malloc(CH_ENV_LEN + bl)))
+		abort();
+	ch_env_encode(&env, e);
+	memcpy(e + CH_ENV_LEN, body, bl);
+	free(body);
+	*n = CH_ENV_LEN + bl;
+	return e;
+}
+
+static void
+slot_for(ch_slot_t *s, const org_t *label, const org_t *to, uint32_t epoch,
+    uint8_t audience, const uint8_t key[32])
+{
+	memcpy(s->org, oid_of(label), 32);
+	s->epoch = epoch;
+	s->audience = audience;
+	crypto_box_seal(s->sealed, key, 32, to->d.keys->box_pk);
+}
+
+static org_t *
+org_by_id(const uint8_t id[32])
+{
+	for (int i = 0; i < 5; i++)
+		if (memcmp(oid_of(everyone[i]), id, 32) == 0)
+			return everyone[i];
+	abort();
+}
+
+/* The key slots of a new epoch as nb_new_epoch makes them (one per member
+ * and audience its role is in), except that the slots labelled for
+ * 'wrong' (if not NULL) are sealed to 'to' and those labelled for 'skip'
+ * are left out. */
+static size_t
+epoch_slots(const ch_charter_t *ch, uint32_t epoch, uint8_t keys[NAUD][32],
+    const org_t *wrong, const org_t *to, const org_t *skip, ch_slot_t *s)
+{
+	size_t ns = 0;
+	for (size_t i = 0; i < ch->norgs; i++) {
+		org_t *o = org_by_id(ch->orgs[i].org);
+		if (o == skip)
+			continue;
+		for (uint8_t a = 1; a <= NAUD; a++)
+			if (nb_org_in_audience(ch, ch->orgs[i].org, a))
+				slot_for(&s[ns++], o, o == wrong ? to : o, epoch, a, keys[a - 1]);
+	}
+	return ns;
+}
+
+/* The fields of a rotation of the three members' charter, asked for by
+ * a provider (pk, ct) and made into a plain body of kind EPOCH. ep keeps
+ * the charter until ep_done(). */
+static uint8_t *
+rotation(ch_epoch_t *ep, keys_secret_t *pk, const uint8_t *ct, size_t ctl,
+    uint8_t **req, size_t *pln)
+{
+	uint8_t *f, *pl;
+	size_t rl, fl;
+	*req = plain(pk, ct, ctl, CH_REQ_ROTATE, NULL, 0, &rl);
+	ep_make(ep, CH_WHY_ROTATE, NULL, NULL, *req, rl, orgs5, 3, NULL, 0);
+	if (ch_epoch_encode(ep, &f, &fl) != 0)
+		abort();
+	pl = daemon_plain(CH_KIND_EPOCH, CH_AUD_MEMBERSHIP, f, fl, pln);
+	free(f);
+	return pl;
+}
+
+/* A note appended by o's daemon (through its own checks) in the current
+ * epoch; kept for the others on success. */
+static int
+append_note(org_t *o, keys_secret_t *pk, const uint8_t *ct, size_t ctl,
+    uint8_t audience, const char *text)
+{
+	scase_t *c = cs(o);
+	uint8_t key[32], *pl, *e, id[32];
+	size_t pln, n;
+	int rc;
+	key_of(o, nb_epoch(c), audience, key);
+	pl = note_as(pk, ct, ctl, audience, text, &pln);
+	rc = nb_append(&o->d, c, nb_epoch(c), audience, NULL, 0, key, pl, pln, &e, &n, id);
+	free(pl);
+	if (rc == 0) {
+		keep(e, n);
+		if (store_commit(o->d.store) != 0)
+			rc = -1;
+	}
+	return rc;
+}
+
+static void
+check_state(org_t *o, uint32_t epoch)
+{
+	uint8_t coord[32];
+	check_int(nb_epoch(cs(o)), ==, epoch);
+	check_int(nb_coordinator(cs(o), coord), ==, 0);
+	check_mem(coord, oid_of(&A), 32);
+}
+
+TEST(case2_members_join)
+{
+	uint8_t salt[16], *f, *e;
+	size_t fl, n;
+	scase_t *c;
+	uint64_t now = (uint64_t)time(NULL);
+
+	org_init(&D2, 0xd5, "Huisartsenpraktijk Noord");
+	org_init(&E2, 0xe6, "Psychologenpraktijk Oost");
+	provB = keys_secret_new(KEYS_KIND_PROVIDER);
+	provB2 = keys_secret_new(KEYS_KIND_PROVIDER);
+	check_int(keys_cert_make(B.d.keys, provB->sign_pk, provB->curve_pk, "Bart",
+	    "home-nurse", now - 60, now + 86400, &certB, &certBlen), ==, 0);
+	check_int(keys_cert_make(B.d.keys, provB2->sign_pk, provB2->curve_pk, "Bea",
+	    "home-nurse", now - 60, now + 86400, &certB2, &certB2len), ==, 0);
+	memset(salt, 0x6b, sizeof(salt));
+	ch_case_id(oid_of(&A), salt, case_id);
+	check_int(store_case_get(A.d.store, case_id, 1, &c), ==, 0);
+	corg(&orgs5[0], &A, "coordination");
+	corg(&orgs5[1], &B, "home-nursing");
+	corg(&orgs5[2], &D2, "gp");
+	corg(&orgs5[3], &E2, "psychologist");
+	check_int(ch_create_encode(salt, "Mevrouw Peeters", &f, &fl), ==, 0);
+	check_int(a_epoch(cs(&A), CH_WHY_CREATE, NULL, salt, CH_REQ_CASE_NEW, f, fl,
+	    orgs5, 1, &e, &n), ==, 0);
+	keep(e, n);
+	free(f);
+	check_int(ch_member_encode(B.d.card, B.d.cardlen, "home-nursing", &f, &fl), ==, 0);
+	check_int(a_epoch(cs(&A), CH_WHY_ADD, oid_of(&B), NULL, CH_REQ_ADD_ORG, f, fl,
+	    orgs5, 2, &e, &n), ==, 0);
+	keep(e, n);
+	free(f);
+	check_int(ch_member_encode(D2.d.card, D2.d.cardlen, "gp", &f, &fl), ==, 0);
+	check_int(a_epoch(cs(&A), CH_WHY_ADD, oid_of(&D2), NULL, CH_REQ_ADD_ORG, f, fl,
+	    orgs5, 3, &e, &n), ==, 0);
+	keep(e, n);
+	free(f);
+	check_int(store_commit(A.d.store), ==, 0);
+	join(&B);
+	join(&D2);
+	check_int(append_note(&B, provB, certB, certBlen, CH_AUD_NETWORK, "Wondzorg gedaan"), ==, 0);
+	sync_all(&A);
+	sync_all(&D2);
+	check_state(&A, 2);
+	check_state(&B, 2);
+	check_state(&D2, 2);
+	check_int(nL, ==, 4);
+}
+
+/* 1. A membership entry written by a member that does not coordinate. */
+TEST(membership_only_from_the_coordinator)
+{
+	ch_epoch_t ep;
+	ch_slot_t s[32];
+	uint8_t *req, *pl, *e, k6[32], keys[NAUD][32];
+	size_t pln, n, ns;
+
+	pl = rotation(&ep, provB, certB, certBlen, &req, &pln);
+	/* In the current epoch, under its membership key: every member reads
+	 * it, and refuses it. */
+	key_of(&B, 2, CH_AUD_MEMBERSHIP, k6);
+	e = seal_entry(&B, 2, CH_AUD_MEMBERSHIP, k6, pl, pln, NULL, 0, &n);
+	REFUSED("ADB", e, n, NB_REJECT, "only the coordinator changes membership");
+	free(e);
+	/* As epoch 3, with fresh keys sealed to every member: it waits for an
+	 * epoch 3 from the coordinator, stored nowhere, its keys taken by none. */
+	randombytes_buf(keys, sizeof(keys));
+	ns = epoch_slots(&ep.charter, 3, keys, NULL, NULL, NULL, s);
+	e = seal_entry(&B, 3, CH_AUD_MEMBERSHIP, keys[CH_AUD_MEMBERSHIP - 1], pl, pln, s, ns, &n);
+	REFUSED("ADB", e, n, NB_NOTYET, NULL);
+	free(e);
+	ep_done(&ep);
+	free(req);
+	free(pl);
+}
+
+/* 2. A second epoch entry of the coordinator for an epoch that started. */
+TEST(an_epoch_starts_once)
+{
+	ch_env_t env;
+	const uint8_t *body;
+	ch_slot_t *sl = NULL;
+	uint8_t *pl, *e, k6[32];
+	size_t bl, pln, nsl = 0, n;
+
+	/* The plain body of the real epoch 2 entry, re-sealed as A's next seq. */
+	check_int(ch_entry_split(L[2], Ln[2], &env, &body, &bl), ==, 0);
+	check_int(env.epoch, ==, 2);
+	key_of(&A, 2, CH_AUD_MEMBERSHIP, k6);
+	check_int(ch_body_open(&env, body, bl, k6, &pl, &pln), ==, 0);
+	check_int(ch_body_slots(body, bl, &sl, &nsl), ==, 0);
+	e = seal_entry(&A, 2, CH_AUD_MEMBERSHIP, k6, pl, pln, sl, nsl, &n);
+	REFUSED("BDA", e, n, NB_REJECT, "that epoch has started already");
+	free(e);
+	/* Without its key slots. */
+	e = seal_entry(&A, 2, CH_AUD_MEMBERSHIP, k6, pl, pln, NULL, 0, &n);
+	REFUSED("BDA", e, n, NB_REJECT, "that epoch has started already");
+	free(e);
+	/* Claiming epoch 1 again, under epoch 1's membership key. */
+	key_of(&A, 1, CH_AUD_MEMBERSHIP, k6);
+	e = seal_entry(&A, 1, CH_AUD_MEMBERSHIP, k6, pl, pln, NULL, 0, &n);
+	REFUSED("BDA", e, n, NB_REJECT, "that epoch has started already");
+	free(e);
+	free(sl);
+	free(pl);
+}
+
+/* 3. Entries of an epoch not started yet. */
+TEST(future_epochs)
+{
+	uint8_t rnd[32], k[32], *pl, *e;
+	size_t pln, n;
+
+	randombytes_buf(rnd, sizeof(rnd));
+	pl = note_as(provB, certB, certBlen, CH_AUD_NETWORK, "twee epochs vooruit", &pln);
+	/* current + 2, from a member: refused. */
+	e = seal_entry(&B, 4, CH_AUD_NETWORK, rnd, pl, pln, NULL, 0, &n);
+	REFUSED("ADB", e, n, NB_REJECT, "unknown epoch 4");
+	free(e);
+	/* current + 1, from a member: held back until the coordinator's epoch
+	 * entry arrives; not stored. */
+	e = seal_entry(&B, 3, CH_AUD_NETWORK, rnd, pl, pln, NULL, 0, &n);
+	REFUSED("ADB", e, n, NB_NOTYET, NULL);
+	free(e);
+	free(pl);
+	/* current + 2, from the coordinator: refused too. */
+	pl = note_as(prov, cert, certlen, CH_AUD_NETWORK, "ook te vroeg", &pln);
+	e = seal_entry(&A, 4, CH_AUD_NETWORK, rnd, pl, pln, NULL, 0, &n);
+	REFUSED("BDA", e, n, NB_REJECT, "unknown epoch 4");
+	free(e);
+	/* A note of the coordinator in the current epoch under a key that is
+	 * not the epoch's. */
+	key_of(&A, 2, CH_AUD_NETWORK, k);
+	k[0] ^= 1;
+	e = seal_entry(&A, 2, CH_AUD_NETWORK, k, pl, pln, NULL, 0, &n);
+	REFUSED("BDA", e, n, NB_REJECT, "does not decrypt");
+	free(e);
+	free(pl);
+}
+
+/* 4. An epoch entry whose key for a member is sealed to another org. */
+TEST(key_sealed_to_the_wrong_member)
+{
+	ch_epoch_t ep;
+	ch_slot_t s[32];
+	uint8_t *req, *pl, *e, keys[NAUD][32], got[32];
+	size_t pln, n, ns;
+
+	pl = rotation(&ep, prov, cert, certlen, &req, &pln);
+	randombytes_buf(keys, sizeof(keys));
+	/* B's slots sealed to C's box key: B cannot open them. */
+	ns = epoch_slots(&ep.charter, 3, keys, &B, &C, NULL, s);
+	e = seal_entry(&A, 3, CH_AUD_MEMBERSHIP, keys[CH_AUD_MEMBERSHIP - 1], pl, pln, s, ns, &n);
+	REFUSED("B", e, n, NB_REJECT, "a key slot for this organization does not open");
+	free(e);
+	/* No slot for B at all. */
+	ns = epoch_slots(&ep.charter, 3, keys, NULL, NULL, &B, s);
+	e = seal_entry(&A, 3, CH_AUD_MEMBERSHIP, keys[CH_AUD_MEMBERSHIP - 1], pl, pln, s, ns, &n);
+	/* B cannot tell an omission from a removal: it holds the entry back and
+	 * says so, and changes nothing. */
+	REFUSED("B", e, n, NB_NOTYET, "no key for this organization in it");
+	free(e);
+	/* A slot for C, which is not in the charter: refused by every member. */
+	ns = epoch_slots(&ep.charter, 3, keys, NULL, NULL, NULL, s);
+	slot_for(&s[ns++], &C, &C, 3, CH_AUD_NETWORK, keys[CH_AUD_NETWORK - 1]);
+	e = seal_entry(&A, 3, CH_AUD_MEMBERSHIP, keys[CH_AUD_MEMBERSHIP - 1], pl, pln, s, ns, &n);
+	REFUSED("BDA", e, n, NB_REJECT, "a key slot is not for a member");
+	free(e);
+	/* A slot of the current epoch, whose key B holds, with another key. */
+	ns = epoch_slots(&ep.charter, 3, keys, NULL, NULL, NULL, s);
+	slot_for(&s[ns++], &B, &B, 2, CH_AUD_NETWORK, keys[CH_AUD_NETWORK - 1]);
+	e = seal_entry(&A, 3, CH_AUD_MEMBERSHIP, keys[CH_AUD_MEMBERSHIP - 1], pl, pln, s, ns, &n);
+	REFUSED("B", e, n, NB_REJECT, "a key slot conflicts with a key held");
+	free(e);
+	/* The same rotation with every slot right is taken everywhere. */
+	ns = epoch_slots(&ep.charter, 3, keys, NULL, NULL, NULL, s);
+	e = seal_entry(&A, 3, CH_AUD_MEMBERSHIP, keys[CH_AUD_MEMBERSHIP - 1], pl, pln, s, ns, &n);
+	check_int(ingest(&A, e, n), ==, NB_STORED);
+	check_int(store_commit(A.d.store), ==, 0);
+	keep(e, n);
+	sync_all(&B);
+	sync_all(&D2);
+	check_state(&A, 3);
+	check_state(&B, 3);
+	check_state(&D2, 3);
+	check_int(store_key_get(cs(&B), 3, CH_AUD_NETWORK, got), ==, 0);
+	check_mem(got, keys[CH_AUD_NETWORK - 1], 32);
+	check_int(store_key_get(cs(&B), 3, CH_AUD_SOCIAL, got), ==, ST_ERR_NOTFOUND);
+	ep_done(&ep);
+	free(req);
+	free(pl);
+}
+
+/* 7. An author whose role is not in the audience of the entry. */
+TEST(author_role_outside_the_audience)
+{
+	uint8_t km[32], *pl, *e;
+	size_t pln, n;
+
+	/* A's social worker, writing to medical with the epoch's medical key. */
+	key_of(&A, 3, CH_AUD_MEDICAL, km);
+	pl = note_as(prov, cert, certlen, CH_AUD_MEDICAL, "Medicatie aangepast", &pln);
+	e = seal_entry(&A, 3, CH_AUD_MEDICAL, km, pl, pln, NULL, 0, &n);
+	REFUSED("BDA", e, n, NB_REJECT, "the author's role is not in that audience");
+	free(e);
+	free(pl);
+	check(append_note(&A, prov, cert, certlen, CH_AUD_MEDICAL, "Medicatie") != 0);
+	/* Care is hers: accepted by every member. */
+	check_int(append_note(&A, prov, cert, certlen, CH_AUD_CARE, "Overleg gepland"), ==, 0);
+	sync_all(&B);
+	sync_all(&D2);
+}
+
+/* 6. A provider revoked by its organization. */
+TEST(revoked_provider)
+{
+	uint8_t k[32], *pl, *e, id[32];
+	size_t pln, n;
+	int earlier = nL;
+
+	check_int(append_note(&B, provB2, certB2, certB2len, CH_AUD_NETWORK, "Bea: eerste bezoek"), ==, 0);
+	sync_all(&A);
+	sync_all(&D2);
+	check_int(nb_revoke(&B.d, cs(&B), provB2->sign_pk, (uint64_t)time(NULL), &e, &n, id), ==, 0);
+	check_int(store_commit(B.d.store), ==, 0);
+	keep(e, n);
+	sync_all(&A);
+	sync_all(&D2);
+	check_int(nb_revoked(cs(&A), oid_of(&B), provB2->sign_pk), ==, 1);
+	check_int(nb_revoked(cs(&D2), oid_of(&B), provB2->sign_pk), ==, 1);
+	/* A later note of hers: refused everywhere, B's own daemon included. */
+	key_of(&B, 3, CH_AUD_NETWORK, k);
+	pl = note_as(provB2, certB2, certB2len, CH_AUD_NETWORK, "Bea: na de intrekking", &pln);
+	e = seal_entry(&B, 3, CH_AUD_NETWORK, k, pl, pln, NULL, 0, &n);
+	REFUSED("ADB", e, n, NB_REJECT, "signed by a provider its organization revoked");
+	free(e);
+	free(pl);
+	check(append_note(&B, provB2, certB2, certB2len, CH_AUD_NETWORK, "Bea") != 0);
+	/* Her earlier note stays part of the case. */
+	check_int(ingest(&A, L[earlier], Ln[earlier]), ==, NB_DUP);
+	check_int(ingest(&D2, L[earlier], Ln[earlier]), ==, NB_DUP);
+	/* Her colleague writes on. */
+	check_int(append_note(&B, provB, certB, certBlen, CH_AUD_NETWORK, "Bart: verband"), ==, 0);
+	sync_all(&A);
+	sync_all(&D2);
+}
+
+/* 8. History grants: from the coordinator only. */
+TEST(history_from_the_coordinator_only)
+{
+	ch_history_t hi;
+	ch_slot_t s;
+	uint8_t got[32], want[32], k[32], *f, *req, *pl, *e, id[32];
+	size_t fl, rl, pln, n;
+
+	check_int(store_key_get(cs(&B), 0, CH_AUD_NETWORK, got), ==, ST_ERR_NOTFOUND);
+	check_int(ch_orgref_encode(oid_of(&B), &f, &fl), ==, 0);
+	req = plain(prov, cert, certlen, CH_REQ_HISTORY, f, fl, &rl);
+	free(f);
+	check_int(nb_grant_history(&A.d, cs(&A), oid_of(&B), req, rl, &e, &n, id), ==, 0);
+	check_int(store_commit(A.d.store), ==, 0);
+	keep(e, n);
+	sync_all(&B);
+	sync_all(&D2);
+	/* B holds the keys of the epochs before it joined, for its audiences. */
+	check_int(store_key_get(cs(&B), 0, CH_AUD_NETWORK, got), ==, 0);
+	key_of(&A, 0, CH_AUD_NETWORK, want);
+	check_mem(got, want, 32);
+	check_int(store_key_get(cs(&B), 0, CH_AUD_MEDICAL, got), ==, 0);
+	key_of(&A, 0, CH_AUD_MEDICAL, want);
+	check_mem(got, want, 32);
+	check_int(store_key_get(cs(&B), 0, CH_AUD_SOCIAL, got), ==, ST_ERR_NOTFOUND);
+	check_int(store_key_get(cs(&D2), 0, CH_AUD_NETWORK, got), ==, ST_ERR_NOTFOUND);
+	/* B passes epoch 0's network key on to D: refused everywhere, and D
+	 * still holds no key of epoch 0. */
+	memcpy(hi.grantee, oid_of(&D2), 32);
+	hi.request = req;
+	hi.requestlen = rl;
+	check_int(ch_history_encode(&hi, &f, &fl), ==, 0);
+	pl = daemon_plain(CH_KIND_HISTORY, CH_AUD_NETWORK, f, fl, &pln);
+	free(f);
+	key_of(&B, 0, CH_AUD_NETWORK, want);
+	slot_for(&s, &D2, &D2, 0, CH_AUD_NETWORK, want);
+	key_of(&B, 3, CH_AUD_NETWORK, k);
+	e = seal_entry(&B, 3, CH_AUD_NETWORK, k, pl, pln, &s, 1, &n);
+	REFUSED("DAB", e, n, NB_REJECT, "only the coordinator grants history");
+	free(e);
+	check_int(store_key_get(cs(&D2), 0, CH_AUD_NETWORK, got), ==, ST_ERR_NOTFOUND);
+	free(pl);
+	free(req);
+}
+
+/* 5. A removed organization's later entries. */
+TEST(removed_org_writes_no_more)
+{
+	ch_removed_t rm;
+	ch_corg_t left[3];
+	uint8_t hid[32], k[32], got[32], *f, *pl, *e, *late;
+	size_t fl, pln, n, latelen;
+	uint64_t seq;
+
+	/* A removes B, keeping B's feed up to what A holds. */
+	memcpy(rm.org, oid_of(&B), 32);
+	check_int(store_head(cs(&A), oid_of(&B), &rm.last_seq, hid), ==, 0);
+	check_int(rm.last_seq, ==, 4);
+	left[0] = orgs5[0];
+	left[1] = orgs5[2];
+	left[2] = orgs5[3];
+	check_int(ch_orgref_encode(oid_of(&B), &f, &fl), ==, 0);
+	check_int(a_epoch_r(cs(&A), CH_WHY_REMOVE, oid_of(&B), NULL, CH_REQ_REMOVE_ORG, f, fl,
+	    left, 2, &rm, 1, &e, &n), ==, 0);
+	free(f);
+	check_int(store_commit(A.d.store), ==, 0);
+	keep(e, n);
+	sync_all(&D2);
+	check_state(&A, 4);
+	check_state(&D2, 4);
+	/* B cannot open the removal: it holds it back and stays where it was. */
+	check_int(ingest(&B, e, n), ==, NB_NOTYET);
+	check_int(store_commit(B.d.store), ==, 0);
+	check_state(&B, 3);
+	check_int(store_key_get(cs(&B), 4, CH_AUD_NETWORK, got), ==, ST_ERR_NOTFOUND);
+
+	/* B writes on, unaware: refused by the members. */
+	key_of(&B, 3, CH_AUD_NETWORK, k);
+	pl = note_as(provB, certB, certBlen, CH_AUD_NETWORK, "na de verwijdering", &pln);
+	late = seal_entry(&B, 3, CH_AUD_NETWORK, k, pl, pln, NULL, 0, &latelen);
+	free(pl);
+	REFUSED("AD", late, latelen, NB_REJECT, "that organization was removed");
+
+	/* E joins after the removal (the removal stays in the charter): B's
+	 * entries up to last_seq are part of the case, the later one is not. */
+	check_int(ch_member_encode(E2.d.card, E2.d.cardlen, "psychologist", &f, &fl), ==, 0);
+	check_int(a_epoch_r(cs(&A), CH_WHY_ADD, oid_of(&E2), NULL, CH_REQ_ADD_ORG, f, fl,
+	    left, 3, &rm, 1, &e, &n), ==, 0);
+	free(f);
+	check_int(store_commit(A.d.store), ==, 0);
+	keep(e, n);
+	sync_all(&D2);
+	join(&E2);
+	check_state(&E2, 5);
+	check_int(store_head(cs(&E2), oid_of(&B), &seq, hid), ==, 0);
+	check_int(seq, ==, rm.last_seq);
+	REFUSED("EAD", late, latelen, NB_REJECT, "that organization was removed");
+	free(late);
+}
+
 int
 main(void)
 {
 	if (sodium_init() < 0)
 		return 1;
-	log_init("test_nb", getenv("VERBOSE") ? LOG_LVL_DEBUG : -1);
+	verbose = getenv("VERBOSE") != NULL;
+	log_init("test_nb", verbose ? LOG_LVL_DEBUG : -1);
 	org_init(&A, 0xa1, "CPAS d'Anderlecht");
 	org_init(&B, 0xb2, "Thuisverpleging Zuid");
 	org_init(&C, 0xc3, "Outsider");
@@ -541,8 +1266,25 @@ main(void)
 	TAP_RUN(bad_provider_signature_is_rejected);
 	TAP_RUN(outsider_feed_and_fork);
 	TAP_RUN(key_slots_only_from_the_coordinator);
+	TAP_RUN(case2_members_join);
+	TAP_RUN(membership_only_from_the_coordinator);
+	TAP_RUN(an_epoch_starts_once);
+	TAP_RUN(future_epochs);
+	TAP_RUN(key_sealed_to_the_wrong_member);
+	TAP_RUN(author_role_outside_the_audience);
+	TAP_RUN(revoked_provider);
+	TAP_RUN(history_from_the_coordinator_only);
+	TAP_RUN(removed_org_writes_no_more);
 	for (int i = 0; i < 16; i++)
 		free(ent[i]);
+	for (int i = 0; i < nL; i++)
+		free(L[i]);
+	free(certB);
+	free(certB2);
+	keys_secret_destroy(&provB);
+	keys_secret_destroy(&provB2);
+	org_free(&D2);
+	org_free(&E2);
 	free(cert);
 	free(certC);
 	keys_secret_destroy(&prov);
