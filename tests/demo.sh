@@ -127,16 +127,32 @@ post ines "$N1" 4 nurse gp
 post sophie "$N2" 5 cpas gp
 post karim "$N3" 6 cpas nurse
 
-section "7. The nursing service goes offline; the others keep working; it catches up" \
+N6="Labo: HbA1c 8,2 %, créatinine normale. Metformine verhoogd naar 2x 850 mg."
+section "7. A note for the medical audience only" \
+"The GP writes a lab result for medical roles. The CPAS coordinates, so its daemon holds every key, but it
+shows the note only to medical roles: its social worker sees that the note exists, not what it says."
+show cahier --home karim post --audience medical "$CASE" "$N6" || fail "post --audience medical"
+t0=$(ms); arrive nurse 7 "$t0"; arrive cpas 7 "$t0"
+show -q cahier --home sophie log "$CASE" || fail "log as the nurse"
+grep -qF "HbA1c 8,2" "$T/out" || fail "the nurse does not read the medical note"
+echo "      the nurse (home-nurse) reads it: $(grep -F "HbA1c 8,2" "$T/out" | sed 's/^ *//')"
+show -q cahier --home ines log "$CASE" || fail "log as the social worker"
+grep -qF "HbA1c 8,2" "$T/out" && fail "the social worker reads the medical note"
+grep -qF "(an entry for an audience you are not in)" "$T/out" || fail "the social worker's log hides nothing"
+echo "      the social worker (social-worker) sees only:"
+grep -B1 -F "(an entry for an audience you are not in)" "$T/out" | sed 's/^/      /'
+wait_for 10 all_at 9 || fail "the two access records did not reach every daemon"
+
+section "8. The nursing service goes offline; the others keep working; it catches up" \
 "Stopping its daemon; meanwhile the GP and the CPAS post."
 kill "$PID_nurse"; wait "$PID_nurse" 2>/dev/null
 echo "      (daemon of $(name nurse) stopped: it holds $(count nurse) entries)"
-post karim "$N4" 7 cpas
-post ines "$N5" 8 gp
+post karim "$N4" 10 cpas
+post ines "$N5" 11 gp
 echo "Restarting it; it asks its peers what it missed:"
-t0=$(ms); launch nurse; arrive nurse 8 "$t0" "caught up: 8 entries at"
+t0=$(ms); launch nurse; arrive nurse 11 "$t0" "caught up: 11 entries at"
 
-section "8. The timeline, as the GP sees it" \
+section "9. The timeline, as the GP sees it" \
 "The daemon writes an access record for this read, commits it, and only then answers."
 show cahier --home karim log "$CASE" || fail "log as the GP"
 cp "$T/out" "$T/screen.gp"
@@ -144,26 +160,30 @@ echo "The nurse and the coordinator read the notebook too:"
 show -q cahier --home sophie log "$CASE" || fail "log as the nurse"
 show -q cahier --home ines log "$CASE" --purpose coordination || fail "log as the coordinator"
 
-section "9. Who read what: the audit, as the coordinator sees it" \
+section "10. Who read what: the audit, as the coordinator sees it" \
 "Access records sync like any entry, so each organization sees every organization's reads."
-wait_for 10 all_at 11 || fail "the access records did not reach every daemon"
+wait_for 10 all_at 14 || fail "the access records did not reach every daemon"
 show cahier --home ines audit "$CASE" || fail "audit"
 grep -q "Dr. Karim El Idrissi (gp) · Huisartsenpraktijk Noord  read" "$T/out" || fail "the GP's read is not in the audit"
 
-section "10. Nothing readable at rest" \
+section "11. The care network, as the coordinator sees it" \
+"Who is in the case, with which role, which audiences each holds keys for; this read is recorded too."
+show cahier --home ines network "$CASE" || fail "network"
+
+section "12. Nothing readable at rest" \
 "Search every file of the three daemons (LMDB stores included) for the case name and a phrase of each note."
-wait_for 10 all_at 12 || fail "the daemons did not converge"
+wait_for 10 all_at 16 || fail "the daemons did not converge"
 FILES=$(find "$T/cpas" "$T/nurse" "$T/gp" -type f | sort)
 nf=0; for f in $FILES; do nf=$((nf + 1)); done
 hits=0; nn=0
-for s in "Maria Peeters" "sociale woning" "Pilulier de la semaine" "MMSE 21/30" "foliumzuur" "concertation proposée"; do
+for s in "Maria Peeters" "sociale woning" "Pilulier de la semaine" "MMSE 21/30" "foliumzuur" "concertation proposée" "HbA1c 8,2"; do
 	nn=$((nn + 1))
 	for f in $FILES; do LC_ALL=C grep -qF "$s" "$f" && { echo "      FOUND \"$s\" in $f"; hits=$((hits + 1)); }; done
 	grep -qF "$s" "$T/screen.gp" || fail "control: \"$s\" is not on the GP's screen"
 done
 [ $hits = 0 ] || fail "plaintext found in LMDB"
 echo "      searched $nf files ($(echo "$FILES" | grep -c '\.mdb$') of them LMDB) for $nn strings: found nothing"
-echo "      (the same strings were all on the GP's screen in step 8: the search works)"
+echo "      (the same strings were all on the GP's screen in step 9: the search works)"
 for o in cpas nurse gp; do mdb_dump -s entries "$T/$o/cases/$CASE" >"$T/feed.$o" || fail "mdb_dump $o"; done
 cmp -s feed.cpas feed.nurse && cmp -s feed.cpas feed.gp || fail "the feeds differ between daemons"
 echo "      the three daemons hold byte-identical feeds ($(count gp) entries, access records included)"
