@@ -26,6 +26,7 @@ typedef struct {
 	size_t cardlen;
 	char *endpoint;
 	void *sock;
+	void *monitor;          /* handshake events of sock (libzmq PAIR) */
 } cli_t;
 
 /* Prints "cahier: <message>" on stderr and exits with code. */

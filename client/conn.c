@@ -15,11 +15,26 @@
 /* The open daemon socket, closed by cli_die so that czmq's exit handler
  * does not add a "dangling socket" line to a one-line error. */
 static zsock_t *live_sock;
+static void *live_monitor;
+
+/* A raw libzmq socket left open would make czmq's exit handler wait for it
+ * forever. */
+static void
+close_monitor(void)
+{
+	if (live_monitor) {
+		int zero = 0;
+		zmq_setsockopt(live_monitor, ZMQ_LINGER, &zero, sizeof(zero));
+		zmq_close(live_monitor);
+		live_monitor = NULL;
+	}
+}
 
 void
 cli_die(int code, const char *fmt, ...)
 {
 	va_list ap;
+	close_monitor();
 	if (live_sock)
 		zsock_destroy(&live_sock);
 	fputs("cahier: ", stderr);
@@ -101,6 +116,20 @@ cli_open(cli_t *c)
 	zcert_destroy(&zc);
 	zsock_set_curve_serverkey(s, server);
 	zsock_set_linger(s, 0);
+	/* Watch the handshake: a daemon that refuses our key (unknown or
+	 * revoked certificate) closes the connection, and libzmq would
+	 * otherwise leave us waiting for the whole timeout. */
+	void *ctx = zsys_init();
+	char mep[64];
+	snprintf(mep, sizeof(mep), "inproc://cahier-monitor-%p", (void *)s);
+	if (ctx && zmq_socket_monitor(zsock_resolve(s), mep,
+	    ZMQ_EVENT_HANDSHAKE_FAILED_AUTH | ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL) == 0) {
+		c->monitor = live_monitor = zmq_socket(ctx, ZMQ_PAIR);
+		if (c->monitor && zmq_connect(c->monitor, mep) != 0) {
+			close_monitor();
+			c->monitor = NULL;
+		}
+	}
 	if (zsock_connect(s, "%s", c->endpoint) != 0)
 		cli_die(EXIT_ERR, "bad daemon endpoint '%s'", c->endpoint);
 	c->sock = s;
@@ -112,6 +141,8 @@ cli_close(cli_t *c)
 	zsock_t *s = c->sock;
 	if (s == live_sock)
 		live_sock = NULL;
+	close_monitor();
+	c->monitor = NULL;
 	zsock_destroy(&s);
 	c->sock = NULL;
 	keys_secret_destroy(&c->keys);
@@ -134,9 +165,37 @@ cli_call(cli_t *c, uint8_t type, const uint8_t *req, size_t reqlen,
 	free(msg);
 	if (zframe_send(&f, c->sock, 0) != 0)
 		cli_die(EXIT_ERR, "cannot send to the daemon at %s", c->endpoint);
-	zpoller_t *poller = zpoller_new(c->sock, NULL);
-	void *which = zpoller_wait(poller, c->timeout_ms);
-	zpoller_destroy(&poller);
+	zmq_pollitem_t items[2] = {
+		{ zsock_resolve(c->sock), 0, ZMQ_POLLIN, 0 },
+		{ c->monitor, 0, ZMQ_POLLIN, 0 },
+	};
+	int64_t deadline = zclock_mono() + c->timeout_ms;
+	void *which = NULL;
+	while (!which) {
+		int64_t left = deadline - zclock_mono();
+		if (left <= 0 || zmq_poll(items, c->monitor ? 2 : 1, (long)left) < 0)
+			break;
+		if (items[0].revents & ZMQ_POLLIN)
+			which = c->sock;
+		else if (c->monitor && (items[1].revents & ZMQ_POLLIN)) {
+			zmq_msg_t ev;
+			uint16_t event = 0;
+			zmq_msg_init(&ev);
+			if (zmq_msg_recv(&ev, c->monitor, 0) >= 2)
+				memcpy(&event, zmq_msg_data(&ev), 2);
+			zmq_msg_close(&ev);
+			zmq_msg_init(&ev); /* the second frame: the endpoint */
+			(void)zmq_msg_recv(&ev, c->monitor, ZMQ_DONTWAIT);
+			zmq_msg_close(&ev);
+			if (event == ZMQ_EVENT_HANDSHAKE_FAILED_AUTH)
+				cli_die(EXIT_ERR, "the daemon at %s refused your key: is your certificate "
+				    "known there (cahierd provider add) and not revoked? (a certificate "
+				    "issued a moment ago is taken up within a second)", c->endpoint);
+			if (event == ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL)
+				cli_die(EXIT_ERR, "the handshake with %s failed: is that the daemon of "
+				    "the organization on your card?", c->endpoint);
+		}
+	}
 	if (!which)
 		cli_die(EXIT_ERR, "no answer from the daemon at %s within %d s "
 		    "(is cahierd running, and does it know your certificate?)",

@@ -58,7 +58,7 @@ check "the medical note reaches every member daemon (counts equal)" \
 logs ines log.sw1
 check "social worker's log does not show the medical text" hides log.sw1 MARKERMED1
 check "social worker's log shows an entry she may not read" \
-	shows log.sw1 "(an entry for an audience your organization is not in)"
+	shows log.sw1 "(an entry for an audience you are not in)"
 check "social worker's --json log has an item with readable false" unreadable_item log.sw1
 logs sophie log.nu1
 check "nurse's log shows the medical text" shows log.nu1 MARKERMED1
