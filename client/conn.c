@@ -15,26 +15,47 @@
 /* The open daemon socket, closed by cli_die so that czmq's exit handler
  * does not add a "dangling socket" line to a one-line error. */
 static zsock_t *live_sock;
-static void *live_monitor;
 
-/* A raw libzmq socket left open would make czmq's exit handler wait for it
- * forever. */
+/* Raw libzmq sockets left open would make czmq's exit handler wait for them
+ * forever: every monitor is closed by cli_close, or by cli_die. */
+static void *monitors[8];
+
 static void
-close_monitor(void)
+close_monitor(void *m)
 {
-	if (live_monitor) {
+	for (size_t i = 0; m && i < sizeof(monitors) / sizeof(monitors[0]); i++) {
+		if (monitors[i] != m)
+			continue;
 		int zero = 0;
-		zmq_setsockopt(live_monitor, ZMQ_LINGER, &zero, sizeof(zero));
-		zmq_close(live_monitor);
-		live_monitor = NULL;
+		zmq_setsockopt(m, ZMQ_LINGER, &zero, sizeof(zero));
+		zmq_close(m);
+		monitors[i] = NULL;
 	}
+}
+
+static void
+close_monitors(void)
+{
+	for (size_t i = 0; i < sizeof(monitors) / sizeof(monitors[0]); i++)
+		close_monitor(monitors[i]);
+}
+
+static int
+keep_monitor(void *m)
+{
+	for (size_t i = 0; i < sizeof(monitors) / sizeof(monitors[0]); i++)
+		if (!monitors[i]) {
+			monitors[i] = m;
+			return 0;
+		}
+	return -1;
 }
 
 void
 cli_die(int code, const char *fmt, ...)
 {
 	va_list ap;
-	close_monitor();
+	close_monitors();
 	if (live_sock)
 		zsock_destroy(&live_sock);
 	fputs("cahier: ", stderr);
@@ -124,9 +145,13 @@ cli_open(cli_t *c)
 	snprintf(mep, sizeof(mep), "inproc://cahier-monitor-%p", (void *)s);
 	if (ctx && zmq_socket_monitor(zsock_resolve(s), mep,
 	    ZMQ_EVENT_HANDSHAKE_FAILED_AUTH | ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL) == 0) {
-		c->monitor = live_monitor = zmq_socket(ctx, ZMQ_PAIR);
+		c->monitor = zmq_socket(ctx, ZMQ_PAIR);
+		if (c->monitor && keep_monitor(c->monitor) != 0) {
+			zmq_close(c->monitor);
+			c->monitor = NULL;
+		}
 		if (c->monitor && zmq_connect(c->monitor, mep) != 0) {
-			close_monitor();
+			close_monitor(c->monitor);
 			c->monitor = NULL;
 		}
 	}
@@ -141,7 +166,7 @@ cli_close(cli_t *c)
 	zsock_t *s = c->sock;
 	if (s == live_sock)
 		live_sock = NULL;
-	close_monitor();
+	close_monitor(c->monitor);
 	c->monitor = NULL;
 	zsock_destroy(&s);
 	c->sock = NULL;

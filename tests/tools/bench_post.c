@@ -185,6 +185,46 @@ bench_fsync(const char *dir, long n)
 	return 0;
 }
 
+static double
+wall_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* A member daemon started at wall-clock time 'started' joins the case by
+ * itself (the source's periodic round offers it): time until it holds
+ * everything the source holds. */
+static int
+bench_join(const char *src_home, const char *dst_home, const char *passfile,
+    const char *casearg, long timeout_s, double started)
+{
+	cli_t src, dst;
+	uint8_t id[16];
+	uint64_t target, held = 0;
+
+	open_client(&src, src_home, passfile);
+	open_client(&dst, dst_home, passfile);
+	cli_case_id(&src, casearg, id);
+	target = case_entries(&src, id);
+	fprintf(stderr, "bench: catch-up of %llu entries started\n", (unsigned long long)target);
+	while ((held = case_entries(&dst, id)) < target) {
+		if (wall_s() - started > (double)timeout_s) {
+			fprintf(stderr, "bench_post: catch-up timed out after %ld s (%llu of %llu entries)\n",
+			    timeout_s, (unsigned long long)held, (unsigned long long)target);
+			cli_close(&src);
+			cli_close(&dst);
+			return 1;
+		}
+		sleep_ms(50);
+	}
+	printf("CATCHUP %.3f %llu\n", wall_s() - started, (unsigned long long)held);
+	cli_close(&src);
+	cli_close(&dst);
+	return 0;
+}
+
 static int
 bench_catchup(const char *src_home, const char *dst_home, const char *passfile,
     const char *casearg, long timeout_s)
@@ -253,8 +293,12 @@ main(int argc, char **argv)
 	if (argc == 7 && strcmp(argv[1], "catchup") == 0)
 		return bench_catchup(argv[2], argv[3], argv[4], argv[5],
 		    parse_count(argv[6], 86400));
+	if (argc == 8 && strcmp(argv[1], "join") == 0)
+		return bench_join(argv[2], argv[3], argv[4], argv[5],
+		    parse_count(argv[6], 86400), strtod(argv[7], NULL));
 	fprintf(stderr, "usage: bench_post post HOME PASSFILE CASE N\n"
 	    "       bench_post fsync DIR N\n"
-	    "       bench_post catchup HOME_SRC HOME_DST PASSFILE CASE TIMEOUT_S\n");
+	    "       bench_post catchup HOME_SRC HOME_DST PASSFILE CASE TIMEOUT_S\n"
+	    "       bench_post join HOME_SRC HOME_DST PASSFILE CASE TIMEOUT_S STARTED\n");
 	return 2;
 }
