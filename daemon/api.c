@@ -61,6 +61,33 @@ push_after_commit(cahierd_t *d, scase_t *c, const uint8_t *entry, size_t n)
 	sync_push(d, c, entry, n);
 }
 
+/* People around the patient (their certificate says so) read and write
+ * only while the current charter lists their key, and until its date.
+ * Returns why not, or NULL. */
+static const char *
+person_refusal(const provider_t *pv, const ch_charter_t *ch)
+{
+	static const char *const people_roles[] = { "patient", "trusted-person",
+		"representative", "informal-carer", "contact-point", "deputy-contact-point" };
+	int person = 0;
+	for (size_t i = 0; i < sizeof(people_roles) / sizeof(people_roles[0]); i++)
+		if (strcmp(pv->cert.role, people_roles[i]) == 0)
+			person = 1;
+	if (!person)
+		return NULL;
+	const char *refusal = "you are not listed among the people of this case";
+	for (size_t j = 0; ch && j < ch->npeople; j++) {
+		const ch_person_t *ps = &ch->people[j];
+		if (memcmp(ps->provider, pv->cert.provider, 32) != 0)
+			continue;
+		if (ps->valid_until && (uint64_t)now_ms() / 1000 > ps->valid_until)
+			refusal = "your access to this case has ended";
+		else
+			return NULL;
+	}
+	return refusal;
+}
+
 static const char *const aud_names[] = { "?", "network", "care", "medical",
 	"social", "coordination", "membership" };
 
@@ -440,7 +467,12 @@ do_post(cahierd_t *d, zsock_t *sock, zframe_t *route, provider_t *pv,
 		return;
 	}
 	int in = ch_charter_role_in(&r.ch, pv->cert.role, rq.audience);
+	const char *refusal = person_refusal(pv, &r.ch);
 	nb_rec_free(&r);
+	if (refusal) {
+		reply_err(d, sock, route, T, CH_ST_DENIED, "%s", refusal);
+		return;
+	}
 	if (!in) {
 		reply_err(d, sock, route, T, CH_ST_DENIED,
 		    "your role (%s) is not in the %s audience of this case", pv->cert.role,
@@ -692,22 +724,8 @@ do_read(cahierd_t *d, zsock_t *sock, zframe_t *route, provider_t *pv,
 	}
 	nb_rec_t cur;
 	int have_cur = nb_rec_current(c, &cur) == 0;
-	/* People around the patient read only while the charter lists them. */
-	static const char *const people_roles[] = { "patient", "trusted-person",
-		"representative", "informal-carer", "contact-point", "deputy-contact-point" };
-	for (size_t i = 0; i < sizeof(people_roles) / sizeof(people_roles[0]); i++) {
-		if (strcmp(pv->cert.role, people_roles[i]) != 0)
-			continue;
-		const char *refusal = "you are not listed among the people of this case";
-		for (size_t j = 0; have_cur && j < cur.ch.npeople; j++) {
-			const ch_person_t *ps = &cur.ch.people[j];
-			if (memcmp(ps->provider, pv->cert.provider, 32) != 0)
-				continue;
-			if (ps->valid_until && (uint64_t)now_ms() / 1000 > ps->valid_until)
-				refusal = "your access to this case has ended";
-			else
-				refusal = NULL;
-		}
+	{
+		const char *refusal = person_refusal(pv, have_cur ? &cur.ch : NULL);
 		if (refusal) {
 			if (have_cur)
 				nb_rec_free(&cur);

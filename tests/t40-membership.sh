@@ -176,6 +176,9 @@ c tom log "$CASE" >"$T/tp2" 2>&1; rc=$?
 check "an ended access is refused: exit 2" [ "$rc" = 2 ]
 check "... saying it has ended" grep -q "ended" "$T/tp2"
 check "... and shows no text" sh -c "! grep -q MARKER $T/tp2"
+c tom post "$CASE" "after the end MARKERTPLATE" >"$T/tp3" 2>&1; rc=$?
+check "an ended access cannot post either: exit 2" [ "$rc" = 2 ]
+check "... saying it has ended" grep -q "ended" "$T/tp3"
 
 # --- 4. Handover -------------------------------------------------------------
 check "coordinator hands coordination over to the CPAS" \
