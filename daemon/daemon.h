@@ -69,10 +69,23 @@ typedef struct {
 		uint64_t from, until;
 	} certmemo[32];
 	unsigned certmemo_next;
+	/* Membership keys of a case being joined, taken from its welcome before
+	 * the welcome itself is checked in its place: kept in memory only, so a
+	 * forged welcome cannot leave a wrong key in the store. sodium_malloc'd
+	 * (NB_PENDING entries), released by nb_free(). */
+	struct nb_pending *pending;
 	uint64_t hlc;
 	int64_t last_housekeeping; /* ms */
 	int lockfd;
 } cahierd_t;
+
+#define NB_PENDING 256
+struct nb_pending {
+	uint8_t case_id[16];
+	uint32_t epoch;
+	uint8_t used;
+	uint8_t key[32];
+};
 
 /* now in ms since the Unix epoch */
 int64_t now_ms(void);
@@ -140,6 +153,8 @@ int nb_org_in_audience(const ch_charter_t *ch, const uint8_t org[32], uint8_t au
  * the new case in *out, or -1 (logged). */
 int nb_adopt(cahierd_t *d, const uint8_t case_id[16], const ch_slice_t *items,
     size_t n, const char *from, scase_t **out);
+/* Releases what the notebook rules hold in memory (wiped). */
+void nb_free(cahierd_t *d);
 /* The coordinator of c (0), or ST_ERR_NOTFOUND. */
 int nb_coordinator(scase_t *c, uint8_t org[32]);
 /* 1 if org is the coordinator or a member of c. */

@@ -586,6 +586,7 @@ cmd_run(int argc, char **argv)
 		die("cannot open the store in %s: %s", o.dir, store_strerror(rc));
 	rc = server_run(&d);
 	store_destroy(&d.store);
+	nb_free(&d);
 	keys_secret_destroy(&d.keys);
 	free(d.card);
 	config_clear(&d.cfg);

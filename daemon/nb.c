@@ -28,6 +28,54 @@ be32(uint8_t p[4], uint32_t v)
 	p[3] = (uint8_t)v;
 }
 
+static void
+pending_put(cahierd_t *d, const uint8_t case_id[16], uint32_t epoch,
+    const uint8_t key[32])
+{
+	size_t free_slot = NB_PENDING;
+	if (!d->pending) {
+		if (!(d->pending = sodium_allocarray(NB_PENDING, sizeof(*d->pending))))
+			return;
+		sodium_memzero(d->pending, NB_PENDING * sizeof(*d->pending));
+	}
+	for (size_t i = 0; i < NB_PENDING; i++) {
+		struct nb_pending *p = &d->pending[i];
+		if (p->used == 1 && memcmp(p->case_id, case_id, 16) == 0 && p->epoch == epoch) {
+			memcpy(p->key, key, 32); /* the latest welcome wins, until checked */
+			return;
+		}
+		if (p->used != 1 && free_slot == NB_PENDING)
+			free_slot = i;
+	}
+	if (free_slot == NB_PENDING)
+		return;
+	memcpy(d->pending[free_slot].case_id, case_id, 16);
+	d->pending[free_slot].epoch = epoch;
+	memcpy(d->pending[free_slot].key, key, 32);
+	d->pending[free_slot].used = 1;
+}
+
+static int
+pending_get(cahierd_t *d, const uint8_t case_id[16], uint32_t epoch, uint8_t key[32])
+{
+	for (size_t i = 0; d->pending && i < NB_PENDING; i++) {
+		struct nb_pending *p = &d->pending[i];
+		if (p->used == 1 && memcmp(p->case_id, case_id, 16) == 0 && p->epoch == epoch) {
+			memcpy(key, p->key, 32);
+			return 0;
+		}
+	}
+	return -1;
+}
+
+void
+nb_free(cahierd_t *d)
+{
+	if (d->pending)
+		sodium_free(d->pending); /* wipes */
+	d->pending = NULL;
+}
+
 int
 nb_coordinator(scase_t *c, uint8_t org[32])
 {
@@ -809,7 +857,9 @@ nb_ingest(cahierd_t *d, scase_t *c, const uint8_t *entry, size_t n,
 	if (k)
 		memcpy(key, k, 32);
 	else
-		have = store_key_get(c, env.epoch, env.audience, key) == 0;
+		have = store_key_get(c, env.epoch, env.audience, key) == 0 ||
+		    (env.audience == CH_AUD_MEMBERSHIP &&
+		    pending_get(d, env.case_id, env.epoch, key) == 0);
 	if (have) {
 		uint8_t *plain = NULL;
 		size_t plainlen = 0;
@@ -1192,9 +1242,10 @@ nb_adopt(cahierd_t *d, const uint8_t case_id[16], const ch_slice_t *items,
 			log_debug("a new case from %s: waiting for its genesis", from);
 		return -1;
 	}
-	/* Keep only the membership keys now: they let every epoch entry of the
-	 * case be checked in order from the genesis. Content keys come with the
-	 * entry that welcomes us, when it is ingested in its place. */
+	/* Keep only the membership keys, and in memory only: they let every
+	 * epoch entry of the case be checked in order from the genesis. Every
+	 * key reaches the store with the welcome itself, when it is accepted in
+	 * its place: a forged welcome leaves nothing behind. */
 	scase_t *c;
 	if ((rc = store_case_get(d->store, case_id, 1, &c)) != 0) {
 		opened_free(o);
@@ -1202,12 +1253,8 @@ nb_adopt(cahierd_t *d, const uint8_t case_id[16], const ch_slice_t *items,
 		return -1;
 	}
 	for (size_t i = 0; i < o->n; i++)
-		if (o->k[i].audience == CH_AUD_MEMBERSHIP &&
-		    store_key_put(c, o->k[i].epoch, CH_AUD_MEMBERSHIP, o->k[i].key) != 0) {
-			opened_free(o);
-			free(o);
-			return -1;
-		}
+		if (o->k[i].audience == CH_AUD_MEMBERSHIP)
+			pending_put(d, case_id, o->k[i].epoch, o->k[i].key);
 	opened_free(o);
 	free(o);
 	char name[256];

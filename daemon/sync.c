@@ -265,7 +265,20 @@ take_entries(cahierd_t *d, zsock_t *sock, zframe_t *route, peer_t *p,
 		return;
 	}
 
-	if (store_case_get(d->store, case_id, 0, &c) != 0) {
+	int held = store_case_get(d->store, case_id, 0, &c) == 0;
+	if (held && !nb_is_member(c, d->keys->sign_pk) &&
+	    nb_adopt(d, case_id, items, n, p->card.name, &c) != 0 &&
+	    now_ms() >= p->busy_until) {
+		/* A case we are joining but not in yet (a restart lost the
+		 * membership keys of its welcome, kept in memory only): ask for all
+		 * of it again, welcome first. One request per peer at a time. */
+		ch_vec_t empty;
+		memset(&empty, 0, sizeof(empty));
+		memcpy(empty.case_id, case_id, 16);
+		send_sync(d, sock, route ? zframe_dup(route) : NULL, &empty);
+		p->busy_until = now_ms() + 10000;
+	}
+	if (!held) {
 		if (nb_adopt(d, case_id, items, n, p->card.name, &c) != 0) {
 			/* A lone push of a case we do not hold: ask for all of it. */
 			if (n == 1 && !more) {

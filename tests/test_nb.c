@@ -48,6 +48,7 @@ org_free(org_t *o)
 {
 	char cmd[128];
 	store_destroy(&o->d.store);
+	nb_free(&o->d);
 	keys_secret_destroy(&o->d.keys);
 	free(o->d.card);
 	free(o->d.cfg.name);
