@@ -60,6 +60,14 @@ check "social worker's log does not show the medical text" hides log.sw1 MARKERM
 check "social worker's log shows an entry she may not read" \
 	shows log.sw1 "(an entry for an audience you are not in)"
 check "social worker's --json log has an item with readable false" unreadable_item log.sw1
+# Not only hidden: the social service's daemon cannot decrypt it. Its case
+# store holds wrapped keys under (epoch u32, audience u8): none of audience
+# 3 (medical), while the nursing service's holds some. It stores the entry
+# all the same (the counts above are equal) and relays it.
+aud_keys() { mdb_dump -s keys "$T/$1/cases/$CASE" | grep -cE "^ [0-9a-f]{8}0$2\$"; }
+check "the social service's daemon holds no medical key" [ "$(aud_keys cpas 3)" = 0 ]
+check "... but a social key" [ "$(aud_keys cpas 4)" -gt 0 ]
+check "the nursing service's daemon holds a medical key" [ "$(aud_keys nurse 3)" -gt 0 ]
 logs sophie log.nu1
 check "nurse's log shows the medical text" shows log.nu1 MARKERMED1
 check "nurse's --json log shows the medical text" shows log.nu1.json MARKERMED1

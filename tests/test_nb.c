@@ -361,6 +361,51 @@ TEST(forgeries_are_rejected)
 	check_int(store_commit(B.d.store), ==, 0);
 }
 
+TEST(expired_certificate_is_rejected)
+{
+	scase_t *c;
+	keys_secret_t *old = keys_secret_new(KEYS_KIND_PROVIDER);
+	uint8_t *oc, *f, *pl, *body, *e, hid[32];
+	size_t ocl, fl, pln, bl;
+	uint64_t now = (uint64_t)time(NULL), seq, after;
+	ch_env_t env;
+
+	check_int(store_case_get(B.d.store, case_id, 0, &c), ==, 0);
+	/* A certificate that ended yesterday signs a note today, as A's next
+	 * entry: everything else about it is right. */
+	check_int(keys_cert_make(A.d.keys, old->sign_pk, old->curve_pk, "Oud Account",
+	    "social-worker", now - 3 * 86400, now - 86400, &oc, &ocl), ==, 0);
+	check_int(ch_note_encode("signed with an expired certificate", &f, &fl), ==, 0);
+	pl = plain(old, oc, ocl, CH_KIND_NOTE, f, fl, &pln);
+	free(f);
+	check_int(store_head(c, A.d.keys->sign_pk, &seq, hid), ==, 0);
+	memset(&env, 0, sizeof(env));
+	env.version = 1;
+	memcpy(env.case_id, case_id, 16);
+	memcpy(env.org, A.d.keys->sign_pk, 32);
+	env.seq = seq + 1;
+	memcpy(env.prev, hid, 32);
+	env.epoch = nb_epoch(c);
+	env.audience = CH_AUD_NETWORK;
+	env.time_ms = (uint64_t)now_ms();
+	check_int(ch_body_seal(&env, NULL, 0, ckey, pl, pln, &body, &bl), ==, 0);
+	env.body_len = (uint32_t)bl;
+	crypto_generichash(env.body_hash, 32, body, bl, NULL, 0);
+	ch_env_sign(&env, A.d.keys->sign_sk);
+	e = malloc(CH_ENV_LEN + bl);
+	ch_env_encode(&env, e);
+	memcpy(e + CH_ENV_LEN, body, bl);
+	check_int(nb_ingest(&B.d, c, e, CH_ENV_LEN + bl, "A"), ==, NB_REJECT);
+	check_int(store_head(c, A.d.keys->sign_pk, &after, hid), ==, 0);
+	check_int(after, ==, seq);
+	store_abort(B.d.store);
+	free(e);
+	free(body);
+	free(pl);
+	free(oc);
+	keys_secret_destroy(&old);
+}
+
 TEST(bad_provider_signature_is_rejected)
 {
 	scase_t *c;
@@ -1265,6 +1310,7 @@ main(void)
 	TAP_RUN(member_adopts_and_accepts_once);
 	TAP_RUN(forgeries_are_rejected);
 	TAP_RUN(bad_provider_signature_is_rejected);
+	TAP_RUN(expired_certificate_is_rejected);
 	TAP_RUN(outsider_feed_and_fork);
 	TAP_RUN(key_slots_only_from_the_coordinator);
 	TAP_RUN(case2_members_join);
