@@ -254,6 +254,18 @@ cwr_take(cwr_t *w, size_t *len)
 	return p;
 }
 
+int
+cwr_finish(cwr_t *w, uint8_t **out, size_t *len)
+{
+	int rc = cwr_err(w);
+	if (rc) {
+		cwr_free(w);
+		return rc;
+	}
+	*out = cwr_take(w, len);
+	return *out ? CH_OK : CH_ERR_NOMEM;
+}
+
 void
 cwr_free(cwr_t *w)
 {

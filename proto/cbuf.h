@@ -68,6 +68,9 @@ int cwr_err(const cwr_t *w) CH_WUR;
 /* Hands the buffer to the caller (who frees it with free()) and resets w.
  * Returns NULL if an error occurred (the buffer is then freed). */
 uint8_t *cwr_take(cwr_t *w, size_t *len);
+/* Hands the buffer to the caller in *out (free() it), or, if a put failed,
+ * frees it and returns that error (CH_ERR_NOMEM if the hand-over fails). */
+int cwr_finish(cwr_t *w, uint8_t **out, size_t *len) CH_WUR;
 /* Frees the buffer (wiping it first: writers may hold secrets). */
 void cwr_free(cwr_t *w);
 

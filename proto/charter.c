@@ -30,18 +30,6 @@
 
 /* ---- helpers ---- */
 
-static int
-wr_finish(cwr_t *w, uint8_t **out, size_t *len)
-{
-	int rc = cwr_err(w);
-	if (rc) {
-		cwr_free(w);
-		return rc;
-	}
-	*out = cwr_take(w, len);
-	return *out ? CH_OK : CH_ERR_NOMEM;
-}
-
 static void
 text_free(char **s)
 {
@@ -243,7 +231,7 @@ ch_charter_encode(const ch_charter_t *c, uint8_t **out, size_t *len)
 		return rc;
 	cwr_init(&w, CHARTER_MAX);
 	charter_put(&w, c);
-	return wr_finish(&w, out, len);
+	return cwr_finish(&w, out, len);
 }
 
 /* Reads a charter from r, leaving r at its end; fills c (zeroed first). On
@@ -485,7 +473,7 @@ ch_epoch_encode(const ch_epoch_t *e, uint8_t **out, size_t *len)
 	cwr_put(&w, e->salt, 16);
 	cwr_var(&w, e->request, e->requestlen, CH_REQUEST_MAX);
 	charter_put(&w, &e->charter);
-	return wr_finish(&w, out, len);
+	return cwr_finish(&w, out, len);
 }
 
 int
@@ -534,7 +522,7 @@ ch_history_encode(const ch_history_t *h, uint8_t **out, size_t *len)
 	cwr_init(&w, 32 + 4 + CH_REQUEST_MAX);
 	cwr_put(&w, h->grantee, 32);
 	cwr_var(&w, h->request, h->requestlen, CH_REQUEST_MAX);
-	return wr_finish(&w, out, len);
+	return cwr_finish(&w, out, len);
 }
 
 int
@@ -568,7 +556,7 @@ ch_revoke_encode(const ch_revoke_t *rv, uint8_t **out, size_t *len)
 	cwr_init(&w, 32 + 8);
 	cwr_put(&w, rv->provider, 32);
 	cwr_u64(&w, rv->revoked_at);
-	return wr_finish(&w, out, len);
+	return cwr_finish(&w, out, len);
 }
 
 int
@@ -601,7 +589,7 @@ ch_orgref_encode(const uint8_t org[32], uint8_t **out, size_t *len)
 		return CH_ERR_VALUE;
 	cwr_init(&w, 32);
 	cwr_put(&w, org, 32);
-	return wr_finish(&w, out, len);
+	return cwr_finish(&w, out, len);
 }
 
 int
@@ -632,7 +620,7 @@ ch_personreq_encode(const ch_personreq_t *q, uint8_t **out, size_t *len)
 	cwr_init(&w, 1 + PERSON_MAX);
 	cwr_u8(&w, q->op);
 	person_put(&w, &q->person);
-	return wr_finish(&w, out, len);
+	return cwr_finish(&w, out, len);
 }
 
 int

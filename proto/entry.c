@@ -44,19 +44,6 @@ audience_ok(uint8_t a)
 	return a >= CH_AUD_NETWORK && a <= CH_AUD_MEMBERSHIP;
 }
 
-/* Hands the writer's buffer to the caller, or frees it and returns its error. */
-static int
-wr_finish(cwr_t *w, uint8_t **out, size_t *len)
-{
-	int rc = cwr_err(w);
-	if (rc) {
-		cwr_free(w);
-		return rc;
-	}
-	*out = cwr_take(w, len);
-	return *out ? CH_OK : CH_ERR_NOMEM;
-}
-
 /* ---- envelope ---- */
 
 static void
@@ -273,7 +260,7 @@ ch_body_seal(const ch_env_t *env, const ch_slot_t *slots, size_t nslots,
 	cwr_put(&w, nonce, sizeof(nonce));
 	cwr_var(&w, c, (size_t)clen, CH_BODY_MAX);
 	free(c);
-	return wr_finish(&w, out, outlen);
+	return cwr_finish(&w, out, outlen);
 }
 
 int
@@ -332,7 +319,7 @@ plain_sig_msg(const uint8_t case_id[CH_CASE_LEN], uint8_t audience,
 	cwr_put(&w, case_id, CH_CASE_LEN);
 	cwr_u8(&w, audience);
 	cwr_put(&w, b, n);
-	return wr_finish(&w, m, mlen);
+	return cwr_finish(&w, m, mlen);
 }
 
 static void
@@ -380,7 +367,7 @@ ch_plain_encode(ch_plain_t *p, const uint8_t case_id[CH_CASE_LEN],
 	} else
 		memset(p->sig, 0, CH_SIG_LEN);
 	cwr_put(&w, p->sig, CH_SIG_LEN);
-	return wr_finish(&w, out, len);
+	return cwr_finish(&w, out, len);
 }
 
 int
@@ -454,7 +441,7 @@ ch_note_encode(const char *text, uint8_t **out, size_t *len)
 		return CH_ERR_VALUE; /* an empty note says nothing */
 	cwr_init(&w, 4 + CH_TEXT_MAX);
 	cwr_text(&w, text, CH_TEXT_MAX);
-	return wr_finish(&w, out, len);
+	return cwr_finish(&w, out, len);
 }
 
 int
@@ -509,7 +496,7 @@ ch_create_encode(const uint8_t salt[16], const char *name, uint8_t **out, size_t
 	cwr_init(&w, 16 + 4 + NAME_MAX_LEN);
 	cwr_put(&w, salt, 16);
 	cwr_text(&w, name, NAME_MAX_LEN);
-	return wr_finish(&w, out, len);
+	return cwr_finish(&w, out, len);
 }
 
 int
@@ -565,7 +552,7 @@ ch_member_encode(const uint8_t *card, size_t cardlen, const char *role,
 	cwr_init(&w, 4 + CARD_MAX + 4 + ROLE_MAX);
 	cwr_var(&w, card, cardlen, CARD_MAX);
 	cwr_text(&w, role, ROLE_MAX);
-	return wr_finish(&w, out, len);
+	return cwr_finish(&w, out, len);
 }
 
 int
@@ -638,7 +625,7 @@ ch_access_encode(const ch_access_t *a, uint8_t **out, size_t *len)
 		cwr_u64(&w, a->ranges[i].from);
 		cwr_u64(&w, a->ranges[i].to);
 	}
-	return wr_finish(&w, out, len);
+	return cwr_finish(&w, out, len);
 }
 
 int

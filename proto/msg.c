@@ -17,18 +17,6 @@
 #define ORGNAME_MAX 256
 #define READITEM_MIN (CH_ENV_LEN + 4 + 4)
 
-static int
-wr_finish(cwr_t *w, uint8_t **out, size_t *len)
-{
-	int rc = cwr_err(w);
-	if (rc) {
-		cwr_free(w);
-		return rc;
-	}
-	*out = cwr_take(w, len);
-	return *out ? CH_OK : CH_ERR_NOMEM;
-}
-
 /* ---- frame ---- */
 
 int
@@ -45,7 +33,7 @@ ch_msg_encode(const char magic[4], uint8_t type, uint8_t status,
 	cwr_u8(&w, type);
 	cwr_u8(&w, status);
 	cwr_var(&w, body, n, CH_MSG_MAX);
-	return wr_finish(&w, out, len);
+	return cwr_finish(&w, out, len);
 }
 
 int
@@ -201,7 +189,7 @@ ch_vec_encode(const ch_vec_t *v, uint8_t **out, size_t *len)
 		cwr_u64(&w, it[i].seq);
 	}
 	free(it);
-	return wr_finish(&w, out, len);
+	return cwr_finish(&w, out, len);
 }
 
 int
@@ -271,7 +259,7 @@ ch_batch_encode(const uint8_t case_id[CH_CASE_LEN], uint8_t more,
 	cwr_u32(&w, (uint32_t)n);
 	for (size_t i = 0; i < n; i++)
 		cwr_var(&w, items[i].p, items[i].n, ENTRY_MAX);
-	return wr_finish(&w, out, len);
+	return cwr_finish(&w, out, len);
 }
 
 int
@@ -335,7 +323,7 @@ ch_readrep_encode(const uint8_t access_id[32], const ch_readitem_t *items,
 		cwr_var(&w, items[i].orgname.p, items[i].orgname.n, ORGNAME_MAX);
 		cwr_var(&w, items[i].plain.p, items[i].plain.n, CH_BODY_MAX);
 	}
-	return wr_finish(&w, out, len);
+	return cwr_finish(&w, out, len);
 }
 
 int
