@@ -75,16 +75,23 @@ check-build: tests
 
 # The whole suite: a normal build, then ASan+UBSan, then each fuzz target briefly.
 check: deps
+	$(MAKE) -j2 WERROR=1 BUILD=build tests
 	$(MAKE) WERROR=1 BUILD=build check-build
+	$(MAKE) -j2 WERROR=1 BUILD=build-san SANITIZE=address,undefined CFLAGS="-O1 -g" tests
 	$(MAKE) WERROR=1 BUILD=build-san SANITIZE=address,undefined CFLAGS="-O1 -g" check-build
+	$(MAKE) -j2 fuzz
 	$(MAKE) fuzz-run
 
 FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_BIN := $(patsubst tests/fuzz/%.c,build-fuzz/%,$(FUZZ_SRC))
-FUZZ_LIB_SRC := $(LIB_SRC)
-build-fuzz/%: tests/fuzz/%.c $(FUZZ_LIB_SRC)
-	@mkdir -p build-fuzz
-	clang -std=c11 -D_DEFAULT_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined $(PKG_CFLAGS) -o $@ $^ $(PKG_LIBS)
+FUZZ_CFLAGS := -std=c11 -D_DEFAULT_SOURCE -g -O1 -fsanitize=fuzzer-no-link,address,undefined
+FUZZ_OBJ := $(patsubst %.c,build-fuzz/obj/%.o,$(LIB_SRC))
+# The decoders are compiled once, instrumented; each target links them.
+build-fuzz/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	clang $(FUZZ_CFLAGS) $(PKG_CFLAGS) -c -o $@ $<
+build-fuzz/%: tests/fuzz/%.c $(FUZZ_OBJ)
+	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer $(PKG_CFLAGS) -o $@ $^ $(PKG_LIBS)
 fuzz: $(FUZZ_BIN)
 FUZZ_RUNS ?= 20000
 fuzz-run: $(FUZZ_BIN)
