@@ -824,16 +824,6 @@ do_status(cahierd_t *d, zsock_t *sock, zframe_t *route, provider_t *pv)
 	free(out);
 }
 
-typedef struct { uint64_t total; } count_t;
-
-static int
-count_head(void *arg, const uint8_t org[32], uint64_t seq, const uint8_t id[32])
-{
-	(void)org; (void)id;
-	((count_t *)arg)->total += seq;
-	return 0;
-}
-
 static void
 do_cases(cahierd_t *d, zsock_t *sock, zframe_t *route)
 {
@@ -850,7 +840,6 @@ do_cases(cahierd_t *d, zsock_t *sock, zframe_t *route)
 		scase_t *c;
 		uint8_t (*m)[32] = NULL;
 		size_t nm = 0, nf = 0;
-		count_t cnt = { 0 };
 		if (store_case_get(d->store, ids[i], 0, &c) != 0)
 			continue;
 		memcpy(v[k].case_id, ids[i], 16);
@@ -858,11 +847,10 @@ do_cases(cahierd_t *d, zsock_t *sock, zframe_t *route)
 			continue; /* not joined yet */
 		if (nb_members(c, &m, &nm) == 0)
 			free(m);
-		(void)store_heads_each(c, count_head, &cnt);
 		if (store_fork_count(c, &nf) != 0)
 			nf = 0;
 		v[k].members = (uint16_t)nm;
-		v[k].entries = cnt.total;
+		v[k].entries = nb_entries(c);
 		v[k].epoch = nb_epoch(c);
 		v[k].forks = (uint32_t)nf;
 		k++;

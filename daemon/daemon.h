@@ -161,6 +161,8 @@ int nb_coordinator(scase_t *c, uint8_t org[32]);
 int nb_is_member(scase_t *c, const uint8_t org[32]);
 /* The name of org as we know it (card in the case or imported), or its key id. */
 void nb_org_name(cahierd_t *d, scase_t *c, const uint8_t org[32], char *out, size_t n);
+/* How many entries c holds (the sum of its feeds' heads). */
+uint64_t nb_entries(scase_t *c);
 /* Current epoch of c. */
 uint32_t nb_epoch(scase_t *c);
 /* Member org ids of c (coordinator included), malloc'd. */

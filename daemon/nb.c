@@ -157,6 +157,14 @@ sum_heads(void *arg, const uint8_t org[32], uint64_t seq, const uint8_t id[32])
 	return 0;
 }
 
+uint64_t
+nb_entries(scase_t *c)
+{
+	uint64_t total = 0;
+	(void)store_heads_each(c, sum_heads, &total);
+	return total;
+}
+
 static int
 rec_put(scase_t *c, uint32_t epoch, uint64_t start_ms, const uint8_t org[32],
     uint64_t seq, const ch_charter_t *ch)
@@ -183,8 +191,7 @@ rec_put(scase_t *c, uint32_t epoch, uint64_t start_ms, const uint8_t org[32],
 	free(people);
 	if (rc)
 		return rc;
-	uint64_t total = 0;
-	(void)store_heads_each(c, sum_heads, &total);
+	uint64_t total = nb_entries(c);
 	cwr_init(&w, cl + 64);
 	cwr_u64(&w, start_ms);
 	cwr_put(&w, org, 32);

@@ -376,14 +376,6 @@ announce_revocation(void *arg, const uint8_t *k, size_t klen, const uint8_t *v, 
 	return 0;
 }
 
-static int
-sum_heads(void *arg, const uint8_t org[32], uint64_t seq, const uint8_t id[32])
-{
-	(void)org; (void)id;
-	*(uint64_t *)arg += seq;
-	return 0;
-}
-
 /* Keys rotated on the schedule of cahierd.conf, in the cases we coordinate. */
 static void
 rotate_if_due(cahierd_t *d, scase_t *c)
@@ -398,7 +390,7 @@ rotate_if_due(cahierd_t *d, scase_t *c)
 	    nb_coordinator(c, coord) != 0 || memcmp(coord, d->keys->sign_pk, 32) != 0 ||
 	    nb_rec_current(c, &r) != 0)
 		return;
-	(void)store_heads_each(c, sum_heads, &total);
+	total = nb_entries(c);
 	int due = (d->cfg.rotate_days &&
 	    (uint64_t)now_ms() - r.start_ms >= (uint64_t)d->cfg.rotate_days * 86400000u) ||
 	    (d->cfg.rotate_entries &&
