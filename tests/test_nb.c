@@ -1288,6 +1288,80 @@ TEST(removed_org_writes_no_more)
 	free(late);
 }
 
+/* A member (B, removed by now but still holding the membership keys of the
+ * epochs it was in) relays a forged welcome to F before the coordinator
+ * adds F: genuine membership keys, and a made-up one for the epoch F will
+ * join in. F adopts the case from it, but the made-up key never reaches its
+ * store, and the coordinator's genuine welcome makes F a member. */
+TEST(forged_welcome_delays_at_most)
+{
+	org_t F;
+	ch_slot_t s[2];
+	uint8_t k0[32], fake[32], got[32], *pl, *e, *buf = NULL, *f, *req, *add, id[32];
+	size_t pln, n, fl, rl, an;
+	ch_slice_t items[2];
+	scase_t *c;
+	ch_epoch_t cur, ep;
+	uint32_t joins_at = nb_epoch(cs(&A)) + 1;
+
+	org_init(&F, 0xf8, "Wijkgezondheidscentrum Zuid");
+	key_of(&B, 0, CH_AUD_MEMBERSHIP, k0);
+	randombytes_buf(fake, sizeof(fake));
+	slot_for(&s[0], &F, &F, 0, CH_AUD_MEMBERSHIP, k0);
+	slot_for(&s[1], &F, &F, joins_at, CH_AUD_MEMBERSHIP, fake);
+	pl = note_as(provB, certB, certBlen, CH_AUD_NETWORK, "welkom", &pln);
+	e = seal_entry(&B, 0, CH_AUD_MEMBERSHIP, k0, pl, pln, s, 2, &n);
+	free(pl);
+	items[0].p = L[0];
+	items[0].n = Ln[0];
+	items[1].p = e;
+	items[1].n = n;
+	check_int(nb_adopt(&F.d, case_id, items, 2, "B", &c), ==, 0);
+	check(ingest(&F, e, n) != NB_STORED);
+	check_int(store_commit(F.d.store), ==, 0);
+	check_int(store_key_get(cs(&F), joins_at, CH_AUD_MEMBERSHIP, got), ==, ST_ERR_NOTFOUND);
+	free(e);
+
+	/* The coordinator adds F: the genuine welcome. */
+	check_int(nb_charter_full(&A.d, cs(&A), &buf, &cur), ==, 0);
+	ch_corg_t *orgs = calloc(cur.charter.norgs + 1, sizeof(*orgs));
+	memcpy(orgs, cur.charter.orgs, cur.charter.norgs * sizeof(*orgs));
+	memcpy(orgs[cur.charter.norgs].org, oid_of(&F), 32);
+	orgs[cur.charter.norgs].card = F.d.card;
+	orgs[cur.charter.norgs].cardlen = F.d.cardlen;
+	orgs[cur.charter.norgs].role = (char *)(uintptr_t)"gp";
+	check_int(ch_member_encode(F.d.card, F.d.cardlen, "gp", &f, &fl), ==, 0);
+	req = plain(prov, cert, certlen, CH_REQ_ADD_ORG, f, fl, &rl);
+	free(f);
+	memset(&ep, 0, sizeof(ep));
+	ep.why = CH_WHY_ADD;
+	memcpy(ep.subject, oid_of(&F), 32);
+	ep.request = req;
+	ep.requestlen = rl;
+	ep.charter = cur.charter;
+	ep.charter.orgs = orgs;
+	ep.charter.norgs = cur.charter.norgs + 1;
+	check_int(nb_new_epoch(&A.d, cs(&A), &ep, &add, &an, id), ==, 0);
+	check_int(store_commit(A.d.store), ==, 0);
+	free(orgs);
+	free(req);
+	ch_epoch_clear(&cur);
+	free(buf);
+	keep(add, an);
+	/* F, not a member yet, adopts again from what its peers send (the
+	 * genuine welcome first): the genuine keys replace the forged one in
+	 * memory, and the line of epochs is checked from the genesis. */
+	join(&F);
+	check_int(store_commit(F.d.store), ==, 0);
+	check_int(nb_epoch(cs(&F)), ==, joins_at);
+	check_int(nb_is_member(cs(&F), oid_of(&F)), ==, 1);
+	uint8_t real[32];
+	key_of(&A, joins_at, CH_AUD_MEMBERSHIP, real);
+	check_int(store_key_get(cs(&F), joins_at, CH_AUD_MEMBERSHIP, got), ==, 0);
+	check_mem(got, real, 32);
+	org_free(&F);
+}
+
 int
 main(void)
 {
@@ -1322,6 +1396,7 @@ main(void)
 	TAP_RUN(revoked_provider);
 	TAP_RUN(history_from_the_coordinator_only);
 	TAP_RUN(removed_org_writes_no_more);
+	TAP_RUN(forged_welcome_delays_at_most);
 	for (int i = 0; i < 16; i++)
 		free(ent[i]);
 	for (int i = 0; i < nL; i++)
