@@ -448,9 +448,15 @@ do_post(cahierd_t *d, zsock_t *sock, zframe_t *route, provider_t *pv,
 		    store_strerror(rc));
 		return;
 	}
-	if (!nb_is_member(c, d->keys->sign_pk)) {
-		reply_err(d, sock, route, T, CH_ST_DENIED,
-		    "%s is not a member of this case (any more)", d->cfg.name);
+	uint32_t out_at = 0;
+	if (!nb_is_member(c, d->keys->sign_pk) || nb_excluded(c, &out_at)) {
+		if (out_at)
+			reply_err(d, sock, route, T, CH_ST_DENIED,
+			    "%s was removed from this case at epoch %u: it keeps what it had, "
+			    "and nothing it writes there counts", d->cfg.name, out_at);
+		else
+			reply_err(d, sock, route, T, CH_ST_DENIED,
+			    "%s is not a member of this case (any more)", d->cfg.name);
 		return;
 	}
 	if (p.kind >= CH_REQ_ADD_ORG && p.kind <= CH_REQ_HISTORY) {

@@ -157,6 +157,9 @@ int nb_adopt(cahierd_t *d, const uint8_t case_id[16], const ch_slice_t *items,
 void nb_free(cahierd_t *d);
 /* The coordinator of c (0), or ST_ERR_NOTFOUND. */
 int nb_coordinator(scase_t *c, uint8_t org[32]);
+/* 1 if the coordinator started an epoch without a key for this
+ * organization (removed, or left out): *epoch says which. */
+int nb_excluded(scase_t *c, uint32_t *epoch);
 /* 1 if org is the coordinator or a member of c. */
 int nb_is_member(scase_t *c, const uint8_t org[32]);
 /* The name of org as we know it (card in the case or imported), or its key id. */

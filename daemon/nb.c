@@ -208,6 +208,18 @@ rec_put(scase_t *c, uint32_t epoch, uint64_t start_ms, const uint8_t org[32],
 }
 
 int
+nb_excluded(scase_t *c, uint32_t *epoch)
+{
+	uint8_t *v = NULL;
+	size_t n = 0;
+	int rc = store_case_rec_get(c, "meta", (const uint8_t *)"excluded", 8, &v, &n);
+	if (rc == 0 && n == 4 && epoch)
+		*epoch = (uint32_t)v[0] << 24 | (uint32_t)v[1] << 16 | (uint32_t)v[2] << 8 | v[3];
+	free(v);
+	return rc == 0;
+}
+
+int
 nb_is_member(scase_t *c, const uint8_t org[32])
 {
 	nb_rec_t r;
@@ -894,6 +906,14 @@ nb_ingest(cahierd_t *d, scase_t *c, const uint8_t *entry, size_t n,
 		 * the case from here; its operator sees why. */
 		log_warn("held back epoch %u of a case from %s: no key for this organization in it (removed, or left out by the coordinator)",
 		    env.epoch, from);
+		if (has_coord && memcmp(env.org, coord, 32) == 0 && env.epoch == nb_epoch(c) + 1) {
+			/* The coordinator moved on without us: no post of ours can
+			 * count from here (nb_excluded). */
+			uint8_t e4[4];
+			be32(e4, env.epoch);
+			if (store_case_rec_put(c, "meta", (const uint8_t *)"excluded", 8, e4, 4) != 0)
+				log_err("could not record that this organization is out of a case");
+		}
 		rc = NB_NOTYET;
 		goto out;
 	}

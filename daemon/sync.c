@@ -159,6 +159,63 @@ find_welcome(void *arg, const uint8_t org[32], uint64_t seq, const uint8_t *e, s
 	return 0;
 }
 
+typedef struct {
+	uint8_t org[32];
+	uint64_t seq;   /* its removal entry: (org, seq) */
+	int found;
+} removal_t;
+
+/* Finds the epoch entry whose charter first lists org as removed. */
+static int
+find_removal(scase_t *c, const uint8_t org[32], removal_t *out)
+{
+	uint32_t e = nb_epoch(c);
+	out->found = 0;
+	for (uint32_t k = e + 1; k-- > 0;) {
+		nb_rec_t r;
+		int listed = 0;
+		if (nb_rec_get(c, k, &r) != 0)
+			break;
+		for (size_t i = 0; i < r.ch.nremoved; i++)
+			if (memcmp(r.ch.removed[i].org, org, 32) == 0)
+				listed = 1;
+		if (listed) {
+			memcpy(out->org, r.org, 32);
+			out->seq = r.seq;
+			out->found = 1;
+		}
+		nb_rec_free(&r);
+		if (!listed)
+			break;
+	}
+	return out->found ? 0 : -1;
+}
+
+static void
+tell_removed(cahierd_t *d, zsock_t *sock, zframe_t *route, peer_t *p, scase_t *c,
+    const ch_vec_t *theirs)
+{
+	removal_t rm;
+	gather_t *g;
+	if (find_removal(c, p->org, &rm) != 0 || !(g = calloc(1, sizeof(*g))))
+		return;
+	uint64_t have = vec_get(theirs, rm.org);
+	if (have < rm.seq) {
+		(void)store_feed_each(c, rm.org, have + 1, rm.seq, gather_entry, g);
+		uint8_t *body;
+		size_t n;
+		if (g->n && ch_batch_encode(theirs->case_id, 0, g->items, g->n, &body, &n) == 0) {
+			send_peer(d, sock, route ? zframe_dup(route) : NULL, CH_PM_ENTRIES, body, n);
+			free(body);
+			log_info("sync: told %s it was removed from a case", p->card.name);
+		}
+	}
+	p->busy_until = now_ms() + 60000;
+	for (size_t i = 0; i < g->n; i++)
+		free(g->bufs[i]);
+	free(g);
+}
+
 static void
 answer_sync(cahierd_t *d, zsock_t *sock, zframe_t *route, peer_t *p,
     const ch_vec_t *theirs)
@@ -185,7 +242,11 @@ answer_sync(cahierd_t *d, zsock_t *sock, zframe_t *route, peer_t *p,
 		return;
 	}
 	if (!nb_is_member(c, p->org)) {
-		/* A daemon sends a case only to its current members. */
+		/* A removed organization still asking: tell it once in a while, by
+		 * sending what it lacks of the coordinator's feed up to the entry
+		 * that removed it (all of it written while it was a member). */
+		if (now_ms() >= p->busy_until)
+			tell_removed(d, sock, route, p, c, theirs);
 		log_debug("sync: %s asked for a case it is not (or no longer) a member of", p->card.name);
 		zframe_destroy(&route);
 		return;
