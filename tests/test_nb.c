@@ -275,39 +275,57 @@ resign(const uint8_t *e, size_t n, void (*mutate)(ch_env_t *, uint8_t *, size_t)
 	return out;
 }
 
+/* An entry of the case by hand: seq and prev as given (prev NULL: zeros),
+ * sealed under key with slots, signed by org. Stored nowhere. */
+static uint8_t *
+build_entry(const keys_secret_t *org, uint64_t seq, const uint8_t *prev,
+    uint32_t epoch, uint8_t audience, const uint8_t key[32], const uint8_t *pl,
+    size_t pln, const ch_slot_t *slots, size_t ns, size_t *n)
+{
+	ch_env_t env;
+	uint8_t *body, *e;
+	size_t bl;
+
+	memset(&env, 0, sizeof(env));
+	env.version = 1;
+	memcpy(env.case_id, case_id, 16);
+	memcpy(env.org, org->sign_pk, 32);
+	env.seq = seq;
+	if (prev)
+		memcpy(env.prev, prev, 32);
+	env.epoch = epoch;
+	env.audience = audience;
+	env.time_ms = (uint64_t)now_ms();
+	if (ch_body_seal(&env, slots, ns, key, pl, pln, &body, &bl) != 0)
+		abort();
+	env.body_len = (uint32_t)bl;
+	crypto_generichash(env.body_hash, 32, body, bl, NULL, 0);
+	ch_env_sign(&env, org->sign_sk);
+	if (!(e = malloc(CH_ENV_LEN + bl)))
+		abort();
+	ch_env_encode(&env, e);
+	memcpy(e + CH_ENV_LEN, body, bl);
+	free(body);
+	*n = CH_ENV_LEN + bl;
+	return e;
+}
+
 /* Builds A's next entry (seq 4) properly, without storing it at A. */
 static uint8_t *
 next_of_a(uint32_t epoch, size_t *n, const char *text)
 {
-	ch_env_t env;
-	uint8_t *pl, *body, *e;
-	size_t pln, bl;
+	uint8_t *pl, *e, prev[32];
+	size_t pln;
 	ch_env_t last;
 	const uint8_t *b;
 	size_t l;
 	if (ch_entry_split(ent[nent - 1], entlen[nent - 1], &last, &b, &l) != 0)
 		abort();
-	memset(&env, 0, sizeof(env));
-	env.version = 1;
-	memcpy(env.case_id, case_id, 16);
-	memcpy(env.org, A.d.keys->sign_pk, 32);
-	env.seq = last.seq + 1;
-	ch_env_id(&last, env.prev);
-	env.epoch = epoch;
-	env.audience = CH_AUD_NETWORK;
-	env.time_ms = (uint64_t)now_ms();
+	ch_env_id(&last, prev);
 	pl = note(text, &pln);
-	if (ch_body_seal(&env, NULL, 0, ckey, pl, pln, &body, &bl) != 0)
-		abort();
+	e = build_entry(A.d.keys, last.seq + 1, prev, epoch, CH_AUD_NETWORK, ckey, pl, pln,
+	    NULL, 0, n);
 	free(pl);
-	env.body_len = (uint32_t)bl;
-	crypto_generichash(env.body_hash, 32, body, bl, NULL, 0);
-	ch_env_sign(&env, A.d.keys->sign_sk);
-	e = malloc(CH_ENV_LEN + bl);
-	ch_env_encode(&env, e);
-	memcpy(e + CH_ENV_LEN, body, bl);
-	free(body);
-	*n = CH_ENV_LEN + bl;
 	return e;
 }
 
@@ -365,10 +383,9 @@ TEST(expired_certificate_is_rejected)
 {
 	scase_t *c;
 	keys_secret_t *old = keys_secret_new(KEYS_KIND_PROVIDER);
-	uint8_t *oc, *f, *pl, *body, *e, hid[32];
-	size_t ocl, fl, pln, bl;
+	uint8_t *oc, *f, *pl, *e, hid[32];
+	size_t ocl, fl, pln, n;
 	uint64_t now = (uint64_t)time(NULL), seq, after;
-	ch_env_t env;
 
 	check_int(store_case_get(B.d.store, case_id, 0, &c), ==, 0);
 	/* A certificate that ended yesterday signs a note today, as A's next
@@ -379,28 +396,13 @@ TEST(expired_certificate_is_rejected)
 	pl = plain(old, oc, ocl, CH_KIND_NOTE, f, fl, &pln);
 	free(f);
 	check_int(store_head(c, A.d.keys->sign_pk, &seq, hid), ==, 0);
-	memset(&env, 0, sizeof(env));
-	env.version = 1;
-	memcpy(env.case_id, case_id, 16);
-	memcpy(env.org, A.d.keys->sign_pk, 32);
-	env.seq = seq + 1;
-	memcpy(env.prev, hid, 32);
-	env.epoch = nb_epoch(c);
-	env.audience = CH_AUD_NETWORK;
-	env.time_ms = (uint64_t)now_ms();
-	check_int(ch_body_seal(&env, NULL, 0, ckey, pl, pln, &body, &bl), ==, 0);
-	env.body_len = (uint32_t)bl;
-	crypto_generichash(env.body_hash, 32, body, bl, NULL, 0);
-	ch_env_sign(&env, A.d.keys->sign_sk);
-	e = malloc(CH_ENV_LEN + bl);
-	ch_env_encode(&env, e);
-	memcpy(e + CH_ENV_LEN, body, bl);
-	check_int(nb_ingest(&B.d, c, e, CH_ENV_LEN + bl, "A"), ==, NB_REJECT);
+	e = build_entry(A.d.keys, seq + 1, hid, nb_epoch(c), CH_AUD_NETWORK, ckey, pl, pln,
+	    NULL, 0, &n);
+	check_int(nb_ingest(&B.d, c, e, n, "A"), ==, NB_REJECT);
 	check_int(store_head(c, A.d.keys->sign_pk, &after, hid), ==, 0);
 	check_int(after, ==, seq);
 	store_abort(B.d.store);
 	free(e);
-	free(body);
 	free(pl);
 	free(oc);
 	keys_secret_destroy(&old);
@@ -412,34 +414,18 @@ TEST(bad_provider_signature_is_rejected)
 	check_int(store_case_get(B.d.store, case_id, 0, &c), ==, 0);
 	/* The provider signature made by another key than the certificate's. */
 	keys_secret_t *mallory = keys_secret_new(KEYS_KIND_PROVIDER);
-	uint8_t *f, *pl, *body, *e;
-	size_t fl, pln, bl;
+	uint8_t *f, *pl, *e;
+	size_t fl, pln, n;
 	uint64_t seq;
 	uint8_t hid[32];
-	ch_env_t env;
 	check_int(ch_note_encode("forged", &f, &fl), ==, 0);
 	pl = plain(mallory, cert, certlen, CH_KIND_NOTE, f, fl, &pln);
 	free(f);
 	check_int(store_head(c, A.d.keys->sign_pk, &seq, hid), ==, 0);
-	memset(&env, 0, sizeof(env));
-	env.version = 1;
-	memcpy(env.case_id, case_id, 16);
-	memcpy(env.org, A.d.keys->sign_pk, 32);
-	env.seq = seq + 1;
-	memcpy(env.prev, hid, 32);
-	env.audience = CH_AUD_NETWORK;
-	env.epoch = nb_epoch(c);
-	env.time_ms = (uint64_t)now_ms();
-	check_int(ch_body_seal(&env, NULL, 0, ckey, pl, pln, &body, &bl), ==, 0);
-	env.body_len = (uint32_t)bl;
-	crypto_generichash(env.body_hash, 32, body, bl, NULL, 0);
-	ch_env_sign(&env, A.d.keys->sign_sk);
-	e = malloc(CH_ENV_LEN + bl);
-	ch_env_encode(&env, e);
-	memcpy(e + CH_ENV_LEN, body, bl);
-	check_int(nb_ingest(&B.d, c, e, CH_ENV_LEN + bl, "A"), ==, NB_REJECT);
+	e = build_entry(A.d.keys, seq + 1, hid, nb_epoch(c), CH_AUD_NETWORK, ckey, pl, pln,
+	    NULL, 0, &n);
+	check_int(nb_ingest(&B.d, c, e, n, "A"), ==, NB_REJECT);
 	free(e);
-	free(body);
 	free(pl);
 	keys_secret_destroy(&mallory);
 	store_abort(B.d.store);
@@ -460,26 +446,8 @@ TEST(outsider_feed_and_fork)
 		check_int(ch_note_encode("not a member", &f, &fl), ==, 0);
 		pl = plain(provC, certC, certClen, CH_KIND_NOTE, f, fl, &pln);
 		free(f);
-		ch_env_t env;
-		uint8_t *body;
-		size_t bl;
-		memset(&env, 0, sizeof(env));
-		env.version = 1;
-		memcpy(env.case_id, case_id, 16);
-		memcpy(env.org, C.d.keys->sign_pk, 32);
-		env.seq = 1;
-		env.audience = CH_AUD_NETWORK;
-		env.time_ms = (uint64_t)now_ms();
-		check_int(ch_body_seal(&env, NULL, 0, ckey, pl, pln, &body, &bl), ==, 0);
+		e = build_entry(C.d.keys, 1, NULL, 0, CH_AUD_NETWORK, ckey, pl, pln, NULL, 0, &n);
 		free(pl);
-		env.body_len = (uint32_t)bl;
-		crypto_generichash(env.body_hash, 32, body, bl, NULL, 0);
-		ch_env_sign(&env, C.d.keys->sign_sk);
-		e = malloc(CH_ENV_LEN + bl);
-		ch_env_encode(&env, e);
-		memcpy(e + CH_ENV_LEN, body, bl);
-		free(body);
-		n = CH_ENV_LEN + bl;
 	}
 	check_int(nb_ingest(&B.d, c, e, n, "C"), ==, NB_REJECT);
 	free(e);
@@ -507,11 +475,10 @@ static uint8_t *
 entry_with_slot(org_t *o, keys_secret_t *pk, const uint8_t *ct, size_t ctl,
     const uint8_t *tc, size_t tcl, const uint8_t fake[32], size_t *n)
 {
-	ch_env_t env;
 	ch_slot_t slot;
 	keys_card_t cb;
-	uint8_t *f, *pl, *body, *e;
-	size_t fl, pln, bl;
+	uint8_t *f, *pl, *e;
+	size_t fl, pln;
 
 	if (keys_card_parse(tc, tcl, &cb) != 0 ||
 	    ch_note_encode("a key for you", &f, &fl) != 0)
@@ -523,24 +490,8 @@ entry_with_slot(org_t *o, keys_secret_t *pk, const uint8_t *ct, size_t ctl,
 	keys_card_clear(&cb);
 	pl = plain(pk, ct, ctl, CH_KIND_NOTE, f, fl, &pln);
 	free(f);
-	memset(&env, 0, sizeof(env));
-	env.version = 1;
-	memcpy(env.case_id, case_id, 16);
-	memcpy(env.org, o->d.keys->sign_pk, 32);
-	env.seq = 1;
-	env.audience = CH_AUD_NETWORK;
-	env.time_ms = (uint64_t)now_ms();
-	if (ch_body_seal(&env, &slot, 1, fake, pl, pln, &body, &bl) != 0)
-		abort();
+	e = build_entry(o->d.keys, 1, NULL, 0, CH_AUD_NETWORK, fake, pl, pln, &slot, 1, n);
 	free(pl);
-	env.body_len = (uint32_t)bl;
-	crypto_generichash(env.body_hash, 32, body, bl, NULL, 0);
-	ch_env_sign(&env, o->d.keys->sign_sk);
-	e = malloc(CH_ENV_LEN + bl);
-	ch_env_encode(&env, e);
-	memcpy(e + CH_ENV_LEN, body, bl);
-	free(body);
-	*n = CH_ENV_LEN + bl;
 	return e;
 }
 
@@ -825,32 +776,12 @@ static uint8_t *
 seal_entry(org_t *o, uint32_t epoch, uint8_t audience, const uint8_t key[32],
     const uint8_t *pl, size_t pln, const ch_slot_t *slots, size_t ns, size_t *n)
 {
-	ch_env_t env;
-	uint8_t *body, *e;
-	size_t bl;
-
-	memset(&env, 0, sizeof(env));
-	env.version = 1;
-	memcpy(env.case_id, case_id, 16);
-	memcpy(env.org, oid_of(o), 32);
-	if (store_head(cs(o), env.org, &env.seq, env.prev) != 0)
+	uint64_t seq;
+	uint8_t prev[32];
+	if (store_head(cs(o), oid_of(o), &seq, prev) != 0)
 		abort();
-	env.seq++;
-	env.epoch = epoch;
-	env.audience = audience;
-	env.time_ms = (uint64_t)now_ms();
-	if (ch_body_seal(&env, slots, ns, key, pl, pln, &body, &bl) != 0)
-		abort();
-	env.body_len = (uint32_t)bl;
-	crypto_generichash(env.body_hash, 32, body, bl, NULL, 0);
-	ch_env_sign(&env, o->d.keys->sign_sk);
-	if (!(e = malloc(CH_ENV_LEN + bl)))
-		abort();
-	ch_env_encode(&env, e);
-	memcpy(e + CH_ENV_LEN, body, bl);
-	free(body);
-	*n = CH_ENV_LEN + bl;
-	return e;
+	return build_entry(o->d.keys, seq + 1, prev, epoch, audience, key, pl, pln,
+	    slots, ns, n);
 }
 
 static void
