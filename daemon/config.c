@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "derr.h"
 
 static char *
 trim(char *s)
@@ -34,7 +35,7 @@ set_int(int *dst, const char *v, int lo, int hi)
 	char *end;
 	long x = strtol(v, &end, 10);
 	if (*v == '\0' || *end != '\0' || x < lo || x > hi)
-		return -1;
+		return DERR_CONFIG;
 	*dst = (int)x;
 	return 0;
 }
@@ -54,7 +55,7 @@ config_load(const char *dir, config_t *c, char *err, size_t errlen)
 	if (!(f = fopen(path, "r"))) {
 		snprintf(err, errlen, "cannot read %s: %s (run 'cahierd init' first)",
 		    path, strerror(errno));
-		return -1;
+		return DERR_CONFIG;
 	}
 	while (fgets(line, sizeof(line), f)) {
 		lineno++;
@@ -93,7 +94,7 @@ config_load(const char *dir, config_t *c, char *err, size_t errlen)
 	if (!c->name || !c->peer_endpoint) {
 		snprintf(err, errlen, "%s: 'name' and 'peer_endpoint' are required", path);
 		config_clear(c);
-		return -1;
+		return DERR_CONFIG;
 	}
 	if (!c->peer_bind && set_str(&c->peer_bind, c->peer_endpoint))
 		goto nomem;
@@ -106,11 +107,11 @@ config_load(const char *dir, config_t *c, char *err, size_t errlen)
 nomem:
 	snprintf(err, errlen, "out of memory");
 	config_clear(c);
-	return -1;
+	return DERR_CONFIG;
 fail:
 	fclose(f);
 	config_clear(c);
-	return -1;
+	return DERR_CONFIG;
 }
 
 void
@@ -138,7 +139,7 @@ config_write(const char *dir, const config_t *c, char *err, size_t errlen)
 		snprintf(err, errlen, "cannot create %s: %s", path, strerror(errno));
 		if (fd >= 0)
 			close(fd);
-		return -1;
+		return DERR_CONFIG;
 	}
 	fprintf(f, "# cahierd configuration\n");
 	fprintf(f, "name = %s\n", c->name);
@@ -159,7 +160,7 @@ config_write(const char *dir, const config_t *c, char *err, size_t errlen)
 	if (fflush(f) != 0 || fsync(fd) != 0) {
 		snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
 		fclose(f);
-		return -1;
+		return DERR_CONFIG;
 	}
 	fclose(f);
 	return 0;

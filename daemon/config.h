@@ -16,10 +16,14 @@ typedef struct {
 	int rotate_entries;     /* ... or after this many entries in an epoch (0 = never) */
 } config_t;
 
-/* Reads <dir>/cahierd.conf. Returns 0, or -1 with a one-line reason in err. */
-int config_load(const char *dir, config_t *c, char *err, size_t errlen);
+/* Reads <dir>/cahierd.conf. Returns 0, or DERR_CONFIG with a one-line
+ * reason in err. */
+int config_load(const char *dir, config_t *c, char *err, size_t errlen)
+    __attribute__((warn_unused_result));
 void config_clear(config_t *c);
-/* Writes a new <dir>/cahierd.conf (refuses to overwrite). */
-int config_write(const char *dir, const config_t *c, char *err, size_t errlen);
+/* Writes a new <dir>/cahierd.conf (refuses to overwrite). Returns 0, or
+ * DERR_CONFIG with a one-line reason in err. */
+int config_write(const char *dir, const config_t *c, char *err, size_t errlen)
+    __attribute__((warn_unused_result));
 
 #endif

@@ -16,6 +16,7 @@
 #include <sodium.h>
 
 #include "daemon.h"
+#include "derr.h"
 #include "log.h"
 #include "server.h"
 
@@ -170,23 +171,13 @@ unlock_org(const opts_t *o, const char *conf_pass_file)
 	return k;
 }
 
+/* Tells a running daemon to reload its peers and providers, and commits. */
 static void
-bump_gen(store_t *s)
+bump_gen_commit(store_t *s)
 {
-	uint8_t *v = NULL, buf[8];
-	size_t n = 0;
-	uint64_t g = 0;
-	if (store_org_get(s, "meta", (const uint8_t *)"gen", 3, &v, &n) == 0 && n == 8)
-		for (int i = 0; i < 8; i++)
-			g = (g << 8) | v[i];
-	free(v);
-	g++;
-	for (int i = 7; i >= 0; i--) {
-		buf[i] = (uint8_t)g;
-		g >>= 8;
-	}
-	if (store_org_put(s, "meta", (const uint8_t *)"gen", 3, buf, 8) != 0)
-		die("cannot update the store");
+	int rc;
+	if ((rc = store_gen_bump(s)) != 0 || (rc = store_commit(s)) != 0)
+		die("cannot commit to the store: %s", store_strerror(rc));
 }
 
 static store_t *
@@ -327,6 +318,14 @@ digits_equal(const char *a, const char *b)
 }
 
 static int
+print_peer(void *arg, const uint8_t k[32], const uint8_t *v, size_t vlen)
+{
+	(void)arg; (void)k;
+	print_card(v, vlen, stdout);
+	return 0;
+}
+
+static int
 cmd_peer(int argc, char **argv)
 {
 	opts_t o;
@@ -373,17 +372,16 @@ cmd_peer(int argc, char **argv)
 			    strncmp(line, "yes", 3) != 0)
 				die("not added: check the fingerprint, then use --fingerprint \"DIGITS\"");
 		}
-		if (store_org_put(s, "peers", c.org_id, 32, card, n) != 0)
-			die("cannot store the card");
-		bump_gen(s);
-		if (store_commit(s) != 0)
-			die("cannot commit to the store");
+		if ((rc = store_peer_put(s, c.org_id, card, n)) != 0)
+			die("cannot store the card: %s", store_strerror(rc));
+		bump_gen_commit(s);
 		printf("added peer %s (%s)\n", c.name, fpr);
 		keys_card_clear(&c);
 		free(card);
 	} else if (strcmp(sub, "list") == 0) {
-		extern int peer_list_print(store_t *);
-		peer_list_print(s);
+		int rc = store_peers_each(s, print_peer, NULL);
+		if (rc)
+			die("cannot list the peers: %s", store_strerror(rc));
 	} else
 		die("unknown peer command '%s' (add, list)", sub);
 	store_destroy(&s);
@@ -391,26 +389,11 @@ cmd_peer(int argc, char **argv)
 }
 
 static int
-print_peer(void *arg, const uint8_t *k, size_t klen, const uint8_t *v, size_t vlen)
-{
-	(void)arg; (void)k; (void)klen;
-	print_card(v, vlen, stdout);
-	return 0;
-}
-
-int peer_list_print(store_t *s);
-int
-peer_list_print(store_t *s)
-{
-	return store_org_each(s, "peers", print_peer, NULL);
-}
-
-static int
-print_prov(void *arg, const uint8_t *k, size_t klen, const uint8_t *v, size_t vlen)
+print_prov(void *arg, const uint8_t k[32], const uint8_t *v, size_t vlen)
 {
 	keys_cert_t c;
 	char until[32], kid[17];
-	(void)arg; (void)k; (void)klen;
+	(void)arg; (void)k;
 	if (keys_cert_parse(v, vlen, &c) != 0)
 		return 0;
 	time_t t = (time_t)c.valid_until;
@@ -431,13 +414,11 @@ typedef struct {
 } revoke_t;
 
 static int
-find_prov(void *arg, const uint8_t *k, size_t klen, const uint8_t *v, size_t vlen)
+find_prov(void *arg, const uint8_t k[32], const uint8_t *v, size_t vlen)
 {
 	revoke_t *rv = arg;
 	keys_cert_t c;
 	char kid[17];
-	if (klen != 32)
-		return 0;
 	keys_keyid(k, kid);
 	if (strncmp(kid, rv->prefix, strlen(rv->prefix)) != 0)
 		return 0;
@@ -463,8 +444,10 @@ cmd_provider(int argc, char **argv)
 	parse_opts(argc - 1, argv + 1, &o);
 	if (strcmp(sub, "list") == 0) {
 		store_t *s = open_store(o.dir);
-		(void)store_org_each(s, "providers", print_prov, NULL);
+		int rc = store_providers_each(s, print_prov, NULL);
 		store_destroy(&s);
+		if (rc)
+			die("cannot list the providers: %s", store_strerror(rc));
 		return 0;
 	}
 	if (strcmp(sub, "revoke") == 0) {
@@ -477,23 +460,17 @@ cmd_provider(int argc, char **argv)
 		revoke_t rv;
 		memset(&rv, 0, sizeof(rv));
 		rv.prefix = kid;
-		(void)store_org_each(s, "providers", find_prov, &rv);
+		int rc = store_providers_each(s, find_prov, &rv);
+		if (rc)
+			die("cannot read the providers: %s", store_strerror(rc));
 		if (rv.found == 0)
 			die("no certified provider with key id %s", kid);
 		if (rv.found > 1)
 			die("key id %s is ambiguous: give more digits", kid);
-		uint8_t when[8];
-		uint64_t t = (uint64_t)time(NULL);
-		for (int i = 7; i >= 0; i--) {
-			when[i] = (uint8_t)t;
-			t >>= 8;
-		}
-		if (store_org_del(s, "providers", rv.provider, 32) != 0 ||
-		    store_org_put(s, "revoked", rv.provider, 32, when, 8) != 0)
-			die("cannot update the store");
-		bump_gen(s);
-		if (store_commit(s) != 0)
-			die("cannot commit to the store");
+		if ((rc = store_provider_del(s, rv.provider)) != 0 ||
+		    (rc = store_revocation_put(s, rv.provider, (uint64_t)time(NULL))) != 0)
+			die("cannot update the store: %s", store_strerror(rc));
+		bump_gen_commit(s);
 		store_destroy(&s);
 		printf("revoked %s: the daemon refuses the key at once and announces it in every "
 		    "case; nothing it signs from now on counts\n", rv.name);
@@ -524,11 +501,9 @@ cmd_provider(int argc, char **argv)
 		die("cannot certify: %s (roles are lower-case words like home-nurse, gp, social-worker)",
 		    ch_strerror(rc));
 	store_t *s = open_store(o.dir);
-	if (store_org_put(s, "providers", prov, 32, cert, cl) != 0)
-		die("cannot store the certificate");
-	bump_gen(s);
-	if (store_commit(s) != 0)
-		die("cannot commit to the store");
+	if ((rc = store_provider_put(s, prov, cert, cl)) != 0)
+		die("cannot store the certificate: %s", store_strerror(rc));
+	bump_gen_commit(s);
 	store_destroy(&s);
 	char comment[400];
 	snprintf(comment, sizeof(comment), "%s (%s) at %s", o.name, o.role, cfg.name);
@@ -552,44 +527,43 @@ static int
 cmd_run(int argc, char **argv)
 {
 	opts_t o;
-	cahierd_t d;
+	config_t cfg;
+	cahierd_t *d;
+	keys_secret_t *keys;
+	uint8_t *card;
+	size_t cardlen = 0;
 	char err[512], *lockpath;
 	struct rlimit rl = { 0, 0 };
+	int lockfd, rc;
 
 	parse_opts(argc, argv, &o);
-	memset(&d, 0, sizeof(d));
-	d.dir = (char *)(uintptr_t)o.dir;
-	if (config_load(o.dir, &d.cfg, err, sizeof(err)) != 0)
+	if (config_load(o.dir, &cfg, err, sizeof(err)) != 0)
 		die("%s", err);
-	log_init("cahierd", o.verbose ? LOG_LVL_DEBUG : d.cfg.log_level);
+	log_init("cahierd", o.verbose ? LOG_LVL_DEBUG : cfg.log_level);
 	/* Secrets must not reach a core file or a debugger. */
 	setrlimit(RLIMIT_CORE, &rl);
 	prctl(PR_SET_DUMPABLE, 0);
 	lockpath = path_in(o.dir, "cahierd.lock");
-	d.lockfd = open(lockpath, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-	if (d.lockfd < 0)
+	lockfd = open(lockpath, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (lockfd < 0)
 		die("cannot open %s: %s", lockpath, strerror(errno));
-	if (flock(d.lockfd, LOCK_EX | LOCK_NB) != 0)
+	if (flock(lockfd, LOCK_EX | LOCK_NB) != 0)
 		die("another cahierd is already running on %s", o.dir);
 	free(lockpath);
-	d.keys = unlock_org(&o, d.cfg.passphrase_file);
+	keys = unlock_org(&o, cfg.passphrase_file);
 	char *cardfile = path_in(o.dir, "org.card");
-	d.card = read_card_file(cardfile, &d.cardlen);
+	card = read_card_file(cardfile, &cardlen);
 	free(cardfile);
 	keys_card_t mine;
-	if (keys_card_parse(d.card, d.cardlen, &mine) != 0 ||
-	    memcmp(mine.org_id, d.keys->sign_pk, 32) != 0)
+	if (keys_card_parse(card, cardlen, &mine) != 0 ||
+	    memcmp(mine.org_id, keys->sign_pk, 32) != 0)
 		die("org.card in %s does not belong to org.key", o.dir);
 	keys_card_clear(&mine);
-	int rc = store_open(o.dir, d.keys->storage, d.cfg.max_open_cases, &d.store);
-	if (rc)
-		die("cannot open the store in %s: %s", o.dir, store_strerror(rc));
-	rc = server_run(&d);
-	store_destroy(&d.store);
-	nb_free(&d);
-	keys_secret_destroy(&d.keys);
-	free(d.card);
-	config_clear(&d.cfg);
+	if ((rc = cahierd_new(o.dir, &cfg, &keys, &card, cardlen, &d)) != 0)
+		die("cannot open the store in %s: %s", o.dir, derr_str(rc));
+	rc = server_run(d);
+	cahierd_destroy(&d);
+	close(lockfd);
 	return rc ? EXIT_ERR : 0;
 }
 

@@ -7,14 +7,18 @@
 #include <lmdb.h>
 #include <sodium.h>
 
+#include "../proto/cbuf.h"
 #include "store.h"
 #include "log.h"
 
 #define ORG_MAP (256u << 20)
 #define CASE_MAP ((size_t)4 << 30)
 
+/* The tables: their names exist only here, their indices only in this file. */
+enum { O_META, O_PEERS, O_PROVIDERS, O_CASES, O_REVOKED };
 static const char *const org_tables[] = { "meta", "peers", "providers", "cases",
 	"revoked", NULL };
+enum { C_ENTRIES, C_HEADS, C_KEYS, C_FORKS, C_EPOCHS, C_REVOKED, C_META };
 static const char *const case_tables[] = { "entries", "heads", "keys", "forks",
 	"epochs", "revoked", "meta", NULL };
 #define MAX_TABLES 8
@@ -22,7 +26,6 @@ static const char *const case_tables[] = { "entries", "heads", "keys", "forks",
 typedef struct {
 	MDB_env *env;
 	MDB_dbi dbi[MAX_TABLES];
-	const char *const *names;
 	MDB_txn *wtxn;
 } dbenv_t;
 
@@ -62,15 +65,6 @@ mdb_fail(const char *what, int rc)
 }
 
 static int
-table_index(const dbenv_t *d, const char *name)
-{
-	for (int i = 0; d->names[i]; i++)
-		if (strcmp(d->names[i], name) == 0)
-			return i;
-	return -1;
-}
-
-static int
 dbenv_open(dbenv_t *d, const char *path, size_t mapsize,
     const char *const *names)
 {
@@ -78,7 +72,6 @@ dbenv_open(dbenv_t *d, const char *path, size_t mapsize,
 	MDB_txn *txn;
 
 	memset(d, 0, sizeof(*d));
-	d->names = names;
 	if (mkdir(path, 0700) != 0 && errno != EEXIST) {
 		log_err("store: cannot create %s: %s", path, strerror(errno));
 		return CH_ERR_IO;
@@ -168,15 +161,13 @@ dbenv_commit(dbenv_t *d)
 }
 
 static int
-rec_get(dbenv_t *d, const char *table, const uint8_t *key, size_t klen,
+rec_get(dbenv_t *d, int t, const uint8_t *key, size_t klen,
     uint8_t **val, size_t *vlen)
 {
-	int t = table_index(d, table), rc, ret;
+	int rc, ret;
 	MDB_txn *txn;
 	MDB_val k = { klen, (void *)(uintptr_t)key }, v;
 
-	if (t < 0)
-		return CH_ERR_VALUE;
 	if ((ret = rtxn_begin(d, &txn)) != 0)
 		return ret;
 	rc = mdb_get(txn, d->dbi[t], &k, &v);
@@ -199,16 +190,14 @@ rec_get(dbenv_t *d, const char *table, const uint8_t *key, size_t klen,
 }
 
 static int
-rec_put(dbenv_t *d, const char *table, const uint8_t *key, size_t klen,
+rec_put(dbenv_t *d, int t, const uint8_t *key, size_t klen,
     const uint8_t *val, size_t vlen)
 {
-	int t = table_index(d, table), rc;
+	int rc;
 	MDB_txn *txn;
 	MDB_val k = { klen, (void *)(uintptr_t)key };
 	MDB_val v = { vlen, (void *)(uintptr_t)val };
 
-	if (t < 0)
-		return CH_ERR_VALUE;
 	if ((rc = dbenv_wtxn(d, &txn)) != 0)
 		return rc;
 	if ((rc = mdb_put(txn, d->dbi[t], &k, &v, 0)) != 0)
@@ -216,17 +205,20 @@ rec_put(dbenv_t *d, const char *table, const uint8_t *key, size_t klen,
 	return 0;
 }
 
+/* Calls fn for every record of table t from key 'from' (the first if NULL)
+ * while the key starts with the first 'prefix' bytes of from. */
+typedef int (*each_fn)(void *arg, const uint8_t *k, size_t klen,
+    const uint8_t *v, size_t vlen);
+
 static int
-rec_each(dbenv_t *d, const char *table, const uint8_t *from, size_t fromlen,
-    size_t prefix, store_each_fn fn, void *arg)
+rec_each(dbenv_t *d, int t, const uint8_t *from, size_t fromlen,
+    size_t prefix, each_fn fn, void *arg)
 {
-	int t = table_index(d, table), rc, ret;
+	int rc, ret;
 	MDB_txn *txn;
 	MDB_cursor *cur;
 	MDB_val k = { fromlen, (void *)(uintptr_t)from }, v;
 
-	if (t < 0)
-		return CH_ERR_VALUE;
 	if ((ret = rtxn_begin(d, &txn)) != 0)
 		return ret;
 	if ((rc = mdb_cursor_open(txn, d->dbi[t], &cur)) != 0) {
@@ -330,43 +322,6 @@ store_abort(store_t *s)
 	s->org.wtxn = NULL;
 }
 
-int
-store_org_get(store_t *s, const char *table, const uint8_t *key, size_t klen,
-    uint8_t **val, size_t *vlen)
-{
-	return rec_get(&s->org, table, key, klen, val, vlen);
-}
-
-int
-store_org_put(store_t *s, const char *table, const uint8_t *key, size_t klen,
-    const uint8_t *val, size_t vlen)
-{
-	return rec_put(&s->org, table, key, klen, val, vlen);
-}
-
-int
-store_org_del(store_t *s, const char *table, const uint8_t *key, size_t klen)
-{
-	int t = table_index(&s->org, table), rc;
-	MDB_txn *txn;
-	MDB_val k = { klen, (void *)(uintptr_t)key };
-
-	if (t < 0)
-		return CH_ERR_VALUE;
-	if ((rc = dbenv_wtxn(&s->org, &txn)) != 0)
-		return rc;
-	rc = mdb_del(txn, s->org.dbi[t], &k, NULL);
-	if (rc == MDB_NOTFOUND)
-		return ST_ERR_NOTFOUND;
-	return rc ? mdb_fail("del", rc) : 0;
-}
-
-int
-store_org_each(store_t *s, const char *table, store_each_fn fn, void *arg)
-{
-	return rec_each(&s->org, table, NULL, 0, 0, fn, arg);
-}
-
 static void
 case_path(const store_t *s, const uint8_t id[16], char *path, size_t n)
 {
@@ -378,7 +333,7 @@ case_path(const store_t *s, const uint8_t id[16], char *path, size_t n)
 int
 store_case_exists(store_t *s, const uint8_t id[16])
 {
-	return rec_get(&s->org, "cases", id, 16, NULL, NULL) == 0;
+	return rec_get(&s->org, O_CASES, id, 16, NULL, NULL) == 0;
 }
 
 int
@@ -398,7 +353,7 @@ store_case_get(store_t *s, const uint8_t id[16], int create, scase_t **out)
 	if (!store_case_exists(s, id)) {
 		if (!create)
 			return ST_ERR_NOTFOUND;
-		if ((rc = rec_put(&s->org, "cases", id, 16, (const uint8_t *)"", 0)) != 0)
+		if ((rc = rec_put(&s->org, O_CASES, id, 16, (const uint8_t *)"", 0)) != 0)
 			return rc;
 	}
 	if (s->nopen == s->max_open) {
@@ -461,7 +416,7 @@ int
 store_case_list(store_t *s, uint8_t (**ids)[16], size_t *n)
 {
 	idlist_t l = { NULL, 0, 0 };
-	int rc = rec_each(&s->org, "cases", NULL, 0, 0, collect_id, &l);
+	int rc = rec_each(&s->org, O_CASES, NULL, 0, 0, collect_id, &l);
 	if (rc) {
 		free(l.ids);
 		return rc;
@@ -494,7 +449,7 @@ store_head(scase_t *c, const uint8_t org[32], uint64_t *seq, uint8_t id[32])
 {
 	uint8_t *v = NULL;
 	size_t n = 0;
-	int rc = rec_get(&c->db, "heads", org, 32, &v, &n);
+	int rc = rec_get(&c->db, C_HEADS, org, 32, &v, &n);
 
 	*seq = 0;
 	memset(id, 0, 32);
@@ -520,11 +475,11 @@ store_entry_put(scase_t *c, const uint8_t org[32], uint64_t seq,
 
 	memcpy(key, org, 32);
 	be64(key + 32, seq);
-	if ((rc = rec_put(&c->db, "entries", key, 40, entry, n)) != 0)
+	if ((rc = rec_put(&c->db, C_ENTRIES, key, 40, entry, n)) != 0)
 		return rc;
 	be64(head, seq);
 	memcpy(head + 8, id, 32);
-	return rec_put(&c->db, "heads", org, 32, head, 40);
+	return rec_put(&c->db, C_HEADS, org, 32, head, 40);
 }
 
 int
@@ -534,7 +489,7 @@ store_entry_get(scase_t *c, const uint8_t org[32], uint64_t seq,
 	uint8_t key[40];
 	memcpy(key, org, 32);
 	be64(key + 32, seq);
-	return rec_get(&c->db, "entries", key, 40, entry, n);
+	return rec_get(&c->db, C_ENTRIES, key, 40, entry, n);
 }
 
 typedef struct {
@@ -564,7 +519,7 @@ store_feed_each(scase_t *c, const uint8_t org[32], uint64_t from, uint64_t to,
 	feedwalk_t w = { org, to, fn, arg };
 	memcpy(key, org, 32);
 	be64(key + 32, from);
-	int rc = rec_each(&c->db, "entries", key, 40, 32, feed_step, &w);
+	int rc = rec_each(&c->db, C_ENTRIES, key, 40, 32, feed_step, &w);
 	return rc == 1 ? 0 : rc;
 }
 
@@ -583,7 +538,7 @@ int
 store_heads_each(scase_t *c, store_head_fn fn, void *arg)
 {
 	headwalk_t w = { fn, arg };
-	return rec_each(&c->db, "heads", NULL, 0, 0, head_step, &w);
+	return rec_each(&c->db, C_HEADS, NULL, 0, 0, head_step, &w);
 }
 
 int
@@ -595,7 +550,7 @@ store_fork_put(scase_t *c, const uint8_t org[32], uint64_t seq,
 	be64(key + 32, seq);
 	/* Several forks at one seq are kept apart by their body-independent hash. */
 	crypto_generichash(key + 40, 32, entry, n < 206 ? n : 206, NULL, 0);
-	return rec_put(&c->db, "forks", key, sizeof(key), entry, n);
+	return rec_put(&c->db, C_FORKS, key, sizeof(key), entry, n);
 }
 
 static int
@@ -610,7 +565,7 @@ int
 store_fork_count(scase_t *c, size_t *n)
 {
 	*n = 0;
-	return rec_each(&c->db, "forks", NULL, 0, 0, count_step, n);
+	return rec_each(&c->db, C_FORKS, NULL, 0, 0, count_step, n);
 }
 
 /* Wrapped key: nonce 24 | XChaCha20-Poly1305(storage, key) with AAD =
@@ -652,7 +607,7 @@ store_key_put(scase_t *c, uint32_t epoch, uint8_t audience, const uint8_t key[32
 	randombytes_buf(rec, 24);
 	crypto_aead_xchacha20poly1305_ietf_encrypt(rec + 24, &clen, key, 32,
 	    aad, sizeof(aad), NULL, rec, c->store->storage);
-	return rec_put(&c->db, "keys", k, 5, rec, sizeof(rec));
+	return rec_put(&c->db, C_KEYS, k, 5, rec, sizeof(rec));
 }
 
 int
@@ -664,7 +619,7 @@ store_key_get(scase_t *c, uint32_t epoch, uint8_t audience, uint8_t key[32])
 	int rc;
 
 	key_aad(c, epoch, audience, aad);
-	if ((rc = rec_get(&c->db, "keys", aad + 16, 5, &rec, &n)) != 0)
+	if ((rc = rec_get(&c->db, C_KEYS, aad + 16, 5, &rec, &n)) != 0)
 		return rc;
 	rc = 0;
 	if (n != 72 || crypto_aead_xchacha20poly1305_ietf_decrypt(key, &mlen,
@@ -676,22 +631,336 @@ store_key_get(scase_t *c, uint32_t epoch, uint8_t audience, uint8_t key[32])
 	return rc;
 }
 
-int
-store_case_rec_get(scase_t *c, const char *table, const uint8_t *key,
-    size_t klen, uint8_t **val, size_t *vlen)
+
+static int
+rec_del(dbenv_t *d, int t, const uint8_t *key, size_t klen)
 {
-	return rec_get(&c->db, table, key, klen, val, vlen);
+	MDB_txn *txn;
+	MDB_val k = { klen, (void *)(uintptr_t)key };
+	int rc;
+
+	if ((rc = dbenv_wtxn(d, &txn)) != 0)
+		return rc;
+	rc = mdb_del(txn, d->dbi[t], &k, NULL);
+	if (rc == MDB_NOTFOUND)
+		return ST_ERR_NOTFOUND;
+	return rc ? mdb_fail("del", rc) : 0;
+}
+
+/* A fixed-size record: ST_ERR_DB if the stored value has another size. */
+static int
+rec_get_fixed(dbenv_t *d, int t, const uint8_t *key, size_t klen, uint8_t *out,
+    size_t n)
+{
+	uint8_t *v = NULL;
+	size_t vl = 0;
+	int rc = rec_get(d, t, key, klen, &v, &vl);
+	if (rc == 0) {
+		if (vl == n)
+			memcpy(out, v, n);
+		else
+			rc = ST_ERR_DB;
+	}
+	free(v);
+	return rc;
+}
+
+static int
+u64_get(dbenv_t *d, int t, const uint8_t *key, size_t klen, uint64_t *val)
+{
+	uint8_t v[8];
+	int rc = rec_get_fixed(d, t, key, klen, v, 8);
+	if (rc == 0)
+		*val = rd64(v);
+	return rc;
+}
+
+static int
+u64_put(dbenv_t *d, int t, const uint8_t *key, size_t klen, uint64_t val)
+{
+	uint8_t v[8];
+	be64(v, val);
+	return rec_put(d, t, key, klen, v, 8);
+}
+
+static int
+u32_get(dbenv_t *d, int t, const uint8_t *key, size_t klen, uint32_t *val)
+{
+	uint8_t v[4];
+	int rc = rec_get_fixed(d, t, key, klen, v, 4);
+	if (rc == 0)
+		*val = (uint32_t)v[0] << 24 | (uint32_t)v[1] << 16 | (uint32_t)v[2] << 8 | v[3];
+	return rc;
+}
+
+static int
+u32_put(dbenv_t *d, int t, const uint8_t *key, size_t klen, uint32_t val)
+{
+	uint8_t v[4] = { (uint8_t)(val >> 24), (uint8_t)(val >> 16), (uint8_t)(val >> 8),
+		(uint8_t)val };
+	return rec_put(d, t, key, klen, v, 4);
+}
+
+#define META(k) (const uint8_t *)(k), sizeof(k) - 1
+
+int
+store_gen_get(store_t *s, uint64_t *gen)
+{
+	int rc = u64_get(&s->org, O_META, META("gen"), gen);
+	if (rc == ST_ERR_NOTFOUND) {
+		*gen = 0;
+		rc = 0;
+	}
+	return rc;
 }
 
 int
-store_case_rec_put(scase_t *c, const char *table, const uint8_t *key,
-    size_t klen, const uint8_t *val, size_t vlen)
+store_gen_bump(store_t *s)
 {
-	return rec_put(&c->db, table, key, klen, val, vlen);
+	uint64_t g;
+	int rc = store_gen_get(s, &g);
+	return rc ? rc : u64_put(&s->org, O_META, META("gen"), g + 1);
+}
+
+/* The walk of a table keyed by 32-byte ids. */
+typedef struct { store_blob_fn fn; void *arg; } blobwalk_t;
+
+static int
+blob_step(void *arg, const uint8_t *k, size_t klen, const uint8_t *v, size_t vlen)
+{
+	blobwalk_t *w = arg;
+	if (klen != 32)
+		return 0; /* not a record of this schema: skipped */
+	return w->fn(w->arg, k, v, vlen);
 }
 
 int
-store_case_rec_each(scase_t *c, const char *table, store_each_fn fn, void *arg)
+store_peer_put(store_t *s, const uint8_t org[32], const uint8_t *card, size_t n)
 {
-	return rec_each(&c->db, table, NULL, 0, 0, fn, arg);
+	return rec_put(&s->org, O_PEERS, org, 32, card, n);
+}
+
+int
+store_peer_get(store_t *s, const uint8_t org[32], uint8_t **card, size_t *n)
+{
+	return rec_get(&s->org, O_PEERS, org, 32, card, n);
+}
+
+int
+store_peer_del(store_t *s, const uint8_t org[32])
+{
+	return rec_del(&s->org, O_PEERS, org, 32);
+}
+
+int
+store_peers_each(store_t *s, store_blob_fn fn, void *arg)
+{
+	blobwalk_t w = { fn, arg };
+	return rec_each(&s->org, O_PEERS, NULL, 0, 0, blob_step, &w);
+}
+
+int
+store_provider_put(store_t *s, const uint8_t provider[32], const uint8_t *cert,
+    size_t n)
+{
+	return rec_put(&s->org, O_PROVIDERS, provider, 32, cert, n);
+}
+
+int
+store_provider_del(store_t *s, const uint8_t provider[32])
+{
+	return rec_del(&s->org, O_PROVIDERS, provider, 32);
+}
+
+int
+store_providers_each(store_t *s, store_blob_fn fn, void *arg)
+{
+	blobwalk_t w = { fn, arg };
+	return rec_each(&s->org, O_PROVIDERS, NULL, 0, 0, blob_step, &w);
+}
+
+int
+store_revocation_put(store_t *s, const uint8_t provider[32], uint64_t when)
+{
+	return u64_put(&s->org, O_REVOKED, provider, 32, when);
+}
+
+typedef struct { store_revocation_fn fn; void *arg; } revwalk_t;
+
+static int
+revocation_step(void *arg, const uint8_t *k, size_t klen, const uint8_t *v, size_t vlen)
+{
+	revwalk_t *w = arg;
+	if (klen != 32 || vlen != 8)
+		return 0;
+	return w->fn(w->arg, k, rd64(v));
+}
+
+int
+store_revocations_each(store_t *s, store_revocation_fn fn, void *arg)
+{
+	revwalk_t w = { fn, arg };
+	return rec_each(&s->org, O_REVOKED, NULL, 0, 0, revocation_step, &w);
+}
+
+static int
+sum_step(void *arg, const uint8_t *k, size_t klen, const uint8_t *v, size_t vlen)
+{
+	(void)k;
+	if (klen != 32 || vlen != 40)
+		return ST_ERR_DB;
+	*(uint64_t *)arg += rd64(v);
+	return 0;
+}
+
+int
+store_entries_count(scase_t *c, uint64_t *n)
+{
+	*n = 0;
+	return rec_each(&c->db, C_HEADS, NULL, 0, 0, sum_step, n);
+}
+
+int
+store_forked_get(scase_t *c, uint8_t org[32])
+{
+	return rec_get_fixed(&c->db, C_META, META("fork"), org, 32);
+}
+
+int
+store_forked_put(scase_t *c, const uint8_t org[32])
+{
+	return rec_put(&c->db, C_META, META("fork"), org, 32);
+}
+
+int
+store_coord_get(scase_t *c, uint8_t org[32])
+{
+	return rec_get_fixed(&c->db, C_META, META("coord"), org, 32);
+}
+
+int
+store_coord_put(scase_t *c, const uint8_t org[32])
+{
+	return rec_put(&c->db, C_META, META("coord"), org, 32);
+}
+
+int
+store_epoch_get(scase_t *c, uint32_t *epoch)
+{
+	return u32_get(&c->db, C_META, META("epoch"), epoch);
+}
+
+int
+store_epoch_put(scase_t *c, uint32_t epoch)
+{
+	return u32_put(&c->db, C_META, META("epoch"), epoch);
+}
+
+int
+store_excluded_get(scase_t *c, uint32_t *epoch)
+{
+	return u32_get(&c->db, C_META, META("excluded"), epoch);
+}
+
+int
+store_excluded_put(scase_t *c, uint32_t epoch)
+{
+	return u32_put(&c->db, C_META, META("excluded"), epoch);
+}
+
+static void
+epoch_key(uint32_t epoch, uint8_t k[4])
+{
+	k[0] = (uint8_t)(epoch >> 24);
+	k[1] = (uint8_t)(epoch >> 16);
+	k[2] = (uint8_t)(epoch >> 8);
+	k[3] = (uint8_t)epoch;
+}
+
+int
+store_epochrec_put(scase_t *c, uint32_t epoch, const store_epochrec_t *r)
+{
+	uint8_t k[4], *v = NULL;
+	size_t n = 0;
+	cwr_t w;
+	int rc;
+
+	cwr_init(&w, 56 + r->charterlen);
+	cwr_u64(&w, r->start_ms);
+	cwr_put(&w, r->org, 32);
+	cwr_u64(&w, r->seq);
+	cwr_u64(&w, r->entries_at_start);
+	cwr_put(&w, r->charter, r->charterlen);
+	if ((rc = cwr_finish(&w, &v, &n)) != 0)
+		return rc;
+	epoch_key(epoch, k);
+	rc = rec_put(&c->db, C_EPOCHS, k, 4, v, n);
+	free(v);
+	return rc;
+}
+
+int
+store_epochrec_get(scase_t *c, uint32_t epoch, store_epochrec_t *r)
+{
+	uint8_t k[4], *v = NULL;
+	size_t n = 0;
+	crd_t rd;
+	int rc;
+
+	memset(r, 0, sizeof(*r));
+	epoch_key(epoch, k);
+	if ((rc = rec_get(&c->db, C_EPOCHS, k, 4, &v, &n)) != 0)
+		return rc;
+	crd_init(&rd, v, n);
+	r->start_ms = crd_u64(&rd);
+	crd_copy(&rd, r->org, 32);
+	r->seq = crd_u64(&rd);
+	r->entries_at_start = crd_u64(&rd);
+	if (rd.err) {
+		free(v);
+		memset(r, 0, sizeof(*r));
+		return ST_ERR_DB;
+	}
+	r->charterlen = crd_left(&rd);
+	/* The charter is the rest: moved to the front of the same buffer. */
+	memmove(v, v + rd.off, r->charterlen);
+	r->charter = v;
+	return 0;
+}
+
+void
+store_epochrec_clear(store_epochrec_t *r)
+{
+	free(r->charter);
+	memset(r, 0, sizeof(*r));
+}
+
+static void
+revoked_key(const uint8_t org[32], const uint8_t provider[32], uint8_t k[64])
+{
+	memcpy(k, org, 32);
+	memcpy(k + 32, provider, 32);
+}
+
+int
+store_revoked_get(scase_t *c, const uint8_t org[32], const uint8_t provider[32],
+    uint64_t *seq)
+{
+	uint8_t k[64];
+	revoked_key(org, provider, k);
+	int rc = u64_get(&c->db, C_REVOKED, k, 64, seq);
+	if (rc == ST_ERR_NOTFOUND) {
+		*seq = 0;
+		rc = 0;
+	}
+	return rc;
+}
+
+int
+store_revoked_put(scase_t *c, const uint8_t org[32], const uint8_t provider[32],
+    uint64_t seq)
+{
+	uint8_t k[64];
+	revoked_key(org, provider, k);
+	return u64_put(&c->db, C_REVOKED, k, 64, seq);
 }

@@ -1,12 +1,25 @@
-/* store.h - the LMDB store: one environment for the organization and one per
- * case, opened on demand with a bounded cache. The only module that includes
- * lmdb.h. What it holds is ciphertext or public data: entries as received,
- * epoch keys wrapped by the org's storage key, org cards, certificates.
+/* store.h - the schema of cahierd's LMDB store, one typed call per record.
+ * The only module that includes lmdb.h: no table name, key layout or byte
+ * order is written anywhere else.
+ *
+ * One environment for the organization (<dir>/org) and one per case
+ * (<dir>/cases/<hex id>), opened on demand with a bounded cache. What it
+ * holds is ciphertext or public data: entries as received, epoch keys
+ * wrapped by the org's storage key, org cards, certificates, ids, counters.
+ * Keys of the tables hold no names or text.
  *
  * Writes go into one write transaction per environment per round of the
  * event loop; store_commit() commits them all (fsync'ed) at the end of the
  * round, so concurrent posts share a commit (group commit). Reads inside a
- * round see that round's writes. */
+ * round see that round's writes.
+ *
+ * Every record is encoded with the bounded writer of proto/cbuf.h; integers
+ * are big-endian. Each prototype states the bytes of its record as
+ * "table: key -> value". Values read are copied out (an MDB_val never
+ * outlives its transaction); the caller frees what is malloc'd.
+ *
+ * Errors: 0, or ST_ERR_* / CH_ERR_* (negative); store_strerror() names
+ * both. ST_ERR_NOTFOUND is an ordinary answer ("no such record"). */
 #ifndef CAHIER_STORE_H
 #define CAHIER_STORE_H
 
@@ -15,92 +28,170 @@
 #include "../proto/err.h"
 
 enum {
-	ST_ERR_NOTFOUND = -100,  /* no such key */
-	ST_ERR_DB = -101,        /* LMDB failed; see the log */
+	ST_ERR_NOTFOUND = -100,  /* no such record */
+	ST_ERR_DB = -101,        /* LMDB failed, or a record is damaged; logged */
 	ST_ERR_FULL = -102,      /* map full */
 };
 
 typedef struct store store_t;
 typedef struct scase scase_t;
 
-/* Opens (creating) <dir>/org and the cases directory. storage_key (32 bytes)
- * wraps epoch keys; it is copied into sodium_malloc'd memory. max_open bounds
- * the cache of open case environments. */
+/* Opens (creating) <dir>/org and <dir>/cases. storage_key (32 bytes, or
+ * NULL for the admin commands, which never touch case keys) wraps epoch
+ * keys; it is copied into sodium_malloc'd memory. max_open bounds the cache
+ * of open case environments. */
 int store_open(const char *dir, const uint8_t *storage_key, int max_open,
     store_t **out) CH_WUR;
-/* Aborts uncommitted writes, closes every environment, wipes the key. */
+/* Aborts uncommitted writes, closes every environment, wipes the key and
+ * sets *s to NULL. */
 void store_destroy(store_t **s);
+/* A static description of a store or proto error; never NULL. */
 const char *store_strerror(int err);
 
 /* Commits every write transaction of this round (fsync'ed). On failure
  * every write of the round is lost and the error returned. */
 int store_commit(store_t *s) CH_WUR;
+/* Drops every uncommitted write of this round. */
 void store_abort(store_t *s);
 
-/* Org environment. Small values are copied out into malloc'd buffers. */
-int store_org_get(store_t *s, const char *table, const uint8_t *key,
-    size_t klen, uint8_t **val, size_t *vlen) CH_WUR;
-int store_org_put(store_t *s, const char *table, const uint8_t *key,
-    size_t klen, const uint8_t *val, size_t vlen) CH_WUR;
-int store_org_del(store_t *s, const char *table, const uint8_t *key,
-    size_t klen) CH_WUR;
-/* Calls fn for every record of table in key order; fn's pointers live only
- * during the call. A non-zero return from fn stops and is returned. */
-typedef int (*store_each_fn)(void *arg, const uint8_t *k, size_t klen,
-    const uint8_t *v, size_t vlen);
-int store_org_each(store_t *s, const char *table, store_each_fn fn, void *arg);
+/* --- The organization's environment --- */
 
-/* Cases. store_case_get returns the cached handle (opening it if needed;
- * with create set, making the environment). The handle stays valid until
- * store_destroy or until the cache evicts it, which happens only inside
- * store_case_get, never while it has uncommitted writes: do not keep a
- * handle across calls to store_case_get. */
+/* meta: "gen" -> u64. The generation of the peers and providers tables:
+ * the admin commands bump it, the running daemon reloads when it moves.
+ * *gen is 0 when never bumped. */
+int store_gen_get(store_t *s, uint64_t *gen) CH_WUR;
+int store_gen_bump(store_t *s) CH_WUR;
+
+/* Calls fn(arg, key, value, n) for every record of a table in key order;
+ * the pointers live only during the call. A non-zero return from fn stops
+ * the walk and is returned. */
+typedef int (*store_blob_fn)(void *arg, const uint8_t key[32],
+    const uint8_t *val, size_t n);
+
+/* peers: org id (32) -> the org's signed card, as imported. */
+int store_peer_put(store_t *s, const uint8_t org[32], const uint8_t *card,
+    size_t n) CH_WUR;
+/* *card is malloc'd. */
+int store_peer_get(store_t *s, const uint8_t org[32], uint8_t **card,
+    size_t *n) CH_WUR;
+int store_peer_del(store_t *s, const uint8_t org[32]) CH_WUR;
+int store_peers_each(store_t *s, store_blob_fn fn, void *arg) CH_WUR;
+
+/* providers: provider key (32) -> the certificate this org issued. */
+int store_provider_put(store_t *s, const uint8_t provider[32],
+    const uint8_t *cert, size_t n) CH_WUR;
+int store_provider_del(store_t *s, const uint8_t provider[32]) CH_WUR;
+int store_providers_each(store_t *s, store_blob_fn fn, void *arg) CH_WUR;
+
+/* revoked: provider key (32) -> u64 time of the revocation (s since the
+ * Unix epoch). Revoked providers of this org, to announce in every case. */
+int store_revocation_put(store_t *s, const uint8_t provider[32],
+    uint64_t when) CH_WUR;
+typedef int (*store_revocation_fn)(void *arg, const uint8_t provider[32],
+    uint64_t when);
+int store_revocations_each(store_t *s, store_revocation_fn fn, void *arg) CH_WUR;
+
+/* --- Cases --- */
+
+/* cases: case id (16) -> empty. store_case_get returns the cached handle
+ * (opening it if needed; with create set, making the environment and the
+ * index record). WARNING: the handle stays valid until store_destroy or
+ * until the cache evicts it, which happens only inside store_case_get,
+ * never while it has uncommitted writes: do not keep a handle across calls
+ * to store_case_get. */
 int store_case_exists(store_t *s, const uint8_t id[16]);
 int store_case_get(store_t *s, const uint8_t id[16], int create,
     scase_t **out) CH_WUR;
+/* The case's id; lives as long as the handle. */
 const uint8_t *store_case_id(const scase_t *c);
-/* Case ids, malloc'd array of 16-byte ids. */
+/* Every case id, in a malloc'd array of 16-byte ids. */
 int store_case_list(store_t *s, uint8_t (**ids)[16], size_t *n) CH_WUR;
 
-/* Feeds. The head of a feed is its highest contiguous seq and that entry's id
- * (seq 0 and zero id for an empty feed). */
+/* Feeds.
+ * entries: org (32) | seq u64 -> the entry as received (envelope, then the
+ *          sealed body or nothing).
+ * heads:   org (32) -> seq u64 | id (32) of the feed's highest contiguous
+ *          entry.
+ * The head of a feed is seq 0 and a zero id while it is empty. */
 int store_head(scase_t *c, const uint8_t org[32], uint64_t *seq,
     uint8_t id[32]) CH_WUR;
-/* Appends entry (already verified by the caller) as seq of org's feed and
+/* Appends entry (checked in full by the caller) as seq of org's feed and
  * moves the head. seq must be head + 1. */
 int store_entry_put(scase_t *c, const uint8_t org[32], uint64_t seq,
     const uint8_t id[32], const uint8_t *entry, size_t n) CH_WUR;
 /* Copies out one entry (malloc'd). */
 int store_entry_get(scase_t *c, const uint8_t org[32], uint64_t seq,
     uint8_t **entry, size_t *n) CH_WUR;
-/* Calls fn(arg, org, seq, entry, n) for seq in [from, to] of org's feed. */
+/* Calls fn(arg, org, seq, entry, n) for seq in [from, to] of org's feed,
+ * in order; the entry pointer lives only during the call. */
 typedef int (*store_entry_fn)(void *arg, const uint8_t org[32], uint64_t seq,
     const uint8_t *entry, size_t n);
 int store_feed_each(scase_t *c, const uint8_t org[32], uint64_t from,
-    uint64_t to, store_entry_fn fn, void *arg);
-/* Every feed head: fn(arg, org, seq, id). */
+    uint64_t to, store_entry_fn fn, void *arg) CH_WUR;
+/* Every feed head: fn(arg, org, seq, id), in org order. */
 typedef int (*store_head_fn)(void *arg, const uint8_t org[32], uint64_t seq,
     const uint8_t id[32]);
-int store_heads_each(scase_t *c, store_head_fn fn, void *arg);
-/* Keeps a second, conflicting entry for (org, seq) as evidence of a fork. */
+int store_heads_each(scase_t *c, store_head_fn fn, void *arg) CH_WUR;
+/* The sum of every feed's head seq: how many entries the case holds. */
+int store_entries_count(scase_t *c, uint64_t *n) CH_WUR;
+
+/* forks: org (32) | seq u64 | BLAKE2b-256 of its envelope (32) -> a second,
+ *        conflicting entry for (org, seq), kept as evidence. */
 int store_fork_put(scase_t *c, const uint8_t org[32], uint64_t seq,
     const uint8_t *entry, size_t n) CH_WUR;
 int store_fork_count(scase_t *c, size_t *n) CH_WUR;
+/* meta: "fork" -> org (32): the feed that forked and is no longer
+ * accepted. ST_ERR_NOTFOUND when none. */
+int store_forked_get(scase_t *c, uint8_t org[32]) CH_WUR;
+int store_forked_put(scase_t *c, const uint8_t org[32]) CH_WUR;
 
-/* Epoch/audience keys, wrapped at rest with the storage key. */
+/* keys: epoch u32 | audience u8 -> nonce (24) | XChaCha20-Poly1305 of the
+ *       32-byte key under the storage key, AAD = case id | epoch | audience
+ *       (a wrapped key cannot be moved to another slot unnoticed).
+ * A key once held is never replaced: store_key_put of a second, different
+ * key for the same epoch and audience is refused (CH_ERR_VALUE); of the
+ * same key, a no-op. store_key_get: ST_ERR_NOTFOUND when this org holds no
+ * such key, CH_ERR_DECRYPT when it does not unwrap. */
 int store_key_put(scase_t *c, uint32_t epoch, uint8_t audience,
     const uint8_t key[32]) CH_WUR;
-/* ST_ERR_NOTFOUND when this org holds no such key. */
 int store_key_get(scase_t *c, uint32_t epoch, uint8_t audience,
     uint8_t key[32]) CH_WUR;
 
-/* Small per-case records (public data: member cards and roles, the
- * coordinator). Same conventions as the org table functions. */
-int store_case_rec_get(scase_t *c, const char *table, const uint8_t *key,
-    size_t klen, uint8_t **val, size_t *vlen) CH_WUR;
-int store_case_rec_put(scase_t *c, const char *table, const uint8_t *key,
-    size_t klen, const uint8_t *val, size_t vlen) CH_WUR;
-int store_case_rec_each(scase_t *c, const char *table, store_each_fn fn,
-    void *arg);
+/* meta: "coord" -> org (32): the coordinator, from the latest epoch entry.
+ * ST_ERR_NOTFOUND before the genesis is accepted. */
+int store_coord_get(scase_t *c, uint8_t org[32]) CH_WUR;
+int store_coord_put(scase_t *c, const uint8_t org[32]) CH_WUR;
+/* meta: "epoch" -> u32: the current epoch (ST_ERR_NOTFOUND before the
+ * genesis). */
+int store_epoch_get(scase_t *c, uint32_t *epoch) CH_WUR;
+int store_epoch_put(scase_t *c, uint32_t epoch) CH_WUR;
+/* meta: "excluded" -> u32: the epoch the coordinator started without a key
+ * for this organization (removed, or left out). ST_ERR_NOTFOUND when none. */
+int store_excluded_get(scase_t *c, uint32_t *epoch) CH_WUR;
+int store_excluded_put(scase_t *c, uint32_t epoch) CH_WUR;
+
+/* epochs: epoch u32 -> start_ms u64 | org (32) | seq u64 | entries u64 |
+ *         charter (the rest: proto/charter.h encoding, names replaced).
+ * The derived record of an epoch: when it started, its epoch entry (org,
+ * seq), how many entries the case held then, and its charter. */
+typedef struct {
+	uint64_t start_ms;
+	uint8_t org[32];
+	uint64_t seq;
+	uint64_t entries_at_start;
+	uint8_t *charter;       /* malloc'd by store_epochrec_get */
+	size_t charterlen;
+} store_epochrec_t;
+int store_epochrec_put(scase_t *c, uint32_t epoch, const store_epochrec_t *r) CH_WUR;
+/* Fills *r; free r->charter with store_epochrec_clear(). */
+int store_epochrec_get(scase_t *c, uint32_t epoch, store_epochrec_t *r) CH_WUR;
+void store_epochrec_clear(store_epochrec_t *r);
+
+/* revoked: org (32) | provider (32) -> u64 seq of org's REVOKE entry for
+ *          that provider (the first one stands). *seq is 0 when none. */
+int store_revoked_get(scase_t *c, const uint8_t org[32],
+    const uint8_t provider[32], uint64_t *seq) CH_WUR;
+int store_revoked_put(scase_t *c, const uint8_t org[32],
+    const uint8_t provider[32], uint64_t seq) CH_WUR;
 
 #endif

@@ -5,19 +5,15 @@
 #include <string.h>
 #include <sodium.h>
 
+#include "clock.h"
 #include "daemon.h"
+#include "derr.h"
 #include "log.h"
+#include "member.h"
+#include "state.h"
+#include "sync.h"
 
 #define BATCH_BYTES (8u << 20)
-
-peer_t *
-sync_peer_by_org(cahierd_t *d, const uint8_t org[32])
-{
-	for (size_t i = 0; i < d->npeers; i++)
-		if (memcmp(d->peers[i].org, org, 32) == 0)
-			return &d->peers[i];
-	return NULL;
-}
 
 static void
 send_peer(cahierd_t *d, zsock_t *sock, zframe_t *route, uint8_t type,
@@ -30,7 +26,7 @@ send_peer(cahierd_t *d, zsock_t *sock, zframe_t *route, uint8_t type,
 		zframe_destroy(&route);
 		return;
 	}
-	out_queue(d, sock, route, out, len, 0);
+	outbox_queue(d->out, sock, route, out, len, 0);
 }
 
 typedef struct { ch_vec_t v; size_t cap; } vecb_t;
@@ -169,22 +165,22 @@ typedef struct {
 static int
 find_removal(scase_t *c, const uint8_t org[32], removal_t *out)
 {
-	uint32_t e = nb_epoch(c);
+	uint32_t e = state_epoch(c);
 	out->found = 0;
 	for (uint32_t k = e + 1; k-- > 0;) {
-		nb_rec_t r;
+		state_epoch_t r;
 		int listed = 0;
-		if (nb_rec_get(c, k, &r) != 0)
+		if (state_epoch_get(c, k, &r) != 0)
 			break;
 		for (size_t i = 0; i < r.ch.nremoved; i++)
 			if (memcmp(r.ch.removed[i].org, org, 32) == 0)
 				listed = 1;
 		if (listed) {
-			memcpy(out->org, r.org, 32);
-			out->seq = r.seq;
+			memcpy(out->org, r.rec.org, 32);
+			out->seq = r.rec.seq;
 			out->found = 1;
 		}
-		nb_rec_free(&r);
+		state_epoch_free(&r);
 		if (!listed)
 			break;
 	}
@@ -201,7 +197,8 @@ tell_removed(cahierd_t *d, zsock_t *sock, zframe_t *route, peer_t *p, scase_t *c
 		return;
 	uint64_t have = vec_get(theirs, rm.org);
 	if (have < rm.seq) {
-		(void)store_feed_each(c, rm.org, have + 1, rm.seq, gather_entry, g);
+		if (store_feed_each(c, rm.org, have + 1, rm.seq, gather_entry, g) < 0)
+			log_debug("sync: could not gather a removal for %s", p->card.name);
 		uint8_t *body;
 		size_t n;
 		if (g->n && ch_batch_encode(theirs->case_id, 0, g->items, g->n, &body, &n) == 0) {
@@ -210,7 +207,7 @@ tell_removed(cahierd_t *d, zsock_t *sock, zframe_t *route, peer_t *p, scase_t *c
 			log_info("sync: told %s it was removed from a case", p->card.name);
 		}
 	}
-	p->busy_until = now_ms() + 60000;
+	p->busy_until = clock_now_ms() + 60000;
 	for (size_t i = 0; i < g->n; i++)
 		free(g->bufs[i]);
 	free(g);
@@ -229,23 +226,23 @@ answer_sync(cahierd_t *d, zsock_t *sock, zframe_t *route, peer_t *p,
 	if (store_case_get(d->store, theirs->case_id, 0, &c) != 0) {
 		/* A case we do not hold: if the peer offers it (its vector is not
 		 * empty), ask for all of it. The peer answers only if we are a
-		 * member, and nb_adopt checks what comes back. This catches a member
+		 * member, and member_adopt checks what comes back. This catches a member
 		 * whose first push was lost. One request per peer at a time. */
-		if (theirs->n && now_ms() >= p->busy_until) {
+		if (theirs->n && clock_now_ms() >= p->busy_until) {
 			ch_vec_t empty;
 			memset(&empty, 0, sizeof(empty));
 			memcpy(empty.case_id, theirs->case_id, 16);
 			send_sync(d, sock, route ? zframe_dup(route) : NULL, &empty);
-			p->busy_until = now_ms() + 10000;
+			p->busy_until = clock_now_ms() + 10000;
 		}
 		zframe_destroy(&route);
 		return;
 	}
-	if (!nb_is_member(c, p->org)) {
+	if (!state_is_member(c, p->org)) {
 		/* A removed organization still asking: tell it once in a while, by
 		 * sending what it lacks of the coordinator's feed up to the entry
 		 * that removed it (all of it written while it was a member). */
-		if (now_ms() >= p->busy_until)
+		if (clock_now_ms() >= p->busy_until)
 			tell_removed(d, sock, route, p, c, theirs);
 		log_debug("sync: %s asked for a case it is not (or no longer) a member of", p->card.name);
 		zframe_destroy(&route);
@@ -255,7 +252,7 @@ answer_sync(cahierd_t *d, zsock_t *sock, zframe_t *route, peer_t *p,
 		zframe_destroy(&route);
 		return;
 	}
-	int has_coord = nb_coordinator(c, coord) == 0;
+	int has_coord = state_coordinator(c, coord) == 0;
 	/* A peer that holds nothing of the case yet first gets the entry that
 	 * welcomed it (its key slots), wherever it stands in the feeds. */
 	if (theirs->n == 0) {
@@ -263,7 +260,8 @@ answer_sync(cahierd_t *d, zsock_t *sock, zframe_t *route, peer_t *p,
 		memset(&w, 0, sizeof(w));
 		memcpy(w.org, p->org, 32);
 		for (size_t i = 0; i < ours.n; i++)
-			(void)store_feed_each(c, ours.org[i], 1, ours.seq[i], find_welcome, &w);
+			if (store_feed_each(c, ours.org[i], 1, ours.seq[i], find_welcome, &w) < 0)
+				break;
 		if (w.entry) {
 			g->items[0].p = g->bufs[0] = w.entry;
 			g->items[0].n = w.len;
@@ -279,8 +277,9 @@ answer_sync(cahierd_t *d, zsock_t *sock, zframe_t *route, peer_t *p,
 				continue;
 			uint64_t have = vec_get(theirs, ours.org[i]);
 			if (have < ours.seq[i])
-				(void)store_feed_each(c, ours.org[i], have + 1, ours.seq[i],
-				    gather_entry, g);
+				if (store_feed_each(c, ours.org[i], have + 1, ours.seq[i],
+				    gather_entry, g) < 0)
+					g->full = 1; /* send what was gathered */
 		}
 	}
 	for (size_t i = 0; i < theirs->n; i++)
@@ -299,15 +298,34 @@ answer_sync(cahierd_t *d, zsock_t *sock, zframe_t *route, peer_t *p,
 	/* The peer holds entries we lack: ask for them, unless a catch-up from
 	 * it is already running (one chain of batches per peer, not one more
 	 * for every round). */
-	if (behind && now_ms() >= p->busy_until) {
+	if (behind && clock_now_ms() >= p->busy_until) {
 		send_sync(d, sock, route ? zframe_dup(route) : NULL, &ours);
-		p->busy_until = now_ms() + 10000;
+		p->busy_until = clock_now_ms() + 10000;
 	}
 	for (size_t i = 0; i < g->n; i++)
 		free(g->bufs[i]);
 	free(g);
 	ch_vec_clear(&ours);
 	zframe_destroy(&route);
+}
+
+/* Joins a case offered in a batch (member_adopt). On success *c is the
+ * case; on failure *c is left as it was. */
+static int
+adopt(cahierd_t *d, const uint8_t case_id[16], const ch_slice_t *items, size_t n,
+    const char *from, scase_t **c)
+{
+	uint8_t coord[32];
+	scase_t *nc;
+	int rc = member_adopt(d->in, d->store, case_id, items, n, from, &nc, coord);
+	if (rc == 0) {
+		char name[256];
+		cahierd_org_name(d, NULL, coord, name, sizeof(name));
+		log_info("joined a case coordinated by %s", name);
+		*c = nc;
+	} else if (rc != DERR_NOTJOINED)
+		log_err("sync: cannot join a case offered by %s: %s", from, derr_str(rc));
+	return rc;
 }
 
 static void
@@ -327,9 +345,9 @@ take_entries(cahierd_t *d, zsock_t *sock, zframe_t *route, peer_t *p,
 	}
 
 	int held = store_case_get(d->store, case_id, 0, &c) == 0;
-	if (held && !nb_is_member(c, d->keys->sign_pk) &&
-	    nb_adopt(d, case_id, items, n, p->card.name, &c) != 0 &&
-	    now_ms() >= p->busy_until) {
+	if (held && !state_is_member(c, keyring_org(d->kr)) &&
+	    adopt(d, case_id, items, n, p->card.name, &c) != 0 &&
+	    clock_now_ms() >= p->busy_until) {
 		/* A case we are joining but not in yet (a restart lost the
 		 * membership keys of its welcome, kept in memory only): ask for all
 		 * of it again, welcome first. One request per peer at a time. */
@@ -337,10 +355,10 @@ take_entries(cahierd_t *d, zsock_t *sock, zframe_t *route, peer_t *p,
 		memset(&empty, 0, sizeof(empty));
 		memcpy(empty.case_id, case_id, 16);
 		send_sync(d, sock, route ? zframe_dup(route) : NULL, &empty);
-		p->busy_until = now_ms() + 10000;
+		p->busy_until = clock_now_ms() + 10000;
 	}
 	if (!held) {
-		if (nb_adopt(d, case_id, items, n, p->card.name, &c) != 0) {
+		if (adopt(d, case_id, items, n, p->card.name, &c) != 0) {
 			/* A lone push of a case we do not hold: ask for all of it. */
 			if (n == 1 && !more) {
 				ch_vec_t empty;
@@ -362,10 +380,10 @@ take_entries(cahierd_t *d, zsock_t *sock, zframe_t *route, peer_t *p,
 	for (int pass = 0; pass < 2; pass++) {
 		size_t progress = 0;
 		for (size_t i = 0; i < n; i++) {
-			if (pass == 1 && res[i] != NB_NOTYET && res[i] != NB_GAP)
+			if (pass == 1 && res[i] != INGEST_NOTYET && res[i] != INGEST_GAP)
 				continue;
-			res[i] = nb_ingest(d, c, items[i].p, items[i].n, p->card.name);
-			if (res[i] == NB_STORED)
+			res[i] = ingest_entry(d->in, c, items[i].p, items[i].n, p->card.name);
+			if (res[i] == INGEST_STORED)
 				progress++;
 		}
 		stored += progress;
@@ -374,9 +392,9 @@ take_entries(cahierd_t *d, zsock_t *sock, zframe_t *route, peer_t *p,
 	}
 	size_t gaps = 0;
 	for (size_t i = 0; i < n; i++) {
-		if (res[i] == NB_NOTYET || res[i] == NB_GAP)
+		if (res[i] == INGEST_NOTYET || res[i] == INGEST_GAP)
 			waiting++;
-		if (res[i] == NB_GAP)
+		if (res[i] == INGEST_GAP)
 			gaps++;
 	}
 	if (gaps)
@@ -391,7 +409,7 @@ take_entries(cahierd_t *d, zsock_t *sock, zframe_t *route, peer_t *p,
 	 * a chain runs, the periodic round leaves this peer alone: one batch in
 	 * flight per peer is the flow control. */
 	int ask = (more || waiting) && stored;
-	if (!ask && waiting && now_ms() >= p->busy_until)
+	if (!ask && waiting && clock_now_ms() >= p->busy_until)
 		ask = 1; /* a push that shows a gap: fetch what is missing now */
 	if (ask) {
 		ch_vec_t ours;
@@ -399,7 +417,7 @@ take_entries(cahierd_t *d, zsock_t *sock, zframe_t *route, peer_t *p,
 			send_sync(d, sock, route ? zframe_dup(route) : NULL, &ours);
 			ch_vec_clear(&ours);
 		}
-		p->busy_until = now_ms() + 10000;
+		p->busy_until = clock_now_ms() + 10000;
 	} else
 		p->busy_until = 0;
 	zframe_destroy(&route);
@@ -413,7 +431,7 @@ sync_handle(cahierd_t *d, zsock_t *sock, zframe_t *route, peer_t *p,
 	const uint8_t *body;
 	size_t n;
 
-	p->last_heard = now_ms();
+	p->last_heard = clock_now_ms();
 	if (ch_msg_decode(zframe_data(frame), zframe_size(frame), CH_MAGIC_PEER,
 	    &type, &status, &body, &n) != 0) {
 		log_warn("sync: malformed message (%zu bytes) from %s refused",
@@ -453,12 +471,12 @@ sync_round(cahierd_t *d)
 		ch_vec_t v;
 		if (store_case_get(d->store, ids[i], 0, &c) != 0)
 			continue;
-		if (nb_members(c, &m, &nm) != 0)
+		if (state_members(c, &m, &nm) != 0)
 			continue;
 		if (our_vector(c, &v) == 0) {
 			for (size_t j = 0; j < nm; j++) {
-				peer_t *p = sync_peer_by_org(d, m[j]);
-				if (p && p->dealer && now_ms() >= p->busy_until)
+				peer_t *p = peers_by_org(d->peers, m[j]);
+				if (p && p->dealer && clock_now_ms() >= p->busy_until)
 					send_sync(d, p->dealer, NULL, &v);
 			}
 			ch_vec_clear(&v);
@@ -475,11 +493,11 @@ sync_push(cahierd_t *d, scase_t *c, const uint8_t *entry, size_t n)
 	size_t nm = 0, bl;
 	ch_slice_t it = { entry, n };
 
-	if (nb_members(c, &m, &nm) != 0)
+	if (state_members(c, &m, &nm) != 0)
 		return;
 	if (ch_batch_encode(store_case_id(c), 0, &it, 1, &body, &bl) == 0) {
 		for (size_t j = 0; j < nm; j++) {
-			peer_t *p = sync_peer_by_org(d, m[j]);
+			peer_t *p = peers_by_org(d->peers, m[j]);
 			if (p && p->dealer)
 				send_peer(d, p->dealer, NULL, CH_PM_ENTRIES, body, bl);
 		}

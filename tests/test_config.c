@@ -7,6 +7,7 @@
 
 #include "tap.h"
 #include "../daemon/config.h"
+#include "../daemon/derr.h"
 
 static char dir[64];
 
@@ -55,21 +56,21 @@ TEST(bad_lines_name_file_and_line)
 	config_t c;
 	char err[256];
 	write_conf("name = x\npeer_endpoint = tcp://127.0.0.1:1\nsync_interval_ms = fast\n");
-	check_int(config_load(dir, &c, err, sizeof(err)), ==, -1);
+	check_int(config_load(dir, &c, err, sizeof(err)), ==, DERR_CONFIG);
 	check(strstr(err, "cahierd.conf:3: bad value for 'sync_interval_ms'") != NULL);
 	write_conf("name = x\nbogus = 1\n");
-	check_int(config_load(dir, &c, err, sizeof(err)), ==, -1);
+	check_int(config_load(dir, &c, err, sizeof(err)), ==, DERR_CONFIG);
 	check(strstr(err, ":2: unknown key 'bogus'") != NULL);
 	write_conf("name x\n");
-	check_int(config_load(dir, &c, err, sizeof(err)), ==, -1);
+	check_int(config_load(dir, &c, err, sizeof(err)), ==, DERR_CONFIG);
 	check(strstr(err, ":1: expected 'key = value'") != NULL);
 	write_conf("name = only a name\n");
-	check_int(config_load(dir, &c, err, sizeof(err)), ==, -1);
+	check_int(config_load(dir, &c, err, sizeof(err)), ==, DERR_CONFIG);
 	check(strstr(err, "'name' and 'peer_endpoint' are required") != NULL);
 	write_conf("name = x\npeer_endpoint = tcp://127.0.0.1:1\nlog_level = 9\n");
-	check_int(config_load(dir, &c, err, sizeof(err)), ==, -1);
+	check_int(config_load(dir, &c, err, sizeof(err)), ==, DERR_CONFIG);
 	rm_conf();
-	check_int(config_load(dir, &c, err, sizeof(err)), ==, -1);
+	check_int(config_load(dir, &c, err, sizeof(err)), ==, DERR_CONFIG);
 	check(strstr(err, "run 'cahierd init' first") != NULL);
 }
 
@@ -87,7 +88,7 @@ TEST(write_then_load)
 	rm_conf();
 	check_int(config_write(dir, &w, err, sizeof(err)), ==, 0);
 	/* Never overwritten. */
-	check_int(config_write(dir, &w, err, sizeof(err)), ==, -1);
+	check_int(config_write(dir, &w, err, sizeof(err)), ==, DERR_CONFIG);
 	check_int(config_load(dir, &c, err, sizeof(err)), ==, 0);
 	check_str(c.name, "Thuisverpleging Zuid");
 	check_str(c.peer_bind, "tcp://0.0.0.0:7101");

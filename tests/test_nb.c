@@ -9,11 +9,16 @@
 #include <sodium.h>
 
 #include "tap.h"
+#include "../daemon/clock.h"
 #include "../daemon/daemon.h"
+#include "../daemon/derr.h"
+#include "../daemon/feed.h"
 #include "../daemon/log.h"
+#include "../daemon/member.h"
+#include "../daemon/state.h"
 
 typedef struct {
-	cahierd_t d;
+	cahierd_t *d;
 	char dir[64];
 } org_t;
 
@@ -29,17 +34,20 @@ static uint8_t case_id[16];
 static void
 org_init(org_t *o, uint8_t seedbyte, const char *name)
 {
-	uint8_t seed[32];
+	uint8_t seed[32], *card = NULL;
+	size_t cardlen = 0;
+	config_t cfg;
+	keys_secret_t *keys;
 	memset(seed, seedbyte, sizeof(seed));
-	memset(&o->d, 0, sizeof(o->d));
+	memset(&cfg, 0, sizeof(cfg));
 	if (!tap_tmpdir(o->dir, sizeof(o->dir), "test-nb"))
 		abort();
-	o->d.dir = o->dir;
-	o->d.cfg.name = strdup(name);
-	o->d.keys = keys_secret_from_seed(KEYS_KIND_ORG, seed);
-	if (keys_card_make(o->d.keys, name, "tcp://127.0.0.1:1", 1795000000,
-	    &o->d.card, &o->d.cardlen) != 0 ||
-	    store_open(o->dir, o->d.keys->storage, 8, &o->d.store) != 0)
+	cfg.name = strdup(name);
+	cfg.max_open_cases = 8;
+	keys = keys_secret_from_seed(KEYS_KIND_ORG, seed);
+	if (!keys || keys_card_make(keys, name, "tcp://127.0.0.1:1", 1795000000,
+	    &card, &cardlen) != 0 ||
+	    cahierd_new(o->dir, &cfg, &keys, &card, cardlen, &o->d) != 0)
 		abort();
 }
 
@@ -47,14 +55,26 @@ static void
 org_free(org_t *o)
 {
 	char cmd[128];
-	store_destroy(&o->d.store);
-	nb_free(&o->d);
-	keys_secret_destroy(&o->d.keys);
-	free(o->d.card);
-	free(o->d.cfg.name);
+	cahierd_destroy(&o->d);
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", o->dir);
 	if (system(cmd) != 0)
 		abort();
+}
+
+/* o joins the case from a batch (member_adopt). */
+static int
+adopt(org_t *o, const ch_slice_t *items, size_t n, const char *from, scase_t **c)
+{
+	uint8_t coord[32];
+	return member_adopt(o->d->in, o->d->store, case_id, items, n, from, c, coord);
+}
+
+/* The full current charter of c (member_charter_full). */
+static int
+charter_full(scase_t *c, uint8_t **buf, ch_epoch_t *ep)
+{
+	size_t buflen;
+	return member_charter_full(c, buf, &buflen, ep);
 }
 
 /* A provider-signed plain body of kind with fields, for audience. */
@@ -69,7 +89,7 @@ plain_aud(keys_secret_t *pk, const uint8_t *ct, size_t ctl, uint8_t kind,
 	p.kind = kind;
 	p.cert = ct;
 	p.certlen = ctl;
-	p.hlc = (uint64_t)now_ms() << 16;
+	p.hlc = (uint64_t)clock_now_ms() << 16;
 	p.fields = fields;
 	p.fieldslen = fl;
 	if (ch_plain_encode(&p, case_id, audience, pk->sign_sk, &out, n) != 0)
@@ -108,7 +128,7 @@ static int
 a_append(scase_t *c, uint8_t *pl, size_t pln)
 {
 	uint8_t id[32];
-	int rc = nb_append(&A.d, c, nb_epoch(c), CH_AUD_NETWORK, NULL, 0, ckey, pl, pln,
+	int rc = feed_append(A.d->in, c, state_epoch(c), CH_AUD_NETWORK, NULL, 0, ckey, pl, pln,
 	    &ent[nent], &entlen[nent], id);
 	free(pl);
 	if (rc == 0)
@@ -132,7 +152,7 @@ ep_make(ch_epoch_t *ep, uint8_t why, const uint8_t subject[32], const uint8_t *s
 	ep->request = req;
 	ep->requestlen = rl;
 	ep->charter.name = (char *)(uintptr_t)"Mevrouw Peeters";
-	memcpy(ep->charter.coordinator, A.d.keys->sign_pk, 32);
+	memcpy(ep->charter.coordinator, A.d->keys->sign_pk, 32);
 	ep->charter.orgs = orgs;
 	ep->charter.norgs = norgs;
 	ep->charter.removed = removed;
@@ -165,10 +185,10 @@ a_epoch_r(scase_t *c, uint8_t why, const uint8_t subject[32], const uint8_t *sal
 
 	req = plain(prov, cert, certlen, reqkind, reqf, reqfl, &rl);
 	ep_make(&ep, why, subject, salt, req, rl, orgs, norgs, removed, nremoved);
-	rc = nb_new_epoch(&A.d, c, &ep, out, outlen, id);
+	rc = member_new_epoch(A.d->in, c, &ep, out, outlen, id);
 	ep_done(&ep);
 	free(req);
-	if (rc == 0 && store_key_get(c, nb_epoch(c), CH_AUD_NETWORK, ckey) != 0)
+	if (rc == 0 && store_key_get(c, state_epoch(c), CH_AUD_NETWORK, ckey) != 0)
 		rc = -1;
 	return rc;
 }
@@ -188,9 +208,9 @@ static ch_corg_t orgs3[3];
 static void
 corg(ch_corg_t *m, org_t *o, const char *role)
 {
-	memcpy(m->org, o->d.keys->sign_pk, 32);
-	m->card = o->d.card;
-	m->cardlen = o->d.cardlen;
+	memcpy(m->org, o->d->keys->sign_pk, 32);
+	m->card = o->d->card;
+	m->cardlen = o->d->cardlen;
 	m->role = (char *)(uintptr_t)role;
 }
 
@@ -201,8 +221,8 @@ TEST(coordinator_opens_and_adds)
 	size_t fl, pln;
 
 	memset(salt, 0x5a, sizeof(salt));
-	ch_case_id(A.d.keys->sign_pk, salt, case_id);
-	check_int(store_case_get(A.d.store, case_id, 1, &c), ==, 0);
+	ch_case_id(A.d->keys->sign_pk, salt, case_id);
+	check_int(store_case_get(A.d->store, case_id, 1, &c), ==, 0);
 	corg(&orgs3[0], &A, "coordination");
 	corg(&orgs3[1], &B, "home-nursing");
 	check_int(ch_create_encode(salt, "Mevrouw Peeters", &f, &fl), ==, 0);
@@ -211,22 +231,22 @@ TEST(coordinator_opens_and_adds)
 	nent++;
 	free(f);
 	uint8_t coord[32];
-	check_int(nb_coordinator(c, coord), ==, 0);
-	check_mem(coord, A.d.keys->sign_pk, 32);
-	check_int(nb_epoch(c), ==, 0);
+	check_int(state_coordinator(c, coord), ==, 0);
+	check_mem(coord, A.d->keys->sign_pk, 32);
+	check_int(state_epoch(c), ==, 0);
 
-	check_int(ch_member_encode(B.d.card, B.d.cardlen, "home-nursing", &f, &fl), ==, 0);
-	check_int(a_epoch(c, CH_WHY_ADD, B.d.keys->sign_pk, NULL, CH_REQ_ADD_ORG, f, fl,
+	check_int(ch_member_encode(B.d->card, B.d->cardlen, "home-nursing", &f, &fl), ==, 0);
+	check_int(a_epoch(c, CH_WHY_ADD, B.d->keys->sign_pk, NULL, CH_REQ_ADD_ORG, f, fl,
 	    orgs3, 2, &ent[nent], &entlen[nent]), ==, 0);
 	nent++;
 	free(f);
-	check_int(nb_epoch(c), ==, 1);
-	check_int(nb_is_member(c, B.d.keys->sign_pk), ==, 1);
-	check_int(nb_is_member(c, C.d.keys->sign_pk), ==, 0);
+	check_int(state_epoch(c), ==, 1);
+	check_int(state_is_member(c, B.d->keys->sign_pk), ==, 1);
+	check_int(state_is_member(c, C.d->keys->sign_pk), ==, 0);
 
 	pl = note("Huisbezoek maandag", &pln);
 	check_int(a_append(c, pl, pln), ==, 0);
-	check_int(store_commit(A.d.store), ==, 0);
+	check_int(store_commit(A.d->store), ==, 0);
 	check_int(nent, ==, 3);
 }
 
@@ -239,19 +259,19 @@ TEST(member_adopts_and_accepts_once)
 		items[i].n = entlen[i];
 	}
 	/* An outsider holds no key in the batch: it cannot adopt the case. */
-	check_int(nb_adopt(&C.d, case_id, items, 3, "A", &c), ==, -1);
-	check_int(store_case_exists(C.d.store, case_id), ==, 0);
+	check_int(adopt(&C, items, 3, "A", &c), ==, DERR_NOTJOINED);
+	check_int(store_case_exists(C.d->store, case_id), ==, 0);
 	/* Without the genesis there is nothing to adopt. */
-	check_int(nb_adopt(&B.d, case_id, items + 1, 2, "A", &c), ==, -1);
-	check_int(nb_adopt(&B.d, case_id, items, 3, "A", &c), ==, 0);
+	check_int(adopt(&B, items + 1, 2, "A", &c), ==, DERR_NOTJOINED);
+	check_int(adopt(&B, items, 3, "A", &c), ==, 0);
 	for (int i = 0; i < 3; i++)
-		check_int(nb_ingest(&B.d, c, ent[i], entlen[i], "A"), ==, NB_STORED);
+		check_int(ingest_entry(B.d->in, c, ent[i], entlen[i], "A"), ==, INGEST_STORED);
 	for (int i = 0; i < 3; i++)
-		check_int(nb_ingest(&B.d, c, ent[i], entlen[i], "A"), ==, NB_DUP);
-	check_int(store_commit(B.d.store), ==, 0);
+		check_int(ingest_entry(B.d->in, c, ent[i], entlen[i], "A"), ==, INGEST_DUP);
+	check_int(store_commit(B.d->store), ==, 0);
 	uint64_t seq;
 	uint8_t hid[32];
-	check_int(store_head(c, A.d.keys->sign_pk, &seq, hid), ==, 0);
+	check_int(store_head(c, A.d->keys->sign_pk, &seq, hid), ==, 0);
 	check_int(seq, ==, 3);
 }
 
@@ -269,7 +289,7 @@ resign(const uint8_t *e, size_t n, void (*mutate)(ch_env_t *, uint8_t *, size_t)
 	memcpy(out, e, n);
 	mutate(&env, out + CH_ENV_LEN, bl);
 	crypto_generichash(env.body_hash, 32, out + CH_ENV_LEN, bl, NULL, 0);
-	ch_env_sign(&env, A.d.keys->sign_sk);
+	ch_env_sign(&env, A.d->keys->sign_sk);
 	ch_env_encode(&env, out);
 	*outn = n;
 	return out;
@@ -295,7 +315,7 @@ build_entry(const keys_secret_t *org, uint64_t seq, const uint8_t *prev,
 		memcpy(env.prev, prev, 32);
 	env.epoch = epoch;
 	env.audience = audience;
-	env.time_ms = (uint64_t)now_ms();
+	env.time_ms = (uint64_t)clock_now_ms();
 	if (ch_body_seal(&env, slots, ns, key, pl, pln, &body, &bl) != 0)
 		abort();
 	env.body_len = (uint32_t)bl;
@@ -323,7 +343,7 @@ next_of_a(uint32_t epoch, size_t *n, const char *text)
 		abort();
 	ch_env_id(&last, prev);
 	pl = note(text, &pln);
-	e = build_entry(A.d.keys, last.seq + 1, prev, epoch, CH_AUD_NETWORK, ckey, pl, pln,
+	e = build_entry(A.d->keys, last.seq + 1, prev, epoch, CH_AUD_NETWORK, ckey, pl, pln,
 	    NULL, 0, n);
 	free(pl);
 	return e;
@@ -339,30 +359,30 @@ TEST(forgeries_are_rejected)
 	uint64_t seq;
 	uint8_t hid[32];
 
-	check_int(store_case_get(B.d.store, case_id, 0, &c), ==, 0);
+	check_int(store_case_get(B.d->store, case_id, 0, &c), ==, 0);
 	e = next_of_a(1, &n, "Wondzorg gedaan");
 	/* A flipped bit in the org signature. */
 	f = malloc(n);
 	memcpy(f, e, n);
 	f[CH_ENV_HDR_LEN + 3] ^= 1;
-	check_int(nb_ingest(&B.d, c, f, n, "A"), ==, NB_REJECT);
+	check_int(ingest_entry(B.d->in, c, f, n, "A"), ==, INGEST_REFUSED);
 	/* A flipped bit in the body: its hash no longer matches. */
 	memcpy(f, e, n);
 	f[n - 1] ^= 1;
-	check_int(nb_ingest(&B.d, c, f, n, "A"), ==, NB_REJECT);
+	check_int(ingest_entry(B.d->in, c, f, n, "A"), ==, INGEST_REFUSED);
 	free(f);
 	/* Wrong prev hash, validly signed. */
 	f = resign(e, n, mut_prev, &fn);
-	check_int(nb_ingest(&B.d, c, f, fn, "A"), ==, NB_REJECT);
+	check_int(ingest_entry(B.d->in, c, f, fn, "A"), ==, INGEST_REFUSED);
 	free(f);
 	/* A future epoch the coordinator never started. */
 	f = next_of_a(7, &fn, "epoch seven");
-	check_int(nb_ingest(&B.d, c, f, fn, "A"), ==, NB_REJECT);
+	check_int(ingest_entry(B.d->in, c, f, fn, "A"), ==, INGEST_REFUSED);
 	free(f);
-	check_int(store_head(c, A.d.keys->sign_pk, &seq, hid), ==, 0);
+	check_int(store_head(c, A.d->keys->sign_pk, &seq, hid), ==, 0);
 	check_int(seq, ==, 3);
 	/* The genuine one is still welcome. */
-	check_int(nb_ingest(&B.d, c, e, n, "A"), ==, NB_STORED);
+	check_int(ingest_entry(B.d->in, c, e, n, "A"), ==, INGEST_STORED);
 	ent[nent] = e;
 	entlen[nent++] = n;
 	/* A gap: seq 6 before 5 is held back, not stored. */
@@ -371,12 +391,12 @@ TEST(forgeries_are_rejected)
 	entlen[nent++] = n;
 	uint8_t *e6 = next_of_a(1, &fn, "six");
 	ent[--nent] = NULL;
-	check_int(nb_ingest(&B.d, c, e6, fn, "A"), ==, NB_GAP);
-	check_int(nb_ingest(&B.d, c, e5, n, "A"), ==, NB_STORED);
-	check_int(nb_ingest(&B.d, c, e6, fn, "A"), ==, NB_STORED);
+	check_int(ingest_entry(B.d->in, c, e6, fn, "A"), ==, INGEST_GAP);
+	check_int(ingest_entry(B.d->in, c, e5, n, "A"), ==, INGEST_STORED);
+	check_int(ingest_entry(B.d->in, c, e6, fn, "A"), ==, INGEST_STORED);
 	free(e5);
 	free(e6);
-	check_int(store_commit(B.d.store), ==, 0);
+	check_int(store_commit(B.d->store), ==, 0);
 }
 
 TEST(expired_certificate_is_rejected)
@@ -387,21 +407,21 @@ TEST(expired_certificate_is_rejected)
 	size_t ocl, fl, pln, n;
 	uint64_t now = (uint64_t)time(NULL), seq, after;
 
-	check_int(store_case_get(B.d.store, case_id, 0, &c), ==, 0);
+	check_int(store_case_get(B.d->store, case_id, 0, &c), ==, 0);
 	/* A certificate that ended yesterday signs a note today, as A's next
 	 * entry: everything else about it is right. */
-	check_int(keys_cert_make(A.d.keys, old->sign_pk, old->curve_pk, "Oud Account",
+	check_int(keys_cert_make(A.d->keys, old->sign_pk, old->curve_pk, "Oud Account",
 	    "social-worker", now - 3 * 86400, now - 86400, &oc, &ocl), ==, 0);
 	check_int(ch_note_encode("signed with an expired certificate", &f, &fl), ==, 0);
 	pl = plain(old, oc, ocl, CH_KIND_NOTE, f, fl, &pln);
 	free(f);
-	check_int(store_head(c, A.d.keys->sign_pk, &seq, hid), ==, 0);
-	e = build_entry(A.d.keys, seq + 1, hid, nb_epoch(c), CH_AUD_NETWORK, ckey, pl, pln,
+	check_int(store_head(c, A.d->keys->sign_pk, &seq, hid), ==, 0);
+	e = build_entry(A.d->keys, seq + 1, hid, state_epoch(c), CH_AUD_NETWORK, ckey, pl, pln,
 	    NULL, 0, &n);
-	check_int(nb_ingest(&B.d, c, e, n, "A"), ==, NB_REJECT);
-	check_int(store_head(c, A.d.keys->sign_pk, &after, hid), ==, 0);
+	check_int(ingest_entry(B.d->in, c, e, n, "A"), ==, INGEST_REFUSED);
+	check_int(store_head(c, A.d->keys->sign_pk, &after, hid), ==, 0);
 	check_int(after, ==, seq);
-	store_abort(B.d.store);
+	store_abort(B.d->store);
 	free(e);
 	free(pl);
 	free(oc);
@@ -411,7 +431,7 @@ TEST(expired_certificate_is_rejected)
 TEST(bad_provider_signature_is_rejected)
 {
 	scase_t *c;
-	check_int(store_case_get(B.d.store, case_id, 0, &c), ==, 0);
+	check_int(store_case_get(B.d->store, case_id, 0, &c), ==, 0);
 	/* The provider signature made by another key than the certificate's. */
 	keys_secret_t *mallory = keys_secret_new(KEYS_KIND_PROVIDER);
 	uint8_t *f, *pl, *e;
@@ -421,14 +441,14 @@ TEST(bad_provider_signature_is_rejected)
 	check_int(ch_note_encode("forged", &f, &fl), ==, 0);
 	pl = plain(mallory, cert, certlen, CH_KIND_NOTE, f, fl, &pln);
 	free(f);
-	check_int(store_head(c, A.d.keys->sign_pk, &seq, hid), ==, 0);
-	e = build_entry(A.d.keys, seq + 1, hid, nb_epoch(c), CH_AUD_NETWORK, ckey, pl, pln,
+	check_int(store_head(c, A.d->keys->sign_pk, &seq, hid), ==, 0);
+	e = build_entry(A.d->keys, seq + 1, hid, state_epoch(c), CH_AUD_NETWORK, ckey, pl, pln,
 	    NULL, 0, &n);
-	check_int(nb_ingest(&B.d, c, e, n, "A"), ==, NB_REJECT);
+	check_int(ingest_entry(B.d->in, c, e, n, "A"), ==, INGEST_REFUSED);
 	free(e);
 	free(pl);
 	keys_secret_destroy(&mallory);
-	store_abort(B.d.store);
+	store_abort(B.d->store);
 }
 
 TEST(outsider_feed_and_fork)
@@ -437,36 +457,36 @@ TEST(outsider_feed_and_fork)
 	uint8_t *pl, *e, id[32];
 	size_t pln, n;
 
-	check_int(store_case_get(B.d.store, case_id, 0, &c), ==, 0);
+	check_int(store_case_get(B.d->store, case_id, 0, &c), ==, 0);
 	/* C writes into the case without being a member: held back at B. */
-	check_int(store_case_get(C.d.store, case_id, 1, &cc), ==, 0);
+	check_int(store_case_get(C.d->store, case_id, 1, &cc), ==, 0);
 	{
 		uint8_t *f;
 		size_t fl;
 		check_int(ch_note_encode("not a member", &f, &fl), ==, 0);
 		pl = plain(provC, certC, certClen, CH_KIND_NOTE, f, fl, &pln);
 		free(f);
-		e = build_entry(C.d.keys, 1, NULL, 0, CH_AUD_NETWORK, ckey, pl, pln, NULL, 0, &n);
+		e = build_entry(C.d->keys, 1, NULL, 0, CH_AUD_NETWORK, ckey, pl, pln, NULL, 0, &n);
 		free(pl);
 	}
-	check_int(nb_ingest(&B.d, c, e, n, "C"), ==, NB_REJECT);
+	check_int(ingest_entry(B.d->in, c, e, n, "C"), ==, INGEST_REFUSED);
 	free(e);
 	(void)id;
-	store_abort(C.d.store);
+	store_abort(C.d->store);
 
 	/* A second, different, validly signed entry at A's seq 3: a fork. */
 	uint64_t seq;
 	uint8_t hid[32];
-	check_int(store_head(c, A.d.keys->sign_pk, &seq, hid), ==, 0);
+	check_int(store_head(c, A.d->keys->sign_pk, &seq, hid), ==, 0);
 	nent = 2; /* build on top of seq 2 */
 	e = next_of_a(1, &n, "a different seq 3");
-	check_int(nb_ingest(&B.d, c, e, n, "A"), ==, NB_REJECT);
-	check_int(store_commit(B.d.store), ==, 0);
+	check_int(ingest_entry(B.d->in, c, e, n, "A"), ==, INGEST_REFUSED);
+	check_int(store_commit(B.d->store), ==, 0);
 	size_t forks = 0;
 	check_int(store_fork_count(c, &forks), ==, 0);
 	check_int(forks, ==, 1);
 	/* The forked feed is no longer accepted, not even its genuine entries. */
-	check_int(nb_ingest(&B.d, c, ent[0], entlen[0], "A"), ==, NB_REJECT);
+	check_int(ingest_entry(B.d->in, c, ent[0], entlen[0], "A"), ==, INGEST_REFUSED);
 	free(e);
 }
 
@@ -490,7 +510,7 @@ entry_with_slot(org_t *o, keys_secret_t *pk, const uint8_t *ct, size_t ctl,
 	keys_card_clear(&cb);
 	pl = plain(pk, ct, ctl, CH_KIND_NOTE, f, fl, &pln);
 	free(f);
-	e = build_entry(o->d.keys, 1, NULL, 0, CH_AUD_NETWORK, fake, pl, pln, &slot, 1, n);
+	e = build_entry(o->d->keys, 1, NULL, 0, CH_AUD_NETWORK, fake, pl, pln, &slot, 1, n);
 	free(pl);
 	return e;
 }
@@ -509,32 +529,32 @@ TEST(key_slots_only_from_the_coordinator)
 	uint64_t now = (uint64_t)time(NULL);
 
 	org_init(&D, 0xd4, "Wijkgezondheidscentrum");
-	check_int(keys_cert_make(B.d.keys, provB->sign_pk, provB->curve_pk, "Bart",
+	check_int(keys_cert_make(B.d->keys, provB->sign_pk, provB->curve_pk, "Bart",
 	    "home-nurse", now - 60, now + 86400, &certB, &certBlen), ==, 0);
 	/* The coordinator adds D: a new epoch. */
-	check_int(store_case_get(A.d.store, case_id, 0, &ca), ==, 0);
-	check_int(ch_member_encode(D.d.card, D.d.cardlen, "gp", &f, &fl), ==, 0);
+	check_int(store_case_get(A.d->store, case_id, 0, &ca), ==, 0);
+	check_int(ch_member_encode(D.d->card, D.d->cardlen, "gp", &f, &fl), ==, 0);
 	corg(&orgs3[2], &D, "gp");
-	check_int(a_epoch(ca, CH_WHY_ADD, D.d.keys->sign_pk, NULL, CH_REQ_ADD_ORG, f, fl,
+	check_int(a_epoch(ca, CH_WHY_ADD, D.d->keys->sign_pk, NULL, CH_REQ_ADD_ORG, f, fl,
 	    orgs3, 3, &addD, &an), ==, 0);
 	free(f);
-	check_int(store_commit(A.d.store), ==, 0);
+	check_int(store_commit(A.d->store), ==, 0);
 
 	randombytes_buf(fake, sizeof(fake));
-	evil = entry_with_slot(&B, provB, certB, certBlen, D.d.card, D.d.cardlen, fake, &en);
+	evil = entry_with_slot(&B, provB, certB, certBlen, D.d->card, D.d->cardlen, fake, &en);
 	/* The relay's order: D's membership, the evil entry, then the rest. */
 	ch_slice_t items[8] = { { addD, an }, { evil, en }, { ent[0], entlen[0] },
 		{ ent[1], entlen[1] }, { ent[2], entlen[2] } };
 	size_t ni = 5;
-	check_int(nb_adopt(&D.d, case_id, items, ni, "relay", &cd), ==, 0);
+	check_int(adopt(&D, items, ni, "relay", &cd), ==, 0);
 	int res[8];
 	for (int pass = 0; pass < 3; pass++)
 		for (size_t i = 0; i < ni; i++)
-			if (pass == 0 || res[i] == NB_GAP || res[i] == NB_NOTYET)
-				res[i] = nb_ingest(&D.d, cd, items[i].p, items[i].n, "relay");
-	check_int(res[1], ==, NB_REJECT);   /* slots from a non-coordinator */
-	check_int(res[2], ==, NB_STORED);   /* the genesis still opens */
-	check_int(res[0], ==, NB_STORED);
+			if (pass == 0 || res[i] == INGEST_GAP || res[i] == INGEST_NOTYET)
+				res[i] = ingest_entry(D.d->in, cd, items[i].p, items[i].n, "relay");
+	check_int(res[1], ==, INGEST_REFUSED);   /* slots from a non-coordinator */
+	check_int(res[2], ==, INGEST_STORED);   /* the genesis still opens */
+	check_int(res[0], ==, INGEST_STORED);
 	/* D joined at epoch 2: it holds that epoch's key (the real one), and
 	 * no key of the epochs before it joined. */
 	check_int(store_key_get(cd, 2, CH_AUD_NETWORK, got), ==, 0);
@@ -542,9 +562,9 @@ TEST(key_slots_only_from_the_coordinator)
 	check_int(store_key_get(cd, 0, CH_AUD_NETWORK, got), ==, ST_ERR_NOTFOUND);
 	check_int(store_key_get(cd, 0, CH_AUD_MEMBERSHIP, got), ==, 0);
 	uint8_t coord[32];
-	check_int(nb_coordinator(cd, coord), ==, 0);
-	check_mem(coord, A.d.keys->sign_pk, 32);
-	check_int(store_commit(D.d.store), ==, 0);
+	check_int(state_coordinator(cd, coord), ==, 0);
+	check_mem(coord, A.d->keys->sign_pk, 32);
+	check_int(store_commit(D.d->store), ==, 0);
 	free(evil);
 	free(addD);
 	free(certB);
@@ -575,7 +595,7 @@ static scase_t *
 cs(org_t *o)
 {
 	scase_t *c;
-	if (store_case_get(o->d.store, case_id, 0, &c) != 0)
+	if (store_case_get(o->d->store, case_id, 0, &c) != 0)
 		abort();
 	return c;
 }
@@ -583,7 +603,7 @@ cs(org_t *o)
 static const uint8_t *
 oid_of(const org_t *o)
 {
-	return o->d.keys->sign_pk;
+	return o->d->keys->sign_pk;
 }
 
 static void
@@ -616,7 +636,7 @@ ingest(org_t *o, const uint8_t *e, size_t n)
 	if ((saved = dup(2)) < 0 || dup2(fileno(t), 2) < 0)
 		abort();
 	log_init("test_nb", LOG_LVL_DEBUG);
-	rc = nb_ingest(&o->d, cs(o), e, n, "peer");
+	rc = ingest_entry(o->d->in, cs(o), e, n, "peer");
 	fflush(stderr);
 	if (dup2(saved, 2) < 0)
 		abort();
@@ -648,8 +668,8 @@ snap(org_t *o, snap_t *s)
 {
 	scase_t *c = cs(o);
 	memset(s, 0, sizeof(*s));
-	s->epoch = nb_epoch(c);
-	s->crc = nb_coordinator(c, s->coord);
+	s->epoch = state_epoch(c);
+	s->crc = state_coordinator(c, s->coord);
 	for (int i = 0; i < 5; i++)
 		if (store_head(c, oid_of(everyone[i]), &s->seq[i], s->head[i]) != 0)
 			abort();
@@ -673,7 +693,7 @@ snap_same(const snap_t *x, const snap_t *y)
 	return 1;
 }
 
-/* Every org named in who ("ABCDE") answers want (NB_REJECT or NB_NOTYET) to
+/* Every org named in who ("ABCDE") answers want (INGEST_REFUSED or INGEST_NOTYET) to
  * entry e, logs why (when given), and keeps its state. */
 #define REFUSED(who, e, n, want, why) refused(who, e, n, want, why, __LINE__)
 static void
@@ -689,10 +709,10 @@ refused(const char *who, const uint8_t *e, size_t n, int want, const char *why, 
 		if (rc != want || (why && !strstr(logged, why)) || !same) {
 			tap_cur_failed = 1;
 			printf("# %s:%d: at %s: got %d (want %d%s%s), state %s; log: %s\n",
-			    __FILE__, line, o->d.cfg.name, rc, want, why ? ", " : "",
+			    __FILE__, line, o->d->cfg.name, rc, want, why ? ", " : "",
 			    why ? why : "", same ? "kept" : "CHANGED", logged);
 		}
-		store_abort(o->d.store);
+		store_abort(o->d->store);
 	}
 }
 
@@ -703,7 +723,7 @@ sync_all(org_t *o)
 {
 	int res[64];
 	for (int i = 0; i < nL; i++)
-		res[i] = NB_NOTYET;
+		res[i] = INGEST_NOTYET;
 	for (int pass = 0; pass < 3; pass++)
 		for (int i = 0; i < nL; i++) {
 			if (pass == 0) {
@@ -715,15 +735,15 @@ sync_all(org_t *o)
 				if (memcmp(env.org, oid_of(&A), 32) != 0)
 					continue;
 			}
-			if (res[i] == NB_GAP || res[i] == NB_NOTYET)
-				res[i] = nb_ingest(&o->d, cs(o), L[i], Ln[i], "peer");
+			if (res[i] == INGEST_GAP || res[i] == INGEST_NOTYET)
+				res[i] = ingest_entry(o->d->in, cs(o), L[i], Ln[i], "peer");
 		}
 	for (int i = 0; i < nL; i++)
-		if (res[i] != NB_STORED && res[i] != NB_DUP) {
+		if (res[i] != INGEST_STORED && res[i] != INGEST_DUP) {
 			tap_cur_failed = 1;
-			printf("# %s: entry %d of the case: %d\n", o->d.cfg.name, i, res[i]);
+			printf("# %s: entry %d of the case: %d\n", o->d->cfg.name, i, res[i]);
 		}
-	check_int(store_commit(o->d.store), ==, 0);
+	check_int(store_commit(o->d->store), ==, 0);
 }
 
 /* o adopts the case from every entry written so far, then ingests them. */
@@ -736,7 +756,7 @@ join(org_t *o)
 		items[i].p = L[i];
 		items[i].n = Ln[i];
 	}
-	check_int(nb_adopt(&o->d, case_id, items, (size_t)nL, "A", &c), ==, 0);
+	check_int(adopt(o, items, (size_t)nL, "A", &c), ==, 0);
 	sync_all(o);
 }
 
@@ -762,7 +782,7 @@ daemon_plain(uint8_t kind, uint8_t audience, const uint8_t *fields, size_t fl, s
 	memset(&p, 0, sizeof(p));
 	p.version = 1;
 	p.kind = kind;
-	p.hlc = (uint64_t)now_ms() << 16;
+	p.hlc = (uint64_t)clock_now_ms() << 16;
 	p.fields = fields;
 	p.fieldslen = fl;
 	if (ch_plain_encode(&p, case_id, audience, NULL, &out, n) != 0)
@@ -780,7 +800,7 @@ seal_entry(org_t *o, uint32_t epoch, uint8_t audience, const uint8_t key[32],
 	uint8_t prev[32];
 	if (store_head(cs(o), oid_of(o), &seq, prev) != 0)
 		abort();
-	return build_entry(o->d.keys, seq + 1, prev, epoch, audience, key, pl, pln,
+	return build_entry(o->d->keys, seq + 1, prev, epoch, audience, key, pl, pln,
 	    slots, ns, n);
 }
 
@@ -791,7 +811,7 @@ slot_for(ch_slot_t *s, const org_t *label, const org_t *to, uint32_t epoch,
 	memcpy(s->org, oid_of(label), 32);
 	s->epoch = epoch;
 	s->audience = audience;
-	crypto_box_seal(s->sealed, key, 32, to->d.keys->box_pk);
+	crypto_box_seal(s->sealed, key, 32, to->d->keys->box_pk);
 }
 
 static org_t *
@@ -803,7 +823,7 @@ org_by_id(const uint8_t id[32])
 	abort();
 }
 
-/* The key slots of a new epoch as nb_new_epoch makes them (one per member
+/* The key slots of a new epoch as member_new_epoch makes them (one per member
  * and audience its role is in), except that the slots labelled for
  * 'wrong' (if not NULL) are sealed to 'to' and those labelled for 'skip'
  * are left out. */
@@ -817,7 +837,7 @@ epoch_slots(const ch_charter_t *ch, uint32_t epoch, uint8_t keys[NAUD][32],
 		if (o == skip)
 			continue;
 		for (uint8_t a = 1; a <= NAUD; a++)
-			if (nb_org_in_audience(ch, ch->orgs[i].org, a))
+			if (state_org_in_audience(ch, ch->orgs[i].org, a))
 				slot_for(&s[ns++], o, o == wrong ? to : o, epoch, a, keys[a - 1]);
 	}
 	return ns;
@@ -851,13 +871,13 @@ append_note(org_t *o, keys_secret_t *pk, const uint8_t *ct, size_t ctl,
 	uint8_t key[32], *pl, *e, id[32];
 	size_t pln, n;
 	int rc;
-	key_of(o, nb_epoch(c), audience, key);
+	key_of(o, state_epoch(c), audience, key);
 	pl = note_as(pk, ct, ctl, audience, text, &pln);
-	rc = nb_append(&o->d, c, nb_epoch(c), audience, NULL, 0, key, pl, pln, &e, &n, id);
+	rc = feed_append(o->d->in, c, state_epoch(c), audience, NULL, 0, key, pl, pln, &e, &n, id);
 	free(pl);
 	if (rc == 0) {
 		keep(e, n);
-		if (store_commit(o->d.store) != 0)
+		if (store_commit(o->d->store) != 0)
 			rc = -1;
 	}
 	return rc;
@@ -867,8 +887,8 @@ static void
 check_state(org_t *o, uint32_t epoch)
 {
 	uint8_t coord[32];
-	check_int(nb_epoch(cs(o)), ==, epoch);
-	check_int(nb_coordinator(cs(o), coord), ==, 0);
+	check_int(state_epoch(cs(o)), ==, epoch);
+	check_int(state_coordinator(cs(o), coord), ==, 0);
 	check_mem(coord, oid_of(&A), 32);
 }
 
@@ -883,13 +903,13 @@ TEST(case2_members_join)
 	org_init(&E2, 0xe6, "Psychologenpraktijk Oost");
 	provB = keys_secret_new(KEYS_KIND_PROVIDER);
 	provB2 = keys_secret_new(KEYS_KIND_PROVIDER);
-	check_int(keys_cert_make(B.d.keys, provB->sign_pk, provB->curve_pk, "Bart",
+	check_int(keys_cert_make(B.d->keys, provB->sign_pk, provB->curve_pk, "Bart",
 	    "home-nurse", now - 60, now + 86400, &certB, &certBlen), ==, 0);
-	check_int(keys_cert_make(B.d.keys, provB2->sign_pk, provB2->curve_pk, "Bea",
+	check_int(keys_cert_make(B.d->keys, provB2->sign_pk, provB2->curve_pk, "Bea",
 	    "home-nurse", now - 60, now + 86400, &certB2, &certB2len), ==, 0);
 	memset(salt, 0x6b, sizeof(salt));
 	ch_case_id(oid_of(&A), salt, case_id);
-	check_int(store_case_get(A.d.store, case_id, 1, &c), ==, 0);
+	check_int(store_case_get(A.d->store, case_id, 1, &c), ==, 0);
 	corg(&orgs5[0], &A, "coordination");
 	corg(&orgs5[1], &B, "home-nursing");
 	corg(&orgs5[2], &D2, "gp");
@@ -899,17 +919,17 @@ TEST(case2_members_join)
 	    orgs5, 1, &e, &n), ==, 0);
 	keep(e, n);
 	free(f);
-	check_int(ch_member_encode(B.d.card, B.d.cardlen, "home-nursing", &f, &fl), ==, 0);
+	check_int(ch_member_encode(B.d->card, B.d->cardlen, "home-nursing", &f, &fl), ==, 0);
 	check_int(a_epoch(cs(&A), CH_WHY_ADD, oid_of(&B), NULL, CH_REQ_ADD_ORG, f, fl,
 	    orgs5, 2, &e, &n), ==, 0);
 	keep(e, n);
 	free(f);
-	check_int(ch_member_encode(D2.d.card, D2.d.cardlen, "gp", &f, &fl), ==, 0);
+	check_int(ch_member_encode(D2.d->card, D2.d->cardlen, "gp", &f, &fl), ==, 0);
 	check_int(a_epoch(cs(&A), CH_WHY_ADD, oid_of(&D2), NULL, CH_REQ_ADD_ORG, f, fl,
 	    orgs5, 3, &e, &n), ==, 0);
 	keep(e, n);
 	free(f);
-	check_int(store_commit(A.d.store), ==, 0);
+	check_int(store_commit(A.d->store), ==, 0);
 	join(&B);
 	join(&D2);
 	check_int(append_note(&B, provB, certB, certBlen, CH_AUD_NETWORK, "Wondzorg gedaan"), ==, 0);
@@ -934,14 +954,14 @@ TEST(membership_only_from_the_coordinator)
 	 * it, and refuses it. */
 	key_of(&B, 2, CH_AUD_MEMBERSHIP, k6);
 	e = seal_entry(&B, 2, CH_AUD_MEMBERSHIP, k6, pl, pln, NULL, 0, &n);
-	REFUSED("ADB", e, n, NB_REJECT, "only the coordinator changes membership");
+	REFUSED("ADB", e, n, INGEST_REFUSED, "only the coordinator changes membership");
 	free(e);
 	/* As epoch 3, with fresh keys sealed to every member: it waits for an
 	 * epoch 3 from the coordinator, stored nowhere, its keys taken by none. */
 	randombytes_buf(keys, sizeof(keys));
 	ns = epoch_slots(&ep.charter, 3, keys, NULL, NULL, NULL, s);
 	e = seal_entry(&B, 3, CH_AUD_MEMBERSHIP, keys[CH_AUD_MEMBERSHIP - 1], pl, pln, s, ns, &n);
-	REFUSED("ADB", e, n, NB_NOTYET, NULL);
+	REFUSED("ADB", e, n, INGEST_NOTYET, NULL);
 	free(e);
 	ep_done(&ep);
 	free(req);
@@ -964,16 +984,16 @@ TEST(an_epoch_starts_once)
 	check_int(ch_body_open(&env, body, bl, k6, &pl, &pln), ==, 0);
 	check_int(ch_body_slots(body, bl, &sl, &nsl), ==, 0);
 	e = seal_entry(&A, 2, CH_AUD_MEMBERSHIP, k6, pl, pln, sl, nsl, &n);
-	REFUSED("BDA", e, n, NB_REJECT, "that epoch has started already");
+	REFUSED("BDA", e, n, INGEST_REFUSED, "that epoch has started already");
 	free(e);
 	/* Without its key slots. */
 	e = seal_entry(&A, 2, CH_AUD_MEMBERSHIP, k6, pl, pln, NULL, 0, &n);
-	REFUSED("BDA", e, n, NB_REJECT, "that epoch has started already");
+	REFUSED("BDA", e, n, INGEST_REFUSED, "that epoch has started already");
 	free(e);
 	/* Claiming epoch 1 again, under epoch 1's membership key. */
 	key_of(&A, 1, CH_AUD_MEMBERSHIP, k6);
 	e = seal_entry(&A, 1, CH_AUD_MEMBERSHIP, k6, pl, pln, NULL, 0, &n);
-	REFUSED("BDA", e, n, NB_REJECT, "that epoch has started already");
+	REFUSED("BDA", e, n, INGEST_REFUSED, "that epoch has started already");
 	free(e);
 	free(sl);
 	free(pl);
@@ -989,25 +1009,25 @@ TEST(future_epochs)
 	pl = note_as(provB, certB, certBlen, CH_AUD_NETWORK, "twee epochs vooruit", &pln);
 	/* current + 2, from a member: refused. */
 	e = seal_entry(&B, 4, CH_AUD_NETWORK, rnd, pl, pln, NULL, 0, &n);
-	REFUSED("ADB", e, n, NB_REJECT, "unknown epoch 4");
+	REFUSED("ADB", e, n, INGEST_REFUSED, "unknown epoch 4");
 	free(e);
 	/* current + 1, from a member: held back until the coordinator's epoch
 	 * entry arrives; not stored. */
 	e = seal_entry(&B, 3, CH_AUD_NETWORK, rnd, pl, pln, NULL, 0, &n);
-	REFUSED("ADB", e, n, NB_NOTYET, NULL);
+	REFUSED("ADB", e, n, INGEST_NOTYET, NULL);
 	free(e);
 	free(pl);
 	/* current + 2, from the coordinator: refused too. */
 	pl = note_as(prov, cert, certlen, CH_AUD_NETWORK, "ook te vroeg", &pln);
 	e = seal_entry(&A, 4, CH_AUD_NETWORK, rnd, pl, pln, NULL, 0, &n);
-	REFUSED("BDA", e, n, NB_REJECT, "unknown epoch 4");
+	REFUSED("BDA", e, n, INGEST_REFUSED, "unknown epoch 4");
 	free(e);
 	/* A note of the coordinator in the current epoch under a key that is
 	 * not the epoch's. */
 	key_of(&A, 2, CH_AUD_NETWORK, k);
 	k[0] ^= 1;
 	e = seal_entry(&A, 2, CH_AUD_NETWORK, k, pl, pln, NULL, 0, &n);
-	REFUSED("BDA", e, n, NB_REJECT, "does not decrypt");
+	REFUSED("BDA", e, n, INGEST_REFUSED, "does not decrypt");
 	free(e);
 	free(pl);
 }
@@ -1025,32 +1045,32 @@ TEST(key_sealed_to_the_wrong_member)
 	/* B's slots sealed to C's box key: B cannot open them. */
 	ns = epoch_slots(&ep.charter, 3, keys, &B, &C, NULL, s);
 	e = seal_entry(&A, 3, CH_AUD_MEMBERSHIP, keys[CH_AUD_MEMBERSHIP - 1], pl, pln, s, ns, &n);
-	REFUSED("B", e, n, NB_REJECT, "a key slot for this organization does not open");
+	REFUSED("B", e, n, INGEST_REFUSED, "a key slot for this organization does not open");
 	free(e);
 	/* No slot for B at all. */
 	ns = epoch_slots(&ep.charter, 3, keys, NULL, NULL, &B, s);
 	e = seal_entry(&A, 3, CH_AUD_MEMBERSHIP, keys[CH_AUD_MEMBERSHIP - 1], pl, pln, s, ns, &n);
 	/* B cannot tell an omission from a removal: it holds the entry back and
 	 * says so, and changes nothing. */
-	REFUSED("B", e, n, NB_NOTYET, "no key for this organization in it");
+	REFUSED("B", e, n, INGEST_NOTYET, "no key for this organization in it");
 	free(e);
 	/* A slot for C, which is not in the charter: refused by every member. */
 	ns = epoch_slots(&ep.charter, 3, keys, NULL, NULL, NULL, s);
 	slot_for(&s[ns++], &C, &C, 3, CH_AUD_NETWORK, keys[CH_AUD_NETWORK - 1]);
 	e = seal_entry(&A, 3, CH_AUD_MEMBERSHIP, keys[CH_AUD_MEMBERSHIP - 1], pl, pln, s, ns, &n);
-	REFUSED("BDA", e, n, NB_REJECT, "a key slot is not for a member");
+	REFUSED("BDA", e, n, INGEST_REFUSED, "a key slot is not for a member");
 	free(e);
 	/* A slot of the current epoch, whose key B holds, with another key. */
 	ns = epoch_slots(&ep.charter, 3, keys, NULL, NULL, NULL, s);
 	slot_for(&s[ns++], &B, &B, 2, CH_AUD_NETWORK, keys[CH_AUD_NETWORK - 1]);
 	e = seal_entry(&A, 3, CH_AUD_MEMBERSHIP, keys[CH_AUD_MEMBERSHIP - 1], pl, pln, s, ns, &n);
-	REFUSED("B", e, n, NB_REJECT, "a key slot conflicts with a key held");
+	REFUSED("B", e, n, INGEST_REFUSED, "a key slot conflicts with a key held");
 	free(e);
 	/* The same rotation with every slot right is taken everywhere. */
 	ns = epoch_slots(&ep.charter, 3, keys, NULL, NULL, NULL, s);
 	e = seal_entry(&A, 3, CH_AUD_MEMBERSHIP, keys[CH_AUD_MEMBERSHIP - 1], pl, pln, s, ns, &n);
-	check_int(ingest(&A, e, n), ==, NB_STORED);
-	check_int(store_commit(A.d.store), ==, 0);
+	check_int(ingest(&A, e, n), ==, INGEST_STORED);
+	check_int(store_commit(A.d->store), ==, 0);
 	keep(e, n);
 	sync_all(&B);
 	sync_all(&D2);
@@ -1075,7 +1095,7 @@ TEST(author_role_outside_the_audience)
 	key_of(&A, 3, CH_AUD_MEDICAL, km);
 	pl = note_as(prov, cert, certlen, CH_AUD_MEDICAL, "Medicatie aangepast", &pln);
 	e = seal_entry(&A, 3, CH_AUD_MEDICAL, km, pl, pln, NULL, 0, &n);
-	REFUSED("BDA", e, n, NB_REJECT, "the author's role is not in that audience");
+	REFUSED("BDA", e, n, INGEST_REFUSED, "the author's role is not in that audience");
 	free(e);
 	free(pl);
 	check(append_note(&A, prov, cert, certlen, CH_AUD_MEDICAL, "Medicatie") != 0);
@@ -1095,24 +1115,24 @@ TEST(revoked_provider)
 	check_int(append_note(&B, provB2, certB2, certB2len, CH_AUD_NETWORK, "Bea: eerste bezoek"), ==, 0);
 	sync_all(&A);
 	sync_all(&D2);
-	check_int(nb_revoke(&B.d, cs(&B), provB2->sign_pk, (uint64_t)time(NULL), &e, &n, id), ==, 0);
-	check_int(store_commit(B.d.store), ==, 0);
+	check_int(member_revoke(B.d->in, cs(&B), provB2->sign_pk, (uint64_t)time(NULL), &e, &n, id), ==, 0);
+	check_int(store_commit(B.d->store), ==, 0);
 	keep(e, n);
 	sync_all(&A);
 	sync_all(&D2);
-	check_int(nb_revoked(cs(&A), oid_of(&B), provB2->sign_pk), ==, 1);
-	check_int(nb_revoked(cs(&D2), oid_of(&B), provB2->sign_pk), ==, 1);
+	check_int(member_revoked(cs(&A), oid_of(&B), provB2->sign_pk), ==, 1);
+	check_int(member_revoked(cs(&D2), oid_of(&B), provB2->sign_pk), ==, 1);
 	/* A later note of hers: refused everywhere, B's own daemon included. */
 	key_of(&B, 3, CH_AUD_NETWORK, k);
 	pl = note_as(provB2, certB2, certB2len, CH_AUD_NETWORK, "Bea: na de intrekking", &pln);
 	e = seal_entry(&B, 3, CH_AUD_NETWORK, k, pl, pln, NULL, 0, &n);
-	REFUSED("ADB", e, n, NB_REJECT, "signed by a provider its organization revoked");
+	REFUSED("ADB", e, n, INGEST_REFUSED, "signed by a provider its organization revoked");
 	free(e);
 	free(pl);
 	check(append_note(&B, provB2, certB2, certB2len, CH_AUD_NETWORK, "Bea") != 0);
 	/* Her earlier note stays part of the case. */
-	check_int(ingest(&A, L[earlier], Ln[earlier]), ==, NB_DUP);
-	check_int(ingest(&D2, L[earlier], Ln[earlier]), ==, NB_DUP);
+	check_int(ingest(&A, L[earlier], Ln[earlier]), ==, INGEST_DUP);
+	check_int(ingest(&D2, L[earlier], Ln[earlier]), ==, INGEST_DUP);
 	/* Her colleague writes on. */
 	check_int(append_note(&B, provB, certB, certBlen, CH_AUD_NETWORK, "Bart: verband"), ==, 0);
 	sync_all(&A);
@@ -1131,8 +1151,8 @@ TEST(history_from_the_coordinator_only)
 	check_int(ch_orgref_encode(oid_of(&B), &f, &fl), ==, 0);
 	req = plain(prov, cert, certlen, CH_REQ_HISTORY, f, fl, &rl);
 	free(f);
-	check_int(nb_grant_history(&A.d, cs(&A), oid_of(&B), req, rl, &e, &n, id), ==, 0);
-	check_int(store_commit(A.d.store), ==, 0);
+	check_int(member_grant_history(A.d->in, cs(&A), oid_of(&B), req, rl, &e, &n, id), ==, 0);
+	check_int(store_commit(A.d->store), ==, 0);
 	keep(e, n);
 	sync_all(&B);
 	sync_all(&D2);
@@ -1157,7 +1177,7 @@ TEST(history_from_the_coordinator_only)
 	slot_for(&s, &D2, &D2, 0, CH_AUD_NETWORK, want);
 	key_of(&B, 3, CH_AUD_NETWORK, k);
 	e = seal_entry(&B, 3, CH_AUD_NETWORK, k, pl, pln, &s, 1, &n);
-	REFUSED("DAB", e, n, NB_REJECT, "only the coordinator grants history");
+	REFUSED("DAB", e, n, INGEST_REFUSED, "only the coordinator grants history");
 	free(e);
 	check_int(store_key_get(cs(&D2), 0, CH_AUD_NETWORK, got), ==, ST_ERR_NOTFOUND);
 	free(pl);
@@ -1184,14 +1204,14 @@ TEST(removed_org_writes_no_more)
 	check_int(a_epoch_r(cs(&A), CH_WHY_REMOVE, oid_of(&B), NULL, CH_REQ_REMOVE_ORG, f, fl,
 	    left, 2, &rm, 1, &e, &n), ==, 0);
 	free(f);
-	check_int(store_commit(A.d.store), ==, 0);
+	check_int(store_commit(A.d->store), ==, 0);
 	keep(e, n);
 	sync_all(&D2);
 	check_state(&A, 4);
 	check_state(&D2, 4);
 	/* B cannot open the removal: it holds it back and stays where it was. */
-	check_int(ingest(&B, e, n), ==, NB_NOTYET);
-	check_int(store_commit(B.d.store), ==, 0);
+	check_int(ingest(&B, e, n), ==, INGEST_NOTYET);
+	check_int(store_commit(B.d->store), ==, 0);
 	check_state(&B, 3);
 	check_int(store_key_get(cs(&B), 4, CH_AUD_NETWORK, got), ==, ST_ERR_NOTFOUND);
 
@@ -1200,22 +1220,22 @@ TEST(removed_org_writes_no_more)
 	pl = note_as(provB, certB, certBlen, CH_AUD_NETWORK, "na de verwijdering", &pln);
 	late = seal_entry(&B, 3, CH_AUD_NETWORK, k, pl, pln, NULL, 0, &latelen);
 	free(pl);
-	REFUSED("AD", late, latelen, NB_REJECT, "that organization was removed");
+	REFUSED("AD", late, latelen, INGEST_REFUSED, "that organization was removed");
 
 	/* E joins after the removal (the removal stays in the charter): B's
 	 * entries up to last_seq are part of the case, the later one is not. */
-	check_int(ch_member_encode(E2.d.card, E2.d.cardlen, "psychologist", &f, &fl), ==, 0);
+	check_int(ch_member_encode(E2.d->card, E2.d->cardlen, "psychologist", &f, &fl), ==, 0);
 	check_int(a_epoch_r(cs(&A), CH_WHY_ADD, oid_of(&E2), NULL, CH_REQ_ADD_ORG, f, fl,
 	    left, 3, &rm, 1, &e, &n), ==, 0);
 	free(f);
-	check_int(store_commit(A.d.store), ==, 0);
+	check_int(store_commit(A.d->store), ==, 0);
 	keep(e, n);
 	sync_all(&D2);
 	join(&E2);
 	check_state(&E2, 5);
 	check_int(store_head(cs(&E2), oid_of(&B), &seq, hid), ==, 0);
 	check_int(seq, ==, rm.last_seq);
-	REFUSED("EAD", late, latelen, NB_REJECT, "that organization was removed");
+	REFUSED("EAD", late, latelen, INGEST_REFUSED, "that organization was removed");
 	free(late);
 }
 
@@ -1233,7 +1253,7 @@ TEST(forged_welcome_delays_at_most)
 	ch_slice_t items[2];
 	scase_t *c;
 	ch_epoch_t cur, ep;
-	uint32_t joins_at = nb_epoch(cs(&A)) + 1;
+	uint32_t joins_at = state_epoch(cs(&A)) + 1;
 
 	org_init(&F, 0xf8, "Wijkgezondheidscentrum Zuid");
 	key_of(&B, 0, CH_AUD_MEMBERSHIP, k0);
@@ -1247,21 +1267,21 @@ TEST(forged_welcome_delays_at_most)
 	items[0].n = Ln[0];
 	items[1].p = e;
 	items[1].n = n;
-	check_int(nb_adopt(&F.d, case_id, items, 2, "B", &c), ==, 0);
-	check(ingest(&F, e, n) != NB_STORED);
-	check_int(store_commit(F.d.store), ==, 0);
+	check_int(adopt(&F, items, 2, "B", &c), ==, 0);
+	check(ingest(&F, e, n) != INGEST_STORED);
+	check_int(store_commit(F.d->store), ==, 0);
 	check_int(store_key_get(cs(&F), joins_at, CH_AUD_MEMBERSHIP, got), ==, ST_ERR_NOTFOUND);
 	free(e);
 
 	/* The coordinator adds F: the genuine welcome. */
-	check_int(nb_charter_full(&A.d, cs(&A), &buf, &cur), ==, 0);
+	check_int(charter_full(cs(&A), &buf, &cur), ==, 0);
 	ch_corg_t *orgs = calloc(cur.charter.norgs + 1, sizeof(*orgs));
 	memcpy(orgs, cur.charter.orgs, cur.charter.norgs * sizeof(*orgs));
 	memcpy(orgs[cur.charter.norgs].org, oid_of(&F), 32);
-	orgs[cur.charter.norgs].card = F.d.card;
-	orgs[cur.charter.norgs].cardlen = F.d.cardlen;
+	orgs[cur.charter.norgs].card = F.d->card;
+	orgs[cur.charter.norgs].cardlen = F.d->cardlen;
 	orgs[cur.charter.norgs].role = (char *)(uintptr_t)"gp";
-	check_int(ch_member_encode(F.d.card, F.d.cardlen, "gp", &f, &fl), ==, 0);
+	check_int(ch_member_encode(F.d->card, F.d->cardlen, "gp", &f, &fl), ==, 0);
 	req = plain(prov, cert, certlen, CH_REQ_ADD_ORG, f, fl, &rl);
 	free(f);
 	memset(&ep, 0, sizeof(ep));
@@ -1272,8 +1292,8 @@ TEST(forged_welcome_delays_at_most)
 	ep.charter = cur.charter;
 	ep.charter.orgs = orgs;
 	ep.charter.norgs = cur.charter.norgs + 1;
-	check_int(nb_new_epoch(&A.d, cs(&A), &ep, &add, &an, id), ==, 0);
-	check_int(store_commit(A.d.store), ==, 0);
+	check_int(member_new_epoch(A.d->in, cs(&A), &ep, &add, &an, id), ==, 0);
+	check_int(store_commit(A.d->store), ==, 0);
 	free(orgs);
 	free(req);
 	ch_epoch_clear(&cur);
@@ -1283,9 +1303,9 @@ TEST(forged_welcome_delays_at_most)
 	 * genuine welcome first): the genuine keys replace the forged one in
 	 * memory, and the line of epochs is checked from the genesis. */
 	join(&F);
-	check_int(store_commit(F.d.store), ==, 0);
-	check_int(nb_epoch(cs(&F)), ==, joins_at);
-	check_int(nb_is_member(cs(&F), oid_of(&F)), ==, 1);
+	check_int(store_commit(F.d->store), ==, 0);
+	check_int(state_epoch(cs(&F)), ==, joins_at);
+	check_int(state_is_member(cs(&F), oid_of(&F)), ==, 1);
 	uint8_t real[32];
 	key_of(&A, joins_at, CH_AUD_MEMBERSHIP, real);
 	check_int(store_key_get(cs(&F), joins_at, CH_AUD_MEMBERSHIP, got), ==, 0);
@@ -1306,9 +1326,9 @@ main(void)
 	prov = keys_secret_new(KEYS_KIND_PROVIDER);
 	provC = keys_secret_new(KEYS_KIND_PROVIDER);
 	uint64_t now = (uint64_t)time(NULL);
-	if (keys_cert_make(A.d.keys, prov->sign_pk, prov->curve_pk, "Inès Dubois",
+	if (keys_cert_make(A.d->keys, prov->sign_pk, prov->curve_pk, "Inès Dubois",
 	    "social-worker", now - 60, now + 86400, &cert, &certlen) != 0 ||
-	    keys_cert_make(C.d.keys, provC->sign_pk, provC->curve_pk, "Eve",
+	    keys_cert_make(C.d->keys, provC->sign_pk, provC->curve_pk, "Eve",
 	    "gp", now - 60, now + 86400, &certC, &certClen) != 0)
 		return 1;
 	TAP_RUN(coordinator_opens_and_adds);

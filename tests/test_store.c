@@ -233,18 +233,128 @@ TEST(org_tables)
 	store_t *s;
 	uint8_t k[32] = { 3 }, *v;
 	size_t n;
+	uint64_t g = 99;
 
 	fresh_dir();
 	check_int(store_open(dir, NULL, 2, &s), ==, 0);
-	check_int(store_org_put(s, "peers", k, 32, (const uint8_t *)"card", 4), ==, 0);
-	check_int(store_org_put(s, "nosuchtable", k, 32, (const uint8_t *)"x", 1), ==, CH_ERR_VALUE);
+	check_int(store_peer_put(s, k, (const uint8_t *)"card", 4), ==, 0);
 	check_int(store_commit(s), ==, 0);
-	check_int(store_org_get(s, "peers", k, 32, &v, &n), ==, 0);
+	check_int(store_peer_get(s, k, &v, &n), ==, 0);
 	check_int(n, ==, 4);
 	check_mem(v, "card", 4);
 	free(v);
-	check_int(store_org_del(s, "peers", k, 32), ==, 0);
-	check_int(store_org_get(s, "peers", k, 32, &v, &n), ==, ST_ERR_NOTFOUND);
+	check_int(store_peer_del(s, k), ==, 0);
+	check_int(store_peer_get(s, k, &v, &n), ==, ST_ERR_NOTFOUND);
+	check_int(store_peer_del(s, k), ==, ST_ERR_NOTFOUND);
+	/* The generation starts at 0 and moves by one per bump. */
+	check_int(store_gen_get(s, &g), ==, 0);
+	check_int(g, ==, 0);
+	check_int(store_gen_bump(s), ==, 0);
+	check_int(store_gen_bump(s), ==, 0);
+	check_int(store_gen_get(s, &g), ==, 0);
+	check_int(g, ==, 2);
+	store_destroy(&s);
+	rm_dir();
+}
+
+static int
+count_blob(void *arg, const uint8_t key[32], const uint8_t *v, size_t n)
+{
+	(void)v;
+	*(size_t *)arg += key[0] + n;
+	return 0;
+}
+
+static int
+sum_revocation(void *arg, const uint8_t provider[32], uint64_t when)
+{
+	*(uint64_t *)arg += provider[0] + when;
+	return 0;
+}
+
+TEST(org_providers_and_revocations)
+{
+	store_t *s;
+	uint8_t a[32] = { 1 }, b[32] = { 2 };
+	size_t acc = 0;
+	uint64_t sum = 0;
+
+	fresh_dir();
+	check_int(store_open(dir, NULL, 2, &s), ==, 0);
+	check_int(store_provider_put(s, a, (const uint8_t *)"xx", 2), ==, 0);
+	check_int(store_provider_put(s, b, (const uint8_t *)"yyy", 3), ==, 0);
+	check_int(store_providers_each(s, count_blob, &acc), ==, 0);
+	check_int(acc, ==, 1 + 2 + 2 + 3);
+	check_int(store_provider_del(s, a), ==, 0);
+	acc = 0;
+	check_int(store_providers_each(s, count_blob, &acc), ==, 0);
+	check_int(acc, ==, 2 + 3);
+	check_int(store_revocation_put(s, a, 1000), ==, 0);
+	check_int(store_revocation_put(s, b, 20), ==, 0);
+	check_int(store_revocations_each(s, sum_revocation, &sum), ==, 0);
+	check_int(sum, ==, 1 + 1000 + 2 + 20);
+	check_int(store_commit(s), ==, 0);
+	store_destroy(&s);
+	rm_dir();
+}
+
+TEST(case_records)
+{
+	store_t *s;
+	scase_t *c;
+	uint8_t id[16] = { 7 }, org[32] = { 9 }, prov[32] = { 4 }, got[32];
+	uint32_t e = 0;
+	uint64_t seq = 5, n = 1;
+	store_epochrec_t r, q;
+
+	fresh_dir();
+	check_int(store_open(dir, storage, 2, &s), ==, 0);
+	check_int(store_case_get(s, id, 1, &c), ==, 0);
+	/* Nothing before the genesis. */
+	check_int(store_coord_get(c, got), ==, ST_ERR_NOTFOUND);
+	check_int(store_epoch_get(c, &e), ==, ST_ERR_NOTFOUND);
+	check_int(store_excluded_get(c, &e), ==, ST_ERR_NOTFOUND);
+	check_int(store_forked_get(c, got), ==, ST_ERR_NOTFOUND);
+	check_int(store_revoked_get(c, org, prov, &seq), ==, 0);
+	check_int(seq, ==, 0);
+	check_int(store_entries_count(c, &n), ==, 0);
+	check_int(n, ==, 0);
+	check_int(store_epochrec_get(c, 0, &r), ==, ST_ERR_NOTFOUND);
+
+	check_int(store_coord_put(c, org), ==, 0);
+	check_int(store_epoch_put(c, 3), ==, 0);
+	check_int(store_excluded_put(c, 4), ==, 0);
+	check_int(store_forked_put(c, org), ==, 0);
+	check_int(store_revoked_put(c, org, prov, 12), ==, 0);
+	memset(&r, 0, sizeof(r));
+	r.start_ms = 1795000000123u;
+	memcpy(r.org, org, 32);
+	r.seq = 6;
+	r.entries_at_start = 41;
+	r.charter = (uint8_t *)(uintptr_t)"charter bytes";
+	r.charterlen = 13;
+	check_int(store_epochrec_put(c, 3, &r), ==, 0);
+	check_int(store_commit(s), ==, 0);
+
+	check_int(store_coord_get(c, got), ==, 0);
+	check_mem(got, org, 32);
+	check_int(store_epoch_get(c, &e), ==, 0);
+	check_int(e, ==, 3);
+	check_int(store_excluded_get(c, &e), ==, 0);
+	check_int(e, ==, 4);
+	check_int(store_forked_get(c, got), ==, 0);
+	check_mem(got, org, 32);
+	check_int(store_revoked_get(c, org, prov, &seq), ==, 0);
+	check_int(seq, ==, 12);
+	check_int(store_epochrec_get(c, 3, &q), ==, 0);
+	check_int(q.start_ms, ==, 1795000000123u);
+	check_mem(q.org, org, 32);
+	check_int(q.seq, ==, 6);
+	check_int(q.entries_at_start, ==, 41);
+	check_int(q.charterlen, ==, 13);
+	check_mem(q.charter, "charter bytes", 13);
+	store_epochrec_clear(&q);
+	check_int(store_epochrec_get(c, 2, &q), ==, ST_ERR_NOTFOUND);
 	store_destroy(&s);
 	rm_dir();
 }
@@ -262,5 +372,7 @@ main(void)
 	TAP_RUN(forks_are_kept);
 	TAP_RUN(bounded_cache_of_cases);
 	TAP_RUN(org_tables);
+	TAP_RUN(org_providers_and_revocations);
+	TAP_RUN(case_records);
 	return TAP_DONE();
 }

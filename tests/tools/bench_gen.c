@@ -1,7 +1,7 @@
 /* bench_gen.c - appends N notes to a case straight into an organization's
  * store, with its daemon stopped: each note is a provider-signed plain body
  * carrying the provider's real certificate, sealed, signed as the org's next
- * entry and stored through nb_append (so through nb_ingest's checks, as a
+ * entry and stored through feed_append (so through ingest_entry's checks, as a
  * post would be). Writes are committed every 1000 entries. Used by
  * tests/bench.sh to build a large case without one fsync per entry.
  *
@@ -16,7 +16,11 @@
 #include <unistd.h>
 #include <sodium.h>
 
+#include "../../daemon/clock.h"
 #include "../../daemon/daemon.h"
+#include "../../daemon/derr.h"
+#include "../../daemon/feed.h"
+#include "../../daemon/state.h"
 #include "../../daemon/log.h"
 
 #define COMMIT_EVERY 1000
@@ -78,7 +82,11 @@ read_armored(const char *path, const char *label, size_t *n)
 int
 main(int argc, char **argv)
 {
-	cahierd_t d;
+	cahierd_t *d;
+	config_t cfg;
+	keys_secret_t *keys;
+	uint8_t *card;
+	size_t cardlen = 0;
 	char err[512], *p;
 	uint8_t case_id[16], key[32], *cert, id[32];
 	size_t certlen, bl = 0;
@@ -101,21 +109,20 @@ main(int argc, char **argv)
 		die("'%s' is not a full case id", argv[5]);
 	log_init("bench_gen", LOG_LVL_WARN);
 
-	memset(&d, 0, sizeof(d));
-	d.dir = argv[1];
-	if (config_load(d.dir, &d.cfg, err, sizeof(err)) != 0)
+	const char *dir = argv[1];
+	if (config_load(dir, &cfg, err, sizeof(err)) != 0)
 		die("%s", err);
 	/* The daemon must not run on this directory meanwhile. */
-	char *lockpath = path_in(d.dir, "cahierd.lock");
+	char *lockpath = path_in(dir, "cahierd.lock");
 	int lockfd = open(lockpath, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
 	if (lockfd < 0 || flock(lockfd, LOCK_EX | LOCK_NB) != 0)
 		die("cannot lock %s (is cahierd running?)", lockpath);
 	free(lockpath);
-	p = path_in(d.dir, "org.key");
-	d.keys = unlock(p, KEYS_KIND_ORG, argv[2]);
+	p = path_in(dir, "org.key");
+	keys = unlock(p, KEYS_KIND_ORG, argv[2]);
 	free(p);
-	p = path_in(d.dir, "org.card");
-	d.card = read_armored(p, "ORG CARD", &d.cardlen);
+	p = path_in(dir, "org.card");
+	card = read_armored(p, "ORG CARD", &cardlen);
 	free(p);
 
 	p = path_in(argv[3], "provider.key");
@@ -125,14 +132,14 @@ main(int argc, char **argv)
 	cert = read_armored(p, "PROVIDER CERT", &certlen);
 	free(p);
 
-	if ((rc = store_open(d.dir, d.keys->storage, d.cfg.max_open_cases, &d.store)) != 0)
-		die("cannot open the store: %s", store_strerror(rc));
-	if ((rc = store_case_get(d.store, case_id, 0, &c)) != 0)
+	if ((rc = cahierd_new(dir, &cfg, &keys, &card, cardlen, &d)) != 0)
+		die("cannot open the store: %s", derr_str(rc));
+	if ((rc = store_case_get(d->store, case_id, 0, &c)) != 0)
 		die("no case %s here: %s", argv[5], store_strerror(rc));
-	if ((rc = store_key_get(c, nb_epoch(c), CH_AUD_NETWORK, key)) != 0)
+	if ((rc = store_key_get(c, state_epoch(c), CH_AUD_NETWORK, key)) != 0)
 		die("no network key for case %s: %s", argv[5], store_strerror(rc));
 
-	uint64_t hlc0 = (uint64_t)now_ms() << 16;
+	uint64_t hlc0 = (uint64_t)clock_now_ms() << 16;
 	for (long i = 0; i < n; i++) {
 		char text[160];
 		uint8_t *fields = NULL, *plain = NULL, *entry = NULL;
@@ -154,32 +161,29 @@ main(int argc, char **argv)
 		pb.fieldslen = fl;
 		if (ch_plain_encode(&pb, case_id, CH_AUD_NETWORK, prov->sign_sk, &plain, &pl) != 0)
 			die("cannot encode a plain body");
-		/* nb_append needs a fresh case handle after a commit: store_case_get
+		/* feed_append needs a fresh case handle after a commit: store_case_get
 		 * may evict only handles without pending writes, and it returns the
 		 * cached one. */
-		if ((rc = store_case_get(d.store, case_id, 0, &c)) != 0)
+		if ((rc = store_case_get(d->store, case_id, 0, &c)) != 0)
 			die("case lost: %s", store_strerror(rc));
-		rc = nb_append(&d, c, nb_epoch(c), CH_AUD_NETWORK, NULL, 0, key, plain, pl,
+		rc = feed_append(d->in, c, state_epoch(c), CH_AUD_NETWORK, NULL, 0, key, plain, pl,
 		    &entry, &el, id);
 		if (rc)
-			die("nb_append refused an entry: %s", ch_strerror(rc));
+			die("feed_append refused an entry: %s", derr_str(rc));
 		free(entry);
 		free(plain);
 		free(fields);
 		if ((i + 1) % COMMIT_EVERY == 0 || i + 1 == n) {
-			if ((rc = store_commit(d.store)) != 0)
+			if ((rc = store_commit(d->store)) != 0)
 				die("commit failed: %s", store_strerror(rc));
 			if ((i + 1) % 10000 == 0 || i + 1 == n)
 				fprintf(stderr, "bench:   %ld of %ld entries appended\n", i + 1, n);
 		}
 	}
 	sodium_memzero(key, sizeof(key));
-	store_destroy(&d.store);
+	cahierd_destroy(&d);
 	keys_secret_destroy(&prov);
-	keys_secret_destroy(&d.keys);
 	free(cert);
-	free(d.card);
-	config_clear(&d.cfg);
 	close(lockfd);
 	return 0;
 }

@@ -5,7 +5,7 @@
  * signature), ch_body_open (decryption), ch_plain_decode, ch_plain_verify
  * (the provider's signature), and keys_cert_parse (the org's signature on
  * the provider certificate) once per distinct certificate per pass: the
- * signatures and the decryption nb_ingest does.
+ * signatures and the decryption ingest_entry does.
  * Runs PASSES passes and prints the median rate.
  *
  *   bench_verify DIR ORGPASSFILE CASE PASSES */
@@ -16,7 +16,9 @@
 #include <time.h>
 #include <sodium.h>
 
-#include "../../daemon/daemon.h"
+#include "../../daemon/store.h"
+#include "../../keys/keys.h"
+#include "../../proto/msg.h"
 #include "../../daemon/log.h"
 
 typedef struct {
@@ -163,7 +165,7 @@ main(int argc, char **argv)
 		fprintf(stderr, "bench_verify: cannot read the case: %s\n", store_strerror(rc));
 		return 1;
 	}
-	/* Keys first, outside the timed part (nb_ingest reads them from LMDB). */
+	/* Keys first, outside the timed part (ingest_entry reads them from LMDB). */
 	for (size_t i = 0; i < l.count; i++) {
 		ch_env_t env;
 		const uint8_t *body;

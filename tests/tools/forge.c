@@ -13,7 +13,7 @@
 #include <czmq.h>
 #include <sodium.h>
 
-#include "../../daemon/daemon.h"
+#include "../../daemon/state.h"
 #include "../../daemon/store.h"
 #include "../../keys/keys.h"
 #include "../../proto/entry.h"
@@ -71,10 +71,10 @@ read_armored(const char *path, const char *label, uint8_t **out, size_t *n)
 typedef struct { uint8_t *p; size_t n; } buf_t;
 
 static int
-first_cert(void *arg, const uint8_t *k, size_t klen, const uint8_t *v, size_t vlen)
+first_cert(void *arg, const uint8_t k[32], const uint8_t *v, size_t vlen)
 {
 	buf_t *b = arg;
-	(void)k; (void)klen;
+	(void)k;
 	if (!(b->p = malloc(vlen)))
 		return CH_ERR_NOMEM;
 	memcpy(b->p, v, vlen);
@@ -123,13 +123,13 @@ build(const keys_secret_t *org, uint8_t **out, size_t *outlen)
 		die("this organization does not hold that case", 0);
 	if ((rc = store_head(c, org->sign_pk, &hseq, hid)) != 0)
 		die("cannot read the head of our feed", 0);
-	uint32_t epoch = nb_epoch(c);
+	uint32_t epoch = state_epoch(c);
 	if ((rc = store_key_get(c, epoch, CH_AUD_NETWORK, key)) != 0)
 		die("no key for the current epoch of that case", 0);
 	/* provsig carries a real certificate from the org's providers table. */
 	if (provcert && strcmp(kind, "provsig") != 0)
 		read_armored(provcert, "PROVIDER CERT", &cert.p, &cert.n);
-	else if (store_org_each(s, "providers", first_cert, &cert) < 0 || !cert.p)
+	else if (store_providers_each(s, first_cert, &cert) < 0 || !cert.p)
 		die("no provider certificate in the store", 0);
 
 	if (strcmp(kind, "provsig") == 0)

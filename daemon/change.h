@@ -1,0 +1,39 @@
+/* change.h - a membership change as a pure function: from the current
+ * charter and a provider's signed request to the new epoch (its reason,
+ * subject, request and full charter), or a reason for refusal. No store,
+ * no sockets, no keys: the caller seals and signs the result (member.c). */
+#ifndef CAHIER_CHANGE_H
+#define CAHIER_CHANGE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "../proto/charter.h"
+#include "../proto/entry.h"
+
+/* The head seq of org's feed, for the cut of a removal. */
+typedef uint64_t (*change_head_fn)(void *arg, const uint8_t org[32]);
+
+/* The new epoch. ep.charter's arrays are owned here; their contents borrow
+ * from the current charter and from the request: both must outlive it. */
+typedef struct {
+	ch_epoch_t ep;
+	ch_corg_t *orgs;
+	ch_person_t *people;
+	ch_removed_t *removed;
+	ch_member_t m;
+	int have_m;
+	ch_personreq_t pr;
+	int have_pr;
+} change_t;
+
+/* Applies request p (decoded from the signed plain body req, reqlen, of a
+ * kind CH_REQ_ADD_ORG .. CH_REQ_PERSON) to charter cur, for the coordinator
+ * self. head gives the cut of a removed org's feed. Returns 0 and fills
+ * *out (release with change_free), DERR_REFUSED with a one-line reason for
+ * the provider in why, or CH_ERR_NOMEM. */
+int change_make(const ch_charter_t *cur, const uint8_t self[32],
+    const uint8_t *req, size_t reqlen, const ch_plain_t *p,
+    change_head_fn head, void *arg, change_t *out, char *why, size_t whylen) CH_WUR;
+void change_free(change_t *c);
+
+#endif

@@ -1,0 +1,124 @@
+/* daemon.c - building and tearing down one cahierd. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sodium.h>
+
+#include "../proto/msg.h"
+#include "daemon.h"
+#include "state.h"
+
+int
+cahierd_new(const char *dir, config_t *cfg, keys_secret_t **keys, uint8_t **card,
+    size_t cardlen, cahierd_t **out)
+{
+	cahierd_t *d = calloc(1, sizeof(*d));
+	int rc = CH_ERR_NOMEM;
+
+	*out = NULL;
+	if (!d) {
+		config_clear(cfg);
+		keys_secret_destroy(keys);
+		free(*card);
+		*card = NULL;
+		return rc;
+	}
+	d->cfg = *cfg;
+	memset(cfg, 0, sizeof(*cfg));
+	d->keys = *keys;
+	*keys = NULL;
+	d->card = *card;
+	*card = NULL;
+	d->cardlen = cardlen;
+	if (!(d->dir = strdup(dir)))
+		goto fail;
+	if ((rc = store_open(dir, d->keys->storage, d->cfg.max_open_cases, &d->store)) != 0 ||
+	    (rc = keyring_new(d->keys, &d->kr)) != 0 ||
+	    (rc = ingest_new(d->kr, &d->in)) != 0 ||
+	    (rc = peers_new(&d->peers)) != 0 ||
+	    (rc = outbox_new(&d->out)) != 0 ||
+	    (rc = replay_new(&d->replay)) != 0)
+		goto fail;
+	*out = d;
+	return 0;
+fail:
+	cahierd_destroy(&d);
+	return rc;
+}
+
+void
+cahierd_destroy(cahierd_t **dp)
+{
+	cahierd_t *d = *dp;
+	if (!d)
+		return;
+	if (d->store)
+		store_abort(d->store);
+	outbox_destroy(&d->out);
+	peers_destroy(&d->peers);
+	replay_destroy(&d->replay);
+	ingest_destroy(&d->in);
+	keyring_destroy(&d->kr);
+	store_destroy(&d->store);
+	keys_secret_destroy(&d->keys);
+	free(d->card);
+	config_clear(&d->cfg);
+	free(d->dir);
+	free(d);
+	*dp = NULL;
+}
+
+void
+cahierd_org_name(cahierd_t *d, scase_t *c, const uint8_t org[32], char *out, size_t n)
+{
+	if (memcmp(org, d->keys->sign_pk, 32) == 0) {
+		snprintf(out, n, "%s", d->cfg.name);
+		return;
+	}
+	peer_t *p = peers_by_org(d->peers, org);
+	if (p) {
+		snprintf(out, n, "%s", p->card.name);
+		return;
+	}
+	state_epoch_t r;
+	if (c && state_epoch_current(c, &r) == 0) {
+		int i = ch_charter_find_org(&r.ch, org);
+		keys_card_t card;
+		if (i >= 0 && keys_card_parse(r.ch.orgs[i].card, r.ch.orgs[i].cardlen, &card) == 0) {
+			snprintf(out, n, "%s", card.name);
+			keys_card_clear(&card);
+			state_epoch_free(&r);
+			return;
+		}
+		state_epoch_free(&r);
+	}
+	char id[17];
+	keys_keyid(org, id);
+	snprintf(out, n, "org %s", id);
+}
+
+void
+cahierd_reply_ok(cahierd_reply_t *r, uint8_t *body, size_t len)
+{
+	r->status = CH_ST_OK;
+	r->body = body;
+	r->len = len;
+}
+
+void
+cahierd_reply_err(cahierd_reply_t *r, uint8_t status, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	r->status = status;
+	r->len = strlen(msg);
+	r->body = malloc(r->len ? r->len : 1);
+	if (r->body)
+		memcpy(r->body, msg, r->len);
+	else
+		r->len = 0;
+}

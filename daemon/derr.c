@@ -1,0 +1,16 @@
+/* derr.c - names of the daemon's errors, chained to the store's and proto's. */
+#include "derr.h"
+#include "store.h"
+
+const char *
+derr_str(int err)
+{
+	switch (err) {
+	case DERR_REFUSED: return "it breaks a rule of the notebook";
+	case DERR_CONFIG: return "unusable configuration";
+	case DERR_START: return "could not start serving";
+	case DERR_ALLOW: return "could not write the allow-list";
+	case DERR_NOTJOINED: return "no welcome into that case for this organization";
+	default: return store_strerror(err);
+	}
+}

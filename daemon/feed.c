@@ -1,0 +1,68 @@
+/* feed.c - appending to this organization's own feed of a case. */
+#include <stdlib.h>
+#include <string.h>
+#include <sodium.h>
+
+#include "clock.h"
+#include "derr.h"
+#include "feed.h"
+
+int
+feed_append(ingest_t *in, scase_t *c, uint32_t epoch, uint8_t audience,
+    const ch_slot_t *slots, size_t nslots, const uint8_t key[32],
+    const uint8_t *plain, size_t plainlen, uint8_t **entry, size_t *entrylen,
+    uint8_t id[32])
+{
+	keyring_t *kr = ingest_keyring(in);
+	ch_env_t env;
+	uint8_t *body = NULL, *e;
+	size_t bodylen = 0;
+	int rc;
+
+	memset(&env, 0, sizeof(env));
+	env.version = 1;
+	memcpy(env.case_id, store_case_id(c), 16);
+	memcpy(env.org, keyring_org(kr), 32);
+	if ((rc = store_head(c, env.org, &env.seq, env.prev)) != 0)
+		return rc;
+	env.seq++;
+	env.epoch = epoch;
+	env.audience = audience;
+	env.time_ms = (uint64_t)clock_now_ms();
+	if ((rc = ch_body_seal(&env, slots, nslots, key, plain, plainlen, &body,
+	    &bodylen)) != 0)
+		return rc;
+	env.body_len = (uint32_t)bodylen;
+	crypto_generichash(env.body_hash, 32, body, bodylen, NULL, 0);
+	keyring_sign(kr, &env);
+	if (!(e = malloc(CH_ENV_LEN + bodylen))) {
+		free(body);
+		return CH_ERR_NOMEM;
+	}
+	ch_env_encode(&env, e);
+	memcpy(e + CH_ENV_LEN, body, bodylen);
+	free(body);
+	rc = ingest_entry(in, c, e, CH_ENV_LEN + bodylen, "this daemon");
+	if (rc != INGEST_STORED) {
+		free(e);
+		return rc < 0 ? rc : DERR_REFUSED;
+	}
+	ch_env_id(&env, id);
+	*entry = e;
+	*entrylen = CH_ENV_LEN + bodylen;
+	return 0;
+}
+
+int
+feed_org_plain(const uint8_t case_id[16], uint8_t kind, uint8_t audience,
+    const uint8_t *fields, size_t fl, uint8_t **out, size_t *len)
+{
+	ch_plain_t p;
+	memset(&p, 0, sizeof(p));
+	p.version = 1;
+	p.kind = kind;
+	p.hlc = (uint64_t)clock_now_ms() << 16;
+	p.fields = fields;
+	p.fieldslen = fl;
+	return ch_plain_encode(&p, case_id, audience, NULL, out, len);
+}

@@ -1,0 +1,713 @@
+/* ingest.c - the notebook rules: what makes an entry acceptable, for
+ * entries received from peers and for our own, and the membership that
+ * follows from the coordinator's epoch entries.
+ *
+ * An entry goes through three stages: the envelope (framing, case, fork,
+ * duplicate, signature, chain, time, epoch and membership of its feed),
+ * the body (key slots, decryption), then the check of its kind (the table
+ * 'kinds' below). Only when every check passed are its keys, its effects
+ * on the case and the entry itself written. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sodium.h>
+
+#include "../proto/msg.h"
+#include "certs.h"
+#include "clock.h"
+#include "ingest.h"
+#include "log.h"
+#include "state.h"
+
+#define FUTURE_SLACK_MS (10 * 60 * 1000)
+
+struct ingest {
+	keyring_t *kr;
+	certs_t *certs;
+};
+
+int
+ingest_new(keyring_t *kr, ingest_t **out)
+{
+	ingest_t *in = calloc(1, sizeof(*in));
+	*out = NULL;
+	if (!in)
+		return CH_ERR_NOMEM;
+	in->kr = kr;
+	if (certs_new(&in->certs) != 0) {
+		free(in);
+		return CH_ERR_NOMEM;
+	}
+	*out = in;
+	return 0;
+}
+
+void
+ingest_destroy(ingest_t **inp)
+{
+	ingest_t *in = *inp;
+	if (!in)
+		return;
+	certs_destroy(&in->certs);
+	free(in);
+	*inp = NULL;
+}
+
+keyring_t *
+ingest_keyring(ingest_t *in)
+{
+	return in->kr;
+}
+
+/* What the checks of one entry know and decide. */
+typedef struct {
+	ingest_t *in;
+	scase_t *c;
+	const char *from;
+	const ch_env_t *env;
+	const uint8_t *plain;
+	size_t plainlen;
+	ch_plain_t p;
+	int has_coord;
+	uint8_t coord[32];
+	const keyring_opened_t *o;
+	const char *why;        /* set by a check that refuses */
+	/* what a check of an epoch entry decoded, kept for its effect */
+	ch_epoch_t ep;
+	int have_ep;
+	/* what a check of a revocation decoded, kept for its effect */
+	ch_revoke_t rv;
+} check_t;
+
+/* The one log line of a refusal. */
+static int
+refuse(const ch_env_t *env, const char *from, const char *why)
+{
+	char oid[17];
+	keys_keyid(env->org, oid);
+	log_warn("rejected entry %s#%llu from %s: %s", oid,
+	    (unsigned long long)env->seq, from, why ? why : "invalid");
+	return INGEST_REFUSED;
+}
+
+/* A provider's signed request embedded in an epoch or history entry: it
+ * must be a plain body of kind want, by a provider certified by the
+ * entry's org (the coordinator), valid at the entry's time, signed for this
+ * case. */
+static int
+check_request(check_t *x, const uint8_t *req, size_t reqlen, uint8_t want)
+{
+	ch_plain_t p;
+	uint8_t provider[32];
+	int rc;
+
+	if ((rc = ch_plain_decode(req, reqlen, &p)) != 0)
+		return rc;
+	if (p.kind != want)
+		return CH_ERR_VALUE;
+	if ((rc = certs_check(x->in->certs, p.cert, p.certlen, x->env->org,
+	    x->env->time_ms, provider, NULL)) != 0)
+		return rc;
+	return ch_plain_verify(req, reqlen, x->env->case_id, CH_AUD_NETWORK, provider);
+}
+
+/* Every member card verifies and names its org. */
+static int
+charter_cards_ok(const ch_charter_t *ch)
+{
+	for (size_t i = 0; i < ch->norgs; i++) {
+		keys_card_t card;
+		if (keys_card_parse(ch->orgs[i].card, ch->orgs[i].cardlen, &card) != 0)
+			return 0;
+		int same = memcmp(card.org_id, ch->orgs[i].org, 32) == 0;
+		keys_card_clear(&card);
+		if (!same)
+			return 0;
+	}
+	return 1;
+}
+
+/* The slots an epoch entry may carry: keys of its epoch for the members of
+ * its charter by their audiences, and, for the org that joins, the
+ * membership keys of earlier epochs (its membership history, never
+ * content). */
+static int
+epoch_slots_ok(const ch_env_t *env, const ch_epoch_t *ep, const keyring_opened_t *o)
+{
+	for (size_t i = 0; i < o->nall; i++) {
+		const ch_slot_t *s = &o->all[i];
+		int in = ch_charter_find_org(&ep->charter, s->org) >= 0;
+		if (!in || s->epoch > env->epoch ||
+		    !state_org_in_audience(&ep->charter, s->org, s->audience))
+			return 0;
+		if (s->epoch < env->epoch && (ep->why != CH_WHY_ADD ||
+		    s->audience != CH_AUD_MEMBERSHIP || memcmp(s->org, ep->subject, 32) != 0))
+			return 0;
+	}
+	return 1;
+}
+
+/* A history grant's slots: earlier epochs' keys, all for its grantee. */
+static int
+history_slots_ok(const ch_env_t *env, const ch_history_t *hi, const keyring_opened_t *o)
+{
+	for (size_t i = 0; i < o->nall; i++)
+		if (memcmp(o->all[i].org, hi->grantee, 32) != 0 ||
+		    o->all[i].epoch >= env->epoch)
+			return 0;
+	return 1;
+}
+
+static const uint8_t want_req[] = {
+	[CH_WHY_CREATE] = CH_REQ_CASE_NEW, [CH_WHY_ADD] = CH_REQ_ADD_ORG,
+	[CH_WHY_REMOVE] = CH_REQ_REMOVE_ORG, [CH_WHY_ROTATE] = CH_REQ_ROTATE,
+	[CH_WHY_HANDOVER] = CH_REQ_HANDOVER, [CH_WHY_PEOPLE] = CH_REQ_PERSON,
+};
+
+/* The genesis (kind 16): binds the case id to its coordinator. */
+static int
+check_genesis(check_t *x)
+{
+	const ch_env_t *env = x->env;
+	uint8_t id[16];
+
+	ch_case_id(env->org, x->ep.salt, id);
+	if (x->ep.why != CH_WHY_CREATE || env->seq != 1 || env->epoch != 0 ||
+	    memcmp(id, env->case_id, 16) != 0 || x->has_coord ||
+	    memcmp(x->ep.charter.coordinator, env->org, 32) != 0) {
+		x->why = "case creation not bound to its organization";
+		return INGEST_REFUSED;
+	}
+	return 0;
+}
+
+/* A later epoch entry: only the coordinator, and only the next epoch. */
+static int
+check_next_epoch(check_t *x)
+{
+	const ch_env_t *env = x->env;
+
+	if (!x->has_coord || memcmp(env->org, x->coord, 32) != 0) {
+		x->why = "only the coordinator changes membership";
+		return INGEST_REFUSED;
+	}
+	if (env->epoch != state_epoch(x->c) + 1) {
+		x->why = "that epoch has started already";
+		return INGEST_REFUSED;
+	}
+	if (x->ep.why == CH_WHY_CREATE) {
+		x->why = "malformed membership entry";
+		return INGEST_REFUSED;
+	}
+	return 0;
+}
+
+/* A later epoch's charter matches the change it claims against the
+ * current one, and keeps every removal. */
+static int
+check_change(check_t *x)
+{
+	const ch_env_t *env = x->env;
+	const ch_epoch_t *ep = &x->ep;
+	state_epoch_t cur;
+
+	if (state_epoch_current(x->c, &cur) != 0) {
+		x->why = "malformed membership entry";
+		return INGEST_REFUSED;
+	}
+	int was = ch_charter_find_org(&cur.ch, ep->subject) >= 0;
+	int is = ch_charter_find_org(&ep->charter, ep->subject) >= 0;
+	int ok;
+	switch (ep->why) {
+	case CH_WHY_ADD:
+		ok = !was && is;
+		break;
+	case CH_WHY_REMOVE: {
+		int listed = 0;
+		for (size_t i = 0; i < ep->charter.nremoved; i++)
+			if (memcmp(ep->charter.removed[i].org, ep->subject, 32) == 0)
+				listed = 1;
+		ok = was && !is && listed;
+		break;
+	}
+	case CH_WHY_HANDOVER:
+		ok = was && is && memcmp(ep->charter.coordinator, ep->subject, 32) == 0;
+		break;
+	default:
+		ok = 1;
+	}
+	if (ep->why != CH_WHY_HANDOVER && memcmp(ep->charter.coordinator, env->org, 32) != 0)
+		ok = 0;
+	/* Removals are never undone by a later charter. */
+	for (size_t i = 0; ok && i < cur.ch.nremoved; i++) {
+		int kept = 0;
+		for (size_t j = 0; j < ep->charter.nremoved; j++)
+			if (memcmp(ep->charter.removed[j].org, cur.ch.removed[i].org, 32) == 0 &&
+			    ep->charter.removed[j].last_seq == cur.ch.removed[i].last_seq)
+				kept = 1;
+		ok = kept;
+	}
+	state_epoch_free(&cur);
+	if (!ok) {
+		x->why = "the new charter does not match the change it claims";
+		return INGEST_REFUSED;
+	}
+	return 0;
+}
+
+/* Kinds 16 and 18: the genesis and later epoch entries. */
+static int
+check_epoch(check_t *x)
+{
+	const ch_env_t *env = x->env;
+	int rc;
+
+	if (x->p.certlen != 0 || sodium_is_zero(x->p.sig, 64) != 1 ||
+	    ch_epoch_decode(x->p.fields, x->p.fieldslen, &x->ep) != 0) {
+		x->why = "malformed membership entry";
+		return INGEST_REFUSED;
+	}
+	x->have_ep = 1;
+	if (x->ep.why > CH_WHY_PEOPLE) {
+		x->why = "malformed membership entry";
+		return INGEST_REFUSED;
+	}
+	rc = x->p.kind == CH_KIND_CASE_CREATE ? check_genesis(x) : check_next_epoch(x);
+	if (rc)
+		return rc;
+	if (!charter_cards_ok(&x->ep.charter) || !epoch_slots_ok(env, &x->ep, x->o)) {
+		x->why = "a member card does not verify, or a key slot is not for a member";
+		return INGEST_REFUSED;
+	}
+	/* The request that asked for it, by a provider of the coordinator (a
+	 * scheduled rotation has none). */
+	if (!(x->ep.why == CH_WHY_ROTATE && x->ep.requestlen == 0) &&
+	    check_request(x, x->ep.request, x->ep.requestlen, want_req[x->ep.why]) != 0) {
+		x->why = "the embedded request does not verify";
+		return INGEST_REFUSED;
+	}
+	if (x->p.kind == CH_KIND_EPOCH && (rc = check_change(x)) != 0)
+		return rc;
+	/* A member of the new epoch must have received its keys. */
+	if (ch_charter_find_org(&x->ep.charter, keyring_org(x->in->kr)) >= 0 &&
+	    !keyring_opened_key(x->o, env->epoch, CH_AUD_NETWORK)) {
+		x->why = "no key for this organization in the new epoch (sealed to the wrong member?)";
+		return INGEST_REFUSED;
+	}
+	return 0;
+}
+
+static int
+keep_epoch(check_t *x)
+{
+	static const char *const whys[] = { "created", "organization added",
+		"organization removed", "keys rotated", "coordination handed over",
+		"people changed" };
+	const ch_env_t *env = x->env;
+	int rc = state_epoch_start(x->c, env->epoch, env->time_ms, env->org, env->seq,
+	    &x->ep.charter);
+	if (rc == 0 && x->p.kind == CH_KIND_EPOCH)
+		log_info("case epoch %u started: %s", env->epoch, whys[x->ep.why]);
+	return rc;
+}
+
+/* Kind 20: a history grant, by the coordinator, to a member. */
+static int
+check_history(check_t *x)
+{
+	ch_history_t hi;
+	state_epoch_t cur;
+
+	if (x->p.certlen != 0 || ch_history_decode(x->p.fields, x->p.fieldslen, &hi) != 0) {
+		x->why = "malformed history grant";
+		return INGEST_REFUSED;
+	}
+	if (!x->has_coord || memcmp(x->env->org, x->coord, 32) != 0 ||
+	    x->env->audience != CH_AUD_NETWORK) {
+		x->why = "only the coordinator grants history";
+		return INGEST_REFUSED;
+	}
+	if (state_epoch_get(x->c, x->env->epoch, &cur) != 0)
+		return INGEST_NOTYET;
+	int ok = ch_charter_find_org(&cur.ch, hi.grantee) >= 0 &&
+	    history_slots_ok(x->env, &hi, x->o) &&
+	    check_request(x, hi.request, hi.requestlen, CH_REQ_HISTORY) == 0;
+	state_epoch_free(&cur);
+	if (!ok) {
+		x->why = "history grant for a non-member, with foreign slots, or an unsigned request";
+		return INGEST_REFUSED;
+	}
+	return 0;
+}
+
+/* Kind 21: an org revokes one of its providers. */
+static int
+check_revoke(check_t *x)
+{
+	if (x->p.certlen != 0 || ch_revoke_decode(x->p.fields, x->p.fieldslen, &x->rv) != 0) {
+		x->why = "malformed revocation";
+		return INGEST_REFUSED;
+	}
+	return 0;
+}
+
+static int
+keep_revoke(check_t *x)
+{
+	if (state_revoked_at(x->c, x->env->org, x->rv.provider) != 0)
+		return 0; /* revoked already: the first one stands */
+	return store_revoked_put(x->c, x->env->org, x->rv.provider, x->env->seq);
+}
+
+/* Kind 32: an access record, with the reader's certificate and signed
+ * request. */
+static int
+check_access(check_t *x)
+{
+	ch_access_t a;
+	ch_readreq_t rq;
+	uint8_t provider[32];
+	int rc;
+
+	if (x->p.certlen != 0 || sodium_is_zero(x->p.sig, 64) != 1 ||
+	    ch_access_decode(x->p.fields, x->p.fieldslen, &a) != 0) {
+		x->why = "malformed access record";
+		return INGEST_REFUSED;
+	}
+	rc = certs_check(x->in->certs, a.cert, a.certlen, x->env->org, a.time_ms,
+	    provider, NULL);
+	if (rc == 0 && (rc = ch_readreq_decode(a.request, a.requestlen, &rq)) == 0 &&
+	    (memcmp(rq.provider, provider, 32) != 0 ||
+	    memcmp(rq.case_id, x->env->case_id, 16) != 0))
+		rc = CH_ERR_VALUE;
+	ch_access_clear(&a);
+	if (rc) {
+		x->why = "access record with a foreign request or certificate";
+		return INGEST_REFUSED;
+	}
+	return 0;
+}
+
+/* Kind 1: a note, signed by a provider certified by the entry's org, valid
+ * then, not revoked before it, and whose role is in the note's audience. */
+static int
+check_note(check_t *x)
+{
+	const ch_env_t *env = x->env;
+	uint8_t provider[32];
+	const char *role = NULL;
+	ch_note_t note;
+	state_epoch_t r;
+	int rc;
+
+	if ((rc = certs_check(x->in->certs, x->p.cert, x->p.certlen, env->org, env->time_ms,
+	    provider, &role)) != 0) {
+		x->why = rc == CH_ERR_EXPIRED ? "provider certificate not valid at that time" :
+		    "provider certificate does not verify";
+		return INGEST_REFUSED;
+	}
+	if (ch_plain_verify(x->plain, x->plainlen, env->case_id, env->audience, provider) != 0) {
+		x->why = "bad provider signature";
+		return INGEST_REFUSED;
+	}
+	uint64_t rseq = state_revoked_at(x->c, env->org, provider);
+	if (rseq && env->seq > rseq) {
+		x->why = "signed by a provider its organization revoked";
+		return INGEST_REFUSED;
+	}
+	if (state_epoch_get(x->c, env->epoch, &r) == 0) {
+		int in = ch_charter_role_in(&r.ch, role, env->audience);
+		state_epoch_free(&r);
+		if (!in) {
+			x->why = "the author's role is not in that audience";
+			return INGEST_REFUSED;
+		}
+	}
+	if ((rc = ch_note_decode(x->p.fields, x->p.fieldslen, &note)) != 0) {
+		x->why = ch_strerror(rc);
+		return INGEST_REFUSED;
+	}
+	ch_note_clear(&note);
+	return 0;
+}
+
+/* One row per kind: may it carry key slots, is it sealed under the
+ * membership key (and nothing else is), its check, and its effect on the
+ * case once the entry is accepted. */
+static const struct {
+	uint8_t kind;
+	uint8_t slots;
+	uint8_t membership;
+	int (*check)(check_t *x);
+	int (*keep)(check_t *x);
+} kinds[] = {
+	{ CH_KIND_NOTE, 0, 0, check_note, NULL },
+	{ CH_KIND_CASE_CREATE, 1, 1, check_epoch, keep_epoch },
+	{ CH_KIND_EPOCH, 1, 1, check_epoch, keep_epoch },
+	{ CH_KIND_HISTORY, 1, 0, check_history, NULL },
+	{ CH_KIND_REVOKE, 0, 0, check_revoke, keep_revoke },
+	{ CH_KIND_ACCESS, 0, 0, check_access, NULL },
+};
+
+/* The checks on a decrypted body. Returns 0 (x->p decoded, every check of
+ * its kind passed; *row says which kind), INGEST_NOTYET or INGEST_REFUSED
+ * (x->why set). */
+static int
+check_plain(check_t *x, size_t *row)
+{
+	int rc;
+
+	if ((rc = ch_plain_decode(x->plain, x->plainlen, &x->p)) != 0) {
+		x->why = ch_strerror(rc);
+		return INGEST_REFUSED;
+	}
+	if (!x->has_coord && x->p.kind != CH_KIND_CASE_CREATE)
+		return INGEST_NOTYET;
+	for (*row = 0; *row < sizeof(kinds) / sizeof(kinds[0]); (*row)++)
+		if (kinds[*row].kind == x->p.kind)
+			break;
+	if (*row == sizeof(kinds) / sizeof(kinds[0])) {
+		x->why = "unknown kind";
+		return INGEST_REFUSED;
+	}
+	if (x->o->nall && !kinds[*row].slots) {
+		x->why = "key slots in an entry that may not carry any";
+		return INGEST_REFUSED;
+	}
+	if ((x->env->audience == CH_AUD_MEMBERSHIP) != kinds[*row].membership) {
+		x->why = "membership key used for another kind, or the other way round";
+		return INGEST_REFUSED;
+	}
+	return kinds[*row].check(x);
+}
+
+/* The envelope of an entry at or below its feed's head: a duplicate, or a
+ * fork (kept as evidence). */
+static int
+held_or_fork(ingest_t *in, scase_t *c, const ch_env_t *env, const uint8_t id[32],
+    const uint8_t *entry, size_t n, const char *from)
+{
+	uint8_t *old = NULL, oid32[32];
+	size_t ol = 0, obl;
+	ch_env_t oenv;
+	const uint8_t *ob;
+	char oid[17];
+	int rc;
+	(void)in;
+
+	if ((rc = store_entry_get(c, env->org, env->seq, &old, &ol)) != 0)
+		return rc;
+	int same = ch_entry_split(old, ol, &oenv, &ob, &obl) == 0 &&
+	    (ch_env_id(&oenv, oid32), memcmp(oid32, id, 32) == 0);
+	free(old);
+	/* An entry we hold already costs one read, not a signature check. */
+	if (same)
+		return INGEST_DUP;
+	if (ch_env_verify(env) != 0)
+		return refuse(env, from, "bad organization signature");
+	keys_keyid(env->org, oid);
+	log_err("fork in the feed of %s at seq %llu (received from %s): both entries kept as evidence, that feed is no longer accepted",
+	    oid, (unsigned long long)env->seq, from);
+	if (store_fork_put(c, env->org, env->seq, entry, n) != 0 ||
+	    store_forked_put(c, env->org) != 0)
+		log_err("could not keep the evidence of that fork");
+	return INGEST_REFUSED;
+}
+
+/* The epoch of an entry against the case's membership: a known epoch in
+ * which its org was a member and not removed before this seq. */
+static int
+check_membership(scase_t *c, const ch_env_t *env, const uint8_t coord[32],
+    const char *from)
+{
+	uint32_t cur = state_epoch(c);
+	state_epoch_t r;
+	char why[96];
+
+	if (env->epoch > cur + 1) {
+		snprintf(why, sizeof(why), "unknown epoch %u", env->epoch);
+		return refuse(env, from, why);
+	}
+	if (env->epoch == cur + 1 && memcmp(env->org, coord, 32) != 0)
+		return INGEST_NOTYET; /* that epoch's entry has not reached us yet */
+	if (env->epoch <= cur) {
+		if (state_epoch_get(c, env->epoch, &r) != 0)
+			return INGEST_NOTYET; /* joined later: that epoch's charter unknown */
+		int in = ch_charter_find_org(&r.ch, env->org) >= 0;
+		state_epoch_free(&r);
+		if (!in) {
+			snprintf(why, sizeof(why), "not a member of the case in epoch %u", env->epoch);
+			return refuse(env, from, why);
+		}
+	}
+	if (state_epoch_current(c, &r) == 0) {
+		int removed = 0;
+		for (size_t i = 0; i < r.ch.nremoved; i++)
+			if (memcmp(r.ch.removed[i].org, env->org, 32) == 0 &&
+			    env->seq > r.ch.removed[i].last_seq)
+				removed = 1;
+		state_epoch_free(&r);
+		if (removed)
+			return refuse(env, from, "that organization was removed from the case");
+	}
+	return 0;
+}
+
+/* An epoch entry we cannot open: no membership key was sealed to us. We
+ * cannot tell a removal from an omission (the charter is sealed under that
+ * key), and we cannot check the entry: hold it back, and with it the rest
+ * of that feed. This organization stops following the case from here; its
+ * operator sees why. */
+static int
+held_back_epoch(scase_t *c, const ch_env_t *env, const uint8_t coord[32],
+    const char *from)
+{
+	log_warn("held back epoch %u of a case from %s: no key for this organization in it (removed, or left out by the coordinator)",
+	    env->epoch, from);
+	if (memcmp(env->org, coord, 32) == 0 && env->epoch == state_epoch(c) + 1 &&
+	    store_excluded_put(c, env->epoch) != 0)
+		log_err("could not record that this organization is out of a case");
+	return INGEST_NOTYET;
+}
+
+/* The body: its slots, its key, its plain text and the check of its kind;
+ * then, when everything passed, what it keeps. */
+static int
+ingest_body(ingest_t *in, scase_t *c, const ch_env_t *env, const uint8_t id[32],
+    const uint8_t *entry, size_t n, const uint8_t *body, size_t bodylen,
+    int has_coord, const uint8_t coord[32], const char *from)
+{
+	keyring_opened_t *o = calloc(1, sizeof(*o));
+	uint8_t key[32];
+	int rc;
+
+	if (!o)
+		return CH_ERR_NOMEM;
+	if (keyring_open_slots(in->kr, body, bodylen, o) != 0) {
+		rc = refuse(env, from, "a key slot for this organization does not open (sealed to the wrong member?)");
+		goto out;
+	}
+	/* A key once held is never replaced: refuse the entry before any effect. */
+	for (size_t i = 0; i < o->n; i++) {
+		uint8_t held[32];
+		if (store_key_get(c, o->k[i].epoch, o->k[i].audience, held) == 0) {
+			int same = sodium_memcmp(held, o->k[i].key, 32) == 0;
+			sodium_memzero(held, sizeof(held));
+			if (!same) {
+				rc = refuse(env, from, "a key slot conflicts with a key held");
+				goto out;
+			}
+		}
+	}
+	const uint8_t *k = keyring_opened_key(o, env->epoch, env->audience);
+	int have = k != NULL;
+	if (k)
+		memcpy(key, k, 32);
+	else
+		have = store_key_get(c, env->epoch, env->audience, key) == 0 ||
+		    (env->audience == CH_AUD_MEMBERSHIP &&
+		    keyring_welcome_get(in->kr, env->case_id, env->epoch, key) == 0);
+	if (have) {
+		check_t x;
+		size_t row = 0;
+		uint8_t *plain = NULL;
+		size_t plainlen = 0;
+
+		rc = ch_body_open(env, body, bodylen, key, &plain, &plainlen);
+		sodium_memzero(key, sizeof(key));
+		if (rc) {
+			rc = refuse(env, from, "body does not decrypt under the case key");
+			goto out;
+		}
+		memset(&x, 0, sizeof(x));
+		x.in = in;
+		x.c = c;
+		x.from = from;
+		x.env = env;
+		x.plain = plain;
+		x.plainlen = plainlen;
+		x.has_coord = has_coord;
+		if (has_coord)
+			memcpy(x.coord, coord, 32);
+		x.o = o;
+		rc = check_plain(&x, &row);
+		if (rc == INGEST_REFUSED)
+			refuse(env, from, x.why);
+		if (rc == 0 && kinds[row].keep)
+			rc = kinds[row].keep(&x);
+		if (x.have_ep)
+			ch_epoch_clear(&x.ep);
+		sodium_memzero(plain, plainlen);
+		free(plain);
+		if (rc)
+			goto out;
+	} else if (!has_coord) {
+		rc = INGEST_NOTYET;
+		goto out;
+	} else if (env->audience == CH_AUD_MEMBERSHIP) {
+		rc = held_back_epoch(c, env, coord, from);
+		goto out;
+	}
+	/* else: an audience we are not in; we store and relay it. */
+	for (size_t i = 0; i < o->n; i++)
+		if ((rc = store_key_put(c, o->k[i].epoch, o->k[i].audience, o->k[i].key)) != 0)
+			goto out;
+	rc = store_entry_put(c, env->org, env->seq, id, entry, n);
+out:
+	keyring_opened_free(o);
+	free(o);
+	return rc;
+}
+
+int
+ingest_entry(ingest_t *in, scase_t *c, const uint8_t *entry, size_t n,
+    const char *from)
+{
+	ch_env_t env;
+	const uint8_t *body;
+	size_t bodylen;
+	uint8_t id[32], hid[32], coord[32], forked[32];
+	uint64_t hseq;
+	int rc, has_coord;
+
+	if ((rc = ch_entry_split(entry, n, &env, &body, &bodylen)) != 0) {
+		log_warn("rejected entry from %s: %s", from, ch_strerror(rc));
+		return INGEST_REFUSED;
+	}
+	if (memcmp(env.case_id, store_case_id(c), 16) != 0)
+		return refuse(&env, from, "sent for another case");
+	ch_env_id(&env, id);
+	if (store_forked_get(c, forked) == 0 && memcmp(forked, env.org, 32) == 0) {
+		char oid[17];
+		keys_keyid(env.org, oid);
+		log_info("ignored entry %s#%llu from %s: that feed forked and is no longer accepted",
+		    oid, (unsigned long long)env.seq, from);
+		return INGEST_REFUSED;
+	}
+	if ((rc = store_head(c, env.org, &hseq, hid)) != 0)
+		return rc;
+	if (env.seq <= hseq)
+		return held_or_fork(in, c, &env, id, entry, n, from);
+	if (ch_env_verify(&env) != 0)
+		return refuse(&env, from, "bad organization signature");
+	if (env.seq > hseq + 1)
+		return INGEST_GAP;
+	if (memcmp(env.prev, hid, 32) != 0)
+		return refuse(&env, from, "wrong prev hash");
+	if (env.time_ms > (uint64_t)clock_now_ms() + FUTURE_SLACK_MS)
+		return refuse(&env, from, "time in the future");
+	has_coord = state_coordinator(c, coord) == 0;
+	if (has_coord) {
+		if ((rc = check_membership(c, &env, coord, from)) != 0)
+			return rc;
+	} else if (env.seq != 1 || env.epoch != 0) {
+		return INGEST_NOTYET;
+	}
+	if (!body) {
+		if (!has_coord)
+			return INGEST_NOTYET;
+		/* An erased body: the envelope still chains. */
+		return store_entry_put(c, env.org, env.seq, id, entry, n);
+	}
+	return ingest_body(in, c, &env, id, entry, n, body, bodylen, has_coord, coord, from);
+}

@@ -1,0 +1,37 @@
+/* ingest.h - the checks on an entry, received from a peer or written by
+ * this daemon (our own entries pass the very checks a peer makes), and what
+ * an accepted entry changes in its case. One check per kind (ingest.c's
+ * table); one log line per refusal. */
+#ifndef CAHIER_INGEST_H
+#define CAHIER_INGEST_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "keyring.h"
+#include "store.h"
+
+typedef struct ingest ingest_t;
+
+/* Rules over keyring kr (borrowed: it must outlive the ingest), with a
+ * memo of verified certificates of their own. */
+int ingest_new(keyring_t *kr, ingest_t **out) CH_WUR;
+void ingest_destroy(ingest_t **in);
+/* The keyring the rules were made with. */
+keyring_t *ingest_keyring(ingest_t *in);
+
+/* Outcomes of ingest_entry (>= 0). */
+enum {
+	INGEST_STORED = 0,   /* appended to its feed */
+	INGEST_DUP = 1,      /* already held, identical */
+	INGEST_GAP = 2,      /* earlier entries of that feed are missing */
+	INGEST_NOTYET = 3,   /* depends on membership not yet received */
+	INGEST_REFUSED = 4,  /* breaks a rule: logged once, nothing kept */
+};
+/* Checks one entry of case c received from 'from' (a name for the log) and
+ * stores it if it passes. Returns an INGEST_* outcome, or a negative store
+ * or proto error when it could not be checked or stored (a full disk, a
+ * damaged record): not the sender's fault, and nothing of it is kept. */
+int ingest_entry(ingest_t *in, scase_t *c, const uint8_t *entry, size_t n,
+    const char *from) CH_WUR;
+
+#endif

@@ -1,0 +1,341 @@
+/* member.c - the entries this daemon writes about membership, and joining
+ * a case. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sodium.h>
+
+#include "derr.h"
+#include "feed.h"
+#include "log.h"
+#include "member.h"
+#include "state.h"
+
+#define NAUD 6
+
+int
+member_new_epoch(ingest_t *in, scase_t *c, const ch_epoch_t *ep,
+    uint8_t **entry, size_t *entrylen, uint8_t id[32])
+{
+	uint32_t e = ep->why == CH_WHY_CREATE ? 0 : state_epoch(c) + 1;
+	uint8_t (*keys)[32] = sodium_malloc(NAUD * 32);
+	uint8_t *fields = NULL, *plain = NULL;
+	size_t fl = 0, pl = 0, ns = 0;
+	ch_slot_t *slots = calloc(CH_SLOTS_MAX, sizeof(*slots));
+	int rc = CH_ERR_NOMEM;
+
+	if (!keys || !slots)
+		goto out;
+	randombytes_buf(keys, NAUD * 32);
+	for (size_t i = 0; i < ep->charter.norgs; i++) {
+		const ch_corg_t *m = &ep->charter.orgs[i];
+		keys_card_t card;
+		if ((rc = keys_card_parse(m->card, m->cardlen, &card)) != 0)
+			goto out;
+		for (uint8_t a = 1; a <= NAUD; a++) {
+			if (!state_org_in_audience(&ep->charter, m->org, a))
+				continue;
+			if (ns == CH_SLOTS_MAX) {
+				keys_card_clear(&card);
+				rc = CH_ERR_TOOBIG;
+				goto out;
+			}
+			memcpy(slots[ns].org, m->org, 32);
+			slots[ns].epoch = e;
+			slots[ns].audience = a;
+			crypto_box_seal(slots[ns].sealed, keys[a - 1], 32, card.box_pk);
+			ns++;
+		}
+		/* A joining org gets the membership keys of the earlier epochs:
+		 * who was in the case and when, never what was written. */
+		if (ep->why == CH_WHY_ADD && memcmp(m->org, ep->subject, 32) == 0) {
+			for (uint32_t k = 0; k < e && ns < CH_SLOTS_MAX; k++) {
+				uint8_t mk[32];
+				if (store_key_get(c, k, CH_AUD_MEMBERSHIP, mk) != 0)
+					continue;
+				memcpy(slots[ns].org, m->org, 32);
+				slots[ns].epoch = k;
+				slots[ns].audience = CH_AUD_MEMBERSHIP;
+				crypto_box_seal(slots[ns].sealed, mk, 32, card.box_pk);
+				sodium_memzero(mk, sizeof(mk));
+				ns++;
+			}
+		}
+		keys_card_clear(&card);
+	}
+	if ((rc = ch_epoch_encode(ep, &fields, &fl)) != 0 ||
+	    (rc = feed_org_plain(store_case_id(c), ep->why == CH_WHY_CREATE ?
+	    CH_KIND_CASE_CREATE : CH_KIND_EPOCH, CH_AUD_MEMBERSHIP, fields, fl,
+	    &plain, &pl)) != 0)
+		goto out;
+	rc = feed_append(in, c, e, CH_AUD_MEMBERSHIP, slots, ns,
+	    keys[CH_AUD_MEMBERSHIP - 1], plain, pl, entry, entrylen, id);
+out:
+	if (keys)
+		sodium_free(keys);
+	free(slots);
+	if (plain) {
+		sodium_memzero(plain, pl);
+		free(plain);
+	}
+	if (fields) {
+		sodium_memzero(fields, fl);
+		free(fields);
+	}
+	return rc;
+}
+
+int
+member_grant_history(ingest_t *in, scase_t *c, const uint8_t grantee[32],
+    const uint8_t *req, size_t reqlen, uint8_t **entry, size_t *entrylen,
+    uint8_t id[32])
+{
+	state_epoch_t cur;
+	uint32_t e = state_epoch(c);
+	ch_slot_t *slots = calloc(CH_SLOTS_MAX, sizeof(*slots));
+	size_t ns = 0, fl = 0, pl = 0;
+	uint8_t *fields = NULL, *plain = NULL, key[32];
+	ch_history_t hi;
+	keys_card_t card;
+	int rc;
+
+	if (!slots)
+		return CH_ERR_NOMEM;
+	if ((rc = state_epoch_current(c, &cur)) != 0) {
+		free(slots);
+		return rc;
+	}
+	int i = ch_charter_find_org(&cur.ch, grantee);
+	if (i < 0 || (rc = keys_card_parse(cur.ch.orgs[i].card, cur.ch.orgs[i].cardlen, &card)) != 0) {
+		state_epoch_free(&cur);
+		free(slots);
+		return i < 0 ? CH_ERR_VALUE : rc;
+	}
+	/* Every earlier key of the audiences its role is in now. */
+	for (uint32_t k = 0; k < e; k++) {
+		for (uint8_t a = 1; a <= CH_AUD_COORDINATION; a++) {
+			if (!state_org_in_audience(&cur.ch, grantee, a) || ns == CH_SLOTS_MAX)
+				continue;
+			if (store_key_get(c, k, a, key) != 0)
+				continue;
+			memcpy(slots[ns].org, grantee, 32);
+			slots[ns].epoch = k;
+			slots[ns].audience = a;
+			crypto_box_seal(slots[ns].sealed, key, 32, card.box_pk);
+			sodium_memzero(key, sizeof(key));
+			ns++;
+		}
+	}
+	keys_card_clear(&card);
+	state_epoch_free(&cur);
+	memcpy(hi.grantee, grantee, 32);
+	hi.request = req;
+	hi.requestlen = reqlen;
+	if ((rc = ch_history_encode(&hi, &fields, &fl)) == 0 &&
+	    (rc = feed_org_plain(store_case_id(c), CH_KIND_HISTORY, CH_AUD_NETWORK, fields,
+	    fl, &plain, &pl)) == 0 &&
+	    (rc = store_key_get(c, e, CH_AUD_NETWORK, key)) == 0)
+		rc = feed_append(in, c, e, CH_AUD_NETWORK, slots, ns, key, plain, pl, entry,
+		    entrylen, id);
+	sodium_memzero(key, sizeof(key));
+	free(fields);
+	free(plain);
+	free(slots);
+	return rc;
+}
+
+int
+member_revoke(ingest_t *in, scase_t *c, const uint8_t provider[32], uint64_t when,
+    uint8_t **entry, size_t *entrylen, uint8_t id[32])
+{
+	ch_revoke_t rv;
+	uint8_t *fields = NULL, *plain = NULL, key[32];
+	size_t fl = 0, pl = 0;
+	uint32_t e = state_epoch(c);
+	int rc;
+
+	memcpy(rv.provider, provider, 32);
+	rv.revoked_at = when;
+	if ((rc = ch_revoke_encode(&rv, &fields, &fl)) == 0 &&
+	    (rc = feed_org_plain(store_case_id(c), CH_KIND_REVOKE, CH_AUD_NETWORK, fields,
+	    fl, &plain, &pl)) == 0 &&
+	    (rc = store_key_get(c, e, CH_AUD_NETWORK, key)) == 0)
+		rc = feed_append(in, c, e, CH_AUD_NETWORK, NULL, 0, key, plain, pl, entry,
+		    entrylen, id);
+	sodium_memzero(key, sizeof(key));
+	free(fields);
+	free(plain);
+	return rc;
+}
+
+int
+member_revoked(scase_t *c, const uint8_t org[32], const uint8_t provider[32])
+{
+	return state_revoked_at(c, org, provider) != 0;
+}
+
+void
+member_charter_free(uint8_t *buf, size_t buflen)
+{
+	if (!buf)
+		return;
+	sodium_memzero(buf, buflen);
+	free(buf);
+}
+
+int
+member_charter_full(scase_t *c, uint8_t **buf, size_t *buflen, ch_epoch_t *ep)
+{
+	state_epoch_t r;
+	uint8_t *e = NULL, key[32], *plain = NULL;
+	size_t el = 0, pl = 0, bl;
+	ch_env_t env;
+	const uint8_t *body;
+	ch_plain_t p;
+	int rc;
+
+	*buf = NULL;
+	*buflen = 0;
+	if ((rc = state_epoch_current(c, &r)) != 0)
+		return rc;
+	rc = store_entry_get(c, r.rec.org, r.rec.seq, &e, &el);
+	state_epoch_free(&r);
+	if (rc)
+		return rc;
+	if ((rc = ch_entry_split(e, el, &env, &body, &bl)) != 0 || !body ||
+	    (rc = store_key_get(c, env.epoch, CH_AUD_MEMBERSHIP, key)) != 0 ||
+	    (rc = ch_body_open(&env, body, bl, key, &plain, &pl)) != 0 ||
+	    (rc = ch_plain_decode(plain, pl, &p)) != 0 ||
+	    (rc = ch_epoch_decode(p.fields, p.fieldslen, ep)) != 0) {
+		sodium_memzero(key, sizeof(key));
+		free(e);
+		member_charter_free(plain, pl);
+		return rc ? rc : CH_ERR_VALUE;
+	}
+	sodium_memzero(key, sizeof(key));
+	free(e);
+	*buf = plain; /* ep borrows from it */
+	*buflen = pl;
+	return 0;
+}
+
+/* The entry that welcomes us: the one with a membership-key slot for our
+ * org at the highest epoch, and a membership key of epoch 0. Its slots
+ * hold every membership key; opened into *o. */
+static int
+find_welcome(keyring_t *kr, const uint8_t case_id[16], const ch_slice_t *items,
+    size_t n, keyring_opened_t *o)
+{
+	uint32_t best = 0;
+	int found = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		ch_env_t env;
+		const uint8_t *body;
+		size_t bl;
+		keyring_opened_t *t = calloc(1, sizeof(*t));
+		if (!t)
+			return found;
+		if (ch_entry_split(items[i].p, items[i].n, &env, &body, &bl) != 0 ||
+		    !body || memcmp(env.case_id, case_id, 16) != 0 ||
+		    ch_env_verify(&env) != 0 || keyring_open_slots(kr, body, bl, t) != 0 ||
+		    !keyring_opened_key(t, env.epoch, CH_AUD_MEMBERSHIP) ||
+		    !keyring_opened_key(t, 0, CH_AUD_MEMBERSHIP) || (found && env.epoch <= best)) {
+			keyring_opened_free(t);
+			free(t);
+			continue;
+		}
+		keyring_opened_free(o);
+		*o = *t;
+		free(t);
+		best = env.epoch;
+		found = 1;
+	}
+	return found;
+}
+
+/* The genesis in the batch, opened under the first membership key, binding
+ * the case id to its organization: 1 and its coordinator, 0 if the batch
+ * has none (*seen says whether it had an entry that looked like one). */
+static int
+find_genesis(const uint8_t case_id[16], const ch_slice_t *items, size_t n,
+    const uint8_t key0[32], uint8_t coord[32], int *seen)
+{
+	*seen = 0;
+	for (size_t i = 0; i < n; i++) {
+		ch_env_t env;
+		const uint8_t *body;
+		size_t bl, pl = 0;
+		uint8_t *plain = NULL, id[16];
+		ch_plain_t p;
+		ch_epoch_t ep;
+		int bound = 0;
+		if (ch_entry_split(items[i].p, items[i].n, &env, &body, &bl) != 0 ||
+		    env.seq != 1 || env.epoch != 0 || !body || ch_env_verify(&env) != 0 ||
+		    memcmp(env.case_id, case_id, 16) != 0)
+			continue;
+		*seen = 1;
+		if (ch_body_open(&env, body, bl, key0, &plain, &pl) != 0)
+			continue;
+		if (ch_plain_decode(plain, pl, &p) == 0 && p.kind == CH_KIND_CASE_CREATE &&
+		    ch_epoch_decode(p.fields, p.fieldslen, &ep) == 0) {
+			ch_case_id(env.org, ep.salt, id);
+			if (memcmp(id, case_id, 16) == 0) {
+				memcpy(coord, env.org, 32);
+				bound = 1;
+			}
+			ch_epoch_clear(&ep);
+		}
+		sodium_memzero(plain, pl);
+		free(plain);
+		if (bound)
+			return 1;
+	}
+	return 0;
+}
+
+int
+member_adopt(ingest_t *in, store_t *s, const uint8_t case_id[16],
+    const ch_slice_t *items, size_t n, const char *from, scase_t **out,
+    uint8_t coord[32])
+{
+	keyring_t *kr = ingest_keyring(in);
+	keyring_opened_t *o = calloc(1, sizeof(*o));
+	scase_t *c;
+	int seen = 0, rc;
+
+	*out = NULL;
+	if (!o)
+		return CH_ERR_NOMEM;
+	if (!find_welcome(kr, case_id, items, n, o)) {
+		free(o);
+		log_debug("entries of an unknown case from %s hold no key for us", from);
+		return DERR_NOTJOINED;
+	}
+	if (!find_genesis(case_id, items, n, keyring_opened_key(o, 0, CH_AUD_MEMBERSHIP),
+	    coord, &seen)) {
+		keyring_opened_free(o);
+		free(o);
+		if (seen)
+			log_warn("refused a new case from %s: its genesis is not bound to its coordinator", from);
+		else
+			log_debug("a new case from %s: waiting for its genesis", from);
+		return DERR_NOTJOINED;
+	}
+	/* Keep only the membership keys, and in memory only: they let every
+	 * epoch entry of the case be checked in order from the genesis. Every
+	 * key reaches the store with the welcome itself, when it is accepted in
+	 * its place: a forged welcome leaves nothing behind. */
+	if ((rc = store_case_get(s, case_id, 1, &c)) != 0) {
+		keyring_opened_free(o);
+		free(o);
+		return rc;
+	}
+	for (size_t i = 0; i < o->n; i++)
+		if (o->k[i].audience == CH_AUD_MEMBERSHIP)
+			keyring_welcome_put(kr, case_id, o->k[i].epoch, o->k[i].key);
+	keyring_opened_free(o);
+	free(o);
+	*out = c;
+	return 0;
+}

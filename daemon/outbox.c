@@ -1,0 +1,114 @@
+/* outbox.c - replies and pushes held until the round's commit. */
+#include <stdlib.h>
+#include <string.h>
+#include <sodium.h>
+
+#include "../proto/msg.h"
+#include "log.h"
+#include "outbox.h"
+
+typedef struct outmsg {
+	struct outmsg *next;
+	zsock_t *sock;
+	zframe_t *route;        /* ROUTER routing id, or NULL for a DEALER */
+	uint8_t *data;
+	size_t len;
+	uint8_t client_type;    /* client reply type, 0 for peer traffic */
+} outmsg_t;
+
+struct outbox {
+	outmsg_t *head, **tail;
+};
+
+int
+outbox_new(outbox_t **out)
+{
+	outbox_t *o = calloc(1, sizeof(*o));
+	*out = NULL;
+	if (!o)
+		return CH_ERR_NOMEM;
+	o->tail = &o->head;
+	*out = o;
+	return 0;
+}
+
+static void
+msg_free(outmsg_t *m)
+{
+	if (m->data) {
+		sodium_memzero(m->data, m->len);
+		free(m->data);
+	}
+	zframe_destroy(&m->route);
+	free(m);
+}
+
+void
+outbox_destroy(outbox_t **op)
+{
+	outbox_t *o = *op;
+	if (!o)
+		return;
+	for (outmsg_t *m = o->head, *next; m; m = next) {
+		next = m->next;
+		msg_free(m);
+	}
+	free(o);
+	*op = NULL;
+}
+
+void
+outbox_queue(outbox_t *o, zsock_t *sock, zframe_t *route, uint8_t *data,
+    size_t len, uint8_t client_type)
+{
+	outmsg_t *m = calloc(1, sizeof(*m));
+	if (!m) {
+		free(data);
+		zframe_destroy(&route);
+		return;
+	}
+	m->sock = sock;
+	m->route = route;
+	m->data = data;
+	m->len = len;
+	m->client_type = client_type;
+	*o->tail = m;
+	o->tail = &m->next;
+}
+
+int
+outbox_flush(outbox_t *o, store_t *s)
+{
+	int rc = store_commit(s);
+	if (rc)
+		log_err("commit failed: %s: replies of this round turn into errors",
+		    store_strerror(rc));
+	outmsg_t *m = o->head;
+	o->head = NULL;
+	o->tail = &o->head;
+	while (m) {
+		outmsg_t *next = m->next;
+		if (rc && m->client_type) {
+			static const char msg[] = "could not commit to disk (see the daemon's log)";
+			sodium_memzero(m->data, m->len);
+			free(m->data);
+			m->data = NULL;
+			if (ch_msg_encode(CH_MAGIC_REP, m->client_type, CH_ST_INTERNAL,
+			    (const uint8_t *)msg, sizeof(msg) - 1, &m->data, &m->len) != 0)
+				m->data = NULL;
+		} else if (rc) {
+			free(m->data);
+			m->data = NULL;
+		}
+		if (m->data) {
+			zframe_t *f = zframe_new(m->data, m->len);
+			if (m->route)
+				zframe_send(&m->route, m->sock, ZFRAME_MORE | ZFRAME_DONTWAIT);
+			if (f && zframe_send(&f, m->sock, ZFRAME_DONTWAIT) != 0)
+				zframe_destroy(&f);
+		}
+		msg_free(m);
+		m = next;
+	}
+	return rc;
+}

@@ -1,0 +1,30 @@
+/* outbox.h - messages to send once this round's writes are committed: a
+ * reply that carries plaintext must never leave before its access record
+ * is on disk, and a push never before its entry is. Owned by the loop
+ * (server.c); the modules that answer queue into it. */
+#ifndef CAHIER_OUTBOX_H
+#define CAHIER_OUTBOX_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <czmq.h>
+#include "store.h"
+
+typedef struct outbox outbox_t;
+
+int outbox_new(outbox_t **out) CH_WUR;
+/* Drops (wiping) every queued message; sets *o to NULL. */
+void outbox_destroy(outbox_t **o);
+/* Queues data (len bytes) for sock, with a ROUTER routing id (NULL for a
+ * DEALER). Takes ownership of data and route, even when it fails.
+ * client_type is the client request type of a reply (0 for peer traffic):
+ * a reply turns into an error if the round's commit fails. */
+void outbox_queue(outbox_t *o, zsock_t *sock, zframe_t *route, uint8_t *data,
+    size_t len, uint8_t client_type);
+/* Commits the round's writes in s and sends every queued message, never
+ * blocking. If the commit failed, client replies turn into errors and peer
+ * messages are dropped: nothing that depended on the lost writes goes out.
+ * Returns the commit's result. */
+int outbox_flush(outbox_t *o, store_t *s) CH_WUR;
+
+#endif

@@ -1,0 +1,243 @@
+/* peers.c - trusted organizations and certified providers, in memory. */
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "peers.h"
+
+struct peers {
+	peer_t *peers;
+	size_t npeers;
+	provider_t *provs;
+	size_t nprovs;
+	const uint8_t *self;    /* during a load */
+};
+
+int
+peers_new(peers_t **out)
+{
+	*out = calloc(1, sizeof(**out));
+	return *out ? 0 : CH_ERR_NOMEM;
+}
+
+static void
+unload(peers_t *p)
+{
+	for (size_t i = 0; i < p->npeers; i++) {
+		zsock_destroy(&p->peers[i].dealer);
+		keys_card_clear(&p->peers[i].card);
+	}
+	free(p->peers);
+	p->peers = NULL;
+	p->npeers = 0;
+	for (size_t i = 0; i < p->nprovs; i++) {
+		keys_cert_clear(&p->provs[i].cert);
+		free(p->provs[i].certbuf);
+	}
+	free(p->provs);
+	p->provs = NULL;
+	p->nprovs = 0;
+}
+
+void
+peers_destroy(peers_t **pp)
+{
+	if (!*pp)
+		return;
+	unload(*pp);
+	free(*pp);
+	*pp = NULL;
+}
+
+static int
+load_peer(void *arg, const uint8_t k[32], const uint8_t *v, size_t vlen)
+{
+	peers_t *ps = arg;
+	peer_t *p;
+	void *a = realloc(ps->peers, (ps->npeers + 1) * sizeof(*ps->peers));
+	if (!a)
+		return CH_ERR_NOMEM;
+	ps->peers = a;
+	p = &ps->peers[ps->npeers];
+	memset(p, 0, sizeof(*p));
+	if (keys_card_parse(v, vlen, &p->card) != 0) {
+		log_warn("ignoring a damaged peer card in the store");
+		return 0;
+	}
+	if (memcmp(p->card.org_id, k, 32) != 0) {
+		keys_card_clear(&p->card);
+		log_warn("ignoring a damaged peer card in the store");
+		return 0;
+	}
+	memcpy(p->org, k, 32);
+	zmq_z85_encode(p->curve_z85, p->card.curve_pk, 32);
+	ps->npeers++;
+	return 0;
+}
+
+static int
+load_provider(void *arg, const uint8_t k[32], const uint8_t *v, size_t vlen)
+{
+	peers_t *ps = arg;
+	provider_t *pv;
+	void *a = realloc(ps->provs, (ps->nprovs + 1) * sizeof(*ps->provs));
+	if (!a)
+		return CH_ERR_NOMEM;
+	ps->provs = a;
+	pv = &ps->provs[ps->nprovs];
+	memset(pv, 0, sizeof(*pv));
+	if (keys_cert_parse(v, vlen, &pv->cert) != 0) {
+		log_warn("ignoring a provider certificate that is not ours");
+		return 0;
+	}
+	if (memcmp(pv->cert.org_id, ps->self, 32) != 0 ||
+	    memcmp(pv->cert.provider, k, 32) != 0) {
+		keys_cert_clear(&pv->cert);
+		log_warn("ignoring a provider certificate that is not ours");
+		return 0;
+	}
+	if (!(pv->certbuf = malloc(vlen))) {
+		keys_cert_clear(&pv->cert);
+		return CH_ERR_NOMEM;
+	}
+	memcpy(pv->certbuf, v, vlen);
+	pv->certlen = vlen;
+	zmq_z85_encode(pv->curve_z85, pv->cert.curve_pk, 32);
+	ps->nprovs++;
+	return 0;
+}
+
+int
+peers_load(peers_t *p, store_t *s, const uint8_t self[32])
+{
+	int rc;
+
+	unload(p);
+	p->self = self;
+	if ((rc = store_peers_each(s, load_peer, p)) == 0)
+		rc = store_providers_each(s, load_provider, p);
+	p->self = NULL;
+	return rc;
+}
+
+int
+peers_connect(peers_t *ps, zcert_t *zc)
+{
+	for (size_t i = 0; i < ps->npeers; i++) {
+		peer_t *p = &ps->peers[i];
+		if (!p->card.endpoint || !*p->card.endpoint)
+			continue;
+		zsock_t *s = zsock_new(ZMQ_DEALER);
+		if (!s)
+			return CH_ERR_NOMEM;
+		zcert_apply(zc, s);
+		zsock_set_curve_serverkey(s, p->curve_z85);
+		zsock_set_immediate(s, 1);
+		zsock_set_linger(s, 0);
+		zsock_set_sndhwm(s, 10000);
+		zsock_set_reconnect_ivl(s, 200);
+		zsock_set_reconnect_ivl_max(s, 5000);
+		if (zsock_connect(s, "%s", p->card.endpoint) != 0) {
+			log_warn("cannot connect to %s at %s", p->card.name, p->card.endpoint);
+			zsock_destroy(&s);
+			continue;
+		}
+		p->dealer = s;
+	}
+	return 0;
+}
+
+int
+peers_write_allow(const peers_t *p, const char *dir0)
+{
+	char dir[4096], path[4400];
+	DIR *dh;
+	struct dirent *de;
+	static const uint8_t nosecret[32];
+
+	snprintf(dir, sizeof(dir), "%s/allow", dir0);
+	if (mkdir(dir, 0700) != 0 && errno != EEXIST)
+		return CH_ERR_IO;
+	if ((dh = opendir(dir))) {
+		while ((de = readdir(dh)))
+			if (de->d_name[0] != '.') {
+				snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
+				unlink(path);
+			}
+		closedir(dh);
+	}
+	for (size_t i = 0; i < p->npeers + p->nprovs; i++) {
+		const uint8_t *pk = i < p->npeers ? p->peers[i].card.curve_pk :
+		    p->provs[i - p->npeers].cert.curve_pk;
+		char kid[17];
+		keys_keyid(pk, kid);
+		snprintf(path, sizeof(path), "%s/%s-%s.txt", dir,
+		    i < p->npeers ? "org" : "provider", kid);
+		zcert_t *zc = zcert_new_from(pk, nosecret);
+		if (!zc || zcert_save_public(zc, path) != 0) {
+			zcert_destroy(&zc);
+			return CH_ERR_IO;
+		}
+		zcert_destroy(&zc);
+	}
+	return 0;
+}
+
+size_t
+peers_count(const peers_t *p)
+{
+	return p->npeers;
+}
+
+size_t
+peers_providers(const peers_t *p)
+{
+	return p->nprovs;
+}
+
+peer_t *
+peers_at(peers_t *p, size_t i)
+{
+	return i < p->npeers ? &p->peers[i] : NULL;
+}
+
+peer_t *
+peers_by_org(peers_t *p, const uint8_t org[32])
+{
+	for (size_t i = 0; i < p->npeers; i++)
+		if (memcmp(p->peers[i].org, org, 32) == 0)
+			return &p->peers[i];
+	return NULL;
+}
+
+peer_t *
+peers_by_curve(peers_t *p, const char *z85)
+{
+	for (size_t i = 0; z85 && i < p->npeers; i++)
+		if (strcmp(p->peers[i].curve_z85, z85) == 0)
+			return &p->peers[i];
+	return NULL;
+}
+
+peer_t *
+peers_by_dealer(peers_t *p, const zsock_t *dealer)
+{
+	for (size_t i = 0; i < p->npeers; i++)
+		if (p->peers[i].dealer == dealer)
+			return &p->peers[i];
+	return NULL;
+}
+
+provider_t *
+peers_provider_by_curve(peers_t *p, const char *z85)
+{
+	for (size_t i = 0; z85 && i < p->nprovs; i++)
+		if (strcmp(p->provs[i].curve_z85, z85) == 0)
+			return &p->provs[i];
+	return NULL;
+}

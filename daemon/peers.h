@@ -1,0 +1,60 @@
+/* peers.h - the organizations this one trusts (peers, from their imported
+ * cards) and the providers it certified, as loaded from the store: look-ups
+ * by org id and by CURVE key, the ZAP allow-list, and one DEALER
+ * connection to each peer. */
+#ifndef CAHIER_PEERS_H
+#define CAHIER_PEERS_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <czmq.h>
+#include "../keys/keys.h"
+#include "store.h"
+
+typedef struct {
+	uint8_t org[32];
+	keys_card_t card;
+	char curve_z85[41];
+	zsock_t *dealer;        /* our connection to it (NULL if none) */
+	int64_t last_heard;     /* ms, 0 = never since start */
+	int64_t busy_until;     /* a catch-up batch is in flight until then */
+} peer_t;
+
+typedef struct {
+	keys_cert_t cert;
+	uint8_t *certbuf;       /* the certificate as issued */
+	size_t certlen;
+	char curve_z85[41];
+} provider_t;
+
+typedef struct peers peers_t;
+
+int peers_new(peers_t **out) CH_WUR;
+/* Closes every DEALER and frees the tables; sets *p to NULL. */
+void peers_destroy(peers_t **p);
+
+/* Replaces the tables with the peers and providers of store s (providers
+ * of org self only; damaged records are skipped with a warning). Every
+ * DEALER of the old table is closed: WARNING: every peer_t and provider_t
+ * pointer from before is invalid after a reload, and so is a socket taken
+ * from one; a caller that registered the DEALERs with a loop must end those
+ * readers first. */
+int peers_load(peers_t *p, store_t *s, const uint8_t self[32]) CH_WUR;
+/* Opens a DEALER (CURVE client with certificate zc) to every peer whose
+ * card has an endpoint; a peer that cannot be reached is logged and left
+ * without one. */
+int peers_connect(peers_t *p, zcert_t *zc) CH_WUR;
+/* Rewrites <dir>/allow with one public certificate per peer and provider:
+ * the ZAP handler admits exactly these CURVE keys. */
+int peers_write_allow(const peers_t *p, const char *dir) CH_WUR;
+
+/* Look-ups; NULL when none. The pointers live until the next peers_load. */
+size_t peers_count(const peers_t *p);
+size_t peers_providers(const peers_t *p);
+peer_t *peers_at(peers_t *p, size_t i);
+peer_t *peers_by_org(peers_t *p, const uint8_t org[32]);
+peer_t *peers_by_curve(peers_t *p, const char *z85);
+peer_t *peers_by_dealer(peers_t *p, const zsock_t *dealer);
+provider_t *peers_provider_by_curve(peers_t *p, const char *z85);
+
+#endif

@@ -1,0 +1,305 @@
+/* post.c - posts from providers: notes, new cases, membership requests. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sodium.h>
+
+#include "../proto/charter.h"
+#include "../proto/info.h"
+#include "../proto/msg.h"
+#include "change.h"
+#include "clock.h"
+#include "derr.h"
+#include "feed.h"
+#include "log.h"
+#include "member.h"
+#include "post.h"
+#include "state.h"
+#include "sync.h"
+
+static const char *const aud_names[] = { "?", "network", "care", "medical",
+	"social", "coordination", "membership" };
+
+/* The entry is in this round's transaction: queue it for the members and
+ * answer with its id and seq (both sent after the commit). Takes entry. */
+static void
+post_ok(cahierd_t *d, scase_t *c, uint8_t *entry, size_t entrylen,
+    const uint8_t id[32], cahierd_reply_t *rep)
+{
+	ch_postrep_t rp;
+	ch_env_t env;
+	const uint8_t *b;
+	size_t bl, outlen = 0;
+	uint8_t *out = NULL;
+
+	memcpy(rp.case_id, store_case_id(c), 16);
+	memcpy(rp.id, id, 32);
+	rp.seq = ch_entry_split(entry, entrylen, &env, &b, &bl) == 0 ? env.seq : 0;
+	sync_push(d, c, entry, entrylen);
+	free(entry);
+	if (ch_postrep_encode(&rp, &out, &outlen) != 0) {
+		cahierd_reply_err(rep, CH_ST_INTERNAL, "internal error");
+		return;
+	}
+	cahierd_reply_ok(rep, out, outlen);
+}
+
+/* The head of org's feed here: where a removal cuts it. */
+static uint64_t
+head_of(void *arg, const uint8_t org[32])
+{
+	uint8_t hid[32];
+	uint64_t last = 0;
+	if (store_head(arg, org, &last, hid) != 0)
+		last = 0;
+	return last;
+}
+
+/* A history grant asked for by a provider of the coordinator. */
+static void
+grant_history(cahierd_t *d, scase_t *c, const ch_postreq_t *rq, const ch_plain_t *p,
+    cahierd_reply_t *rep)
+{
+	uint8_t org[32], *entry = NULL, id[32];
+	size_t entrylen = 0;
+	int rc;
+
+	if (ch_orgref_decode(p->fields, p->fieldslen, org) != 0 || !state_is_member(c, org)) {
+		cahierd_reply_err(rep, CH_ST_BADREQ, "history goes to a member of the case");
+		return;
+	}
+	if ((rc = member_grant_history(d->in, c, org, rq->plain.p, rq->plain.n, &entry,
+	    &entrylen, id)) != 0) {
+		cahierd_reply_err(rep, CH_ST_INTERNAL, "cannot grant history: %s", derr_str(rc));
+		return;
+	}
+	post_ok(d, c, entry, entrylen, id, rep);
+}
+
+/* A membership request by a provider of the coordinator: the new charter
+ * (change.h), then a new epoch. */
+static void
+change_membership(cahierd_t *d, scase_t *c, const ch_postreq_t *rq, const ch_plain_t *p,
+    cahierd_reply_t *rep)
+{
+	uint8_t coord[32], *buf = NULL, *entry = NULL, id[32];
+	size_t buflen = 0, entrylen = 0;
+	ch_epoch_t cur;
+	change_t ch;
+	char why[300];
+	int rc;
+
+	if (state_coordinator(c, coord) != 0 || memcmp(coord, keyring_org(d->kr), 32) != 0) {
+		char name[256];
+		if (state_coordinator(c, coord) == 0)
+			cahierd_org_name(d, c, coord, name, sizeof(name));
+		else
+			snprintf(name, sizeof(name), "unknown");
+		cahierd_reply_err(rep, CH_ST_DENIED,
+		    "only the coordinator of the case (%s) changes its membership", name);
+		return;
+	}
+	if (rq->audience != CH_AUD_NETWORK) {
+		cahierd_reply_err(rep, CH_ST_BADREQ, "membership requests go to the network audience");
+		return;
+	}
+	if (p->kind == CH_REQ_HISTORY) {
+		grant_history(d, c, rq, p, rep);
+		return;
+	}
+	if ((rc = member_charter_full(c, &buf, &buflen, &cur)) != 0) {
+		cahierd_reply_err(rep, CH_ST_INTERNAL, "cannot read the case charter: %s",
+		    derr_str(rc));
+		return;
+	}
+	rc = change_make(&cur.charter, keyring_org(d->kr), rq->plain.p, rq->plain.n, p,
+	    head_of, c, &ch, why, sizeof(why));
+	if (rc == 0 && (rc = member_new_epoch(d->in, c, &ch.ep, &entry, &entrylen, id)) != 0) {
+		snprintf(why, sizeof(why), "the new epoch was refused: %s", derr_str(rc));
+		rc = DERR_REFUSED;
+	}
+	if (rc == 0)
+		post_ok(d, c, entry, entrylen, id, rep);
+	else if (rc == DERR_REFUSED)
+		cahierd_reply_err(rep, CH_ST_BADREQ, "%s", why);
+	else
+		cahierd_reply_err(rep, CH_ST_INTERNAL, "internal error: %s", derr_str(rc));
+	change_free(&ch);
+	ch_epoch_clear(&cur);
+	member_charter_free(buf, buflen);
+}
+
+static void
+free_audiences(ch_charter_t *ch)
+{
+	for (int i = 0; i < 4; i++) {
+		for (size_t j = 0; j < ch->aud[i].nroles; j++)
+			free(ch->aud[i].roles[j]);
+		free(ch->aud[i].roles);
+		ch->aud[i].roles = NULL;
+		ch->aud[i].nroles = 0;
+	}
+}
+
+/* A new case, coordinated by this organization: its genesis entry. */
+static void
+create_case(cahierd_t *d, const ch_postreq_t *rq, const ch_plain_t *p,
+    cahierd_reply_t *rep)
+{
+	ch_create_t cr;
+	ch_epoch_t ep;
+	ch_corg_t me;
+	scase_t *c = NULL;
+	uint8_t id[16], eid[32], *entry = NULL;
+	size_t entrylen = 0;
+	int rc;
+
+	if (rq->audience != CH_AUD_NETWORK || ch_create_decode(p->fields, p->fieldslen, &cr) != 0) {
+		cahierd_reply_err(rep, CH_ST_BADREQ, "malformed case creation");
+		return;
+	}
+	ch_case_id(keyring_org(d->kr), cr.salt, id);
+	if (memcmp(id, rq->case_id, 16) != 0) {
+		ch_create_clear(&cr);
+		cahierd_reply_err(rep, CH_ST_BADREQ,
+		    "case id is not derived from this organization's key");
+		return;
+	}
+	if (store_case_exists(d->store, id)) {
+		ch_create_clear(&cr);
+		cahierd_reply_err(rep, CH_ST_BADREQ, "case exists already");
+		return;
+	}
+	memset(&ep, 0, sizeof(ep));
+	ep.why = CH_WHY_CREATE;
+	memcpy(ep.salt, cr.salt, 16);
+	ep.request = rq->plain.p;
+	ep.requestlen = rq->plain.n;
+	ep.charter.name = cr.name;
+	memcpy(ep.charter.coordinator, keyring_org(d->kr), 32);
+	memcpy(me.org, keyring_org(d->kr), 32);
+	me.card = d->card;
+	me.cardlen = d->cardlen;
+	me.role = (char *)(uintptr_t)"coordination";
+	ep.charter.orgs = &me;
+	ep.charter.norgs = 1;
+	rc = ch_charter_default_audiences(&ep.charter);
+	if (rc == 0)
+		rc = store_case_get(d->store, id, 1, &c);
+	if (rc == 0)
+		rc = member_new_epoch(d->in, c, &ep, &entry, &entrylen, eid);
+	free_audiences(&ep.charter);
+	ch_create_clear(&cr);
+	if (rc) {
+		cahierd_reply_err(rep, CH_ST_INTERNAL, "cannot open the case: %s", derr_str(rc));
+		return;
+	}
+	post_ok(d, c, entry, entrylen, eid, rep);
+}
+
+/* A note: by a member organization, from a provider whose role is in the
+ * note's audience (and, for people, listed and within their date). */
+static void
+post_note(cahierd_t *d, provider_t *pv, scase_t *c, const ch_postreq_t *rq,
+    cahierd_reply_t *rep)
+{
+	uint8_t key[32], *entry = NULL, id[32];
+	size_t entrylen = 0;
+	state_epoch_t r;
+	int rc;
+
+	if (state_epoch_current(c, &r) != 0) {
+		cahierd_reply_err(rep, CH_ST_INTERNAL, "cannot read the case charter");
+		return;
+	}
+	int in = ch_charter_role_in(&r.ch, pv->cert.role, rq->audience);
+	const char *refusal = state_person_refusal(&r.ch, pv->cert.role, pv->cert.provider,
+	    (uint64_t)clock_now_ms() / 1000);
+	state_epoch_free(&r);
+	if (refusal) {
+		cahierd_reply_err(rep, CH_ST_DENIED, "%s", refusal);
+		return;
+	}
+	if (!in) {
+		cahierd_reply_err(rep, CH_ST_DENIED,
+		    "your role (%s) is not in the %s audience of this case", pv->cert.role,
+		    aud_names[rq->audience]);
+		return;
+	}
+	uint32_t e = state_epoch(c);
+	if (store_key_get(c, e, rq->audience, key) != 0) {
+		cahierd_reply_err(rep, CH_ST_DENIED,
+		    "%s holds no key for the %s audience of this case", d->cfg.name,
+		    aud_names[rq->audience]);
+		return;
+	}
+	rc = feed_append(d->in, c, e, rq->audience, NULL, 0, key, rq->plain.p, rq->plain.n,
+	    &entry, &entrylen, id);
+	sodium_memzero(key, sizeof(key));
+	if (rc) {
+		cahierd_reply_err(rep, CH_ST_BADREQ, "entry refused: %s (see the daemon's log)",
+		    derr_str(rc));
+		return;
+	}
+	post_ok(d, c, entry, entrylen, id, rep);
+}
+
+void
+post_handle(cahierd_t *d, provider_t *pv, const uint8_t *body, size_t bodylen,
+    cahierd_reply_t *rep)
+{
+	ch_postreq_t rq;
+	ch_plain_t p;
+	scase_t *c = NULL;
+	int rc;
+
+	if (ch_postreq_decode(body, bodylen, &rq) != 0 ||
+	    ch_plain_decode(rq.plain.p, rq.plain.n, &p) != 0) {
+		cahierd_reply_err(rep, CH_ST_BADREQ, "malformed post");
+		return;
+	}
+	if (p.certlen != pv->certlen || memcmp(p.cert, pv->certbuf, p.certlen) != 0 ||
+	    ch_plain_verify(rq.plain.p, rq.plain.n, rq.case_id, rq.audience,
+	    pv->cert.provider) != 0) {
+		log_warn("refused a post by %s: not signed with the key of this connection's certificate",
+		    pv->cert.name);
+		cahierd_reply_err(rep, CH_ST_DENIED,
+		    "post not signed by the certified key of this connection");
+		return;
+	}
+	if (p.kind == CH_REQ_CASE_NEW) {
+		create_case(d, &rq, &p, rep);
+		return;
+	}
+	if ((rc = store_case_get(d->store, rq.case_id, 0, &c)) == ST_ERR_NOTFOUND) {
+		char hex[33];
+		sodium_bin2hex(hex, sizeof(hex), rq.case_id, 16);
+		cahierd_reply_err(rep, CH_ST_NOCASE,
+		    "no such case %s at %s (is this organization a member of it?)", hex, d->cfg.name);
+		return;
+	} else if (rc) {
+		cahierd_reply_err(rep, CH_ST_INTERNAL, "cannot open the case: %s",
+		    store_strerror(rc));
+		return;
+	}
+	uint32_t out_at = 0;
+	if (!state_is_member(c, keyring_org(d->kr)) || state_excluded(c, &out_at)) {
+		if (out_at)
+			cahierd_reply_err(rep, CH_ST_DENIED,
+			    "%s was removed from this case at epoch %u: it keeps what it had, "
+			    "and nothing it writes there counts", d->cfg.name, out_at);
+		else
+			cahierd_reply_err(rep, CH_ST_DENIED,
+			    "%s is not a member of this case (any more)", d->cfg.name);
+		return;
+	}
+	if (p.kind >= CH_REQ_ADD_ORG && p.kind <= CH_REQ_HISTORY) {
+		change_membership(d, c, &rq, &p, rep);
+		return;
+	}
+	if (p.kind != CH_KIND_NOTE) {
+		cahierd_reply_err(rep, CH_ST_BADREQ, "providers cannot post entries of kind %u", p.kind);
+		return;
+	}
+	post_note(d, pv, c, &rq, rep);
+}
