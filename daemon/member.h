@@ -31,7 +31,7 @@ int member_grant_history(ingest_t *in, scase_t *c, const uint8_t grantee[32],
 int member_revoke(ingest_t *in, scase_t *c, const uint8_t provider[32],
     uint64_t when, uint8_t **entry, size_t *entrylen, uint8_t id[32]) CH_WUR;
 /* 1 if org's REVOKE of provider is in the case. */
-int member_revoked(scase_t *c, const uint8_t org[32], const uint8_t provider[32]);
+int member_revoked(scase_t *c, const uint8_t org[32], const uint8_t provider[32]) CH_WUR;
 
 /* The full current charter, names included, decrypted from the current
  * epoch entry. ep borrows from *buf: release with ch_epoch_clear(ep), then

@@ -15,6 +15,6 @@ int replay_new(replay_t **out) CH_WUR;
 void replay_destroy(replay_t **r);
 /* 1 if nonce is among the last REPLAY_NONCES seen; else remembers it and
  * returns 0. */
-int replay_seen(replay_t *r, const uint8_t nonce[16]);
+int replay_seen(replay_t *r, const uint8_t nonce[16]) CH_WUR;
 
 #endif

@@ -41,9 +41,9 @@ uint32_t state_epoch(scase_t *c);
 uint64_t state_entries(scase_t *c);
 /* 1 if the coordinator started an epoch without a key for this
  * organization (removed, or left out): *epoch (may be NULL) says which. */
-int state_excluded(scase_t *c, uint32_t *epoch);
+int state_excluded(scase_t *c, uint32_t *epoch) CH_WUR;
 /* 1 if org is the coordinator or a member of c in the current epoch. */
-int state_is_member(scase_t *c, const uint8_t org[32]);
+int state_is_member(scase_t *c, const uint8_t org[32]) CH_WUR;
 /* Member org ids of c in the current epoch (coordinator included), in a
  * malloc'd array; none before the genesis. */
 int state_members(scase_t *c, uint8_t (**orgs)[32], size_t *n) CH_WUR;
@@ -54,7 +54,7 @@ uint64_t state_revoked_at(scase_t *c, const uint8_t org[32],
  * member holds the membership key; the coordinator holds every key (it
  * re-keys the case and grants history); others by their role. */
 int state_org_in_audience(const ch_charter_t *ch, const uint8_t org[32],
-    uint8_t audience);
+    uint8_t audience) CH_WUR;
 
 /* People around the patient (their certificate's role is a person's role)
  * read and write only while charter ch (may be NULL: none) lists their

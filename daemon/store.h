@@ -99,7 +99,7 @@ int store_revocations_each(store_t *s, store_revocation_fn fn, void *arg) CH_WUR
  * until the cache evicts it, which happens only inside store_case_get,
  * never while it has uncommitted writes: do not keep a handle across calls
  * to store_case_get. */
-int store_case_exists(store_t *s, const uint8_t id[16]);
+int store_case_exists(store_t *s, const uint8_t id[16]) CH_WUR;
 int store_case_get(store_t *s, const uint8_t id[16], int create,
     scase_t **out) CH_WUR;
 /* The case's id; lives as long as the handle. */
