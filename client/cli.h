@@ -55,7 +55,8 @@ void cli_time_iso(uint64_t ms, char out[32]);
 /* Reads text for a post: the argument, or stdin when arg is "-" or NULL. */
 char *cli_read_text(const char *arg);
 
-const char *cli_purpose_name(uint8_t p);
+/* The name of an access record's action (CH_ACT_*: create, read, ...), or
+ * "unknown"; a static string. */
 const char *cli_action_name(uint8_t a);
 
 /* Subcommands: cmd_<name>(argc, argv) with argv[0] = name. */

@@ -7,17 +7,23 @@
 #include <sodium.h>
 
 #include "../proto/charter.h"
+#include "../proto/names.h"
 #include "cli.h"
 
 static uint8_t
 purpose_code(const char *s)
 {
-	static const char *const names[] = { NULL, "treatment", "emergency",
-		"coordination", "own-request", "audit" };
-	for (uint8_t i = 1; i <= 5; i++)
-		if (strcmp(s, names[i]) == 0)
-			return i;
+	uint8_t p;
+	if (ch_purpose_parse(s, &p) == 0)
+		return p;
 	cli_die(EXIT_ERR, "unknown purpose '%s' (treatment, emergency, coordination, own-request, audit)", s);
+}
+
+static const char *
+purpose_name(uint8_t p)
+{
+	const char *s = ch_purpose_name(p);
+	return s ? s : "unknown";
 }
 
 static int
@@ -230,16 +236,13 @@ run(cli_t *c, int argc, char **argv, int audit)
 			ch_epoch_t ep;
 			if (ch_epoch_decode(p.fields, p.fieldslen, &ep) != 0)
 				break;
-			static const char *const whys[] = { "case-opened", "org-added",
-				"org-removed", "keys-rotated", "coordination-handed-over",
-				"people-changed" };
 			names_learn(&ep.charter);
 			const char *sub = names_get(ep.subject);
 			const char *role = "";
 			int k = ch_charter_find_org(&ep.charter, ep.subject);
 			if (k >= 0)
 				role = ep.charter.orgs[k].role;
-			json_object_set_new(o, "kind", json_string(whys[ep.why]));
+			json_object_set_new(o, "kind", json_string(ch_why_name(ep.why)));
 			json_object_set_new(o, "epoch", json_integer(it->env.epoch));
 			if (ep.why == CH_WHY_CREATE)
 				json_object_set_new(o, "name", json_string(ep.charter.name));
@@ -322,7 +325,7 @@ run(cli_t *c, int argc, char **argv, int audit)
 			json_object_set_new(o, "reader", json_string(hr ? rc.name : "?"));
 			json_object_set_new(o, "reader_role", json_string(hr ? rc.role : "?"));
 			json_object_set_new(o, "action", json_string(cli_action_name(a.action)));
-			json_object_set_new(o, "purpose", json_string(cli_purpose_name(a.purpose)));
+			json_object_set_new(o, "purpose", json_string(purpose_name(a.purpose)));
 			json_object_set_new(o, "outcome", json_string(outcome));
 			json_object_set_new(o, "entries", json_integer((json_int_t)count));
 			json_object_set_new(o, "scope", json_string(scope + 4));
@@ -330,7 +333,7 @@ run(cli_t *c, int argc, char **argv, int audit)
 				printf("%s  %s (%s) · %s  %s %s (%llu entries held then)  purpose: %s%s%s\n",
 				    ewhen, hr ? rc.name : "?", hr ? rc.role : "?", org,
 				    cli_action_name(a.action), scope, (unsigned long long)count,
-				    cli_purpose_name(a.purpose),
+				    purpose_name(a.purpose),
 				    a.outcome == CH_OUT_OK ? "" : "  outcome: ",
 				    a.outcome == CH_OUT_OK ? "" : outcome);
 			if (hr)

@@ -10,10 +10,15 @@
 #include <sodium.h>
 
 #include "../proto/charter.h"
+#include "../proto/names.h"
 #include "cli.h"
 
-static const char *const aud_names[] = { "?", "network", "care", "medical",
-	"social", "coordination" };
+static const char *
+aud_name(uint8_t a)
+{
+	const char *s = ch_aud_name(a);
+	return s ? s : "?";
+}
 
 /* A provider seen writing in the case. */
 typedef struct {
@@ -61,7 +66,7 @@ audiences_of(const ch_charter_t *ch, int i, char *out, size_t n)
 	for (uint8_t a = 1; a <= CH_AUD_COORDINATION; a++)
 		if (coord || ch_charter_role_in(ch, ch->orgs[i].role, a))
 			k += (size_t)snprintf(out + k, k < n ? n - k : 0, "%s%s", k ? " " : "",
-			    aud_names[a]);
+			    aud_name(a));
 }
 
 int
@@ -170,7 +175,7 @@ cmd_network(cli_t *c, int argc, char **argv)
 		json_t *r = json_array();
 		for (size_t j = 0; j < ch->aud[a].nroles; j++)
 			json_array_append_new(r, json_string(ch->aud[a].roles[j]));
-		json_object_set_new(jaud, aud_names[ch->aud[a].audience <= 5 ? ch->aud[a].audience : 0], r);
+		json_object_set_new(jaud, aud_name(ch->aud[a].audience), r);
 	}
 
 	if (c->json) {
@@ -218,7 +223,7 @@ cmd_network(cli_t *c, int argc, char **argv)
 		}
 		printf("\nAudiences (network: everyone in the case)\n");
 		for (int a = 0; a < 4; a++) {
-			printf("  %-13s", aud_names[ch->aud[a].audience <= 5 ? ch->aud[a].audience : 0]);
+			printf("  %-13s", aud_name(ch->aud[a].audience));
 			for (size_t j = 0; j < ch->aud[a].nroles; j++)
 				printf("%s%s", j ? ", " : " ", ch->aud[a].roles[j]);
 			putchar('\n');

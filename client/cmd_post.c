@@ -6,6 +6,7 @@
 #include <sodium.h>
 
 #include "../proto/info.h"
+#include "../proto/names.h"
 #include "cli.h"
 #include "post.h"
 
@@ -88,14 +89,9 @@ cmd_post(cli_t *c, int argc, char **argv)
 			    "decrypt the note. The daemon answers once the entry is on disk.\n");
 			return 0;
 		} else if (strcmp(argv[i], "--audience") == 0 && i + 1 < argc) {
-			static const char *const names[] = { NULL, "network", "care", "medical",
-				"social", "coordination" };
+			/* Providers never post to the membership audience. */
 			const char *a = argv[++i];
-			audience = 0;
-			for (uint8_t k = 1; k <= CH_AUD_COORDINATION; k++)
-				if (strcmp(a, names[k]) == 0)
-					audience = k;
-			if (!audience)
+			if (ch_aud_parse(a, &audience) != 0 || audience == CH_AUD_MEMBERSHIP)
 				cli_die(EXIT_ERR, "unknown audience '%s' (network, care, medical, social, coordination)", a);
 		} else if (strncmp(argv[i], "--", 2) == 0 && argv[i][2])
 			cli_die(EXIT_ERR, "unknown option '%s' (see cahier post --help)", argv[i]);

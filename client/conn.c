@@ -334,19 +334,6 @@ cli_read_text(const char *arg)
 }
 
 const char *
-cli_purpose_name(uint8_t p)
-{
-	switch (p) {
-	case CH_PURPOSE_TREATMENT: return "treatment";
-	case CH_PURPOSE_EMERGENCY: return "emergency";
-	case CH_PURPOSE_COORDINATION: return "coordination";
-	case CH_PURPOSE_OWN_REQUEST: return "own-request";
-	case CH_PURPOSE_AUDIT: return "audit";
-	default: return "unknown";
-	}
-}
-
-const char *
 cli_action_name(uint8_t a)
 {
 	switch (a) {
