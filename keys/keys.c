@@ -407,14 +407,27 @@ keys_card_parse(const uint8_t *p, size_t n, keys_card_t *out)
 	return 0;
 }
 
+/* Cards and certificates come out of decrypted entries too (the charter,
+ * an author's certificate): their strings are wiped like the rest of an
+ * entry's text before they are freed. */
+static void
+str_free(char **s)
+{
+	if (*s) {
+		sodium_memzero(*s, strlen(*s));
+		free(*s);
+		*s = NULL;
+	}
+}
+
 void
 keys_card_clear(keys_card_t *c)
 {
 	if (c == NULL)
 		return;
-	free(c->name);
-	free(c->endpoint);
-	memset(c, 0, sizeof(*c));
+	str_free(&c->name);
+	str_free(&c->endpoint);
+	sodium_memzero(c, sizeof(*c));
 }
 
 int
@@ -481,9 +494,9 @@ keys_cert_clear(keys_cert_t *c)
 {
 	if (c == NULL)
 		return;
-	free(c->name);
-	free(c->role);
-	memset(c, 0, sizeof(*c));
+	str_free(&c->name);
+	str_free(&c->role);
+	sodium_memzero(c, sizeof(*c));
 }
 
 int
