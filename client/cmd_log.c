@@ -121,7 +121,8 @@ run(cli_t *c, int argc, char **argv, int audit)
 {
 	const char *casearg = NULL;
 	uint8_t purpose = audit ? CH_PURPOSE_AUDIT : CH_PURPOSE_TREATMENT;
-	uint8_t id[16], access_id[32], *frame = NULL;
+	uint8_t id[16], access_id[32];
+	cli_reply_t rep;
 	ch_readitem_t *items = NULL;
 	size_t n = 0, shown = 0;
 
@@ -141,7 +142,7 @@ run(cli_t *c, int argc, char **argv, int audit)
 		log_usage(argv[0], EXIT_ERR);
 	cli_open(c);
 	cli_case_id(c, casearg, id);
-	cli_read(c, id, audit ? CH_KIND_ACCESS : 0, purpose, &frame, access_id, &items, &n);
+	cli_read(c, id, audit ? CH_KIND_ACCESS : 0, purpose, &rep, access_id, &items, &n);
 	qsort(items, n, sizeof(*items), by_time);
 
 	json_t *arr = json_array();
@@ -364,9 +365,8 @@ run(cli_t *c, int argc, char **argv, int audit)
 		fprintf(stderr, "%zu %s; this read is recorded as %.16s\n", shown,
 		    audit ? "access records" : "entries", aid);
 	}
-	sodium_memzero(frame, 0);
 	free(items);
-	free(frame);
+	cli_reply_free(&rep);
 	return 0;
 }
 

@@ -73,7 +73,8 @@ int
 cmd_network(cli_t *c, int argc, char **argv)
 {
 	const char *casearg = NULL;
-	uint8_t id[16], access_id[32], *frame = NULL;
+	uint8_t id[16], access_id[32];
+	cli_reply_t rep;
 	ch_readitem_t *items = NULL;
 	size_t n = 0, nauthors = 0;
 	author_t *authors = NULL;
@@ -99,7 +100,7 @@ cmd_network(cli_t *c, int argc, char **argv)
 		cli_die(EXIT_ERR, "usage: cahier network CASE");
 	cli_open(c);
 	cli_case_id(c, casearg, id);
-	cli_read(c, id, 0, CH_PURPOSE_COORDINATION, &frame, access_id, &items, &n);
+	cli_read(c, id, 0, CH_PURPOSE_COORDINATION, &rep, access_id, &items, &n);
 
 	/* The charter of the highest epoch we can read, and every author. */
 	const ch_readitem_t *best = NULL;
@@ -239,6 +240,6 @@ cmd_network(cli_t *c, int argc, char **argv)
 	ch_epoch_clear(&ep);
 	free(authors);
 	free(items);
-	free(frame);
+	cli_reply_free(&rep);
 	return 0;
 }

@@ -24,9 +24,10 @@ cli_post(cli_t *c, const uint8_t case_id[16], uint8_t audience, uint8_t kind,
 {
 	ch_plain_t p;
 	ch_postreq_t rq;
-	uint8_t *plain = NULL, *req = NULL, *frame = NULL;
+	uint8_t *plain = NULL, *req = NULL;
 	size_t pl = 0, rl = 0, bl = 0;
 	const uint8_t *body;
+	cli_reply_t reply;
 
 	memset(&p, 0, sizeof(p));
 	p.version = 1;
@@ -44,13 +45,14 @@ cli_post(cli_t *c, const uint8_t case_id[16], uint8_t audience, uint8_t kind,
 	rq.plain.n = pl;
 	if (ch_postreq_encode(&rq, &req, &rl) != 0)
 		cli_die(EXIT_ERR, "entry too large");
-	cli_call(c, CH_CQ_POST, req, rl, &frame, &body, &bl);
+	cli_call(c, CH_CQ_POST, req, rl, &reply, &body, &bl);
 	if (ch_postrep_decode(body, bl, rep) != 0)
 		cli_die(EXIT_ERR, "malformed reply from the daemon");
 	sodium_memzero(plain, pl);
 	free(plain);
+	sodium_memzero(req, rl);
 	free(req);
-	free(frame);
+	cli_reply_free(&reply);
 }
 
 void
