@@ -66,6 +66,10 @@ void cli_time_iso(uint64_t ms, char out[32]);
 /* Reads text for a post: the argument, or stdin when arg is "-" or NULL. */
 char *cli_read_text(const char *arg);
 
+/* Makes jansson wipe every block it frees (--json copies decrypted text
+ * into it). Call once, before any other jansson call. */
+void cli_json_init(void);
+
 /* The name of an access record's action (CH_ACT_*: create, read, ...), or
  * "unknown"; a static string. */
 const char *cli_action_name(uint8_t a);
