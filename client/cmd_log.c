@@ -8,6 +8,7 @@
 
 #include "../proto/charter.h"
 #include "../proto/names.h"
+#include "author.h"
 #include "cli.h"
 
 static uint8_t
@@ -149,9 +150,8 @@ run(cli_t *c, int argc, char **argv, int audit)
 	for (size_t i = 0; i < n; i++) {
 		ch_readitem_t *it = &items[i];
 		ch_plain_t p;
-		keys_cert_t cert;
+		cli_author_t au;
 		char when[32], iso[32], eid[65], *org = slice_str(it->orgname);
-		int have_cert = 0, verified = 0;
 		uint8_t eidb[32];
 
 		ch_env_id(&it->env, eidb);
@@ -171,51 +171,19 @@ run(cli_t *c, int argc, char **argv, int audit)
 			shown++;
 			continue;
 		}
-		if (p.certlen && keys_cert_parse(p.cert, p.certlen, &cert) == 0) {
-			have_cert = 1;
-			verified = ch_env_verify(&it->env) == 0 &&
-			    memcmp(cert.org_id, it->env.org, 32) == 0 &&
-			    ch_plain_verify(it->plain.p, it->plain.n, it->env.case_id,
-			    it->env.audience, cert.provider) == 0;
-		} else if (p.kind == CH_KIND_CASE_CREATE || p.kind == CH_KIND_EPOCH ||
-		    p.kind == CH_KIND_HISTORY) {
-			/* Written by the daemon at a provider's request: that provider
-			 * is the author, and signed the request. */
-			const uint8_t *rq = NULL;
-			size_t rql = 0;
-			ch_epoch_t ep;
-			ch_history_t hi;
-			if (p.kind == CH_KIND_HISTORY) {
-				if (ch_history_decode(p.fields, p.fieldslen, &hi) == 0) {
-					rq = hi.request;
-					rql = hi.requestlen;
-				}
-			} else if (ch_epoch_decode(p.fields, p.fieldslen, &ep) == 0) {
-				rq = ep.request;
-				rql = ep.requestlen;
-				ch_epoch_clear(&ep);
-			}
-			ch_plain_t rp;
-			if (rq && rql && ch_plain_decode(rq, rql, &rp) == 0 &&
-			    keys_cert_parse(rp.cert, rp.certlen, &cert) == 0) {
-				have_cert = 1;
-				verified = ch_env_verify(&it->env) == 0 &&
-				    memcmp(cert.org_id, it->env.org, 32) == 0 &&
-				    ch_plain_verify(rq, rql, it->env.case_id, CH_AUD_NETWORK,
-				    cert.provider) == 0;
-			}
-		}
+		if (cli_author_get(&it->env, it->plain.p, it->plain.n, &au) != 0)
+			cli_die(EXIT_ERR, "malformed entry in the daemon's reply");
 		json_t *o = json_pack("{s:s, s:s, s:I, s:s, s:b}", "entry", eid, "org", org,
 		    "seq", (json_int_t)it->env.seq, "time", iso, "readable", 1);
-		if (have_cert) {
-			json_object_set_new(o, "author", json_string(cert.name));
-			json_object_set_new(o, "role", json_string(cert.role));
-			json_object_set_new(o, "verified", json_boolean(verified));
+		if (au.found) {
+			json_object_set_new(o, "author", json_string(au.cert.name));
+			json_object_set_new(o, "role", json_string(au.cert.role));
+			json_object_set_new(o, "verified", json_boolean(au.verified));
 		}
 		char head[1024];
-		if (have_cert)
-			snprintf(head, sizeof(head), "%s  %s (%s) · %s%s", when, cert.name, cert.role,
-			    org, verified ? "" : "  [SIGNATURE DOES NOT VERIFY]");
+		if (au.found)
+			snprintf(head, sizeof(head), "%s  %s (%s) · %s%s", when, au.cert.name,
+			    au.cert.role, org, au.verified ? "" : "  [SIGNATURE DOES NOT VERIFY]");
 		else /* written by the organization's daemon on its own */
 			snprintf(head, sizeof(head), "%s  %s", when, org);
 		switch (p.kind) {
@@ -347,8 +315,7 @@ run(cli_t *c, int argc, char **argv, int audit)
 				printf("%s\n    (an entry of kind %u this version cannot show)\n", head, p.kind);
 		}
 		json_array_append_new(arr, o);
-		if (have_cert)
-			keys_cert_clear(&cert);
+		cli_author_clear(&au);
 		free(org);
 		shown++;
 	}

@@ -11,6 +11,7 @@
 
 #include "../proto/charter.h"
 #include "../proto/names.h"
+#include "author.h"
 #include "cli.h"
 
 static const char *
@@ -28,24 +29,25 @@ typedef struct {
 } author_t;
 
 static void
-author_add(author_t *a, size_t *n, size_t max, const uint8_t *cert, size_t certlen)
+author_add(author_t *a, size_t *n, size_t max, const ch_readitem_t *it)
 {
-	keys_cert_t kc;
-	if (!certlen || keys_cert_parse(cert, certlen, &kc) != 0)
+	cli_author_t au;
+	if (cli_author_get(&it->env, it->plain.p, it->plain.n, &au) != 0 || !au.found)
 		return;
+	const keys_cert_t *kc = &au.cert;
 	for (size_t i = 0; i < *n; i++)
-		if (memcmp(a[i].org, kc.org_id, 32) == 0 && strcmp(a[i].name, kc.name) == 0 &&
-		    strcmp(a[i].role, kc.role) == 0) {
-			keys_cert_clear(&kc);
+		if (memcmp(a[i].org, kc->org_id, 32) == 0 && strcmp(a[i].name, kc->name) == 0 &&
+		    strcmp(a[i].role, kc->role) == 0) {
+			cli_author_clear(&au);
 			return;
 		}
 	if (*n < max) {
-		memcpy(a[*n].org, kc.org_id, 32);
-		snprintf(a[*n].name, sizeof(a[*n].name), "%s", kc.name);
-		snprintf(a[*n].role, sizeof(a[*n].role), "%s", kc.role);
+		memcpy(a[*n].org, kc->org_id, 32);
+		snprintf(a[*n].name, sizeof(a[*n].name), "%s", kc->name);
+		snprintf(a[*n].role, sizeof(a[*n].role), "%s", kc->role);
 		(*n)++;
 	}
-	keys_cert_clear(&kc);
+	cli_author_clear(&au);
 }
 
 static void
@@ -111,18 +113,10 @@ cmd_network(cli_t *c, int argc, char **argv)
 		ch_plain_t p;
 		if (!items[i].plain.n || ch_plain_decode(items[i].plain.p, items[i].plain.n, &p) != 0)
 			continue;
-		if (p.kind == CH_KIND_CASE_CREATE || p.kind == CH_KIND_EPOCH) {
-			if (!best || items[i].env.epoch > best->env.epoch)
-				best = &items[i];
-			ch_epoch_t ep;
-			ch_plain_t rp;
-			if (ch_epoch_decode(p.fields, p.fieldslen, &ep) == 0) {
-				if (ep.requestlen && ch_plain_decode(ep.request, ep.requestlen, &rp) == 0)
-					author_add(authors, &nauthors, maxauthors, rp.cert, rp.certlen);
-				ch_epoch_clear(&ep);
-			}
-		} else
-			author_add(authors, &nauthors, maxauthors, p.cert, p.certlen);
+		if ((p.kind == CH_KIND_CASE_CREATE || p.kind == CH_KIND_EPOCH) &&
+		    (!best || items[i].env.epoch > best->env.epoch))
+			best = &items[i];
+		author_add(authors, &nauthors, maxauthors, &items[i]);
 	}
 	if (!best)
 		cli_die(EXIT_NO, "no charter of this case is readable here yet");
