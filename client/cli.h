@@ -36,16 +36,27 @@ char *cli_path(const cli_t *c, const char *name);
 /* Loads cert, card and endpoint, unlocks the key and connects. */
 void cli_open(cli_t *c);
 void cli_close(cli_t *c);
+/* A reply of the daemon: the whole frame it sent (malloc'd) and its length.
+ * What is decoded from a reply borrows from p. A read reply holds the
+ * decrypted bodies of entries: release every reply with cli_reply_free. */
+typedef struct {
+	uint8_t *p;
+	size_t n;
+} cli_reply_t;
+/* Wipes all r->n bytes of r->p with sodium_memzero, frees them and empties
+ * *r; safe on an empty reply. */
+void cli_reply_free(cli_reply_t *r);
 /* Sends one request and waits for its reply. Exits with a clear message on
- * timeout or on an error status. *body borrows from *frame_out, which the
- * caller frees with free(). */
+ * timeout or on an error status. Fills *rep, which the caller releases with
+ * cli_reply_free(); *body borrows from it. */
 void cli_call(cli_t *c, uint8_t type, const uint8_t *req, size_t reqlen,
-    uint8_t **frame_out, const uint8_t **body, size_t *bodylen);
+    cli_reply_t *rep, const uint8_t **body, size_t *bodylen);
 /* Sends a signed read request (kind: 0 = the notebook, CH_KIND_ACCESS = the
- * audit) and decodes the reply; *frame (malloc'd) holds the bytes the items
- * borrow from, *items is malloc'd. The daemon records the read first. */
+ * audit) and decodes the reply into *rep (release it with cli_reply_free()):
+ * the items borrow from it, *items is malloc'd (free() it). The daemon
+ * records the read first. */
 void cli_read(cli_t *c, const uint8_t id[16], uint8_t kind, uint8_t purpose,
-    uint8_t **frame, uint8_t access_id[32], ch_readitem_t **items, size_t *n);
+    cli_reply_t *rep, uint8_t access_id[32], ch_readitem_t **items, size_t *n);
 /* Resolves a case id given in full hex or as a unique prefix. */
 void cli_case_id(cli_t *c, const char *arg, uint8_t id[CH_CASE_LEN]);
 /* Formats ms since the epoch as local "YYYY-MM-DD HH:MM". */
@@ -55,7 +66,12 @@ void cli_time_iso(uint64_t ms, char out[32]);
 /* Reads text for a post: the argument, or stdin when arg is "-" or NULL. */
 char *cli_read_text(const char *arg);
 
-const char *cli_purpose_name(uint8_t p);
+/* Makes jansson wipe every block it frees (--json copies decrypted text
+ * into it). Call once, before any other jansson call. */
+void cli_json_init(void);
+
+/* The name of an access record's action (CH_ACT_*: create, read, ...), or
+ * "unknown"; a static string. */
 const char *cli_action_name(uint8_t a);
 
 /* Subcommands: cmd_<name>(argc, argv) with argv[0] = name. */

@@ -223,14 +223,14 @@ case_person(cli_t *c, const char *caseid, const char *role, const char *name,
 static int
 case_list(cli_t *c)
 {
-	uint8_t *frame;
+	cli_reply_t rep;
 	const uint8_t *body;
 	size_t bl, n;
 	ch_caseinfo_t *v;
 	keys_card_t mine;
 
 	cli_open(c);
-	cli_call(c, CH_CQ_CASES, NULL, 0, &frame, &body, &bl);
+	cli_call(c, CH_CQ_CASES, NULL, 0, &rep, &body, &bl);
 	if (ch_caselist_decode(body, bl, &v, &n) != 0)
 		cli_die(EXIT_ERR, "malformed reply from the daemon");
 	if (keys_card_parse(c->card, c->cardlen, &mine) != 0)
@@ -260,7 +260,7 @@ case_list(cli_t *c)
 	json_decref(arr);
 	keys_card_clear(&mine);
 	free(v);
-	free(frame);
+	cli_reply_free(&rep);
 	return 0;
 }
 

@@ -7,17 +7,24 @@
 #include <sodium.h>
 
 #include "../proto/charter.h"
+#include "../proto/names.h"
+#include "author.h"
 #include "cli.h"
 
 static uint8_t
 purpose_code(const char *s)
 {
-	static const char *const names[] = { NULL, "treatment", "emergency",
-		"coordination", "own-request", "audit" };
-	for (uint8_t i = 1; i <= 5; i++)
-		if (strcmp(s, names[i]) == 0)
-			return i;
+	uint8_t p;
+	if (ch_purpose_parse(s, &p) == 0)
+		return p;
 	cli_die(EXIT_ERR, "unknown purpose '%s' (treatment, emergency, coordination, own-request, audit)", s);
+}
+
+static const char *
+purpose_name(uint8_t p)
+{
+	const char *s = ch_purpose_name(p);
+	return s ? s : "unknown";
 }
 
 static int
@@ -57,39 +64,369 @@ print_indented(const char *text)
 
 /* Names of the organizations met in the charters, in reading order: an
  * entry about an org removed later still shows its name. */
-static struct { uint8_t org[32]; char name[KEYS_NAME_MAX + 1]; } names[CH_CHARTER_ORGS_MAX * 4];
-static size_t nnames;
+typedef struct {
+	struct {
+		uint8_t org[32];
+		char name[KEYS_NAME_MAX + 1];
+	} v[CH_CHARTER_ORGS_MAX * 4];
+	size_t n;
+} orgnames_t;
 
 static void
-names_learn(const ch_charter_t *ch)
+names_learn(orgnames_t *nm, const ch_charter_t *ch)
 {
 	for (size_t i = 0; i < ch->norgs; i++) {
 		keys_card_t kc;
 		size_t j;
-		for (j = 0; j < nnames; j++)
-			if (memcmp(names[j].org, ch->orgs[i].org, 32) == 0)
+		for (j = 0; j < nm->n; j++)
+			if (memcmp(nm->v[j].org, ch->orgs[i].org, 32) == 0)
 				break;
-		if (j < nnames || nnames == sizeof(names) / sizeof(names[0]) ||
+		if (j < nm->n || nm->n == sizeof(nm->v) / sizeof(nm->v[0]) ||
 		    keys_card_parse(ch->orgs[i].card, ch->orgs[i].cardlen, &kc) != 0)
 			continue;
-		memcpy(names[nnames].org, ch->orgs[i].org, 32);
-		snprintf(names[nnames].name, sizeof(names[nnames].name), "%s", kc.name);
-		nnames++;
+		memcpy(nm->v[nm->n].org, ch->orgs[i].org, 32);
+		snprintf(nm->v[nm->n].name, sizeof(nm->v[nm->n].name), "%s", kc.name);
+		nm->n++;
 		keys_card_clear(&kc);
 	}
 }
 
-static const char *
-names_get(const uint8_t org[32])
+/* Copies the name of org into out: its name in a charter read so far, else
+ * "org <key id>". */
+static void
+names_get(const orgnames_t *nm, const uint8_t org[32], char out[KEYS_NAME_MAX + 1])
 {
-	static char unknown[32];
 	char kid[17];
-	for (size_t j = 0; j < nnames; j++)
-		if (memcmp(names[j].org, org, 32) == 0)
-			return names[j].name;
+	for (size_t j = 0; j < nm->n; j++)
+		if (memcmp(nm->v[j].org, org, 32) == 0) {
+			snprintf(out, KEYS_NAME_MAX + 1, "%s", nm->v[j].name);
+			return;
+		}
 	keys_keyid(org, kid);
-	snprintf(unknown, sizeof(unknown), "org %s", kid);
-	return unknown;
+	snprintf(out, KEYS_NAME_MAX + 1, "org %s", kid);
+}
+
+/* ---- describing an entry ---- */
+
+/* What an entry shows. */
+enum {
+	SHOW_HIDDEN,   /* for an audience this organization is not in */
+	SHOW_NOTE,
+	SHOW_EPOCH,    /* a case creation or a new epoch */
+	SHOW_HISTORY,
+	SHOW_REVOKE,
+	SHOW_ACCESS,
+	SHOW_OTHER,    /* a kind this version cannot show */
+	SHOW_BROKEN,   /* a known kind whose fields do not decode: no text */
+};
+
+/* Fields of an epoch entry: the reason, and the member it is about. */
+typedef struct {
+	ch_epoch_t ep;                    /* the case name and roles borrow from it */
+	char member[KEYS_NAME_MAX + 1];   /* the org the change is about */
+	const char *role;                 /* its role in the new charter, or "" */
+} epoch_view_t;
+
+/* Fields of an access record: who read what, why, and how it went. */
+typedef struct {
+	uint64_t time_ms;
+	int have_reader;
+	keys_cert_t reader;               /* the reader's certificate, if it parses */
+	const char *action, *purpose, *outcome;   /* static names */
+	const char *scope;                /* "the notebook" or "the audit" */
+	int ok;                           /* outcome is ok */
+	uint64_t count;                   /* entries held then */
+} access_view_t;
+
+/* One entry as cahier log shows it. Filled by describe(), printed by
+ * print_text() or put by to_json(), released by entry_clear(). Strings
+ * borrow from the read reply, which outlives it. */
+typedef struct {
+	int shape;                        /* SHOW_* */
+	char id[65];                      /* entry id, hex */
+	char *org;                        /* the feed's organization (malloc'd) */
+	uint64_t seq, time_ms;
+	uint32_t epoch;
+	uint8_t kind;
+	cli_author_t author;
+	ch_note_t note;                   /* SHOW_NOTE */
+	epoch_view_t epv;                 /* SHOW_EPOCH */
+	char grantee[KEYS_NAME_MAX + 1];  /* SHOW_HISTORY */
+	char revoked[17];                 /* SHOW_REVOKE: the key id */
+	access_view_t acc;                /* SHOW_ACCESS */
+} entry_t;
+
+static int
+describe_note(entry_t *e, const ch_plain_t *p)
+{
+	return ch_note_decode(p->fields, p->fieldslen, &e->note) == 0 ? SHOW_NOTE : SHOW_BROKEN;
+}
+
+static int
+describe_epoch(entry_t *e, const ch_plain_t *p, orgnames_t *nm)
+{
+	epoch_view_t *v = &e->epv;
+	if (ch_epoch_decode(p->fields, p->fieldslen, &v->ep) != 0)
+		return SHOW_BROKEN;
+	names_learn(nm, &v->ep.charter);
+	names_get(nm, v->ep.subject, v->member);
+	int k = ch_charter_find_org(&v->ep.charter, v->ep.subject);
+	v->role = k >= 0 ? v->ep.charter.orgs[k].role : "";
+	return SHOW_EPOCH;
+}
+
+static int
+describe_history(entry_t *e, const ch_plain_t *p, const orgnames_t *nm)
+{
+	ch_history_t hi;
+	if (ch_history_decode(p->fields, p->fieldslen, &hi) != 0)
+		return SHOW_BROKEN;
+	names_get(nm, hi.grantee, e->grantee);
+	return SHOW_HISTORY;
+}
+
+static int
+describe_revoke(entry_t *e, const ch_plain_t *p)
+{
+	ch_revoke_t rv;
+	if (ch_revoke_decode(p->fields, p->fieldslen, &rv) != 0)
+		return SHOW_BROKEN;
+	keys_keyid(rv.provider, e->revoked);
+	return SHOW_REVOKE;
+}
+
+static int
+describe_access(entry_t *e, const ch_plain_t *p)
+{
+	access_view_t *v = &e->acc;
+	ch_access_t a;
+	ch_readreq_t rq;
+
+	if (ch_access_decode(p->fields, p->fieldslen, &a) != 0)
+		return SHOW_BROKEN;
+	v->time_ms = a.time_ms;
+	for (size_t k = 0; k < a.nranges; k++)
+		v->count += a.ranges[k].to - a.ranges[k].from + 1;
+	v->have_reader = keys_cert_parse(a.cert, a.certlen, &v->reader) == 0;
+	/* The ranges are the feeds as they stood when read; the signed
+	 * request inside the record says which kinds were asked for. */
+	v->scope = ch_readreq_decode(a.request, a.requestlen, &rq) == 0 &&
+	    rq.kind == CH_KIND_ACCESS ? "the audit" : "the notebook";
+	v->action = cli_action_name(a.action);
+	v->purpose = purpose_name(a.purpose);
+	v->ok = a.outcome == CH_OUT_OK;
+	v->outcome = a.outcome == CH_OUT_OK ? "ok" :
+	    a.outcome == CH_OUT_REFUSED ? "refused" : "failed";
+	ch_access_clear(&a);
+	return SHOW_ACCESS;
+}
+
+/* Describes the read item it into *e (zeroed first); nm learns the names of
+ * the organizations in the charters it meets, in reading order. */
+static void
+describe(entry_t *e, const ch_readitem_t *it, orgnames_t *nm)
+{
+	ch_plain_t p;
+	uint8_t id[32];
+
+	memset(e, 0, sizeof(*e));
+	ch_env_id(&it->env, id);
+	sodium_bin2hex(e->id, sizeof(e->id), id, 32);
+	e->org = slice_str(it->orgname);
+	e->seq = it->env.seq;
+	e->time_ms = it->env.time_ms;
+	e->epoch = it->env.epoch;
+	if (it->plain.n == 0 || ch_plain_decode(it->plain.p, it->plain.n, &p) != 0 ||
+	    cli_author_get(&it->env, it->plain.p, it->plain.n, &e->author) != 0) {
+		e->shape = SHOW_HIDDEN;
+		return;
+	}
+	e->kind = p.kind;
+	switch (p.kind) {
+	case CH_KIND_NOTE:
+		e->shape = describe_note(e, &p);
+		break;
+	case CH_KIND_CASE_CREATE:
+	case CH_KIND_EPOCH:
+		e->shape = describe_epoch(e, &p, nm);
+		break;
+	case CH_KIND_HISTORY:
+		e->shape = describe_history(e, &p, nm);
+		break;
+	case CH_KIND_REVOKE:
+		e->shape = describe_revoke(e, &p);
+		break;
+	case CH_KIND_ACCESS:
+		e->shape = describe_access(e, &p);
+		break;
+	default:
+		e->shape = SHOW_OTHER;
+	}
+}
+
+static void
+entry_clear(entry_t *e)
+{
+	if (e->org) {
+		sodium_memzero(e->org, strlen(e->org));
+		free(e->org);
+	}
+	cli_author_clear(&e->author);
+	ch_note_clear(&e->note);
+	ch_epoch_clear(&e->epv.ep);
+	if (e->acc.have_reader)
+		keys_cert_clear(&e->acc.reader);
+	sodium_memzero(e, sizeof(*e));
+}
+
+/* ---- printing a description ---- */
+
+/* The first line of an entry: when, who (if a provider wrote it), where. */
+static void
+print_head(const entry_t *e, const char *when)
+{
+	if (e->author.found)
+		printf("%s  %s (%s) · %s%s\n", when, e->author.cert.name, e->author.cert.role,
+		    e->org, e->author.verified ? "" : "  [SIGNATURE DOES NOT VERIFY]");
+	else /* written by the organization's daemon on its own */
+		printf("%s  %s\n", when, e->org);
+}
+
+static void
+print_epoch(const entry_t *e)
+{
+	const epoch_view_t *v = &e->epv;
+	switch (v->ep.why) {
+	case CH_WHY_CREATE:
+		printf("    opened the case \"%s\"\n", v->ep.charter.name);
+		break;
+	case CH_WHY_ADD:
+		printf("    added %s to the case as %s (epoch %u: new keys; it reads nothing older)\n",
+		    v->member, v->role, e->epoch);
+		break;
+	case CH_WHY_REMOVE:
+		printf("    removed %s from the case (epoch %u: new keys for the others)\n",
+		    v->member, e->epoch);
+		break;
+	case CH_WHY_ROTATE:
+		printf("    rotated the keys of the case (epoch %u)%s\n", e->epoch,
+		    v->ep.requestlen ? "" : ", as scheduled");
+		break;
+	case CH_WHY_HANDOVER:
+		printf("    handed coordination of the case to %s (epoch %u)\n", v->member,
+		    e->epoch);
+		break;
+	default:
+		printf("    updated the people around the person (epoch %u)\n", e->epoch);
+	}
+}
+
+static void
+print_access(const entry_t *e)
+{
+	const access_view_t *v = &e->acc;
+	char when[32];
+	cli_time(v->time_ms, when);
+	printf("%s  %s (%s) · %s  %s %s (%llu entries held then)  purpose: %s%s%s\n",
+	    when, v->have_reader ? v->reader.name : "?",
+	    v->have_reader ? v->reader.role : "?", e->org, v->action, v->scope,
+	    (unsigned long long)v->count, v->purpose, v->ok ? "" : "  outcome: ",
+	    v->ok ? "" : v->outcome);
+}
+
+static void
+print_text(const entry_t *e)
+{
+	char when[32];
+	cli_time(e->time_ms, when);
+	switch (e->shape) {
+	case SHOW_HIDDEN:
+		printf("%s  %s\n    (an entry for an audience you are not in)\n", when, e->org);
+		break;
+	case SHOW_NOTE:
+		print_head(e, when);
+		print_indented(e->note.text);
+		break;
+	case SHOW_EPOCH:
+		print_head(e, when);
+		print_epoch(e);
+		break;
+	case SHOW_HISTORY:
+		print_head(e, when);
+		printf("    granted %s the history of the epochs before it joined\n", e->grantee);
+		break;
+	case SHOW_REVOKE:
+		printf("%s  %s\n    revoked the key %s of one of its providers: nothing it signs "
+		    "later counts\n", when, e->org, e->revoked);
+		break;
+	case SHOW_ACCESS:
+		print_access(e);
+		break;
+	case SHOW_OTHER:
+		print_head(e, when);
+		printf("    (an entry of kind %u this version cannot show)\n", e->kind);
+		break;
+	default: /* SHOW_BROKEN: nothing to show but that it exists (--json) */
+		break;
+	}
+}
+
+static json_t *
+to_json(const entry_t *e)
+{
+	char iso[32];
+	cli_time_iso(e->time_ms, iso);
+	json_t *o = json_pack("{s:s, s:s, s:I, s:s, s:b}", "entry", e->id, "org", e->org,
+	    "seq", (json_int_t)e->seq, "time", iso, "readable", e->shape != SHOW_HIDDEN);
+	if (e->shape == SHOW_HIDDEN)
+		return o;
+	if (e->author.found) {
+		json_object_set_new(o, "author", json_string(e->author.cert.name));
+		json_object_set_new(o, "role", json_string(e->author.cert.role));
+		json_object_set_new(o, "verified", json_boolean(e->author.verified));
+	}
+	switch (e->shape) {
+	case SHOW_NOTE:
+		json_object_set_new(o, "kind", json_string("note"));
+		json_object_set_new(o, "text", json_string(e->note.text));
+		break;
+	case SHOW_EPOCH: {
+		const epoch_view_t *v = &e->epv;
+		json_object_set_new(o, "kind", json_string(ch_why_name(v->ep.why)));
+		json_object_set_new(o, "epoch", json_integer(e->epoch));
+		if (v->ep.why == CH_WHY_CREATE)
+			json_object_set_new(o, "name", json_string(v->ep.charter.name));
+		else if (v->ep.why != CH_WHY_ROTATE && v->ep.why != CH_WHY_PEOPLE)
+			json_object_set_new(o, "member", json_string(v->member));
+		break;
+	}
+	case SHOW_HISTORY:
+		json_object_set_new(o, "kind", json_string("history-granted"));
+		json_object_set_new(o, "member", json_string(e->grantee));
+		break;
+	case SHOW_REVOKE:
+		json_object_set_new(o, "kind", json_string("provider-revoked"));
+		json_object_set_new(o, "provider", json_string(e->revoked));
+		break;
+	case SHOW_ACCESS: {
+		const access_view_t *v = &e->acc;
+		cli_time_iso(v->time_ms, iso);
+		json_object_set_new(o, "kind", json_string("access"));
+		json_object_set_new(o, "time", json_string(iso));
+		json_object_set_new(o, "reader", json_string(v->have_reader ? v->reader.name : "?"));
+		json_object_set_new(o, "reader_role",
+		    json_string(v->have_reader ? v->reader.role : "?"));
+		json_object_set_new(o, "action", json_string(v->action));
+		json_object_set_new(o, "purpose", json_string(v->purpose));
+		json_object_set_new(o, "outcome", json_string(v->outcome));
+		json_object_set_new(o, "entries", json_integer((json_int_t)v->count));
+		json_object_set_new(o, "scope", json_string(v->scope + 4));
+		break;
+	}
+	default: /* SHOW_OTHER, SHOW_BROKEN: the envelope and the author only */
+		break;
+	}
+	return o;
 }
 
 static void
@@ -115,9 +452,10 @@ run(cli_t *c, int argc, char **argv, int audit)
 {
 	const char *casearg = NULL;
 	uint8_t purpose = audit ? CH_PURPOSE_AUDIT : CH_PURPOSE_TREATMENT;
-	uint8_t id[16], access_id[32], *frame = NULL;
+	uint8_t id[16], access_id[32];
+	cli_reply_t rep;
 	ch_readitem_t *items = NULL;
-	size_t n = 0, shown = 0;
+	size_t n = 0;
 
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0)
@@ -135,219 +473,25 @@ run(cli_t *c, int argc, char **argv, int audit)
 		log_usage(argv[0], EXIT_ERR);
 	cli_open(c);
 	cli_case_id(c, casearg, id);
-	cli_read(c, id, audit ? CH_KIND_ACCESS : 0, purpose, &frame, access_id, &items, &n);
+	cli_read(c, id, audit ? CH_KIND_ACCESS : 0, purpose, &rep, access_id, &items, &n);
 	qsort(items, n, sizeof(*items), by_time);
 
+	/* Describe every entry, then show it as text or as JSON. */
+	orgnames_t *nm = calloc(1, sizeof(*nm));
 	json_t *arr = json_array();
+	if (!nm || !arr)
+		cli_die(EXIT_ERR, "out of memory");
 	for (size_t i = 0; i < n; i++) {
-		ch_readitem_t *it = &items[i];
-		ch_plain_t p;
-		keys_cert_t cert;
-		char when[32], iso[32], eid[65], *org = slice_str(it->orgname);
-		int have_cert = 0, verified = 0;
-		uint8_t eidb[32];
-
-		ch_env_id(&it->env, eidb);
-		sodium_bin2hex(eid, sizeof(eid), eidb, 32);
-		cli_time(it->env.time_ms, when);
-		cli_time_iso(it->env.time_ms, iso);
-		if (it->plain.n == 0 || ch_plain_decode(it->plain.p, it->plain.n, &p) != 0) {
-			/* An audience this organization is not in. */
-			if (c->json)
-				json_array_append_new(arr, json_pack("{s:s, s:s, s:I, s:s, s:b}",
-				    "entry", eid, "org", org, "seq", (json_int_t)it->env.seq,
-				    "time", iso, "readable", 0));
-			else
-				printf("%s  %s\n    (an entry for an audience you are not in)\n",
-				    when, org);
-			free(org);
-			shown++;
-			continue;
-		}
-		if (p.certlen && keys_cert_parse(p.cert, p.certlen, &cert) == 0) {
-			have_cert = 1;
-			verified = ch_env_verify(&it->env) == 0 &&
-			    memcmp(cert.org_id, it->env.org, 32) == 0 &&
-			    ch_plain_verify(it->plain.p, it->plain.n, it->env.case_id,
-			    it->env.audience, cert.provider) == 0;
-		} else if (p.kind == CH_KIND_CASE_CREATE || p.kind == CH_KIND_EPOCH ||
-		    p.kind == CH_KIND_HISTORY) {
-			/* Written by the daemon at a provider's request: that provider
-			 * is the author, and signed the request. */
-			const uint8_t *rq = NULL;
-			size_t rql = 0;
-			ch_epoch_t ep;
-			ch_history_t hi;
-			if (p.kind == CH_KIND_HISTORY) {
-				if (ch_history_decode(p.fields, p.fieldslen, &hi) == 0) {
-					rq = hi.request;
-					rql = hi.requestlen;
-				}
-			} else if (ch_epoch_decode(p.fields, p.fieldslen, &ep) == 0) {
-				rq = ep.request;
-				rql = ep.requestlen;
-				ch_epoch_clear(&ep);
-			}
-			ch_plain_t rp;
-			if (rq && rql && ch_plain_decode(rq, rql, &rp) == 0 &&
-			    keys_cert_parse(rp.cert, rp.certlen, &cert) == 0) {
-				have_cert = 1;
-				verified = ch_env_verify(&it->env) == 0 &&
-				    memcmp(cert.org_id, it->env.org, 32) == 0 &&
-				    ch_plain_verify(rq, rql, it->env.case_id, CH_AUD_NETWORK,
-				    cert.provider) == 0;
-			}
-		}
-		json_t *o = json_pack("{s:s, s:s, s:I, s:s, s:b}", "entry", eid, "org", org,
-		    "seq", (json_int_t)it->env.seq, "time", iso, "readable", 1);
-		if (have_cert) {
-			json_object_set_new(o, "author", json_string(cert.name));
-			json_object_set_new(o, "role", json_string(cert.role));
-			json_object_set_new(o, "verified", json_boolean(verified));
-		}
-		char head[1024];
-		if (have_cert)
-			snprintf(head, sizeof(head), "%s  %s (%s) · %s%s", when, cert.name, cert.role,
-			    org, verified ? "" : "  [SIGNATURE DOES NOT VERIFY]");
-		else /* written by the organization's daemon on its own */
-			snprintf(head, sizeof(head), "%s  %s", when, org);
-		switch (p.kind) {
-		case CH_KIND_NOTE: {
-			ch_note_t note;
-			if (ch_note_decode(p.fields, p.fieldslen, &note) == 0) {
-				json_object_set_new(o, "kind", json_string("note"));
-				json_object_set_new(o, "text", json_string(note.text));
-				if (!c->json) {
-					printf("%s\n", head);
-					print_indented(note.text);
-				}
-				ch_note_clear(&note);
-			}
-			break;
-		}
-		case CH_KIND_CASE_CREATE:
-		case CH_KIND_EPOCH: {
-			ch_epoch_t ep;
-			if (ch_epoch_decode(p.fields, p.fieldslen, &ep) != 0)
-				break;
-			static const char *const whys[] = { "case-opened", "org-added",
-				"org-removed", "keys-rotated", "coordination-handed-over",
-				"people-changed" };
-			names_learn(&ep.charter);
-			const char *sub = names_get(ep.subject);
-			const char *role = "";
-			int k = ch_charter_find_org(&ep.charter, ep.subject);
-			if (k >= 0)
-				role = ep.charter.orgs[k].role;
-			json_object_set_new(o, "kind", json_string(whys[ep.why]));
-			json_object_set_new(o, "epoch", json_integer(it->env.epoch));
-			if (ep.why == CH_WHY_CREATE)
-				json_object_set_new(o, "name", json_string(ep.charter.name));
-			else if (ep.why != CH_WHY_ROTATE && ep.why != CH_WHY_PEOPLE)
-				json_object_set_new(o, "member", json_string(sub));
-			if (!c->json) {
-				printf("%s\n", head);
-				switch (ep.why) {
-				case CH_WHY_CREATE:
-					printf("    opened the case \"%s\"\n", ep.charter.name);
-					break;
-				case CH_WHY_ADD:
-					printf("    added %s to the case as %s (epoch %u: new keys; it reads nothing older)\n",
-					    sub, role, it->env.epoch);
-					break;
-				case CH_WHY_REMOVE:
-					printf("    removed %s from the case (epoch %u: new keys for the others)\n",
-					    sub, it->env.epoch);
-					break;
-				case CH_WHY_ROTATE:
-					printf("    rotated the keys of the case (epoch %u)%s\n", it->env.epoch,
-					    ep.requestlen ? "" : ", as scheduled");
-					break;
-				case CH_WHY_HANDOVER:
-					printf("    handed coordination of the case to %s (epoch %u)\n", sub,
-					    it->env.epoch);
-					break;
-				default:
-					printf("    updated the people around the person (epoch %u)\n", it->env.epoch);
-				}
-			}
-			ch_epoch_clear(&ep);
-			break;
-		}
-		case CH_KIND_HISTORY: {
-			ch_history_t hi;
-			if (ch_history_decode(p.fields, p.fieldslen, &hi) != 0)
-				break;
-			json_object_set_new(o, "kind", json_string("history-granted"));
-			json_object_set_new(o, "member", json_string(names_get(hi.grantee)));
-			if (!c->json)
-				printf("%s\n    granted %s the history of the epochs before it joined\n", head,
-				    names_get(hi.grantee));
-			break;
-		}
-		case CH_KIND_REVOKE: {
-			ch_revoke_t rv;
-			char kid[17];
-			if (ch_revoke_decode(p.fields, p.fieldslen, &rv) != 0)
-				break;
-			keys_keyid(rv.provider, kid);
-			json_object_set_new(o, "kind", json_string("provider-revoked"));
-			json_object_set_new(o, "provider", json_string(kid));
-			if (!c->json)
-				printf("%s  %s\n    revoked the key %s of one of its providers: nothing it signs later counts\n",
-				    when, org, kid);
-			break;
-		}
-		case CH_KIND_ACCESS: {
-			ch_access_t a;
-			keys_cert_t rc;
-			if (ch_access_decode(p.fields, p.fieldslen, &a) != 0)
-				break;
-			uint64_t count = 0;
-			for (size_t k = 0; k < a.nranges; k++)
-				count += a.ranges[k].to - a.ranges[k].from + 1;
-			int hr = keys_cert_parse(a.cert, a.certlen, &rc) == 0;
-			/* The ranges are the feeds as they stood when read; the signed
-			 * request inside the record says which kinds were asked for. */
-			ch_readreq_t rq;
-			const char *scope = ch_readreq_decode(a.request, a.requestlen, &rq) == 0 &&
-			    rq.kind == CH_KIND_ACCESS ? "the audit" : "the notebook";
-			const char *outcome = a.outcome == CH_OUT_OK ? "ok" :
-			    a.outcome == CH_OUT_REFUSED ? "refused" : "failed";
-			char ewhen[32], eiso[32];
-			cli_time(a.time_ms, ewhen);
-			cli_time_iso(a.time_ms, eiso);
-			json_object_set_new(o, "kind", json_string("access"));
-			json_object_set_new(o, "time", json_string(eiso));
-			json_object_set_new(o, "reader", json_string(hr ? rc.name : "?"));
-			json_object_set_new(o, "reader_role", json_string(hr ? rc.role : "?"));
-			json_object_set_new(o, "action", json_string(cli_action_name(a.action)));
-			json_object_set_new(o, "purpose", json_string(cli_purpose_name(a.purpose)));
-			json_object_set_new(o, "outcome", json_string(outcome));
-			json_object_set_new(o, "entries", json_integer((json_int_t)count));
-			json_object_set_new(o, "scope", json_string(scope + 4));
-			if (!c->json)
-				printf("%s  %s (%s) · %s  %s %s (%llu entries held then)  purpose: %s%s%s\n",
-				    ewhen, hr ? rc.name : "?", hr ? rc.role : "?", org,
-				    cli_action_name(a.action), scope, (unsigned long long)count,
-				    cli_purpose_name(a.purpose),
-				    a.outcome == CH_OUT_OK ? "" : "  outcome: ",
-				    a.outcome == CH_OUT_OK ? "" : outcome);
-			if (hr)
-				keys_cert_clear(&rc);
-			ch_access_clear(&a);
-			break;
-		}
-		default:
-			if (!c->json)
-				printf("%s\n    (an entry of kind %u this version cannot show)\n", head, p.kind);
-		}
-		json_array_append_new(arr, o);
-		if (have_cert)
-			keys_cert_clear(&cert);
-		free(org);
-		shown++;
+		entry_t e;
+		describe(&e, &items[i], nm);
+		if (c->json)
+			json_array_append_new(arr, to_json(&e));
+		else
+			print_text(&e);
+		entry_clear(&e);
 	}
+	sodium_memzero(nm, sizeof(*nm));
+	free(nm);
 	char aid[65];
 	sodium_bin2hex(aid, sizeof(aid), access_id, 32);
 	if (c->json) {
@@ -358,12 +502,11 @@ run(cli_t *c, int argc, char **argv, int audit)
 		json_decref(top);
 	} else {
 		json_decref(arr);
-		fprintf(stderr, "%zu %s; this read is recorded as %.16s\n", shown,
+		fprintf(stderr, "%zu %s; this read is recorded as %.16s\n", n,
 		    audit ? "access records" : "entries", aid);
 	}
-	sodium_memzero(frame, 0);
 	free(items);
-	free(frame);
+	cli_reply_free(&rep);
 	return 0;
 }
 

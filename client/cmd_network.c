@@ -10,10 +10,16 @@
 #include <sodium.h>
 
 #include "../proto/charter.h"
+#include "../proto/names.h"
+#include "author.h"
 #include "cli.h"
 
-static const char *const aud_names[] = { "?", "network", "care", "medical",
-	"social", "coordination" };
+static const char *
+aud_name(uint8_t a)
+{
+	const char *s = ch_aud_name(a);
+	return s ? s : "?";
+}
 
 /* A provider seen writing in the case. */
 typedef struct {
@@ -22,25 +28,82 @@ typedef struct {
 	char role[KEYS_ROLE_MAX + 1];
 } author_t;
 
-static void
-author_add(author_t *a, size_t *n, size_t max, const uint8_t *cert, size_t certlen)
+/* An organization of the case. */
+typedef struct {
+	uint8_t org[32];
+	char hex[65];                     /* its org id */
+	char name[KEYS_NAME_MAX + 1];     /* from its card, "?" if that fails */
+	const char *role;                 /* its role in the case */
+	int coordinator;
+	char audiences[128];              /* the audiences it holds keys for */
+} org_view_t;
+
+/* A person around the person. */
+typedef struct {
+	const char *role, *name, *basis;
+	char until[16];                   /* YYYY-MM-DD, or "" for no end */
+	int reads;                        /* reads in cahier with a provider key */
+} person_view_t;
+
+/* An organization removed from the case. */
+typedef struct {
+	char hex[65];
+	char kid[17];
+	uint64_t last_seq;
+} removed_view_t;
+
+/* An audience and the roles in it. */
+typedef struct {
+	const char *name;
+	size_t nroles;
+	char *const *roles;
+} aud_view_t;
+
+/* The care network as cahier network shows it: filled by describe(),
+ * printed by print_text() or to_json(), released by network_clear().
+ * Strings borrow from ep, which it owns. */
+typedef struct {
+	ch_epoch_t ep;                    /* the charter of the highest epoch read */
+	uint32_t epoch;
+	char coordinator[KEYS_NAME_MAX + 1];
+	size_t norgs, npeople, nremoved, nauthors;
+	org_view_t *orgs;
+	person_view_t *people;
+	removed_view_t *removed;
+	aud_view_t aud[4];                /* care, medical, social, coordination */
+	author_t *authors;                /* every provider seen writing, any org */
+} network_t;
+
+static void *
+xcalloc(size_t n, size_t size)
 {
-	keys_cert_t kc;
-	if (!certlen || keys_cert_parse(cert, certlen, &kc) != 0)
+	void *p = calloc(n ? n : 1, size);
+	if (!p)
+		cli_die(EXIT_ERR, "out of memory");
+	return p;
+}
+
+static void
+author_add(network_t *nw, size_t max, const ch_readitem_t *it)
+{
+	cli_author_t au;
+	author_t *a = nw->authors;
+	if (cli_author_get(&it->env, it->plain.p, it->plain.n, &au) != 0 || !au.found)
 		return;
-	for (size_t i = 0; i < *n; i++)
-		if (memcmp(a[i].org, kc.org_id, 32) == 0 && strcmp(a[i].name, kc.name) == 0 &&
-		    strcmp(a[i].role, kc.role) == 0) {
-			keys_cert_clear(&kc);
+	const keys_cert_t *kc = &au.cert;
+	for (size_t i = 0; i < nw->nauthors; i++)
+		if (memcmp(a[i].org, kc->org_id, 32) == 0 && strcmp(a[i].name, kc->name) == 0 &&
+		    strcmp(a[i].role, kc->role) == 0) {
+			cli_author_clear(&au);
 			return;
 		}
-	if (*n < max) {
-		memcpy(a[*n].org, kc.org_id, 32);
-		snprintf(a[*n].name, sizeof(a[*n].name), "%s", kc.name);
-		snprintf(a[*n].role, sizeof(a[*n].role), "%s", kc.role);
-		(*n)++;
+	if (nw->nauthors < max) {
+		author_t *n = &a[nw->nauthors++];
+		memcpy(n->org, kc->org_id, 32);
+		snprintf(n->name, sizeof(n->name), "%s", kc->name);
+		snprintf(n->role, sizeof(n->role), "%s", kc->role);
 	}
-	keys_cert_clear(&kc);
+	cli_author_clear(&au);
 }
 
 static void
@@ -53,7 +116,7 @@ day(uint64_t t, char out[16])
 }
 
 static void
-audiences_of(const ch_charter_t *ch, int i, char *out, size_t n)
+audiences_of(const ch_charter_t *ch, size_t i, char *out, size_t n)
 {
 	size_t k = 0;
 	out[0] = '\0';
@@ -61,17 +124,205 @@ audiences_of(const ch_charter_t *ch, int i, char *out, size_t n)
 	for (uint8_t a = 1; a <= CH_AUD_COORDINATION; a++)
 		if (coord || ch_charter_role_in(ch, ch->orgs[i].role, a))
 			k += (size_t)snprintf(out + k, k < n ? n - k : 0, "%s%s", k ? " " : "",
-			    aud_names[a]);
+			    aud_name(a));
+}
+
+static void
+describe_orgs(network_t *nw)
+{
+	const ch_charter_t *ch = &nw->ep.charter;
+	nw->orgs = xcalloc(ch->norgs, sizeof(*nw->orgs));
+	nw->norgs = ch->norgs;
+	snprintf(nw->coordinator, sizeof(nw->coordinator), "?");
+	for (size_t i = 0; i < ch->norgs; i++) {
+		org_view_t *o = &nw->orgs[i];
+		keys_card_t kc;
+		memcpy(o->org, ch->orgs[i].org, 32);
+		sodium_bin2hex(o->hex, sizeof(o->hex), o->org, 32);
+		int ok = keys_card_parse(ch->orgs[i].card, ch->orgs[i].cardlen, &kc) == 0;
+		snprintf(o->name, sizeof(o->name), "%s", ok ? kc.name : "?");
+		if (ok)
+			keys_card_clear(&kc);
+		o->role = ch->orgs[i].role;
+		o->coordinator = memcmp(o->org, ch->coordinator, 32) == 0;
+		if (o->coordinator)
+			snprintf(nw->coordinator, sizeof(nw->coordinator), "%s", o->name);
+		audiences_of(ch, i, o->audiences, sizeof(o->audiences));
+	}
+}
+
+static void
+describe_people(network_t *nw)
+{
+	const ch_charter_t *ch = &nw->ep.charter;
+	nw->people = xcalloc(ch->npeople, sizeof(*nw->people));
+	nw->npeople = ch->npeople;
+	for (size_t i = 0; i < ch->npeople; i++) {
+		const ch_person_t *ps = &ch->people[i];
+		person_view_t *v = &nw->people[i];
+		v->role = ps->role;
+		v->name = ps->name;
+		v->basis = ps->basis;
+		if (ps->valid_until)
+			day(ps->valid_until, v->until);
+		v->reads = sodium_is_zero(ps->provider, 32) != 1;
+	}
+}
+
+static void
+describe_removed(network_t *nw)
+{
+	const ch_charter_t *ch = &nw->ep.charter;
+	nw->removed = xcalloc(ch->nremoved, sizeof(*nw->removed));
+	nw->nremoved = ch->nremoved;
+	for (size_t i = 0; i < ch->nremoved; i++) {
+		removed_view_t *v = &nw->removed[i];
+		sodium_bin2hex(v->hex, sizeof(v->hex), ch->removed[i].org, 32);
+		keys_keyid(ch->removed[i].org, v->kid);
+		v->last_seq = ch->removed[i].last_seq;
+	}
+}
+
+static void
+describe_audiences(network_t *nw)
+{
+	const ch_charter_t *ch = &nw->ep.charter;
+	for (size_t a = 0; a < 4; a++) {
+		nw->aud[a].name = aud_name(ch->aud[a].audience);
+		nw->aud[a].nroles = ch->aud[a].nroles;
+		nw->aud[a].roles = ch->aud[a].roles;
+	}
+}
+
+/* Describes the network from the read items: the charter of the highest
+ * epoch this organization can read, and every author. Exits if there is
+ * none. */
+static void
+describe(network_t *nw, const ch_readitem_t *items, size_t n)
+{
+	const ch_readitem_t *best = NULL;
+	size_t maxauthors = n + 1;
+	ch_plain_t p;
+
+	memset(nw, 0, sizeof(*nw));
+	nw->authors = xcalloc(maxauthors, sizeof(*nw->authors));
+	for (size_t i = 0; i < n; i++) {
+		if (!items[i].plain.n || ch_plain_decode(items[i].plain.p, items[i].plain.n, &p) != 0)
+			continue;
+		if ((p.kind == CH_KIND_CASE_CREATE || p.kind == CH_KIND_EPOCH) &&
+		    (!best || items[i].env.epoch > best->env.epoch))
+			best = &items[i];
+		author_add(nw, maxauthors, &items[i]);
+	}
+	if (!best)
+		cli_die(EXIT_NO, "no charter of this case is readable here yet");
+	if (ch_plain_decode(best->plain.p, best->plain.n, &p) != 0 ||
+	    ch_epoch_decode(p.fields, p.fieldslen, &nw->ep) != 0)
+		cli_die(EXIT_ERR, "the case charter does not decode");
+	nw->epoch = best->env.epoch;
+	describe_orgs(nw);
+	describe_people(nw);
+	describe_removed(nw);
+	describe_audiences(nw);
+}
+
+static void
+network_clear(network_t *nw)
+{
+	ch_epoch_clear(&nw->ep);
+	if (nw->orgs)
+		sodium_memzero(nw->orgs, nw->norgs * sizeof(*nw->orgs));
+	if (nw->authors)
+		sodium_memzero(nw->authors, nw->nauthors * sizeof(*nw->authors));
+	free(nw->orgs);
+	free(nw->people);
+	free(nw->removed);
+	free(nw->authors);
+	sodium_memzero(nw, sizeof(*nw));
+}
+
+static void
+print_text(const network_t *nw)
+{
+	printf("Case \"%s\" (epoch %u), coordinated by %s\n\nOrganizations\n",
+	    nw->ep.charter.name, nw->epoch, nw->coordinator);
+	for (size_t i = 0; i < nw->norgs; i++) {
+		const org_view_t *o = &nw->orgs[i];
+		printf("  %-40s %-22s %s%s\n", o->name, o->role,
+		    o->coordinator ? "coordinator; " : "", o->audiences);
+		for (size_t j = 0; j < nw->nauthors; j++)
+			if (memcmp(nw->authors[j].org, o->org, 32) == 0)
+				printf("      %s (%s)\n", nw->authors[j].name, nw->authors[j].role);
+	}
+	printf("\nPeople around the person\n");
+	if (!nw->npeople)
+		printf("  (none recorded: 'cahier case person' records them)\n");
+	for (size_t i = 0; i < nw->npeople; i++) {
+		const person_view_t *v = &nw->people[i];
+		printf("  %-22s %s%s%s%s%s%s\n", v->role, v->name,
+		    *v->basis ? "  basis: " : "", v->basis, *v->until ? "  until " : "", v->until,
+		    v->reads ? "  (reads in cahier)" : "");
+	}
+	if (nw->nremoved) {
+		printf("\nRemoved organizations\n");
+		for (size_t i = 0; i < nw->nremoved; i++)
+			printf("  org %s: its feed ends at entry %llu\n", nw->removed[i].kid,
+			    (unsigned long long)nw->removed[i].last_seq);
+	}
+	printf("\nAudiences (network: everyone in the case)\n");
+	for (size_t a = 0; a < 4; a++) {
+		printf("  %-13s", nw->aud[a].name);
+		for (size_t j = 0; j < nw->aud[a].nroles; j++)
+			printf("%s%s", j ? ", " : " ", nw->aud[a].roles[j]);
+		putchar('\n');
+	}
+}
+
+static json_t *
+to_json(const network_t *nw)
+{
+	json_t *jorgs = json_array(), *jpeople = json_array(), *jremoved = json_array(),
+	    *jaud = json_object();
+	for (size_t i = 0; i < nw->norgs; i++) {
+		const org_view_t *o = &nw->orgs[i];
+		json_t *jprov = json_array();
+		for (size_t j = 0; j < nw->nauthors; j++)
+			if (memcmp(nw->authors[j].org, o->org, 32) == 0)
+				json_array_append_new(jprov, json_pack("{s:s, s:s}", "name",
+				    nw->authors[j].name, "role", nw->authors[j].role));
+		json_array_append_new(jorgs, json_pack("{s:s, s:s, s:s, s:b, s:s, s:o}", "org",
+		    o->hex, "name", o->name, "role", o->role, "coordinator", o->coordinator,
+		    "audiences", o->audiences, "providers", jprov));
+	}
+	for (size_t i = 0; i < nw->npeople; i++) {
+		const person_view_t *v = &nw->people[i];
+		json_array_append_new(jpeople, json_pack("{s:s, s:s, s:s, s:s, s:b}",
+		    "role", v->role, "name", v->name, "basis", v->basis, "until", v->until,
+		    "reads", v->reads));
+	}
+	for (size_t i = 0; i < nw->nremoved; i++)
+		json_array_append_new(jremoved, json_pack("{s:s, s:I}", "org", nw->removed[i].hex,
+		    "last_seq", (json_int_t)nw->removed[i].last_seq));
+	for (size_t a = 0; a < 4; a++) {
+		json_t *r = json_array();
+		for (size_t j = 0; j < nw->aud[a].nroles; j++)
+			json_array_append_new(r, json_string(nw->aud[a].roles[j]));
+		json_object_set_new(jaud, nw->aud[a].name, r);
+	}
+	return json_pack("{s:s, s:i, s:s, s:o, s:o, s:o, s:o}", "case", nw->ep.charter.name,
+	    "epoch", (int)nw->epoch, "coordinator", nw->coordinator, "organizations", jorgs,
+	    "people", jpeople, "removed", jremoved, "audiences", jaud);
 }
 
 int
 cmd_network(cli_t *c, int argc, char **argv)
 {
 	const char *casearg = NULL;
-	uint8_t id[16], access_id[32], *frame = NULL;
+	uint8_t id[16], access_id[32];
+	cli_reply_t rep;
 	ch_readitem_t *items = NULL;
-	size_t n = 0, nauthors = 0;
-	author_t *authors = NULL;
+	size_t n = 0;
+	network_t nw;
 
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
@@ -94,146 +345,22 @@ cmd_network(cli_t *c, int argc, char **argv)
 		cli_die(EXIT_ERR, "usage: cahier network CASE");
 	cli_open(c);
 	cli_case_id(c, casearg, id);
-	cli_read(c, id, 0, CH_PURPOSE_COORDINATION, &frame, access_id, &items, &n);
+	cli_read(c, id, 0, CH_PURPOSE_COORDINATION, &rep, access_id, &items, &n);
 
-	/* The charter of the highest epoch we can read, and every author. */
-	const ch_readitem_t *best = NULL;
-	size_t maxauthors = n + 1;
-	if (!(authors = calloc(maxauthors, sizeof(*authors))))
-		cli_die(EXIT_ERR, "out of memory");
-	for (size_t i = 0; i < n; i++) {
-		ch_plain_t p;
-		if (!items[i].plain.n || ch_plain_decode(items[i].plain.p, items[i].plain.n, &p) != 0)
-			continue;
-		if (p.kind == CH_KIND_CASE_CREATE || p.kind == CH_KIND_EPOCH) {
-			if (!best || items[i].env.epoch > best->env.epoch)
-				best = &items[i];
-			ch_epoch_t ep;
-			ch_plain_t rp;
-			if (ch_epoch_decode(p.fields, p.fieldslen, &ep) == 0) {
-				if (ep.requestlen && ch_plain_decode(ep.request, ep.requestlen, &rp) == 0)
-					author_add(authors, &nauthors, maxauthors, rp.cert, rp.certlen);
-				ch_epoch_clear(&ep);
-			}
-		} else
-			author_add(authors, &nauthors, maxauthors, p.cert, p.certlen);
-	}
-	if (!best)
-		cli_die(EXIT_NO, "no charter of this case is readable here yet");
-	ch_plain_t p;
-	ch_epoch_t ep;
-	if (ch_plain_decode(best->plain.p, best->plain.n, &p) != 0 ||
-	    ch_epoch_decode(p.fields, p.fieldslen, &ep) != 0)
-		cli_die(EXIT_ERR, "the case charter does not decode");
-	const ch_charter_t *ch = &ep.charter;
-	char coordname[KEYS_NAME_MAX + 1] = "?";
-
-	json_t *jorgs = json_array(), *jpeople = json_array(), *jremoved = json_array(),
-	    *jaud = json_object();
-	for (size_t i = 0; i < ch->norgs; i++) {
-		keys_card_t kc;
-		char hex[65], auds[128];
-		sodium_bin2hex(hex, sizeof(hex), ch->orgs[i].org, 32);
-		int ok = keys_card_parse(ch->orgs[i].card, ch->orgs[i].cardlen, &kc) == 0;
-		const char *name = ok ? kc.name : "?";
-		int coord = memcmp(ch->orgs[i].org, ch->coordinator, 32) == 0;
-		if (coord)
-			snprintf(coordname, sizeof(coordname), "%s", name);
-		audiences_of(ch, (int)i, auds, sizeof(auds));
-		json_t *jprov = json_array();
-		for (size_t j = 0; j < nauthors; j++)
-			if (memcmp(authors[j].org, ch->orgs[i].org, 32) == 0)
-				json_array_append_new(jprov, json_pack("{s:s, s:s}", "name",
-				    authors[j].name, "role", authors[j].role));
-		json_array_append_new(jorgs, json_pack("{s:s, s:s, s:s, s:b, s:s, s:o}", "org", hex,
-		    "name", name, "role", ch->orgs[i].role, "coordinator", coord,
-		    "audiences", auds, "providers", jprov));
-		if (ok)
-			keys_card_clear(&kc);
-	}
-	for (size_t i = 0; i < ch->npeople; i++) {
-		char until[16] = "";
-		if (ch->people[i].valid_until)
-			day(ch->people[i].valid_until, until);
-		json_array_append_new(jpeople, json_pack("{s:s, s:s, s:s, s:s, s:b}",
-		    "role", ch->people[i].role, "name", ch->people[i].name,
-		    "basis", ch->people[i].basis, "until", until,
-		    "reads", sodium_is_zero(ch->people[i].provider, 32) != 1));
-	}
-	for (size_t i = 0; i < ch->nremoved; i++) {
-		char hex[65];
-		sodium_bin2hex(hex, sizeof(hex), ch->removed[i].org, 32);
-		json_array_append_new(jremoved, json_pack("{s:s, s:I}", "org", hex, "last_seq",
-		    (json_int_t)ch->removed[i].last_seq));
-	}
-	for (int a = 0; a < 4; a++) {
-		json_t *r = json_array();
-		for (size_t j = 0; j < ch->aud[a].nroles; j++)
-			json_array_append_new(r, json_string(ch->aud[a].roles[j]));
-		json_object_set_new(jaud, aud_names[ch->aud[a].audience <= 5 ? ch->aud[a].audience : 0], r);
-	}
-
+	describe(&nw, items, n);
 	if (c->json) {
-		json_t *top = json_pack("{s:s, s:i, s:s, s:o, s:o, s:o, s:o}", "case", ch->name,
-		    "epoch", (int)best->env.epoch, "coordinator", coordname, "organizations", jorgs,
-		    "people", jpeople, "removed", jremoved, "audiences", jaud);
+		json_t *top = to_json(&nw);
 		json_dumpf(top, stdout, JSON_COMPACT);
 		putchar('\n');
 		json_decref(top);
 	} else {
-		printf("Case \"%s\" (epoch %u), coordinated by %s\n\nOrganizations\n", ch->name,
-		    best->env.epoch, coordname);
-		size_t k;
-		json_t *o;
-		json_array_foreach(jorgs, k, o) {
-			printf("  %-40s %-22s %s%s\n", json_string_value(json_object_get(o, "name")),
-			    json_string_value(json_object_get(o, "role")),
-			    json_is_true(json_object_get(o, "coordinator")) ? "coordinator; " : "",
-			    json_string_value(json_object_get(o, "audiences")));
-			size_t m;
-			json_t *pv;
-			json_array_foreach(json_object_get(o, "providers"), m, pv)
-				printf("      %s (%s)\n", json_string_value(json_object_get(pv, "name")),
-				    json_string_value(json_object_get(pv, "role")));
-		}
-		printf("\nPeople around the person\n");
-		if (!ch->npeople)
-			printf("  (none recorded: 'cahier case person' records them)\n");
-		json_array_foreach(jpeople, k, o) {
-			const char *basis = json_string_value(json_object_get(o, "basis"));
-			const char *until = json_string_value(json_object_get(o, "until"));
-			printf("  %-22s %s%s%s%s%s%s\n", json_string_value(json_object_get(o, "role")),
-			    json_string_value(json_object_get(o, "name")),
-			    *basis ? "  basis: " : "", basis, *until ? "  until " : "", until,
-			    json_is_true(json_object_get(o, "reads")) ? "  (reads in cahier)" : "");
-		}
-		if (ch->nremoved) {
-			printf("\nRemoved organizations\n");
-			for (size_t i = 0; i < ch->nremoved; i++) {
-				char kid[17];
-				keys_keyid(ch->removed[i].org, kid);
-				printf("  org %s: its feed ends at entry %llu\n", kid,
-				    (unsigned long long)ch->removed[i].last_seq);
-			}
-		}
-		printf("\nAudiences (network: everyone in the case)\n");
-		for (int a = 0; a < 4; a++) {
-			printf("  %-13s", aud_names[ch->aud[a].audience <= 5 ? ch->aud[a].audience : 0]);
-			for (size_t j = 0; j < ch->aud[a].nroles; j++)
-				printf("%s%s", j ? ", " : " ", ch->aud[a].roles[j]);
-			putchar('\n');
-		}
-		json_decref(jorgs);
-		json_decref(jpeople);
-		json_decref(jremoved);
-		json_decref(jaud);
 		char aid[65];
+		print_text(&nw);
 		sodium_bin2hex(aid, sizeof(aid), access_id, 32);
 		fprintf(stderr, "this read is recorded as %.16s\n", aid);
 	}
-	ch_epoch_clear(&ep);
-	free(authors);
+	network_clear(&nw);
 	free(items);
-	free(frame);
+	cli_reply_free(&rep);
 	return 0;
 }

@@ -6,6 +6,7 @@
 #include <sodium.h>
 
 #include "../proto/info.h"
+#include "../proto/names.h"
 #include "cli.h"
 #include "post.h"
 
@@ -23,9 +24,10 @@ cli_post(cli_t *c, const uint8_t case_id[16], uint8_t audience, uint8_t kind,
 {
 	ch_plain_t p;
 	ch_postreq_t rq;
-	uint8_t *plain = NULL, *req = NULL, *frame = NULL;
+	uint8_t *plain = NULL, *req = NULL;
 	size_t pl = 0, rl = 0, bl = 0;
 	const uint8_t *body;
+	cli_reply_t reply;
 
 	memset(&p, 0, sizeof(p));
 	p.version = 1;
@@ -43,13 +45,14 @@ cli_post(cli_t *c, const uint8_t case_id[16], uint8_t audience, uint8_t kind,
 	rq.plain.n = pl;
 	if (ch_postreq_encode(&rq, &req, &rl) != 0)
 		cli_die(EXIT_ERR, "entry too large");
-	cli_call(c, CH_CQ_POST, req, rl, &frame, &body, &bl);
+	cli_call(c, CH_CQ_POST, req, rl, &reply, &body, &bl);
 	if (ch_postrep_decode(body, bl, rep) != 0)
 		cli_die(EXIT_ERR, "malformed reply from the daemon");
 	sodium_memzero(plain, pl);
 	free(plain);
+	sodium_memzero(req, rl);
 	free(req);
-	free(frame);
+	cli_reply_free(&reply);
 }
 
 void
@@ -88,14 +91,9 @@ cmd_post(cli_t *c, int argc, char **argv)
 			    "decrypt the note. The daemon answers once the entry is on disk.\n");
 			return 0;
 		} else if (strcmp(argv[i], "--audience") == 0 && i + 1 < argc) {
-			static const char *const names[] = { NULL, "network", "care", "medical",
-				"social", "coordination" };
+			/* Providers never post to the membership audience. */
 			const char *a = argv[++i];
-			audience = 0;
-			for (uint8_t k = 1; k <= CH_AUD_COORDINATION; k++)
-				if (strcmp(a, names[k]) == 0)
-					audience = k;
-			if (!audience)
+			if (ch_aud_parse(a, &audience) != 0 || audience == CH_AUD_MEMBERSHIP)
 				cli_die(EXIT_ERR, "unknown audience '%s' (network, care, medical, social, coordination)", a);
 		} else if (strncmp(argv[i], "--", 2) == 0 && argv[i][2])
 			cli_die(EXIT_ERR, "unknown option '%s' (see cahier post --help)", argv[i]);

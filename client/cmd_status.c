@@ -23,7 +23,7 @@ simple_help(int argc, char **argv, const char *text)
 int
 cmd_status(cli_t *c, int argc, char **argv)
 {
-	uint8_t *frame;
+	cli_reply_t rep;
 	const uint8_t *body;
 	size_t bl;
 	ch_status_t st;
@@ -35,7 +35,7 @@ cmd_status(cli_t *c, int argc, char **argv)
 	    "organization and its fingerprint, and what its daemon holds.\n"))
 		return 0;
 	cli_open(c);
-	cli_call(c, CH_CQ_STATUS, NULL, 0, &frame, &body, &bl);
+	cli_call(c, CH_CQ_STATUS, NULL, 0, &rep, &body, &bl);
 	if (ch_status_decode(body, bl, &st) != 0 ||
 	    keys_card_parse(st.card.p, st.card.n, &card) != 0 ||
 	    keys_cert_parse(st.cert.p, st.cert.n, &cert) != 0)
@@ -59,14 +59,14 @@ cmd_status(cli_t *c, int argc, char **argv)
 	}
 	keys_card_clear(&card);
 	keys_cert_clear(&cert);
-	free(frame);
+	cli_reply_free(&rep);
 	return 0;
 }
 
 int
 cmd_peers(cli_t *c, int argc, char **argv)
 {
-	uint8_t *frame;
+	cli_reply_t rep;
 	const uint8_t *body;
 	size_t bl, n;
 	ch_peerinfo_t *v;
@@ -75,7 +75,7 @@ cmd_peers(cli_t *c, int argc, char **argv)
 	    "daemon trusts and syncs with, and whether it\nheard from them recently.\n"))
 		return 0;
 	cli_open(c);
-	cli_call(c, CH_CQ_PEERS, NULL, 0, &frame, &body, &bl);
+	cli_call(c, CH_CQ_PEERS, NULL, 0, &rep, &body, &bl);
 	if (ch_peerlist_decode(body, bl, &v, &n) != 0)
 		cli_die(EXIT_ERR, "malformed reply from the daemon");
 	json_t *arr = json_array();
@@ -102,6 +102,6 @@ cmd_peers(cli_t *c, int argc, char **argv)
 	}
 	json_decref(arr);
 	free(v);
-	free(frame);
+	cli_reply_free(&rep);
 	return 0;
 }

@@ -179,14 +179,27 @@ cli_close(cli_t *c)
 }
 
 void
+cli_reply_free(cli_reply_t *r)
+{
+	if (r->p) {
+		sodium_memzero(r->p, r->n);
+		free(r->p);
+	}
+	r->p = NULL;
+	r->n = 0;
+}
+
+void
 cli_call(cli_t *c, uint8_t type, const uint8_t *req, size_t reqlen,
-    uint8_t **frame_out, const uint8_t **body, size_t *bodylen)
+    cli_reply_t *rep, const uint8_t **body, size_t *bodylen)
 {
 	uint8_t *msg = NULL, rtype, status;
 	size_t len = 0;
 	if (ch_msg_encode(CH_MAGIC_REQ, type, 0, req, reqlen, &msg, &len) != 0)
 		cli_die(EXIT_ERR, "request too large");
 	zframe_t *f = zframe_new(msg, len);
+	/* A post's request holds the note in clear. */
+	sodium_memzero(msg, len);
 	free(msg);
 	if (zframe_send(&f, c->sock, 0) != 0)
 		cli_die(EXIT_ERR, "cannot send to the daemon at %s", c->endpoint);
@@ -229,11 +242,13 @@ cli_call(cli_t *c, uint8_t type, const uint8_t *req, size_t reqlen,
 	if (!f)
 		cli_die(EXIT_ERR, "interrupted");
 	len = zframe_size(f);
-	if (!(*frame_out = malloc(len ? len : 1)))
+	if (!(rep->p = malloc(len ? len : 1)))
 		cli_die(EXIT_ERR, "out of memory");
-	memcpy(*frame_out, zframe_data(f), len);
+	rep->n = len;
+	memcpy(rep->p, zframe_data(f), len);
+	sodium_memzero(zframe_data(f), len);
 	zframe_destroy(&f);
-	if (ch_msg_decode(*frame_out, len, CH_MAGIC_REP, &rtype, &status, body, bodylen) != 0 ||
+	if (ch_msg_decode(rep->p, rep->n, CH_MAGIC_REP, &rtype, &status, body, bodylen) != 0 ||
 	    rtype != type)
 		cli_die(EXIT_ERR, "malformed reply from the daemon");
 	if (status != CH_ST_OK) {
@@ -259,11 +274,11 @@ cli_case_id(cli_t *c, const char *arg, uint8_t id[CH_CASE_LEN])
 			cli_die(EXIT_ERR, "'%s' is not a case id (hex, as 'cahier case list' shows)", arg);
 	if (n < 4)
 		cli_die(EXIT_ERR, "case id prefix '%s' is too short (give at least 4 hex digits)", arg);
-	uint8_t *frame;
+	cli_reply_t rep;
 	const uint8_t *body;
 	size_t bodylen, k;
 	ch_caseinfo_t *v;
-	cli_call(c, CH_CQ_CASES, NULL, 0, &frame, &body, &bodylen);
+	cli_call(c, CH_CQ_CASES, NULL, 0, &rep, &body, &bodylen);
 	if (ch_caselist_decode(body, bodylen, &v, &k) != 0)
 		cli_die(EXIT_ERR, "malformed reply from the daemon");
 	int found = 0;
@@ -276,7 +291,7 @@ cli_case_id(cli_t *c, const char *arg, uint8_t id[CH_CASE_LEN])
 		}
 	}
 	free(v);
-	free(frame);
+	cli_reply_free(&rep);
 	if (found == 0)
 		cli_die(EXIT_NO, "no such case '%s' at this organization", arg);
 	if (found > 1)
@@ -334,19 +349,6 @@ cli_read_text(const char *arg)
 }
 
 const char *
-cli_purpose_name(uint8_t p)
-{
-	switch (p) {
-	case CH_PURPOSE_TREATMENT: return "treatment";
-	case CH_PURPOSE_EMERGENCY: return "emergency";
-	case CH_PURPOSE_COORDINATION: return "coordination";
-	case CH_PURPOSE_OWN_REQUEST: return "own-request";
-	case CH_PURPOSE_AUDIT: return "audit";
-	default: return "unknown";
-	}
-}
-
-const char *
 cli_action_name(uint8_t a)
 {
 	switch (a) {
@@ -360,10 +362,9 @@ cli_action_name(uint8_t a)
 	}
 }
 
-/* Sends a signed read request; returns the reply frame and decoded items. */
 void
 cli_read(cli_t *c, const uint8_t id[16], uint8_t kind, uint8_t purpose,
-    uint8_t **frame, uint8_t access_id[32], ch_readitem_t **items, size_t *n)
+    cli_reply_t *rep, uint8_t access_id[32], ch_readitem_t **items, size_t *n)
 {
 	ch_readreq_t rq;
 	uint8_t req[CH_READREQ_LEN];
@@ -380,7 +381,7 @@ cli_read(cli_t *c, const uint8_t id[16], uint8_t kind, uint8_t purpose,
 	rq.time_ms = (uint64_t)tv.tv_sec * 1000 + (uint64_t)tv.tv_usec / 1000;
 	randombytes_buf(rq.nonce, sizeof(rq.nonce));
 	ch_readreq_sign(&rq, c->keys->sign_sk, req);
-	cli_call(c, CH_CQ_READ, req, sizeof(req), frame, &body, &bl);
+	cli_call(c, CH_CQ_READ, req, sizeof(req), rep, &body, &bl);
 	if (ch_readrep_decode(body, bl, access_id, items, n) != 0)
 		cli_die(EXIT_ERR, "malformed reply from the daemon");
 }

@@ -49,6 +49,7 @@ main(int argc, char **argv)
 	c.timeout_ms = 15000;
 	if (!args || sodium_init() < 0)
 		cli_die(EXIT_ERR, "cannot start");
+	cli_json_init();
 	/* Global options may stand anywhere; the rest goes to the subcommand. */
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];

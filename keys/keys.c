@@ -7,6 +7,7 @@
 #include <sodium.h>
 
 #include "../proto/cbuf.h"
+#include "../proto/names.h"
 #include "keys.h"
 
 #define KDF_CTX "cahierk1"
@@ -305,18 +306,6 @@ text_ok(const char *s, int nonempty)
 	return 1;
 }
 
-static int
-role_ok(const char *s)
-{
-	if (s == NULL || *s == '\0')
-		return 0;
-	for (; *s; s++)
-		if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') ||
-		    *s == '-'))
-			return 0;
-	return 1;
-}
-
 /* Signs every byte written so far with sk, appends the signature and hands
  * the buffer to the caller. Frees w on every path. */
 static int
@@ -418,14 +407,27 @@ keys_card_parse(const uint8_t *p, size_t n, keys_card_t *out)
 	return 0;
 }
 
+/* Cards and certificates come out of decrypted entries too (the charter,
+ * an author's certificate): their strings are wiped like the rest of an
+ * entry's text before they are freed. */
+static void
+str_free(char **s)
+{
+	if (*s) {
+		sodium_memzero(*s, strlen(*s));
+		free(*s);
+		*s = NULL;
+	}
+}
+
 void
 keys_card_clear(keys_card_t *c)
 {
 	if (c == NULL)
 		return;
-	free(c->name);
-	free(c->endpoint);
-	memset(c, 0, sizeof(*c));
+	str_free(&c->name);
+	str_free(&c->endpoint);
+	sodium_memzero(c, sizeof(*c));
 }
 
 int
@@ -437,7 +439,7 @@ keys_cert_make(const keys_secret_t *org, const uint8_t provider[32],
 
 	*out = NULL;
 	*len = 0;
-	if (org->kind != KEYS_KIND_ORG || !text_ok(name, 1) || !role_ok(role) ||
+	if (org->kind != KEYS_KIND_ORG || !text_ok(name, 1) || !ch_role_ok(role) ||
 	    valid_until < valid_from)
 		return CH_ERR_VALUE;
 	cwr_init(&w, CERT_MAX);
@@ -477,7 +479,7 @@ keys_cert_parse(const uint8_t *p, size_t n, keys_cert_t *out)
 	c.valid_until = crd_u64(&r);
 	crd_copy(&r, c.sig, KEYS_SIG_LEN);
 	if ((rc = crd_end(&r)) == 0 && (!text_ok(c.name, 1) ||
-	    !role_ok(c.role) || c.valid_until < c.valid_from))
+	    !ch_role_ok(c.role) || c.valid_until < c.valid_from))
 		rc = CH_ERR_VALUE;
 	if (rc != 0) {
 		keys_cert_clear(&c);
@@ -492,9 +494,9 @@ keys_cert_clear(keys_cert_t *c)
 {
 	if (c == NULL)
 		return;
-	free(c->name);
-	free(c->role);
-	memset(c, 0, sizeof(*c));
+	str_free(&c->name);
+	str_free(&c->role);
+	sodium_memzero(c, sizeof(*c));
 }
 
 int

@@ -71,7 +71,8 @@ typedef struct {
 int keys_card_make(const keys_secret_t *org, const char *name,
     const char *endpoint, uint64_t issued, uint8_t **out, size_t *len) CH_WUR;
 /* Decodes and verifies the self-signature. On success the caller owns
- * out->name and out->endpoint; release them with keys_card_clear(). */
+ * out->name and out->endpoint; release them with keys_card_clear(), which
+ * wipes them. */
 int keys_card_parse(const uint8_t *p, size_t n, keys_card_t *out) CH_WUR;
 void keys_card_clear(keys_card_t *c);
 
@@ -91,7 +92,9 @@ typedef struct {
 int keys_cert_make(const keys_secret_t *org, const uint8_t provider[32],
     const uint8_t curve_pk[32], const char *name, const char *role,
     uint64_t valid_from, uint64_t valid_until, uint8_t **out, size_t *len) CH_WUR;
-/* Decodes and verifies the org's signature (not the validity period). */
+/* Decodes and verifies the org's signature (not the validity period). On
+ * success the caller owns out->name and out->role; release them with
+ * keys_cert_clear(), which wipes them. */
 int keys_cert_parse(const uint8_t *p, size_t n, keys_cert_t *out) CH_WUR;
 void keys_cert_clear(keys_cert_t *c);
 /* 0 if t lies in [valid_from, valid_until], else CH_ERR_EXPIRED. */

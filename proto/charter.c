@@ -7,6 +7,7 @@
 
 #include "cbuf.h"
 #include "charter.h"
+#include "names.h"
 
 #define CARD_MAX 4096
 #define BASIS_MAX 64
@@ -40,7 +41,7 @@ text_free(char **s)
 	}
 }
 
-/* Roles and bases are identifiers compared by software: [a-z0-9-]. */
+/* Bases are identifiers compared by software: [a-z0-9-]. */
 static int
 ident_ok(const char *s, size_t min, size_t max)
 {
@@ -54,10 +55,11 @@ ident_ok(const char *s, size_t min, size_t max)
 	return n >= min && n <= max;
 }
 
+/* A role in the charter: spelled as a role (names.h), within the field. */
 static int
-role_ok(const char *s)
+role_fits(const char *s)
 {
-	return ident_ok(s, 1, CH_ROLE_MAX);
+	return ch_role_ok(s) && strlen(s) <= CH_ROLE_MAX;
 }
 
 static int
@@ -112,7 +114,7 @@ rd_alloc(crd_t *r, size_t k, size_t size)
 static int
 person_ok(const ch_person_t *p)
 {
-	return role_ok(p->role) && name_ok(p->name) &&
+	return role_fits(p->role) && name_ok(p->name) &&
 	    ident_ok(p->basis, 0, BASIS_MAX);
 }
 
@@ -165,14 +167,14 @@ charter_check(const ch_charter_t *c)
 		if (m->nroles > CH_CHARTER_ROLES_MAX)
 			return CH_ERR_TOOBIG;
 		for (size_t i = 0; i < m->nroles; i++)
-			if (!role_ok(m->roles[i]))
+			if (!role_fits(m->roles[i]))
 				return CH_ERR_VALUE;
 	}
 	for (size_t i = 0; i < c->norgs; i++) {
 		const ch_corg_t *o = &c->orgs[i];
 		if (o->cardlen > CARD_MAX)
 			return CH_ERR_TOOBIG;
-		if (!org_ok(o->org) || !role_ok(o->role))
+		if (!org_ok(o->org) || !role_fits(o->role))
 			return CH_ERR_VALUE;
 		for (size_t j = 0; j < i; j++)
 			if (memcmp(c->orgs[j].org, o->org, 32) == 0)

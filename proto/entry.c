@@ -7,6 +7,7 @@
 
 #include "cbuf.h"
 #include "entry.h"
+#include "names.h"
 
 #define ENV_MAGIC "CHEN"
 #define PLAIN_MAGIC "CHBD"
@@ -527,18 +528,6 @@ ch_create_clear(ch_create_t *c)
 	sodium_memzero(c->salt, sizeof(c->salt));
 }
 
-/* Roles are identifiers shown and compared by software: keep them plain. */
-static int
-role_ok(const char *s)
-{
-	if (!s || !*s)
-		return 0;
-	for (; *s; s++)
-		if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') || *s == '-'))
-			return 0;
-	return 1;
-}
-
 int
 ch_member_encode(const uint8_t *card, size_t cardlen, const char *role,
     uint8_t **out, size_t *len)
@@ -547,7 +536,8 @@ ch_member_encode(const uint8_t *card, size_t cardlen, const char *role,
 
 	*out = NULL;
 	*len = 0;
-	if (!role_ok(role))
+	/* A role too long for the field fails below, with CH_ERR_TOOBIG. */
+	if (!ch_role_ok(role))
 		return CH_ERR_VALUE;
 	cwr_init(&w, 4 + CARD_MAX + 4 + ROLE_MAX);
 	cwr_var(&w, card, cardlen, CARD_MAX);
@@ -565,7 +555,7 @@ ch_member_decode(const uint8_t *p, size_t n, ch_member_t *out)
 	const uint8_t *card = crd_var(&r, CARD_MAX, &out->cardlen);
 	char *role = crd_text(&r, ROLE_MAX);
 	int rc = crd_end(&r);
-	if (!rc && !role_ok(role))
+	if (!rc && !ch_role_ok(role))
 		rc = CH_ERR_VALUE;
 	if (rc) {
 		text_free(&role);

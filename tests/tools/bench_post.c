@@ -91,20 +91,20 @@ open_client(cli_t *c, const char *home, const char *passfile)
 static uint64_t
 case_entries(cli_t *c, const uint8_t id[16])
 {
-	uint8_t *frame;
+	cli_reply_t rep;
 	const uint8_t *body;
 	size_t bl, n;
 	ch_caseinfo_t *v;
 	uint64_t total = 0;
 
-	cli_call(c, CH_CQ_CASES, NULL, 0, &frame, &body, &bl);
+	cli_call(c, CH_CQ_CASES, NULL, 0, &rep, &body, &bl);
 	if (ch_caselist_decode(body, bl, &v, &n) != 0)
 		cli_die(EXIT_ERR, "malformed case list");
 	for (size_t i = 0; i < n; i++)
 		if (memcmp(v[i].case_id, id, 16) == 0)
 			total = v[i].entries;
 	free(v);
-	free(frame);
+	cli_reply_free(&rep);
 	return total;
 }
 
