@@ -7,6 +7,7 @@
 #include "../proto/charter.h"
 #include "../proto/info.h"
 #include "../proto/msg.h"
+#include "../proto/names.h"
 #include "change.h"
 #include "clock.h"
 #include "derr.h"
@@ -17,8 +18,13 @@
 #include "state.h"
 #include "sync.h"
 
-static const char *const aud_names[] = { "?", "network", "care", "medical",
-	"social", "coordination", "membership" };
+/* The name of a provider's audience, for a message. */
+static const char *
+aud_name(uint8_t aud)
+{
+	const char *n = ch_aud_name(aud);
+	return n ? n : "?";
+}
 
 /* The entry is in this round's transaction: queue it for the members and
  * answer with its id and seq (both sent after the commit). Takes entry. */
@@ -107,7 +113,7 @@ change_membership(cahierd_t *d, scase_t *c, const ch_postreq_t *rq, const ch_pla
 		grant_history(d, c, rq, p, rep);
 		return;
 	}
-	if ((rc = member_charter_full(c, &buf, &buflen, &cur)) != 0) {
+	if ((rc = ingest_charter(d->in, c, state_epoch(c), &buf, &buflen, &cur)) != 0) {
 		cahierd_reply_err(rep, CH_ST_INTERNAL, "cannot read the case charter: %s",
 		    derr_str(rc));
 		return;
@@ -126,7 +132,7 @@ change_membership(cahierd_t *d, scase_t *c, const ch_postreq_t *rq, const ch_pla
 		cahierd_reply_err(rep, CH_ST_INTERNAL, "internal error: %s", derr_str(rc));
 	change_free(&ch);
 	ch_epoch_clear(&cur);
-	member_charter_free(buf, buflen);
+	ingest_charter_free(buf, buflen);
 }
 
 static void
@@ -223,14 +229,14 @@ post_note(cahierd_t *d, provider_t *pv, scase_t *c, const ch_postreq_t *rq,
 	if (!in) {
 		cahierd_reply_err(rep, CH_ST_DENIED,
 		    "your role (%s) is not in the %s audience of this case", pv->cert.role,
-		    aud_names[rq->audience]);
+		    aud_name(rq->audience));
 		return;
 	}
 	uint32_t e = state_epoch(c);
 	if (store_key_get(c, e, rq->audience, key) != 0) {
 		cahierd_reply_err(rep, CH_ST_DENIED,
 		    "%s holds no key for the %s audience of this case", d->cfg.name,
-		    aud_names[rq->audience]);
+		    aud_name(rq->audience));
 		return;
 	}
 	rc = feed_append(d->in, c, e, rq->audience, NULL, 0, key, rq->plain.p, rq->plain.n,

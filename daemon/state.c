@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../proto/names.h"
 #include "state.h"
 
 void
@@ -165,13 +166,7 @@ const char *
 state_person_refusal(const ch_charter_t *ch, const char *role,
     const uint8_t provider[32], uint64_t now_s)
 {
-	static const char *const people_roles[] = { "patient", "trusted-person",
-		"representative", "informal-carer", "contact-point", "deputy-contact-point" };
-	int person = 0;
-	for (size_t i = 0; i < sizeof(people_roles) / sizeof(people_roles[0]); i++)
-		if (strcmp(role, people_roles[i]) == 0)
-			person = 1;
-	if (!person)
+	if (!ch_role_is_person(role))
 		return NULL;
 	const char *refusal = "you are not listed among the people of this case";
 	for (size_t j = 0; ch && j < ch->npeople; j++) {
