@@ -109,7 +109,10 @@ remove_or_hand_over(change_t *c, const uint8_t self[32], const ch_plain_t *p,
 		memcpy(ch->coordinator, org, 32);
 		return 0;
 	}
-	c->orgs[i] = c->orgs[--ch->norgs];
+	/* The others keep their order: every daemon recomputes this charter
+	 * and compares it byte for byte (ingest.c). */
+	memmove(&c->orgs[i], &c->orgs[i + 1], (ch->norgs - (size_t)i - 1) * sizeof(*c->orgs));
+	ch->norgs--;
 	memcpy(c->removed[ch->nremoved].org, org, 32);
 	c->removed[ch->nremoved].last_seq = head(arg, org);
 	ch->nremoved++;

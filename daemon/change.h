@@ -28,7 +28,11 @@ typedef struct {
 
 /* Applies request p (decoded from the signed plain body req, reqlen, of a
  * kind CH_REQ_ADD_ORG .. CH_REQ_PERSON) to charter cur, for the coordinator
- * self. head gives the cut of a removed org's feed. Returns 0 and fills
+ * self. head gives the cut of a removed org's feed. The result is
+ * canonical (an org added or a person set goes last, a removal keeps the
+ * others' order), so that every daemon computes the same bytes: the
+ * coordinator to write an epoch entry, the members to check it. Returns 0
+ * and fills
  * *out (release with change_free), DERR_REFUSED with a one-line reason for
  * the provider in why, or CH_ERR_NOMEM. */
 int change_make(const ch_charter_t *cur, const uint8_t self[32],

@@ -55,7 +55,7 @@ rotate_if_due(cahierd_t *d, scase_t *c)
 	    (d->cfg.rotate_entries &&
 	    total - r.rec.entries_at_start >= (uint64_t)d->cfg.rotate_entries);
 	state_epoch_free(&r);
-	if (!due || member_charter_full(c, &buf, &buflen, &cur) != 0)
+	if (!due || ingest_charter(d->in, c, state_epoch(c), &buf, &buflen, &cur) != 0)
 		return;
 	memset(&ep, 0, sizeof(ep));
 	ep.why = CH_WHY_ROTATE;
@@ -67,7 +67,7 @@ rotate_if_due(cahierd_t *d, scase_t *c)
 	} else
 		log_err("a scheduled rotation failed");
 	ch_epoch_clear(&cur);
-	member_charter_free(buf, buflen);
+	ingest_charter_free(buf, buflen);
 }
 
 void

@@ -13,7 +13,10 @@
 #include <sodium.h>
 
 #include "../proto/msg.h"
+#include "../proto/names.h"
 #include "certs.h"
+#include "change.h"
+#include "derr.h"
 #include "clock.h"
 #include "ingest.h"
 #include "log.h"
@@ -59,6 +62,55 @@ ingest_keyring(ingest_t *in)
 	return in->kr;
 }
 
+void
+ingest_charter_free(uint8_t *buf, size_t buflen)
+{
+	if (!buf)
+		return;
+	sodium_memzero(buf, buflen);
+	free(buf);
+}
+
+int
+ingest_charter(ingest_t *in, scase_t *c, uint32_t epoch, uint8_t **buf,
+    size_t *buflen, ch_epoch_t *ep)
+{
+	state_epoch_t r;
+	uint8_t *e = NULL, key[32], *plain = NULL;
+	size_t el = 0, pl = 0, bl;
+	ch_env_t env;
+	const uint8_t *body;
+	ch_plain_t p;
+	int rc;
+
+	*buf = NULL;
+	*buflen = 0;
+	if ((rc = state_epoch_get(c, epoch, &r)) != 0)
+		return rc;
+	rc = store_entry_get(c, r.rec.org, r.rec.seq, &e, &el);
+	state_epoch_free(&r);
+	if (rc)
+		return rc;
+	if ((rc = ch_entry_split(e, el, &env, &body, &bl)) == 0 && !body)
+		rc = CH_ERR_NOKEY;
+	if (rc == 0 && store_key_get(c, env.epoch, CH_AUD_MEMBERSHIP, key) != 0 &&
+	    keyring_welcome_get(in->kr, env.case_id, env.epoch, key) != 0)
+		rc = CH_ERR_NOKEY;
+	if (rc == 0)
+		rc = ch_body_open(&env, body, bl, key, &plain, &pl);
+	sodium_memzero(key, sizeof(key));
+	free(e);
+	if (rc == 0 && (rc = ch_plain_decode(plain, pl, &p)) == 0)
+		rc = ch_epoch_decode(p.fields, p.fieldslen, ep);
+	if (rc) {
+		ingest_charter_free(plain, pl);
+		return rc;
+	}
+	*buf = plain; /* ep borrows from it */
+	*buflen = pl;
+	return 0;
+}
+
 /* What the checks of one entry know and decide. */
 typedef struct {
 	ingest_t *in;
@@ -92,13 +144,17 @@ refuse(const ch_env_t *env, const char *from, const char *why)
 
 /* A provider's signed request embedded in an epoch or history entry: it
  * must be a plain body of kind want, by a provider certified by the
- * entry's org (the coordinator), valid at the entry's time, signed for this
- * case. */
+ * entry's org (the coordinator), valid at the entry's time, whose role is
+ * not one of the people's (they never change membership), signed for this
+ * case. On success *out (if not NULL) is the decoded request, borrowing
+ * from req. */
 static int
-check_request(check_t *x, const uint8_t *req, size_t reqlen, uint8_t want)
+check_request(check_t *x, const uint8_t *req, size_t reqlen, uint8_t want,
+    ch_plain_t *out)
 {
 	ch_plain_t p;
 	uint8_t provider[32];
+	const char *role = NULL;
 	int rc;
 
 	if ((rc = ch_plain_decode(req, reqlen, &p)) != 0)
@@ -106,9 +162,15 @@ check_request(check_t *x, const uint8_t *req, size_t reqlen, uint8_t want)
 	if (p.kind != want)
 		return CH_ERR_VALUE;
 	if ((rc = certs_check(x->in->certs, p.cert, p.certlen, x->env->org,
-	    x->env->time_ms, provider, NULL)) != 0)
+	    x->env->time_ms, provider, &role)) != 0)
 		return rc;
-	return ch_plain_verify(req, reqlen, x->env->case_id, CH_AUD_NETWORK, provider);
+	if (ch_role_is_person(role))
+		return CH_ERR_VALUE;
+	if ((rc = ch_plain_verify(req, reqlen, x->env->case_id, CH_AUD_NETWORK, provider)) != 0)
+		return rc;
+	if (out)
+		*out = p;
+	return 0;
 }
 
 /* Every member card verifies and names its org. */
@@ -164,18 +226,72 @@ static const uint8_t want_req[] = {
 	[CH_WHY_HANDOVER] = CH_REQ_HANDOVER, [CH_WHY_PEOPLE] = CH_REQ_PERSON,
 };
 
-/* The genesis (kind 16): binds the case id to its coordinator. */
+/* 1 if two charters encode to the same bytes. */
+static int
+charter_same(const ch_charter_t *a, const ch_charter_t *b)
+{
+	uint8_t *x = NULL, *y = NULL;
+	size_t xl = 0, yl = 0;
+	int same = ch_charter_encode(a, &x, &xl) == 0 && ch_charter_encode(b, &y, &yl) == 0 &&
+	    xl == yl && memcmp(x, y, xl) == 0;
+	if (x)
+		sodium_memzero(x, xl);
+	if (y)
+		sodium_memzero(y, yl);
+	free(x);
+	free(y);
+	return same;
+}
+
+/* The genesis (kind 16): binds the case id to its coordinator, and its
+ * charter is exactly what the request to open the case asks for: the
+ * request's name, the coordinator alone with the role "coordination", the
+ * default audience map, nobody else. */
 static int
 check_genesis(check_t *x)
 {
 	const ch_env_t *env = x->env;
+	const ch_charter_t *ch = &x->ep.charter;
+	ch_plain_t rq;
+	ch_create_t cr;
+	ch_charter_t want;
+	ch_corg_t me;
 	uint8_t id[16];
 
 	ch_case_id(env->org, x->ep.salt, id);
 	if (x->ep.why != CH_WHY_CREATE || env->seq != 1 || env->epoch != 0 ||
 	    memcmp(id, env->case_id, 16) != 0 || x->has_coord ||
-	    memcmp(x->ep.charter.coordinator, env->org, 32) != 0) {
+	    memcmp(ch->coordinator, env->org, 32) != 0) {
 		x->why = "case creation not bound to its organization";
+		return INGEST_REFUSED;
+	}
+	if (check_request(x, x->ep.request, x->ep.requestlen, CH_REQ_CASE_NEW, &rq) != 0) {
+		x->why = "the embedded request does not verify";
+		return INGEST_REFUSED;
+	}
+	if (ch_create_decode(rq.fields, rq.fieldslen, &cr) != 0) {
+		x->why = "the embedded request is malformed";
+		return INGEST_REFUSED;
+	}
+	memset(&want, 0, sizeof(want));
+	want.name = cr.name;
+	memcpy(want.coordinator, env->org, 32);
+	memcpy(me.org, env->org, 32);
+	me.card = ch->norgs == 1 ? ch->orgs[0].card : NULL;
+	me.cardlen = ch->norgs == 1 ? ch->orgs[0].cardlen : 0;
+	me.role = (char *)(uintptr_t)"coordination";
+	want.orgs = &me;
+	want.norgs = 1;
+	int ok = memcmp(cr.salt, x->ep.salt, 16) == 0 &&
+	    ch_charter_default_audiences(&want) == 0 && charter_same(&want, ch);
+	for (int i = 0; i < 4; i++) {
+		for (size_t j = 0; j < want.aud[i].nroles; j++)
+			free(want.aud[i].roles[j]);
+		free(want.aud[i].roles);
+	}
+	ch_create_clear(&cr);
+	if (!ok) {
+		x->why = "the new charter is not the one its request asks for";
 		return INGEST_REFUSED;
 	}
 	return 0;
@@ -202,54 +318,61 @@ check_next_epoch(check_t *x)
 	return 0;
 }
 
-/* A later epoch's charter matches the change it claims against the
- * current one, and keeps every removal. */
+/* The cut of a removed org, as the entry under check claims it: the
+ * coordinator's own head of that feed when it removed it, which no other
+ * daemon can recompute. */
+static uint64_t
+claimed_cut(void *arg, const uint8_t org[32])
+{
+	const ch_charter_t *ch = arg;
+	for (size_t i = 0; i < ch->nremoved; i++)
+		if (memcmp(ch->removed[i].org, org, 32) == 0)
+			return ch->removed[i].last_seq;
+	return 0;
+}
+
+/* A later epoch's charter is exactly the current charter plus the one
+ * change its embedded request asks for (change.c, the very function the
+ * coordinator used), or, for a scheduled rotation without a request, the
+ * current charter unchanged. */
 static int
 check_change(check_t *x)
 {
-	const ch_env_t *env = x->env;
 	const ch_epoch_t *ep = &x->ep;
-	state_epoch_t cur;
+	uint8_t *buf = NULL;
+	size_t buflen = 0;
+	ch_epoch_t cur;
+	ch_plain_t rq;
+	change_t chg;
+	char why[300];
+	int ok, rc;
 
-	if (state_epoch_current(x->c, &cur) != 0) {
-		x->why = "malformed membership entry";
-		return INGEST_REFUSED;
+	if ((rc = ingest_charter(x->in, x->c, state_epoch(x->c), &buf, &buflen, &cur)) != 0) {
+		x->why = "the current charter cannot be read here";
+		return rc < 0 && rc != CH_ERR_NOKEY && rc != ST_ERR_NOTFOUND ? rc : INGEST_NOTYET;
 	}
-	int was = ch_charter_find_org(&cur.ch, ep->subject) >= 0;
-	int is = ch_charter_find_org(&ep->charter, ep->subject) >= 0;
-	int ok;
-	switch (ep->why) {
-	case CH_WHY_ADD:
-		ok = !was && is;
-		break;
-	case CH_WHY_REMOVE: {
-		int listed = 0;
-		for (size_t i = 0; i < ep->charter.nremoved; i++)
-			if (memcmp(ep->charter.removed[i].org, ep->subject, 32) == 0)
-				listed = 1;
-		ok = was && !is && listed;
-		break;
-	}
-	case CH_WHY_HANDOVER:
-		ok = was && is && memcmp(ep->charter.coordinator, ep->subject, 32) == 0;
-		break;
-	default:
-		ok = 1;
-	}
-	if (ep->why != CH_WHY_HANDOVER && memcmp(ep->charter.coordinator, env->org, 32) != 0)
+	if (ep->requestlen == 0) {
+		ok = ep->why == CH_WHY_ROTATE && sodium_is_zero(ep->subject, 32) &&
+		    charter_same(&cur.charter, &ep->charter);
+	} else if (ch_plain_decode(ep->request, ep->requestlen, &rq) != 0) {
 		ok = 0;
-	/* Removals are never undone by a later charter. */
-	for (size_t i = 0; ok && i < cur.ch.nremoved; i++) {
-		int kept = 0;
-		for (size_t j = 0; j < ep->charter.nremoved; j++)
-			if (memcmp(ep->charter.removed[j].org, cur.ch.removed[i].org, 32) == 0 &&
-			    ep->charter.removed[j].last_seq == cur.ch.removed[i].last_seq)
-				kept = 1;
-		ok = kept;
+	} else {
+		rc = change_make(&cur.charter, x->env->org, ep->request, ep->requestlen, &rq,
+		    claimed_cut, (void *)(uintptr_t)&ep->charter, &chg, why, sizeof(why));
+		ok = rc == 0 && chg.ep.why == ep->why &&
+		    memcmp(chg.ep.subject, ep->subject, 32) == 0 &&
+		    charter_same(&chg.ep.charter, &ep->charter);
+		change_free(&chg);
+		if (rc != 0 && rc != DERR_REFUSED) {
+			ch_epoch_clear(&cur);
+			ingest_charter_free(buf, buflen);
+			return rc;
+		}
 	}
-	state_epoch_free(&cur);
+	ch_epoch_clear(&cur);
+	ingest_charter_free(buf, buflen);
 	if (!ok) {
-		x->why = "the new charter does not match the change it claims";
+		x->why = "the new charter is not the current one plus the change its request asks for";
 		return INGEST_REFUSED;
 	}
 	return 0;
@@ -280,14 +403,17 @@ check_epoch(check_t *x)
 		return INGEST_REFUSED;
 	}
 	/* The request that asked for it, by a provider of the coordinator (a
-	 * scheduled rotation has none). */
-	if (!(x->ep.why == CH_WHY_ROTATE && x->ep.requestlen == 0) &&
-	    check_request(x, x->ep.request, x->ep.requestlen, want_req[x->ep.why]) != 0) {
-		x->why = "the embedded request does not verify";
-		return INGEST_REFUSED;
+	 * scheduled rotation has none), and the change it asks for. */
+	if (x->p.kind == CH_KIND_EPOCH) {
+		if (x->ep.requestlen != 0 &&
+		    check_request(x, x->ep.request, x->ep.requestlen, want_req[x->ep.why],
+		    NULL) != 0) {
+			x->why = "the embedded request does not verify";
+			return INGEST_REFUSED;
+		}
+		if ((rc = check_change(x)) != 0)
+			return rc;
 	}
-	if (x->p.kind == CH_KIND_EPOCH && (rc = check_change(x)) != 0)
-		return rc;
 	/* A member of the new epoch must have received its keys. */
 	if (ch_charter_find_org(&x->ep.charter, keyring_org(x->in->kr)) >= 0 &&
 	    !keyring_opened_key(x->o, env->epoch, CH_AUD_NETWORK)) {
@@ -300,14 +426,11 @@ check_epoch(check_t *x)
 static int
 keep_epoch(check_t *x)
 {
-	static const char *const whys[] = { "created", "organization added",
-		"organization removed", "keys rotated", "coordination handed over",
-		"people changed" };
 	const ch_env_t *env = x->env;
 	int rc = state_epoch_start(x->c, env->epoch, env->time_ms, env->org, env->seq,
 	    &x->ep.charter);
 	if (rc == 0 && x->p.kind == CH_KIND_EPOCH)
-		log_info("case epoch %u started: %s", env->epoch, whys[x->ep.why]);
+		log_info("case epoch %u started: %s", env->epoch, ch_why_text(x->ep.why));
 	return rc;
 }
 
@@ -331,7 +454,7 @@ check_history(check_t *x)
 		return INGEST_NOTYET;
 	int ok = ch_charter_find_org(&cur.ch, hi.grantee) >= 0 &&
 	    history_slots_ok(x->env, &hi, x->o) &&
-	    check_request(x, hi.request, hi.requestlen, CH_REQ_HISTORY) == 0;
+	    check_request(x, hi.request, hi.requestlen, CH_REQ_HISTORY, NULL) == 0;
 	state_epoch_free(&cur);
 	if (!ok) {
 		x->why = "history grant for a non-member, with foreign slots, or an unsigned request";

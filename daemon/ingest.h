@@ -7,6 +7,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include "../proto/charter.h"
 #include "keyring.h"
 #include "store.h"
 
@@ -33,5 +34,15 @@ enum {
  * damaged record): not the sender's fault, and nothing of it is kept. */
 int ingest_entry(ingest_t *in, scase_t *c, const uint8_t *entry, size_t n,
     const char *from) CH_WUR;
+
+/* The full charter of epoch (names included), decrypted from that epoch's
+ * entry with the membership key held in the store or, for a case being
+ * joined, in the keyring's welcome keys. ep borrows from *buf: release with
+ * ch_epoch_clear(ep), then ingest_charter_free(buf, buflen), which wipes
+ * it. ST_ERR_NOTFOUND or CH_ERR_NOKEY when that epoch is not readable
+ * here. */
+int ingest_charter(ingest_t *in, scase_t *c, uint32_t epoch, uint8_t **buf,
+    size_t *buflen, ch_epoch_t *ep) CH_WUR;
+void ingest_charter_free(uint8_t *buf, size_t buflen);
 
 #endif

@@ -174,51 +174,6 @@ member_revoked(scase_t *c, const uint8_t org[32], const uint8_t provider[32])
 	return state_revoked_at(c, org, provider) != 0;
 }
 
-void
-member_charter_free(uint8_t *buf, size_t buflen)
-{
-	if (!buf)
-		return;
-	sodium_memzero(buf, buflen);
-	free(buf);
-}
-
-int
-member_charter_full(scase_t *c, uint8_t **buf, size_t *buflen, ch_epoch_t *ep)
-{
-	state_epoch_t r;
-	uint8_t *e = NULL, key[32], *plain = NULL;
-	size_t el = 0, pl = 0, bl;
-	ch_env_t env;
-	const uint8_t *body;
-	ch_plain_t p;
-	int rc;
-
-	*buf = NULL;
-	*buflen = 0;
-	if ((rc = state_epoch_current(c, &r)) != 0)
-		return rc;
-	rc = store_entry_get(c, r.rec.org, r.rec.seq, &e, &el);
-	state_epoch_free(&r);
-	if (rc)
-		return rc;
-	if ((rc = ch_entry_split(e, el, &env, &body, &bl)) != 0 || !body ||
-	    (rc = store_key_get(c, env.epoch, CH_AUD_MEMBERSHIP, key)) != 0 ||
-	    (rc = ch_body_open(&env, body, bl, key, &plain, &pl)) != 0 ||
-	    (rc = ch_plain_decode(plain, pl, &p)) != 0 ||
-	    (rc = ch_epoch_decode(p.fields, p.fieldslen, ep)) != 0) {
-		sodium_memzero(key, sizeof(key));
-		free(e);
-		member_charter_free(plain, pl);
-		return rc ? rc : CH_ERR_VALUE;
-	}
-	sodium_memzero(key, sizeof(key));
-	free(e);
-	*buf = plain; /* ep borrows from it */
-	*buflen = pl;
-	return 0;
-}
-
 /* The entry that welcomes us: the one with a membership-key slot for our
  * org at the highest epoch, and a membership key of epoch 0. Its slots
  * hold every membership key; opened into *o. */

@@ -33,13 +33,6 @@ int member_revoke(ingest_t *in, scase_t *c, const uint8_t provider[32],
 /* 1 if org's REVOKE of provider is in the case. */
 int member_revoked(scase_t *c, const uint8_t org[32], const uint8_t provider[32]) CH_WUR;
 
-/* The full current charter, names included, decrypted from the current
- * epoch entry. ep borrows from *buf: release with ch_epoch_clear(ep), then
- * member_charter_free(buf) (which wipes it). */
-int member_charter_full(scase_t *c, uint8_t **buf, size_t *buflen,
-    ch_epoch_t *ep) CH_WUR;
-void member_charter_free(uint8_t *buf, size_t buflen);
-
 /* A case we do not hold (or hold without being in it yet), offered by peer
  * 'from' in a batch: accepted only if the batch holds the coordinator's
  * genesis and a welcome (membership-key slots sealed to us). The welcome's

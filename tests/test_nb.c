@@ -69,12 +69,12 @@ adopt(org_t *o, const ch_slice_t *items, size_t n, const char *from, scase_t **c
 	return member_adopt(o->d->in, o->d->store, case_id, items, n, from, c, coord);
 }
 
-/* The full current charter of c (member_charter_full). */
+/* The full current charter of c, as A reads it. */
 static int
 charter_full(scase_t *c, uint8_t **buf, ch_epoch_t *ep)
 {
 	size_t buflen;
-	return member_charter_full(c, buf, &buflen, ep);
+	return ingest_charter(A.d->in, c, state_epoch(c), buf, &buflen, ep);
 }
 
 /* A provider-signed plain body of kind with fields, for audience. */
@@ -1239,6 +1239,136 @@ TEST(removed_org_writes_no_more)
 	free(late);
 }
 
+/* ---- Every membership change is exactly its signed request. At this point
+ * the case is at epoch 5: A coordinates, D2 and E2 are members, B was
+ * removed. A forged epoch entry of A's feed (A's org key, A's provider) is
+ * refused by every member, A's own daemon included. */
+
+/* An epoch entry of A for epoch 'epoch' with charter ch, reason why,
+ * subject (may be NULL) and request (may be NULL), keys sealed to every
+ * member of ch by its audiences: built by hand, stored nowhere. */
+static uint8_t *
+forged_epoch(uint32_t epoch, uint8_t why, const uint8_t *subject, const uint8_t *req,
+    size_t rl, const ch_charter_t *ch, size_t *n)
+{
+	ch_epoch_t ep;
+	ch_slot_t s[64];
+	uint8_t keys[NAUD][32], *f, *pl, *e;
+	size_t fl, pln, ns;
+
+	memset(&ep, 0, sizeof(ep));
+	ep.why = why;
+	if (subject)
+		memcpy(ep.subject, subject, 32);
+	ep.request = req;
+	ep.requestlen = rl;
+	ep.charter = *ch;
+	if (ch_epoch_encode(&ep, &f, &fl) != 0)
+		abort();
+	pl = daemon_plain(CH_KIND_EPOCH, CH_AUD_MEMBERSHIP, f, fl, &pln);
+	free(f);
+	randombytes_buf(keys, sizeof(keys));
+	ns = epoch_slots(ch, epoch, keys, NULL, NULL, NULL, s);
+	e = seal_entry(&A, epoch, CH_AUD_MEMBERSHIP, keys[CH_AUD_MEMBERSHIP - 1], pl, pln,
+	    s, ns, n);
+	free(pl);
+	return e;
+}
+
+TEST(epoch_is_exactly_its_request)
+{
+	uint8_t *buf = NULL, *f, *req, *e;
+	size_t fl, rl, n;
+	ch_epoch_t cur;
+	ch_charter_t ch;
+	ch_corg_t orgs[8];
+	uint32_t next = state_epoch(cs(&A)) + 1;
+
+	sync_all(&D2);
+	sync_all(&E2);
+	check_int(charter_full(cs(&A), &buf, &cur), ==, 0);
+	check(cur.charter.norgs + 1 <= 8);
+
+	/* A request to add E2's card, replayed in an epoch that adds C. */
+	memcpy(orgs, cur.charter.orgs, cur.charter.norgs * sizeof(*orgs));
+	corg(&orgs[cur.charter.norgs], &C, "gp");
+	ch = cur.charter;
+	ch.orgs = orgs;
+	ch.norgs = cur.charter.norgs + 1;
+	check_int(ch_member_encode(E2.d->card, E2.d->cardlen, "psychologist", &f, &fl), ==, 0);
+	req = plain(prov, cert, certlen, CH_REQ_ADD_ORG, f, fl, &rl);
+	free(f);
+	e = forged_epoch(next, CH_WHY_ADD, oid_of(&C), req, rl, &ch, &n);
+	REFUSED("ADE", e, n, INGEST_REFUSED, "not the current one plus the change");
+	free(e);
+	free(req);
+
+	/* A request to add C as a gp, in an epoch that adds C with the role
+	 * "coordination": the role differs from the request. */
+	check_int(ch_member_encode(C.d->card, C.d->cardlen, "gp", &f, &fl), ==, 0);
+	req = plain(prov, cert, certlen, CH_REQ_ADD_ORG, f, fl, &rl);
+	free(f);
+	orgs[cur.charter.norgs].role = (char *)(uintptr_t)"coordination";
+	e = forged_epoch(next, CH_WHY_ADD, oid_of(&C), req, rl, &ch, &n);
+	REFUSED("ADE", e, n, INGEST_REFUSED, "not the current one plus the change");
+	free(e);
+	free(req);
+
+	/* A "scheduled rotation" (no request) that adds C. */
+	orgs[cur.charter.norgs].role = (char *)(uintptr_t)"gp";
+	e = forged_epoch(next, CH_WHY_ROTATE, NULL, NULL, 0, &ch, &n);
+	REFUSED("ADE", e, n, INGEST_REFUSED, "not the current one plus the change");
+	free(e);
+
+	/* A rotation without a request that puts the trusted person into the
+	 * medical audience. */
+	ch = cur.charter;
+	char *med[64];
+	size_t nmed = ch.aud[1].nroles;
+	check(nmed < 63);
+	memcpy(med, ch.aud[1].roles, nmed * sizeof(*med));
+	med[nmed] = (char *)(uintptr_t)"trusted-person";
+	ch.aud[1].roles = med;
+	ch.aud[1].nroles = nmed + 1;
+	e = forged_epoch(next, CH_WHY_ROTATE, NULL, NULL, 0, &ch, &n);
+	REFUSED("ADE", e, n, INGEST_REFUSED, "not the current one plus the change");
+	free(e);
+	/* The same with a genuine rotation request. */
+	req = plain(prov, cert, certlen, CH_REQ_ROTATE, NULL, 0, &rl);
+	e = forged_epoch(next, CH_WHY_ROTATE, NULL, req, rl, &ch, &n);
+	REFUSED("ADE", e, n, INGEST_REFUSED, "not the current one plus the change");
+	free(e);
+	free(req);
+
+	/* A rotation asked for by a trusted person of A: people never change
+	 * membership. */
+	keys_secret_t *pt = keys_secret_new(KEYS_KIND_PROVIDER);
+	uint8_t *ct;
+	size_t ctl;
+	uint64_t now = (uint64_t)time(NULL);
+	check_int(keys_cert_make(A.d->keys, pt->sign_pk, pt->curve_pk, "Marc Peeters",
+	    "trusted-person", now - 60, now + 86400, &ct, &ctl), ==, 0);
+	req = plain(pt, ct, ctl, CH_REQ_ROTATE, NULL, 0, &rl);
+	e = forged_epoch(next, CH_WHY_ROTATE, NULL, req, rl, &cur.charter, &n);
+	REFUSED("ADE", e, n, INGEST_REFUSED, "the embedded request does not verify");
+	free(e);
+	free(req);
+	free(ct);
+	keys_secret_destroy(&pt);
+
+	/* A scheduled rotation that changes nothing but the keys is taken. */
+	e = forged_epoch(next, CH_WHY_ROTATE, NULL, NULL, 0, &cur.charter, &n);
+	check_int(ingest(&A, e, n), ==, INGEST_STORED);
+	check_int(store_commit(A.d->store), ==, 0);
+	keep(e, n);
+	sync_all(&D2);
+	sync_all(&E2);
+	check_state(&D2, next);
+	check_state(&E2, next);
+	ch_epoch_clear(&cur);
+	free(buf);
+}
+
 /* A member (B, removed by now but still holding the membership keys of the
  * epochs it was in) relays a forged welcome to F before the coordinator
  * adds F: genuine membership keys, and a made-up one for the epoch F will
@@ -1347,6 +1477,7 @@ main(void)
 	TAP_RUN(revoked_provider);
 	TAP_RUN(history_from_the_coordinator_only);
 	TAP_RUN(removed_org_writes_no_more);
+	TAP_RUN(epoch_is_exactly_its_request);
 	TAP_RUN(forged_welcome_delays_at_most);
 	for (int i = 0; i < 16; i++)
 		free(ent[i]);
