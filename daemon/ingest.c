@@ -608,7 +608,7 @@ check_plain(check_t *x, size_t *row)
  * fork (kept as evidence). */
 static int
 held_or_fork(ingest_t *in, scase_t *c, const ch_env_t *env, const uint8_t id[32],
-    const uint8_t *entry, size_t n, const char *from)
+    const uint8_t *entry, size_t n, const uint8_t *body, const char *from)
 {
 	uint8_t *old = NULL, oid32[32];
 	size_t ol = 0, obl;
@@ -623,7 +623,15 @@ held_or_fork(ingest_t *in, scase_t *c, const ch_env_t *env, const uint8_t id[32]
 	int same = ch_entry_split(old, ol, &oenv, &ob, &obl) == 0 &&
 	    (ch_env_id(&oenv, oid32), memcmp(oid32, id, 32) == 0);
 	free(old);
-	/* An entry we hold already costs one read, not a signature check. */
+	/* An entry we hold already costs one read, not a signature check. An
+	 * envelope held without its body (kept by an earlier version) is
+	 * replaced by the full entry: the same id, and ch_entry_split checked
+	 * its body against the signed hash. */
+	if (same && !ob && body) {
+		if ((rc = store_entry_replace(c, env->org, env->seq, entry, n)) != 0)
+			return rc;
+		return INGEST_STORED;
+	}
 	if (same)
 		return INGEST_DUP;
 	if (ch_env_verify(env) != 0)
@@ -706,7 +714,18 @@ ingest_body(ingest_t *in, scase_t *c, const ch_env_t *env, const uint8_t id[32],
 
 	if (!o)
 		return CH_ERR_NOMEM;
-	if (keyring_open_slots(in->kr, body, bodylen, o) != 0) {
+	if (keyring_list_slots(body, bodylen, o) != 0) {
+		rc = refuse(env, from, "malformed sealed body");
+		goto out;
+	}
+	/* Only the coordinator writes key slots (epoch entries, history
+	 * grants): checked on the envelope, before any slot is opened, whether
+	 * or not this daemon can open the body. */
+	if (o->nall && has_coord && memcmp(env->org, coord, 32) != 0) {
+		rc = refuse(env, from, "only the coordinator writes key slots (this organization does not coordinate the case)");
+		goto out;
+	}
+	if (keyring_open_slots(in->kr, o) != 0) {
 		rc = refuse(env, from, "a key slot for this organization does not open (sealed to the wrong member?)");
 		goto out;
 	}
@@ -770,6 +789,10 @@ ingest_body(ingest_t *in, scase_t *c, const ch_env_t *env, const uint8_t id[32],
 	} else if (env->audience == CH_AUD_MEMBERSHIP) {
 		rc = held_back_epoch(c, env, coord, from);
 		goto out;
+	} else if (o->n) {
+		/* Keys are taken only from an entry checked in full. */
+		rc = refuse(env, from, "key slots for this organization in an entry it cannot open");
+		goto out;
 	}
 	/* else: an audience we are not in; we store and relay it. */
 	for (size_t i = 0; i < o->n; i++)
@@ -789,7 +812,7 @@ ingest_entry(ingest_t *in, scase_t *c, const uint8_t *entry, size_t n,
 	ch_env_t env;
 	const uint8_t *body;
 	size_t bodylen;
-	uint8_t id[32], hid[32], coord[32], forked[32];
+	uint8_t id[32], hid[32], coord[32];
 	uint64_t hseq;
 	int rc, has_coord;
 
@@ -800,7 +823,9 @@ ingest_entry(ingest_t *in, scase_t *c, const uint8_t *entry, size_t n,
 	if (memcmp(env.case_id, store_case_id(c), 16) != 0)
 		return refuse(&env, from, "sent for another case");
 	ch_env_id(&env, id);
-	if (store_forked_get(c, forked) == 0 && memcmp(forked, env.org, 32) == 0) {
+	if ((rc = store_forked_get(c, env.org)) < 0)
+		return rc;
+	if (rc == 1) {
 		char oid[17];
 		keys_keyid(env.org, oid);
 		log_info("ignored entry %s#%llu from %s: that feed forked and is no longer accepted",
@@ -810,7 +835,7 @@ ingest_entry(ingest_t *in, scase_t *c, const uint8_t *entry, size_t n,
 	if ((rc = store_head(c, env.org, &hseq, hid)) != 0)
 		return rc;
 	if (env.seq <= hseq)
-		return held_or_fork(in, c, &env, id, entry, n, from);
+		return held_or_fork(in, c, &env, id, entry, n, body, from);
 	if (ch_env_verify(&env) != 0)
 		return refuse(&env, from, "bad organization signature");
 	if (env.seq > hseq + 1)
@@ -826,11 +851,7 @@ ingest_entry(ingest_t *in, scase_t *c, const uint8_t *entry, size_t n,
 	} else if (env.seq != 1 || env.epoch != 0) {
 		return INGEST_NOTYET;
 	}
-	if (!body) {
-		if (!has_coord)
-			return INGEST_NOTYET;
-		/* An erased body: the envelope still chains. */
-		return store_entry_put(c, env.org, env.seq, id, entry, n);
-	}
+	if (!body)
+		return refuse(&env, from, "an entry without its body (a body is erased only by its organization's signed erasure)");
 	return ingest_body(in, c, &env, id, entry, n, body, bodylen, has_coord, coord, from);
 }

@@ -15,6 +15,7 @@ struct welcome {
 struct keyring {
 	const keys_secret_t *k;
 	struct welcome *welcome;  /* sodium_malloc'd, KEYRING_WELCOME_MAX */
+	uint64_t opens;           /* slots opened so far */
 };
 
 int
@@ -54,15 +55,24 @@ keyring_sign(const keyring_t *kr, ch_env_t *env)
 }
 
 int
-keyring_open_slots(const keyring_t *kr, const uint8_t *body, size_t n,
-    keyring_opened_t *o)
+keyring_list_slots(const uint8_t *body, size_t n, keyring_opened_t *o)
 {
-	int rc = ch_body_slots(body, n, &o->all, &o->nall);
-	if (rc)
-		return rc;
+	return ch_body_slots(body, n, &o->all, &o->nall);
+}
+
+uint64_t
+keyring_opens(const keyring_t *kr)
+{
+	return kr->opens;
+}
+
+int
+keyring_open_slots(keyring_t *kr, keyring_opened_t *o)
+{
 	for (size_t i = 0; i < o->nall; i++) {
 		if (memcmp(o->all[i].org, kr->k->sign_pk, 32) != 0)
 			continue;
+		kr->opens++;
 		if (crypto_box_seal_open(o->k[o->n].key, o->all[i].sealed, CH_SEALED_KEY_LEN,
 		    kr->k->box_pk, kr->k->box_sk) != 0)
 			return CH_ERR_DECRYPT; /* sealed to the wrong member */

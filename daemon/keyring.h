@@ -32,11 +32,17 @@ typedef struct {
 	struct { uint32_t epoch; uint8_t audience; uint8_t key[32]; } k[CH_SLOTS_MAX];
 } keyring_opened_t;
 
-/* Lists the slots of body and opens those addressed to this org. Returns 0,
- * a proto error for a malformed body, or CH_ERR_DECRYPT when a slot
- * addressed to us does not open (sealed to another key). */
-int keyring_open_slots(const keyring_t *kr, const uint8_t *body, size_t n,
-    keyring_opened_t *o) CH_WUR;
+/* Lists the slots of body into o->all (no key opened yet). Returns 0 or a
+ * proto error for a malformed body. */
+int keyring_list_slots(const uint8_t *body, size_t n, keyring_opened_t *o) CH_WUR;
+/* Opens the slots of o->all addressed to this org. Returns 0, or
+ * CH_ERR_DECRYPT when a slot addressed to us does not open (sealed to
+ * another key). Each open is one X25519 operation: callers bound how many
+ * slots they let through (see keyring_opens). */
+int keyring_open_slots(keyring_t *kr, keyring_opened_t *o) CH_WUR;
+/* How many slots this keyring has opened since it was made (a cost
+ * counter, for tests and the log). */
+uint64_t keyring_opens(const keyring_t *kr);
 /* The opened key of (epoch, audience), or NULL; points into o. */
 const uint8_t *keyring_opened_key(const keyring_opened_t *o, uint32_t epoch,
     uint8_t audience);

@@ -193,7 +193,8 @@ find_welcome(keyring_t *kr, const uint8_t case_id[16], const ch_slice_t *items,
 			return found;
 		if (ch_entry_split(items[i].p, items[i].n, &env, &body, &bl) != 0 ||
 		    !body || memcmp(env.case_id, case_id, 16) != 0 ||
-		    ch_env_verify(&env) != 0 || keyring_open_slots(kr, body, bl, t) != 0 ||
+		    ch_env_verify(&env) != 0 || keyring_list_slots(body, bl, t) != 0 ||
+		    keyring_open_slots(kr, t) != 0 ||
 		    !keyring_opened_key(t, env.epoch, CH_AUD_MEMBERSHIP) ||
 		    !keyring_opened_key(t, 0, CH_AUD_MEMBERSHIP) || (found && env.epoch <= best)) {
 			keyring_opened_free(t);

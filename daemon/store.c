@@ -483,6 +483,20 @@ store_entry_put(scase_t *c, const uint8_t org[32], uint64_t seq,
 }
 
 int
+store_entry_replace(scase_t *c, const uint8_t org[32], uint64_t seq,
+    const uint8_t *entry, size_t n)
+{
+	uint8_t key[40];
+	int rc;
+
+	memcpy(key, org, 32);
+	be64(key + 32, seq);
+	if ((rc = rec_get(&c->db, C_ENTRIES, key, 40, NULL, NULL)) != 0)
+		return rc;
+	return rec_put(&c->db, C_ENTRIES, key, 40, entry, n);
+}
+
+int
 store_entry_get(scase_t *c, const uint8_t org[32], uint64_t seq,
     uint8_t **entry, size_t *n)
 {
@@ -820,16 +834,35 @@ store_entries_count(scase_t *c, uint64_t *n)
 	return rec_each(&c->db, C_HEADS, NULL, 0, 0, sum_step, n);
 }
 
-int
-store_forked_get(scase_t *c, uint8_t org[32])
+static void
+fork_key(const uint8_t org[32], uint8_t k[36])
 {
-	return rec_get_fixed(&c->db, C_META, META("fork"), org, 32);
+	memcpy(k, "fork", 4);
+	memcpy(k + 4, org, 32);
+}
+
+int
+store_forked_get(scase_t *c, const uint8_t org[32])
+{
+	uint8_t k[36], old[32];
+	fork_key(org, k);
+	int rc = rec_get(&c->db, C_META, k, sizeof(k), NULL, NULL);
+	if (rc == 0)
+		return 1;
+	if (rc != ST_ERR_NOTFOUND)
+		return rc;
+	rc = rec_get_fixed(&c->db, C_META, META("fork"), old, 32);
+	if (rc == ST_ERR_NOTFOUND)
+		return 0;
+	return rc ? rc : memcmp(old, org, 32) == 0;
 }
 
 int
 store_forked_put(scase_t *c, const uint8_t org[32])
 {
-	return rec_put(&c->db, C_META, META("fork"), org, 32);
+	uint8_t k[36];
+	fork_key(org, k);
+	return rec_put(&c->db, C_META, k, sizeof(k), (const uint8_t *)"", 0);
 }
 
 int

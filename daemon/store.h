@@ -119,6 +119,11 @@ int store_head(scase_t *c, const uint8_t org[32], uint64_t *seq,
  * moves the head. seq must be head + 1. */
 int store_entry_put(scase_t *c, const uint8_t org[32], uint64_t seq,
     const uint8_t id[32], const uint8_t *entry, size_t n) CH_WUR;
+/* Replaces the entry held as seq of org's feed by entry, which has the
+ * same id (the same envelope) and carries the body the held one lacks; the
+ * head does not move. ST_ERR_NOTFOUND if no entry is held there. */
+int store_entry_replace(scase_t *c, const uint8_t org[32], uint64_t seq,
+    const uint8_t *entry, size_t n) CH_WUR;
 /* Copies out one entry (malloc'd). */
 int store_entry_get(scase_t *c, const uint8_t org[32], uint64_t seq,
     uint8_t **entry, size_t *n) CH_WUR;
@@ -140,9 +145,11 @@ int store_entries_count(scase_t *c, uint64_t *n) CH_WUR;
 int store_fork_put(scase_t *c, const uint8_t org[32], uint64_t seq,
     const uint8_t *entry, size_t n) CH_WUR;
 int store_fork_count(scase_t *c, size_t *n) CH_WUR;
-/* meta: "fork" -> org (32): the feed that forked and is no longer
- * accepted. ST_ERR_NOTFOUND when none. */
-int store_forked_get(scase_t *c, uint8_t org[32]) CH_WUR;
+/* meta: "fork" | org (32) -> empty: a feed that forked and is no longer
+ * accepted, one record per feed. store_forked_get returns 1 if org's feed
+ * is marked, 0 if not, or a negative error. (A store written before this
+ * layout holds one record "fork" -> org (32); it is honoured too.) */
+int store_forked_get(scase_t *c, const uint8_t org[32]) CH_WUR;
 int store_forked_put(scase_t *c, const uint8_t org[32]) CH_WUR;
 
 /* keys: epoch u32 | audience u8 -> nonce (24) | XChaCha20-Poly1305 of the

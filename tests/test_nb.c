@@ -1177,6 +1177,12 @@ TEST(history_from_the_coordinator_only)
 	slot_for(&s, &D2, &D2, 0, CH_AUD_NETWORK, want);
 	key_of(&B, 3, CH_AUD_NETWORK, k);
 	e = seal_entry(&B, 3, CH_AUD_NETWORK, k, pl, pln, &s, 1, &n);
+	/* Refused on its envelope already: only the coordinator writes key
+	 * slots, and the rule holds before any slot is opened. */
+	REFUSED("DAB", e, n, INGEST_REFUSED, "only the coordinator writes key slots");
+	free(e);
+	/* Without the slots it is still not B's to grant. */
+	e = seal_entry(&B, 3, CH_AUD_NETWORK, k, pl, pln, NULL, 0, &n);
 	REFUSED("DAB", e, n, INGEST_REFUSED, "only the coordinator grants history");
 	free(e);
 	check_int(store_key_get(cs(&D2), 0, CH_AUD_NETWORK, got), ==, ST_ERR_NOTFOUND);
@@ -1369,6 +1375,140 @@ TEST(epoch_is_exactly_its_request)
 	free(buf);
 }
 
+/* ---- Check, then keep: a relayer cannot erase a body, and keys come only
+ * from entries of the coordinator checked in full. */
+TEST(a_relayer_cannot_erase_a_body)
+{
+	uint8_t *stripped, *held = NULL;
+	size_t heldlen = 0;
+	ch_env_t env;
+	const uint8_t *b;
+	size_t bl;
+
+	check_int(append_note(&A, prov, cert, certlen, CH_AUD_NETWORK, "Valpartij gisteren"), ==, 0);
+	const uint8_t *full = L[nL - 1];
+	size_t fulln = Ln[nL - 1];
+	/* A relayer strips the body: refused, so the genuine entry is not a
+	 * duplicate of an envelope held without its body. */
+	stripped = malloc(CH_ENV_LEN);
+	memcpy(stripped, full, CH_ENV_LEN);
+	REFUSED("DE", stripped, CH_ENV_LEN, INGEST_REFUSED, "without its body");
+	check_int(ingest(&D2, full, fulln), ==, INGEST_STORED);
+	check_int(store_commit(D2.d->store), ==, 0);
+	/* An envelope without its body kept by an earlier version is replaced by
+	 * the full entry when it comes. */
+	check_int(ch_entry_split(full, fulln, &env, &b, &bl), ==, 0);
+	uint8_t id[32];
+	ch_env_id(&env, id);
+	check_int(store_entry_put(cs(&E2), env.org, env.seq, id, stripped, CH_ENV_LEN), ==, 0);
+	check_int(ingest(&E2, full, fulln), ==, INGEST_STORED);
+	check_int(store_entry_get(cs(&E2), env.org, env.seq, &held, &heldlen), ==, 0);
+	check_int(heldlen, ==, fulln);
+	check(held && memcmp(held, full, fulln) == 0);
+	check_int(ingest(&E2, full, fulln), ==, INGEST_DUP);
+	check_int(store_commit(E2.d->store), ==, 0);
+	free(held);
+	free(stripped);
+}
+
+TEST(keys_only_from_the_coordinator_checked_in_full)
+{
+	ch_slot_t s[2];
+	uint8_t junk[32], planted[32], got[32], *pl, *e;
+	size_t pln, n;
+	uint32_t next = state_epoch(cs(&A)) + 1;
+
+	randombytes_buf(junk, sizeof(junk));
+	randombytes_buf(planted, sizeof(planted));
+	/* D2 writes, in its own feed, a note for the coordination audience
+	 * (E2 is not in it) under a made-up key, with slots that plant keys at
+	 * E2: the next epoch's network key and a key of the current epoch for
+	 * an audience E2 lacks. */
+	pl = note_as(prov, cert, certlen, CH_AUD_COORDINATION, "geplante sleutels", &pln);
+	slot_for(&s[0], &E2, &E2, next, CH_AUD_NETWORK, planted);
+	slot_for(&s[1], &E2, &E2, next - 1, CH_AUD_SOCIAL, planted);
+	e = seal_entry(&D2, next - 1, CH_AUD_COORDINATION, junk, pl, pln, s, 2, &n);
+	REFUSED("EA", e, n, INGEST_REFUSED, "only the coordinator writes key slots");
+	free(e);
+	/* The coordinator itself, for an audience E2 cannot open: E2 keeps no
+	 * key from an entry it cannot check. */
+	e = seal_entry(&A, next - 1, CH_AUD_COORDINATION, junk, pl, pln, s, 2, &n);
+	REFUSED("E", e, n, INGEST_REFUSED, "in an entry it cannot open");
+	free(e);
+	free(pl);
+	check_int(store_key_get(cs(&E2), next, CH_AUD_NETWORK, got), ==, ST_ERR_NOTFOUND);
+	check_int(store_key_get(cs(&E2), next - 1, CH_AUD_SOCIAL, got), ==, ST_ERR_NOTFOUND);
+}
+
+/* The next entry of o's feed after the entry e (same seq as a genuine
+ * entry that follows e: a fork when both exist), a note by (pk, ct). */
+static uint8_t *
+fork_after(org_t *o, const uint8_t *e, size_t en, keys_secret_t *pk, const uint8_t *ct,
+    size_t ctl, size_t *n)
+{
+	ch_env_t env;
+	const uint8_t *b;
+	size_t bl, pln;
+	uint8_t prev[32], k[32], *pl, *out;
+
+	if (ch_entry_split(e, en, &env, &b, &bl) != 0)
+		abort();
+	ch_env_id(&env, prev);
+	key_of(o, env.epoch, CH_AUD_NETWORK, k);
+	pl = note_as(pk, ct, ctl, CH_AUD_NETWORK, "een andere versie", &pln);
+	out = build_entry(o->d->keys, env.seq + 1, prev, env.epoch, CH_AUD_NETWORK, k, pl, pln,
+	    NULL, 0, n);
+	free(pl);
+	return out;
+}
+
+/* Two feeds fork at one daemon (E2): both stay frozen, one mark per feed. */
+TEST(every_forked_feed_stays_frozen)
+{
+	keys_secret_t *pd = keys_secret_new(KEYS_KIND_PROVIDER);
+	uint8_t *cd, *fd, *fa, *before_d, *before_a;
+	size_t cdl, fdn, fan, bdn, ban;
+	uint64_t now = (uint64_t)time(NULL);
+
+	check_int(keys_cert_make(D2.d->keys, pd->sign_pk, pd->curve_pk, "Dr. Karim El Idrissi",
+	    "gp", now - 60, now + 86400, &cd, &cdl), ==, 0);
+	/* The entries each fork will follow: the current heads of D2 and A. */
+	check_int(append_note(&D2, pd, cd, cdl, CH_AUD_NETWORK, "voor de vork"), ==, 0);
+	before_d = L[nL - 1];
+	bdn = Ln[nL - 1];
+	check_int(append_note(&A, prov, cert, certlen, CH_AUD_NETWORK, "ook voor de vork"), ==, 0);
+	before_a = L[nL - 1];
+	ban = Ln[nL - 1];
+	check_int(ingest(&E2, before_d, bdn), ==, INGEST_STORED);
+	check_int(ingest(&E2, before_a, ban), ==, INGEST_STORED);
+	/* D2 and A each write their next seq twice. */
+	fd = fork_after(&D2, before_d, bdn, pd, cd, cdl, &fdn);
+	fa = fork_after(&A, before_a, ban, prov, cert, certlen, &fan);
+	check_int(append_note(&D2, pd, cd, cdl, CH_AUD_NETWORK, "na de vork"), ==, 0);
+	const uint8_t *next_d = L[nL - 1];
+	size_t ndn = Ln[nL - 1];
+	check_int(append_note(&A, prov, cert, certlen, CH_AUD_NETWORK, "ook na de vork"), ==, 0);
+	const uint8_t *next_a = L[nL - 1];
+	size_t nan = Ln[nL - 1];
+	check_int(ingest(&E2, fd, fdn), ==, INGEST_STORED);
+	check_int(ingest(&E2, next_d, ndn), ==, INGEST_REFUSED);   /* D2 forked */
+	check(strstr(logged, "fork in the feed") != NULL);
+	check_int(ingest(&E2, fa, fan), ==, INGEST_STORED);
+	check_int(ingest(&E2, next_a, nan), ==, INGEST_REFUSED);   /* A forked too */
+	/* D2's mark holds after A's: an entry of D2 that chains onto what E2
+	 * holds of its feed is still refused. */
+	size_t ln;
+	uint8_t *later = fork_after(&D2, fd, fdn, pd, cd, cdl, &ln);
+	check_int(ingest(&E2, later, ln), ==, INGEST_REFUSED);
+	check(strstr(logged, "that feed forked") != NULL);
+	store_abort(E2.d->store);
+	free(later);
+	free(fd);
+	free(fa);
+	free(cd);
+	keys_secret_destroy(&pd);
+}
+
 /* A member (B, removed by now but still holding the membership keys of the
  * epochs it was in) relays a forged welcome to F before the coordinator
  * adds F: genuine membership keys, and a made-up one for the epoch F will
@@ -1478,6 +1618,9 @@ main(void)
 	TAP_RUN(history_from_the_coordinator_only);
 	TAP_RUN(removed_org_writes_no_more);
 	TAP_RUN(epoch_is_exactly_its_request);
+	TAP_RUN(a_relayer_cannot_erase_a_body);
+	TAP_RUN(keys_only_from_the_coordinator_checked_in_full);
+	TAP_RUN(every_forked_feed_stays_frozen);
 	TAP_RUN(forged_welcome_delays_at_most);
 	for (int i = 0; i < 16; i++)
 		free(ent[i]);
