@@ -46,6 +46,15 @@ static const struct {
 
 /* The people around the person (Belgian patient-rights law; PROTOCOL.md,
  * "the people" of the charter). */
+/* Professionals and organizations: every role of the default audience
+ * map (charter.c), in its order. */
+static const char *const work_roles[] = {
+	"gp", "physician", "home-nurse", "nurse", "home-nursing",
+	"psychiatric-home-care", "psychiatric-nurse", "psychologist", "pharmacist",
+	"social-worker", "social-service", "hospital-social-service", "home-help",
+	"family-help", "coordinator", "coordination", "case-manager",
+};
+
 static const char *const person_roles[] = {
 	"patient", "trusted-person", "representative", "informal-carer",
 	"contact-point", "deputy-contact-point",
@@ -143,4 +152,23 @@ ch_role_is_person(const char *role)
 		if (strcmp(person_roles[i], role) == 0)
 			return 1;
 	return 0;
+}
+
+int
+ch_role_known(const char *role)
+{
+	for (size_t i = 0; role && i < NELEM(work_roles); i++)
+		if (strcmp(work_roles[i], role) == 0)
+			return 1;
+	return ch_role_is_person(role);
+}
+
+const char *
+ch_roles_text(void)
+{
+	return "gp, physician, home-nurse, nurse, home-nursing, psychiatric-home-care, "
+	    "psychiatric-nurse, psychologist, pharmacist, social-worker, social-service, "
+	    "hospital-social-service, home-help, family-help, coordinator, coordination, "
+	    "case-manager, patient, trusted-person, representative, informal-carer, "
+	    "contact-point, deputy-contact-point";
 }

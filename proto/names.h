@@ -50,4 +50,15 @@ int ch_role_ok(const char *role) CH_WUR;
  * 0 for any other role (a professional's), NULL included. */
 int ch_role_is_person(const char *role) CH_WUR;
 
+/* The role vocabulary (DOMAIN.md): the roles of professionals and of
+ * organizations (gp, home-nurse, home-nursing, social-worker, ...: every
+ * role of the default audience map) and the people's roles above. 1 if
+ * role is one of them, 0 otherwise (NULL included). Certificates, members
+ * and people are given roles from this list only; an unknown role would
+ * silently fall outside every audience. */
+int ch_role_known(const char *role) CH_WUR;
+/* The roles of the vocabulary, professionals' first, separated by ", ",
+ * for a message that lists them (a static string). */
+const char *ch_roles_text(void);
+
 #endif

@@ -232,6 +232,36 @@ TEST(people_roles)
 	check(!ch_role_is_person(NULL));
 }
 
+/* The vocabulary: every role of the default audience map and every
+ * people's role is known, the list shown to users names exactly the known
+ * roles, and the words that slipped through before (family, doctor) are
+ * refused. */
+TEST(role_vocabulary)
+{
+	static const char *const refused[] = { "family", "doctor", "nurse-practitioner",
+		"Gp", "gp ", "", "coordinatie", "home_nurse" };
+	ch_charter_t c;
+	char list[1024], *tok, *save = NULL;
+	size_t n = 0;
+
+	memset(&c, 0, sizeof(c));
+	check_int(ch_charter_default_audiences(&c), ==, 0);
+	for (int a = 0; a < 4; a++)
+		for (size_t i = 0; i < c.aud[a].nroles; i++)
+			check(ch_role_known(c.aud[a].roles[i]));
+	ch_charter_clear(&c);
+	snprintf(list, sizeof(list), "%s", ch_roles_text());
+	for (tok = strtok_r(list, ", ", &save); tok; tok = strtok_r(NULL, ", ", &save)) {
+		check(ch_role_known(tok));
+		check(ch_role_ok(tok));
+		n++;
+	}
+	check_int(n, ==, 23);
+	for (size_t i = 0; i < sizeof(refused) / sizeof(refused[0]); i++)
+		check(!ch_role_known(refused[i]));
+	check(!ch_role_known(NULL));
+}
+
 int
 main(void)
 {
@@ -243,5 +273,6 @@ main(void)
 	TAP_RUN(role_syntax);
 	TAP_RUN(role_check_in_the_codecs);
 	TAP_RUN(people_roles);
+	TAP_RUN(role_vocabulary);
 	return TAP_DONE();
 }
