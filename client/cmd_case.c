@@ -21,7 +21,7 @@ case_usage(int code)
 	    "       cahier case handover CASE ORG\n"
 	    "       cahier case grant CASE ORG\n"
 	    "       cahier case person CASE --role ROLE --name NAME [--key REQUESTFILE]\n"
-	    "                          [--basis BASIS] [--until YYYY-MM-DD] [--remove]\n"
+	    "                          [--basis BASIS] [--until DATE] [--remove]\n"
 	    "       cahier case list\n\n"
 	    "new       opens a case coordinated by your organization (the name is encrypted).\n"
 	    "add       adds an organization, from its card, with its role in the case (gp,\n"
@@ -36,7 +36,9 @@ case_usage(int code)
 	    "          representative, informal-carer, contact-point, deputy-contact-point;\n"
 	    "          --key gives their provider key (a request made by 'cahier init') so\n"
 	    "          they can read; --basis (e.g. written-mandate, legal-order) and --until\n"
-	    "          bound a trusted person's or representative's access.\n"
+	    "          (YYYY-MM-DD: through that day, UTC; or YYYY-MM-DDTHH:MM:SSZ) bound a\n"
+	    "          trusted person's or representative's access; a date already past\n"
+	    "          is refused.\n"
 	    "list      the cases your organization holds.\n"
 	    "ORG is an organization's card file or its 64-digit hex id (cahier network --json).\n"
 	    "Only providers of the coordinating organization change membership.\n");
@@ -196,14 +198,21 @@ case_person(cli_t *c, const char *caseid, const char *role, const char *name,
 		free(rb);
 	}
 	if (until) {
+		/* A date: through the end of that day (UTC); or an instant,
+		 * YYYY-MM-DDTHH:MM:SSZ. */
 		struct tm tm;
 		memset(&tm, 0, sizeof(tm));
-		char *end = strptime(until, "%Y-%m-%d", &tm);
-		if (!end || *end)
-			cli_die(EXIT_ERR, "--until takes a date as YYYY-MM-DD");
-		tm.tm_hour = 23;
-		tm.tm_min = 59;
-		tm.tm_sec = 59;
+		char *end = strptime(until, "%Y-%m-%dT%H:%M:%SZ", &tm);
+		if (!end || *end) {
+			memset(&tm, 0, sizeof(tm));
+			end = strptime(until, "%Y-%m-%d", &tm);
+			if (!end || *end)
+				cli_die(EXIT_ERR, "--until takes a date as YYYY-MM-DD "
+				    "(or an instant as YYYY-MM-DDTHH:MM:SSZ)");
+			tm.tm_hour = 23;
+			tm.tm_min = 59;
+			tm.tm_sec = 59;
+		}
 		pr.person.valid_until = (uint64_t)timegm(&tm);
 	}
 	if (ch_personreq_encode(&pr, &fields, &fl) != 0)

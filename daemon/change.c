@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "../keys/keys.h"
+#include "../proto/names.h"
 #include "change.h"
 #include "derr.h"
 
@@ -54,6 +55,15 @@ add_org(change_t *c, const ch_plain_t *p, char *why, size_t wl)
 		return DERR_REFUSED;
 	}
 	c->have_m = 1;
+	if (ch_role_is_person(c->m.role)) {
+		snprintf(why, wl, "'%s' is a role of the people around the person, "
+		    "not of an organization", c->m.role);
+		return DERR_REFUSED;
+	}
+	if (!ch_role_known(c->m.role)) {
+		snprintf(why, wl, "unknown role '%s' (one of: %s)", c->m.role, ch_roles_text());
+		return DERR_REFUSED;
+	}
 	if (keys_card_parse(c->m.card, c->m.cardlen, &card) != 0) {
 		snprintf(why, wl, "the member's card does not verify");
 		return DERR_REFUSED;
@@ -120,7 +130,7 @@ remove_or_hand_over(change_t *c, const uint8_t self[32], const ch_plain_t *p,
 }
 
 static int
-change_people(change_t *c, const ch_plain_t *p, char *why, size_t wl)
+change_people(change_t *c, const ch_plain_t *p, uint64_t now_s, char *why, size_t wl)
 {
 	ch_charter_t *ch = &c->ep.charter;
 	size_t j = 0;
@@ -132,6 +142,17 @@ change_people(change_t *c, const ch_plain_t *p, char *why, size_t wl)
 		return DERR_REFUSED;
 	}
 	c->have_pr = 1;
+	if (!ch_role_is_person(c->pr.person.role)) {
+		snprintf(why, wl, "'%s' is not a role of the people around the person "
+		    "(patient, trusted-person, representative, informal-carer, contact-point, "
+		    "deputy-contact-point)", c->pr.person.role);
+		return DERR_REFUSED;
+	}
+	if (c->pr.op == CH_PERSON_SET && c->pr.person.valid_until &&
+	    c->pr.person.valid_until <= now_s) {
+		snprintf(why, wl, "the end date of that access is already past");
+		return DERR_REFUSED;
+	}
 	for (size_t i = 0; i < ch->npeople; i++) {
 		int same = strcmp(c->people[i].role, c->pr.person.role) == 0 &&
 		    strcmp(c->people[i].name, c->pr.person.name) == 0;
@@ -156,7 +177,7 @@ change_people(change_t *c, const ch_plain_t *p, char *why, size_t wl)
 
 int
 change_make(const ch_charter_t *cur, const uint8_t self[32],
-    const uint8_t *req, size_t reqlen, const ch_plain_t *p,
+    const uint8_t *req, size_t reqlen, const ch_plain_t *p, uint64_t now_s,
     change_head_fn head, void *arg, change_t *out, char *why, size_t whylen)
 {
 	int rc;
@@ -179,7 +200,7 @@ change_make(const ch_charter_t *cur, const uint8_t self[32],
 		out->ep.why = CH_WHY_ROTATE;
 		break;
 	case CH_REQ_PERSON:
-		rc = change_people(out, p, why, whylen);
+		rc = change_people(out, p, now_s, why, whylen);
 		break;
 	default:
 		snprintf(why, whylen, "providers cannot post requests of kind %u", p->kind);

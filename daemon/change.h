@@ -28,7 +28,11 @@ typedef struct {
 
 /* Applies request p (decoded from the signed plain body req, reqlen, of a
  * kind CH_REQ_ADD_ORG .. CH_REQ_PERSON) to charter cur, for the coordinator
- * self. head gives the cut of a removed org's feed. The result is
+ * self, at time now_s (s since the Unix epoch: the coordinator's clock when
+ * it writes, the entry's time when a member checks). An org is added with
+ * a known role that is not a person's; a person is set with a person's
+ * role and an end date still to come. head gives the cut of a removed
+ * org's feed. The result is
  * canonical (an org added or a person set goes last, a removal keeps the
  * others' order), so that every daemon computes the same bytes: the
  * coordinator to write an epoch entry, the members to check it. Returns 0
@@ -36,7 +40,7 @@ typedef struct {
  * *out (release with change_free), DERR_REFUSED with a one-line reason for
  * the provider in why, or CH_ERR_NOMEM. */
 int change_make(const ch_charter_t *cur, const uint8_t self[32],
-    const uint8_t *req, size_t reqlen, const ch_plain_t *p,
+    const uint8_t *req, size_t reqlen, const ch_plain_t *p, uint64_t now_s,
     change_head_fn head, void *arg, change_t *out, char *why, size_t whylen) CH_WUR;
 void change_free(change_t *c);
 

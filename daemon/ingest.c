@@ -358,7 +358,7 @@ check_change(check_t *x)
 		ok = 0;
 	} else {
 		rc = change_make(&cur.charter, x->env->org, ep->request, ep->requestlen, &rq,
-		    claimed_cut, (void *)(uintptr_t)&ep->charter, &chg, why, sizeof(why));
+		    x->env->time_ms / 1000, claimed_cut, (void *)(uintptr_t)&ep->charter, &chg, why, sizeof(why));
 		ok = rc == 0 && chg.ep.why == ep->why &&
 		    memcmp(chg.ep.subject, ep->subject, 32) == 0 &&
 		    charter_same(&chg.ep.charter, &ep->charter);

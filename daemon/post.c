@@ -82,6 +82,19 @@ grant_history(cahierd_t *d, scase_t *c, const ch_postreq_t *rq, const ch_plain_t
 	post_ok(d, c, entry, entrylen, id, rep);
 }
 
+/* 1 if the org a change adds is a peer of ours with that very card. */
+static int
+imported(cahierd_t *d, const change_t *ch)
+{
+	peer_t *p = peers_by_org(d->peers, ch->ep.subject);
+	uint8_t *card = NULL;
+	size_t n = 0;
+	int same = p && store_peer_get(d->store, ch->ep.subject, &card, &n) == 0 &&
+	    n == ch->m.cardlen && memcmp(card, ch->m.card, n) == 0;
+	free(card);
+	return same;
+}
+
 /* A membership request by a provider of the coordinator: the new charter
  * (change.h), then a new epoch. */
 static void
@@ -119,7 +132,15 @@ change_membership(cahierd_t *d, scase_t *c, const ch_postreq_t *rq, const ch_pla
 		return;
 	}
 	rc = change_make(&cur.charter, keyring_org(d->kr), rq->plain.p, rq->plain.n, p,
-	    head_of, c, &ch, why, sizeof(why));
+	    (uint64_t)clock_now_ms() / 1000, head_of, c, &ch, why, sizeof(why));
+	/* An organization joins only with the card this one imported, its
+	 * fingerprint checked by phone (cahierd peer add). */
+	if (rc == 0 && ch.ep.why == CH_WHY_ADD && !imported(d, &ch)) {
+		snprintf(why, sizeof(why), "%s has not imported that organization's card: "
+		    "check its fingerprint by phone, then 'cahierd peer add CARD --fingerprint "
+		    "\"DIGITS\"' there first", d->cfg.name);
+		rc = DERR_REFUSED;
+	}
 	if (rc == 0 && (rc = member_new_epoch(d->in, c, &ch.ep, &entry, &entrylen, id)) != 0) {
 		snprintf(why, sizeof(why), "the new epoch was refused: %s", derr_str(rc));
 		rc = DERR_REFUSED;
@@ -300,6 +321,16 @@ post_handle(cahierd_t *d, provider_t *pv, const uint8_t *body, size_t bodylen,
 		return;
 	}
 	if (p.kind >= CH_REQ_ADD_ORG && p.kind <= CH_REQ_HISTORY) {
+		/* The people around the person never change membership, listed or
+		 * not (every daemon refuses an epoch entry whose request one of
+		 * them signed). */
+		if (ch_role_is_person(pv->cert.role)) {
+			log_warn("refused a membership request by %s (%s): people do not change membership",
+			    pv->cert.name, pv->cert.role);
+			cahierd_reply_err(rep, CH_ST_DENIED,
+			    "your role (%s) does not change the membership of a case", pv->cert.role);
+			return;
+		}
 		change_membership(d, c, &rq, &p, rep);
 		return;
 	}

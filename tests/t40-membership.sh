@@ -187,9 +187,19 @@ check "the trusted person does not see the social note" hides log.tp1 MARKERSOC1
 c tom post --audience medical "$CASE" "MARKERNOPE2" >"$T/tp.med" 2>&1; rc=$?
 check "the trusted person cannot post to medical: exit 2" [ "$rc" = 2 ]
 check "... her role is not in the medical audience" grep -q "not in the medical audience" "$T/tp.med"
-check "coordinator sets the person's access to end yesterday" \
+c ann case person "$CASE" --role trusted-person --name "Marc Peeters" \
+	--key "$T/tom/provider.request" --basis written-mandate --until "$YESTERDAY" \
+	>"$T/tp.past" 2>&1; rc=$?
+check "an end date already past is refused: exit 2" [ "$rc" = 2 ]
+check "... saying so" grep -q "already past" "$T/tp.past"
+SOON_S=$(($(date +%s) + 3))
+check "coordinator sets the person's access to end in three seconds" \
 	c ann case person "$CASE" --role trusted-person --name "Marc Peeters" \
-	--key "$T/tom/provider.request" --basis written-mandate --until "$YESTERDAY"
+	--key "$T/tom/provider.request" --basis written-mandate \
+	--until "$(date -u -d "@$SOON_S" +%FT%TZ)"
+# past_soon: this machine's clock (the daemons' too) is past that end
+past_soon() { [ "$(date +%s)" -gt "$SOON_S" ]; }
+check "the clock passes the end of the access" wait_for 10 past_soon
 c tom log "$CASE" >"$T/tp2" 2>&1; rc=$?
 check "an ended access is refused: exit 2" [ "$rc" = 2 ]
 check "... saying it has ended" grep -q "ended" "$T/tp2"

@@ -1,0 +1,258 @@
+/* test_post.c - a provider's posts, in process (post_handle, no socket):
+ * who may change a case's membership, and with what. The coordinator's
+ * daemon refuses a membership request from the people around the person,
+ * an organization whose card it never imported, and roles outside the
+ * vocabulary or in the wrong place; it accepts the same requests done
+ * right. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <sodium.h>
+
+#include "tap.h"
+#include "../daemon/clock.h"
+#include "../daemon/daemon.h"
+#include "../daemon/log.h"
+#include "../daemon/post.h"
+#include "../daemon/state.h"
+#include "../proto/charter.h"
+#include "../proto/info.h"
+
+typedef struct {
+	cahierd_t *d;
+	char dir[64];
+} org_t;
+
+static org_t A, B, C;           /* coordinator, imported peer, never imported */
+static uint8_t case_id[16];
+
+static void
+org_init(org_t *o, uint8_t seedbyte, const char *name)
+{
+	uint8_t seed[32], *card = NULL;
+	size_t cardlen = 0;
+	config_t cfg;
+	keys_secret_t *keys;
+
+	memset(seed, seedbyte, sizeof(seed));
+	memset(&cfg, 0, sizeof(cfg));
+	if (!tap_tmpdir(o->dir, sizeof(o->dir), "test-post"))
+		abort();
+	cfg.name = strdup(name);
+	keys = keys_secret_from_seed(KEYS_KIND_ORG, seed);
+	if (!keys || keys_card_make(keys, name, "tcp://127.0.0.1:1", 1795000000,
+	    &card, &cardlen) != 0 ||
+	    cahierd_new(o->dir, &cfg, &keys, &card, cardlen, &o->d) != 0)
+		abort();
+}
+
+static void
+org_free(org_t *o)
+{
+	char cmd[128];
+	cahierd_destroy(&o->d);
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", o->dir);
+	if (system(cmd) != 0)
+		abort();
+}
+
+/* A provider of A with a role: its key and its certificate, as the daemon
+ * holds them (peers.h). */
+typedef struct {
+	keys_secret_t *k;
+	provider_t pv;
+} prov_t;
+
+static void
+prov_init(prov_t *p, const char *name, const char *role)
+{
+	uint64_t now = (uint64_t)time(NULL);
+	memset(p, 0, sizeof(*p));
+	p->k = keys_secret_new(KEYS_KIND_PROVIDER);
+	if (!p->k || keys_cert_make(A.d->keys, p->k->sign_pk, p->k->curve_pk, name, role,
+	    now - 60, now + 86400, &p->pv.certbuf, &p->pv.certlen) != 0 ||
+	    keys_cert_parse(p->pv.certbuf, p->pv.certlen, &p->pv.cert) != 0)
+		abort();
+}
+
+static void
+prov_free(prov_t *p)
+{
+	keys_cert_clear(&p->pv.cert);
+	free(p->pv.certbuf);
+	keys_secret_destroy(&p->k);
+}
+
+/* p posts a request of kind with fields to the case; returns the reply's
+ * status and keeps its message in msg. */
+static char msg[600];
+
+static int
+post(prov_t *p, uint8_t kind, const uint8_t *fields, size_t fl)
+{
+	ch_plain_t pl;
+	ch_postreq_t rq;
+	uint8_t *plain, *req;
+	size_t pln, rl;
+	cahierd_reply_t rep;
+
+	memset(&pl, 0, sizeof(pl));
+	pl.version = 1;
+	pl.kind = kind;
+	pl.cert = p->pv.certbuf;
+	pl.certlen = p->pv.certlen;
+	pl.hlc = (uint64_t)clock_now_ms() << 16;
+	pl.fields = fields;
+	pl.fieldslen = fl;
+	if (ch_plain_encode(&pl, case_id, CH_AUD_NETWORK, p->k->sign_sk, &plain, &pln) != 0)
+		abort();
+	memcpy(rq.case_id, case_id, 16);
+	rq.audience = CH_AUD_NETWORK;
+	rq.plain.p = plain;
+	rq.plain.n = pln;
+	if (ch_postreq_encode(&rq, &req, &rl) != 0)
+		abort();
+	memset(&rep, 0, sizeof(rep));
+	post_handle(A.d, &p->pv, req, rl, &rep);
+	snprintf(msg, sizeof(msg), "%.*s", rep.status == CH_ST_OK ? 0 : (int)rep.len,
+	    rep.body ? (const char *)rep.body : "");
+	if (rep.status != CH_ST_OK)
+		printf("# reply %u: %s\n", rep.status, msg);
+	free(rep.body);
+	free(plain);
+	free(req);
+	if (store_commit(A.d->store) != 0)
+		abort();
+	return rep.status;
+}
+
+static int
+add_org(prov_t *p, org_t *o, const char *role)
+{
+	uint8_t *f;
+	size_t fl;
+	if (ch_member_encode(o->d->card, o->d->cardlen, role, &f, &fl) != 0)
+		abort();
+	int st = post(p, CH_REQ_ADD_ORG, f, fl);
+	free(f);
+	return st;
+}
+
+static int
+set_person(prov_t *p, const char *role, uint64_t until)
+{
+	ch_personreq_t pr;
+	uint8_t *f;
+	size_t fl;
+	memset(&pr, 0, sizeof(pr));
+	pr.op = CH_PERSON_SET;
+	pr.person.role = (char *)(uintptr_t)role;
+	pr.person.name = (char *)(uintptr_t)"Marc Peeters";
+	pr.person.basis = (char *)(uintptr_t)"written-mandate";
+	pr.person.valid_until = until;
+	if (ch_personreq_encode(&pr, &f, &fl) != 0)
+		abort();
+	int st = post(p, CH_REQ_PERSON, f, fl);
+	free(f);
+	return st;
+}
+
+static prov_t social, trusted;
+
+TEST(the_coordinator_opens_a_case)
+{
+	uint8_t salt[32], *f;
+	size_t fl;
+
+	randombytes_buf(salt, sizeof(salt));
+	ch_case_id(A.d->keys->sign_pk, salt, case_id);
+	check_int(ch_create_encode(salt, "Mevrouw Maria Peeters", &f, &fl), ==, 0);
+	check_int(post(&social, CH_REQ_CASE_NEW, f, fl), ==, CH_ST_OK);
+	free(f);
+	scase_t *c;
+	check_int(store_case_get(A.d->store, case_id, 0, &c), ==, 0);
+	check_int(state_coordinator(c, salt), ==, 0);
+	check_int(state_epoch(c), ==, 0);
+}
+
+TEST(people_never_change_membership)
+{
+	uint32_t before;
+	scase_t *c;
+	check_int(store_case_get(A.d->store, case_id, 0, &c), ==, 0);
+	before = state_epoch(c);
+	/* A trusted person of the coordinator, not even listed. */
+	check_int(add_org(&trusted, &B, "home-nursing"), ==, CH_ST_DENIED);
+	check(strstr(msg, "does not change the membership") != NULL);
+	check_int(set_person(&trusted, "trusted-person", 0), ==, CH_ST_DENIED);
+	check_int(post(&trusted, CH_REQ_ROTATE, NULL, 0), ==, CH_ST_DENIED);
+	check_int(store_case_get(A.d->store, case_id, 0, &c), ==, 0);
+	check_int(state_epoch(c), ==, before);
+}
+
+TEST(only_imported_cards_join)
+{
+	scase_t *c;
+	/* C's card was never imported at A: its fingerprint was never checked. */
+	check_int(add_org(&social, &C, "gp"), ==, CH_ST_BADREQ);
+	check(strstr(msg, "peer add") != NULL);
+	/* B's was. */
+	check_int(add_org(&social, &B, "home-nursing"), ==, CH_ST_OK);
+	check_int(store_case_get(A.d->store, case_id, 0, &c), ==, 0);
+	check_int(state_is_member(c, B.d->keys->sign_pk), ==, 1);
+	check_int(state_is_member(c, C.d->keys->sign_pk), ==, 0);
+}
+
+TEST(roles_come_from_the_vocabulary)
+{
+	uint64_t now = (uint64_t)time(NULL);
+	scase_t *c;
+	uint32_t before;
+	check_int(store_case_get(A.d->store, case_id, 0, &c), ==, 0);
+	before = state_epoch(c);
+	/* Unknown roles, and a people's role given to an organization. */
+	check_int(add_org(&social, &C, "doctor"), ==, CH_ST_BADREQ);
+	check(strstr(msg, "unknown role 'doctor'") != NULL && strstr(msg, "home-nurse") != NULL);
+	check_int(add_org(&social, &C, "trusted-person"), ==, CH_ST_BADREQ);
+	/* A person with a professional's role, an unknown one, or an end date
+	 * already past. */
+	check_int(set_person(&social, "gp", 0), ==, CH_ST_BADREQ);
+	check_int(set_person(&social, "family", 0), ==, CH_ST_BADREQ);
+	check_int(set_person(&social, "trusted-person", now - 86400), ==, CH_ST_BADREQ);
+	check(strstr(msg, "already past") != NULL);
+	check_int(store_case_get(A.d->store, case_id, 0, &c), ==, 0);
+	check_int(state_epoch(c), ==, before);
+	/* Done right. */
+	check_int(set_person(&social, "trusted-person", now + 86400), ==, CH_ST_OK);
+	check_int(store_case_get(A.d->store, case_id, 0, &c), ==, 0);
+	check_int(state_epoch(c), ==, before + 1);
+}
+
+int
+main(void)
+{
+	if (sodium_init() < 0)
+		return 1;
+	log_init("test_post", getenv("VERBOSE") ? LOG_LVL_DEBUG : -1);
+	org_init(&A, 0xa1, "CPAS d'Anderlecht");
+	org_init(&B, 0xb2, "Thuisverpleging Zuid");
+	org_init(&C, 0xc3, "Nooit Ingevoerd");
+	/* A imports B's card (cahierd peer add), never C's. */
+	if (store_peer_put(A.d->store, B.d->keys->sign_pk, B.d->card, B.d->cardlen) != 0 ||
+	    store_commit(A.d->store) != 0 ||
+	    peers_load(A.d->peers, A.d->store, A.d->keys->sign_pk) != 0)
+		return 1;
+	prov_init(&social, "Inès Dubois", "social-worker");
+	prov_init(&trusted, "Marc Peeters", "trusted-person");
+	TAP_RUN(the_coordinator_opens_a_case);
+	TAP_RUN(people_never_change_membership);
+	TAP_RUN(only_imported_cards_join);
+	TAP_RUN(roles_come_from_the_vocabulary);
+	prov_free(&social);
+	prov_free(&trusted);
+	org_free(&A);
+	org_free(&B);
+	org_free(&C);
+	return TAP_DONE();
+}
