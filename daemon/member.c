@@ -174,80 +174,145 @@ member_revoked(scase_t *c, const uint8_t org[32], const uint8_t provider[32])
 	return state_revoked_at(c, org, provider) != 0;
 }
 
-/* The entry that welcomes us: the one with a membership-key slot for our
- * org at the highest epoch, and a membership key of epoch 0. Its slots
- * hold every membership key; opened into *o. */
-static int
-find_welcome(keyring_t *kr, const uint8_t case_id[16], const ch_slice_t *items,
-    size_t n, keyring_opened_t *o)
-{
-	uint32_t best = 0;
-	int found = 0;
+/* What an unknown case may cost before it has shown this daemon a genesis
+ * and a welcome: signature checks and slot opens per batch. */
+typedef struct {
+	unsigned sigs;
+	unsigned opens;
+} budget_t;
 
+/* The envelope of item i if it is a full entry of the case with audience
+ * (0: any), signed by its org within the budget; else 0. */
+static int
+signed_entry(const ch_slice_t *it, const uint8_t case_id[16], uint8_t audience,
+    budget_t *b, ch_env_t *env, const uint8_t **body, size_t *bl)
+{
+	if (ch_entry_split(it->p, it->n, env, body, bl) != 0 || !*body ||
+	    memcmp(env->case_id, case_id, 16) != 0 ||
+	    (audience && env->audience != audience) || b->sigs == MEMBER_ADOPT_SIGS)
+		return 0;
+	b->sigs++;
+	return ch_env_verify(env) == 0;
+}
+
+/* The genesis candidate: the first signed seq 1 of epoch 0 under the
+ * membership key; its index, or -1. */
+static long
+find_genesis(const uint8_t case_id[16], const ch_slice_t *items, size_t n,
+    budget_t *b)
+{
 	for (size_t i = 0; i < n; i++) {
 		ch_env_t env;
 		const uint8_t *body;
 		size_t bl;
-		keyring_opened_t *t = calloc(1, sizeof(*t));
-		if (!t)
-			return found;
-		if (ch_entry_split(items[i].p, items[i].n, &env, &body, &bl) != 0 ||
-		    !body || memcmp(env.case_id, case_id, 16) != 0 ||
-		    ch_env_verify(&env) != 0 || keyring_list_slots(body, bl, t) != 0 ||
-		    keyring_open_slots(kr, t) != 0 ||
-		    !keyring_opened_key(t, env.epoch, CH_AUD_MEMBERSHIP) ||
-		    !keyring_opened_key(t, 0, CH_AUD_MEMBERSHIP) || (found && env.epoch <= best)) {
-			keyring_opened_free(t);
-			free(t);
+		/* Cheap filters first: only a candidate costs a signature check. */
+		if (items[i].n < CH_ENV_LEN)
 			continue;
-		}
-		keyring_opened_free(o);
-		*o = *t;
-		free(t);
-		best = env.epoch;
-		found = 1;
+		if (ch_entry_split(items[i].p, items[i].n, &env, &body, &bl) != 0 ||
+		    env.seq != 1 || env.epoch != 0)
+			continue;
+		if (signed_entry(&items[i], case_id, CH_AUD_MEMBERSHIP, b, &env, &body, &bl))
+			return (long)i;
 	}
-	return found;
+	return -1;
 }
 
-/* The genesis in the batch, opened under the first membership key, binding
- * the case id to its organization: 1 and its coordinator, 0 if the batch
- * has none (*seen says whether it had an entry that looked like one). */
+/* The entry that welcomes us: an epoch entry with a membership-key slot
+ * for our org at its own epoch and one of epoch 0, the highest epoch
+ * first. Its slots hold every membership key; opened into *o. Slot opens
+ * stop at the budget. */
 static int
-find_genesis(const uint8_t case_id[16], const ch_slice_t *items, size_t n,
-    const uint8_t key0[32], uint8_t coord[32], int *seen)
+find_welcome(keyring_t *kr, const uint8_t case_id[16], const ch_slice_t *items,
+    size_t n, budget_t *b, keyring_opened_t *o)
 {
-	*seen = 0;
-	for (size_t i = 0; i < n; i++) {
-		ch_env_t env;
-		const uint8_t *body;
-		size_t bl, pl = 0;
-		uint8_t *plain = NULL, id[16];
-		ch_plain_t p;
-		ch_epoch_t ep;
-		int bound = 0;
-		if (ch_entry_split(items[i].p, items[i].n, &env, &body, &bl) != 0 ||
-		    env.seq != 1 || env.epoch != 0 || !body || ch_env_verify(&env) != 0 ||
-		    memcmp(env.case_id, case_id, 16) != 0)
-			continue;
-		*seen = 1;
-		if (ch_body_open(&env, body, bl, key0, &plain, &pl) != 0)
-			continue;
-		if (ch_plain_decode(plain, pl, &p) == 0 && p.kind == CH_KIND_CASE_CREATE &&
-		    ch_epoch_decode(p.fields, p.fieldslen, &ep) == 0) {
-			ch_case_id(env.org, ep.salt, id);
-			if (memcmp(id, case_id, 16) == 0) {
-				memcpy(coord, env.org, 32);
-				bound = 1;
+	uint32_t tried_below = UINT32_MAX;
+
+	/* At most one candidate per pass, highest epoch first: a batch cannot
+	 * make us open the slots of many entries. */
+	for (;;) {
+		long best = -1;
+		uint32_t best_epoch = 0;
+		for (size_t i = 0; i < n; i++) {
+			ch_env_t env;
+			const uint8_t *body;
+			size_t bl;
+			if (ch_entry_split(items[i].p, items[i].n, &env, &body, &bl) != 0 ||
+			    !body || env.audience != CH_AUD_MEMBERSHIP ||
+			    memcmp(env.case_id, case_id, 16) != 0 || env.epoch >= tried_below)
+				continue;
+			if (best < 0 || env.epoch > best_epoch) {
+				best = (long)i;
+				best_epoch = env.epoch;
 			}
-			ch_epoch_clear(&ep);
 		}
-		sodium_memzero(plain, pl);
-		free(plain);
-		if (bound)
-			return 1;
+		if (best < 0)
+			return 0;
+		tried_below = best_epoch;
+		/* Every candidate of that epoch, in batch order. */
+		for (size_t i = (size_t)best; i < n; i++) {
+			ch_env_t env;
+			const uint8_t *body;
+			size_t bl, mine = 0;
+			if (ch_entry_split(items[i].p, items[i].n, &env, &body, &bl) != 0 ||
+			    env.epoch != best_epoch ||
+			    !signed_entry(&items[i], case_id, CH_AUD_MEMBERSHIP, b, &env, &body, &bl))
+				continue;
+			keyring_opened_t *t = calloc(1, sizeof(*t));
+			if (!t)
+				return 0;
+			if (keyring_list_slots(body, bl, t) == 0) {
+				for (size_t k = 0; k < t->nall; k++)
+					mine += memcmp(t->all[k].org, keyring_org(kr), 32) == 0;
+			}
+			if (mine && mine <= MEMBER_ADOPT_OPENS - b->opens) {
+				b->opens += (unsigned)mine;
+				if (keyring_open_slots(kr, t) == 0 &&
+				    keyring_opened_key(t, env.epoch, CH_AUD_MEMBERSHIP) &&
+				    keyring_opened_key(t, 0, CH_AUD_MEMBERSHIP)) {
+					*o = *t;
+					free(t);
+					return 1;
+				}
+			}
+			keyring_opened_free(t);
+			free(t);
+			if (b->sigs == MEMBER_ADOPT_SIGS || b->opens == MEMBER_ADOPT_OPENS)
+				return 0;
+		}
+		if (best_epoch == 0)
+			return 0;
 	}
-	return 0;
+}
+
+/* The genesis opens under the first membership key and its salt derives
+ * the case id from its organization: 1 and its coordinator, else 0. */
+static int
+genesis_bound(const uint8_t case_id[16], const ch_slice_t *g, const uint8_t key0[32],
+    uint8_t coord[32])
+{
+	ch_env_t env;
+	const uint8_t *body;
+	size_t bl, pl = 0;
+	uint8_t *plain = NULL, id[16];
+	ch_plain_t p;
+	ch_epoch_t ep;
+	int bound = 0;
+
+	if (ch_entry_split(g->p, g->n, &env, &body, &bl) != 0 || !body ||
+	    ch_body_open(&env, body, bl, key0, &plain, &pl) != 0)
+		return 0;
+	if (ch_plain_decode(plain, pl, &p) == 0 && p.kind == CH_KIND_CASE_CREATE &&
+	    ch_epoch_decode(p.fields, p.fieldslen, &ep) == 0) {
+		ch_case_id(env.org, ep.salt, id);
+		if (memcmp(id, case_id, 16) == 0) {
+			memcpy(coord, env.org, 32);
+			bound = 1;
+		}
+		ch_epoch_clear(&ep);
+	}
+	sodium_memzero(plain, pl);
+	free(plain);
+	return bound;
 }
 
 int
@@ -256,26 +321,30 @@ member_adopt(ingest_t *in, store_t *s, const uint8_t case_id[16],
     uint8_t coord[32])
 {
 	keyring_t *kr = ingest_keyring(in);
-	keyring_opened_t *o = calloc(1, sizeof(*o));
+	keyring_opened_t *o;
+	budget_t b = { 0, 0 };
 	scase_t *c;
-	int seen = 0, rc;
+	int rc;
 
 	*out = NULL;
-	if (!o)
+	/* The genesis first: without it nothing is opened at all. */
+	long g = find_genesis(case_id, items, n, &b);
+	if (g < 0) {
+		log_debug("a new case from %s: waiting for its genesis", from);
+		return DERR_NOTJOINED;
+	}
+	if (!(o = calloc(1, sizeof(*o))))
 		return CH_ERR_NOMEM;
-	if (!find_welcome(kr, case_id, items, n, o)) {
+	if (!find_welcome(kr, case_id, items, n, &b, o)) {
 		free(o);
 		log_debug("entries of an unknown case from %s hold no key for us", from);
 		return DERR_NOTJOINED;
 	}
-	if (!find_genesis(case_id, items, n, keyring_opened_key(o, 0, CH_AUD_MEMBERSHIP),
-	    coord, &seen)) {
+	if (!genesis_bound(case_id, &items[g], keyring_opened_key(o, 0, CH_AUD_MEMBERSHIP),
+	    coord)) {
 		keyring_opened_free(o);
 		free(o);
-		if (seen)
-			log_warn("refused a new case from %s: its genesis is not bound to its coordinator", from);
-		else
-			log_debug("a new case from %s: waiting for its genesis", from);
+		log_warn("refused a new case from %s: its genesis is not bound to its coordinator", from);
 		return DERR_NOTJOINED;
 	}
 	/* Keep only the membership keys, and in memory only: they let every

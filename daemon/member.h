@@ -33,9 +33,17 @@ int member_revoke(ingest_t *in, scase_t *c, const uint8_t provider[32],
 /* 1 if org's REVOKE of provider is in the case. */
 int member_revoked(scase_t *c, const uint8_t org[32], const uint8_t provider[32]) CH_WUR;
 
+/* What a batch of an unknown case may cost before it is proven to belong
+ * to a case that welcomes us: signature checks and key-slot opens. */
+#define MEMBER_ADOPT_SIGS 16
+#define MEMBER_ADOPT_OPENS CH_SLOTS_MAX
+
 /* A case we do not hold (or hold without being in it yet), offered by peer
  * 'from' in a batch: accepted only if the batch holds the coordinator's
- * genesis and a welcome (membership-key slots sealed to us). The welcome's
+ * genesis and a welcome (membership-key slots sealed to us). The genesis
+ * is looked for first (no slot is opened without one), then the welcome,
+ * highest epoch first; the batch costs at most MEMBER_ADOPT_SIGS signature
+ * checks and MEMBER_ADOPT_OPENS slot opens. The welcome's
  * membership keys stay in memory (keyring_welcome_put) until the welcome
  * itself is accepted by ingest_entry. Returns 0 with the case in *out (its
  * environment is created) and its coordinator in coord, DERR_NOTJOINED

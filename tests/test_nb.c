@@ -1509,6 +1509,58 @@ TEST(every_forked_feed_stays_frozen)
 	keys_secret_destroy(&pd);
 }
 
+/* ---- An unknown case costs a peer a bounded amount: an imported peer
+ * (C, not a member of anything here) floods a fresh daemon with entries of
+ * a case nobody opened, each with many key slots sealed to it. */
+TEST(an_unknown_case_costs_a_bounded_amount)
+{
+	enum { NE = 64, NS = 64 };
+	org_t G;
+	uint8_t saved[16], fake[16], k[32], *pl, *e[NE + 1];
+	size_t pln, en[NE + 1];
+	ch_slice_t items[NE + 1];
+	ch_slot_t *s = calloc(NS, sizeof(*s));
+	scase_t *c;
+	uint8_t coord[32];
+
+	org_init(&G, 0x97, "Nieuwe Dienst");
+	memcpy(saved, case_id, 16);
+	randombytes_buf(fake, sizeof(fake));
+	memcpy(case_id, fake, 16);
+	randombytes_buf(k, sizeof(k));
+	pl = note_as(provC, certC, certClen, CH_AUD_MEMBERSHIP, "overstroming", &pln);
+	for (int j = 0; j < NS; j++)
+		slot_for(&s[j], &G, &G, (uint32_t)j, CH_AUD_MEMBERSHIP, k);
+	for (int i = 0; i < NE; i++) {
+		e[i] = build_entry(C.d->keys, (uint64_t)i + 2, NULL, 5, CH_AUD_MEMBERSHIP, k, pl, pln,
+		    s, NS, &en[i]);
+		items[i].p = e[i];
+		items[i].n = en[i];
+	}
+	/* Without a genesis nothing is opened. */
+	uint64_t before = keyring_opens(G.d->kr);
+	check_int(member_adopt(G.d->in, G.d->store, fake, items, NE, "C", &c, coord), ==,
+	    DERR_NOTJOINED);
+	check_int(keyring_opens(G.d->kr) - before, ==, 0);
+	/* With something that looks like a genesis, the slots opened stay
+	 * within the budget, and nothing is kept. */
+	e[NE] = build_entry(C.d->keys, 1, NULL, 0, CH_AUD_MEMBERSHIP, k, pl, pln, NULL, 0, &en[NE]);
+	items[NE].p = e[NE];
+	items[NE].n = en[NE];
+	before = keyring_opens(G.d->kr);
+	check_int(member_adopt(G.d->in, G.d->store, fake, items, NE + 1, "C", &c, coord), ==,
+	    DERR_NOTJOINED);
+	check(keyring_opens(G.d->kr) - before <= MEMBER_ADOPT_OPENS);
+	check(keyring_opens(G.d->kr) - before < (uint64_t)NE * NS);
+	check_int(store_case_exists(G.d->store, fake), ==, 0);
+	memcpy(case_id, saved, 16);
+	for (int i = 0; i <= NE; i++)
+		free(e[i]);
+	free(pl);
+	free(s);
+	org_free(&G);
+}
+
 /* A member (B, removed by now but still holding the membership keys of the
  * epochs it was in) relays a forged welcome to F before the coordinator
  * adds F: genuine membership keys, and a made-up one for the epoch F will
@@ -1621,6 +1673,7 @@ main(void)
 	TAP_RUN(a_relayer_cannot_erase_a_body);
 	TAP_RUN(keys_only_from_the_coordinator_checked_in_full);
 	TAP_RUN(every_forked_feed_stays_frozen);
+	TAP_RUN(an_unknown_case_costs_a_bounded_amount);
 	TAP_RUN(forged_welcome_delays_at_most);
 	for (int i = 0; i < 16; i++)
 		free(ent[i]);
