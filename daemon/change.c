@@ -93,7 +93,7 @@ add_org(change_t *c, const ch_plain_t *p, char *why, size_t wl)
 
 static int
 remove_or_hand_over(change_t *c, const uint8_t self[32], const ch_plain_t *p,
-    change_head_fn head, void *arg, char *why, size_t wl)
+    change_cut_fn cut, void *arg, char *why, size_t wl)
 {
 	ch_charter_t *ch = &c->ep.charter;
 	uint8_t org[32];
@@ -124,7 +124,7 @@ remove_or_hand_over(change_t *c, const uint8_t self[32], const ch_plain_t *p,
 	memmove(&c->orgs[i], &c->orgs[i + 1], (ch->norgs - (size_t)i - 1) * sizeof(*c->orgs));
 	ch->norgs--;
 	memcpy(c->removed[ch->nremoved].org, org, 32);
-	c->removed[ch->nremoved].last_seq = head(arg, org);
+	cut(arg, org, &c->removed[ch->nremoved].last_seq, c->removed[ch->nremoved].last_id);
 	ch->nremoved++;
 	return 0;
 }
@@ -178,7 +178,7 @@ change_people(change_t *c, const ch_plain_t *p, uint64_t now_s, char *why, size_
 int
 change_make(const ch_charter_t *cur, const uint8_t self[32],
     const uint8_t *req, size_t reqlen, const ch_plain_t *p, uint64_t now_s,
-    change_head_fn head, void *arg, change_t *out, char *why, size_t whylen)
+    change_cut_fn cut, void *arg, change_t *out, char *why, size_t whylen)
 {
 	int rc;
 
@@ -194,7 +194,7 @@ change_make(const ch_charter_t *cur, const uint8_t self[32],
 		break;
 	case CH_REQ_REMOVE_ORG:
 	case CH_REQ_HANDOVER:
-		rc = remove_or_hand_over(out, self, p, head, arg, why, whylen);
+		rc = remove_or_hand_over(out, self, p, cut, arg, why, whylen);
 		break;
 	case CH_REQ_ROTATE:
 		out->ep.why = CH_WHY_ROTATE;

@@ -10,8 +10,10 @@
 #include "../proto/charter.h"
 #include "../proto/entry.h"
 
-/* The head seq of org's feed, for the cut of a removal. */
-typedef uint64_t (*change_head_fn)(void *arg, const uint8_t org[32]);
+/* The cut of org's feed for a removal: the seq and id of its last entry
+ * that stays part of the case (0 and zeros for an empty feed). */
+typedef void (*change_cut_fn)(void *arg, const uint8_t org[32], uint64_t *seq,
+    uint8_t id[32]);
 
 /* The new epoch. ep.charter's arrays are owned here; their contents borrow
  * from the current charter and from the request: both must outlive it. */
@@ -31,7 +33,7 @@ typedef struct {
  * self, at time now_s (s since the Unix epoch: the coordinator's clock when
  * it writes, the entry's time when a member checks). An org is added with
  * a known role that is not a person's; a person is set with a person's
- * role and an end date still to come. head gives the cut of a removed
+ * role and an end date still to come. cut gives the cut of a removed
  * org's feed. The result is
  * canonical (an org added or a person set goes last, a removal keeps the
  * others' order), so that every daemon computes the same bytes: the
@@ -41,7 +43,7 @@ typedef struct {
  * the provider in why, or CH_ERR_NOMEM. */
 int change_make(const ch_charter_t *cur, const uint8_t self[32],
     const uint8_t *req, size_t reqlen, const ch_plain_t *p, uint64_t now_s,
-    change_head_fn head, void *arg, change_t *out, char *why, size_t whylen) CH_WUR;
+    change_cut_fn cut, void *arg, change_t *out, char *why, size_t whylen) CH_WUR;
 void change_free(change_t *c);
 
 #endif

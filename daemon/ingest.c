@@ -321,14 +321,17 @@ check_next_epoch(check_t *x)
 /* The cut of a removed org, as the entry under check claims it: the
  * coordinator's own head of that feed when it removed it, which no other
  * daemon can recompute. */
-static uint64_t
-claimed_cut(void *arg, const uint8_t org[32])
+static void
+claimed_cut(void *arg, const uint8_t org[32], uint64_t *seq, uint8_t id[32])
 {
 	const ch_charter_t *ch = arg;
+	*seq = 0;
+	memset(id, 0, 32);
 	for (size_t i = 0; i < ch->nremoved; i++)
-		if (memcmp(ch->removed[i].org, org, 32) == 0)
-			return ch->removed[i].last_seq;
-	return 0;
+		if (memcmp(ch->removed[i].org, org, 32) == 0) {
+			*seq = ch->removed[i].last_seq;
+			memcpy(id, ch->removed[i].last_id, 32);
+		}
 }
 
 /* A later epoch's charter is exactly the current charter plus the one
@@ -646,10 +649,11 @@ held_or_fork(ingest_t *in, scase_t *c, const ch_env_t *env, const uint8_t id[32]
 }
 
 /* The epoch of an entry against the case's membership: a known epoch in
- * which its org was a member and not removed before this seq. */
+ * which its org was a member and not removed before this seq; at the cut
+ * of a removed org, only the entry the removal kept. */
 static int
-check_membership(scase_t *c, const ch_env_t *env, const uint8_t coord[32],
-    const char *from)
+check_membership(scase_t *c, const ch_env_t *env, const uint8_t id[32],
+    const uint8_t coord[32], const char *from)
 {
 	uint32_t cur = state_epoch(c);
 	state_epoch_t r;
@@ -672,14 +676,21 @@ check_membership(scase_t *c, const ch_env_t *env, const uint8_t coord[32],
 		}
 	}
 	if (state_epoch_current(c, &r) == 0) {
-		int removed = 0;
-		for (size_t i = 0; i < r.ch.nremoved; i++)
-			if (memcmp(r.ch.removed[i].org, env->org, 32) == 0 &&
-			    env->seq > r.ch.removed[i].last_seq)
+		int removed = 0, cut = 0;
+		for (size_t i = 0; i < r.ch.nremoved; i++) {
+			if (memcmp(r.ch.removed[i].org, env->org, 32) != 0)
+				continue;
+			if (env->seq > r.ch.removed[i].last_seq)
 				removed = 1;
+			else if (env->seq == r.ch.removed[i].last_seq &&
+			    memcmp(id, r.ch.removed[i].last_id, 32) != 0)
+				cut = 1;
+		}
 		state_epoch_free(&r);
 		if (removed)
 			return refuse(env, from, "that organization was removed from the case");
+		if (cut)
+			return refuse(env, from, "not the entry its removal kept at that seq (a removed organization's rewrite)");
 	}
 	return 0;
 }
@@ -846,7 +857,7 @@ ingest_entry(ingest_t *in, scase_t *c, const uint8_t *entry, size_t n,
 		return refuse(&env, from, "time in the future");
 	has_coord = state_coordinator(c, coord) == 0;
 	if (has_coord) {
-		if ((rc = check_membership(c, &env, coord, from)) != 0)
+		if ((rc = check_membership(c, &env, id, coord, from)) != 0)
 			return rc;
 	} else if (env.seq != 1 || env.epoch != 0) {
 		return INGEST_NOTYET;

@@ -51,14 +51,13 @@ post_ok(cahierd_t *d, scase_t *c, uint8_t *entry, size_t entrylen,
 }
 
 /* The head of org's feed here: where a removal cuts it. */
-static uint64_t
-head_of(void *arg, const uint8_t org[32])
+static void
+head_of(void *arg, const uint8_t org[32], uint64_t *seq, uint8_t id[32])
 {
-	uint8_t hid[32];
-	uint64_t last = 0;
-	if (store_head(arg, org, &last, hid) != 0)
-		last = 0;
-	return last;
+	if (store_head(arg, org, seq, id) != 0) {
+		*seq = 0;
+		memset(id, 0, 32);
+	}
 }
 
 /* A history grant asked for by a provider of the coordinator. */

@@ -17,7 +17,7 @@
 #define ROLE_MIN (4 + 1)
 #define CORG_MIN (32 + 4 + ROLE_MIN)
 #define PERSON_MIN (ROLE_MIN + 4 + 1 + 32 + 4 + 8)
-#define REMOVED_LEN (32 + 8)
+#define REMOVED_LEN (32 + 8 + 32)
 
 /* The most bytes each part can take, for the writers' bounds. */
 #define AUD_MAX (1 + 2 + CH_CHARTER_ROLES_MAX * (4 + CH_ROLE_MAX))
@@ -218,6 +218,7 @@ charter_put(cwr_t *w, const ch_charter_t *c)
 	for (size_t i = 0; i < c->nremoved; i++) {
 		cwr_put(w, c->removed[i].org, 32);
 		cwr_u64(w, c->removed[i].last_seq);
+		cwr_put(w, c->removed[i].last_id, 32);
 	}
 }
 
@@ -283,6 +284,7 @@ charter_get(crd_t *r, ch_charter_t *c)
 	for (size_t i = 0; i < c->nremoved && !r->err; i++) {
 		crd_copy(r, c->removed[i].org, 32);
 		c->removed[i].last_seq = crd_u64(r);
+		crd_copy(r, c->removed[i].last_id, 32);
 	}
 }
 

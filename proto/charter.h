@@ -69,11 +69,14 @@ typedef struct {
 	uint64_t valid_until;    /* unix seconds */
 } ch_person_t;
 
-/* An organization removed from the case, and the last seq of its feed that
- * stays part of the case: anything it appends later is refused. */
+/* An organization removed from the case, and the cut of its feed: the
+ * last entry that stays part of the case (its seq, and its id, so that no
+ * other entry can take that place); anything it appends later is refused.
+ * An empty feed is cut at seq 0 with a zero id. */
 typedef struct {
 	uint8_t org[32];
 	uint64_t last_seq;
+	uint8_t last_id[32];
 } ch_removed_t;
 
 /* Which roles belong to an audience (care, medical, social, coordination;
@@ -104,7 +107,7 @@ typedef struct {
  * | norgs u16 | norgs x { org 32 | card var (<= 4096) | role text }
  * | npeople u16 | npeople x { role text | name text | provider 32 | basis text
  *   | valid_until u64 }
- * | nremoved u16 | nremoved x { org 32 | last_seq u64 }.
+ * | nremoved u16 | nremoved x { org 32 | last_seq u64 | last_id 32 }.
  * Roles are 1..64 bytes of [a-z0-9-]; names 1..256 bytes of UTF-8; basis
  * 0..64 bytes of [a-z0-9-]. Decode checks that no org appears twice among
  * orgs, that coordinator is among orgs, that no removed org is among orgs,

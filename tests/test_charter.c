@@ -89,6 +89,7 @@ golden_charter(ch_charter_t *c)
 		abort();
 	memset(c->removed[0].org, ORG_C, 32);
 	c->removed[0].last_seq = 17;
+	memset(c->removed[0].last_id, 0xe7, 32);
 }
 
 static void
@@ -195,7 +196,8 @@ make_personreq(uint8_t **out, size_t *n)
 	"00000010466174696d6120456c20416d72616e69000000000000000000000000" \
 	"00000000000000000000000000000000000000000000000f7772697474656e2d" \
 	"6d616e64617465000000006d1820000001c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3" \
-	"c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c30000000000000011"
+	"c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c30000000000000011" \
+	"e7e7e7e7e7e7e7e7e7e7e7e7e7e7e7e7e7e7e7e7e7e7e7e7e7e7e7e7e7e7e7e7"
 #define KAT_EPOCH \
 	"01b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2" \
 	"b2000000000000000000000000000000000000001443484244206164642d6f72" \
@@ -232,7 +234,7 @@ make_personreq(uint8_t **out, size_t *n)
 	"0000000000000000000000000000000000000000000000000000000000000000" \
 	"0f7772697474656e2d6d616e64617465000000006d1820000001c3c3c3c3c3c3" \
 	"c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3000000000000" \
-	"0011"
+	"0011e7e7e7e7e7e7e7e7e7e7e7e7e7e7e7e7e7e7e7e7e7e7e7e7e7e7e7e7e7e7e7e7"
 #define KAT_HISTORY \
 	"b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2" \
 	"000000144348424420686973746f72792072657175657374"
@@ -371,6 +373,9 @@ check_golden_charter(const ch_charter_t *c, const uint8_t *in, size_t inlen)
 	check_int(c->nremoved, ==, 1);
 	check_mem(c->removed[0].org, x, 32);
 	check_int(c->removed[0].last_seq, ==, 17);
+	uint8_t lid[32];
+	memset(lid, 0xe7, sizeof(lid));
+	check_mem(c->removed[0].last_id, lid, 32);
 }
 
 TEST(roundtrip_values)

@@ -1202,6 +1202,7 @@ TEST(removed_org_writes_no_more)
 	/* A removes B, keeping B's feed up to what A holds. */
 	memcpy(rm.org, oid_of(&B), 32);
 	check_int(store_head(cs(&A), oid_of(&B), &rm.last_seq, hid), ==, 0);
+	memcpy(rm.last_id, hid, 32);
 	check_int(rm.last_seq, ==, 4);
 	left[0] = orgs5[0];
 	left[1] = orgs5[2];
@@ -1561,6 +1562,86 @@ TEST(an_unknown_case_costs_a_bounded_amount)
 	org_free(&G);
 }
 
+/* ---- A removed organization cannot rewrite its feed up to the cut: a
+ * member that joins later (H) lacks B's last entry when B, removed, offers
+ * it another one at that seq. The removal kept the entry itself (its id),
+ * not only its seq. */
+TEST(a_removed_org_cannot_rewrite_its_cut)
+{
+	org_t H;
+	uint8_t *buf = NULL, *f, *req, *add, id[32], k[32], prev[32], *pl, *forged;
+	size_t fl, rl, an, pln, fn;
+	ch_epoch_t cur, ep;
+	ch_slice_t items[64];
+	size_t ni = 0;
+	long cut = -1;
+	scase_t *c;
+	uint8_t coord[32];
+
+	org_init(&H, 0x8b, "Huisartsenwacht");
+	check_int(charter_full(cs(&A), &buf, &cur), ==, 0);
+	ch_corg_t *orgs = calloc(cur.charter.norgs + 1, sizeof(*orgs));
+	memcpy(orgs, cur.charter.orgs, cur.charter.norgs * sizeof(*orgs));
+	corg(&orgs[cur.charter.norgs], &H, "gp");
+	check_int(ch_member_encode(H.d->card, H.d->cardlen, "gp", &f, &fl), ==, 0);
+	req = plain(prov, cert, certlen, CH_REQ_ADD_ORG, f, fl, &rl);
+	free(f);
+	memset(&ep, 0, sizeof(ep));
+	ep.why = CH_WHY_ADD;
+	memcpy(ep.subject, oid_of(&H), 32);
+	ep.request = req;
+	ep.requestlen = rl;
+	ep.charter = cur.charter;
+	ep.charter.orgs = orgs;
+	ep.charter.norgs = cur.charter.norgs + 1;
+	check_int(member_new_epoch(A.d->in, cs(&A), &ep, &add, &an, id), ==, 0);
+	check_int(store_commit(A.d->store), ==, 0);
+	keep(add, an);
+	/* The cut of B's feed, as the removal recorded it. */
+	uint64_t last = 0;
+	for (size_t i = 0; i < cur.charter.nremoved; i++)
+		if (memcmp(cur.charter.removed[i].org, oid_of(&B), 32) == 0)
+			last = cur.charter.removed[i].last_seq;
+	check_int(last, ==, 4);
+	/* H joins from everything but B's entry at the cut. */
+	for (int i = 0; i < nL; i++) {
+		ch_env_t env;
+		const uint8_t *b;
+		size_t bl;
+		check_int(ch_entry_split(L[i], Ln[i], &env, &b, &bl), ==, 0);
+		if (memcmp(env.org, oid_of(&B), 32) == 0 && env.seq == last) {
+			cut = i;
+			continue;
+		}
+		if (memcmp(env.org, oid_of(&B), 32) == 0 && env.seq == last - 1)
+			ch_env_id(&env, prev);
+		items[ni].p = L[i];
+		items[ni++].n = Ln[i];
+	}
+	check(cut >= 0);
+	check_int(member_adopt(H.d->in, H.d->store, case_id, items, ni, "A", &c, coord), ==, 0);
+	for (int pass = 0; pass < 3; pass++)
+		for (size_t i = 0; i < ni; i++)
+			(void)!ingest_entry(H.d->in, cs(&H), items[i].p, items[i].n, "A");
+	check_int(store_commit(H.d->store), ==, 0);
+	/* B, removed, writes another entry at its cut and offers it to H. */
+	key_of(&B, 3, CH_AUD_NETWORK, k);
+	pl = note_as(provB, certB, certBlen, CH_AUD_NETWORK, "herschreven", &pln);
+	forged = build_entry(B.d->keys, last, prev, 3, CH_AUD_NETWORK, k, pl, pln, NULL, 0, &fn);
+	free(pl);
+	check_int(ingest(&H, forged, fn), ==, INGEST_REFUSED);
+	check(strstr(logged, "not the entry its removal kept") != NULL);
+	/* The genuine one still takes its place. */
+	check_int(ingest(&H, L[cut], Ln[cut]), ==, INGEST_STORED);
+	check_int(store_commit(H.d->store), ==, 0);
+	free(forged);
+	free(orgs);
+	free(req);
+	ch_epoch_clear(&cur);
+	free(buf);
+	org_free(&H);
+}
+
 /* A member (B, removed by now but still holding the membership keys of the
  * epochs it was in) relays a forged welcome to F before the coordinator
  * adds F: genuine membership keys, and a made-up one for the epoch F will
@@ -1674,6 +1755,7 @@ main(void)
 	TAP_RUN(keys_only_from_the_coordinator_checked_in_full);
 	TAP_RUN(every_forked_feed_stays_frozen);
 	TAP_RUN(an_unknown_case_costs_a_bounded_amount);
+	TAP_RUN(a_removed_org_cannot_rewrite_its_cut);
 	TAP_RUN(forged_welcome_delays_at_most);
 	for (int i = 0; i < 16; i++)
 		free(ent[i]);
