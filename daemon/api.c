@@ -186,10 +186,12 @@ api_handle(cahierd_t *d, zsock_t *sock, zframe_t *route, zframe_t *frame)
 	memset(&rep, 0, sizeof(rep));
 	if (ch_msg_decode(zframe_data(frame), zframe_size(frame), CH_MAGIC_REQ,
 	    &type, &status, &body, &bodylen) != 0) {
-		log_warn("malformed client request (%zu bytes) refused", zframe_size(frame));
+		log_limited(LOG_LVL_WARN, "client", "malformed client request (%zu bytes) refused",
+		    zframe_size(frame));
 		cahierd_reply_err(&rep, CH_ST_BADREQ, "malformed request");
 	} else if (!pv) {
-		log_warn("client request from a key with no certificate of %s refused", d->cfg.name);
+		log_limited(LOG_LVL_WARN, "client",
+		    "client request from a key with no certificate of %s refused", d->cfg.name);
 		cahierd_reply_err(&rep, CH_ST_DENIED,
 		    "this key holds no certificate of %s", d->cfg.name);
 	} else if (keys_cert_check_time(&pv->cert, (uint64_t)clock_now_ms() / 1000) != 0) {

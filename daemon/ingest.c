@@ -137,7 +137,7 @@ refuse(const ch_env_t *env, const char *from, const char *why)
 {
 	char oid[17];
 	keys_keyid(env->org, oid);
-	log_warn("rejected entry %s#%llu from %s: %s", oid,
+	log_limited(LOG_LVL_WARN, from, "rejected entry %s#%llu from %s: %s", oid,
 	    (unsigned long long)env->seq, from, why ? why : "invalid");
 	return INGEST_REFUSED;
 }
@@ -828,7 +828,7 @@ ingest_entry(ingest_t *in, scase_t *c, const uint8_t *entry, size_t n,
 	int rc, has_coord;
 
 	if ((rc = ch_entry_split(entry, n, &env, &body, &bodylen)) != 0) {
-		log_warn("rejected entry from %s: %s", from, ch_strerror(rc));
+		log_limited(LOG_LVL_WARN, from, "rejected entry from %s: %s", from, ch_strerror(rc));
 		return INGEST_REFUSED;
 	}
 	if (memcmp(env.case_id, store_case_id(c), 16) != 0)
@@ -839,7 +839,7 @@ ingest_entry(ingest_t *in, scase_t *c, const uint8_t *entry, size_t n,
 	if (rc == 1) {
 		char oid[17];
 		keys_keyid(env.org, oid);
-		log_info("ignored entry %s#%llu from %s: that feed forked and is no longer accepted",
+		log_limited(LOG_LVL_INFO, from, "ignored entry %s#%llu from %s: that feed forked and is no longer accepted",
 		    oid, (unsigned long long)env.seq, from);
 		return INGEST_REFUSED;
 	}

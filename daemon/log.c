@@ -1,9 +1,12 @@
 /* log.c - one line per event on stderr: time, ident, level, message. */
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 #include <time.h>
 #include <sys/time.h>
 
+#include "clock.h"
 #include "log.h"
 
 static const char *log_ident = "cahierd";
@@ -16,14 +19,13 @@ log_init(const char *ident, int level)
 	log_level = level;
 }
 
-void
-log_msg(int level, const char *fmt, ...)
+static void
+log_v(int level, const char *fmt, va_list ap)
 {
 	static const char *const names[] = { "error", "warn", "info", "debug" };
 	char when[32];
 	struct timeval tv;
 	struct tm tm;
-	va_list ap;
 
 	if (level > log_level)
 		return;
@@ -32,8 +34,64 @@ log_msg(int level, const char *fmt, ...)
 	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%S", &tm);
 	fprintf(stderr, "%s.%03dZ %s %s: ", when, (int)(tv.tv_usec / 1000),
 	    log_ident, names[level]);
-	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
-	va_end(ap);
 	fputc('\n', stderr);
+}
+
+void
+log_msg(int level, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	log_v(level, fmt, ap);
+	va_end(ap);
+}
+
+static struct {
+	char key[64];
+	int64_t start;
+	unsigned lines;
+	unsigned dropped;
+} windows[LOG_KEYS];
+
+void
+log_limited(int level, const char *key, const char *fmt, ...)
+{
+	int64_t now = clock_now_ms();
+	size_t i, oldest = 0;
+	va_list ap;
+
+	if (level > log_level)
+		return;
+	for (i = 0; i < LOG_KEYS; i++) {
+		if (strncmp(windows[i].key, key, sizeof(windows[i].key) - 1) == 0 &&
+		    windows[i].key[0])
+			break;
+		if (windows[i].start < windows[oldest].start)
+			oldest = i;
+	}
+	if (i == LOG_KEYS) {
+		i = oldest;
+		if (windows[i].dropped)
+			log_msg(level, "... and %u more lines like the last from %s", windows[i].dropped,
+			    windows[i].key);
+		memset(&windows[i], 0, sizeof(windows[i]));
+		snprintf(windows[i].key, sizeof(windows[i].key), "%s", key);
+		windows[i].start = now;
+	}
+	if (now - windows[i].start >= LOG_WINDOW_MS) {
+		if (windows[i].dropped)
+			log_msg(level, "... and %u more lines like the last from %s in %d s",
+			    windows[i].dropped, windows[i].key, LOG_WINDOW_MS / 1000);
+		windows[i].start = now;
+		windows[i].lines = windows[i].dropped = 0;
+	}
+	if (windows[i].lines == LOG_BURST) {
+		windows[i].dropped++;
+		return;
+	}
+	windows[i].lines++;
+	va_start(ap, fmt);
+	log_v(level, fmt, ap);
+	va_end(ap);
 }

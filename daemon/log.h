@@ -6,6 +6,17 @@ enum { LOG_LVL_ERR = 0, LOG_LVL_WARN = 1, LOG_LVL_INFO = 2, LOG_LVL_DEBUG = 3 };
 
 void log_init(const char *ident, int level);
 void log_msg(int level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* A line a peer or a client can cause again and again (a refusal): at most
+ * LOG_BURST lines per key (e.g. the peer's name) in each LOG_WINDOW_MS;
+ * the first line of the next window says how many were left out. At most
+ * LOG_KEYS keys are followed at once (the oldest window is reused), so
+ * the log costs a bounded number of lines per interval whatever a peer
+ * sends. */
+#define LOG_BURST 5
+#define LOG_WINDOW_MS 10000
+#define LOG_KEYS 64
+void log_limited(int level, const char *key, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 #define log_err(...) log_msg(LOG_LVL_ERR, __VA_ARGS__)
 #define log_warn(...) log_msg(LOG_LVL_WARN, __VA_ARGS__)
 #define log_info(...) log_msg(LOG_LVL_INFO, __VA_ARGS__)

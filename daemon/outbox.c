@@ -18,6 +18,7 @@ typedef struct outmsg {
 
 struct outbox {
 	outmsg_t *head, **tail;
+	uint64_t round;
 };
 
 int
@@ -76,10 +77,17 @@ outbox_queue(outbox_t *o, zsock_t *sock, zframe_t *route, uint8_t *data,
 	o->tail = &m->next;
 }
 
+uint64_t
+outbox_round(const outbox_t *o)
+{
+	return o->round;
+}
+
 int
 outbox_flush(outbox_t *o, store_t *s)
 {
 	int rc = store_commit(s);
+	o->round++;
 	if (rc)
 		log_err("commit failed: %s: replies of this round turn into errors",
 		    store_strerror(rc));

@@ -26,5 +26,8 @@ void outbox_queue(outbox_t *o, zsock_t *sock, zframe_t *route, uint8_t *data,
  * messages are dropped: nothing that depended on the lost writes goes out.
  * Returns the commit's result. */
 int outbox_flush(outbox_t *o, store_t *s) CH_WUR;
+/* The number of the current round (flushes so far): what a peer may cost
+ * is counted per round (sync.h). */
+uint64_t outbox_round(const outbox_t *o);
 
 #endif

@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "log.h"
 #include "peers.h"
 
@@ -125,31 +126,50 @@ peers_load(peers_t *p, store_t *s, const uint8_t self[32])
 	return rc;
 }
 
-int
-peers_connect(peers_t *ps, zcert_t *zc)
+/* Opens p's DEALER (a peer with an endpoint), or leaves it without. */
+static int
+dial(peer_t *p, zcert_t *zc, int hwm, int64_t maxmsg)
 {
-	for (size_t i = 0; i < ps->npeers; i++) {
-		peer_t *p = &ps->peers[i];
-		if (!p->card.endpoint || !*p->card.endpoint)
-			continue;
-		zsock_t *s = zsock_new(ZMQ_DEALER);
-		if (!s)
-			return CH_ERR_NOMEM;
-		zcert_apply(zc, s);
-		zsock_set_curve_serverkey(s, p->curve_z85);
-		zsock_set_immediate(s, 1);
-		zsock_set_linger(s, 0);
-		zsock_set_sndhwm(s, 10000);
-		zsock_set_reconnect_ivl(s, 200);
-		zsock_set_reconnect_ivl_max(s, 5000);
-		if (zsock_connect(s, "%s", p->card.endpoint) != 0) {
-			log_warn("cannot connect to %s at %s", p->card.name, p->card.endpoint);
-			zsock_destroy(&s);
-			continue;
-		}
-		p->dealer = s;
+	if (!p->card.endpoint || !*p->card.endpoint)
+		return 0;
+	zsock_t *s = zsock_new(ZMQ_DEALER);
+	if (!s)
+		return CH_ERR_NOMEM;
+	zcert_apply(zc, s);
+	zsock_set_curve_serverkey(s, p->curve_z85);
+	zsock_set_immediate(s, 1);
+	zsock_set_linger(s, 0);
+	zsock_set_sndhwm(s, hwm);
+	zsock_set_rcvhwm(s, hwm);
+	zsock_set_maxmsgsize(s, (int)maxmsg);
+	zsock_set_reconnect_ivl(s, 200);
+	zsock_set_reconnect_ivl_max(s, 5000);
+	if (zsock_connect(s, "%s", p->card.endpoint) != 0) {
+		log_warn("cannot connect to %s at %s", p->card.name, p->card.endpoint);
+		zsock_destroy(&s);
+		return 0;
 	}
+	p->dealer = s;
+	p->dialed = clock_now_ms();
 	return 0;
+}
+
+int
+peers_connect(peers_t *ps, zcert_t *zc, int hwm, int64_t maxmsg)
+{
+	int rc;
+	for (size_t i = 0; i < ps->npeers; i++)
+		if ((rc = dial(&ps->peers[i], zc, hwm, maxmsg)) != 0)
+			return rc;
+	return 0;
+}
+
+int
+peers_redial(peers_t *ps, peer_t *p, zcert_t *zc, int hwm, int64_t maxmsg)
+{
+	(void)ps;
+	zsock_destroy(&p->dealer);
+	return dial(p, zc, hwm, maxmsg);
 }
 
 int

@@ -18,6 +18,9 @@ typedef struct {
 	zsock_t *dealer;        /* our connection to it (NULL if none) */
 	int64_t last_heard;     /* ms, 0 = never since start */
 	int64_t busy_until;     /* a catch-up batch is in flight until then */
+	uint64_t answer_round;  /* the round of answer_bytes (sync.h) */
+	size_t answer_bytes;    /* ENTRIES queued for it in that round */
+	int64_t dialed;         /* ms: when the DEALER was made */
 } peer_t;
 
 typedef struct {
@@ -41,9 +44,14 @@ void peers_destroy(peers_t **p);
  * readers first. */
 int peers_load(peers_t *p, store_t *s, const uint8_t self[32]) CH_WUR;
 /* Opens a DEALER (CURVE client with certificate zc) to every peer whose
- * card has an endpoint; a peer that cannot be reached is logged and left
- * without one. */
-int peers_connect(peers_t *p, zcert_t *zc) CH_WUR;
+ * card has an endpoint, holding at most hwm messages each way and refusing
+ * frames over maxmsg bytes; a peer that cannot be reached is logged and
+ * left without one. */
+int peers_connect(peers_t *p, zcert_t *zc, int hwm, int64_t maxmsg) CH_WUR;
+/* Closes p's DEALER and opens a new one (as peers_connect). WARNING: the
+ * old socket is destroyed: a caller that registered it with a loop ends
+ * that reader first. */
+int peers_redial(peers_t *ps, peer_t *p, zcert_t *zc, int hwm, int64_t maxmsg) CH_WUR;
 /* Rewrites <dir>/allow with one public certificate per peer and provider:
  * the ZAP handler admits exactly these CURVE keys. */
 int peers_write_allow(const peers_t *p, const char *dir) CH_WUR;

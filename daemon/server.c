@@ -14,6 +14,14 @@
 
 #define DRAIN_MAX 256
 #define HOUSEKEEPING_MS 10000
+/* A client's request is at most a post with the largest body; replies (a
+ * whole case read) may be long, and a provider's queue holds a few. */
+#define CLIENT_FRAME_MAX ((int64_t)CH_BODY_MAX + (64 << 10))
+#define CLIENT_HWM 64
+/* A peer not heard from this long after its DEALER was made is dialled
+ * again (a handshake refused before it was imported is not retried by
+ * ZeroMQ itself). */
+#define REDIAL_MS 5000
 
 /* What the loop owns besides the daemon. */
 typedef struct {
@@ -38,7 +46,9 @@ flush(server_t *s)
 }
 
 /* Receives one [route][payload] (ROUTER) or [payload] (DEALER) message
- * without blocking. Returns 0 or -1 when nothing is waiting. */
+ * without blocking. Returns 0, 1 for a message of more frames than that
+ * (its frames are read and dropped: the protocol has none; *route is
+ * kept for the log), or -1 when nothing is waiting. */
 static int
 recv_msg(zsock_t *sock, int router, zframe_t **route, zframe_t **payload)
 {
@@ -60,8 +70,10 @@ recv_msg(zsock_t *sock, int router, zframe_t **route, zframe_t **payload)
 		}
 	}
 	*payload = f;
-	/* Extra frames are not part of the protocol: drop them. */
-	while (zframe_more(f)) {
+	if (!zframe_more(f))
+		return 0;
+	/* Extra frames are not part of the protocol: the message is refused. */
+	while (1) {
 		zframe_t *x = zframe_recv(sock);
 		if (!x)
 			break;
@@ -70,7 +82,7 @@ recv_msg(zsock_t *sock, int router, zframe_t **route, zframe_t **payload)
 		if (!more)
 			break;
 	}
-	return 0;
+	return 1;
 }
 
 static int
@@ -79,8 +91,14 @@ on_client(zloop_t *loop, zsock_t *sock, void *arg)
 	server_t *s = arg;
 	zframe_t *route, *payload;
 	(void)loop;
-	for (int i = 0; i < DRAIN_MAX && recv_msg(sock, 1, &route, &payload) == 0; i++) {
-		api_handle(s->d, sock, route, payload);
+	int rc;
+	for (int i = 0; i < DRAIN_MAX && (rc = recv_msg(sock, 1, &route, &payload)) >= 0; i++) {
+		if (rc == 0)
+			api_handle(s->d, sock, route, payload);
+		else {
+			log_limited(LOG_LVL_WARN, "client", "client request of several frames refused");
+			zframe_destroy(&route);
+		}
 		zframe_destroy(&payload);
 	}
 	flush(s);
@@ -93,11 +111,17 @@ on_peer_router(zloop_t *loop, zsock_t *sock, void *arg)
 	server_t *s = arg;
 	zframe_t *route, *payload;
 	(void)loop;
-	for (int i = 0; i < DRAIN_MAX && recv_msg(sock, 1, &route, &payload) == 0; i++) {
+	int rc;
+	for (int i = 0; i < DRAIN_MAX && (rc = recv_msg(sock, 1, &route, &payload)) >= 0; i++) {
 		/* ZAP let in a known key; here it must be an org's, not a provider's. */
 		peer_t *p = peers_by_curve(s->d->peers, zframe_meta(payload, "User-Id"));
 		if (!p) {
-			log_warn("peer socket: message from a key that is no peer refused");
+			log_limited(LOG_LVL_WARN, "no peer",
+			    "peer socket: message from a key that is no peer refused");
+			zframe_destroy(&route);
+		} else if (rc == 1) {
+			log_limited(LOG_LVL_WARN, p->card.name,
+			    "sync: message of several frames from %s refused", p->card.name);
 			zframe_destroy(&route);
 		} else
 			sync_handle(s->d, sock, route, p, payload);
@@ -113,9 +137,13 @@ on_dealer(zloop_t *loop, zsock_t *sock, void *arg)
 	server_t *s = arg;
 	zframe_t *route, *payload;
 	(void)loop;
-	for (int i = 0; i < DRAIN_MAX && recv_msg(sock, 0, &route, &payload) == 0; i++) {
+	int rc;
+	for (int i = 0; i < DRAIN_MAX && (rc = recv_msg(sock, 0, &route, &payload)) >= 0; i++) {
 		peer_t *p = peers_by_dealer(s->d->peers, sock);
-		if (p)
+		if (p && rc == 1)
+			log_limited(LOG_LVL_WARN, p->card.name,
+			    "sync: message of several frames from %s refused", p->card.name);
+		else if (p)
 			sync_handle(s->d, sock, NULL, p, payload);
 		zframe_destroy(&payload);
 	}
@@ -144,7 +172,7 @@ reload(server_t *s)
 		log_err("cannot write the allow-list in %s/allow", d->dir);
 		return DERR_ALLOW;
 	}
-	if ((rc = peers_connect(d->peers, s->zcert)) != 0)
+	if ((rc = peers_connect(d->peers, s->zcert, SYNC_HWM, SYNC_FRAME_MAX)) != 0)
 		return rc;
 	for (size_t i = 0; s->loop && i < peers_count(d->peers); i++)
 		if (peers_at(d->peers, i)->dealer)
@@ -152,6 +180,24 @@ reload(server_t *s)
 	log_info("loaded %zu peers and %zu providers", peers_count(d->peers),
 	    peers_providers(d->peers));
 	return 0;
+}
+
+/* Peers we never heard from since their DEALER was made get a new one: a
+ * handshake our peer refused because it had not imported our card yet is
+ * retried once it has (REDIAL_MS). */
+static void
+redial(server_t *s)
+{
+	cahierd_t *d = s->d;
+	int64_t now = clock_now_ms();
+	for (size_t i = 0; i < peers_count(d->peers); i++) {
+		peer_t *p = peers_at(d->peers, i);
+		if (!p->dealer || p->last_heard || now - p->dialed < REDIAL_MS)
+			continue;
+		zloop_reader_end(s->loop, p->dealer);
+		if (peers_redial(d->peers, p, s->zcert, SYNC_HWM, SYNC_FRAME_MAX) == 0 && p->dealer)
+			zloop_reader(s->loop, p->dealer, on_dealer, s);
+	}
 }
 
 static int
@@ -166,6 +212,7 @@ on_sync_timer(zloop_t *loop, int timer_id, void *arg)
 			return -1;
 		reloaded = 1;
 	}
+	redial(s);
 	if (reloaded || clock_now_ms() - s->last_housekeeping >= HOUSEKEEPING_MS) {
 		housekeeping_run(s->d);
 		s->last_housekeeping = clock_now_ms();
@@ -175,8 +222,12 @@ on_sync_timer(zloop_t *loop, int timer_id, void *arg)
 	return 0;
 }
 
+/* A CURVE server socket for a ZAP domain, refusing frames over maxmsg
+ * bytes (the connection that sends one is dropped) and holding at most
+ * hwm messages per connection each way. */
 static zsock_t *
-bind_server(server_t *s, const char *endpoint, const char *domain)
+bind_server(server_t *s, const char *endpoint, const char *domain, int hwm,
+    int64_t maxmsg)
 {
 	zsock_t *sock = zsock_new(ZMQ_ROUTER);
 	if (!sock)
@@ -185,7 +236,9 @@ bind_server(server_t *s, const char *endpoint, const char *domain)
 	zsock_set_curve_server(sock, 1);
 	zsock_set_zap_domain(sock, domain);
 	zsock_set_linger(sock, 0);
-	zsock_set_sndhwm(sock, 10000);
+	zsock_set_sndhwm(sock, hwm);
+	zsock_set_rcvhwm(sock, hwm);
+	zsock_set_maxmsgsize(sock, (int)maxmsg);
 	if (zsock_bind(sock, "%s", endpoint) < 0) {
 		log_err("cannot listen on %s: %s", endpoint, zmq_strerror(zmq_errno()));
 		zsock_destroy(&sock);
@@ -219,11 +272,13 @@ server_run(cahierd_t *d)
 	snprintf(dir, sizeof(dir), "%s/allow", d->dir);
 	zstr_sendx(s.auth, "CURVE", dir, NULL);
 	zsock_wait(s.auth);
-	if (!(s.client = bind_server(&s, d->cfg.client_endpoint, "cahier-client")) ||
-	    !(s.peer_router = bind_server(&s, d->cfg.peer_bind, "cahier-peer")))
+	if (!(s.client = bind_server(&s, d->cfg.client_endpoint, "cahier-client",
+	    CLIENT_HWM, CLIENT_FRAME_MAX)) ||
+	    !(s.peer_router = bind_server(&s, d->cfg.peer_bind, "cahier-peer", SYNC_HWM,
+	    SYNC_FRAME_MAX)))
 		goto out;
-	if (d->cfg.client_tcp &&
-	    !(s.client_tcp = bind_server(&s, d->cfg.client_tcp, "cahier-client")))
+	if (d->cfg.client_tcp && !(s.client_tcp = bind_server(&s, d->cfg.client_tcp,
+	    "cahier-client", CLIENT_HWM, CLIENT_FRAME_MAX)))
 		goto out;
 	s.loop = zloop_new();
 	zloop_reader(s.loop, s.client, on_client, &s);

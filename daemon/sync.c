@@ -1,6 +1,6 @@
 /* sync.c - daemon-to-daemon sync: version vectors, batches of missing
  * entries, pushes of new entries. Any member relays any member's feed; every
- * entry is checked by nb_ingest whoever relays it. */
+ * entry is checked by ingest_entry whoever relays it. */
 #include <stdlib.h>
 #include <string.h>
 #include <sodium.h>
@@ -13,7 +13,10 @@
 #include "state.h"
 #include "sync.h"
 
-#define BATCH_BYTES (8u << 20)
+/* A batch holds at most CH_BATCH_MAX entries and BATCH_BYTES (one entry
+ * with the largest body always fits); the peer sockets refuse frames
+ * larger than SYNC_FRAME_MAX (server.c). */
+#define BATCH_BYTES SYNC_BATCH_BYTES
 
 static void
 send_peer(cahierd_t *d, zsock_t *sock, zframe_t *route, uint8_t type,
@@ -207,7 +210,7 @@ tell_removed(cahierd_t *d, zsock_t *sock, zframe_t *route, peer_t *p, scase_t *c
 			log_info("sync: told %s it was removed from a case", p->card.name);
 		}
 	}
-	p->busy_until = clock_now_ms() + 60000;
+	p->busy_until = clock_now_ms() + SYNC_REMOVED_MS;
 	for (size_t i = 0; i < g->n; i++)
 		free(g->bufs[i]);
 	free(g);
@@ -233,7 +236,7 @@ answer_sync(cahierd_t *d, zsock_t *sock, zframe_t *route, peer_t *p,
 			memset(&empty, 0, sizeof(empty));
 			memcpy(empty.case_id, theirs->case_id, 16);
 			send_sync(d, sock, route ? zframe_dup(route) : NULL, &empty);
-			p->busy_until = clock_now_ms() + 10000;
+			p->busy_until = clock_now_ms() + SYNC_WAIT_MS;
 		}
 		zframe_destroy(&route);
 		return;
@@ -245,6 +248,21 @@ answer_sync(cahierd_t *d, zsock_t *sock, zframe_t *route, peer_t *p,
 		if (clock_now_ms() >= p->busy_until)
 			tell_removed(d, sock, route, p, c, theirs);
 		log_debug("sync: %s asked for a case it is not (or no longer) a member of", p->card.name);
+		zframe_destroy(&route);
+		return;
+	}
+	/* What a peer may make us queue: SYNC_ANSWER_BYTES per round. A flood
+	 * of SYNCs costs a look at the vector each, no more; a catch-up chain
+	 * (one batch per round trip) never meets the bound. */
+	uint64_t round = outbox_round(d->out);
+	if (p->answer_round != round) {
+		p->answer_round = round;
+		p->answer_bytes = 0;
+	}
+	if (p->answer_bytes >= SYNC_ANSWER_BYTES) {
+		log_limited(LOG_LVL_INFO, p->card.name,
+		    "sync: %s asked for more than %u MiB in one round: the rest waits for its next request",
+		    p->card.name, SYNC_ANSWER_BYTES >> 20);
 		zframe_destroy(&route);
 		return;
 	}
@@ -291,6 +309,7 @@ answer_sync(cahierd_t *d, zsock_t *sock, zframe_t *route, peer_t *p,
 		if (ch_batch_encode(theirs->case_id, (uint8_t)g->full, g->items, g->n,
 		    &body, &n) == 0) {
 			send_peer(d, sock, route ? zframe_dup(route) : NULL, CH_PM_ENTRIES, body, n);
+			p->answer_bytes += n;
 			free(body);
 		}
 		log_debug("sync: sent %zu entries to %s", g->n, p->card.name);
@@ -300,7 +319,7 @@ answer_sync(cahierd_t *d, zsock_t *sock, zframe_t *route, peer_t *p,
 	 * for every round). */
 	if (behind && clock_now_ms() >= p->busy_until) {
 		send_sync(d, sock, route ? zframe_dup(route) : NULL, &ours);
-		p->busy_until = clock_now_ms() + 10000;
+		p->busy_until = clock_now_ms() + SYNC_WAIT_MS;
 	}
 	for (size_t i = 0; i < g->n; i++)
 		free(g->bufs[i]);
@@ -339,12 +358,24 @@ take_entries(cahierd_t *d, zsock_t *sock, zframe_t *route, peer_t *p,
 	int *res;
 
 	if (ch_batch_decode(body, bodylen, case_id, &more, &items, &n) != 0) {
-		log_warn("sync: malformed batch from %s refused", p->card.name);
+		log_limited(LOG_LVL_WARN, p->card.name, "sync: malformed batch from %s refused",
+		    p->card.name);
 		zframe_destroy(&route);
 		return;
 	}
 
 	int held = store_case_get(d->store, case_id, 0, &c) == 0;
+	/* A case's entries come only from its current members (a removed
+	 * organization's own daemon included among the refused): what it
+	 * wrote up to its cut reaches us through the others. */
+	if (held && state_is_member(c, keyring_org(d->kr)) && !state_is_member(c, p->org)) {
+		log_limited(LOG_LVL_WARN, p->card.name,
+		    "sync: refused %zu entries of a case from %s, which is not a member of it", n,
+		    p->card.name);
+		free(items);
+		zframe_destroy(&route);
+		return;
+	}
 	if (held && !state_is_member(c, keyring_org(d->kr)) &&
 	    adopt(d, case_id, items, n, p->card.name, &c) != 0 &&
 	    clock_now_ms() >= p->busy_until) {
@@ -355,7 +386,7 @@ take_entries(cahierd_t *d, zsock_t *sock, zframe_t *route, peer_t *p,
 		memset(&empty, 0, sizeof(empty));
 		memcpy(empty.case_id, case_id, 16);
 		send_sync(d, sock, route ? zframe_dup(route) : NULL, &empty);
-		p->busy_until = clock_now_ms() + 10000;
+		p->busy_until = clock_now_ms() + SYNC_WAIT_MS;
 	}
 	if (!held) {
 		if (adopt(d, case_id, items, n, p->card.name, &c) != 0) {
@@ -407,7 +438,9 @@ take_entries(cahierd_t *d, zsock_t *sock, zframe_t *route, peer_t *p,
 	/* Continue the chain while it brings something new; a batch of nothing
 	 * but duplicates ends it (another chain, or a push, got there first). While
 	 * a chain runs, the periodic round leaves this peer alone: one batch in
-	 * flight per peer is the flow control. */
+	 * flight per peer is the flow control. A batch that brought nothing
+	 * leaves the wait as it was: two daemons that each hold an entry the
+	 * other refuses meet again at the next round, not at once. */
 	int ask = (more || waiting) && stored;
 	if (!ask && waiting && clock_now_ms() >= p->busy_until)
 		ask = 1; /* a push that shows a gap: fetch what is missing now */
@@ -417,8 +450,8 @@ take_entries(cahierd_t *d, zsock_t *sock, zframe_t *route, peer_t *p,
 			send_sync(d, sock, route ? zframe_dup(route) : NULL, &ours);
 			ch_vec_clear(&ours);
 		}
-		p->busy_until = clock_now_ms() + 10000;
-	} else
+		p->busy_until = clock_now_ms() + SYNC_WAIT_MS;
+	} else if (stored)
 		p->busy_until = 0;
 	zframe_destroy(&route);
 }
@@ -433,16 +466,18 @@ sync_handle(cahierd_t *d, zsock_t *sock, zframe_t *route, peer_t *p,
 
 	p->last_heard = clock_now_ms();
 	if (ch_msg_decode(zframe_data(frame), zframe_size(frame), CH_MAGIC_PEER,
-	    &type, &status, &body, &n) != 0) {
-		log_warn("sync: malformed message (%zu bytes) from %s refused",
-		    zframe_size(frame), p->card.name);
+	    &type, &status, &body, &n) != 0 || status != 0) {
+		log_limited(LOG_LVL_WARN, p->card.name,
+		    "sync: malformed message (%zu bytes) from %s refused", zframe_size(frame),
+		    p->card.name);
 		zframe_destroy(&route);
 		return;
 	}
 	if (type == CH_PM_SYNC) {
 		ch_vec_t v;
 		if (ch_vec_decode(body, n, &v) != 0) {
-			log_warn("sync: malformed vector from %s refused", p->card.name);
+			log_limited(LOG_LVL_WARN, p->card.name, "sync: malformed vector from %s refused",
+			    p->card.name);
 			zframe_destroy(&route);
 			return;
 		}
@@ -451,7 +486,8 @@ sync_handle(cahierd_t *d, zsock_t *sock, zframe_t *route, peer_t *p,
 	} else if (type == CH_PM_ENTRIES) {
 		take_entries(d, sock, route, p, body, n);
 	} else {
-		log_warn("sync: unknown message type %u from %s refused", type, p->card.name);
+		log_limited(LOG_LVL_WARN, p->card.name, "sync: unknown message type %u from %s refused",
+		    type, p->card.name);
 		zframe_destroy(&route);
 	}
 }

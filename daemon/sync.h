@@ -8,8 +8,35 @@
 #include <czmq.h>
 #include "daemon.h"
 
+/* The costs a peer can cause, bounded:
+ * - a batch: at most CH_BATCH_MAX entries and SYNC_BATCH_BYTES (one entry
+ *   with the largest body always fits); a frame on a peer socket at most
+ *   SYNC_FRAME_MAX bytes (server.c sets ZMQ_MAXMSGSIZE: a larger one drops
+ *   the connection);
+ * - answers: at most SYNC_ANSWER_BYTES of ENTRIES queued for one peer in
+ *   one round of the loop (outbox_round), whatever it asks; with the
+ *   sockets' high-water marks (SYNC_HWM messages per connection, server.c)
+ *   what one peer holds in this daemon's memory stays under
+ *   SYNC_ANSWER_BYTES + SYNC_FRAME_MAX in the outbox and
+ *   4 x SYNC_HWM x SYNC_FRAME_MAX in the queues of its two connections
+ *   (about 84 MiB), plus one batch being checked;
+ * - one catch-up chain per peer: while a batch it asked for is awaited
+ *   (SYNC_WAIT_MS at most) the periodic round leaves that peer alone;
+ * - a removed organization is told it was removed once per
+ *   SYNC_REMOVED_MS;
+ * - log lines: log_limited, per peer. */
+#define SYNC_BATCH_BYTES (2u << 20)
+#define SYNC_FRAME_MAX (SYNC_BATCH_BYTES + (64u << 10))
+#define SYNC_ANSWER_BYTES (16u << 20)
+#define SYNC_HWM 8
+#define SYNC_WAIT_MS 10000
+#define SYNC_REMOVED_MS 60000
+
 /* Handles one message from peer p on sock (route: the ROUTER routing id,
- * or NULL on our DEALER to p; taken). */
+ * or NULL on our DEALER to p; taken). WARNING: p points into the peers
+ * table and lives until the next peers_load (server.c reloads only from
+ * its timer, never inside a handler): keep no peer pointer across
+ * rounds. */
 void sync_handle(cahierd_t *d, zsock_t *sock, zframe_t *route, peer_t *p,
     zframe_t *frame);
 /* Sends our vector of every shared case to every connected member peer

@@ -88,10 +88,12 @@ for o in a b x z; do start $o || exit 1; done
 CASE=$(c ann case new "Mevrouw Peeters" 2>/dev/null)
 check "case created" [ "${#CASE}" = 32 ]
 check "b added to the case" q c ann case add "$CASE" "$T/b/org.card" --role home-nursing
-check "z added to the case (its daemon's card was never imported)" \
-	q c ann case add "$CASE" "$T/z/org.card" --role gp
+# z's card was never imported at a (its fingerprint never checked by phone):
+# the coordinator does not add it.
+check "z, whose card a never imported, is not added: exit 2, says peer add" \
+	fails 2 'peer add' c ann case add "$CASE" "$T/z/org.card" --role gp
 check "ann posts" q c ann post "$CASE" "first note"
-check "b has the case" wait_for 10 has_entries bob "$CASE" 4
+check "b has the case" wait_for 10 has_entries bob "$CASE" 3
 
 # --- 1b. wrong passphrase for the provider key.
 cases ann >"$T/cases.a"
@@ -122,9 +124,9 @@ check "post from an org not in the case: exit 1, says not a member" \
 check "... x holds no case" sh -c "[ \"\$(ls '$T/x/cases' 2>/dev/null)\" = '' ]"
 check "... a's case unchanged" same "$T/cases.a" cases ann
 
-# --- 3b. a member whose card nobody imported gets nothing; the others still work.
-check "ann posts after z was added" q c ann post "$CASE" "second note"
-check "... b still gets it" wait_for 10 has_entries bob "$CASE" 5
+# --- 3b. an org whose card nobody imported gets nothing; the others still work.
+check "ann posts after z was refused" q c ann post "$CASE" "second note"
+check "... b still gets it" wait_for 10 has_entries bob "$CASE" 4
 sleep 1
 check "z's daemon holds no case" sh -c "[ \"\$(ls '$T/z/cases' 2>/dev/null)\" = '' ]"
 check "z's provider sees no case" sh -c "[ \"\$($B/cahier --home $T/zed --passphrase-file $T/pp --json case list)\" = '[]' ]"
