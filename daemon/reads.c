@@ -5,6 +5,7 @@
 #include <sodium.h>
 
 #include "../proto/msg.h"
+#include "../proto/names.h"
 #include "clock.h"
 #include "feed.h"
 #include "log.h"
@@ -67,9 +68,12 @@ read_entry(void *arg, const uint8_t org[32], uint64_t seq, const uint8_t *e, siz
 	if (ch_entry_split(e, n, &env, &body, &bl) != 0)
 		return 0;
 	/* The daemon holds keys for its organization; each provider sees only
-	 * the audiences its role is in (epoch entries: everyone). */
-	int sees = env.audience == CH_AUD_MEMBERSHIP || !r->cur ||
-	    ch_charter_role_in(&r->cur->ch, r->role, env.audience);
+	 * the audiences its role is in. Epoch entries (the charter: every
+	 * member, every person's name, basis and dates) are for the
+	 * professionals: the people around the person read the network
+	 * audience only. */
+	int sees = env.audience == CH_AUD_MEMBERSHIP ? !ch_role_is_person(r->role) :
+	    !r->cur || ch_charter_role_in(&r->cur->ch, r->role, env.audience);
 	const uint8_t *key = body && sees ? read_key(r, env.epoch, env.audience) : NULL;
 	if (key && ch_body_open(&env, body, bl, key, &plain, &pl) != 0) {
 		plain = NULL;
@@ -270,22 +274,33 @@ reads_handle(cahierd_t *d, provider_t *pv, const uint8_t *body, size_t bodylen,
 				r.items[i].orgname.p = (const uint8_t *)names[j];
 				r.items[i].orgname.n = strlen(names[j]);
 			}
-	/* The record first, in this round's transaction; the reply is sent only
-	 * after that transaction commits (outbox_flush). */
-	if ((rc = record_access(d, c, pv, body, bodylen, &rq, CH_OUT_OK, r.ranges,
-	    r.nranges, access_id)) != 0) {
-		free(names);
-		goto fail;
-	}
+	/* The reply is made first (with a zero record id, the reply's first 32
+	 * bytes), so that a read that cannot be answered is recorded as failed,
+	 * not as done. Then the record, in this round's transaction; the reply
+	 * is sent only after that transaction commits (outbox_flush). */
+	memset(access_id, 0, sizeof(access_id));
 	rc = ch_readrep_encode(access_id, r.items, r.n, &out, &outlen);
 	free(names);
-	read_free(&r);
-	if (have_cur)
-		state_epoch_free(&cur);
 	if (rc) {
+		read_free(&r);
+		if (have_cur)
+			state_epoch_free(&cur);
+		if (record_access(d, c, pv, body, bodylen, &rq, CH_OUT_FAILED, NULL, 0,
+		    access_id) != 0)
+			log_err("could not record a failed read");
 		cahierd_reply_err(rep, CH_ST_INTERNAL, "reply too large");
 		return;
 	}
+	if ((rc = record_access(d, c, pv, body, bodylen, &rq, CH_OUT_OK, r.ranges,
+	    r.nranges, access_id)) != 0) {
+		sodium_memzero(out, outlen);
+		free(out);
+		goto fail;
+	}
+	memcpy(out, access_id, 32);
+	read_free(&r);
+	if (have_cur)
+		state_epoch_free(&cur);
 	log_info("%s (%s) read %s of a case: access record written",
 	    pv->cert.name, pv->cert.role, rq.kind == CH_KIND_ACCESS ? "the audit" : "the notebook");
 	cahierd_reply_ok(rep, out, outlen);

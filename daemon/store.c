@@ -1,9 +1,11 @@
 /* store.c - LMDB environments for the organization and its cases. */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include <lmdb.h>
 #include <sodium.h>
 
@@ -65,6 +67,29 @@ mdb_fail(const char *what, int rc)
 }
 
 static int
+dir_sync(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	int rc = fsync(fd);
+	close(fd);
+	return rc;
+}
+
+static int
+dir_sync_parent(const char *path)
+{
+	char parent[4096];
+	snprintf(parent, sizeof(parent), "%s", path);
+	char *slash = strrchr(parent, '/');
+	if (!slash)
+		return dir_sync(".");
+	*slash = '\0';
+	return dir_sync(slash == parent ? "/" : parent);
+}
+
+static int
 dbenv_open(dbenv_t *d, const char *path, size_t mapsize,
     const char *const *names)
 {
@@ -72,7 +97,8 @@ dbenv_open(dbenv_t *d, const char *path, size_t mapsize,
 	MDB_txn *txn;
 
 	memset(d, 0, sizeof(*d));
-	if (mkdir(path, 0700) != 0 && errno != EEXIST) {
+	int created = mkdir(path, 0700) == 0;
+	if (!created && errno != EEXIST) {
 		log_err("store: cannot create %s: %s", path, strerror(errno));
 		return CH_ERR_IO;
 	}
@@ -97,6 +123,14 @@ dbenv_open(dbenv_t *d, const char *path, size_t mapsize,
 	}
 	if ((rc = mdb_txn_commit(txn)) != 0)
 		goto fail;
+	/* A new environment's directory entries reach the disk too (LMDB syncs
+	 * its files, not the directories that name them). */
+	if (created && (dir_sync(path) != 0 || dir_sync_parent(path) != 0)) {
+		log_err("store: cannot sync the directory of %s: %s", path, strerror(errno));
+		mdb_env_close(d->env);
+		d->env = NULL;
+		return CH_ERR_IO;
+	}
 	return 0;
 fail:
 	mdb_env_close(d->env);

@@ -182,6 +182,8 @@ check "the coordination service holds the GP's medical note" \
 check "the trusted person reads the network note" wait_for 10 sees tom MARKERNET1
 logs tom log.tp1
 check "the trusted person does not see the medical note" hides log.tp1 MARKERMED2
+check "the trusted person does not see the charter (people's bases and dates)" \
+	hides log.tp1 written-mandate
 check "the trusted person does not see older medical notes" hides log.tp1 MARKERMED1
 check "the trusted person does not see the social note" hides log.tp1 MARKERSOC1
 c tom post --audience medical "$CASE" "MARKERNOPE2" >"$T/tp.med" 2>&1; rc=$?
