@@ -866,3 +866,35 @@ ingest_entry(ingest_t *in, scase_t *c, const uint8_t *entry, size_t n,
 		return refuse(&env, from, "an entry without its body (a body is erased only by its organization's signed erasure)");
 	return ingest_body(in, c, &env, id, entry, n, body, bodylen, has_coord, coord, from);
 }
+
+int
+ingest_batch(ingest_t *in, scase_t *c, const ch_slice_t *items, size_t n,
+    const char *from, ingest_tally_t *t)
+{
+	int *res = calloc(n ? n : 1, sizeof(*res));
+
+	memset(t, 0, sizeof(*t));
+	if (!res)
+		return CH_ERR_NOMEM;
+	for (int pass = 0; pass < 2; pass++) {
+		size_t progress = 0;
+		for (size_t i = 0; i < n; i++) {
+			if (pass == 1 && res[i] != INGEST_NOTYET && res[i] != INGEST_GAP)
+				continue;
+			res[i] = ingest_entry(in, c, items[i].p, items[i].n, from);
+			if (res[i] == INGEST_STORED)
+				progress++;
+		}
+		t->stored += progress;
+		if (pass == 0 && !progress)
+			break;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (res[i] == INGEST_NOTYET || res[i] == INGEST_GAP)
+			t->waiting++;
+		if (res[i] == INGEST_GAP)
+			t->gaps++;
+	}
+	free(res);
+	return 0;
+}

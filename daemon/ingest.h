@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "../proto/charter.h"
+#include "../proto/msg.h"
 #include "keyring.h"
 #include "store.h"
 
@@ -34,6 +35,19 @@ enum {
  * damaged record): not the sender's fault, and nothing of it is kept. */
 int ingest_entry(ingest_t *in, scase_t *c, const uint8_t *entry, size_t n,
     const char *from) CH_WUR;
+
+/* What a batch brought: entries stored, entries that wait (on a gap or on
+ * membership not received yet), and of those the gaps. */
+typedef struct {
+	size_t stored;
+	size_t waiting;
+	size_t gaps;
+} ingest_tally_t;
+/* Checks and stores the entries of a batch of case c, in two passes (an
+ * entry can depend on an epoch entry later in the batch). Returns 0 and
+ * the tally, or a store error (what was stored stays in this round). */
+int ingest_batch(ingest_t *in, scase_t *c, const ch_slice_t *items, size_t n,
+    const char *from, ingest_tally_t *t) CH_WUR;
 
 /* The full charter of epoch (names included), decrypted from that epoch's
  * entry with the membership key held in the store or, for a case being

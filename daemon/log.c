@@ -12,11 +12,19 @@
 static const char *log_ident = "cahierd";
 static int log_level = LOG_LVL_INFO;
 
+static struct {
+	char key[64];
+	int64_t start;
+	unsigned lines;
+	unsigned dropped;
+} windows[LOG_KEYS];
+
 void
 log_init(const char *ident, int level)
 {
 	log_ident = ident;
 	log_level = level;
+	memset(windows, 0, sizeof(windows));
 }
 
 static void
@@ -47,12 +55,6 @@ log_msg(int level, const char *fmt, ...)
 	va_end(ap);
 }
 
-static struct {
-	char key[64];
-	int64_t start;
-	unsigned lines;
-	unsigned dropped;
-} windows[LOG_KEYS];
 
 void
 log_limited(int level, const char *key, const char *fmt, ...)

@@ -4,6 +4,8 @@
 
 enum { LOG_LVL_ERR = 0, LOG_LVL_WARN = 1, LOG_LVL_INFO = 2, LOG_LVL_DEBUG = 3 };
 
+/* Sets the ident and the level of the lines to come, and starts every
+ * window of log_limited afresh. */
 void log_init(const char *ident, int level);
 void log_msg(int level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* A line a peer or a client can cause again and again (a refusal): at most

@@ -364,3 +364,28 @@ member_adopt(ingest_t *in, store_t *s, const uint8_t case_id[16],
 	*out = c;
 	return 0;
 }
+
+int
+member_join(ingest_t *in, store_t *s, const uint8_t case_id[16],
+    const ch_slice_t *items, size_t n, const char *from, scase_t **out,
+    uint8_t coord[32], ingest_tally_t *t)
+{
+	uint8_t held[32];
+	scase_t *c;
+	int rc;
+
+	*out = NULL;
+	memset(t, 0, sizeof(*t));
+	if ((rc = member_adopt(in, s, case_id, items, n, from, &c, coord)) != 0)
+		return rc;
+	if ((rc = ingest_batch(in, c, items, n, from, t)) != 0)
+		return rc;
+	if (state_coordinator(c, held) != 0) {
+		log_warn("refused a new case from %s: its genesis does not pass the rules", from);
+		if ((rc = store_case_forget(s, &c)) != 0)
+			return rc;
+		return DERR_NOTJOINED;
+	}
+	*out = c;
+	return 0;
+}

@@ -52,4 +52,14 @@ int member_adopt(ingest_t *in, store_t *s, const uint8_t case_id[16],
     const ch_slice_t *items, size_t n, const char *from, scase_t **out,
     uint8_t coord[32]) CH_WUR;
 
+/* Joins a case this daemon does not hold from a peer's batch: adoption
+ * (member_adopt), then the batch through the rules (ingest_batch). If not
+ * even the genesis was stored, the case made for it is forgotten again
+ * (store_case_forget): a refused welcome leaves nothing behind. Returns 0
+ * with the case in *out, its coordinator and the tally; DERR_NOTJOINED; or
+ * a store error. */
+int member_join(ingest_t *in, store_t *s, const uint8_t case_id[16],
+    const ch_slice_t *items, size_t n, const char *from, scase_t **out,
+    uint8_t coord[32], ingest_tally_t *t) CH_WUR;
+
 #endif

@@ -274,6 +274,21 @@ rec_each(dbenv_t *d, int t, const uint8_t *from, size_t fromlen,
 	return ret;
 }
 
+static int
+rec_del(dbenv_t *d, int t, const uint8_t *key, size_t klen)
+{
+	MDB_txn *txn;
+	MDB_val k = { klen, (void *)(uintptr_t)key };
+	int rc;
+
+	if ((rc = dbenv_wtxn(d, &txn)) != 0)
+		return rc;
+	rc = mdb_del(txn, d->dbi[t], &k, NULL);
+	if (rc == MDB_NOTFOUND)
+		return ST_ERR_NOTFOUND;
+	return rc ? mdb_fail("del", rc) : 0;
+}
+
 int
 store_open(const char *dir, const uint8_t *storage_key, int max_open,
     store_t **out)
@@ -417,6 +432,36 @@ store_case_get(store_t *s, const uint8_t id[16], int create, scase_t **out)
 	s->cache[s->nopen++] = c;
 	*out = c;
 	return 0;
+}
+
+int
+store_case_forget(store_t *s, scase_t **cp)
+{
+	scase_t *c = *cp;
+	char path[4096], file[4200];
+	int rc;
+
+	*cp = NULL;
+	for (int i = 0; i < s->nopen; i++)
+		if (s->cache[i] == c) {
+			s->cache[i] = s->cache[--s->nopen];
+			break;
+		}
+	rc = rec_del(&s->org, O_CASES, c->id, 16);
+	if (rc == ST_ERR_NOTFOUND)
+		rc = 0;
+	case_path(s, c->id, path, sizeof(path));
+	dbenv_close(&c->db);
+	free(c);
+	snprintf(file, sizeof(file), "%s/data.mdb", path);
+	unlink(file);
+	snprintf(file, sizeof(file), "%s/lock.mdb", path);
+	unlink(file);
+	if (rmdir(path) != 0 && errno != ENOENT) {
+		log_err("store: cannot remove %s: %s", path, strerror(errno));
+		return rc ? rc : CH_ERR_IO;
+	}
+	return rc;
 }
 
 const uint8_t *
@@ -679,21 +724,6 @@ store_key_get(scase_t *c, uint32_t epoch, uint8_t audience, uint8_t key[32])
 	return rc;
 }
 
-
-static int
-rec_del(dbenv_t *d, int t, const uint8_t *key, size_t klen)
-{
-	MDB_txn *txn;
-	MDB_val k = { klen, (void *)(uintptr_t)key };
-	int rc;
-
-	if ((rc = dbenv_wtxn(d, &txn)) != 0)
-		return rc;
-	rc = mdb_del(txn, d->dbi[t], &k, NULL);
-	if (rc == MDB_NOTFOUND)
-		return ST_ERR_NOTFOUND;
-	return rc ? mdb_fail("del", rc) : 0;
-}
 
 /* A fixed-size record: ST_ERR_DB if the stored value has another size. */
 static int

@@ -102,6 +102,11 @@ int store_revocations_each(store_t *s, store_revocation_fn fn, void *arg) CH_WUR
 int store_case_exists(store_t *s, const uint8_t id[16]) CH_WUR;
 int store_case_get(store_t *s, const uint8_t id[16], int create,
     scase_t **out) CH_WUR;
+/* Forgets a case this round made and that turned out not to be one (its
+ * welcome refused): drops its uncommitted writes, its index record and its
+ * files, and sets *c to NULL. WARNING: only for a case whose environment
+ * holds nothing committed. */
+int store_case_forget(store_t *s, scase_t **c) CH_WUR;
 /* The case's id; lives as long as the handle. */
 const uint8_t *store_case_id(const scase_t *c);
 /* Every case id, in a malloc'd array of 16-byte ids. */

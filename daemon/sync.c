@@ -355,7 +355,6 @@ take_entries(cahierd_t *d, zsock_t *sock, zframe_t *route, peer_t *p,
 	ch_slice_t *items = NULL;
 	size_t n = 0, stored = 0, waiting = 0;
 	scase_t *c;
-	int *res;
 
 	if (ch_batch_decode(body, bodylen, case_id, &more, &items, &n) != 0) {
 		log_limited(LOG_LVL_WARN, p->card.name, "sync: malformed batch from %s refused",
@@ -388,8 +387,14 @@ take_entries(cahierd_t *d, zsock_t *sock, zframe_t *route, peer_t *p,
 		send_sync(d, sock, route ? zframe_dup(route) : NULL, &empty);
 		p->busy_until = clock_now_ms() + SYNC_WAIT_MS;
 	}
+	ingest_tally_t t;
 	if (!held) {
-		if (adopt(d, case_id, items, n, p->card.name, &c) != 0) {
+		uint8_t coord[32];
+		int rc = member_join(d->in, d->store, case_id, items, n, p->card.name, &c, coord, &t);
+		if (rc != 0) {
+			if (rc != DERR_NOTJOINED)
+				log_err("sync: cannot join a case offered by %s: %s", p->card.name,
+				    derr_str(rc));
 			/* A lone push of a case we do not hold: ask for all of it. */
 			if (n == 1 && !more) {
 				ch_vec_t empty;
@@ -401,37 +406,21 @@ take_entries(cahierd_t *d, zsock_t *sock, zframe_t *route, peer_t *p,
 			zframe_destroy(&route);
 			return;
 		}
-	}
-	if (!(res = calloc(n ? n : 1, sizeof(*res)))) {
+		char name[256];
+		cahierd_org_name(d, NULL, coord, name, sizeof(name));
+		log_info("joined a case coordinated by %s", name);
+	} else if (ingest_batch(d->in, c, items, n, p->card.name, &t) != 0) {
+		log_err("sync: could not take a batch from %s", p->card.name);
 		free(items);
 		zframe_destroy(&route);
 		return;
 	}
-	/* Two passes: an entry can depend on a membership entry later in the batch. */
-	for (int pass = 0; pass < 2; pass++) {
-		size_t progress = 0;
-		for (size_t i = 0; i < n; i++) {
-			if (pass == 1 && res[i] != INGEST_NOTYET && res[i] != INGEST_GAP)
-				continue;
-			res[i] = ingest_entry(d->in, c, items[i].p, items[i].n, p->card.name);
-			if (res[i] == INGEST_STORED)
-				progress++;
-		}
-		stored += progress;
-		if (pass == 0 && !progress)
-			break;
-	}
-	size_t gaps = 0;
-	for (size_t i = 0; i < n; i++) {
-		if (res[i] == INGEST_NOTYET || res[i] == INGEST_GAP)
-			waiting++;
-		if (res[i] == INGEST_GAP)
-			gaps++;
-	}
+	stored = t.stored;
+	waiting = t.waiting;
+	size_t gaps = t.gaps;
 	if (gaps)
 		log_info("sync: held back %zu entries from %s: earlier entries of their feeds are missing; asking for them",
 		    gaps, p->card.name);
-	free(res);
 	free(items);
 	if (stored)
 		log_info("sync: stored %zu entries from %s", stored, p->card.name);

@@ -1642,6 +1642,75 @@ TEST(a_removed_org_cannot_rewrite_its_cut)
 	org_free(&H);
 }
 
+/* ---- A refused welcome leaves nothing behind: C (an imported peer) offers
+ * G a case of its own whose genesis does not pass the rules (its charter
+ * names G, which no genesis may). G adopts it (the genesis is bound, the
+ * slots open) but stores nothing, and the case made for it is gone. */
+TEST(a_refused_welcome_leaves_no_case)
+{
+	org_t G;
+	uint8_t saved[16], salt[16], fake[16], keys[NAUD][32], *f, *req, *pl, *e, coord[32];
+	size_t fl, rl, pln, n;
+	ch_epoch_t ep;
+	ch_corg_t orgs[2];
+	ch_slot_t s[2];
+	ch_slice_t item;
+	scase_t *c;
+	ingest_tally_t t;
+
+	org_init(&G, 0x96, "Dienst G");
+	memcpy(saved, case_id, 16);
+	randombytes_buf(salt, sizeof(salt));
+	ch_case_id(C.d->keys->sign_pk, salt, fake);
+	memcpy(case_id, fake, 16);
+	check_int(ch_create_encode(salt, "Dossier X", &f, &fl), ==, 0);
+	req = plain(provC, certC, certClen, CH_REQ_CASE_NEW, f, fl, &rl);
+	free(f);
+	memset(&ep, 0, sizeof(ep));
+	ep.why = CH_WHY_CREATE;
+	memcpy(ep.salt, salt, 16);
+	ep.request = req;
+	ep.requestlen = rl;
+	ep.charter.name = (char *)(uintptr_t)"Dossier X";
+	memcpy(ep.charter.coordinator, C.d->keys->sign_pk, 32);
+	corg(&orgs[0], &C, "coordination");
+	corg(&orgs[1], &G, "gp");
+	ep.charter.orgs = orgs;
+	ep.charter.norgs = 2;
+	check_int(ch_charter_default_audiences(&ep.charter), ==, 0);
+	check_int(ch_epoch_encode(&ep, &f, &fl), ==, 0);
+	pl = daemon_plain(CH_KIND_CASE_CREATE, CH_AUD_MEMBERSHIP, f, fl, &pln);
+	free(f);
+	randombytes_buf(keys, sizeof(keys));
+	slot_for(&s[0], &C, &C, 0, CH_AUD_MEMBERSHIP, keys[CH_AUD_MEMBERSHIP - 1]);
+	slot_for(&s[1], &G, &G, 0, CH_AUD_MEMBERSHIP, keys[CH_AUD_MEMBERSHIP - 1]);
+	e = build_entry(C.d->keys, 1, NULL, 0, CH_AUD_MEMBERSHIP, keys[CH_AUD_MEMBERSHIP - 1],
+	    pl, pln, s, 2, &n);
+	item.p = e;
+	item.n = n;
+	/* The genesis is bound and the slot opens: adoption alone would take it. */
+	check_int(member_join(G.d->in, G.d->store, fake, &item, 1, "C", &c, coord, &t), ==,
+	    DERR_NOTJOINED);
+	check_int(t.stored, ==, 0);
+	check_int(store_commit(G.d->store), ==, 0);
+	check_int(store_case_exists(G.d->store, fake), ==, 0);
+	check_int(store_case_get(G.d->store, fake, 0, &c), ==, ST_ERR_NOTFOUND);
+	char path[128], hex[33];
+	sodium_bin2hex(hex, sizeof(hex), fake, 16);
+	snprintf(path, sizeof(path), "%s/cases/%s", G.dir, hex);
+	check_int(access(path, F_OK), ==, -1);
+	for (int i = 0; i < 4; i++) {
+		for (size_t j = 0; j < ep.charter.aud[i].nroles; j++)
+			free(ep.charter.aud[i].roles[j]);
+		free(ep.charter.aud[i].roles);
+	}
+	memcpy(case_id, saved, 16);
+	free(e);
+	free(pl);
+	free(req);
+	org_free(&G);
+}
+
 /* A member (B, removed by now but still holding the membership keys of the
  * epochs it was in) relays a forged welcome to F before the coordinator
  * adds F: genuine membership keys, and a made-up one for the epoch F will
@@ -1756,6 +1825,7 @@ main(void)
 	TAP_RUN(every_forked_feed_stays_frozen);
 	TAP_RUN(an_unknown_case_costs_a_bounded_amount);
 	TAP_RUN(a_removed_org_cannot_rewrite_its_cut);
+	TAP_RUN(a_refused_welcome_leaves_no_case);
 	TAP_RUN(forged_welcome_delays_at_most);
 	for (int i = 0; i < 16; i++)
 		free(ent[i]);

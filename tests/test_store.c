@@ -314,7 +314,7 @@ TEST(case_records)
 	check_int(store_coord_get(c, got), ==, ST_ERR_NOTFOUND);
 	check_int(store_epoch_get(c, &e), ==, ST_ERR_NOTFOUND);
 	check_int(store_excluded_get(c, &e), ==, ST_ERR_NOTFOUND);
-	check_int(store_forked_get(c, got), ==, ST_ERR_NOTFOUND);
+	check_int(store_forked_get(c, org), ==, 0);
 	check_int(store_revoked_get(c, org, prov, &seq), ==, 0);
 	check_int(seq, ==, 0);
 	check_int(store_entries_count(c, &n), ==, 0);
@@ -342,8 +342,8 @@ TEST(case_records)
 	check_int(e, ==, 3);
 	check_int(store_excluded_get(c, &e), ==, 0);
 	check_int(e, ==, 4);
-	check_int(store_forked_get(c, got), ==, 0);
-	check_mem(got, org, 32);
+	check_int(store_forked_get(c, org), ==, 1);
+	check_int(store_forked_get(c, prov), ==, 0);
 	check_int(store_revoked_get(c, org, prov, &seq), ==, 0);
 	check_int(seq, ==, 12);
 	check_int(store_epochrec_get(c, 3, &q), ==, 0);
