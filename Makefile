@@ -84,21 +84,31 @@ check: deps
 
 FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_BIN := $(patsubst tests/fuzz/%.c,build-fuzz/%,$(FUZZ_SRC))
-FUZZ_CFLAGS := -std=c11 -D_DEFAULT_SOURCE -g -O1 -fsanitize=fuzzer-no-link,address,undefined
+FUZZ_CFLAGS := -std=c11 -D_DEFAULT_SOURCE -g -O1 -fsanitize=fuzzer-no-link,address,undefined -MMD -MP
 FUZZ_OBJ := $(patsubst %.c,build-fuzz/obj/%.o,$(LIB_SRC))
+# fuzz_ingest brings its own clock (a fixed one): daemon/clock.c stays out.
+FUZZ_DOBJ := $(patsubst %.c,build-fuzz/obj/%.o,$(filter-out daemon/clock.c,$(DAEMON_SRC)))
 # The decoders are compiled once, instrumented; each target links them.
 build-fuzz/obj/%.o: %.c
 	@mkdir -p $(dir $@)
 	clang $(FUZZ_CFLAGS) $(PKG_CFLAGS) -c -o $@ $<
+# (The headers a target's .d names are prerequisites too: link the rest.)
 build-fuzz/%: tests/fuzz/%.c $(FUZZ_OBJ)
-	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer $(PKG_CFLAGS) -o $@ $^ $(PKG_LIBS)
+	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer $(PKG_CFLAGS) -o $@ $(filter %.c %.o,$^) $(PKG_LIBS)
+# fuzz_ingest runs the daemon's rules over real stores: it alone links the
+# daemon's modules (instrumented too).
+build-fuzz/fuzz_ingest: tests/fuzz/fuzz_ingest.c $(FUZZ_OBJ) $(FUZZ_DOBJ)
+	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer $(PKG_CFLAGS) -o $@ $(filter %.c %.o,$^) $(PKG_LIBS)
 fuzz: $(FUZZ_BIN)
 FUZZ_RUNS ?= 20000
+# Inputs are bounded at 4 KB, but fuzz_ingest's are whole batches of real
+# entries (its case is 13 KB).
 fuzz-run: $(FUZZ_BIN)
 	@for f in $(FUZZ_BIN); do \
 		n=$$(basename $$f); mkdir -p build-fuzz/corpus-$$n; \
+		case $$n in fuzz_ingest) m=16384;; *) m=4096;; esac; \
 		echo "fuzz: $$n ($(FUZZ_RUNS) runs)"; \
-		$$f -runs=$(FUZZ_RUNS) -max_len=4096 build-fuzz/corpus-$$n tests/fuzz/seeds/$$n \
+		$$f -runs=$(FUZZ_RUNS) -max_len=$$m build-fuzz/corpus-$$n tests/fuzz/seeds/$$n \
 			> build-fuzz/$$n.log 2>&1 || { tail -n 40 build-fuzz/$$n.log; exit 1; }; \
 	done; echo "fuzz: every target ran clean"
 
@@ -120,4 +130,4 @@ clean:
 
 .PHONY: all tests deps check check-build demo bench fuzz fuzz-run install clean
 .SECONDARY:
--include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
+-include $(shell find $(BUILD) build-fuzz -name '*.d' 2>/dev/null)

@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 
 #include "fuzz.h"
+#include "ingest_fixture.h"
 #include "../../keys/keys.h"
 #include "../../proto/info.h"
 #include "../../proto/charter.h"
@@ -365,6 +366,75 @@ charter(void)
 	}
 }
 
+/* An envelope of org for case cid, its body erased (206 bytes). */
+static void
+erased(const keys_secret_t *org, const uint8_t cid[CH_CASE_LEN], uint64_t seq,
+    uint32_t epoch, uint8_t audience, uint8_t out[CH_ENV_LEN])
+{
+	ch_env_t e;
+
+	memset(&e, 0, sizeof(e));
+	e.version = 1;
+	memcpy(e.case_id, cid, CH_CASE_LEN);
+	memcpy(e.org, org->sign_pk, 32);
+	e.seq = seq;
+	e.epoch = epoch;
+	e.audience = audience;
+	e.time_ms = FI_TIME_MS;
+	e.body_len = 100;
+	memset(e.body_hash, 0xb0, CH_HASH_LEN);
+	ch_env_sign(&e, org->sign_sk);
+	ch_env_encode(&e, out);
+}
+
+static void
+put_batch(const char *name, const uint8_t cid[CH_CASE_LEN], uint8_t more,
+    const uint8_t (*envs)[CH_ENV_LEN], size_t n)
+{
+	ch_slice_t items[8];
+	uint8_t *out;
+	size_t len;
+
+	for (size_t i = 0; i < n; i++) {
+		items[i].p = envs[i];
+		items[i].n = CH_ENV_LEN;
+	}
+	ok(ch_batch_encode(cid, more, items, n, &out, &len), "batch");
+	put("fuzz_ingest", name, out, len);
+	free(out);
+}
+
+/* Seeds of fuzz_ingest: batches of its case (ingest_fixture.h), signed by
+ * its organizations, with erased bodies (a run's own entries differ: the
+ * target writes those into its corpus). At the member they are a second
+ * genesis (a fork), a gap, a wrong prev hash, an outsider. */
+static void
+ingest(void)
+{
+	keys_secret_t *a = fi_identity(KEYS_KIND_ORG, FI_ORG_A);
+	keys_secret_t *c = fi_identity(KEYS_KIND_ORG, FI_ORG_C);
+	uint8_t salt[16], cid[CH_CASE_LEN], other[CH_CASE_LEN], env[4][CH_ENV_LEN];
+
+	if (!a || !c)
+		ok(CH_ERR_NOMEM, "identity");
+	fi_case(a->sign_pk, salt, cid);
+	salt[0] ^= 1;
+	ch_case_id(a->sign_pk, salt, other);
+	put_batch("empty", cid, 0, NULL, 0);
+	erased(a, cid, 1, 0, CH_AUD_MEMBERSHIP, env[0]);
+	put_batch("fork-genesis", cid, 0, env, 1);
+	erased(a, cid, 3, 1, CH_AUD_NETWORK, env[0]);
+	erased(a, cid, 9, 2, CH_AUD_NETWORK, env[1]);
+	put_batch("wrong-prev-and-gap", cid, 1, env, 2);
+	erased(c, cid, 1, 1, CH_AUD_NETWORK, env[0]);
+	erased(c, cid, 2, 1, CH_AUD_NETWORK, env[1]);
+	put_batch("outsider", cid, 0, env, 2);
+	erased(a, other, 1, 0, CH_AUD_MEMBERSHIP, env[0]);
+	put_batch("other-case", other, 0, env, 1);
+	keys_secret_destroy(&a);
+	keys_secret_destroy(&c);
+}
+
 int
 main(void)
 {
@@ -545,6 +615,7 @@ main(void)
 	/* Identities, and the info bodies that carry their cards. */
 	keys(entry, CH_ENV_LEN + bodylen);
 	charter();
+	ingest();
 
 	free(entry);
 	free(body);
