@@ -8,6 +8,7 @@
 #include "../proto/info.h"
 #include "../proto/charter.h"
 #include "cli.h"
+#include "escape.h"
 #include "post.h"
 
 static void
@@ -99,8 +100,12 @@ case_add(cli_t *c, const char *caseid, const char *cardfile, const char *role)
 	keys_fingerprint(kc.org_id, fpr);
 	if (c->json)
 		cli_print_posted(c, &rep, "added");
-	else
-		printf("added %s (fingerprint %s) as %s\n", kc.name, fpr, role);
+	else {
+		cli_shown_t sh = { { NULL }, 0 };
+		printf("added %s (fingerprint %s) as %s\n", cli_show(&sh, kc.name), fpr,
+		    cli_show(&sh, role));
+		cli_shown_clear(&sh);
+	}
 	keys_card_clear(&kc);
 	free(card);
 	free(fields);
@@ -152,8 +157,11 @@ case_orgref(cli_t *c, const char *caseid, const char *orgarg, uint8_t kind,
 	free(fields);
 	if (c->json)
 		cli_print_posted(c, &rep, done);
-	else
-		printf("%s: %s\n", done, name);
+	else {
+		cli_shown_t sh = { { NULL }, 0 };
+		printf("%s: %s\n", done, cli_show(&sh, name));
+		cli_shown_clear(&sh);
+	}
 	return 0;
 }
 
@@ -224,8 +232,12 @@ case_person(cli_t *c, const char *caseid, const char *role, const char *name,
 	free(fields);
 	if (c->json)
 		cli_print_posted(c, &rep, remove ? "removed" : "recorded");
-	else
-		printf("%s %s as %s\n", remove ? "removed" : "recorded", name, role);
+	else {
+		cli_shown_t sh = { { NULL }, 0 };
+		printf("%s %s as %s\n", remove ? "removed" : "recorded", cli_show(&sh, name),
+		    cli_show(&sh, role));
+		cli_shown_clear(&sh);
+	}
 	return 0;
 }
 
@@ -262,8 +274,7 @@ case_list(cli_t *c)
 			    v[i].forks ? "  FORK DETECTED" : "", "");
 	}
 	if (c->json) {
-		json_dumpf(arr, stdout, JSON_COMPACT);
-		putchar('\n');
+		cli_json_print(arr);
 	} else if (n == 0)
 		fprintf(stderr, "no cases yet ('cahier case new NAME' opens one)\n");
 	json_decref(arr);
