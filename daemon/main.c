@@ -15,6 +15,7 @@
 #include <unistd.h>
 #include <sodium.h>
 
+#include "../proto/names.h"
 #include "daemon.h"
 #include "derr.h"
 #include "log.h"
@@ -68,7 +69,7 @@ static const char *usage_text =
 "  peer list -d DIR               list trusted organizations\n"
 "  provider add -d DIR --request FILE --name NAME --role ROLE [--days N]\n"
 "            [-o CERT] [--passphrase-file F]\n"
-"                                 certify a provider's key\n"
+"                                 certify a provider's key (ROLE below)\n"
 "  provider list -d DIR           list certified providers\n"
 "  provider revoke -d DIR KEYID   withdraw a provider's certificate (a lost\n"
 "                                 laptop): refused at once, announced in every case\n"
@@ -81,7 +82,9 @@ static const char *usage_text =
 static void
 usage(int code)
 {
-	fputs(usage_text, code ? stderr : stdout);
+	FILE *f = code ? stderr : stdout;
+	fputs(usage_text, f);
+	fprintf(f, "ROLE is one of: %s.\n", ch_roles_text());
 	exit(code);
 }
 
@@ -480,6 +483,9 @@ cmd_provider(int argc, char **argv)
 		die("unknown provider command '%s' (add, list, revoke)", sub);
 	if (!o.request || !o.name || !o.role)
 		die("provider add needs --request FILE --name NAME --role ROLE");
+	/* A role outside the vocabulary would fall outside every audience. */
+	if (!ch_role_known(o.role))
+		die("unknown role '%s' (known roles: %s)", o.role, ch_roles_text());
 	if (o.days <= 0 || o.days > 3650)
 		die("--days must be between 1 and 3650");
 	if (config_load(o.dir, &cfg, err, sizeof(err)) != 0)

@@ -101,4 +101,32 @@ check "cahier peers prints no raw control byte" shown c ann peers
 check "... nor with --json" shown c ann --json peers
 check "cahier case list prints no raw control byte" shown c ann case list
 
+# --- 2. roles come from the vocabulary.
+c dan init >/dev/null 2>&1
+provs a >"$T/provs.a"
+check "provider add --role family: exit 2, lists the roles" \
+	fails 2 "unknown role 'family'.*gp.*home-nurse.*trusted-person" \
+	D provider add -d "$T/a" --request "$T/dan/provider.request" --name "Dan" --role family \
+	-o "$T/dan.cert" --passphrase-file "$T/orgpass"
+check "... no certificate written" [ ! -e "$T/dan.cert" ]
+check "... provider list unchanged" same "$T/provs.a" provs a
+cases ann >"$T/cases.a"
+check "case add --role family: exit 2, lists the roles" \
+	fails 2 "unknown role 'family'.*gp.*social-service" c ann case add "$CASE" "$T/c/org.card" --role family
+check "case add --role patient (a person's role): exit 2" \
+	fails 2 "'patient' is a role of the people around the person" \
+	c ann case add "$CASE" "$T/c/org.card" --role patient
+check "case person --role doctor: exit 2, lists the people's roles" \
+	fails 2 "role 'doctor'.*patient.*trusted-person.*informal-carer" \
+	c ann case person "$CASE" --role doctor --name "Dr. Who"
+check "case person --role gp (a professional's role): exit 2" \
+	fails 2 "role 'gp'.*trusted-person" c ann case person "$CASE" --role gp --name "Dr. Who"
+check "case person --until in the past: exit 2" \
+	fails 2 "past" c ann case person "$CASE" --role trusted-person --name "Tina" --until 2001-01-01
+check "... nothing written to the case" same "$T/cases.a" cases ann
+NEXT=$(date -u -d '+1 year' +%Y-%m-%d)
+check "case person --role trusted-person --until next year: recorded" \
+	q c ann case person "$CASE" --role trusted-person --name "Tina" --until "$NEXT"
+cases ann >"$T/cases.a"
+
 done_testing
