@@ -129,4 +129,31 @@ check "case person --role trusted-person --until next year: recorded" \
 	q c ann case person "$CASE" --role trusted-person --name "Tina" --until "$NEXT"
 cases ann >"$T/cases.a"
 
+# --- 3. provider add: re-certifying takes --replace; a failure changes nothing.
+c pat init >/dev/null 2>&1
+check "pat certified" q D provider add -d "$T/a" --request "$T/pat/provider.request" \
+	--name "Pat One" --role gp -o "$T/pat1.cert" --passphrase-file "$T/orgpass"
+provs a >"$T/provs.a"
+check "provider add of a certified key without --replace: exit 2" \
+	fails 2 "already certified.*--replace" D provider add -d "$T/a" --request "$T/pat/provider.request" \
+	--name "Pat Two" --role gp -o "$T/pat2.cert" --passphrase-file "$T/orgpass"
+check "... no certificate written" [ ! -e "$T/pat2.cert" ]
+check "... provider list unchanged" same "$T/provs.a" provs a
+c quinn init >/dev/null 2>&1
+: >"$T/exists.cert"
+check "provider add with an existing -o file: exit 2" \
+	fails 2 "exists" D provider add -d "$T/a" --request "$T/quinn/provider.request" \
+	--name "Quinn" --role gp -o "$T/exists.cert" --passphrase-file "$T/orgpass"
+check "... the file untouched" [ ! -s "$T/exists.cert" ]
+check "... provider list unchanged (quinn not certified)" same "$T/provs.a" provs a
+check "--replace with an existing -o file: exit 2" \
+	fails 2 "exists" D provider add -d "$T/a" --request "$T/pat/provider.request" \
+	--name "Pat Two" --role gp -o "$T/exists.cert" --passphrase-file "$T/orgpass" --replace
+check "... provider list unchanged" same "$T/provs.a" provs a
+check "provider add --replace re-certifies" q D provider add -d "$T/a" \
+	--request "$T/pat/provider.request" --name "Pat Two" --role gp -o "$T/pat2.cert" \
+	--passphrase-file "$T/orgpass" --replace
+check "... the new certificate is the one listed" sh -c \
+	"provs() { '$B/cahierd' provider list -d '$T/a'; }; provs | grep -q '^Pat Two' && ! provs | grep -q '^Pat One'"
+
 done_testing
