@@ -156,4 +156,10 @@ check "provider add --replace re-certifies" q D provider add -d "$T/a" \
 check "... the new certificate is the one listed" sh -c \
 	"provs() { '$B/cahierd' provider list -d '$T/a'; }; provs | grep -q '^Pat Two' && ! provs | grep -q '^Pat One'"
 
+# --- 4. DAEMON-SIDE CHECK (the daemon refuses it; the client passes its
+# message on): case add of a card this organization never imported with a
+# checked fingerprint is refused, and says what to do.
+check "case add of a card never imported: exit 2, says 'peer add' [daemon-side]" \
+	fails 2 "peer add" c ann case add "$CASE" "$T/x/org.card" --role gp
+check "... nothing written to the case" same "$T/cases.a" cases ann
 done_testing
