@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <jansson.h>
 #include "../keys/keys.h"
 #include "../proto/entry.h"
 #include "../proto/msg.h"
@@ -69,6 +70,11 @@ char *cli_read_text(const char *arg);
 /* Makes jansson wipe every block it frees (--json copies decrypted text
  * into it). Call once, before any other jansson call. */
 void cli_json_init(void);
+/* Prints j on stdout as one line of compact JSON, with the characters a
+ * terminal acts on that jansson leaves as they are (DEL, the C1 and the
+ * bidirectional controls: escape.h) written as \uXXXX escapes too, so the
+ * line holds no byte a terminal acts on. Does not take j's reference. */
+void cli_json_print(json_t *j);
 
 /* The name of an access record's action (CH_ACT_*: create, read, ...), or
  * "unknown"; a static string. */

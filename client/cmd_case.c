@@ -7,7 +7,9 @@
 
 #include "../proto/info.h"
 #include "../proto/charter.h"
+#include "../proto/names.h"
 #include "cli.h"
+#include "escape.h"
 #include "post.h"
 
 static void
@@ -24,24 +26,27 @@ case_usage(int code)
 	    "                          [--basis BASIS] [--until DATE] [--remove]\n"
 	    "       cahier case list\n\n"
 	    "new       opens a case coordinated by your organization (the name is encrypted).\n"
-	    "add       adds an organization, from its card, with its role in the case (gp,\n"
-	    "          home-nursing, social-service, psychiatric-home-care, ...). The case\n"
-	    "          moves to a new epoch: the new member reads nothing written before.\n"
+	    "add       adds an organization, from its card, with its role in the case (ROLE\n"
+	    "          below: gp, home-nursing, social-service, psychiatric-home-care, ...).\n"
+	    "          The case moves to a new epoch: the new member reads nothing written\n"
+	    "          before.\n"
 	    "remove    removes an organization: new keys for everyone else; it keeps what\n"
 	    "          it had and reads nothing written after; its later posts are refused.\n"
 	    "rotate    new keys for every member now.\n"
 	    "handover  hands coordination to another member organization.\n"
 	    "grant     gives a member the keys of the epochs before it joined (history).\n"
-	    "person    records a person around the patient: patient, trusted-person,\n"
-	    "          representative, informal-carer, contact-point, deputy-contact-point;\n"
-	    "          --key gives their provider key (a request made by 'cahier init') so\n"
-	    "          they can read; --basis (e.g. written-mandate, legal-order) and --until\n"
-	    "          (YYYY-MM-DD: through that day, UTC; or YYYY-MM-DDTHH:MM:SSZ) bound a\n"
-	    "          trusted person's or representative's access; a date already past\n"
-	    "          is refused.\n"
+	    "person    records a person around the patient, with a person's role: patient,\n"
+	    "          trusted-person, representative, informal-carer, contact-point,\n"
+	    "          deputy-contact-point; --key gives their provider key (a request made\n"
+	    "          by 'cahier init') so they can read; --basis (e.g. written-mandate,\n"
+	    "          legal-order) and --until (YYYY-MM-DD: through that day, UTC; or\n"
+	    "          YYYY-MM-DDTHH:MM:SSZ) bound a trusted person's or representative's\n"
+	    "          access; a date already past is refused (--remove ends an access).\n"
 	    "list      the cases your organization holds.\n"
 	    "ORG is an organization's card file or its 64-digit hex id (cahier network --json).\n"
-	    "Only providers of the coordinating organization change membership.\n");
+	    "ROLE (of an organization) is one of: %s.\n"
+	    "Only providers of the coordinating organization change membership.\n",
+	    ch_roles_text());
 	exit(code);
 }
 
@@ -84,6 +89,13 @@ case_add(cli_t *c, const char *caseid, const char *cardfile, const char *role)
 	ch_postrep_t rep;
 	char fpr[KEYS_FPR_LEN];
 
+	/* A role outside the vocabulary would fall outside every audience;
+	 * the people's roles are for 'case person' (the daemon refuses both). */
+	if (!ch_role_known(role))
+		cli_die(EXIT_ERR, "unknown role '%s' (known roles: %s)", role, ch_roles_text());
+	if (ch_role_is_person(role))
+		cli_die(EXIT_ERR, "'%s' is a role of the people around the person, not of an "
+		    "organization ('cahier case person' records people)", role);
 	int rc = keys_slurp(cardfile, &text, &tl);
 	if (rc)
 		cli_die(EXIT_ERR, "cannot read %s: %s", cardfile, ch_strerror(rc));
@@ -99,8 +111,12 @@ case_add(cli_t *c, const char *caseid, const char *cardfile, const char *role)
 	keys_fingerprint(kc.org_id, fpr);
 	if (c->json)
 		cli_print_posted(c, &rep, "added");
-	else
-		printf("added %s (fingerprint %s) as %s\n", kc.name, fpr, role);
+	else {
+		cli_shown_t sh = { { NULL }, 0 };
+		printf("added %s (fingerprint %s) as %s\n", cli_show(&sh, kc.name), fpr,
+		    cli_show(&sh, role));
+		cli_shown_clear(&sh);
+	}
 	keys_card_clear(&kc);
 	free(card);
 	free(fields);
@@ -152,8 +168,11 @@ case_orgref(cli_t *c, const char *caseid, const char *orgarg, uint8_t kind,
 	free(fields);
 	if (c->json)
 		cli_print_posted(c, &rep, done);
-	else
-		printf("%s: %s\n", done, name);
+	else {
+		cli_shown_t sh = { { NULL }, 0 };
+		printf("%s: %s\n", done, cli_show(&sh, name));
+		cli_shown_clear(&sh);
+	}
 	return 0;
 }
 
@@ -181,6 +200,10 @@ case_person(cli_t *c, const char *caseid, const char *role, const char *name,
 	size_t fl = 0;
 	ch_postrep_t rep;
 
+	/* The charter bounds the access of the people's roles only. */
+	if (!ch_role_is_person(role))
+		cli_die(EXIT_ERR, "role '%s' is not a role of a person around the patient "
+		    "(people's roles: %s)", role, ch_roles_person_text());
 	memset(&pr, 0, sizeof(pr));
 	pr.op = remove ? CH_PERSON_REMOVE : CH_PERSON_SET;
 	pr.person.role = (char *)(uintptr_t)role;
@@ -213,7 +236,13 @@ case_person(cli_t *c, const char *caseid, const char *role, const char *name,
 			tm.tm_min = 59;
 			tm.tm_sec = 59;
 		}
-		pr.person.valid_until = (uint64_t)timegm(&tm);
+		/* Refused here as by the daemon: an access that has already
+		 * ended is a mistyped date; --remove ends one now. */
+		time_t last = timegm(&tm);
+		if (!remove && (last == (time_t)-1 || last <= time(NULL)))
+			cli_die(EXIT_ERR, "--until %s is already past: give a later date "
+			    "(--remove ends an access now)", until);
+		pr.person.valid_until = (uint64_t)last;
 	}
 	if (ch_personreq_encode(&pr, &fields, &fl) != 0)
 		cli_die(EXIT_ERR, "bad person record: roles and bases are lower-case words "
@@ -224,8 +253,12 @@ case_person(cli_t *c, const char *caseid, const char *role, const char *name,
 	free(fields);
 	if (c->json)
 		cli_print_posted(c, &rep, remove ? "removed" : "recorded");
-	else
-		printf("%s %s as %s\n", remove ? "removed" : "recorded", name, role);
+	else {
+		cli_shown_t sh = { { NULL }, 0 };
+		printf("%s %s as %s\n", remove ? "removed" : "recorded", cli_show(&sh, name),
+		    cli_show(&sh, role));
+		cli_shown_clear(&sh);
+	}
 	return 0;
 }
 
@@ -262,8 +295,7 @@ case_list(cli_t *c)
 			    v[i].forks ? "  FORK DETECTED" : "", "");
 	}
 	if (c->json) {
-		json_dumpf(arr, stdout, JSON_COMPACT);
-		putchar('\n');
+		cli_json_print(arr);
 	} else if (n == 0)
 		fprintf(stderr, "no cases yet ('cahier case new NAME' opens one)\n");
 	json_decref(arr);

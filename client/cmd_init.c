@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "escape.h"
 
 static int
 wants_help(int argc, char **argv)
@@ -161,7 +162,10 @@ cmd_enroll(cli_t *c, int argc, char **argv)
 	snprintf(line, sizeof(line), "%s\n", daemon);
 	if (keys_write_new(dpath, line, strlen(line), 0644) != 0)
 		cli_die(EXIT_ERR, "cannot write %s", dpath);
-	printf("enrolled %s (%s) at %s\n", ct.name, ct.role, kc.name);
+	cli_shown_t sh = { { NULL }, 0 };
+	printf("enrolled %s (%s) at %s\n", cli_show(&sh, ct.name), cli_show(&sh, ct.role),
+	    cli_show(&sh, kc.name));
+	cli_shown_clear(&sh);
 	keys_cert_clear(&ct);
 	keys_card_clear(&kc);
 	free(cb);

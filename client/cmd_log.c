@@ -10,6 +10,7 @@
 #include "../proto/names.h"
 #include "author.h"
 #include "cli.h"
+#include "escape.h"
 
 static uint8_t
 purpose_code(const char *s)
@@ -48,18 +49,6 @@ slice_str(ch_slice_t s)
 	memcpy(p, s.p, s.n);
 	p[s.n] = '\0';
 	return p;
-}
-
-static void
-print_indented(const char *text)
-{
-	const char *p = text;
-	while (*p) {
-		const char *nl = strchr(p, '\n');
-		size_t n = nl ? (size_t)(nl - p) : strlen(p);
-		printf("    %.*s\n", (int)n, p);
-		p += n + (nl ? 1 : 0);
-	}
 }
 
 /* Names of the organizations met in the charters, in reading order: an
@@ -281,71 +270,86 @@ entry_clear(entry_t *e)
 
 /* ---- printing a description ---- */
 
+/* Every text field printed below was written by others (a note, a case
+ * name, a provider's or an organization's name, a role): each goes through
+ * cli_show() or cli_print_lines(), which show the characters a terminal
+ * acts on as escapes (escape.h). */
+
 /* The first line of an entry: when, who (if a provider wrote it), where. */
 static void
 print_head(const entry_t *e, const char *when)
 {
+	cli_shown_t sh = { { NULL }, 0 };
 	if (e->author.found)
-		printf("%s  %s (%s) · %s%s\n", when, e->author.cert.name, e->author.cert.role,
-		    e->org, e->author.verified ? "" : "  [SIGNATURE DOES NOT VERIFY]");
+		printf("%s  %s (%s) · %s%s\n", when, cli_show(&sh, e->author.cert.name),
+		    cli_show(&sh, e->author.cert.role), cli_show(&sh, e->org),
+		    e->author.verified ? "" : "  [SIGNATURE DOES NOT VERIFY]");
 	else /* written by the organization's daemon on its own */
-		printf("%s  %s\n", when, e->org);
+		printf("%s  %s\n", when, cli_show(&sh, e->org));
+	cli_shown_clear(&sh);
 }
 
 static void
 print_epoch(const entry_t *e)
 {
 	const epoch_view_t *v = &e->epv;
+	cli_shown_t sh = { { NULL }, 0 };
 	switch (v->ep.why) {
 	case CH_WHY_CREATE:
-		printf("    opened the case \"%s\"\n", v->ep.charter.name);
+		printf("    opened the case \"%s\"\n", cli_show(&sh, v->ep.charter.name));
 		break;
 	case CH_WHY_ADD:
 		printf("    added %s to the case as %s (epoch %u: new keys; it reads nothing older)\n",
-		    v->member, v->role, e->epoch);
+		    cli_show(&sh, v->member), cli_show(&sh, v->role), e->epoch);
 		break;
 	case CH_WHY_REMOVE:
 		printf("    removed %s from the case (epoch %u: new keys for the others)\n",
-		    v->member, e->epoch);
+		    cli_show(&sh, v->member), e->epoch);
 		break;
 	case CH_WHY_ROTATE:
 		printf("    rotated the keys of the case (epoch %u)%s\n", e->epoch,
 		    v->ep.requestlen ? "" : ", as scheduled");
 		break;
 	case CH_WHY_HANDOVER:
-		printf("    handed coordination of the case to %s (epoch %u)\n", v->member,
-		    e->epoch);
+		printf("    handed coordination of the case to %s (epoch %u)\n",
+		    cli_show(&sh, v->member), e->epoch);
 		break;
 	default:
 		printf("    updated the people around the person (epoch %u)\n", e->epoch);
 	}
+	cli_shown_clear(&sh);
 }
 
 static void
 print_access(const entry_t *e)
 {
 	const access_view_t *v = &e->acc;
+	cli_shown_t sh = { { NULL }, 0 };
 	char when[32];
 	cli_time(v->time_ms, when);
 	printf("%s  %s (%s) · %s  %s %s (%llu entries held then)  purpose: %s%s%s\n",
-	    when, v->have_reader ? v->reader.name : "?",
-	    v->have_reader ? v->reader.role : "?", e->org, v->action, v->scope,
-	    (unsigned long long)v->count, v->purpose, v->ok ? "" : "  outcome: ",
-	    v->ok ? "" : v->outcome);
+	    when, cli_show(&sh, v->have_reader ? v->reader.name : "?"),
+	    cli_show(&sh, v->have_reader ? v->reader.role : "?"), cli_show(&sh, e->org),
+	    v->action, v->scope, (unsigned long long)v->count, v->purpose,
+	    v->ok ? "" : "  outcome: ", v->ok ? "" : v->outcome);
+	cli_shown_clear(&sh);
 }
 
 static void
 print_text(const entry_t *e)
 {
+	cli_shown_t sh = { { NULL }, 0 };
 	char when[32];
 	cli_time(e->time_ms, when);
 	switch (e->shape) {
 	case SHOW_HIDDEN:
-		printf("%s  %s\n    (an entry for an audience you are not in)\n", when, e->org);
+		printf("%s  %s\n    (an entry for an audience you are not in)\n", when,
+		    cli_show(&sh, e->org));
 		break;
 	case SHOW_NOTE:
+		/* Every line of the note indented: none can pass for a header. */
 		print_head(e, when);
-		print_indented(e->note.text);
+		cli_print_lines(stdout, "    ", e->note.text);
 		break;
 	case SHOW_EPOCH:
 		print_head(e, when);
@@ -353,11 +357,12 @@ print_text(const entry_t *e)
 		break;
 	case SHOW_HISTORY:
 		print_head(e, when);
-		printf("    granted %s the history of the epochs before it joined\n", e->grantee);
+		printf("    granted %s the history of the epochs before it joined\n",
+		    cli_show(&sh, e->grantee));
 		break;
 	case SHOW_REVOKE:
 		printf("%s  %s\n    revoked the key %s of one of its providers: nothing it signs "
-		    "later counts\n", when, e->org, e->revoked);
+		    "later counts\n", when, cli_show(&sh, e->org), e->revoked);
 		break;
 	case SHOW_ACCESS:
 		print_access(e);
@@ -369,6 +374,7 @@ print_text(const entry_t *e)
 	default: /* SHOW_BROKEN: nothing to show but that it exists (--json) */
 		break;
 	}
+	cli_shown_clear(&sh);
 }
 
 static json_t *
@@ -497,8 +503,7 @@ run(cli_t *c, int argc, char **argv, int audit)
 	if (c->json) {
 		json_t *top = json_pack("{s:o, s:s}", audit ? "records" : "entries", arr,
 		    "access_record", aid);
-		json_dumpf(top, stdout, JSON_COMPACT);
-		putchar('\n');
+		cli_json_print(top);
 		json_decref(top);
 	} else {
 		json_decref(arr);

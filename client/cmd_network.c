@@ -13,6 +13,7 @@
 #include "../proto/names.h"
 #include "author.h"
 #include "cli.h"
+#include "escape.h"
 
 static const char *
 aud_name(uint8_t a)
@@ -241,27 +242,36 @@ network_clear(network_t *nw)
 	sodium_memzero(nw, sizeof(*nw));
 }
 
+/* Every name and role below was written by others: each goes through
+ * cli_show() (escape.h). */
 static void
 print_text(const network_t *nw)
 {
+	cli_shown_t sh = { { NULL }, 0 };
 	printf("Case \"%s\" (epoch %u), coordinated by %s\n\nOrganizations\n",
-	    nw->ep.charter.name, nw->epoch, nw->coordinator);
+	    cli_show(&sh, nw->ep.charter.name), nw->epoch, cli_show(&sh, nw->coordinator));
+	cli_shown_clear(&sh);
 	for (size_t i = 0; i < nw->norgs; i++) {
 		const org_view_t *o = &nw->orgs[i];
-		printf("  %-40s %-22s %s%s\n", o->name, o->role,
+		printf("  %-40s %-22s %s%s\n", cli_show(&sh, o->name), cli_show(&sh, o->role),
 		    o->coordinator ? "coordinator; " : "", o->audiences);
+		cli_shown_clear(&sh);
 		for (size_t j = 0; j < nw->nauthors; j++)
-			if (memcmp(nw->authors[j].org, o->org, 32) == 0)
-				printf("      %s (%s)\n", nw->authors[j].name, nw->authors[j].role);
+			if (memcmp(nw->authors[j].org, o->org, 32) == 0) {
+				printf("      %s (%s)\n", cli_show(&sh, nw->authors[j].name),
+				    cli_show(&sh, nw->authors[j].role));
+				cli_shown_clear(&sh);
+			}
 	}
 	printf("\nPeople around the person\n");
 	if (!nw->npeople)
 		printf("  (none recorded: 'cahier case person' records them)\n");
 	for (size_t i = 0; i < nw->npeople; i++) {
 		const person_view_t *v = &nw->people[i];
-		printf("  %-22s %s%s%s%s%s%s\n", v->role, v->name,
-		    *v->basis ? "  basis: " : "", v->basis, *v->until ? "  until " : "", v->until,
-		    v->reads ? "  (reads in cahier)" : "");
+		printf("  %-22s %s%s%s%s%s%s\n", cli_show(&sh, v->role), cli_show(&sh, v->name),
+		    *v->basis ? "  basis: " : "", cli_show(&sh, v->basis),
+		    *v->until ? "  until " : "", v->until, v->reads ? "  (reads in cahier)" : "");
+		cli_shown_clear(&sh);
 	}
 	if (nw->nremoved) {
 		printf("\nRemoved organizations\n");
@@ -272,8 +282,10 @@ print_text(const network_t *nw)
 	printf("\nAudiences (network: everyone in the case)\n");
 	for (size_t a = 0; a < 4; a++) {
 		printf("  %-13s", nw->aud[a].name);
-		for (size_t j = 0; j < nw->aud[a].nroles; j++)
-			printf("%s%s", j ? ", " : " ", nw->aud[a].roles[j]);
+		for (size_t j = 0; j < nw->aud[a].nroles; j++) {
+			printf("%s%s", j ? ", " : " ", cli_show(&sh, nw->aud[a].roles[j]));
+			cli_shown_clear(&sh);
+		}
 		putchar('\n');
 	}
 }
@@ -350,8 +362,7 @@ cmd_network(cli_t *c, int argc, char **argv)
 	describe(&nw, items, n);
 	if (c->json) {
 		json_t *top = to_json(&nw);
-		json_dumpf(top, stdout, JSON_COMPACT);
-		putchar('\n');
+		cli_json_print(top);
 		json_decref(top);
 	} else {
 		char aid[65];

@@ -8,6 +8,7 @@
 #include "../proto/info.h"
 #include "../proto/names.h"
 #include "cli.h"
+#include "escape.h"
 #include "post.h"
 
 static uint64_t
@@ -64,8 +65,7 @@ cli_print_posted(const cli_t *c, const ch_postrep_t *rep, const char *what)
 	if (c->json) {
 		json_t *o = json_pack("{s:s, s:s, s:I}", "case", cid, "entry", eid,
 		    "seq", (json_int_t)rep->seq);
-		json_dumpf(o, stdout, JSON_COMPACT);
-		putchar('\n');
+		cli_json_print(o);
 		json_decref(o);
 	} else
 		printf("%s: case %s, entry %.16s (seq %llu), committed\n", what, cid, eid,

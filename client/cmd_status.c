@@ -6,6 +6,7 @@
 
 #include "../proto/info.h"
 #include "cli.h"
+#include "escape.h"
 
 static int
 simple_help(int argc, char **argv, const char *text)
@@ -46,14 +47,15 @@ cmd_status(cli_t *c, int argc, char **argv)
 		    "provider", cert.name, "role", cert.role, "organization", card.name,
 		    "fingerprint", fpr, "daemon", c->endpoint, "cases", (int)st.ncases,
 		    "peers", (int)st.npeers, "peers_connected", (int)st.nconnected);
-		json_dumpf(o, stdout, JSON_COMPACT);
-		putchar('\n');
+		cli_json_print(o);
 		json_decref(o);
 	} else {
-		printf("you:          %s (%s)\n", cert.name, cert.role);
-		printf("organization: %s\n", card.name);
+		cli_shown_t sh = { { NULL }, 0 };
+		printf("you:          %s (%s)\n", cli_show(&sh, cert.name), cli_show(&sh, cert.role));
+		printf("organization: %s\n", cli_show(&sh, card.name));
 		printf("fingerprint:  %s\n", fpr);
-		printf("daemon:       %s\n", c->endpoint);
+		printf("daemon:       %s\n", cli_show(&sh, c->endpoint));
+		cli_shown_clear(&sh);
 		printf("cases:        %u\n", st.ncases);
 		printf("peers:        %u (%u heard from recently)\n", st.npeers, st.nconnected);
 	}
@@ -91,14 +93,17 @@ cmd_peers(cli_t *c, int argc, char **argv)
 			json_array_append_new(arr, json_pack("{s:s, s:s, s:s, s:b}", "name",
 			    card.name, "endpoint", card.endpoint, "fingerprint", fpr,
 			    "connected", v[i].connected));
-		else
-			printf("%-40s %-28s %s  last heard %s\n", card.name, card.endpoint,
-			    v[i].connected ? "connected" : "offline  ", when);
+		else {
+			cli_shown_t sh = { { NULL }, 0 };
+			printf("%-40s %-28s %s  last heard %s\n", cli_show(&sh, card.name),
+			    cli_show(&sh, card.endpoint), v[i].connected ? "connected" : "offline  ",
+			    when);
+			cli_shown_clear(&sh);
+		}
 		keys_card_clear(&card);
 	}
 	if (c->json) {
-		json_dumpf(arr, stdout, JSON_COMPACT);
-		putchar('\n');
+		cli_json_print(arr);
 	}
 	json_decref(arr);
 	free(v);

@@ -11,6 +11,7 @@
 
 #include "../proto/info.h"
 #include "cli.h"
+#include "escape.h"
 
 /* The open daemon socket, closed by cli_die so that czmq's exit handler
  * does not add a "dangling socket" line to a one-line error. */
@@ -55,14 +56,24 @@ void
 cli_die(int code, const char *fmt, ...)
 {
 	va_list ap;
+	char *msg = NULL, *shown = NULL;
+	int n;
 	close_monitors();
 	if (live_sock)
 		zsock_destroy(&live_sock);
-	fputs("cahier: ", stderr);
+	/* The message may quote what others wrote (the daemon's refusal, a
+	 * name on a card): one line, every control shown escaped. */
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	n = vasprintf(&msg, fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
+	if (n >= 0)
+		shown = cli_escape_dup(msg, (size_t)n, 0);
+	fprintf(stderr, "cahier: %s\n", shown ? shown : "out of memory");
+	cli_escape_free(&shown);
+	if (n >= 0) {
+		sodium_memzero(msg, (size_t)n);
+		free(msg);
+	}
 	exit(code);
 }
 
@@ -256,9 +267,7 @@ cli_call(cli_t *c, uint8_t type, const uint8_t *req, size_t reqlen,
 		size_t n = *bodylen < sizeof(text) - 1 ? *bodylen : sizeof(text) - 1;
 		memcpy(text, *body, n);
 		text[n] = '\0';
-		for (size_t i = 0; i < n; i++)
-			if ((unsigned char)text[i] < 0x20)
-				text[i] = ' ';
+		/* cli_die shows any control in it escaped, on one line. */
 		cli_die(status == CH_ST_NOCASE ? EXIT_NO : EXIT_ERR, "%s", text);
 	}
 }

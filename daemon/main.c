@@ -15,6 +15,7 @@
 #include <unistd.h>
 #include <sodium.h>
 
+#include "../proto/names.h"
 #include "daemon.h"
 #include "derr.h"
 #include "log.h"
@@ -51,6 +52,7 @@ typedef struct {
 	const char *fingerprint;
 	int days;
 	int yes;
+	int replace;
 	int sync_ms;
 	int verbose;
 	int help;
@@ -67,8 +69,9 @@ static const char *usage_text =
 "                                 trust another organization's card\n"
 "  peer list -d DIR               list trusted organizations\n"
 "  provider add -d DIR --request FILE --name NAME --role ROLE [--days N]\n"
-"            [-o CERT] [--passphrase-file F]\n"
-"                                 certify a provider's key\n"
+"            [-o CERT] [--replace] [--passphrase-file F]\n"
+"                                 certify a provider's key (ROLE below);\n"
+"                                 --replace re-certifies a certified key\n"
 "  provider list -d DIR           list certified providers\n"
 "  provider revoke -d DIR KEYID   withdraw a provider's certificate (a lost\n"
 "                                 laptop): refused at once, announced in every case\n"
@@ -81,7 +84,9 @@ static const char *usage_text =
 static void
 usage(int code)
 {
-	fputs(usage_text, code ? stderr : stdout);
+	FILE *f = code ? stderr : stdout;
+	fputs(usage_text, f);
+	fprintf(f, "ROLE is one of: %s.\n", ch_roles_text());
 	exit(code);
 }
 
@@ -103,6 +108,7 @@ parse_opts(int argc, char **argv, opts_t *o)
 		{ "days", required_argument, NULL, 'D' },
 		{ "sync-ms", required_argument, NULL, 's' },
 		{ "yes", no_argument, NULL, 'y' },
+		{ "replace", no_argument, NULL, 'X' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -127,6 +133,7 @@ parse_opts(int argc, char **argv, opts_t *o)
 		case 'D': o->days = atoi(optarg); break;
 		case 's': o->sync_ms = atoi(optarg); break;
 		case 'y': o->yes = 1; break;
+		case 'X': o->replace = 1; break;
 		case 'v': o->verbose = 1; break;
 		case 'h': o->help = 1; break;
 		default: usage(EXIT_ERR);
@@ -432,12 +439,117 @@ find_prov(void *arg, const uint8_t k[32], const uint8_t *v, size_t vlen)
 	return 0;
 }
 
+/* The certificate the store holds for one provider key, if any. */
+typedef struct {
+	const uint8_t *provider;
+	int found;
+	char who[400];
+} certified_t;
+
+static int
+find_cert(void *arg, const uint8_t k[32], const uint8_t *v, size_t vlen)
+{
+	certified_t *cf = arg;
+	keys_cert_t c;
+	char kid[17];
+	if (memcmp(k, cf->provider, 32) != 0)
+		return 0;
+	cf->found = 1;
+	keys_keyid(k, kid);
+	if (keys_cert_parse(v, vlen, &c) == 0) {
+		snprintf(cf->who, sizeof(cf->who), "%s (%s, key %s)", c.name, c.role, kid);
+		keys_cert_clear(&c);
+	} else
+		snprintf(cf->who, sizeof(cf->who), "key %s", kid);
+	return 0;
+}
+
+/* cahierd provider add. Everything that can be checked is checked before
+ * anything is written (the role, the output file, the request, an earlier
+ * certificate, the passphrase); then the certificate goes out first (-o,
+ * created with O_EXCL, or stdout) and only then into the store, so that a
+ * failure leaves the store as it was: a file written for a store that
+ * refused it is removed. */
+static int
+provider_add(const opts_t *o)
+{
+	config_t cfg;
+	char err[512], *text = NULL, comment[400];
+	size_t tl = 0, rl = 0, cl = 0;
+	uint8_t *req = NULL, *cert = NULL, prov[32], curve[32];
+	struct stat st;
+	int rc;
+
+	if (!o->request || !o->name || !o->role)
+		die("provider add needs --request FILE --name NAME --role ROLE");
+	/* A role outside the vocabulary would fall outside every audience. */
+	if (!ch_role_known(o->role))
+		die("unknown role '%s' (known roles: %s)", o->role, ch_roles_text());
+	if (o->days <= 0 || o->days > 3650)
+		die("--days must be between 1 and 3650");
+	if (o->out && lstat(o->out, &st) == 0)
+		die("%s exists: give -o a new file (nothing certified)", o->out);
+	if (config_load(o->dir, &cfg, err, sizeof(err)) != 0)
+		die("%s", err);
+	if ((rc = keys_slurp(o->request, &text, &tl)) != 0)
+		die("cannot read %s: %s", o->request, ch_strerror(rc));
+	if ((rc = keys_dearmor("PROVIDER REQUEST", text, tl, &req, &rl)) != 0 ||
+	    (rc = keys_request_parse(req, rl, prov, curve)) != 0)
+		die("%s is not a valid provider request: %s", o->request, ch_strerror(rc));
+	free(text);
+	text = NULL;
+	store_t *s = open_store(o->dir);
+	certified_t cf;
+	memset(&cf, 0, sizeof(cf));
+	cf.provider = prov;
+	if ((rc = store_providers_each(s, find_cert, &cf)) != 0)
+		die("cannot read the providers: %s", store_strerror(rc));
+	if (cf.found && !o->replace)
+		die("%s is already certified: give --replace to issue a new certificate in "
+		    "its place (nothing changed)", cf.who);
+	keys_secret_t *k = unlock_org(o, cfg.passphrase_file);
+	uint64_t now = (uint64_t)time(NULL);
+	if ((rc = keys_cert_make(k, prov, curve, o->name, o->role, now - 60,
+	    now + (uint64_t)o->days * 86400, &cert, &cl)) != 0)
+		die("cannot certify: %s (a name is 1 to %d bytes of text, no control "
+		    "characters)", ch_strerror(rc), KEYS_NAME_MAX);
+	keys_secret_destroy(&k);
+	snprintf(comment, sizeof(comment), "%s (%s) at %s", o->name, o->role, cfg.name);
+	if ((rc = keys_armor("PROVIDER CERT", comment, cert, cl, &text)) != 0)
+		die("cannot encode the certificate: %s", ch_strerror(rc));
+
+	/* The certificate out first, then the store. */
+	if (o->out) {
+		if ((rc = keys_write_new(o->out, text, strlen(text), 0644)) != 0)
+			die("cannot write %s: %s (nothing certified)", o->out, ch_strerror(rc));
+	} else if (fputs(text, stdout) == EOF || fflush(stdout) != 0)
+		die("cannot write the certificate: %s (nothing certified)", strerror(errno));
+	if ((rc = store_provider_put(s, prov, cert, cl)) != 0 ||
+	    (rc = store_gen_bump(s)) != 0 || (rc = store_commit(s)) != 0) {
+		if (o->out)
+			unlink(o->out);
+		die("cannot store the certificate: %s (%s)", store_strerror(rc),
+		    o->out ? "the certificate file is removed" :
+		    "discard the certificate printed above: it is not valid");
+	}
+	store_destroy(&s);
+	if (o->out)
+		fprintf(stderr, "%s %s (%s); certificate in %s\n",
+		    cf.found ? "re-certified" : "certified", o->name, o->role, o->out);
+	else if (cf.found)
+		fprintf(stderr, "re-certified %s (%s): the new certificate replaces the old one\n",
+		    o->name, o->role);
+	free(text);
+	free(cert);
+	free(req);
+	config_clear(&cfg);
+	return 0;
+}
+
 static int
 cmd_provider(int argc, char **argv)
 {
 	opts_t o;
-	config_t cfg;
-	char err[512];
 	if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)
 		usage(argc < 2 ? EXIT_ERR : 0);
 	const char *sub = argv[1];
@@ -478,49 +590,7 @@ cmd_provider(int argc, char **argv)
 	}
 	if (strcmp(sub, "add") != 0)
 		die("unknown provider command '%s' (add, list, revoke)", sub);
-	if (!o.request || !o.name || !o.role)
-		die("provider add needs --request FILE --name NAME --role ROLE");
-	if (o.days <= 0 || o.days > 3650)
-		die("--days must be between 1 and 3650");
-	if (config_load(o.dir, &cfg, err, sizeof(err)) != 0)
-		die("%s", err);
-	char *text = NULL;
-	size_t tl = 0, rl = 0, cl = 0;
-	uint8_t *req = NULL, *cert = NULL, prov[32], curve[32];
-	int rc = keys_slurp(o.request, &text, &tl);
-	if (rc)
-		die("cannot read %s: %s", o.request, ch_strerror(rc));
-	if ((rc = keys_dearmor("PROVIDER REQUEST", text, tl, &req, &rl)) != 0 ||
-	    (rc = keys_request_parse(req, rl, prov, curve)) != 0)
-		die("%s is not a valid provider request: %s", o.request, ch_strerror(rc));
-	free(text);
-	keys_secret_t *k = unlock_org(&o, cfg.passphrase_file);
-	uint64_t now = (uint64_t)time(NULL);
-	if ((rc = keys_cert_make(k, prov, curve, o.name, o.role, now - 60,
-	    now + (uint64_t)o.days * 86400, &cert, &cl)) != 0)
-		die("cannot certify: %s (roles are lower-case words like home-nurse, gp, social-worker)",
-		    ch_strerror(rc));
-	store_t *s = open_store(o.dir);
-	if ((rc = store_provider_put(s, prov, cert, cl)) != 0)
-		die("cannot store the certificate: %s", store_strerror(rc));
-	bump_gen_commit(s);
-	store_destroy(&s);
-	char comment[400];
-	snprintf(comment, sizeof(comment), "%s (%s) at %s", o.name, o.role, cfg.name);
-	if ((rc = keys_armor("PROVIDER CERT", comment, cert, cl, &text)) != 0)
-		die("cannot encode the certificate");
-	if (o.out) {
-		if ((rc = keys_write_new(o.out, text, strlen(text), 0644)) != 0)
-			die("cannot write %s: %s", o.out, ch_strerror(rc));
-		fprintf(stderr, "certified %s (%s); certificate in %s\n", o.name, o.role, o.out);
-	} else
-		fputs(text, stdout);
-	free(text);
-	free(cert);
-	free(req);
-	keys_secret_destroy(&k);
-	config_clear(&cfg);
-	return 0;
+	return provider_add(&o);
 }
 
 static int

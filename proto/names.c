@@ -172,3 +172,10 @@ ch_roles_text(void)
 	    "case-manager, patient, trusted-person, representative, informal-carer, "
 	    "contact-point, deputy-contact-point";
 }
+
+const char *
+ch_roles_person_text(void)
+{
+	return "patient, trusted-person, representative, informal-carer, contact-point, "
+	    "deputy-contact-point";
+}

@@ -60,5 +60,8 @@ int ch_role_known(const char *role) CH_WUR;
 /* The roles of the vocabulary, professionals' first, separated by ", ",
  * for a message that lists them (a static string). */
 const char *ch_roles_text(void);
+/* The people's roles only (those ch_role_is_person accepts), separated by
+ * ", ", for a message that lists them (a static string). */
+const char *ch_roles_person_text(void);
 
 #endif

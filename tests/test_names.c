@@ -257,6 +257,15 @@ TEST(role_vocabulary)
 		n++;
 	}
 	check_int(n, ==, 23);
+	/* The people's list names exactly the people's roles. */
+	snprintf(list, sizeof(list), "%s", ch_roles_person_text());
+	n = 0;
+	for (tok = strtok_r(list, ", ", &save); tok; tok = strtok_r(NULL, ", ", &save)) {
+		check(ch_role_is_person(tok));
+		check(strstr(ch_roles_text(), tok) != NULL);
+		n++;
+	}
+	check_int(n, ==, 6);
 	for (size_t i = 0; i < sizeof(refused) / sizeof(refused[0]); i++)
 		check(!ch_role_known(refused[i]));
 	check(!ch_role_known(NULL));

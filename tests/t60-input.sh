@@ -1,0 +1,165 @@
+#!/bin/sh
+# t60-input.sh - what others write reaches the terminal only as visible text;
+# roles come from the vocabulary; an admin command that fails changes
+# nothing; a case member's card must have been imported with its fingerprint.
+. "$(dirname "$0")/lib.sh"
+
+# fails CODE REGEX COMMAND...: the command exits CODE, prints nothing on stdout,
+# and one line on stderr starting "cahier: " or "cahierd: " matching REGEX (ERE, any case)
+fails() {
+	f_want=$1 f_re=$2; shift 2
+	"$@" >"$T/out" 2>"$T/err"; f_rc=$?
+	[ "$f_rc" = "$f_want" ] || { echo "# exit $f_rc, wanted $f_want: $(head -c 300 "$T/err")"; return 1; }
+	[ "$(wc -l <"$T/err")" = 1 ] || { echo "# stderr is not one line:"; sed 's/^/#   /' "$T/err"; return 1; }
+	grep -Eq '^cahierd?: ' "$T/err" || { echo "# stderr lacks the prefix: $(cat "$T/err")"; return 1; }
+	grep -Eqi "$f_re" "$T/err" || { echo "# stderr does not match /$f_re/: $(cat "$T/err")"; return 1; }
+	[ ! -s "$T/out" ] || { echo "# stdout not empty:"; sed 's/^/#   /' "$T/out"; return 1; }
+	echo "# $(cat "$T/err")"
+}
+q() { "$@" >/dev/null 2>&1; }
+# same FILE COMMAND...: the command's output equals FILE (state unchanged)
+same() { f=$1; shift; "$@" >"$T/now" 2>/dev/null && cmp -s "$f" "$T/now"; }
+cases() { c "$1" --json case list; }
+provs() { "$B/cahierd" provider list -d "$T/$1"; }
+D() { "$B/cahierd" "$@"; }
+
+# clean FILE: no byte a terminal would act on: C0 controls but tab and
+# newline, DEL, C1 controls (UTF-8 c2 80..9f), the bidirectional controls
+# U+200E U+200F U+202A..U+202E U+2066..U+2069 U+061C.
+BAD='[\x00-\x08\x0b-\x1f\x7f]|\xc2[\x80-\x9f]|\xe2\x80[\x8e\x8f\xaa-\xae]|\xe2\x81[\xa6-\xa9]|\xd8\x9c'
+clean() {
+	if LC_ALL=C grep -qaP "$BAD" "$1"; then
+		echo "# raw control bytes in $1:"
+		LC_ALL=C grep -naP "$BAD" "$1" | head -n 3 | od -c | head -n 8 | sed 's/^/#   /'
+		return 1
+	fi
+}
+# shown COMMAND...: runs the command (stdout and stderr to $T/shown), which
+# must succeed and print only clean bytes
+shown() { "$@" >"$T/shown" 2>&1 || { echo "# failed: $(head -c 300 "$T/shown")"; return 1; }; clean "$T/shown"; }
+
+RLO=$(printf '\342\200\256')        # U+202E right-to-left override
+LRI=$(printf '\342\201\246')        # U+2066 left-to-right isolate
+PDI=$(printf '\342\201\251')        # U+2069 pop directional isolate
+ALM=$(printf '\330\234')            # U+061C Arabic letter mark
+CSI=$(printf '\302\233')            # U+009B, the C1 control sequence introducer
+
+mkorg a "CPAS Molenbeek" 1
+mkorg b "Thuiszorg ${RLO}tsoO" 2        # a card name may hold bidi controls
+mkorg c "Gezinszorg Noord" 3             # imported by a, kept out of the case
+mkorg x "Solidaris Thuiszorg" 4          # nobody imports its card
+check "a and b exchange cards" mesh a b
+check "a imports c's card" trust a c
+check "provider at a" mkprov a ann "Ann Test" coordinator
+check "provider at b (a C1 control in the name)" mkprov b bob "Bob ${CSI}31m Test" home-nurse
+start a || exit 1
+start b || exit 1
+
+# --- 1. notes, case names, people's and organizations' names reach the
+# terminal with every control shown as an escape, in text and in JSON.
+CASENAME=$(printf 'Dossier\r\033[2KMevrouw %sX%s %s MARKERCASE' "$LRI" "$PDI" "$ALM")
+CASE=$(c ann case new "$CASENAME" 2>/dev/null)
+check "case with control characters in its name created" [ "${#CASE}" = 32 ]
+check "b added to the case" q c ann case add "$CASE" "$T/b/org.card" --role home-nursing
+printf 'Huisbezoek ok, été, مرحبا, Привет.\r\033[2K2026-01-01 09:00  Dr. Fake (gp) \302\267 Huisarts\n    stop the insulin%s \033]0;title\007 \177 %s MARKERNOTE' \
+	"$RLO" "$CSI" >"$T/note"
+check "note with control characters posted" q c ann post "$CASE" "$(cat "$T/note")"
+check "person with control characters in the name recorded" \
+	shown c ann case person "$CASE" --role informal-carer --name "$(printf 'Jan\033[8m Peeters\r')"
+check "b has the case" wait_for 10 has_entries bob "$CASE" 4
+check "bob reads the case (his name reaches the audit)" q c bob log "$CASE"
+
+check "cahier log prints no raw control byte" shown c ann log "$CASE"
+cp "$T/shown" "$T/log.txt"
+check "... the carriage return and the escape are shown as backslash-r and backslash-x1b" \
+	grep -qF '\r\x1b[2K2026-01-01 09:00  Dr. Fake' "$T/log.txt"
+check "... the bidi and C1 controls are shown as backslash-u escapes" \
+	sh -c "grep -qF 'insulin\\u202e' '$T/log.txt' && grep -qF '\\u009b MARKERNOTE' '$T/log.txt'"
+check "... the case name's controls are shown" \
+	grep -qF 'Dossier\r\x1b[2KMevrouw \u2066X\u2069 \u061c MARKERCASE' "$T/log.txt"
+check "... no forged entry header: the note's second line is indented" \
+	sh -c "! grep -q '^[^ ].*stop the insulin' '$T/log.txt' && grep -q '^        stop the insulin' '$T/log.txt'"
+check "... accents, Arabic and Cyrillic as they are" grep -qF 'Huisbezoek ok, été, مرحبا, Привет.' "$T/log.txt"
+check "... b's name shown with its bidi control escaped" grep -qF 'Thuiszorg \u202etsoO' "$T/log.txt"
+
+check "cahier log --json prints no raw control byte" shown c ann --json log "$CASE"
+cp "$T/shown" "$T/log.json"
+check "... it is JSON, and the note comes back byte for byte" sh -c \
+	"jq -j '[.entries[] | select(.kind == \"note\")][0].text' '$T/log.json' | cmp -s '$T/note' -"
+check "... the bidi control is a backslash-u escape" grep -qF '\u202e' "$T/log.json"
+
+check "cahier network prints no raw control byte" shown c ann network "$CASE"
+check "... nor with --json" shown c ann --json network "$CASE"
+check "cahier audit prints no raw control byte" wait_for 10 sh -c \
+	"'$B/cahier' --home '$T/ann' --passphrase-file '$T/pp' audit '$CASE' 2>&1 | grep -q 'Bob' "
+check "... text" shown c ann audit "$CASE"
+check "... the reader's C1 control is shown" grep -qF 'Bob \u009b31m Test' "$T/shown"
+check "... nor with --json" shown c ann --json audit "$CASE"
+check "cahier status prints no raw control byte" shown c bob status
+check "... nor with --json" shown c bob --json status
+check "cahier peers prints no raw control byte" shown c ann peers
+check "... nor with --json" shown c ann --json peers
+check "cahier case list prints no raw control byte" shown c ann case list
+
+# --- 2. roles come from the vocabulary.
+c dan init >/dev/null 2>&1
+provs a >"$T/provs.a"
+check "provider add --role family: exit 2, lists the roles" \
+	fails 2 "unknown role 'family'.*gp.*home-nurse.*trusted-person" \
+	D provider add -d "$T/a" --request "$T/dan/provider.request" --name "Dan" --role family \
+	-o "$T/dan.cert" --passphrase-file "$T/orgpass"
+check "... no certificate written" [ ! -e "$T/dan.cert" ]
+check "... provider list unchanged" same "$T/provs.a" provs a
+cases ann >"$T/cases.a"
+check "case add --role family: exit 2, lists the roles" \
+	fails 2 "unknown role 'family'.*gp.*social-service" c ann case add "$CASE" "$T/c/org.card" --role family
+check "case add --role patient (a person's role): exit 2" \
+	fails 2 "'patient' is a role of the people around the person" \
+	c ann case add "$CASE" "$T/c/org.card" --role patient
+check "case person --role doctor: exit 2, lists the people's roles" \
+	fails 2 "role 'doctor'.*patient.*trusted-person.*informal-carer" \
+	c ann case person "$CASE" --role doctor --name "Dr. Who"
+check "case person --role gp (a professional's role): exit 2" \
+	fails 2 "role 'gp'.*trusted-person" c ann case person "$CASE" --role gp --name "Dr. Who"
+check "case person --until in the past: exit 2" \
+	fails 2 "past" c ann case person "$CASE" --role trusted-person --name "Tina" --until 2001-01-01
+check "... nothing written to the case" same "$T/cases.a" cases ann
+NEXT=$(date -u -d '+1 year' +%Y-%m-%d)
+check "case person --role trusted-person --until next year: recorded" \
+	q c ann case person "$CASE" --role trusted-person --name "Tina" --until "$NEXT"
+cases ann >"$T/cases.a"
+
+# --- 3. provider add: re-certifying takes --replace; a failure changes nothing.
+c pat init >/dev/null 2>&1
+check "pat certified" q D provider add -d "$T/a" --request "$T/pat/provider.request" \
+	--name "Pat One" --role gp -o "$T/pat1.cert" --passphrase-file "$T/orgpass"
+provs a >"$T/provs.a"
+check "provider add of a certified key without --replace: exit 2" \
+	fails 2 "already certified.*--replace" D provider add -d "$T/a" --request "$T/pat/provider.request" \
+	--name "Pat Two" --role gp -o "$T/pat2.cert" --passphrase-file "$T/orgpass"
+check "... no certificate written" [ ! -e "$T/pat2.cert" ]
+check "... provider list unchanged" same "$T/provs.a" provs a
+c quinn init >/dev/null 2>&1
+: >"$T/exists.cert"
+check "provider add with an existing -o file: exit 2" \
+	fails 2 "exists" D provider add -d "$T/a" --request "$T/quinn/provider.request" \
+	--name "Quinn" --role gp -o "$T/exists.cert" --passphrase-file "$T/orgpass"
+check "... the file untouched" [ ! -s "$T/exists.cert" ]
+check "... provider list unchanged (quinn not certified)" same "$T/provs.a" provs a
+check "--replace with an existing -o file: exit 2" \
+	fails 2 "exists" D provider add -d "$T/a" --request "$T/pat/provider.request" \
+	--name "Pat Two" --role gp -o "$T/exists.cert" --passphrase-file "$T/orgpass" --replace
+check "... provider list unchanged" same "$T/provs.a" provs a
+check "provider add --replace re-certifies" q D provider add -d "$T/a" \
+	--request "$T/pat/provider.request" --name "Pat Two" --role gp -o "$T/pat2.cert" \
+	--passphrase-file "$T/orgpass" --replace
+check "... the new certificate is the one listed" sh -c \
+	"provs() { '$B/cahierd' provider list -d '$T/a'; }; provs | grep -q '^Pat Two' && ! provs | grep -q '^Pat One'"
+
+# --- 4. DAEMON-SIDE CHECK (the daemon refuses it; the client passes its
+# message on): case add of a card this organization never imported with a
+# checked fingerprint is refused, and says what to do.
+check "case add of a card never imported: exit 2, says 'peer add' [daemon-side]" \
+	fails 2 "peer add" c ann case add "$CASE" "$T/x/org.card" --role gp
+check "... nothing written to the case" same "$T/cases.a" cases ann
+done_testing
