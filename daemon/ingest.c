@@ -166,6 +166,20 @@ check_request(check_t *x, const uint8_t *req, size_t reqlen, uint8_t want,
 		return rc;
 	if (ch_role_is_person(role))
 		return CH_ERR_VALUE;
+	/* Not by a provider its organization revoked before this entry. */
+	uint64_t rseq = state_revoked_at(x->c, x->env->org, provider);
+	if (rseq && x->env->seq > rseq)
+		return CH_ERR_VALUE;
+	/* A request is for the next change, not one of the past: it was signed
+	 * after the current epoch started (with the clock skew a future entry
+	 * may have), so a request an earlier epoch used cannot be replayed. */
+	state_epoch_t cur;
+	if (x->has_coord && state_epoch_current(x->c, &cur) == 0) {
+		int stale = (p.hlc >> 16) + FUTURE_SLACK_MS < cur.rec.start_ms;
+		state_epoch_free(&cur);
+		if (stale)
+			return CH_ERR_EXPIRED;
+	}
 	if ((rc = ch_plain_verify(req, reqlen, x->env->case_id, CH_AUD_NETWORK, provider)) != 0)
 		return rc;
 	if (out)
@@ -444,6 +458,9 @@ check_history(check_t *x)
 	ch_history_t hi;
 	state_epoch_t cur;
 
+	ch_plain_t rq;
+	uint8_t asked[32];
+
 	if (x->p.certlen != 0 || ch_history_decode(x->p.fields, x->p.fieldslen, &hi) != 0) {
 		x->why = "malformed history grant";
 		return INGEST_REFUSED;
@@ -457,10 +474,12 @@ check_history(check_t *x)
 		return INGEST_NOTYET;
 	int ok = ch_charter_find_org(&cur.ch, hi.grantee) >= 0 &&
 	    history_slots_ok(x->env, &hi, x->o) &&
-	    check_request(x, hi.request, hi.requestlen, CH_REQ_HISTORY, NULL) == 0;
+	    check_request(x, hi.request, hi.requestlen, CH_REQ_HISTORY, &rq) == 0 &&
+	    ch_orgref_decode(rq.fields, rq.fieldslen, asked) == 0 &&
+	    memcmp(asked, hi.grantee, 32) == 0;
 	state_epoch_free(&cur);
 	if (!ok) {
-		x->why = "history grant for a non-member, with foreign slots, or an unsigned request";
+		x->why = "history grant for a non-member, with foreign slots, or not the one its signed request asks for";
 		return INGEST_REFUSED;
 	}
 	return 0;
@@ -470,7 +489,8 @@ check_history(check_t *x)
 static int
 check_revoke(check_t *x)
 {
-	if (x->p.certlen != 0 || ch_revoke_decode(x->p.fields, x->p.fieldslen, &x->rv) != 0) {
+	if (x->p.certlen != 0 || sodium_is_zero(x->p.sig, 64) != 1 ||
+	    ch_revoke_decode(x->p.fields, x->p.fieldslen, &x->rv) != 0) {
 		x->why = "malformed revocation";
 		return INGEST_REFUSED;
 	}

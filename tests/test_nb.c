@@ -77,6 +77,10 @@ charter_full(scase_t *c, uint8_t **buf, ch_epoch_t *ep)
 	return ingest_charter(A.d->in, c, state_epoch(c), buf, &buflen, ep);
 }
 
+/* Added to the clock of the provider-signed bodies the tests make (a
+ * request signed in the past). */
+static int64_t plain_shift_ms;
+
 /* A provider-signed plain body of kind with fields, for audience. */
 static uint8_t *
 plain_aud(keys_secret_t *pk, const uint8_t *ct, size_t ctl, uint8_t kind,
@@ -89,7 +93,7 @@ plain_aud(keys_secret_t *pk, const uint8_t *ct, size_t ctl, uint8_t kind,
 	p.kind = kind;
 	p.cert = ct;
 	p.certlen = ctl;
-	p.hlc = (uint64_t)clock_now_ms() << 16;
+	p.hlc = (uint64_t)(clock_now_ms() + plain_shift_ms) << 16;
 	p.fields = fields;
 	p.fieldslen = fl;
 	if (ch_plain_encode(&p, case_id, audience, pk->sign_sk, &out, n) != 0)
@@ -1711,6 +1715,56 @@ TEST(a_refused_welcome_leaves_no_case)
 	org_free(&G);
 }
 
+/* ---- A signed request is good for the change it asks, now: not a request
+ * signed before the current epoch started (a replay), not one signed by a
+ * provider its organization revoked, not a history grant to another org
+ * than the request names. */
+TEST(requests_are_for_this_change_only)
+{
+	uint8_t *buf = NULL, *req, *e, *f, *ct, id[32];
+	size_t rl, n, fl, ctl;
+	ch_epoch_t cur;
+	uint32_t next = state_epoch(cs(&A)) + 1;
+	uint64_t now = (uint64_t)time(NULL);
+
+	check_int(charter_full(cs(&A), &buf, &cur), ==, 0);
+	/* A rotation request signed an hour before the current epoch began. */
+	plain_shift_ms = -3600 * 1000;
+	req = plain(prov, cert, certlen, CH_REQ_ROTATE, NULL, 0, &rl);
+	plain_shift_ms = 0;
+	e = forged_epoch(next, CH_WHY_ROTATE, NULL, req, rl, &cur.charter, &n);
+	REFUSED("ADE", e, n, INGEST_REFUSED, "the embedded request does not verify");
+	free(e);
+	free(req);
+	/* A provider of A that A revoked. */
+	keys_secret_t *pr = keys_secret_new(KEYS_KIND_PROVIDER);
+	check_int(keys_cert_make(A.d->keys, pr->sign_pk, pr->curve_pk, "Ex-collega",
+	    "social-worker", now - 60, now + 86400, &ct, &ctl), ==, 0);
+	check_int(member_revoke(A.d->in, cs(&A), pr->sign_pk, now, &e, &n, id), ==, 0);
+	check_int(store_commit(A.d->store), ==, 0);
+	keep(e, n);
+	sync_all(&D2);
+	sync_all(&E2);
+	req = plain(pr, ct, ctl, CH_REQ_ROTATE, NULL, 0, &rl);
+	e = forged_epoch(next, CH_WHY_ROTATE, NULL, req, rl, &cur.charter, &n);
+	REFUSED("ADE", e, n, INGEST_REFUSED, "the embedded request does not verify");
+	free(e);
+	free(req);
+	free(ct);
+	keys_secret_destroy(&pr);
+	/* A history grant to E2 on a request that asks one for D2: A's own
+	 * rules refuse to write it. */
+	check_int(ch_orgref_encode(oid_of(&D2), &f, &fl), ==, 0);
+	req = plain(prov, cert, certlen, CH_REQ_HISTORY, f, fl, &rl);
+	free(f);
+	check_int(member_grant_history(A.d->in, cs(&A), oid_of(&E2), req, rl, &e, &n, id), ==,
+	    DERR_REFUSED);
+	store_abort(A.d->store);
+	free(req);
+	ch_epoch_clear(&cur);
+	free(buf);
+}
+
 /* A member (B, removed by now but still holding the membership keys of the
  * epochs it was in) relays a forged welcome to F before the coordinator
  * adds F: genuine membership keys, and a made-up one for the epoch F will
@@ -1820,6 +1874,7 @@ main(void)
 	TAP_RUN(history_from_the_coordinator_only);
 	TAP_RUN(removed_org_writes_no_more);
 	TAP_RUN(epoch_is_exactly_its_request);
+	TAP_RUN(requests_are_for_this_change_only);
 	TAP_RUN(a_relayer_cannot_erase_a_body);
 	TAP_RUN(keys_only_from_the_coordinator_checked_in_full);
 	TAP_RUN(every_forked_feed_stays_frozen);
