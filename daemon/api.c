@@ -6,6 +6,7 @@
 
 #include "../proto/info.h"
 #include "../proto/msg.h"
+#include "../proto/names.h"
 #include "api.h"
 #include "clock.h"
 #include "log.h"
@@ -76,6 +77,20 @@ do_status(cahierd_t *d, provider_t *pv, const uint8_t *body, size_t bodylen,
 	cahierd_reply_ok(rep, out, outlen);
 }
 
+/* 1 if the current charter of c lists pv among its people, within its
+ * date. */
+static int
+listed(scase_t *c, const provider_t *pv)
+{
+	state_epoch_t r;
+	if (state_epoch_current(c, &r) != 0)
+		return 0;
+	int ok = state_person_refusal(&r.ch, pv->cert.role, pv->cert.provider,
+	    (uint64_t)clock_now_ms() / 1000) == NULL;
+	state_epoch_free(&r);
+	return ok;
+}
+
 static void
 do_cases(cahierd_t *d, provider_t *pv, const uint8_t *body, size_t bodylen,
     cahierd_reply_t *rep)
@@ -83,13 +98,14 @@ do_cases(cahierd_t *d, provider_t *pv, const uint8_t *body, size_t bodylen,
 	uint8_t (*ids)[16] = NULL, *out = NULL;
 	size_t n = 0, outlen = 0, k = 0;
 	ch_caseinfo_t *v = NULL;
-	(void)pv; (void)body; (void)bodylen;
+	(void)body; (void)bodylen;
 
 	if (store_case_list(d->store, &ids, &n) != 0 || (n && !(v = calloc(n, sizeof(*v))))) {
 		free(ids);
 		cahierd_reply_err(rep, CH_ST_INTERNAL, "cannot list cases");
 		return;
 	}
+	int person = ch_role_is_person(pv->cert.role);
 	for (size_t i = 0; i < n; i++) {
 		scase_t *c;
 		uint8_t (*m)[32] = NULL;
@@ -99,6 +115,8 @@ do_cases(cahierd_t *d, provider_t *pv, const uint8_t *body, size_t bodylen,
 		memcpy(v[k].case_id, ids[i], 16);
 		if (state_coordinator(c, v[k].coordinator) != 0)
 			continue; /* not joined yet */
+		if (person && !listed(c, pv))
+			continue; /* the people see the cases that list them, while they do */
 		if (state_members(c, &m, &nm) == 0)
 			free(m);
 		if (store_fork_count(c, &nf) != 0)

@@ -212,8 +212,9 @@ create_case(cahierd_t *d, const ch_postreq_t *rq, const ch_plain_t *p,
 	rc = ch_charter_default_audiences(&ep.charter);
 	if (rc == 0)
 		rc = store_case_get(d->store, id, 1, &c);
-	if (rc == 0)
-		rc = member_new_epoch(d->in, c, &ep, &entry, &entrylen, eid);
+	if (rc == 0 && (rc = member_new_epoch(d->in, c, &ep, &entry, &entrylen, eid)) != 0 &&
+	    store_case_forget(d->store, &c) != 0)
+		log_err("could not forget a case whose genesis was refused");
 	free_audiences(&ep.charter);
 	ch_create_clear(&cr);
 	if (rc) {
@@ -294,6 +295,11 @@ post_handle(cahierd_t *d, provider_t *pv, const uint8_t *body, size_t bodylen,
 		return;
 	}
 	if (p.kind == CH_REQ_CASE_NEW) {
+		if (ch_role_is_person(pv->cert.role)) {
+			cahierd_reply_err(rep, CH_ST_DENIED,
+			    "your role (%s) does not open cases", pv->cert.role);
+			return;
+		}
 		create_case(d, &rq, &p, rep);
 		return;
 	}

@@ -170,6 +170,10 @@ check "the coordination service's daemon knows the trusted person" \
 c tom log "$CASE" >"$T/tp0" 2>&1; rc=$?
 check "an unlisted trusted person is refused (exit 2)" [ "$rc" = 2 ]
 check "... not listed among the people" grep -q "not listed among the people" "$T/tp0"
+# no_cases / lists_case: what the trusted person's case list shows
+no_cases() { [ "$(c tom --json case list)" = '[]' ]; }
+lists_case() { c tom --json case list | grep -q "$CASE"; }
+check "... and sees no case in the list" no_cases
 check "coordinator records the trusted person until tomorrow" \
 	c ann case person "$CASE" --role trusted-person --name "Marc Peeters" \
 	--key "$T/tom/provider.request" --basis written-mandate --until "$TOMORROW"
@@ -180,6 +184,7 @@ check "GP posts to medical" \
 check "the coordination service holds the GP's medical note" \
 	wait_for 10 converged ann karim
 check "the trusted person reads the network note" wait_for 10 sees tom MARKERNET1
+check "... and the case is in her list" lists_case
 logs tom log.tp1
 check "the trusted person does not see the medical note" hides log.tp1 MARKERMED2
 check "the trusted person does not see the charter (people's bases and dates)" \
@@ -203,6 +208,7 @@ check "coordinator sets the person's access to end in three seconds" \
 past_soon() { [ "$(date +%s)" -gt "$SOON_S" ]; }
 check "the clock passes the end of the access" wait_for 10 past_soon
 c tom log "$CASE" >"$T/tp2" 2>&1; rc=$?
+check "an ended access lists the case no more" no_cases
 check "an ended access is refused: exit 2" [ "$rc" = 2 ]
 check "... saying it has ended" grep -q "ended" "$T/tp2"
 check "... and shows no text" sh -c "! grep -q MARKER $T/tp2"

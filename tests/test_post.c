@@ -176,6 +176,29 @@ TEST(the_coordinator_opens_a_case)
 	check_int(state_epoch(c), ==, 0);
 }
 
+TEST(people_open_no_case)
+{
+	uint8_t salt[32], id[16], *f;
+	uint8_t (*ids)[16] = NULL;
+	size_t fl, n0 = 0, n1 = 0;
+	uint8_t saved[16];
+
+	check_int(store_case_list(A.d->store, &ids, &n0), ==, 0);
+	free(ids);
+	memcpy(saved, case_id, 16);
+	randombytes_buf(salt, sizeof(salt));
+	ch_case_id(A.d->keys->sign_pk, salt, id);
+	memcpy(case_id, id, 16);
+	check_int(ch_create_encode(salt, "Zijn eigen dossier", &f, &fl), ==, 0);
+	check_int(post(&trusted, CH_REQ_CASE_NEW, f, fl), ==, CH_ST_DENIED);
+	free(f);
+	memcpy(case_id, saved, 16);
+	check_int(store_case_list(A.d->store, &ids, &n1), ==, 0);
+	free(ids);
+	check_int(n1, ==, n0);
+	check_int(store_case_exists(A.d->store, id), ==, 0);
+}
+
 TEST(people_never_change_membership)
 {
 	uint32_t before;
@@ -246,6 +269,7 @@ main(void)
 	prov_init(&social, "Inès Dubois", "social-worker");
 	prov_init(&trusted, "Marc Peeters", "trusted-person");
 	TAP_RUN(the_coordinator_opens_a_case);
+	TAP_RUN(people_open_no_case);
 	TAP_RUN(people_never_change_membership);
 	TAP_RUN(only_imported_cards_join);
 	TAP_RUN(roles_come_from_the_vocabulary);
