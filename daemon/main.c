@@ -439,6 +439,14 @@ find_prov(void *arg, const uint8_t k[32], const uint8_t *v, size_t vlen)
 	return 0;
 }
 
+/* Stops the walk (1) at the revocation of the provider key in arg. */
+static int
+find_revoked(void *arg, const uint8_t provider[32], uint64_t when)
+{
+	(void)when;
+	return memcmp(provider, arg, 32) == 0;
+}
+
 /* The certificate the store holds for one provider key, if any. */
 typedef struct {
 	const uint8_t *provider;
@@ -507,6 +515,13 @@ provider_add(const opts_t *o)
 	if (cf.found && !o->replace)
 		die("%s is already certified: give --replace to issue a new certificate in "
 		    "its place (nothing changed)", cf.who);
+	int revoked = 0;
+	if ((rc = store_revocations_each(s, find_revoked, prov)) < 0)
+		die("cannot read the revoked providers: %s", store_strerror(rc));
+	revoked = rc == 1;
+	if (revoked)
+		die("that key was revoked (a lost or stolen device): the provider makes a new "
+		    "key with 'cahier init', and that one is certified (nothing changed)");
 	keys_secret_t *k = unlock_org(o, cfg.passphrase_file);
 	uint64_t now = (uint64_t)time(NULL);
 	if ((rc = keys_cert_make(k, prov, curve, o->name, o->role, now - 60,

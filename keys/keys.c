@@ -289,8 +289,13 @@ keys_file_read(const char *path, uint8_t kind, const char *pass,
 
 /* ---- signed public records ---- */
 
-/* Names, endpoints and roles end up on terminals and in armor comments:
- * refuse control characters so a card cannot smuggle escape sequences. */
+/* Names, endpoints and roles end up on terminals, in logs and in armor
+ * comments: refuse control characters so a card or a certificate cannot
+ * smuggle escape sequences or turn text around: C0 controls and DEL, C1
+ * controls (U+0080..U+009F), the bidirectional controls (U+061C,
+ * U+200E, U+200F, U+202A..U+202E, U+2066..U+2069) and the line and
+ * paragraph separators (U+2028, U+2029). The text is UTF-8 (the decoders
+ * check), so these are fixed byte sequences. */
 static int
 text_ok(const char *s, int nonempty)
 {
@@ -300,9 +305,19 @@ text_ok(const char *s, int nonempty)
 		return !nonempty;
 	if (nonempty && *s == '\0')
 		return 0;
-	for (q = (const unsigned char *)s; *q; q++)
+	for (q = (const unsigned char *)s; *q; q++) {
 		if (*q < 0x20 || *q == 0x7f)
 			return 0;
+		if (q[0] == 0xc2 && q[1] >= 0x80 && q[1] <= 0x9f)
+			return 0;
+		if (q[0] == 0xd8 && q[1] == 0x9c)
+			return 0;
+		if (q[0] == 0xe2 && q[1] == 0x80 && (q[2] == 0x8e || q[2] == 0x8f ||
+		    (q[2] >= 0xa8 && q[2] <= 0xae)))
+			return 0;
+		if (q[0] == 0xe2 && q[1] == 0x81 && q[2] >= 0xa6 && q[2] <= 0xa9)
+			return 0;
+	}
 	return 1;
 }
 

@@ -574,6 +574,19 @@ TEST(card_signed_but_invalid)
 	check_int(keys_card_parse(buf, n, &c), ==, CH_ERR_VALUE);
 	n = forge_card(o, 1, "\xc3\x28", 2, 0, buf); /* invalid UTF-8 */
 	check_int(keys_card_parse(buf, n, &c), ==, CH_ERR_VALUE);
+	/* C1 and bidirectional controls turn a name around on a terminal or in
+	 * a log: U+009B (CSI), U+202E, U+2066, U+200F, U+061C, U+2028. */
+	static const char *const turned[] = { "a\xc2\x9b" "2Jb", "Zuid \xe2\x80\xaetsoO",
+		"x\xe2\x81\xa6y", "x\xe2\x80\x8fy", "x\xd8\x9cy", "x\xe2\x80\xa8y" };
+	for (size_t i = 0; i < sizeof(turned) / sizeof(turned[0]); i++) {
+		n = forge_card(o, 1, turned[i], strlen(turned[i]), 0, buf);
+		check_int(keys_card_parse(buf, n, &c), ==, CH_ERR_VALUE);
+		check_int(keys_card_make(o, turned[i], "tcp://x", 0, &b, &n), ==, CH_ERR_VALUE);
+	}
+	/* Text of any script stays: Arabic, accents, a right-to-left name. */
+	n = forge_card(o, 1, "\xd9\x85\xd8\xb1\xd9\x83\xd8\xb2 \xc3\xa9", 11, 0, buf);
+	check_int(keys_card_parse(buf, n, &c), ==, 0);
+	keys_card_clear(&c);
 	n = forge_card(o, 1, "ok", 2, 1, buf); /* signed trailing byte */
 	check_int(keys_card_parse(buf, n, &c), ==, CH_ERR_TRAILING);
 	n = forge_card(o, 2, "ok", 2, 0, buf);
