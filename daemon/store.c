@@ -349,12 +349,13 @@ store_destroy(store_t **sp)
 int
 store_commit(store_t *s)
 {
-	int ret = 0, rc;
-	for (int i = 0; i < s->nopen; i++)
-		if ((rc = dbenv_commit(&s->cache[i]->db)) != 0 && !ret)
-			ret = rc;
-	if ((rc = dbenv_commit(&s->org)) != 0 && !ret)
-		ret = rc;
+	int ret = 0;
+	for (int i = 0; i < s->nopen && !ret; i++)
+		ret = dbenv_commit(&s->cache[i]->db);
+	if (!ret)
+		ret = dbenv_commit(&s->org);
+	if (ret)
+		store_abort(s); /* the rest of the round is lost, not committed later */
 	return ret;
 }
 
@@ -369,6 +370,17 @@ store_abort(store_t *s)
 	if (s->org.wtxn)
 		mdb_txn_abort(s->org.wtxn);
 	s->org.wtxn = NULL;
+	/* A case this round made is gone with its index record: drop its
+	 * handle too, so that no later call finds a case the store does not
+	 * list. */
+	for (int i = 0; i < s->nopen;) {
+		if (!store_case_exists(s, s->cache[i]->id)) {
+			dbenv_close(&s->cache[i]->db);
+			free(s->cache[i]);
+			s->cache[i] = s->cache[--s->nopen];
+		} else
+			i++;
+	}
 }
 
 static void

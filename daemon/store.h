@@ -48,10 +48,16 @@ void store_destroy(store_t **s);
 /* A static description of a store or proto error; never NULL. */
 const char *store_strerror(int err);
 
-/* Commits every write transaction of this round (fsync'ed). On failure
- * every write of the round is lost and the error returned. */
+/* Commits every write transaction of this round (fsync'ed), one
+ * environment after the other (LMDB has no transaction across
+ * environments). On failure the error of the first that failed is
+ * returned: the environments committed before it keep their writes, that
+ * one and those after lose theirs (the outbox then sends no reply of the
+ * round but errors, and no push). */
 int store_commit(store_t *s) CH_WUR;
-/* Drops every uncommitted write of this round. */
+/* Drops every uncommitted write of this round, and the handles of the
+ * cases this round made. WARNING: a case handle taken this round may be
+ * invalid after it. */
 void store_abort(store_t *s);
 
 /* --- The organization's environment --- */
