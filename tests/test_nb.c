@@ -9,6 +9,7 @@
 #include <sodium.h>
 
 #include "tap.h"
+#include "fixture.h"
 #include "../daemon/clock.h"
 #include "../daemon/daemon.h"
 #include "../daemon/derr.h"
@@ -34,20 +35,11 @@ static uint8_t case_id[16];
 static void
 org_init(org_t *o, uint8_t seedbyte, const char *name)
 {
-	uint8_t seed[32], *card = NULL;
-	size_t cardlen = 0;
-	config_t cfg;
-	keys_secret_t *keys;
+	uint8_t seed[32];
 	memset(seed, seedbyte, sizeof(seed));
-	memset(&cfg, 0, sizeof(cfg));
-	if (!tap_tmpdir(o->dir, sizeof(o->dir), "test-nb"))
-		abort();
-	cfg.name = strdup(name);
-	cfg.max_open_cases = 8;
-	keys = keys_secret_from_seed(KEYS_KIND_ORG, seed);
-	if (!keys || keys_card_make(keys, name, "tcp://127.0.0.1:1", 1795000000,
-	    &card, &cardlen) != 0 ||
-	    cahierd_new(o->dir, &cfg, &keys, &card, cardlen, &o->d) != 0)
+	if (!tap_tmpdir(o->dir, sizeof(o->dir), "test-nb") ||
+	    fix_daemon(o->dir, keys_secret_from_seed(KEYS_KIND_ORG, seed), name, 1795000000,
+	    &o->d) != 0)
 		abort();
 }
 
@@ -306,31 +298,10 @@ build_entry(const keys_secret_t *org, uint64_t seq, const uint8_t *prev,
     uint32_t epoch, uint8_t audience, const uint8_t key[32], const uint8_t *pl,
     size_t pln, const ch_slot_t *slots, size_t ns, size_t *n)
 {
-	ch_env_t env;
-	uint8_t *body, *e;
-	size_t bl;
-
-	memset(&env, 0, sizeof(env));
-	env.version = 1;
-	memcpy(env.case_id, case_id, 16);
-	memcpy(env.org, org->sign_pk, 32);
-	env.seq = seq;
-	if (prev)
-		memcpy(env.prev, prev, 32);
-	env.epoch = epoch;
-	env.audience = audience;
-	env.time_ms = (uint64_t)clock_now_ms();
-	if (ch_body_seal(&env, slots, ns, key, pl, pln, &body, &bl) != 0)
+	uint8_t *e = fix_entry(org, case_id, seq, prev, epoch, audience,
+	    (uint64_t)clock_now_ms(), key, pl, pln, slots, ns, n);
+	if (!e)
 		abort();
-	env.body_len = (uint32_t)bl;
-	crypto_generichash(env.body_hash, 32, body, bl, NULL, 0);
-	ch_env_sign(&env, org->sign_sk);
-	if (!(e = malloc(CH_ENV_LEN + bl)))
-		abort();
-	ch_env_encode(&env, e);
-	memcpy(e + CH_ENV_LEN, body, bl);
-	free(body);
-	*n = CH_ENV_LEN + bl;
 	return e;
 }
 
@@ -1566,6 +1537,43 @@ TEST(an_unknown_case_costs_a_bounded_amount)
 	org_free(&G);
 }
 
+/* The coordinator adds o with role, asked for by its provider: the epoch
+ * entry is committed at A and kept for the others. */
+static int
+a_adds(org_t *o, const char *role)
+{
+	uint8_t *buf = NULL, *f, *req, *add, id[32];
+	size_t fl, rl, an;
+	ch_epoch_t cur, ep;
+	int rc;
+
+	if (charter_full(cs(&A), &buf, &cur) != 0)
+		return -1;
+	ch_corg_t *orgs = calloc(cur.charter.norgs + 1, sizeof(*orgs));
+	memcpy(orgs, cur.charter.orgs, cur.charter.norgs * sizeof(*orgs));
+	corg(&orgs[cur.charter.norgs], o, role);
+	if (ch_member_encode(o->d->card, o->d->cardlen, role, &f, &fl) != 0)
+		abort();
+	req = plain(prov, cert, certlen, CH_REQ_ADD_ORG, f, fl, &rl);
+	free(f);
+	memset(&ep, 0, sizeof(ep));
+	ep.why = CH_WHY_ADD;
+	memcpy(ep.subject, oid_of(o), 32);
+	ep.request = req;
+	ep.requestlen = rl;
+	ep.charter = cur.charter;
+	ep.charter.orgs = orgs;
+	ep.charter.norgs = cur.charter.norgs + 1;
+	rc = member_new_epoch(A.d->in, cs(&A), &ep, &add, &an, id);
+	if (rc == 0 && (rc = store_commit(A.d->store)) == 0)
+		keep(add, an);
+	free(orgs);
+	free(req);
+	ch_epoch_clear(&cur);
+	free(buf);
+	return rc;
+}
+
 /* ---- A removed organization cannot rewrite its feed up to the cut: a
  * member that joins later (H) lacks B's last entry when B, removed, offers
  * it another one at that seq. The removal kept the entry itself (its id),
@@ -1573,9 +1581,9 @@ TEST(an_unknown_case_costs_a_bounded_amount)
 TEST(a_removed_org_cannot_rewrite_its_cut)
 {
 	org_t H;
-	uint8_t *buf = NULL, *f, *req, *add, id[32], k[32], prev[32], *pl, *forged;
-	size_t fl, rl, an, pln, fn;
-	ch_epoch_t cur, ep;
+	uint8_t *buf = NULL, k[32], prev[32], *pl, *forged;
+	size_t pln, fn;
+	ch_epoch_t cur;
 	ch_slice_t items[64];
 	size_t ni = 0;
 	long cut = -1;
@@ -1583,24 +1591,8 @@ TEST(a_removed_org_cannot_rewrite_its_cut)
 	uint8_t coord[32];
 
 	org_init(&H, 0x8b, "Huisartsenwacht");
+	check_int(a_adds(&H, "gp"), ==, 0);
 	check_int(charter_full(cs(&A), &buf, &cur), ==, 0);
-	ch_corg_t *orgs = calloc(cur.charter.norgs + 1, sizeof(*orgs));
-	memcpy(orgs, cur.charter.orgs, cur.charter.norgs * sizeof(*orgs));
-	corg(&orgs[cur.charter.norgs], &H, "gp");
-	check_int(ch_member_encode(H.d->card, H.d->cardlen, "gp", &f, &fl), ==, 0);
-	req = plain(prov, cert, certlen, CH_REQ_ADD_ORG, f, fl, &rl);
-	free(f);
-	memset(&ep, 0, sizeof(ep));
-	ep.why = CH_WHY_ADD;
-	memcpy(ep.subject, oid_of(&H), 32);
-	ep.request = req;
-	ep.requestlen = rl;
-	ep.charter = cur.charter;
-	ep.charter.orgs = orgs;
-	ep.charter.norgs = cur.charter.norgs + 1;
-	check_int(member_new_epoch(A.d->in, cs(&A), &ep, &add, &an, id), ==, 0);
-	check_int(store_commit(A.d->store), ==, 0);
-	keep(add, an);
 	/* The cut of B's feed, as the removal recorded it. */
 	uint64_t last = 0;
 	for (size_t i = 0; i < cur.charter.nremoved; i++)
@@ -1639,8 +1631,6 @@ TEST(a_removed_org_cannot_rewrite_its_cut)
 	check_int(ingest(&H, L[cut], Ln[cut]), ==, INGEST_STORED);
 	check_int(store_commit(H.d->store), ==, 0);
 	free(forged);
-	free(orgs);
-	free(req);
 	ch_epoch_clear(&cur);
 	free(buf);
 	org_free(&H);
@@ -1774,11 +1764,10 @@ TEST(forged_welcome_delays_at_most)
 {
 	org_t F;
 	ch_slot_t s[2];
-	uint8_t k0[32], fake[32], got[32], *pl, *e, *buf = NULL, *f, *req, *add, id[32];
-	size_t pln, n, fl, rl, an;
+	uint8_t k0[32], fake[32], got[32], *pl, *e;
+	size_t pln, n;
 	ch_slice_t items[2];
 	scase_t *c;
-	ch_epoch_t cur, ep;
 	uint32_t joins_at = state_epoch(cs(&A)) + 1;
 
 	org_init(&F, 0xf8, "Wijkgezondheidscentrum Zuid");
@@ -1800,31 +1789,7 @@ TEST(forged_welcome_delays_at_most)
 	free(e);
 
 	/* The coordinator adds F: the genuine welcome. */
-	check_int(charter_full(cs(&A), &buf, &cur), ==, 0);
-	ch_corg_t *orgs = calloc(cur.charter.norgs + 1, sizeof(*orgs));
-	memcpy(orgs, cur.charter.orgs, cur.charter.norgs * sizeof(*orgs));
-	memcpy(orgs[cur.charter.norgs].org, oid_of(&F), 32);
-	orgs[cur.charter.norgs].card = F.d->card;
-	orgs[cur.charter.norgs].cardlen = F.d->cardlen;
-	orgs[cur.charter.norgs].role = (char *)(uintptr_t)"gp";
-	check_int(ch_member_encode(F.d->card, F.d->cardlen, "gp", &f, &fl), ==, 0);
-	req = plain(prov, cert, certlen, CH_REQ_ADD_ORG, f, fl, &rl);
-	free(f);
-	memset(&ep, 0, sizeof(ep));
-	ep.why = CH_WHY_ADD;
-	memcpy(ep.subject, oid_of(&F), 32);
-	ep.request = req;
-	ep.requestlen = rl;
-	ep.charter = cur.charter;
-	ep.charter.orgs = orgs;
-	ep.charter.norgs = cur.charter.norgs + 1;
-	check_int(member_new_epoch(A.d->in, cs(&A), &ep, &add, &an, id), ==, 0);
-	check_int(store_commit(A.d->store), ==, 0);
-	free(orgs);
-	free(req);
-	ch_epoch_clear(&cur);
-	free(buf);
-	keep(add, an);
+	check_int(a_adds(&F, "gp"), ==, 0);
 	/* F, not a member yet, adopts again from what its peers send (the
 	 * genuine welcome first): the genuine keys replace the forged one in
 	 * memory, and the line of epochs is checked from the genesis. */

@@ -11,6 +11,7 @@
 #include <sodium.h>
 
 #include "tap.h"
+#include "fixture.h"
 #include "../daemon/clock.h"
 #include "../daemon/daemon.h"
 #include "../daemon/log.h"
@@ -30,20 +31,11 @@ static uint8_t case_id[16];
 static void
 org_init(org_t *o, uint8_t seedbyte, const char *name)
 {
-	uint8_t seed[32], *card = NULL;
-	size_t cardlen = 0;
-	config_t cfg;
-	keys_secret_t *keys;
-
+	uint8_t seed[32];
 	memset(seed, seedbyte, sizeof(seed));
-	memset(&cfg, 0, sizeof(cfg));
-	if (!tap_tmpdir(o->dir, sizeof(o->dir), "test-post"))
-		abort();
-	cfg.name = strdup(name);
-	keys = keys_secret_from_seed(KEYS_KIND_ORG, seed);
-	if (!keys || keys_card_make(keys, name, "tcp://127.0.0.1:1", 1795000000,
-	    &card, &cardlen) != 0 ||
-	    cahierd_new(o->dir, &cfg, &keys, &card, cardlen, &o->d) != 0)
+	if (!tap_tmpdir(o->dir, sizeof(o->dir), "test-post") ||
+	    fix_daemon(o->dir, keys_secret_from_seed(KEYS_KIND_ORG, seed), name, 1795000000,
+	    &o->d) != 0)
 		abort();
 }
 

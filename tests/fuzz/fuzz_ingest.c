@@ -35,6 +35,7 @@
 
 #include "fuzz.h"
 #include "ingest_fixture.h"
+#include "../fixture.h"
 #include "../../daemon/clock.h"
 #include "../../daemon/daemon.h"
 #include "../../daemon/derr.h"
@@ -147,19 +148,9 @@ static struct randombytes_implementation rng_fixed = {
 static void
 org_init(org_t *o, uint8_t byte, const char *sub, const char *name)
 {
-	uint8_t *card = NULL;
-	size_t cardlen = 0;
-	config_t cfg;
-	keys_secret_t *keys;
-
 	NEED((size_t)snprintf(o->dir, sizeof(o->dir), "%s/%s", root, sub) < sizeof(o->dir));
 	NEED(mkdir(o->dir, 0700) == 0);
-	memset(&cfg, 0, sizeof(cfg));
-	NEED((cfg.name = strdup(name)) != NULL);
-	cfg.max_open_cases = 8;
-	NEED((keys = fi_identity(KEYS_KIND_ORG, byte)) != NULL);
-	NEED(keys_card_make(keys, name, "tcp://127.0.0.1:1", 1700000000, &card, &cardlen) == 0);
-	NEED(cahierd_new(o->dir, &cfg, &keys, &card, cardlen, &o->d) == 0);
+	NEED(fix_daemon(o->dir, fi_identity(KEYS_KIND_ORG, byte), name, 1700000000, &o->d) == 0);
 }
 
 static void
@@ -280,29 +271,9 @@ build_entry(const keys_secret_t *org, uint64_t seq, const uint8_t *prev,
     uint32_t epoch, uint8_t audience, const uint8_t key[32], const uint8_t *pl,
     size_t pln, size_t *n)
 {
-	ch_env_t env;
-	uint8_t *body, *e;
-	size_t bl;
-
-	memset(&env, 0, sizeof(env));
-	env.version = 1;
-	memcpy(env.case_id, case_id, 16);
-	memcpy(env.org, org->sign_pk, 32);
-	env.seq = seq;
-	if (prev)
-		memcpy(env.prev, prev, 32);
-	env.epoch = epoch;
-	env.audience = audience;
-	env.time_ms = (uint64_t)clock_now_ms();
-	NEED(ch_body_seal(&env, NULL, 0, key, pl, pln, &body, &bl) == 0);
-	env.body_len = (uint32_t)bl;
-	crypto_generichash(env.body_hash, 32, body, bl, NULL, 0);
-	ch_env_sign(&env, org->sign_sk);
-	NEED((e = malloc(CH_ENV_LEN + bl)) != NULL);
-	ch_env_encode(&env, e);
-	memcpy(e + CH_ENV_LEN, body, bl);
-	free(body);
-	*n = CH_ENV_LEN + bl;
+	uint8_t *e = fix_entry(org, case_id, seq, prev, epoch, audience,
+	    (uint64_t)clock_now_ms(), key, pl, pln, NULL, 0, n);
+	NEED(e != NULL);
 	return e;
 }
 
