@@ -5,6 +5,7 @@
 #ifndef CAHIER_TEST_FIXTURE_H
 #define CAHIER_TEST_FIXTURE_H
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sodium.h>
@@ -73,5 +74,37 @@ fix_entry(const keys_secret_t *org, const uint8_t case_id[16], uint64_t seq,
 	*n = CH_ENV_LEN + bl;
 	return e;
 }
+
+#ifdef CAHIER_TAP_H
+/* An organization of a unit test: its daemon over a fresh directory under
+ * the test's temporary directory (tap.h), named name, its keys derived
+ * from 32 bytes of seedbyte; org_free tears it down and removes the
+ * directory. */
+typedef struct {
+	cahierd_t *d;
+	char dir[64];
+} org_t;
+
+static inline void
+org_init(org_t *o, uint8_t seedbyte, const char *name)
+{
+	uint8_t seed[32];
+	memset(seed, seedbyte, sizeof(seed));
+	if (!tap_tmpdir(o->dir, sizeof(o->dir), "org") ||
+	    fix_daemon(o->dir, keys_secret_from_seed(KEYS_KIND_ORG, seed), name, 1795000000,
+	    &o->d) != 0)
+		abort();
+}
+
+static inline void
+org_free(org_t *o)
+{
+	char cmd[128];
+	cahierd_destroy(&o->d);
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", o->dir);
+	if (system(cmd) != 0)
+		abort();
+}
+#endif
 
 #endif

@@ -18,10 +18,6 @@
 #include "../daemon/member.h"
 #include "../daemon/state.h"
 
-typedef struct {
-	cahierd_t *d;
-	char dir[64];
-} org_t;
 
 static org_t A, B, C;            /* coordinator, member, outsider */
 static keys_secret_t *prov;      /* a provider of A */
@@ -32,26 +28,6 @@ static uint8_t *certC;
 static size_t certClen;
 static uint8_t case_id[16];
 
-static void
-org_init(org_t *o, uint8_t seedbyte, const char *name)
-{
-	uint8_t seed[32];
-	memset(seed, seedbyte, sizeof(seed));
-	if (!tap_tmpdir(o->dir, sizeof(o->dir), "test-nb") ||
-	    fix_daemon(o->dir, keys_secret_from_seed(KEYS_KIND_ORG, seed), name, 1795000000,
-	    &o->d) != 0)
-		abort();
-}
-
-static void
-org_free(org_t *o)
-{
-	char cmd[128];
-	cahierd_destroy(&o->d);
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", o->dir);
-	if (system(cmd) != 0)
-		abort();
-}
 
 /* o joins the case from a batch (member_adopt). */
 static int

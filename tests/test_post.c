@@ -20,34 +20,10 @@
 #include "../proto/charter.h"
 #include "../proto/info.h"
 
-typedef struct {
-	cahierd_t *d;
-	char dir[64];
-} org_t;
 
 static org_t A, B, C;           /* coordinator, imported peer, never imported */
 static uint8_t case_id[16];
 
-static void
-org_init(org_t *o, uint8_t seedbyte, const char *name)
-{
-	uint8_t seed[32];
-	memset(seed, seedbyte, sizeof(seed));
-	if (!tap_tmpdir(o->dir, sizeof(o->dir), "test-post") ||
-	    fix_daemon(o->dir, keys_secret_from_seed(KEYS_KIND_ORG, seed), name, 1795000000,
-	    &o->d) != 0)
-		abort();
-}
-
-static void
-org_free(org_t *o)
-{
-	char cmd[128];
-	cahierd_destroy(&o->d);
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", o->dir);
-	if (system(cmd) != 0)
-		abort();
-}
 
 /* A provider of A with a role: its key and its certificate, as the daemon
  * holds them (peers.h). */
