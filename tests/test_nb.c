@@ -18,7 +18,6 @@
 #include "../daemon/member.h"
 #include "../daemon/state.h"
 
-
 static org_t A, B, C;            /* coordinator, member, outsider */
 static keys_secret_t *prov;      /* a provider of A */
 static uint8_t *cert;            /* its certificate */
@@ -27,7 +26,6 @@ static keys_secret_t *provC;     /* a provider of C */
 static uint8_t *certC;
 static size_t certClen;
 static uint8_t case_id[16];
-
 
 /* o joins the case from a batch (member_adopt). */
 static int

@@ -20,10 +20,8 @@
 #include "../proto/charter.h"
 #include "../proto/info.h"
 
-
 static org_t A, B, C;           /* coordinator, imported peer, never imported */
 static uint8_t case_id[16];
-
 
 /* A provider of A with a role: its key and its certificate, as the daemon
  * holds them (peers.h). */
