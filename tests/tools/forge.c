@@ -334,10 +334,11 @@ sync_msg(const ctx_t *x, long i, uint8_t status, uint8_t **msg, size_t *ml)
 	free(seq);
 }
 
-/* A DEALER with our CURVE key to the daemon's peer socket, that holds at
- * most hwm messages to send, one received, and never reads. */
+/* A DEALER with our CURVE key for the daemon's peer socket, that holds at
+ * most 16 messages to send, one received, and never reads; not connected
+ * yet. */
 static zsock_t *
-dial(zcert_t *zc, const char *serverkey)
+dealer(zcert_t *zc, const char *serverkey)
 {
 	zsock_t *sock = zsock_new(ZMQ_DEALER);
 	if (!sock)
@@ -349,8 +350,6 @@ dial(zcert_t *zc, const char *serverkey)
 	zsock_set_rcvbuf(sock, 4096);
 	zsock_set_reconnect_ivl(sock, -1);   /* a dropped connection stays dropped */
 	zsock_set_linger(sock, 2000);
-	if (zsock_connect(sock, "%s", to) != 0)
-		die("cannot connect", 0);
 	return sock;
 }
 
@@ -489,14 +488,18 @@ main(int argc, char **argv)
 	if (!zc || !socks)
 		die("cannot make the sockets", 0);
 	for (long i = 0; i < conns; i++)
-		socks[i] = dial(zc, z85);
-	/* Whether the daemon drops our first connection. */
+		socks[i] = dealer(zc, z85);
+	/* Whether the daemon drops our first connection: watched from before
+	 * it is made. */
 	zactor_t *mon = zactor_new(zmonitor, socks[0]);
 	if (!mon)
 		die("cannot watch the connection", 0);
 	zstr_sendx(mon, "LISTEN", "CONNECTED", "DISCONNECTED", NULL);
 	zstr_sendx(mon, "START", NULL);
 	zsock_wait(mon);
+	for (long i = 0; i < conns; i++)
+		if (zsock_connect(socks[i], "%s", to) != 0)
+			die("cannot connect", 0);
 
 	int64_t t0 = zclock_mono();
 	long sent = 0;
