@@ -1,12 +1,36 @@
-/* forge.c - a member organization turned malicious: builds one forged entry
- * of its own feed and sends it to a peer daemon as a CH_PM_ENTRIES message,
- * through the peer socket, authenticated with the org's own CURVE key.
+/* forge.c - a member organization turned malicious: builds forged entries
+ * of its own feed, or raw peer messages, and sends them to a peer daemon
+ * through its peer socket, authenticated with the org's own CURVE key.
  * The org's daemon must be stopped (we read its store, never write it).
+ * forge never reads what the daemon answers (a peer that never reads: its
+ * receive queue holds one message and a small kernel buffer, so the
+ * daemon's queues towards it fill up and stay full).
  *
  * forge -d ORGDIR --passphrase-file F --case CASEHEX --to ENDPOINT
- *       --to-card CARDFILE --kind KIND
+ *       --to-card CARDFILE --kind KIND [--count N] [--bytes N] [--conns K]
+ *       [--vectors empty|mixed] [--wait MS]
  *       [--provider-key FILE --provider-pass F] [--provider-cert FILE]
- * KIND: valid orgsig provsig prev gap epoch fork garbage */
+ * KIND, one ENTRIES message of one forged entry:
+ *   valid orgsig provsig prev gap epoch fork garbage
+ * KIND, raw peer messages:
+ *   chain       one ENTRIES message of --count valid entries, chained from
+ *               our feed's head (seq head+1 .. head+N)
+ *   entryflood  --count ENTRIES messages, each one entry with a bad
+ *               organization signature
+ *   syncflood   --count SYNC messages for the case, over --conns
+ *               connections; --vectors empty (default): each claims to hold
+ *               nothing, so each asks for the whole case; mixed: empty, every
+ *               feed at seq 0, our real heads, heads minus a random step, in
+ *               turn
+ *   bigframe    one SYNC frame of --bytes bytes (default CH_MSG_MAX): a valid
+ *               header, then zeros
+ *   frames      a valid SYNC (claiming nothing) followed by two extra frames
+ *               in one multi-part message
+ *   status      a valid SYNC (claiming nothing) with status byte 1
+ * Before it closes, forge waits --wait ms (default 300) and reports on
+ * stderr whether the daemon dropped its first connection:
+ *   "forge: the peer dropped the connection" or "forge: the connection
+ *   stayed open". */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +45,9 @@
 
 static const char *dir, *passf, *casehex, *to, *tocard, *kind;
 static const char *provkey, *provpass, *provcert;
+static const char *vectors = "empty";
+static long count = 1, conns = 1, waitms = 300;
+static size_t frame_bytes = CH_MSG_MAX;
 
 static void
 die(const char *what, int rc)
@@ -34,7 +61,9 @@ static void
 usage(void)
 {
 	fprintf(stderr, "usage: forge -d ORGDIR --passphrase-file F --case CASEHEX "
-	    "--to ENDPOINT --to-card CARD --kind valid|orgsig|provsig|prev|gap|epoch|fork|garbage "
+	    "--to ENDPOINT --to-card CARD --kind valid|orgsig|provsig|prev|gap|epoch|fork|garbage|"
+	    "chain|entryflood|syncflood|bigframe|frames|status "
+	    "[--count N] [--bytes N] [--conns K] [--vectors empty|mixed] [--wait MS] "
 	    "[--provider-key FILE --provider-pass F] [--provider-cert FILE]\n");
 	exit(2);
 }
@@ -99,115 +128,258 @@ entry_id(scase_t *c, const uint8_t org[32], uint64_t seq, uint8_t id[32])
 	free(e);
 }
 
-/* Builds the forged entry of the chosen kind into *out. */
 static void
-build(const keys_secret_t *org, uint8_t **out, size_t *outlen)
+case_id_parse(uint8_t case_id[16])
 {
-	store_t *s = NULL;
-	scase_t *c = NULL;
-	uint8_t case_id[16], key[32], *fields = NULL, *plain = NULL, *body = NULL;
-	size_t fl = 0, pl = 0, bl = 0, cl;
-	uint64_t hseq;
-	uint8_t hid[32];
-	buf_t cert = { NULL, 0 };
-	ch_env_t env;
-	ch_plain_t p;
-	keys_secret_t *prov = NULL;
-	int rc;
-
+	size_t cl;
 	if (sodium_hex2bin(case_id, 16, casehex, strlen(casehex), NULL, &cl, NULL) != 0 || cl != 16)
 		die("--case needs 32 hex digits", 0);
-	if ((rc = store_open(dir, org->storage, 4, &s)) != 0)
+}
+
+/* What forging needs from the org's own store, read once: the head of our
+ * feed, the current epoch and its network key, a provider certificate and
+ * key, and the case's feed heads. */
+typedef struct {
+	store_t *s;
+	scase_t *c;
+	uint8_t case_id[16];
+	uint64_t hseq;
+	uint8_t hid[32];
+	uint32_t epoch;
+	uint8_t key[32];
+	buf_t cert;
+	keys_secret_t *prov;
+	ch_vec_t heads;
+	size_t headcap;
+} ctx_t;
+
+static int
+head_add(void *arg, const uint8_t org[32], uint64_t seq, const uint8_t id[32])
+{
+	ctx_t *x = arg;
+	(void)id;
+	if (x->heads.n == x->headcap) {
+		size_t cap = x->headcap ? 2 * x->headcap : 8;
+		void *o = realloc(x->heads.org, cap * 32), *q;
+		if (!o)
+			return CH_ERR_NOMEM;
+		x->heads.org = o;
+		if (!(q = realloc(x->heads.seq, cap * sizeof(uint64_t))))
+			return CH_ERR_NOMEM;
+		x->heads.seq = q;
+		x->headcap = cap;
+	}
+	memcpy(x->heads.org[x->heads.n], org, 32);
+	x->heads.seq[x->heads.n++] = seq;
+	return 0;
+}
+
+/* Opens the store and reads the case; with entries set, also the key, the
+ * certificate and the provider's key that forging entries needs. */
+static void
+ctx_open(ctx_t *x, const keys_secret_t *org, int entries)
+{
+	int rc;
+	memset(x, 0, sizeof(*x));
+	case_id_parse(x->case_id);
+	memcpy(x->heads.case_id, x->case_id, 16);
+	if ((rc = store_open(dir, org->storage, 4, &x->s)) != 0)
 		die(store_strerror(rc), 0);
-	if ((rc = store_case_get(s, case_id, 0, &c)) != 0)
+	if ((rc = store_case_get(x->s, x->case_id, 0, &x->c)) != 0)
 		die("this organization does not hold that case", 0);
-	if ((rc = store_head(c, org->sign_pk, &hseq, hid)) != 0)
+	if ((rc = store_head(x->c, org->sign_pk, &x->hseq, x->hid)) != 0)
 		die("cannot read the head of our feed", 0);
-	uint32_t epoch = state_epoch(c);
-	if ((rc = store_key_get(c, epoch, CH_AUD_NETWORK, key)) != 0)
+	if (store_heads_each(x->c, head_add, x) != 0)
+		die("cannot read the heads of the case", 0);
+	if (!entries)
+		return;
+	x->epoch = state_epoch(x->c);
+	if ((rc = store_key_get(x->c, x->epoch, CH_AUD_NETWORK, x->key)) != 0)
 		die("no key for the current epoch of that case", 0);
 	/* provsig carries a real certificate from the org's providers table. */
 	if (provcert && strcmp(kind, "provsig") != 0)
-		read_armored(provcert, "PROVIDER CERT", &cert.p, &cert.n);
-	else if (store_providers_each(s, first_cert, &cert) < 0 || !cert.p)
+		read_armored(provcert, "PROVIDER CERT", &x->cert.p, &x->cert.n);
+	else if (store_providers_each(x->s, first_cert, &x->cert) < 0 || !x->cert.p)
 		die("no provider certificate in the store", 0);
-
 	if (strcmp(kind, "provsig") == 0)
-		prov = keys_secret_new(KEYS_KIND_PROVIDER);   /* not the cert's key */
+		x->prov = keys_secret_new(KEYS_KIND_PROVIDER);   /* not the cert's key */
 	else if (provkey)
-		prov = unlock(provkey, provpass ? provpass : passf, KEYS_KIND_PROVIDER);
+		x->prov = unlock(provkey, provpass ? provpass : passf, KEYS_KIND_PROVIDER);
 	else
 		die("--provider-key is needed for this kind", 0);
-	if (!prov)
+	if (!x->prov)
 		die("out of memory", 0);
+}
+
+static void
+ctx_close(ctx_t *x)
+{
+	sodium_memzero(x->key, sizeof(x->key));
+	keys_secret_destroy(&x->prov);
+	free(x->cert.p);
+	ch_vec_clear(&x->heads);
+	store_destroy(&x->s);   /* aborts: nothing written */
+}
+
+/* Builds one forged entry of kind k into *out: by default the next entry
+ * of our feed (seq, prev); the kind decides what is wrong with it. */
+static void
+forge_entry(ctx_t *x, const keys_secret_t *org, const char *k, uint64_t seq,
+    const uint8_t prev[32], uint8_t **out, size_t *outlen, uint8_t id[32])
+{
+	uint8_t *fields = NULL, *plain = NULL, *body = NULL;
+	size_t fl = 0, pl = 0, bl = 0;
+	ch_env_t env;
+	ch_plain_t p;
+	int rc;
 
 	char text[128];
-	snprintf(text, sizeof(text), "forged entry (%s)", kind);
+	snprintf(text, sizeof(text), "forged entry (%s)", k);
 	memset(&p, 0, sizeof(p));
 	p.version = 1;
 	p.kind = CH_KIND_NOTE;
-	p.cert = cert.p;
-	p.certlen = cert.n;
+	p.cert = x->cert.p;
+	p.certlen = x->cert.n;
 	p.hlc = (uint64_t)zclock_time() << 16;
 	if ((rc = ch_note_encode(text, &fields, &fl)) != 0 ||
 	    (p.fields = fields, p.fieldslen = fl,
-	    rc = ch_plain_encode(&p, case_id, CH_AUD_NETWORK, prov->sign_sk, &plain, &pl)) != 0)
+	    rc = ch_plain_encode(&p, x->case_id, CH_AUD_NETWORK, x->prov->sign_sk, &plain, &pl)) != 0)
 		die("cannot encode the body", rc);
-	keys_secret_destroy(&prov);
 
 	memset(&env, 0, sizeof(env));
 	env.version = 1;
-	memcpy(env.case_id, case_id, 16);
+	memcpy(env.case_id, x->case_id, 16);
 	memcpy(env.org, org->sign_pk, 32);
-	env.seq = hseq + 1;
-	memcpy(env.prev, hid, 32);
+	env.seq = seq;
+	memcpy(env.prev, prev, 32);
 	env.audience = CH_AUD_NETWORK;
-	env.epoch = epoch;
+	env.epoch = x->epoch;
 	env.time_ms = (uint64_t)zclock_time();
-	if (strcmp(kind, "prev") == 0) {
+	if (strcmp(k, "prev") == 0) {
 		randombytes_buf(env.prev, 32);
-	} else if (strcmp(kind, "gap") == 0) {
-		env.seq = hseq + 2;
+	} else if (strcmp(k, "gap") == 0) {
+		env.seq = x->hseq + 2;
 		memset(env.prev, 0, 32);
-	} else if (strcmp(kind, "epoch") == 0) {
-		env.epoch = epoch + 7;
-	} else if (strcmp(kind, "fork") == 0) {
-		if (hseq == 0)
+	} else if (strcmp(k, "epoch") == 0) {
+		env.epoch = x->epoch + 7;
+	} else if (strcmp(k, "fork") == 0) {
+		if (x->hseq == 0)
 			die("our feed is empty: nothing to fork", 0);
-		env.seq = hseq;
-		entry_id(c, org->sign_pk, hseq - 1, env.prev);
+		env.seq = x->hseq;
+		entry_id(x->c, org->sign_pk, x->hseq - 1, env.prev);
 	}
-	rc = ch_body_seal(&env, NULL, 0, key, plain, pl, &body, &bl);
-	sodium_memzero(key, sizeof(key));
+	rc = ch_body_seal(&env, NULL, 0, x->key, plain, pl, &body, &bl);
 	sodium_memzero(plain, pl);
 	if (rc)
 		die("cannot seal the body", rc);
 	env.body_len = (uint32_t)bl;
 	crypto_generichash(env.body_hash, 32, body, bl, NULL, 0);
 	ch_env_sign(&env, org->sign_sk);
-	if (strcmp(kind, "orgsig") == 0)
+	if (strcmp(k, "orgsig") == 0)
 		env.sig[17] ^= 0x01;
+	ch_env_id(&env, id);
 	if (!(*out = malloc(CH_ENV_LEN + bl)))
 		die("out of memory", 0);
 	ch_env_encode(&env, *out);
 	memcpy(*out + CH_ENV_LEN, body, bl);
 	*outlen = CH_ENV_LEN + bl;
-	fprintf(stderr, "forge: %s entry, seq %llu, %zu bytes\n", kind,
+	fprintf(stderr, "forge: %s entry, seq %llu, %zu bytes\n", k,
 	    (unsigned long long)env.seq, *outlen);
 	free(body);
 	free(plain);
 	free(fields);
-	free(cert.p);
-	store_destroy(&s);   /* aborts: nothing written */
+}
+
+/* One ENTRIES message holding n entries. */
+static void
+entries_msg(const uint8_t case_id[16], const ch_slice_t *items, size_t n,
+    uint8_t **msg, size_t *ml)
+{
+	uint8_t *batch = NULL;
+	size_t bl = 0;
+	int rc;
+	if ((rc = ch_batch_encode(case_id, 0, items, n, &batch, &bl)) != 0)
+		die("cannot encode the batch", rc);
+	if ((rc = ch_msg_encode(CH_MAGIC_PEER, CH_PM_ENTRIES, 0, batch, bl, msg, ml)) != 0)
+		die("cannot encode the message", rc);
+	free(batch);
+}
+
+/* One SYNC message for the case: vector number i of the --vectors choice. */
+static void
+sync_msg(const ctx_t *x, long i, uint8_t status, uint8_t **msg, size_t *ml)
+{
+	ch_vec_t v;
+	uint64_t *seq = NULL;
+	uint8_t *body = NULL;
+	size_t bl = 0;
+	int rc;
+	memset(&v, 0, sizeof(v));
+	memcpy(v.case_id, x->case_id, 16);
+	if (strcmp(vectors, "mixed") == 0 && i % 4 != 0 && x->heads.n) {
+		if (!(seq = calloc(x->heads.n, sizeof(*seq))))
+			die("out of memory", 0);
+		for (size_t j = 0; j < x->heads.n; j++) {
+			uint64_t h = x->heads.seq[j];
+			seq[j] = i % 4 == 1 ? 0 : i % 4 == 2 ? h : h - randombytes_uniform((uint32_t)h + 1);
+		}
+		v.n = x->heads.n;
+		v.org = x->heads.org;
+		v.seq = seq;
+	}
+	if ((rc = ch_vec_encode(&v, &body, &bl)) != 0 ||
+	    (rc = ch_msg_encode(CH_MAGIC_PEER, CH_PM_SYNC, status, body, bl, msg, ml)) != 0)
+		die("cannot encode a SYNC", rc);
+	free(body);
+	free(seq);
+}
+
+/* A DEALER with our CURVE key for the daemon's peer socket, that holds at
+ * most 16 messages to send, one received, and never reads; not connected
+ * yet. */
+static zsock_t *
+dealer(zcert_t *zc, const char *serverkey)
+{
+	zsock_t *sock = zsock_new(ZMQ_DEALER);
+	if (!sock)
+		die("cannot make the socket", 0);
+	zcert_apply(zc, sock);
+	zsock_set_curve_serverkey(sock, serverkey);
+	zsock_set_sndhwm(sock, 16);
+	zsock_set_rcvhwm(sock, 1);
+	zsock_set_rcvbuf(sock, 4096);
+	zsock_set_reconnect_ivl(sock, -1);   /* a dropped connection stays dropped */
+	zsock_set_linger(sock, 2000);
+	return sock;
+}
+
+static void
+send_bytes(zsock_t *sock, const uint8_t *m, size_t n, int more)
+{
+	zframe_t *f = zframe_new(m, n);
+	if (!f || zframe_send(&f, sock, more ? ZFRAME_MORE : 0) != 0)
+		die("cannot send", 0);
+}
+
+static long
+parse_num(const char *s, long max)
+{
+	char *end;
+	long v = strtol(s, &end, 10);
+	if (*s == '\0' || *end || v < 1 || v > max)
+		usage();
+	return v;
 }
 
 int
 main(int argc, char **argv)
 {
 	static const char *const kinds[] = { "valid", "orgsig", "provsig", "prev",
-		"gap", "epoch", "fork", "garbage", NULL };
-	uint8_t *entry = NULL, *batch = NULL, *msg = NULL, *card = NULL;
-	size_t el = 0, bl = 0, ml = 0, cardlen = 0;
+		"gap", "epoch", "fork", "garbage", "chain", "entryflood", "syncflood",
+		"bigframe", "frames", "status", NULL };
+	uint8_t *msg = NULL, *card = NULL;
+	size_t ml = 0, cardlen = 0;
+	const char *countarg = NULL, *bytesarg = NULL, *connsarg = NULL, *waitarg = NULL;
 	keys_card_t tc;
 	char z85[41];
 	int rc, known = 0;
@@ -223,6 +395,11 @@ main(int argc, char **argv)
 		else if (strcmp(argv[i], "--provider-key") == 0) dst = &provkey;
 		else if (strcmp(argv[i], "--provider-pass") == 0) dst = &provpass;
 		else if (strcmp(argv[i], "--provider-cert") == 0) dst = &provcert;
+		else if (strcmp(argv[i], "--count") == 0) dst = &countarg;
+		else if (strcmp(argv[i], "--bytes") == 0) dst = &bytesarg;
+		else if (strcmp(argv[i], "--conns") == 0) dst = &connsarg;
+		else if (strcmp(argv[i], "--vectors") == 0) dst = &vectors;
+		else if (strcmp(argv[i], "--wait") == 0) dst = &waitarg;
 		if (!dst || i + 1 >= argc)
 			usage();
 		*dst = argv[++i];
@@ -231,8 +408,20 @@ main(int argc, char **argv)
 		usage();
 	for (size_t i = 0; kinds[i]; i++)
 		known |= strcmp(kinds[i], kind) == 0;
-	if (!known)
+	if (!known || (strcmp(vectors, "empty") != 0 && strcmp(vectors, "mixed") != 0))
 		usage();
+	if (countarg)
+		count = parse_num(countarg, 1000000);
+	if (bytesarg)
+		frame_bytes = (size_t)parse_num(bytesarg, CH_MSG_MAX);
+	if (connsarg)
+		conns = parse_num(connsarg, 256);
+	if (waitarg)
+		waitms = parse_num(waitarg, 600000);
+	if (strcmp(kind, "chain") == 0 && count > CH_BATCH_MAX)
+		die("--count: a chain fits in one batch (at most 512 entries)", 0);
+	if (frame_bytes < 16)
+		die("--bytes: at least 16", 0);
 	if (sodium_init() < 0)
 		die("libsodium did not start", 0);
 
@@ -246,41 +435,130 @@ main(int argc, char **argv)
 	keys_card_clear(&tc);
 	free(card);
 
+	/* Everything to send is built before the first connection. */
+	int raw = strcmp(kind, "syncflood") == 0 || strcmp(kind, "bigframe") == 0 ||
+	    strcmp(kind, "frames") == 0 || strcmp(kind, "status") == 0;
+	ctx_t x;
 	if (strcmp(kind, "garbage") == 0) {
-		bl = 64 + randombytes_uniform(512);
-		if (!(batch = malloc(bl)))
-			die("out of memory", 0);
+		uint8_t batch[64 + 512];
+		size_t bl = 64 + randombytes_uniform(512);
 		randombytes_buf(batch, bl);
+		if ((rc = ch_msg_encode(CH_MAGIC_PEER, CH_PM_ENTRIES, 0, batch, bl, &msg, &ml)) != 0)
+			die("cannot encode the message", rc);
+		memset(&x, 0, sizeof(x));
+	} else if (strcmp(kind, "bigframe") == 0) {
+		/* A valid header (magic, version, SYNC, status 0, body length),
+		 * then zeros: the frame is refused for its size alone. */
+		uint8_t *zeros = calloc(1, frame_bytes - 11);
+		if (!zeros)
+			die("out of memory", 0);
+		if ((rc = ch_msg_encode(CH_MAGIC_PEER, CH_PM_SYNC, 0, zeros, frame_bytes - 11,
+		    &msg, &ml)) != 0)
+			die("cannot encode the big frame", rc);
+		free(zeros);
+		memset(&x, 0, sizeof(x));
+	} else if (raw) {
+		ctx_open(&x, org, 0);
 	} else {
-		uint8_t case_id[16];
-		size_t cl;
-		build(org, &entry, &el);
-		ch_slice_t it = { entry, el };
-		if (sodium_hex2bin(case_id, 16, casehex, strlen(casehex), NULL, &cl, NULL) != 0 ||
-		    (rc = ch_batch_encode(case_id, 0, &it, 1, &batch, &bl)) != 0)
-			die("cannot encode the batch", 0);
+		ctx_open(&x, org, 1);
+		long n = strcmp(kind, "chain") == 0 ? count : 1;
+		ch_slice_t *items = calloc((size_t)n, sizeof(*items));
+		uint8_t prev[32], id[32];
+		if (!items)
+			die("out of memory", 0);
+		memcpy(prev, x.hid, 32);
+		for (long i = 0; i < n; i++) {
+			uint8_t *e = NULL;
+			size_t el = 0;
+			const char *k = strcmp(kind, "chain") == 0 ? "valid" :
+			    strcmp(kind, "entryflood") == 0 ? "orgsig" : kind;
+			forge_entry(&x, org, k, x.hseq + 1 + (uint64_t)i, prev, &e, &el, id);
+			memcpy(prev, id, 32);
+			items[i].p = e;
+			items[i].n = el;
+		}
+		entries_msg(x.case_id, items, (size_t)n, &msg, &ml);
+		for (long i = 0; i < n; i++)
+			free((void *)(uintptr_t)items[i].p);
+		free(items);
 	}
-	if ((rc = ch_msg_encode(CH_MAGIC_PEER, CH_PM_ENTRIES, 0, batch, bl, &msg, &ml)) != 0)
-		die("cannot encode the message", rc);
 
 	zcert_t *zc = zcert_new_from(org->curve_pk, org->curve_sk);
-	zsock_t *sock = zsock_new(ZMQ_DEALER);
-	if (!zc || !sock)
-		die("cannot make the socket", 0);
-	zcert_apply(zc, sock);
-	zsock_set_curve_serverkey(sock, z85);
-	zsock_set_linger(sock, 1000);
-	if (zsock_connect(sock, "%s", to) != 0)
-		die("cannot connect", 0);
-	zframe_t *f = zframe_new(msg, ml);
-	if (!f || zframe_send(&f, sock, 0) != 0)
-		die("cannot send", 0);
-	zclock_sleep(300);
-	zsock_destroy(&sock);
+	zsock_t **socks = calloc((size_t)conns, sizeof(*socks));
+	if (!zc || !socks)
+		die("cannot make the sockets", 0);
+	for (long i = 0; i < conns; i++)
+		socks[i] = dealer(zc, z85);
+	/* Whether the daemon drops our first connection: watched from before
+	 * it is made. */
+	zactor_t *mon = zactor_new(zmonitor, socks[0]);
+	if (!mon)
+		die("cannot watch the connection", 0);
+	zstr_sendx(mon, "LISTEN", "CONNECTED", "DISCONNECTED", NULL);
+	zstr_sendx(mon, "START", NULL);
+	zsock_wait(mon);
+	for (long i = 0; i < conns; i++)
+		if (zsock_connect(socks[i], "%s", to) != 0)
+			die("cannot connect", 0);
+
+	int64_t t0 = zclock_mono();
+	long sent = 0;
+	if (strcmp(kind, "syncflood") == 0) {
+		for (long i = 0; i < count; i++) {
+			sync_msg(&x, i, 0, &msg, &ml);
+			send_bytes(socks[i % conns], msg, ml, 0);
+			free(msg);
+			msg = NULL;
+			sent++;
+		}
+	} else if (strcmp(kind, "frames") == 0 || strcmp(kind, "status") == 0) {
+		static const uint8_t extra[] = "an extra frame";
+		int st = strcmp(kind, "status") == 0;
+		sync_msg(&x, 0, st ? 1 : 0, &msg, &ml);
+		send_bytes(socks[0], msg, ml, !st);
+		if (!st) {
+			send_bytes(socks[0], extra, sizeof(extra), 1);
+			send_bytes(socks[0], extra, sizeof(extra), 0);
+		}
+		sent = 1;
+	} else {
+		long n = strcmp(kind, "entryflood") == 0 ? count : 1;
+		for (long i = 0; i < n; i++, sent++)
+			send_bytes(socks[i % conns], msg, ml, 0);
+	}
+	int64_t t1 = zclock_mono();
+
+	/* Watch the first connection for waitms. */
+	int connected = 0, dropped = 0;
+	zpoller_t *poller = zpoller_new(mon, NULL);
+	int64_t until = zclock_mono() + waitms;
+	while (poller && zclock_mono() < until) {
+		if (!zpoller_wait(poller, (int)(until - zclock_mono())))
+			break;
+		char *ev = zstr_recv(mon);
+		if (!ev)
+			break;
+		/* the rest of the event: its value and the address */
+		char *val = zstr_recv(mon), *addr = zstr_recv(mon);
+		connected |= strcmp(ev, "CONNECTED") == 0;
+		dropped |= strcmp(ev, "DISCONNECTED") == 0;
+		zstr_free(&ev);
+		zstr_free(&val);
+		zstr_free(&addr);
+	}
+	zpoller_destroy(&poller);
+	zactor_destroy(&mon);
+	fprintf(stderr, "forge: %s: sent %ld message(s) of %zu bytes over %ld connection(s) in %lld ms\n",
+	    kind, sent, ml, conns, (long long)(t1 - t0));
+	fprintf(stderr, "forge: %s\n", !connected && !dropped ? "never connected" :
+	    dropped ? "the peer dropped the connection" : "the connection stayed open");
+	for (long i = 0; i < conns; i++)
+		zsock_destroy(&socks[i]);
+	free(socks);
 	zcert_destroy(&zc);
+	if (x.s)
+		ctx_close(&x);
 	keys_secret_destroy(&org);
-	free(entry);
-	free(batch);
 	free(msg);
 	return 0;
 }
