@@ -914,6 +914,8 @@ ingest_batch(ingest_t *in, scase_t *c, const ch_slice_t *items, size_t n,
 			t->waiting++;
 		if (res[i] == INGEST_GAP)
 			t->gaps++;
+		if (res[i] == INGEST_REFUSED)
+			t->refused++;
 	}
 	free(res);
 	return 0;

@@ -37,11 +37,12 @@ int ingest_entry(ingest_t *in, scase_t *c, const uint8_t *entry, size_t n,
     const char *from) CH_WUR;
 
 /* What a batch brought: entries stored, entries that wait (on a gap or on
- * membership not received yet), and of those the gaps. */
+ * membership not received yet), and of those the gaps; entries refused. */
 typedef struct {
 	size_t stored;
 	size_t waiting;
 	size_t gaps;
+	size_t refused;
 } ingest_tally_t;
 /* Checks and stores the entries of a batch of case c, in two passes (an
  * entry can depend on an epoch entry later in the batch). Returns 0 and

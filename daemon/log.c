@@ -97,3 +97,18 @@ log_limited(int level, const char *key, const char *fmt, ...)
 	log_v(level, fmt, ap);
 	va_end(ap);
 }
+
+void
+log_limited_flush(void)
+{
+	int64_t now = clock_now_ms();
+	for (size_t i = 0; i < LOG_KEYS; i++) {
+		if (!windows[i].key[0] || !windows[i].dropped ||
+		    now - windows[i].start < LOG_WINDOW_MS)
+			continue;
+		log_msg(LOG_LVL_WARN, "... and %u more lines like the last from %s in %d s",
+		    windows[i].dropped, windows[i].key, LOG_WINDOW_MS / 1000);
+		windows[i].start = now;
+		windows[i].lines = windows[i].dropped = 0;
+	}
+}

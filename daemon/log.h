@@ -19,6 +19,10 @@ void log_msg(int level, const char *fmt, ...) __attribute__((format(printf, 2, 3
 #define LOG_KEYS 64
 void log_limited(int level, const char *key, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+/* Says how many lines log_limited left out in every window that has ended
+ * (called from the loop's timer, so the count is told even when the peer
+ * stops). */
+void log_limited_flush(void);
 #define log_err(...) log_msg(LOG_LVL_ERR, __VA_ARGS__)
 #define log_warn(...) log_msg(LOG_LVL_WARN, __VA_ARGS__)
 #define log_info(...) log_msg(LOG_LVL_INFO, __VA_ARGS__)

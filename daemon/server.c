@@ -213,6 +213,7 @@ on_sync_timer(zloop_t *loop, int timer_id, void *arg)
 		reloaded = 1;
 	}
 	redial(s);
+	log_limited_flush();
 	if (reloaded || clock_now_ms() - s->last_housekeeping >= HOUSEKEEPING_MS) {
 		housekeeping_run(s->d);
 		s->last_housekeeping = clock_now_ms();

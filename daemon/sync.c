@@ -428,8 +428,9 @@ take_entries(cahierd_t *d, zsock_t *sock, zframe_t *route, peer_t *p,
 	 * but duplicates ends it (another chain, or a push, got there first). While
 	 * a chain runs, the periodic round leaves this peer alone: one batch in
 	 * flight per peer is the flow control. A batch that brought nothing
-	 * leaves the wait as it was: two daemons that each hold an entry the
-	 * other refuses meet again at the next round, not at once. */
+	 * leaves the wait as it was, and one that brought only refusals starts
+	 * it: two daemons that each hold an entry the other refuses meet again
+	 * after SYNC_WAIT_MS, not at once nor at every round. */
 	int ask = (more || waiting) && stored;
 	if (!ask && waiting && clock_now_ms() >= p->busy_until)
 		ask = 1; /* a push that shows a gap: fetch what is missing now */
@@ -442,6 +443,8 @@ take_entries(cahierd_t *d, zsock_t *sock, zframe_t *route, peer_t *p,
 		p->busy_until = clock_now_ms() + SYNC_WAIT_MS;
 	} else if (stored)
 		p->busy_until = 0;
+	else if (t.refused)
+		p->busy_until = clock_now_ms() + SYNC_WAIT_MS; /* it offers what we refuse: not every round */
 	zframe_destroy(&route);
 }
 
@@ -454,6 +457,13 @@ sync_handle(cahierd_t *d, zsock_t *sock, zframe_t *route, peer_t *p,
 	size_t n;
 
 	p->last_heard = clock_now_ms();
+	/* Everything we send back to p goes on our own connection to it when
+	 * we have one: one pipe per peer, however many connections the peer
+	 * opens to our ROUTER (each would hold SYNC_HWM answers of its own). */
+	if (route && p->dealer) {
+		zframe_destroy(&route);
+		sock = p->dealer;
+	}
 	if (ch_msg_decode(zframe_data(frame), zframe_size(frame), CH_MAGIC_PEER,
 	    &type, &status, &body, &n) != 0 || status != 0) {
 		log_limited(LOG_LVL_WARN, p->card.name,

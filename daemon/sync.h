@@ -14,12 +14,17 @@
  *   SYNC_FRAME_MAX bytes (server.c sets ZMQ_MAXMSGSIZE: a larger one drops
  *   the connection);
  * - answers: at most SYNC_ANSWER_BYTES of ENTRIES queued for one peer in
- *   one round of the loop (outbox_round), whatever it asks; with the
- *   sockets' high-water marks (SYNC_HWM messages per connection, server.c)
- *   what one peer holds in this daemon's memory stays under
- *   SYNC_ANSWER_BYTES + SYNC_FRAME_MAX in the outbox and
- *   4 x SYNC_HWM x SYNC_FRAME_MAX in the queues of its two connections
- *   (about 84 MiB), plus one batch being checked;
+ *   one round of the loop (outbox_round), whatever it asks, and sent on
+ *   our own connection to it (its DEALER), not on the connection the
+ *   request came in on: however many connections a peer opens to our
+ *   ROUTER, its answers wait in one pipe. With the sockets' high-water
+ *   marks (SYNC_HWM messages per connection and direction, server.c) what
+ *   one peer makes this daemon hold stays under SYNC_ANSWER_BYTES +
+ *   SYNC_FRAME_MAX in the outbox, 2 x SYNC_HWM x SYNC_FRAME_MAX in our
+ *   connection to it, and SYNC_HWM x SYNC_FRAME_MAX of its frames not
+ *   read yet per connection it opens (about 86 MiB with two connections;
+ *   ZeroMQ does not limit the connections of one CURVE key), plus one
+ *   batch being checked;
  * - one catch-up chain per peer: while a batch it asked for is awaited
  *   (SYNC_WAIT_MS at most) the periodic round leaves that peer alone;
  * - a removed organization is told it was removed once per
