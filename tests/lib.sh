@@ -118,6 +118,14 @@ todo() {
 	if "$@"; then echo "ok $TAP_N - $d # TODO $r"; else echo "not ok $TAP_N - $d # TODO $r"; fi
 }
 
+# skip DESCRIPTION REASON: a check that cannot be made in this build, reported
+# as skipped (TAP SKIP), never as passed.
+skip() { TAP_N=$((TAP_N + 1)); echo "ok $TAP_N - $1 # SKIP $2"; }
+
+# sanitized: the daemon is built with AddressSanitizer, whose quarantine keeps
+# freed memory: its peak memory is not the daemon's own.
+sanitized() { grep -qa __asan_init "$B/cahierd"; }
+
 # start_ready ORG [SECONDS]: run its daemon in the background and wait (at
 # most SECONDS, default 30: an Argon2 unlock on a loaded machine) for a new
 # "ready" line; unlike start, also right when the daemon ran before (start
