@@ -26,11 +26,23 @@ peers_new(peers_t **out)
 	return *out ? 0 : CH_ERR_NOMEM;
 }
 
+/* Closes p's DEALER and its monitor. */
+static void
+undial(peer_t *p)
+{
+	if (p->dealer && p->monitor)
+		zmq_socket_monitor(zsock_resolve(p->dealer), NULL, 0);
+	zsock_destroy(&p->monitor);
+	zsock_destroy(&p->dealer);
+	p->dealer_ok = 0;
+}
+
 static void
 unload(peers_t *p)
 {
 	for (size_t i = 0; i < p->npeers; i++) {
-		zsock_destroy(&p->peers[i].dealer);
+		undial(&p->peers[i]);
+		zframe_destroy(&p->peers[i].answer_route);
 		keys_card_clear(&p->peers[i].card);
 	}
 	free(p->peers);
@@ -130,6 +142,9 @@ peers_load(peers_t *p, store_t *s, const uint8_t self[32])
 static int
 dial(peer_t *p, zcert_t *zc, int hwm, int64_t maxmsg)
 {
+	static unsigned seq;
+	char ep[96];
+
 	if (!p->card.endpoint || !*p->card.endpoint)
 		return 0;
 	zsock_t *s = zsock_new(ZMQ_DEALER);
@@ -151,6 +166,16 @@ dial(peer_t *p, zcert_t *zc, int hwm, int64_t maxmsg)
 	}
 	p->dealer = s;
 	p->dialed = clock_now_ms();
+	p->dealer_ok = 0;
+	/* Whether the handshake succeeded: the DEALER's own events. */
+	snprintf(ep, sizeof(ep), "inproc://cahierd-dealer-%u", seq++);
+	if (zmq_socket_monitor(zsock_resolve(s), ep,
+	    ZMQ_EVENT_HANDSHAKE_SUCCEEDED | ZMQ_EVENT_DISCONNECTED) != 0 ||
+	    !(p->monitor = zsock_new_pair(ep))) {
+		log_warn("cannot watch the connection to %s", p->card.name);
+		if (p->monitor == NULL)
+			zmq_socket_monitor(zsock_resolve(s), NULL, 0);
+	}
 	return 0;
 }
 
@@ -168,7 +193,7 @@ int
 peers_redial(peers_t *ps, peer_t *p, zcert_t *zc, int hwm, int64_t maxmsg)
 {
 	(void)ps;
-	zsock_destroy(&p->dealer);
+	undial(p);
 	return dial(p, zc, hwm, maxmsg);
 }
 
@@ -260,4 +285,29 @@ peers_provider_by_curve(peers_t *p, const char *z85)
 		if (strcmp(p->provs[i].curve_z85, z85) == 0)
 			return &p->provs[i];
 	return NULL;
+}
+
+peer_t *
+peers_by_monitor(peers_t *p, const zsock_t *monitor)
+{
+	for (size_t i = 0; monitor && i < p->npeers; i++)
+		if (p->peers[i].monitor == monitor)
+			return &p->peers[i];
+	return NULL;
+}
+
+void
+peers_event(peer_t *p)
+{
+	zmsg_t *m = zmsg_recv(p->monitor);
+	zframe_t *f = m ? zmsg_first(m) : NULL;
+	if (f && zframe_size(f) >= 2) {
+		uint16_t ev;
+		memcpy(&ev, zframe_data(f), 2);  /* libzmq writes it in host order */
+		if (ev == ZMQ_EVENT_HANDSHAKE_SUCCEEDED)
+			p->dealer_ok = 1;
+		else if (ev == ZMQ_EVENT_DISCONNECTED)
+			p->dealer_ok = 0;
+	}
+	zmsg_destroy(&m);
 }

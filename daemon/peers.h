@@ -21,6 +21,13 @@ typedef struct {
 	uint64_t answer_round;  /* the round of answer_bytes (sync.h) */
 	size_t answer_bytes;    /* ENTRIES queued for it in that round */
 	int64_t dialed;         /* ms: when the DEALER was made */
+	int64_t redial_ms;      /* wait before the next redial (doubles) */
+	zsock_t *monitor;       /* the DEALER's handshake and disconnect events */
+	zframe_t *answer_route; /* the one connection to our ROUTER we answer it on
+	                         * while our DEALER is down (sync.c) */
+	int64_t route_heard;    /* ms: last message on that connection */
+	int dealer_ok;          /* our DEALER's handshake succeeded and it has
+	                         * not been disconnected since (peers_event) */
 } peer_t;
 
 typedef struct {
@@ -45,8 +52,8 @@ void peers_destroy(peers_t **p);
 int peers_load(peers_t *p, store_t *s, const uint8_t self[32]) CH_WUR;
 /* Opens a DEALER (CURVE client with certificate zc) to every peer whose
  * card has an endpoint, holding at most hwm messages each way and refusing
- * frames over maxmsg bytes; a peer that cannot be reached is logged and
- * left without one. */
+ * frames over maxmsg bytes, with a monitor socket for its events; a peer
+ * that cannot be reached is logged and left without one. */
 int peers_connect(peers_t *p, zcert_t *zc, int hwm, int64_t maxmsg) CH_WUR;
 /* Closes p's DEALER and opens a new one (as peers_connect). WARNING: the
  * old socket is destroyed: a caller that registered it with a loop ends
@@ -63,6 +70,10 @@ peer_t *peers_at(peers_t *p, size_t i);
 peer_t *peers_by_org(peers_t *p, const uint8_t org[32]);
 peer_t *peers_by_curve(peers_t *p, const char *z85);
 peer_t *peers_by_dealer(peers_t *p, const zsock_t *dealer);
+peer_t *peers_by_monitor(peers_t *p, const zsock_t *monitor);
+/* Reads one event of p's DEALER from its monitor socket (a handshake that
+ * succeeded, a disconnection) and sets p->dealer_ok. */
+void peers_event(peer_t *p);
 provider_t *peers_provider_by_curve(peers_t *p, const char *z85);
 
 #endif

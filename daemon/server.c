@@ -18,10 +18,10 @@
  * whole case read) may be long, and a provider's queue holds a few. */
 #define CLIENT_FRAME_MAX ((int64_t)CH_BODY_MAX + (64 << 10))
 #define CLIENT_HWM 64
-/* A peer not heard from this long after its DEALER was made is dialled
- * again (a handshake refused before it was imported is not retried by
- * ZeroMQ itself). */
+/* A DEALER that has shown nothing this long after it was made is made
+ * again (see redial). */
 #define REDIAL_MS 5000
+#define REDIAL_MAX_MS (5 * 60 * 1000)
 
 /* What the loop owns besides the daemon. */
 typedef struct {
@@ -151,6 +151,41 @@ on_dealer(zloop_t *loop, zsock_t *sock, void *arg)
 	return 0;
 }
 
+static int
+on_monitor(zloop_t *loop, zsock_t *sock, void *arg)
+{
+	server_t *s = arg;
+	peer_t *p = peers_by_monitor(s->d->peers, sock);
+	(void)loop;
+	if (p)
+		peers_event(p);
+	else {
+		zmsg_t *m = zmsg_recv(sock);
+		zmsg_destroy(&m);
+	}
+	return 0;
+}
+
+/* Registers p's DEALER and its monitor with the loop, or ends them. */
+static void
+watch(server_t *s, peer_t *p)
+{
+	if (p->dealer)
+		zloop_reader(s->loop, p->dealer, on_dealer, s);
+	if (p->monitor)
+		zloop_reader(s->loop, p->monitor, on_monitor, s);
+}
+
+static void
+unwatch(server_t *s, peer_t *p)
+{
+	if (p->dealer)
+		zloop_reader_end(s->loop, p->dealer);
+	if (p->monitor)
+		zloop_reader_end(s->loop, p->monitor);
+}
+
+
 /* Loads peers and providers from the store, rewrites the allow-list and
  * reconnects to the peers. */
 static int
@@ -161,8 +196,7 @@ reload(server_t *s)
 
 	/* Every peer pointer and DEALER dies here: end their readers first. */
 	for (size_t i = 0; s->loop && i < peers_count(d->peers); i++)
-		if (peers_at(d->peers, i)->dealer)
-			zloop_reader_end(s->loop, peers_at(d->peers, i)->dealer);
+		unwatch(s, peers_at(d->peers, i));
 	if ((rc = store_gen_get(d->store, &s->gen)) != 0 ||
 	    (rc = peers_load(d->peers, d->store, keyring_org(d->kr))) != 0) {
 		log_err("cannot load peers and providers from the store: %s", derr_str(rc));
@@ -175,16 +209,16 @@ reload(server_t *s)
 	if ((rc = peers_connect(d->peers, s->zcert, SYNC_HWM, SYNC_FRAME_MAX)) != 0)
 		return rc;
 	for (size_t i = 0; s->loop && i < peers_count(d->peers); i++)
-		if (peers_at(d->peers, i)->dealer)
-			zloop_reader(s->loop, peers_at(d->peers, i)->dealer, on_dealer, s);
+		watch(s, peers_at(d->peers, i));
 	log_info("loaded %zu peers and %zu providers", peers_count(d->peers),
 	    peers_providers(d->peers));
 	return 0;
 }
 
-/* Peers we never heard from since their DEALER was made get a new one: a
- * handshake our peer refused because it had not imported our card yet is
- * retried once it has (REDIAL_MS). */
+/* A DEALER on which nothing came in yet is made again after REDIAL_MS,
+ * then after twice as long each time, up to REDIAL_MAX_MS: a handshake our
+ * peer refused because it had not imported our card yet is retried once it
+ * has (ZeroMQ does not retry a refused handshake by itself). */
 static void
 redial(server_t *s)
 {
@@ -192,11 +226,13 @@ redial(server_t *s)
 	int64_t now = clock_now_ms();
 	for (size_t i = 0; i < peers_count(d->peers); i++) {
 		peer_t *p = peers_at(d->peers, i);
-		if (!p->dealer || p->last_heard || now - p->dialed < REDIAL_MS)
+		int64_t wait = p->redial_ms ? p->redial_ms : REDIAL_MS;
+		if (!p->dealer || p->dealer_ok || now - p->dialed < wait)
 			continue;
-		zloop_reader_end(s->loop, p->dealer);
-		if (peers_redial(d->peers, p, s->zcert, SYNC_HWM, SYNC_FRAME_MAX) == 0 && p->dealer)
-			zloop_reader(s->loop, p->dealer, on_dealer, s);
+		unwatch(s, p);
+		if (peers_redial(d->peers, p, s->zcert, SYNC_HWM, SYNC_FRAME_MAX) == 0)
+			watch(s, p);
+		p->redial_ms = wait * 2 < REDIAL_MAX_MS ? wait * 2 : REDIAL_MAX_MS;
 	}
 }
 
@@ -287,8 +323,7 @@ server_run(cahierd_t *d)
 		zloop_reader(s.loop, s.client_tcp, on_client, &s);
 	zloop_reader(s.loop, s.peer_router, on_peer_router, &s);
 	for (size_t i = 0; i < peers_count(d->peers); i++)
-		if (peers_at(d->peers, i)->dealer)
-			zloop_reader(s.loop, peers_at(d->peers, i)->dealer, on_dealer, &s);
+		watch(&s, peers_at(d->peers, i));
 	zloop_timer(s.loop, (size_t)d->cfg.sync_interval_ms, 0, on_sync_timer, &s);
 	log_info("%s ready: clients on %s%s%s, peers on %s", d->cfg.name,
 	    d->cfg.client_endpoint, s.client_tcp ? " and " : "",
@@ -302,8 +337,7 @@ server_run(cahierd_t *d)
 out:
 	store_abort(d->store);
 	for (size_t i = 0; s.loop && i < peers_count(d->peers); i++)
-		if (peers_at(d->peers, i)->dealer)
-			zloop_reader_end(s.loop, peers_at(d->peers, i)->dealer);
+		unwatch(&s, peers_at(d->peers, i));
 	peers_destroy(&d->peers);
 	zloop_destroy(&s.loop);
 	zsock_destroy(&s.client);

@@ -457,12 +457,28 @@ sync_handle(cahierd_t *d, zsock_t *sock, zframe_t *route, peer_t *p,
 	size_t n;
 
 	p->last_heard = clock_now_ms();
-	/* Everything we send back to p goes on our own connection to it when
-	 * we have one: one pipe per peer, however many connections the peer
-	 * opens to our ROUTER (each would hold SYNC_HWM answers of its own). */
-	if (route && p->dealer) {
+	/* Everything we send back to p goes in one pipe, however many
+	 * connections p opens to our ROUTER (each would hold SYNC_HWM answers
+	 * of its own): our own connection to p while it is up (its handshake
+	 * succeeded: peers_event); else, for a peer we cannot reach, one of its
+	 * connections, kept while p uses it and given up for another after
+	 * SYNC_WAIT_MS without a message on it. */
+	if (route && p->dealer && p->dealer_ok) {
 		zframe_destroy(&route);
 		sock = p->dealer;
+	} else if (route) {
+		int64_t now = clock_now_ms();
+		if (p->answer_route && zframe_eq(p->answer_route, route))
+			p->route_heard = now;
+		else if (!p->answer_route || now - p->route_heard > SYNC_WAIT_MS) {
+			zframe_destroy(&p->answer_route);
+			p->answer_route = zframe_dup(route);
+			p->route_heard = now;
+		}
+		zframe_destroy(&route);
+		route = p->answer_route ? zframe_dup(p->answer_route) : NULL;
+		if (!route)
+			return; /* out of memory: no answer */
 	}
 	if (ch_msg_decode(zframe_data(frame), zframe_size(frame), CH_MAGIC_PEER,
 	    &type, &status, &body, &n) != 0 || status != 0) {
