@@ -1,15 +1,38 @@
 # lib.sh - helpers for the end-to-end shell tests: real daemons of several
 # organizations on loopback, in a temporary directory removed at exit.
 # Source it; it sets B (binaries), T (work dir), and TAP helpers.
+#
+# Environment:
+#   BUILD       the build directory, under the top of the tree (default build);
+#               B, a full path to the binaries, overrides it
+#   PORT_BASE   the loopback ports of this script are PORT_BASE+1 to
+#               PORT_BASE+99 (organization i listens on PORT_BASE+i; a client
+#               tcp port is PORT_BASE+5x). Default: from the script's name, one
+#               of 120 ranges in 20000-31999, so files may run one after another
+#               without waiting for sockets to close, and below the ephemeral
+#               ports (32768-60999 on Linux), which an outgoing connection may
+#               hold at the moment a daemon wants to listen. Two runs of one
+#               script at the same time need different values:
+#                   BUILD=build PORT_BASE=63000 sh tests/t10-flow.sh
+#   KEEP=1      keep the work directory (it is kept anyway when a test fails)
+#   TMPDIR      where the work directory is made (default /tmp)
+#   SYNC_MS     the daemons' sync interval (default 200)
 
 B=${B:-$(cd "$(dirname "$0")/.." && pwd)/${BUILD:-build}}
 T=$(mktemp -d "${TMPDIR:-/tmp}/cahier-test.XXXXXX")
 PIDS=""
 TAP_N=0
 TAP_FAIL=0
-# Each test file picks its own port range from its name, so files may run
-# one after another without waiting for sockets to close.
-PORT_BASE=${PORT_BASE:-$((20000 + ($(printf '%s' "$0" | cksum | cut -d' ' -f1) % 400) * 100))}
+PORT_BASE=${PORT_BASE:-$((20000 + ($(printf '%s' "$0" | cksum | cut -d' ' -f1) % 120) * 100))}
+# (read whole: a sysctl file read a byte at a time ends after one byte)
+_r=$(cat /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null)
+case $_r in
+[0-9]*[!0-9][0-9]*)
+	_lo=${_r%%[!0-9]*}; _hi=${_r##*[!0-9]}
+	[ "$((PORT_BASE + 99))" -lt "$_lo" ] || [ "$PORT_BASE" -gt "$_hi" ] ||
+		echo "# PORT_BASE $PORT_BASE overlaps the ephemeral ports $_lo-$_hi: a daemon may find its port taken" >&2
+	;;
+esac
 
 cleanup() {
 	for p in $PIDS; do kill "$p" 2>/dev/null; done
