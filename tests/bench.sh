@@ -21,6 +21,7 @@
 # catch-up), SYNC_MS (the daemons' sync interval, default 1000 as cahierd's),
 # BENCH_PERF=FILE (record the first catch-up with perf into FILE.data and
 # write a report to FILE.txt).
+LIB_TAP=0    # figures, not a test: no TAP lines from lib.sh
 . "$(dirname "$0")/lib.sh"
 # lib.sh cleans up on EXIT; make a signal end through it too.
 trap 'exit 130' INT TERM HUP

@@ -6,7 +6,8 @@
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 case ${BUILD:=build} in /*) B=$BUILD ;; *) B=$ROOT/$BUILD ;; esac
 [ -x "$B/cahierd" ] && [ -x "$B/cahier" ] || { echo "demo: no binaries in $B (run 'make BUILD=$BUILD all')" >&2; exit 2; }
-. "$ROOT/tests/lib.sh"              # sets T (work dir), PORT_BASE, wait_for
+LIB_TAP=0                           # a demo, not a test: no TAP lines
+. "$ROOT/tests/lib.sh"              # sets T (work dir), PORT_BASE, wait_for, start
 SYNC_MS=300
 
 cleanup() {
