@@ -11,8 +11,8 @@ LIB_TAP=0                           # a demo, not a test: no TAP lines
 SYNC_MS=300
 
 cleanup() {
-	for p in $PIDS; do kill "$p" 2>/dev/null; done
-	for p in $PIDS; do wait "$p" 2>/dev/null; done
+	trap - EXIT
+	stop_all
 	if [ -n "$KEEP" ]; then echo "(work directory kept: $T)"; else rm -rf "$T"; fi
 }
 fail() {
@@ -42,21 +42,25 @@ secs() { if [ "$1" -lt 1000 ]; then echo "$1 ms"; else printf '%d.%d s' $(($1 / 
 count() { mdb_stat -s entries "$T/$1/cases/$CASE" 2>/dev/null | sed -n 's/ *Entries: //p'; }
 at() { [ "$(count "$1")" = "$2" ]; }
 all_at() { at cpas "$1" && at nurse "$1" && at gp "$1"; }
-# arrive ORG N T0 [WORDS]: wait (at most 10 s) until ORG's daemon holds N entries
+# arrive ORG N T0 [WORDS]: wait (at most 10 s from now) until ORG's daemon
+# holds N entries
 arrive() {
-	for _ in $(seq 1 1000); do
+	a_end=$(($(ms) + 10000 * WAIT_SCALE))
+	while :; do
 		at "$1" "$2" && { echo "      → ${4:-arrived at} $(name "$1") after $(secs $(($(ms) - $3)))"; return 0; }
+		[ "$(ms)" -le "$a_end" ] || break
 		sleep 0.01
 	done
-	fail "entry $2 did not reach $(name "$1") within 10 s"
+	diag "gave up after $((10 * WAIT_SCALE)) s waiting for: entry $2 to reach $(name "$1") (it holds $(count "$1"))"
+	fail "entry $2 did not reach $(name "$1") within $((10 * WAIT_SCALE)) s"
 }
 name() { sed -n 's/^name = //p' "$T/$1/cahierd.conf"; }
 fpr_of() { cahierd card -d "$1" 2>&1 >/dev/null | sed -n 's/.*fingerprint: //p'; }
+# launch ORG: start its daemon (lib.sh's start: waits for the ready line of
+# this run, and says why when there is none)
 launch() {
 	echo "  \$ cahierd run -d $1 &"
-	cahierd run -d "$1" >>"$T/$1.log" 2>&1 &
-	eval "PID_$1=$!"; PIDS="$PIDS $!"
-	wait_for 5 grep -q " ready: " "$T/$1.log" || fail "the daemon of $1 did not start"
+	start "$1" || fail "the daemon of $1 did not start"
 	echo "      $(sed -n 's/.* info: \(.* ready: .*\)/\1/p' "$T/$1.log" | tail -n 1)"
 }
 
@@ -146,7 +150,7 @@ wait_for 10 all_at 9 || fail "the two access records did not reach every daemon"
 
 section "8. The nursing service goes offline; the others keep working; it catches up" \
 "Stopping its daemon; meanwhile the GP and the CPAS post."
-kill "$PID_nurse"; wait "$PID_nurse" 2>/dev/null
+stop nurse
 echo "      (daemon of $(name nurse) stopped: it holds $(count nurse) entries)"
 post karim "$N4" 10 cpas
 post ines "$N5" 11 gp
