@@ -121,7 +121,7 @@ done
 check "GP posts to medical after the removal" \
 	c karim post --audience medical "$CASE" "Nieuwe thuisverpleging vanaf maandag. MARKERAFTER1"
 check "the psychiatric nurse reads it" wait_for 10 sees pia MARKERAFTER1
-check "the removed daemon still runs" kill -0 "$PID_nurse"
+check "the removed daemon still runs" running nurse
 check "the removed daemon still answers its provider" c sophie status
 check "the members converge" wait_for 10 converged ann karim ines pia
 NC=$(count ann); NG=$(count karim)
