@@ -11,9 +11,12 @@
 #               of 120 ranges in 20000-31999, so files may run one after another
 #               without waiting for sockets to close, and below the ephemeral
 #               ports (32768-60999 on Linux), which an outgoing connection may
-#               hold at the moment a daemon wants to listen. Two runs of one
-#               script at the same time need different values:
+#               hold at the moment a daemon wants to listen. A run claims its
+#               range (see claim_ports): a default range in use moves to the
+#               next free one; a range given by hand is waited for, so two
+#               runs at the same time are best given different values:
 #                   BUILD=build PORT_BASE=63000 sh tests/t10-flow.sh
+#   PORT_WAIT   how long to wait for a PORT_BASE given by hand (default 600 s)
 #   KEEP=1      keep the work directory (it is kept anyway when a test fails)
 #   TMPDIR      where the work directory is made (default /tmp)
 #   SYNC_MS     the daemons' sync interval (default 200)
@@ -36,22 +39,13 @@ TAP_FAIL=0
 TAP_PLANNED=
 LIB_TAP=${LIB_TAP:-1}
 WAIT_SCALE=${WAIT_SCALE:-1}
+PORT_CHOSEN=${PORT_BASE:+1}
 PORT_BASE=${PORT_BASE:-$((20000 + ($(printf '%s' "$0" | cksum | cut -d' ' -f1) % 120) * 100))}
 
 # diag LINE...: a TAP diagnostic on stderr, seen in prove's output
 diag() { for _l in "$@"; do echo "# $_l" >&2; done; }
 # diag_tail FILE [N]: the last N (10) lines of FILE as diagnostics
 diag_tail() { [ -s "$1" ] && tail -n "${2:-10}" "$1" | sed 's/^/#   /' >&2; return 0; }
-
-# (read whole: a sysctl file read a byte at a time ends after one byte)
-_r=$(cat /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null)
-case $_r in
-[0-9]*[!0-9][0-9]*)
-	_lo=${_r%%[!0-9]*}; _hi=${_r##*[!0-9]}
-	[ "$((PORT_BASE + 99))" -lt "$_lo" ] || [ "$PORT_BASE" -gt "$_hi" ] ||
-		diag "PORT_BASE $PORT_BASE overlaps the ephemeral ports $_lo-$_hi: a daemon may find its port taken"
-	;;
-esac
 
 ok() { TAP_N=$((TAP_N + 1)); [ "$LIB_TAP" = 0 ] || echo "ok $TAP_N - $*"; }
 not_ok() {
@@ -102,13 +96,13 @@ pids_drop() { PIDS=$(echo "$PIDS" | sed "s/ $1\$//; s/ $1 / /"); }
 # in REAP_RC; returns 1 if it died of SIGKILL (137).
 reap() {
 	rp_secs=$((${STOP_WAIT:-20} * WAIT_SCALE))
-	# The watchdog holds only stderr. It gets SIGKILL, which no trap it
+	# The watchdog holds only stderr (not the port lock). It gets SIGKILL, which no trap it
 	# inherits can defer: it must never outlive PID, whose number may be
 	# reused. Its sleep, left behind, holds nothing and ends by itself.
 	( sleep "$rp_secs" </dev/null >/dev/null 2>&1
 	  kill -0 "$1" 2>/dev/null || exit 0
 	  echo "# gave up after $rp_secs s waiting for: $2 to exit; killing it" >&2
-	  kill -KILL "$1" 2>/dev/null ) >/dev/null &
+	  kill -KILL "$1" 2>/dev/null ) >/dev/null 9>&- &
 	rp_dog=$!
 	wait "$1" 2>/dev/null
 	REAP_RC=$?
@@ -163,6 +157,51 @@ done_testing() {
 	[ "$LIB_TAP" = 0 ] || echo "1..$TAP_N"
 	[ "$TAP_FAIL" = 0 ]
 }
+
+# The port range is claimed for as long as this script and its daemons run:
+# a lock (flock(1), where there is one) on /tmp/cahier-ports.PORT_BASE.lock,
+# held by descriptor 9, which the daemons inherit. Two runs on one machine
+# (two engineers' make check, a rerun beside a run) then never share ports:
+# a default range that is locked, or has a port listening, gives way to the
+# next one; a PORT_BASE given by hand is waited for (PORT_WAIT, 600 s).
+# ports_free BASE: no socket listens on BASE+1..BASE+99 (unknown without ss)
+ports_free() {
+	command -v ss >/dev/null 2>&1 || return 0
+	[ -z "$(ss -Hltn "( sport >= :$(($1 + 1)) and sport <= :$(($1 + 99)) )" 2>/dev/null)" ]
+}
+claim_ports() {
+	command -v flock >/dev/null 2>&1 || return 0
+	cp_n=0
+	while [ -z "$PORT_CHOSEN" ] && [ "$cp_n" -lt 120 ]; do
+		# (a redirection that fails on exec would end the shell: try it first)
+		true 2>/dev/null >>"/tmp/cahier-ports.$PORT_BASE.lock" || return 0
+		exec 9>>"/tmp/cahier-ports.$PORT_BASE.lock"
+		flock -n 9 && ports_free "$PORT_BASE" && return 0
+		exec 9>&-
+		PORT_BASE=$((20000 + (PORT_BASE - 20000 + 100) % 12000))
+		cp_n=$((cp_n + 1))
+	done
+	true 2>/dev/null >>"/tmp/cahier-ports.$PORT_BASE.lock" || return 0
+	exec 9>>"/tmp/cahier-ports.$PORT_BASE.lock"
+	flock -n 9 && return 0
+	cp_secs=$((${PORT_WAIT:-600} * WAIT_SCALE))
+	diag "another run on this machine holds the ports of PORT_BASE $PORT_BASE; waiting for it (at most $cp_secs s)"
+	flock -w "$cp_secs" 9 && return 0
+	diag "gave up after $cp_secs s waiting for: the ports of PORT_BASE $PORT_BASE (/tmp/cahier-ports.$PORT_BASE.lock)"
+	exit 1
+}
+claim_ports
+# (read whole: a sysctl file read a byte at a time ends after one byte)
+_r=$(cat /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null)
+case $_r in
+[0-9]*[!0-9][0-9]*)
+	_lo=${_r%%[!0-9]*}; _hi=${_r##*[!0-9]}
+	[ "$((PORT_BASE + 99))" -lt "$_lo" ] || [ "$PORT_BASE" -gt "$_hi" ] ||
+		diag "PORT_BASE $PORT_BASE overlaps the ephemeral ports $_lo-$_hi: a daemon may find its port taken"
+	;;
+esac
+ports_free "$PORT_BASE" ||
+	diag "a socket listens already in PORT_BASE $PORT_BASE+1..+99: $(ss -Hltn "( sport >= :$((PORT_BASE + 1)) and sport <= :$((PORT_BASE + 99)) )" | awk '{ printf " %s", $4 }')"
 
 echo "org passphrase for tests" > "$T/orgpass"
 echo "provider passphrase for tests" > "$T/pp"
