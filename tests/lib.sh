@@ -163,11 +163,13 @@ done_testing() {
 # held by descriptor 9, which the daemons inherit. Two runs on one machine
 # (two engineers' make check, a rerun beside a run) then never share ports:
 # a default range that is locked, or has a port listening, gives way to the
-# next one; a PORT_BASE given by hand is waited for (PORT_WAIT, 600 s).
+# next one; a PORT_BASE given by hand is waited for (PORT_WAIT, 600 s), until
+# its lock is free and nothing listens there.
 # ports_free BASE: no socket listens on BASE+1..BASE+99 (unknown without ss)
-ports_free() {
-	command -v ss >/dev/null 2>&1 || return 0
-	[ -z "$(ss -Hltn "( sport >= :$(($1 + 1)) and sport <= :$(($1 + 99)) )" 2>/dev/null)" ]
+ports_free() { command -v ss >/dev/null 2>&1 || return 0; [ -z "$(ports_listening "$1")" ]; }
+# ports_listening BASE: the addresses listening on BASE+1..BASE+99
+ports_listening() {
+	ss -Hltn "( sport >= :$(($1 + 1)) and sport <= :$(($1 + 99)) )" 2>/dev/null | awk '{ printf " %s", $4 }'
 }
 claim_ports() {
 	command -v flock >/dev/null 2>&1 || return 0
@@ -183,12 +185,17 @@ claim_ports() {
 	done
 	true 2>/dev/null >>"/tmp/cahier-ports.$PORT_BASE.lock" || return 0
 	exec 9>>"/tmp/cahier-ports.$PORT_BASE.lock"
-	flock -n 9 && return 0
 	cp_secs=$((${PORT_WAIT:-600} * WAIT_SCALE))
-	diag "another run on this machine holds the ports of PORT_BASE $PORT_BASE; waiting for it (at most $cp_secs s)"
-	flock -w "$cp_secs" 9 && return 0
-	diag "gave up after $cp_secs s waiting for: the ports of PORT_BASE $PORT_BASE (/tmp/cahier-ports.$PORT_BASE.lock)"
-	exit 1
+	if ! flock -n 9; then
+		diag "another run on this machine holds the ports of PORT_BASE $PORT_BASE; waiting for it (at most $cp_secs s)"
+		flock -w "$cp_secs" 9 ||
+			{ diag "gave up after $cp_secs s waiting for: the ports of PORT_BASE $PORT_BASE (/tmp/cahier-ports.$PORT_BASE.lock)"; exit 1; }
+	fi
+	# A run that takes no lock (an older lib.sh, another program) may
+	# listen there all the same: wait for it too.
+	ports_free "$PORT_BASE" && return 0
+	diag "a socket listens in PORT_BASE $PORT_BASE+1..+99 already:$(ports_listening "$PORT_BASE"); waiting for it to close (at most $cp_secs s)"
+	wait_for -w "the ports of PORT_BASE $PORT_BASE to be free" "${PORT_WAIT:-600}" ports_free "$PORT_BASE" || exit 1
 }
 claim_ports
 # (read whole: a sysctl file read a byte at a time ends after one byte)
@@ -200,8 +207,6 @@ case $_r in
 		diag "PORT_BASE $PORT_BASE overlaps the ephemeral ports $_lo-$_hi: a daemon may find its port taken"
 	;;
 esac
-ports_free "$PORT_BASE" ||
-	diag "a socket listens already in PORT_BASE $PORT_BASE+1..+99: $(ss -Hltn "( sport >= :$((PORT_BASE + 1)) and sport <= :$((PORT_BASE + 99)) )" | awk '{ printf " %s", $4 }')"
 
 echo "org passphrase for tests" > "$T/orgpass"
 echo "provider passphrase for tests" > "$T/pp"
