@@ -23,6 +23,7 @@
 #   WAIT_SCALE  multiplies every bound on a wait (default 1; e.g. 5 under
 #               valgrind). A bound only ends a wait that will fail anyway:
 #               every wait is for a condition, never for a time.
+#   SYNC_WAIT   the bound on a wait for the daemons to sync (default 30 s)
 #   LIB_TAP=0   set by a script that is not a test (demo.sh, bench.sh): no
 #               TAP lines, no plan; diagnostics still go to stderr
 #
@@ -39,6 +40,13 @@ TAP_FAIL=0
 TAP_PLANNED=
 LIB_TAP=${LIB_TAP:-1}
 WAIT_SCALE=${WAIT_SCALE:-1}
+# The bound on a wait for the daemons to sync, in seconds (times WAIT_SCALE).
+# A daemon asks a peer again only 10 s after a request that got no answer
+# (sync.c, busy_until: a message to a peer not connected yet is dropped),
+# and runs its housekeeping (scheduled rotations, announced revocations)
+# every 10 s: the bound allows for two such delays and the load of a busy
+# machine. Passing runs never wait that long; failing ones stop there.
+SYNC_WAIT=${SYNC_WAIT:-30}
 PORT_CHOSEN=${PORT_BASE:+1}
 PORT_BASE=${PORT_BASE:-$((20000 + ($(printf '%s' "$0" | cksum | cut -d' ' -f1) % 120) * 100))}
 

@@ -91,7 +91,7 @@ check "b added to the case" q c ann case add "$CASE" "$T/b/org.card" --role home
 check "z added to the case (its daemon's card was never imported)" \
 	q c ann case add "$CASE" "$T/z/org.card" --role gp
 check "ann posts" q c ann post "$CASE" "first note"
-check "b has the case" wait_for 10 has_entries bob "$CASE" 4
+check "b has the case" wait_for "$SYNC_WAIT" has_entries bob "$CASE" 4
 
 # --- 1b. wrong passphrase for the provider key.
 cases ann >"$T/cases.a"
@@ -124,7 +124,7 @@ check "... a's case unchanged" same "$T/cases.a" cases ann
 
 # --- 3b. a member whose card nobody imported gets nothing; the others still work.
 check "ann posts after z was added" q c ann post "$CASE" "second note"
-check "... b still gets it" wait_for 10 has_entries bob "$CASE" 5
+check "... b still gets it" wait_for "$SYNC_WAIT" has_entries bob "$CASE" 5
 # Nothing can be waited for here: z getting nothing leaves no trace. The
 # same checks run again at the end, many sync rounds later.
 z_has_nothing() { [ "$(ls "$T/z/cases" 2>/dev/null)" = '' ]; }
@@ -143,7 +143,7 @@ check "post of a multilingual note" q c ann post "$CASE" "$(cat "$T/text")"
 LAST='[.entries[] | select(.kind == "note")][-1].text'
 c ann --json log "$CASE" 2>/dev/null | jq -j "$LAST" >"$T/got.a"
 check "log at the same org returns the exact bytes" cmp -s "$T/text" "$T/got.a"
-check "log at another org returns the exact bytes" wait_for 10 sh -c \
+check "log at another org returns the exact bytes" wait_for "$SYNC_WAIT" sh -c \
 	"$B/cahier --home $T/bob --passphrase-file $T/pp --json log $CASE | jq -j '$LAST' | cmp -s '$T/text' -"
 c ann log "$CASE" >"$T/log.a" 2>/dev/null
 check "human log shows the exact text" grep -qF "$(cat "$T/text")" "$T/log.a"

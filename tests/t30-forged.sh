@@ -22,12 +22,12 @@ check "case created" [ "${#CASE}" = 32 ]
 check "nursing service added" quiet c ines case add "$CASE" "$T/nurse/org.card" --role home-nursing
 check "GP practice added" quiet c ines case add "$CASE" "$T/gp/org.card" --role gp
 check "coordinator posts" quiet c ines post "$CASE" "Huisbezoek maandag."
-check "case reaches the GP practice" wait_for 10 has_entries karim "$CASE" 4
+check "case reaches the GP practice" wait_for "$SYNC_WAIT" has_entries karim "$CASE" 4
 check "nurse posts" quiet c sophie post "$CASE" "Wondzorg linkervoet."
 check "GP posts" quiet c karim post "$CASE" "Insuline aangepast."
 check "GP posts again" quiet c karim post "$CASE" "Controle over twee weken."
 for h in ines sophie karim; do
-	check "every entry reaches $h" wait_for 10 has_entries $h "$CASE" 7
+	check "every entry reaches $h" wait_for "$SYNC_WAIT" has_entries $h "$CASE" 7
 done
 # The GP goes quiet once the three daemons hold the same feeds, byte for
 # byte: what it forges next follows the head of its feed the others hold.
@@ -35,7 +35,7 @@ same_feeds3() {
 	feed_dump cpas "$CASE" >"$T/f.cpas" && feed_dump nurse "$CASE" >"$T/f.nurse" &&
 	feed_dump gp "$CASE" >"$T/f.gp" && cmp -s "$T/f.cpas" "$T/f.nurse" && cmp -s "$T/f.cpas" "$T/f.gp"
 }
-check "the three daemons hold the same feeds" wait_for 10 same_feeds3
+check "the three daemons hold the same feeds" wait_for "$SYNC_WAIT" same_feeds3
 stop gp
 
 # forks_count HOME CASE
@@ -69,11 +69,11 @@ logged() { new_lines "$1" | grep -q "$2"; }
 # peers and clients): its log then holds every line that entry brings.
 attempt() {
 	kind=$1 pat=$2 delta=$3 sign=${4:-$2}
-	wait_for 10 settled
+	wait_for "$SYNC_WAIT" settled
 	n0=$(nlines)
 	cnt0=$(entries_count ines "$CASE")
 	check "$kind: forge sent its entry" forge "$kind"
-	check "$kind: coordinator logs '$sign'" wait_for 10 logged "$n0" "$sign"
+	check "$kind: coordinator logs '$sign'" wait_for "$SYNC_WAIT" logged "$n0" "$sign"
 	check "$kind: entry count at the coordinator $cnt0 + $delta" \
 		has_entries ines "$CASE" $((cnt0 + delta))
 	want=$([ -n "$pat" ] && echo 1 || echo 0)
@@ -87,9 +87,9 @@ attempt() {
 	POSTS=$((POSTS + 1))
 	check "$kind: nurse posts" quiet c sophie post "$CASE" "Na poging $kind: alles rustig ($POSTS)."
 	want=$((cnt0 + delta + 2))
-	check "$kind: the nurse's post reaches the coordinator" wait_for 10 has_entries ines "$CASE" $want
+	check "$kind: the nurse's post reaches the coordinator" wait_for "$SYNC_WAIT" has_entries ines "$CASE" $want
 	check "$kind: nursing daemon holds what the coordinator holds, no more" \
-		wait_for 10 has_entries sophie "$CASE" $want
+		wait_for "$SYNC_WAIT" has_entries sophie "$CASE" $want
 }
 
 attempt garbage "malformed" 0
@@ -107,12 +107,12 @@ check "fork: coordinator keeps the second entry as evidence" [ "$(forks_count in
 check "fork: the fork evidence did not spread" [ "$(forks_count sophie "$CASE")" = 0 ]
 
 # From now on the coordinator refuses the GP's feed: even a well-formed entry.
-wait_for 10 settled
+wait_for "$SYNC_WAIT" settled
 cnt0=$(entries_count ines "$CASE")
 n0=$(nlines)
 check "after the fork: forge sends one more entry" forge valid
 check "after the fork: the coordinator ignores it" \
-	wait_for 10 logged "$n0" "from $GP: that feed forked and is no longer accepted"
+	wait_for "$SYNC_WAIT" logged "$n0" "from $GP: that feed forked and is no longer accepted"
 check "after the fork: the GP's feed is refused (count unchanged)" has_entries ines "$CASE" "$cnt0"
 check "after the fork: no second fork recorded" [ "$(forks_count ines "$CASE")" = 1 ]
 
@@ -122,7 +122,7 @@ check "no forged text reached the nursing service" sh -c \
 # The stored feeds of the coordinator and the nursing service are identical:
 # nothing forged is held by one and not the other.
 same_feeds() { feed_dump cpas "$CASE" >"$T/f.cpas" && feed_dump nurse "$CASE" >"$T/f.nurse" && cmp -s "$T/f.cpas" "$T/f.nurse"; }
-wait_for 10 same_feeds
+wait_for "$SYNC_WAIT" same_feeds
 stop cpas; stop nurse
 feed_dump cpas "$CASE" >"$T/f.cpas"; feed_dump nurse "$CASE" >"$T/f.nurse"
 check "feeds byte-identical at the coordinator and the nursing service" cmp -s "$T/f.cpas" "$T/f.nurse"
