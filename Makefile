@@ -1,5 +1,5 @@
 # cahier - build, test, demo, benchmark.
-# Usage: make [all|check|demo|bench|fuzz|install|clean] [SANITIZE=address,undefined]
+# Usage: make [all|check|check-layers|demo|bench|fuzz|install|clean] [SANITIZE=address,undefined]
 
 PKG_CONFIG ?= pkg-config
 PREFIX ?= /usr/local
@@ -73,8 +73,16 @@ check-build: tests
 	prove $(TESTS)
 	BUILD=$(BUILD) prove -e sh tests/t*.sh
 
-# The whole suite: a normal build, then ASan+UBSan, then each fuzz target briefly.
+# The layers of the sources, from their #include lines (tests/layers.sh), then
+# the checker's own tests on fake trees. Needs no build.
+check-layers:
+	sh tests/layers.sh
+	prove -e sh tests/test-layers.sh
+
+# The whole suite: the layers, a normal build, then ASan+UBSan, then each fuzz
+# target briefly. (check-build's tests/t*.sh runs tests/test-layers.sh again.)
 check: deps
+	$(MAKE) check-layers
 	$(MAKE) -j2 WERROR=1 BUILD=build tests
 	$(MAKE) WERROR=1 BUILD=build check-build
 	$(MAKE) -j2 WERROR=1 BUILD=build-san SANITIZE=address,undefined CFLAGS="-O1 -g" tests
@@ -128,6 +136,6 @@ install: $(BINS)
 clean:
 	rm -rf build build-san build-fuzz
 
-.PHONY: all tests deps check check-build demo bench fuzz fuzz-run install clean
+.PHONY: all tests deps check check-layers check-build demo bench fuzz fuzz-run install clean
 .SECONDARY:
 -include $(shell find $(BUILD) build-fuzz -name '*.d' 2>/dev/null)

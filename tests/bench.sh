@@ -21,6 +21,7 @@
 # catch-up), SYNC_MS (the daemons' sync interval, default 1000 as cahierd's),
 # BENCH_PERF=FILE (record the first catch-up with perf into FILE.data and
 # write a report to FILE.txt).
+LIB_TAP=0    # figures, not a test: no TAP lines from lib.sh
 . "$(dirname "$0")/lib.sh"
 # lib.sh cleans up on EXIT; make a signal end through it too.
 trap 'exit 130' INT TERM HUP
@@ -41,20 +42,6 @@ median() { sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) exit 1;
 field() { awk -v n="$1" '$1 == "BENCH" && $2 == n { print $3 }' "$2"; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f\n", a / b }'; }
 
-# connected_to_dst: wait (at most 8 s) until the source has connected to the
-# member's peer port, then for the CURVE handshake.
-connected_to_dst() {
-	if command -v ss >/dev/null 2>&1; then
-		for _ in $(seq 1 80); do
-			[ -n "$(ss -Htn state established "( dport = :$((PORT_BASE + 2)) )" 2>/dev/null)" ] &&
-				break
-			sleep 0.1
-		done
-		sleep 0.5
-	else
-		sleep 6
-	fi
-}
 # restart ORG: start it with a fresh log (start waits for a "ready" line)
 restart() { [ -f "$T/$1.log" ] && mv "$T/$1.log" "$T/$1.log.old"; start "$1"; }
 

@@ -6,12 +6,13 @@
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 case ${BUILD:=build} in /*) B=$BUILD ;; *) B=$ROOT/$BUILD ;; esac
 [ -x "$B/cahierd" ] && [ -x "$B/cahier" ] || { echo "demo: no binaries in $B (run 'make BUILD=$BUILD all')" >&2; exit 2; }
-. "$ROOT/tests/lib.sh"              # sets T (work dir), PORT_BASE, wait_for
+LIB_TAP=0                           # a demo, not a test: no TAP lines
+. "$ROOT/tests/lib.sh"              # sets T (work dir), PORT_BASE, wait_for, start
 SYNC_MS=300
 
 cleanup() {
-	for p in $PIDS; do kill "$p" 2>/dev/null; done
-	for p in $PIDS; do wait "$p" 2>/dev/null; done
+	trap - EXIT
+	stop_all
 	if [ -n "$KEEP" ]; then echo "(work directory kept: $T)"; else rm -rf "$T"; fi
 }
 fail() {
@@ -41,21 +42,26 @@ secs() { if [ "$1" -lt 1000 ]; then echo "$1 ms"; else printf '%d.%d s' $(($1 / 
 count() { mdb_stat -s entries "$T/$1/cases/$CASE" 2>/dev/null | sed -n 's/ *Entries: //p'; }
 at() { [ "$(count "$1")" = "$2" ]; }
 all_at() { at cpas "$1" && at nurse "$1" && at gp "$1"; }
-# arrive ORG N T0 [WORDS]: wait (at most 10 s) until ORG's daemon holds N entries
+# arrive ORG N T0 [WORDS]: wait (at most SYNC_WAIT s from now) until ORG's
+# daemon holds N entries
 arrive() {
-	for _ in $(seq 1 1000); do
+	a_secs=$((SYNC_WAIT * WAIT_SCALE))
+	a_end=$(($(ms) + a_secs * 1000))
+	while :; do
 		at "$1" "$2" && { echo "      → ${4:-arrived at} $(name "$1") after $(secs $(($(ms) - $3)))"; return 0; }
+		[ "$(ms)" -le "$a_end" ] || break
 		sleep 0.01
 	done
-	fail "entry $2 did not reach $(name "$1") within 10 s"
+	diag "gave up after $a_secs s waiting for: entry $2 to reach $(name "$1") (it holds $(count "$1"))"
+	fail "entry $2 did not reach $(name "$1") within $a_secs s"
 }
 name() { sed -n 's/^name = //p' "$T/$1/cahierd.conf"; }
 fpr_of() { cahierd card -d "$1" 2>&1 >/dev/null | sed -n 's/.*fingerprint: //p'; }
+# launch ORG: start its daemon (lib.sh's start: waits for the ready line of
+# this run, and says why when there is none)
 launch() {
 	echo "  \$ cahierd run -d $1 &"
-	cahierd run -d "$1" >>"$T/$1.log" 2>&1 &
-	eval "PID_$1=$!"; PIDS="$PIDS $!"
-	wait_for 5 grep -q " ready: " "$T/$1.log" || fail "the daemon of $1 did not start"
+	start "$1" || fail "the daemon of $1 did not start"
 	echo "      $(sed -n 's/.* info: \(.* ready: .*\)/\1/p' "$T/$1.log" | tail -n 1)"
 }
 
@@ -106,7 +112,7 @@ show cahier --home ines case new "Mevrouw Maria Peeters (°1955), Kuregem" || fa
 CASE=$(head -n 1 "$T/out")
 show cahier --home ines case add "$CASE" nurse/org.card --role home-nursing || fail "case add nurse"
 show cahier --home ines case add "$CASE" gp/org.card --role gp || fail "case add gp"
-wait_for 10 all_at 3 || fail "the case did not reach both members"
+wait_for "$SYNC_WAIT" all_at 3 || fail "the case did not reach both members"
 
 N1="Huisbezoek 12/3 met mevrouw Peeters. Huurcontract eindigt 30/11; zij wil in de buurt blijven, aanvraag sociale woning ingediend. Elle refuse encore l'aide familiale pour la toilette: on n'insiste pas, je repasse jeudi."
 N2="Passage 8h: vriendelijk maar verward over de datum. Pilulier de la semaine rempli, 2 doses du week-end non prises. Accepte la douche si c'est moi qui viens, pas une nouvelle personne."
@@ -141,11 +147,11 @@ grep -qF "HbA1c 8,2" "$T/out" && fail "the social worker reads the medical note"
 grep -qF "(an entry for an audience you are not in)" "$T/out" || fail "the social worker's log hides nothing"
 echo "      the social worker (social-worker) sees only:"
 grep -B1 -F "(an entry for an audience you are not in)" "$T/out" | sed 's/^/      /'
-wait_for 10 all_at 9 || fail "the two access records did not reach every daemon"
+wait_for "$SYNC_WAIT" all_at 9 || fail "the two access records did not reach every daemon"
 
 section "8. The nursing service goes offline; the others keep working; it catches up" \
 "Stopping its daemon; meanwhile the GP and the CPAS post."
-kill "$PID_nurse"; wait "$PID_nurse" 2>/dev/null
+stop nurse
 echo "      (daemon of $(name nurse) stopped: it holds $(count nurse) entries)"
 post karim "$N4" 10 cpas
 post ines "$N5" 11 gp
@@ -162,7 +168,7 @@ show -q cahier --home ines log "$CASE" --purpose coordination || fail "log as th
 
 section "10. Who read what: the audit, as the coordinator sees it" \
 "Access records sync like any entry, so each organization sees every organization's reads."
-wait_for 10 all_at 14 || fail "the access records did not reach every daemon"
+wait_for "$SYNC_WAIT" all_at 14 || fail "the access records did not reach every daemon"
 show cahier --home ines audit "$CASE" || fail "audit"
 grep -q "Dr. Karim El Idrissi (gp) · Huisartsenpraktijk Noord  read" "$T/out" || fail "the GP's read is not in the audit"
 
@@ -172,7 +178,7 @@ show cahier --home ines network "$CASE" || fail "network"
 
 section "12. Nothing readable at rest" \
 "Search every file of the three daemons (LMDB stores included) for the case name and a phrase of each note."
-wait_for 10 all_at 16 || fail "the daemons did not converge"
+wait_for "$SYNC_WAIT" all_at 16 || fail "the daemons did not converge"
 FILES=$(find "$T/cpas" "$T/nurse" "$T/gp" -type f | sort)
 nf=0; for f in $FILES; do nf=$((nf + 1)); done
 hits=0; nn=0

@@ -22,15 +22,20 @@ check "case created" [ "${#CASE}" = 32 ]
 check "nursing service added" quiet c ines case add "$CASE" "$T/nurse/org.card" --role home-nursing
 check "GP practice added" quiet c ines case add "$CASE" "$T/gp/org.card" --role gp
 check "coordinator posts" quiet c ines post "$CASE" "Huisbezoek maandag."
-check "case reaches the GP practice" wait_for 10 has_entries karim "$CASE" 4
+check "case reaches the GP practice" wait_for "$SYNC_WAIT" has_entries karim "$CASE" 4
 check "nurse posts" quiet c sophie post "$CASE" "Wondzorg linkervoet."
 check "GP posts" quiet c karim post "$CASE" "Insuline aangepast."
 check "GP posts again" quiet c karim post "$CASE" "Controle over twee weken."
 for h in ines sophie karim; do
-	check "every entry reaches $h" wait_for 10 has_entries $h "$CASE" 7
+	check "every entry reaches $h" wait_for "$SYNC_WAIT" has_entries $h "$CASE" 7
 done
-# Let the last round of sync settle before the GP goes quiet.
-sleep 0.5
+# The GP goes quiet once the three daemons hold the same feeds, byte for
+# byte: what it forges next follows the head of its feed the others hold.
+same_feeds3() {
+	feed_dump cpas "$CASE" >"$T/f.cpas" && feed_dump nurse "$CASE" >"$T/f.nurse" &&
+	feed_dump gp "$CASE" >"$T/f.gp" && cmp -s "$T/f.cpas" "$T/f.nurse" && cmp -s "$T/f.cpas" "$T/f.gp"
+}
+check "the three daemons hold the same feeds" wait_for "$SYNC_WAIT" same_feeds3
 stop gp
 
 # forks_count HOME CASE
@@ -50,47 +55,50 @@ forge() {
 }
 
 POSTS=0
+GP="Huisartsenpraktijk Noord"
 # settled: the two running daemons hold the same number of entries
 settled() { a=$(entries_count ines "$CASE"); [ -n "$a" ] && [ "$a" = "$(entries_count sophie "$CASE")" ]; }
-# attempt KIND PATTERN DELTA: forge one entry of KIND as the GP; PATTERN is
-# the one log line expected at the coordinator ("" for none); DELTA the
-# change in the coordinator's entry count (0, or 1 for the control).
+# logged N PATTERN: a line of the coordinator's log after the first N matches
+logged() { new_lines "$1" | grep -q "$2"; }
+# attempt KIND REFUSAL DELTA [SIGN]: forge one entry of KIND as the GP.
+# REFUSAL is the one refusal line expected at the coordinator ("" for none);
+# SIGN the line that shows the coordinator has taken the entry in (default
+# REFUSAL); DELTA the change in the coordinator's entry count (0, or 1 for
+# the control). Once SIGN is logged, any request to the coordinator is
+# answered after it has finished with the forged entry (one thread serves
+# peers and clients): its log then holds every line that entry brings.
 attempt() {
-	kind=$1 pat=$2 delta=$3
-	wait_for 10 settled
+	kind=$1 pat=$2 delta=$3 sign=${4:-$2}
+	wait_for "$SYNC_WAIT" settled
 	n0=$(nlines)
 	cnt0=$(entries_count ines "$CASE")
 	check "$kind: forge sent its entry" forge "$kind"
-	if [ -n "$pat" ]; then
-		check "$kind: coordinator logs '$pat'" wait_for 5 has_refusal "$n0" "$pat"
-	else
-		sleep 1
-	fi
-	sleep 0.3
+	check "$kind: coordinator logs '$sign'" wait_for "$SYNC_WAIT" logged "$n0" "$sign"
+	check "$kind: entry count at the coordinator $cnt0 + $delta" \
+		has_entries ines "$CASE" $((cnt0 + delta))
 	want=$([ -n "$pat" ] && echo 1 || echo 0)
 	got=$(n_refusals "$n0")
 	check "$kind: exactly $want refusal line(s) in the log (got $got)" [ "$got" = "$want" ]
 	[ "$got" = "$want" ] || new_lines "$n0" | sed 's/^/#   /'
-	check "$kind: entry count at the coordinator $cnt0 + $delta" \
-		has_entries ines "$CASE" $((cnt0 + delta))
-	check "$kind: coordinator still running" kill -0 "$PID_cpas"
+	[ -z "$pat" ] || check "$kind: the refusal says '$pat'" has_refusal "$n0" "$pat"
+	check "$kind: coordinator still running" running cpas
 	# A read is recorded: one access record more in the coordinator's feed.
 	check "$kind: coordinator still answers its provider" quiet c ines log "$CASE"
 	POSTS=$((POSTS + 1))
 	check "$kind: nurse posts" quiet c sophie post "$CASE" "Na poging $kind: alles rustig ($POSTS)."
 	want=$((cnt0 + delta + 2))
-	check "$kind: the nurse's post reaches the coordinator" wait_for 10 has_entries ines "$CASE" $want
+	check "$kind: the nurse's post reaches the coordinator" wait_for "$SYNC_WAIT" has_entries ines "$CASE" $want
 	check "$kind: nursing daemon holds what the coordinator holds, no more" \
-		wait_for 10 has_entries sophie "$CASE" $want
+		wait_for "$SYNC_WAIT" has_entries sophie "$CASE" $want
 }
 
 attempt garbage "malformed" 0
 attempt orgsig "bad organization signature" 0
 attempt provsig "bad provider signature" 0
 attempt prev "wrong prev hash" 0
-attempt gap "" 0
+attempt gap "" 0 "held back 1 entries from $GP"
 attempt epoch "unknown epoch" 0
-attempt valid "" 1
+attempt valid "" 1 "stored 1 entries from $GP"
 check "valid: the control entry reached the nursing service" sh -c \
 	"'$B/cahier' --home '$T/sophie' --passphrase-file '$T/pp' --timeout 20 log '$CASE' 2>/dev/null | grep -q 'forged entry (valid)'"
 check "no fork recorded so far" [ "$(forks_count ines "$CASE")" = 0 ]
@@ -99,10 +107,12 @@ check "fork: coordinator keeps the second entry as evidence" [ "$(forks_count in
 check "fork: the fork evidence did not spread" [ "$(forks_count sophie "$CASE")" = 0 ]
 
 # From now on the coordinator refuses the GP's feed: even a well-formed entry.
-wait_for 10 settled
+wait_for "$SYNC_WAIT" settled
 cnt0=$(entries_count ines "$CASE")
+n0=$(nlines)
 check "after the fork: forge sends one more entry" forge valid
-sleep 1
+check "after the fork: the coordinator ignores it" \
+	wait_for "$SYNC_WAIT" logged "$n0" "from $GP: that feed forked and is no longer accepted"
 check "after the fork: the GP's feed is refused (count unchanged)" has_entries ines "$CASE" "$cnt0"
 check "after the fork: no second fork recorded" [ "$(forks_count ines "$CASE")" = 1 ]
 
@@ -112,7 +122,7 @@ check "no forged text reached the nursing service" sh -c \
 # The stored feeds of the coordinator and the nursing service are identical:
 # nothing forged is held by one and not the other.
 same_feeds() { feed_dump cpas "$CASE" >"$T/f.cpas" && feed_dump nurse "$CASE" >"$T/f.nurse" && cmp -s "$T/f.cpas" "$T/f.nurse"; }
-wait_for 10 same_feeds
+wait_for "$SYNC_WAIT" same_feeds
 stop cpas; stop nurse
 feed_dump cpas "$CASE" >"$T/f.cpas"; feed_dump nurse "$CASE" >"$T/f.nurse"
 check "feeds byte-identical at the coordinator and the nursing service" cmp -s "$T/f.cpas" "$T/f.nurse"

@@ -15,5 +15,5 @@ check "b added" c ann case add "$CASE" "$T/b/org.card" --role gp
 # a has been dialling b for a while, refused each time by its allow-list.
 sleep 3
 check "b imports a's card now" trust b a
-check "b joins the case without a restart" wait_for 40 has_entries bob "$CASE" 2
+check "b joins the case without a restart" wait_for "$SYNC_WAIT" has_entries bob "$CASE" 2
 done_testing

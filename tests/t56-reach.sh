@@ -16,13 +16,13 @@ start a || exit 1
 start b || exit 1
 CASE=$(c ann case new "Mevrouw Peeters" 2>/dev/null)
 check "b added" c ann case add "$CASE" "$T/b/org.card" --role gp
-check "b joins" wait_for 20 has_entries bob "$CASE" 2
+check "b joins" wait_for "$SYNC_WAIT" has_entries bob "$CASE" 2
 stop b
 check "a posts while b is down" c ann post "$CASE" "note while b is away"
 # b now listens on a port its card does not name: a cannot dial it.
 echo "peer_bind = tcp://127.0.0.1:$((PORT_BASE + 9))" >> "$T/b/cahierd.conf"
 start b || exit 1
-check "b catches up through its own connection to a" wait_for 20 has_entries bob "$CASE" 3
+check "b catches up through its own connection to a" wait_for "$SYNC_WAIT" has_entries bob "$CASE" 3
 
 # --- 2. A late import: e imports d's card only after d's handshakes were
 # refused, while both already hold a case (through f); e speaks first.
@@ -41,12 +41,12 @@ start f || exit 1
 CASE2=$(c fay case new "Meneer Janssens" 2>/dev/null)
 check "d added" c fay case add "$CASE2" "$T/d/org.card" --role gp
 check "e added" c fay case add "$CASE2" "$T/e/org.card" --role gp
-check "e joins" wait_for 20 has_entries eve "$CASE2" 3
-check "d joins" wait_for 20 has_entries dan "$CASE2" 3
+check "e joins" wait_for "$SYNC_WAIT" has_entries eve "$CASE2" 3
+check "d joins" wait_for "$SYNC_WAIT" has_entries dan "$CASE2" 3
 check "e imports d's card now" trust e d
 # past_redial: d has dialled e again since the import (REDIAL_MS is 5 s)
 sleep 8
 stop f
 check "d posts" c dan post "$CASE2" "note from d"
-check "e gets d's note from d" wait_for 30 has_entries eve "$CASE2" 4
+check "e gets d's note from d" wait_for "$SYNC_WAIT" has_entries eve "$CASE2" 4
 done_testing

@@ -77,7 +77,7 @@ printf 'Huisbezoek ok, été, مرحبا, Привет.\r\033[2K2026-01-01 09:00
 check "note with control characters posted" q c ann post "$CASE" "$(cat "$T/note")"
 check "person with control characters in the name recorded" \
 	shown c ann case person "$CASE" --role informal-carer --name "$(printf 'Jan\033[8m Peeters\r')"
-check "b has the case" wait_for 10 has_entries bob "$CASE" 4
+check "b has the case" wait_for "$SYNC_WAIT" has_entries bob "$CASE" 4
 check "bob reads the case (his name reaches the audit)" q c bob log "$CASE"
 
 check "cahier log prints no raw control byte" shown c ann log "$CASE"
@@ -100,7 +100,7 @@ check "... the bidi control is a backslash-u escape" grep -qF '\u202e' "$T/log.j
 
 check "cahier network prints no raw control byte" shown c ann network "$CASE"
 check "... nor with --json" shown c ann --json network "$CASE"
-check "cahier audit prints no raw control byte" wait_for 10 sh -c \
+check "cahier audit prints no raw control byte" wait_for "$SYNC_WAIT" sh -c \
 	"'$B/cahier' --home '$T/ann' --passphrase-file '$T/pp' audit '$CASE' 2>&1 | grep -q 'Bob' "
 check "... text" shown c ann audit "$CASE"
 check "... nor with --json" shown c ann --json audit "$CASE"

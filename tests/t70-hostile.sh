@@ -60,7 +60,7 @@ CASE=$(c ines case new "Mevrouw Peeters" 2>/dev/null)
 check "case created" [ "${#CASE}" = 32 ]
 check "nursing service added" quiet c ines case add "$CASE" "$T/nurse/org.card" --role home-nursing
 check "GP practice added" quiet c ines case add "$CASE" "$T/gp/org.card" --role gp
-check "case reaches the GP practice" wait_for 10 has_entries karim "$CASE" 3
+check "case reaches the GP practice" wait_for "$SYNC_WAIT" has_entries karim "$CASE" 3
 
 # A big case: every answer to "I hold nothing" carries all of it.
 LINE="Wondzorg linkervoet, verband vervangen, pijn 3/10, huid rond de wonde rood maar niet warm."
@@ -106,7 +106,7 @@ serves() {
 	POSTS=$((POSTS + 1))
 	check "$1: nurse posts" quiet c sophie post "$CASE" "Na $1: alles rustig ($POSTS)."
 	check "$1: the nurse's post reaches the coordinator" \
-		wait_for 10 has_entries ines "$CASE" $((cnt + 1))
+		wait_for "$SYNC_WAIT" has_entries ines "$CASE" $((cnt + 1))
 }
 
 # --- 2. An oversized frame: the connection is dropped before it is read ---------
@@ -253,12 +253,12 @@ check "after the window: and logged the refusal itself" \
 
 cnt=$(entries_count ines "$CASE")
 check "nothing the GP forged was stored: the nurse holds what the coordinator holds" \
-	wait_for 10 has_entries sophie "$CASE" "$cnt"
+	wait_for "$SYNC_WAIT" has_entries sophie "$CASE" "$cnt"
 
 # --- 5. A removed organization's own keys are refused ---------------------------
 check "coordinator removes the GP practice" quiet c ines case remove "$CASE" "$T/gp/org.card"
 cnt=$((cnt + 1))
-check "the nurse's daemon holds the removal" wait_for 10 has_entries sophie "$CASE" "$cnt"
+check "the nurse's daemon holds the removal" wait_for "$SYNC_WAIT" has_entries sophie "$CASE" "$cnt"
 n0=$(nlines)
 check "removed: the GP's own keys send its next entry to the coordinator" quiet forge valid
 check "removed: the coordinator refuses it: not a member" wait_for 10 \

@@ -44,7 +44,7 @@ check "GP posts" quiet c karim post "$CASE" "Insuline aangepast."
 check "psychiatric nurse posts" quiet c pia post "$CASE" "Eerste huisbezoek gepland."
 N=6
 for h in ines sophie karim pia; do
-	check "every entry reaches $h" wait_for 15 has_entries $h "$CASE" $N
+	check "every entry reaches $h" wait_for "$SYNC_WAIT" has_entries $h "$CASE" $N
 done
 sleep 0.5
 
@@ -69,17 +69,17 @@ forge() {
 stop gp; stop psy; stop nurse
 check "GP's chain A (2 entries) sent to the coordinator" forge gp karim cpas chain --count 2
 check "psychiatric team's chain D (1 entry) sent to the coordinator" forge psy pia cpas chain --count 1
-check "the coordinator stores them" wait_for 10 has_entries ines "$CASE" $((N + 3))
+check "the coordinator stores them" wait_for "$SYNC_WAIT" has_entries ines "$CASE" $((N + 3))
 stop cpas
 start_ready nurse || exit 1
 check "GP's chain B (1 entry) sent to the nurse" forge gp karim nurse chain --count 1
 check "psychiatric team's chain C (2 entries) sent to the nurse" forge psy pia nurse chain --count 2
-check "the nurse stores them" wait_for 10 has_entries sophie "$CASE" $((N + 3))
+check "the nurse stores them" wait_for "$SYNC_WAIT" has_entries sophie "$CASE" $((N + 3))
 start_ready cpas || exit 1
 check "the coordinator and the nurse meet: the nurse refuses the GP's h+2" \
-	wait_for 10 grep -q "rejected entry .* from CPAS.*: wrong prev hash" "$T/nurse.log"
+	wait_for "$SYNC_WAIT" grep -q "rejected entry .* from CPAS.*: wrong prev hash" "$T/nurse.log"
 check "... the coordinator refuses the team's k+2" \
-	wait_for 10 grep -q "rejected entry .* from Thuisverpleging Zuid: wrong prev hash" "$T/cpas.log"
+	wait_for "$SYNC_WAIT" grep -q "rejected entry .* from Thuisverpleging Zuid: wrong prev hash" "$T/cpas.log"
 
 # refusals FILE FROM: the refusals (rejected, fork, ignored entries) in the
 # lines of FILE after FROM, the ones the log left out included
@@ -120,7 +120,7 @@ both_hold() { has_entries ines "$CASE" "$1" && has_entries sophie "$CASE" "$1"; 
 check "ping-pong: each still holds its own versions (counts unchanged)" both_hold $((N + 3))
 check "ping-pong: both daemons still answer" quiet c ines status
 check "... and the nurse's posts still reach the coordinator" quiet c sophie post "$CASE" "Wondzorg gedaan."
-check "... (the coordinator holds it)" wait_for 10 has_entries ines "$CASE" $((N + 4))
+check "... (the coordinator holds it)" wait_for "$SYNC_WAIT" has_entries ines "$CASE" $((N + 4))
 
 check "no crash or assertion in the logs" sh -c "! grep -Eiq 'assert|segfault|abort' '$T/cpas.log' '$T/nurse.log'"
 done_testing
