@@ -230,7 +230,13 @@ cmd_init(int argc, char **argv)
 	keys_secret_t *k = keys_secret_new(KEYS_KIND_ORG);
 	if (!k)
 		die("out of memory");
-	int rc = keys_pass_read("New passphrase for the organization key: ",
+	/* The card first, in memory: a name or an endpoint it refuses stops
+	 * here, before any file is written. */
+	int rc = keys_card_make(k, o.name, o.endpoint, (uint64_t)time(NULL), &card, &cl);
+	if (rc)
+		die("cannot make the card: %s (a name is 1 to %d bytes of text, no control "
+		    "characters)", ch_strerror(rc), KEYS_NAME_MAX);
+	rc = keys_pass_read("New passphrase for the organization key: ",
 	    o.pass_file, o.pass_fd, 1, &pass, &plen);
 	if (rc)
 		die("cannot read the passphrase: %s", ch_strerror(rc));
@@ -251,8 +257,6 @@ cmd_init(int argc, char **argv)
 	}
 	if (config_write(o.dir, &c, err, sizeof(err)) != 0)
 		die("%s", err);
-	if ((rc = keys_card_make(k, o.name, o.endpoint, (uint64_t)time(NULL), &card, &cl)) != 0)
-		die("cannot make the card: %s", ch_strerror(rc));
 	keys_fingerprint(k->sign_pk, fpr);
 	snprintf(comment, sizeof(comment), "%s - fingerprint %s", o.name, fpr);
 	char *cardfile = path_in(o.dir, "org.card");

@@ -51,6 +51,8 @@ mkorg a "CPAS Molenbeek" 1
 	--passphrase-file "$T/orgpass" >"$T/bad.out" 2>&1; rc=$?
 check "cahierd init with a bidi control in the name: exit 2" [ "$rc" = 2 ]
 check "... says the card cannot be made" grep -q "card" "$T/bad.out"
+check "... and writes nothing: no key, no configuration" \
+	sh -c "[ ! -e '$T/bad/org.key' ] && [ ! -e '$T/bad/cahierd.conf' ]"
 mkorg b "Thuiszorg Oost" 2
 mkorg c "Gezinszorg Noord" 3             # imported by a, kept out of the case
 mkorg x "Solidaris Thuiszorg" 4          # nobody imports its card
