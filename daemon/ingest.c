@@ -135,9 +135,12 @@ typedef struct {
 static int
 refuse(const ch_env_t *env, const char *from, const char *why)
 {
-	char oid[17];
+	char oid[17], key[LOG_KEY_LEN];
 	keys_keyid(env->org, oid);
-	log_limited(LOG_LVL_WARN, from, "rejected entry %s#%llu from %s: %s", oid,
+	/* One budget of lines per peer and reason: a flood of one refusal is
+	 * counted, a different refusal still gets its line. */
+	snprintf(key, sizeof(key), "%s|%s", why ? why : "invalid", from);
+	log_limited(LOG_LVL_WARN, key, "rejected entry %s#%llu from %s: %s", oid,
 	    (unsigned long long)env->seq, from, why ? why : "invalid");
 	return INGEST_REFUSED;
 }
@@ -859,7 +862,9 @@ ingest_entry(ingest_t *in, scase_t *c, const uint8_t *entry, size_t n,
 	if (rc == 1) {
 		char oid[17];
 		keys_keyid(env.org, oid);
-		log_limited(LOG_LVL_INFO, from, "ignored entry %s#%llu from %s: that feed forked and is no longer accepted",
+		char key[LOG_KEY_LEN];
+		snprintf(key, sizeof(key), "forked|%s", from);
+		log_limited(LOG_LVL_INFO, key, "ignored entry %s#%llu from %s: that feed forked and is no longer accepted",
 		    oid, (unsigned long long)env.seq, from);
 		return INGEST_REFUSED;
 	}

@@ -13,7 +13,7 @@ static const char *log_ident = "cahierd";
 static int log_level = LOG_LVL_INFO;
 
 static struct {
-	char key[64];
+	char key[LOG_KEY_LEN];
 	int64_t start;
 	unsigned lines;
 	unsigned dropped;
@@ -56,6 +56,20 @@ log_msg(int level, const char *fmt, ...)
 }
 
 
+/* The line that counts what a window left out: its key is a peer's name,
+ * or a reason and a peer's name joined by '|'. */
+static void
+left_out(int level, const char *key, unsigned n, int64_t ms)
+{
+	const char *bar = strchr(key, '|');
+	if (bar)
+		log_msg(level, "... and %u more lines like the last from %s (%.*s) in %lld s", n,
+		    bar + 1, (int)(bar - key), key, (long long)(ms / 1000));
+	else
+		log_msg(level, "... and %u more lines like the last from %s in %lld s", n, key,
+		    (long long)(ms / 1000));
+}
+
 void
 log_limited(int level, const char *key, const char *fmt, ...)
 {
@@ -75,16 +89,14 @@ log_limited(int level, const char *key, const char *fmt, ...)
 	if (i == LOG_KEYS) {
 		i = oldest;
 		if (windows[i].dropped)
-			log_msg(level, "... and %u more lines like the last from %s", windows[i].dropped,
-			    windows[i].key);
+			left_out(level, windows[i].key, windows[i].dropped, now - windows[i].start);
 		memset(&windows[i], 0, sizeof(windows[i]));
 		snprintf(windows[i].key, sizeof(windows[i].key), "%s", key);
 		windows[i].start = now;
 	}
 	if (now - windows[i].start >= LOG_WINDOW_MS) {
 		if (windows[i].dropped)
-			log_msg(level, "... and %u more lines like the last from %s in %d s",
-			    windows[i].dropped, windows[i].key, LOG_WINDOW_MS / 1000);
+			left_out(level, windows[i].key, windows[i].dropped, now - windows[i].start);
 		windows[i].start = now;
 		windows[i].lines = windows[i].dropped = 0;
 	}
@@ -106,8 +118,7 @@ log_limited_flush(void)
 		if (!windows[i].key[0] || !windows[i].dropped ||
 		    now - windows[i].start < LOG_WINDOW_MS)
 			continue;
-		log_msg(LOG_LVL_WARN, "... and %u more lines like the last from %s in %d s",
-		    windows[i].dropped, windows[i].key, LOG_WINDOW_MS / 1000);
+		left_out(LOG_LVL_WARN, windows[i].key, windows[i].dropped, now - windows[i].start);
 		windows[i].start = now;
 		windows[i].lines = windows[i].dropped = 0;
 	}

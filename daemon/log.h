@@ -9,14 +9,16 @@ enum { LOG_LVL_ERR = 0, LOG_LVL_WARN = 1, LOG_LVL_INFO = 2, LOG_LVL_DEBUG = 3 };
 void log_init(const char *ident, int level);
 void log_msg(int level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* A line a peer or a client can cause again and again (a refusal): at most
- * LOG_BURST lines per key (e.g. the peer's name) in each LOG_WINDOW_MS;
- * the first line of the next window says how many were left out. At most
- * LOG_KEYS keys are followed at once (the oldest window is reused), so
- * the log costs a bounded number of lines per interval whatever a peer
- * sends. */
+ * LOG_BURST lines per key (the peer's name, or a reason and the peer's
+ * name) in each LOG_WINDOW_MS; when the window ends a line says how many
+ * were left out. At most LOG_KEYS keys are followed at once (the oldest
+ * window is reused), so the log costs at most LOG_KEYS x (LOG_BURST + 1)
+ * lines per window whatever peers send. A key is compared on its first
+ * LOG_KEY_LEN - 1 bytes. */
 #define LOG_BURST 5
 #define LOG_WINDOW_MS 10000
 #define LOG_KEYS 64
+#define LOG_KEY_LEN 96
 void log_limited(int level, const char *key, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 /* Says how many lines log_limited left out in every window that has ended
