@@ -313,6 +313,21 @@ todo() {
 	if "$@"; then echo "ok $TAP_N - $d # TODO $r"; else echo "not ok $TAP_N - $d # TODO $r"; fi
 }
 
+# fails CODE REGEX COMMAND...: the command exits CODE, prints nothing on stdout,
+# and one line on stderr starting "cahier: " or "cahierd: " matching REGEX (ERE, any case)
+fails() {
+	f_want=$1 f_re=$2; shift 2
+	"$@" >"$T/out" 2>"$T/err"; f_rc=$?
+	[ "$f_rc" = "$f_want" ] || { echo "# exit $f_rc, wanted $f_want: $(head -c 300 "$T/err")"; return 1; }
+	[ "$(wc -l <"$T/err")" = 1 ] || { echo "# stderr is not one line:"; sed 's/^/#   /' "$T/err"; return 1; }
+	grep -Eq '^cahierd?: ' "$T/err" || { echo "# stderr lacks the prefix: $(cat "$T/err")"; return 1; }
+	grep -Eqi "$f_re" "$T/err" || { echo "# stderr does not match /$f_re/: $(cat "$T/err")"; return 1; }
+	[ ! -s "$T/out" ] || { echo "# stdout not empty:"; sed 's/^/#   /' "$T/out"; return 1; }
+	echo "# $(cat "$T/err")"
+}
+# same FILE COMMAND...: the command's output equals FILE (state unchanged)
+same() { f=$1; shift; "$@" >"$T/now" 2>/dev/null && cmp -s "$f" "$T/now"; }
+
 # skip DESCRIPTION REASON: a check that cannot be made in this build, reported
 # as skipped (TAP SKIP), never as passed.
 skip() { TAP_N=$((TAP_N + 1)); echo "ok $TAP_N - $1 # SKIP $2"; }
