@@ -47,36 +47,6 @@ connected(const cahierd_t *d, const peer_t *p, int64_t now)
 	return p->last_heard && now - p->last_heard < 3 * d->cfg.sync_interval_ms + 2000;
 }
 
-static void
-do_status(cahierd_t *d, provider_t *pv, const uint8_t *body, size_t bodylen,
-    cahierd_reply_t *rep)
-{
-	ch_status_t st;
-	uint8_t (*ids)[16] = NULL, *out = NULL;
-	size_t n = 0, outlen = 0;
-	int64_t now = clock_now_ms();
-	(void)body; (void)bodylen;
-
-	if (store_case_list(d->store, &ids, &n) != 0)
-		n = 0;
-	free(ids);
-	st.card.p = d->card;
-	st.card.n = d->cardlen;
-	st.cert.p = pv->certbuf;
-	st.cert.n = pv->certlen;
-	st.ncases = (uint32_t)n;
-	st.npeers = (uint32_t)peers_count(d->peers);
-	st.nconnected = 0;
-	for (size_t i = 0; i < peers_count(d->peers); i++)
-		if (connected(d, peers_at(d->peers, i), now))
-			st.nconnected++;
-	if (ch_status_encode(&st, &out, &outlen) != 0) {
-		cahierd_reply_err(rep, CH_ST_INTERNAL, "status too large");
-		return;
-	}
-	cahierd_reply_ok(rep, out, outlen);
-}
-
 /* 1 if the current charter of c lists pv among its people, within its
  * date. */
 static int
@@ -89,6 +59,45 @@ listed(scase_t *c, const provider_t *pv)
 	    (uint64_t)clock_now_ms() / 1000) == NULL;
 	state_epoch_free(&r);
 	return ok;
+}
+
+static void
+do_status(cahierd_t *d, provider_t *pv, const uint8_t *body, size_t bodylen,
+    cahierd_reply_t *rep)
+{
+	ch_status_t st;
+	uint8_t (*ids)[16] = NULL, *out = NULL;
+	size_t n = 0, outlen = 0;
+	int64_t now = clock_now_ms();
+	(void)body; (void)bodylen;
+
+	int person = ch_role_is_person(pv->cert.role);
+	size_t k = 0;
+	if (store_case_list(d->store, &ids, &n) != 0)
+		n = 0;
+	/* The people around the person count the cases that list them, and
+	 * see nothing of the organizations this one works with. */
+	for (size_t i = 0; i < n; i++) {
+		scase_t *c;
+		if (!person || (store_case_get(d->store, ids[i], 0, &c) == 0 && listed(c, pv)))
+			k++;
+	}
+	free(ids);
+	st.card.p = d->card;
+	st.card.n = d->cardlen;
+	st.cert.p = pv->certbuf;
+	st.cert.n = pv->certlen;
+	st.ncases = (uint32_t)k;
+	st.npeers = person ? 0 : (uint32_t)peers_count(d->peers);
+	st.nconnected = 0;
+	for (size_t i = 0; !person && i < peers_count(d->peers); i++)
+		if (connected(d, peers_at(d->peers, i), now))
+			st.nconnected++;
+	if (ch_status_encode(&st, &out, &outlen) != 0) {
+		cahierd_reply_err(rep, CH_ST_INTERNAL, "status too large");
+		return;
+	}
+	cahierd_reply_ok(rep, out, outlen);
 }
 
 static void
@@ -147,8 +156,16 @@ do_peers(cahierd_t *d, provider_t *pv, const uint8_t *body, size_t bodylen,
 	uint8_t *out = NULL;
 	size_t outlen = 0, k = 0;
 	int64_t now = clock_now_ms();
-	(void)pv; (void)body; (void)bodylen;
+	(void)body; (void)bodylen;
 
+	if (ch_role_is_person(pv->cert.role)) {
+		free(v);
+		free(cards);
+		cahierd_reply_err(rep, CH_ST_DENIED,
+		    "your role (%s) does not list the organizations %s works with", pv->cert.role,
+		    d->cfg.name);
+		return;
+	}
 	if (!v || !cards) {
 		free(v);
 		free(cards);

@@ -174,6 +174,11 @@ check "... not listed among the people" grep -q "not listed among the people" "$
 no_cases() { [ "$(c tom --json case list)" = '[]' ]; }
 lists_case() { c tom --json case list | grep -q "$CASE"; }
 check "... and sees no case in the list" no_cases
+c tom peers >"$T/tp.peers" 2>&1; rc=$?
+check "a trusted person does not list the organization's peers: exit 2" [ "$rc" = 2 ]
+check "... and her status counts no case and no peer" sh -c \
+	"'$B/cahier' --home '$T/tom' --passphrase-file '$T/pp' --json status | grep -Eq '\"cases\": ?0' &&
+	 '$B/cahier' --home '$T/tom' --passphrase-file '$T/pp' --json status | grep -Eq '\"peers\": ?0'"
 check "coordinator records the trusted person until tomorrow" \
 	c ann case person "$CASE" --role trusted-person --name "Marc Peeters" \
 	--key "$T/tom/provider.request" --basis written-mandate --until "$TOMORROW"
