@@ -424,22 +424,33 @@ typedef struct {
 	char name[400];
 } revoke_t;
 
+/* "name (role), key KEYID" of a stored certificate, or "key KEYID" if it
+ * does not parse. */
+static void
+describe_cert(const uint8_t provider[32], const uint8_t *cert, size_t n, char *out,
+    size_t outlen)
+{
+	keys_cert_t c;
+	char kid[17];
+	keys_keyid(provider, kid);
+	if (keys_cert_parse(cert, n, &c) == 0) {
+		snprintf(out, outlen, "%s (%s), key %s", c.name, c.role, kid);
+		keys_cert_clear(&c);
+	} else
+		snprintf(out, outlen, "key %s", kid);
+}
+
 static int
 find_prov(void *arg, const uint8_t k[32], const uint8_t *v, size_t vlen)
 {
 	revoke_t *rv = arg;
-	keys_cert_t c;
 	char kid[17];
 	keys_keyid(k, kid);
 	if (strncmp(kid, rv->prefix, strlen(rv->prefix)) != 0)
 		return 0;
 	rv->found++;
 	memcpy(rv->provider, k, 32);
-	if (keys_cert_parse(v, vlen, &c) == 0) {
-		snprintf(rv->name, sizeof(rv->name), "%s (%s), key %s", c.name, c.role, kid);
-		keys_cert_clear(&c);
-	} else
-		snprintf(rv->name, sizeof(rv->name), "key %s", kid);
+	describe_cert(k, v, vlen, rv->name, sizeof(rv->name));
 	return 0;
 }
 
@@ -462,17 +473,10 @@ static int
 find_cert(void *arg, const uint8_t k[32], const uint8_t *v, size_t vlen)
 {
 	certified_t *cf = arg;
-	keys_cert_t c;
-	char kid[17];
 	if (memcmp(k, cf->provider, 32) != 0)
 		return 0;
 	cf->found = 1;
-	keys_keyid(k, kid);
-	if (keys_cert_parse(v, vlen, &c) == 0) {
-		snprintf(cf->who, sizeof(cf->who), "%s (%s, key %s)", c.name, c.role, kid);
-		keys_cert_clear(&c);
-	} else
-		snprintf(cf->who, sizeof(cf->who), "key %s", kid);
+	describe_cert(k, v, vlen, cf->who, sizeof(cf->who));
 	return 0;
 }
 
