@@ -5,6 +5,7 @@
 
 #include "charter.h"
 #include "entry.h"
+#include "kinds.h"
 #include "names.h"
 
 typedef struct {
@@ -29,6 +30,86 @@ static const name_t purposes[] = {
 	{ CH_PURPOSE_COORDINATION, "coordination" },
 	{ CH_PURPOSE_OWN_REQUEST, "own-request" },
 	{ CH_PURPOSE_AUDIT, "audit" },
+};
+
+static const name_t kinds[] = {
+	{ CH_KIND_NOTE, "note" },
+	{ CH_KIND_GOAL, "goal" },
+	{ CH_KIND_TASK, "task" },
+	{ CH_KIND_APPOINTMENT, "appointment" },
+	{ CH_KIND_ALERT, "alert" },
+	{ CH_KIND_ACK, "ack" },
+	{ CH_KIND_HANDOVER, "handover" },
+	{ CH_KIND_CONSENT, "consent" },
+	{ CH_KIND_CONSULTATION, "consultation" },
+	{ CH_KIND_ANSWER, "answer" },
+	{ CH_KIND_DECISION, "decision" },
+	{ CH_KIND_KEEP, "keep-an-eye" },
+	{ CH_KIND_CHECKIN, "check-in" },
+	{ CH_KIND_HIDE, "hide" },
+	{ CH_KIND_CASE_CREATE, "case-create" },
+	{ CH_KIND_EPOCH, "epoch" },
+	{ CH_KIND_HISTORY, "history" },
+	{ CH_KIND_REVOKE, "revocation" },
+	{ CH_KIND_ACCESS, "access" },
+};
+
+/* The value sets of the care kinds' small enums (names.h, CH_SET_*). */
+static const name_t whose[] = {
+	{ CH_GOAL_OWN, "own" }, { CH_GOAL_SHARED, "shared" },
+};
+static const name_t goal_status[] = {
+	{ CH_GOAL_ACTIVE, "active" }, { CH_GOAL_REACHED, "reached" },
+	{ CH_GOAL_DROPPED, "dropped" },
+};
+static const name_t task_status[] = {
+	{ CH_TASK_OPEN, "open" }, { CH_TASK_DONE, "done" },
+	{ CH_TASK_CANCELLED, "cancelled" },
+};
+static const name_t appt_status[] = {
+	{ CH_APPT_PLANNED, "planned" }, { CH_APPT_DONE, "done" },
+	{ CH_APPT_CANCELLED, "cancelled" },
+};
+static const name_t priorities[] = {
+	{ CH_PRIO_NORMAL, "normal" }, { CH_PRIO_HIGH, "high" },
+	{ CH_PRIO_URGENT, "urgent" },
+};
+/* The vulnerability screen of a handover: 0 is a value, "not assessed",
+ * so that a screen nobody did is never read as a good one. */
+static const name_t isolation[] = {
+	{ 0, "not-assessed" }, { 1, "not-isolated" }, { 2, "partly-isolated" },
+	{ 3, "isolated" },
+};
+static const name_t fragility[] = {
+	{ 0, "not-assessed" }, { 1, "none" }, { 2, "some" }, { 3, "marked" },
+};
+static const name_t network[] = {
+	{ 0, "not-assessed" }, { 1, "able" }, { 2, "partly-able" }, { 3, "unable" },
+};
+static const name_t bases[] = {
+	{ CH_BASIS_CONSENT, "own-consent" }, { CH_BASIS_MANDATE, "written-mandate" },
+	{ CH_BASIS_ORDER, "legal-order" },
+};
+static const name_t hide_reasons[] = {
+	{ CH_HIDE_ASKED, "person-asked" }, { CH_HIDE_ERROR, "posted-in-error" },
+};
+
+#define SET(a) { a, NELEM(a) }
+static const struct {
+	const name_t *t;
+	size_t n;
+} sets[CH_SET_LAST + 1] = {
+	[CH_SET_WHOSE] = SET(whose),
+	[CH_SET_GOAL_STATUS] = SET(goal_status),
+	[CH_SET_TASK_STATUS] = SET(task_status),
+	[CH_SET_APPT_STATUS] = SET(appt_status),
+	[CH_SET_PRIORITY] = SET(priorities),
+	[CH_SET_ISOLATION] = SET(isolation),
+	[CH_SET_FRAGILITY] = SET(fragility),
+	[CH_SET_NETWORK] = SET(network),
+	[CH_SET_PURPOSE] = SET(purposes),
+	[CH_SET_BASIS] = SET(bases),
+	[CH_SET_HIDE_REASON] = SET(hide_reasons),
 };
 
 static const struct {
@@ -178,4 +259,32 @@ ch_roles_person_text(void)
 {
 	return "patient, trusted-person, representative, informal-carer, contact-point, "
 	    "deputy-contact-point";
+}
+
+const char *
+ch_kind_name(uint8_t kind)
+{
+	return name_of(kinds, NELEM(kinds), kind);
+}
+
+int
+ch_kind_parse(const char *name, uint8_t *kind)
+{
+	return code_of(kinds, NELEM(kinds), name, kind);
+}
+
+const char *
+ch_value_name(uint8_t set, uint8_t v)
+{
+	if (set > CH_SET_LAST || !sets[set].t)
+		return NULL;
+	return name_of(sets[set].t, sets[set].n, v);
+}
+
+int
+ch_value_parse(uint8_t set, const char *name, uint8_t *v)
+{
+	if (set > CH_SET_LAST || !sets[set].t)
+		return CH_ERR_VALUE;
+	return code_of(sets[set].t, sets[set].n, name, v);
 }

@@ -64,4 +64,43 @@ const char *ch_roles_text(void);
  * ", ", for a message that lists them (a static string). */
 const char *ch_roles_person_text(void);
 
+/* Kinds of entry: the care kinds (note, goal, task, appointment, alert,
+ * ack, handover, consent, consultation, answer, decision, keep-an-eye,
+ * check-in, hide: 1..14, kinds.h) and the kinds organizations and daemons
+ * write (case-create 16, epoch 18, history 20, revocation 21, access 32).
+ * Returns the name of kind, or NULL if it is none of these (requests,
+ * 64..70, are never entries and have no name here). */
+const char *ch_kind_name(uint8_t kind);
+/* Sets *kind to the kind called name and returns 0; returns CH_ERR_VALUE
+ * (and leaves *kind alone) for any other name, NULL included. */
+int ch_kind_parse(const char *name, uint8_t *kind) CH_WUR;
+
+/* The small enums of the care kinds' fields (kinds.h), one value set each,
+ * so that the client, its JSON and the docs use the same words:
+ *   CH_SET_WHOSE        goal: 1 own, 2 shared
+ *   CH_SET_GOAL_STATUS  1 active, 2 reached, 3 dropped
+ *   CH_SET_TASK_STATUS  1 open, 2 done, 3 cancelled
+ *   CH_SET_APPT_STATUS  1 planned, 2 done, 3 cancelled
+ *   CH_SET_PRIORITY     1 normal, 2 high, 3 urgent
+ *   CH_SET_ISOLATION    0 not-assessed, 1 not-isolated, 2 partly-isolated,
+ *                       3 isolated
+ *   CH_SET_FRAGILITY    0 not-assessed, 1 none, 2 some, 3 marked
+ *   CH_SET_NETWORK      0 not-assessed, 1 able, 2 partly-able, 3 unable
+ *                       (the ability to mobilise a network)
+ *   CH_SET_PURPOSE      the purposes above (ch_purpose_name)
+ *   CH_SET_BASIS        1 own-consent, 2 written-mandate, 3 legal-order
+ *   CH_SET_HIDE_REASON  1 person-asked, 2 posted-in-error */
+enum {
+	CH_SET_WHOSE = 1, CH_SET_GOAL_STATUS, CH_SET_TASK_STATUS,
+	CH_SET_APPT_STATUS, CH_SET_PRIORITY, CH_SET_ISOLATION,
+	CH_SET_FRAGILITY, CH_SET_NETWORK, CH_SET_PURPOSE, CH_SET_BASIS,
+	CH_SET_HIDE_REASON,
+	CH_SET_LAST = CH_SET_HIDE_REASON,
+};
+/* The name of value v in set, or NULL if set is no set or v is not in it. */
+const char *ch_value_name(uint8_t set, uint8_t v);
+/* Sets *v to the value of set called name and returns 0; CH_ERR_VALUE
+ * (and *v left alone) for any other name or set. */
+int ch_value_parse(uint8_t set, const char *name, uint8_t *v) CH_WUR;
+
 #endif
