@@ -10,6 +10,7 @@
 #include "../keys/keys.h"
 #include "../proto/charter.h"
 #include "../proto/entry.h"
+#include "../proto/kinds.h"
 #include "../proto/names.h"
 
 /* The words users and scripts see, as the copies replaced by the tables
@@ -271,6 +272,117 @@ TEST(role_vocabulary)
 	check(!ch_role_known(NULL));
 }
 
+/* The kinds of entry, and the value sets of the care kinds' small enums:
+ * the words of the client, its JSON and the docs. */
+static const struct { uint8_t code; const char *name; } want_kinds[] = {
+	{ 1, "note" }, { 2, "goal" }, { 3, "task" }, { 4, "appointment" },
+	{ 5, "alert" }, { 6, "ack" }, { 7, "handover" }, { 8, "consent" },
+	{ 9, "consultation" }, { 10, "answer" }, { 11, "decision" },
+	{ 12, "keep-an-eye" }, { 13, "check-in" }, { 14, "hide" },
+	{ 16, "case-create" }, { 18, "epoch" }, { 20, "history" },
+	{ 21, "revocation" }, { 32, "access" },
+};
+
+TEST(kinds)
+{
+	uint8_t k;
+	size_t nk = sizeof(want_kinds) / sizeof(want_kinds[0]);
+
+	for (size_t i = 0; i < nk; i++) {
+		check_str(ch_kind_name(want_kinds[i].code), want_kinds[i].name);
+		k = 0;
+		check_int(ch_kind_parse(want_kinds[i].name, &k), ==, 0);
+		check_int(k, ==, want_kinds[i].code);
+	}
+	check_int(CH_KIND_HIDE, ==, 14);
+	check_int(CH_KIND_EPOCH, ==, 18);
+	size_t named = 0;
+	for (unsigned c = 0; c < 256; c++) {
+		const char *n = ch_kind_name((uint8_t)c);
+		if (!n)
+			continue;
+		named++;
+		check_int(ch_kind_parse(n, &k), ==, 0);
+		check_int(k, ==, c);
+	}
+	check_int(named, ==, nk);
+	/* Requests (64..70) are never entries: no kind name. */
+	for (unsigned c = 64; c <= 70; c++)
+		check(ch_kind_name((uint8_t)c) == NULL);
+	k = 77;
+	static const char *const bad[] = { "Note", "keep an eye", "keep_an_eye",
+	    "checkin", "acknowledgement", "note ", "" };
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		check_int(ch_kind_parse(bad[i], &k), ==, CH_ERR_VALUE);
+	check_int(ch_kind_parse(NULL, &k), ==, CH_ERR_VALUE);
+	check_int(k, ==, 77);
+}
+
+static const struct { uint8_t set, code; const char *name; } want_values[] = {
+	{ CH_SET_WHOSE, 1, "own" }, { CH_SET_WHOSE, 2, "shared" },
+	{ CH_SET_GOAL_STATUS, 1, "active" }, { CH_SET_GOAL_STATUS, 2, "reached" },
+	{ CH_SET_GOAL_STATUS, 3, "dropped" },
+	{ CH_SET_TASK_STATUS, 1, "open" }, { CH_SET_TASK_STATUS, 2, "done" },
+	{ CH_SET_TASK_STATUS, 3, "cancelled" },
+	{ CH_SET_APPT_STATUS, 1, "planned" }, { CH_SET_APPT_STATUS, 2, "done" },
+	{ CH_SET_APPT_STATUS, 3, "cancelled" },
+	{ CH_SET_PRIORITY, 1, "normal" }, { CH_SET_PRIORITY, 2, "high" },
+	{ CH_SET_PRIORITY, 3, "urgent" },
+	{ CH_SET_ISOLATION, 0, "not-assessed" }, { CH_SET_ISOLATION, 1, "not-isolated" },
+	{ CH_SET_ISOLATION, 2, "partly-isolated" }, { CH_SET_ISOLATION, 3, "isolated" },
+	{ CH_SET_FRAGILITY, 0, "not-assessed" }, { CH_SET_FRAGILITY, 1, "none" },
+	{ CH_SET_FRAGILITY, 2, "some" }, { CH_SET_FRAGILITY, 3, "marked" },
+	{ CH_SET_NETWORK, 0, "not-assessed" }, { CH_SET_NETWORK, 1, "able" },
+	{ CH_SET_NETWORK, 2, "partly-able" }, { CH_SET_NETWORK, 3, "unable" },
+	{ CH_SET_PURPOSE, 1, "treatment" }, { CH_SET_PURPOSE, 5, "audit" },
+	{ CH_SET_BASIS, 1, "own-consent" }, { CH_SET_BASIS, 2, "written-mandate" },
+	{ CH_SET_BASIS, 3, "legal-order" },
+	{ CH_SET_HIDE_REASON, 1, "person-asked" },
+	{ CH_SET_HIDE_REASON, 2, "posted-in-error" },
+};
+
+TEST(value_sets)
+{
+	uint8_t v;
+
+	for (size_t i = 0; i < sizeof(want_values) / sizeof(want_values[0]); i++) {
+		check_str(ch_value_name(want_values[i].set, want_values[i].code),
+		    want_values[i].name);
+		v = 99;
+		check_int(ch_value_parse(want_values[i].set, want_values[i].name, &v), ==, 0);
+		check_int(v, ==, want_values[i].code);
+	}
+	/* Every set: each name parses back to its value, in that set only
+	 * where the word is not shared. */
+	for (unsigned s = 0; s < 256; s++) {
+		size_t named = 0;
+		for (unsigned c = 0; c < 256; c++) {
+			const char *n = ch_value_name((uint8_t)s, (uint8_t)c);
+			if (!n)
+				continue;
+			named++;
+			check_int(ch_value_parse((uint8_t)s, n, &v), ==, 0);
+			check_int(v, ==, c);
+		}
+		check((named > 0) == (s >= 1 && s <= CH_SET_LAST));
+	}
+	/* The purposes are the purposes of a read. */
+	for (unsigned c = 0; c < 256; c++) {
+		const char *a = ch_value_name(CH_SET_PURPOSE, (uint8_t)c);
+		const char *b = ch_purpose_name((uint8_t)c);
+		check((a == NULL && b == NULL) || (a && b && strcmp(a, b) == 0));
+	}
+	v = 99;
+	check_int(ch_value_parse(CH_SET_TASK_STATUS, "planned", &v), ==, CH_ERR_VALUE);
+	check_int(ch_value_parse(CH_SET_PRIORITY, "Urgent", &v), ==, CH_ERR_VALUE);
+	check_int(ch_value_parse(CH_SET_BASIS, NULL, &v), ==, CH_ERR_VALUE);
+	check_int(ch_value_parse(0, "open", &v), ==, CH_ERR_VALUE);
+	check_int(ch_value_parse(200, "open", &v), ==, CH_ERR_VALUE);
+	check_int(v, ==, 99);
+	check(ch_value_name(0, 1) == NULL);
+	check(ch_value_name(CH_SET_HIDE_REASON, 0) == NULL);
+}
+
 int
 main(void)
 {
@@ -283,5 +395,7 @@ main(void)
 	TAP_RUN(role_check_in_the_codecs);
 	TAP_RUN(people_roles);
 	TAP_RUN(role_vocabulary);
+	TAP_RUN(kinds);
+	TAP_RUN(value_sets);
 	return TAP_DONE();
 }
