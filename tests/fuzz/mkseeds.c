@@ -2,7 +2,7 @@
  * (tests/fuzz/seeds/fuzz_<name>/). Run from the repository root:
  *   cc -std=c11 -D_DEFAULT_SOURCE -o /tmp/mkseeds tests/fuzz/mkseeds.c \
  *       proto/cbuf.c proto/entry.c proto/msg.c proto/info.c proto/charter.c \
- *       keys/armor.c keys/keys.c keys/pass.c -lsodium
+ *       proto/kinds.c proto/names.c keys/armor.c keys/keys.c keys/pass.c -lsodium
  *   /tmp/mkseeds
  * Everything is derived from fixed seeds, except the body nonces and the key
  * file salts and nonces (random): rerunning rewrites the fuzz_body, fuzz_env,
@@ -12,6 +12,7 @@
 
 #include "fuzz.h"
 #include "ingest_fixture.h"
+#include "../kinds_fixture.h"
 #include "../../keys/keys.h"
 #include "../../proto/info.h"
 #include "../../proto/charter.h"
@@ -435,6 +436,49 @@ ingest(void)
 	keys_secret_destroy(&c);
 }
 
+/* The care kinds (fuzz_kind_<name>): the full fixture of test_kinds (the
+ * vector of PROTOCOL.md), and a small one with every optional text empty
+ * and every list as short as it may be. */
+static void
+kinds(void)
+{
+	static const char *const target[CH_KIND_CARE_LAST + 1] = {
+		[CH_KIND_GOAL] = "goal", [CH_KIND_TASK] = "task",
+		[CH_KIND_APPOINTMENT] = "appointment", [CH_KIND_ALERT] = "alert",
+		[CH_KIND_ACK] = "ack", [CH_KIND_HANDOVER] = "handover",
+		[CH_KIND_CONSENT] = "consent",
+		[CH_KIND_CONSULTATION] = "consultation",
+		[CH_KIND_ANSWER] = "answer", [CH_KIND_DECISION] = "decision",
+		[CH_KIND_KEEP] = "keep", [CH_KIND_CHECKIN] = "checkin",
+		[CH_KIND_HIDE] = "hide",
+	};
+	char name[64];
+	uint8_t *out;
+	size_t n, nf;
+
+	for (uint8_t k = CH_KIND_GOAL; k <= CH_KIND_CARE_LAST; k++) {
+		ch_fields_t f;
+		const ch_field_t *t = ch_kind_fields(k, &nf);
+
+		snprintf(name, sizeof(name), "fuzz_kind_%s", target[k]);
+		kfix_golden(k, &f);
+		ok(ch_fields_encode(&f, &out, &n), name);
+		put(name, "full", out, n);
+		free(out);
+		for (size_t i = 0; i < nf; i++) {
+			void *v = (uint8_t *)&f + t[i].off;
+			if (t[i].type == CH_FT_TEXT && t[i].min == 0)
+				**(char **)v = '\0';
+			else if (t[i].type == CH_FT_ORGS)
+				((ch_orgs_t *)v)->n = t[i].min;
+		}
+		ok(ch_fields_encode(&f, &out, &n), name);
+		put(name, "small", out, n);
+		free(out);
+		ch_fields_clear(&f);
+	}
+}
+
 int
 main(void)
 {
@@ -458,6 +502,7 @@ main(void)
 	ok(ch_note_encode("zorg \xc3\xa9\xc3\xa9n \xe2\x82\xac \xf0\x9f\x98\x80", &out, &n), "note");
 	put("fuzz_note", "utf8", out, n);
 	free(out);
+	kinds();
 	uint8_t salt[16];
 	memset(salt, 0xa0, sizeof(salt));
 	ok(ch_create_encode(salt, "Mevr. Jansen", &out, &n), "create");

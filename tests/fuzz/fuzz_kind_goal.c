@@ -1,0 +1,8 @@
+/* fuzz_kind_goal.c - ch_fields_decode of kind CH_KIND_GOAL (fuzz_kind.h). */
+#include "fuzz_kind.h"
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	return fuzz_kind(CH_KIND_GOAL, data, size);
+}
