@@ -52,12 +52,14 @@ void cli_reply_free(cli_reply_t *r);
  * cli_reply_free(); *body borrows from it. */
 void cli_call(cli_t *c, uint8_t type, const uint8_t *req, size_t reqlen,
     cli_reply_t *rep, const uint8_t **body, size_t *bodylen);
-/* Sends a signed read request (kind: 0 = the notebook, CH_KIND_ACCESS = the
- * audit) and decodes the reply into *rep (release it with cli_reply_free()):
- * the items borrow from it, *items is malloc'd (free() it). The daemon
- * records the read first. */
-void cli_read(cli_t *c, const uint8_t id[16], uint8_t kind, uint8_t purpose,
-    cli_reply_t *rep, uint8_t access_id[32], ch_readitem_t **items, size_t *n);
+/* A read request of case id for action (CH_ACT_*) and purpose, with no
+ * filter: the caller sets the filters it wants (msg.h). */
+void cli_readreq_init(ch_readreq_t *rq, const uint8_t id[16], uint8_t action,
+    uint8_t purpose);
+/* Stamps (time, nonce), signs and sends rq and decodes the reply into *rr
+ * (release it with ch_readrep_clear, then rep with cli_reply_free(): the
+ * items borrow from rep). The daemon records the read first. */
+void cli_read(cli_t *c, ch_readreq_t *rq, cli_reply_t *rep, ch_readrep_t *rr);
 /* Resolves a case id given in full hex or as a unique prefix. */
 void cli_case_id(cli_t *c, const char *arg, uint8_t id[CH_CASE_LEN]);
 /* Formats ms since the epoch as local "YYYY-MM-DD HH:MM". */

@@ -330,10 +330,10 @@ int
 cmd_network(cli_t *c, int argc, char **argv)
 {
 	const char *casearg = NULL;
-	uint8_t id[16], access_id[32];
+	uint8_t id[16];
 	cli_reply_t rep;
-	ch_readitem_t *items = NULL;
-	size_t n = 0;
+	ch_readreq_t rq;
+	ch_readrep_t rr;
 	network_t nw;
 
 	for (int i = 1; i < argc; i++) {
@@ -357,9 +357,14 @@ cmd_network(cli_t *c, int argc, char **argv)
 		cli_die(EXIT_ERR, "usage: cahier network CASE");
 	cli_open(c);
 	cli_case_id(c, casearg, id);
-	cli_read(c, id, 0, CH_PURPOSE_COORDINATION, &rep, access_id, &items, &n);
+	/* The network is the newest charter this organization can read: one
+	 * entry, and the read records exactly that. */
+	cli_readreq_init(&rq, id, CH_ACT_READ, CH_PURPOSE_COORDINATION);
+	rq.kinds = (uint64_t)1 << CH_KIND_CASE_CREATE | (uint64_t)1 << CH_KIND_EPOCH;
+	rq.last = 1;
+	cli_read(c, &rq, &rep, &rr);
 
-	describe(&nw, items, n);
+	describe(&nw, rr.items, rr.n);
 	if (c->json) {
 		json_t *top = to_json(&nw);
 		cli_json_print(top);
@@ -367,11 +372,11 @@ cmd_network(cli_t *c, int argc, char **argv)
 	} else {
 		char aid[65];
 		print_text(&nw);
-		sodium_bin2hex(aid, sizeof(aid), access_id, 32);
+		sodium_bin2hex(aid, sizeof(aid), rr.access_id, 32);
 		fprintf(stderr, "this read is recorded as %.16s\n", aid);
 	}
 	network_clear(&nw);
-	free(items);
+	ch_readrep_clear(&rr);
 	cli_reply_free(&rep);
 	return 0;
 }

@@ -372,26 +372,31 @@ cli_action_name(uint8_t a)
 }
 
 void
-cli_read(cli_t *c, const uint8_t id[16], uint8_t kind, uint8_t purpose,
-    cli_reply_t *rep, uint8_t access_id[32], ch_readitem_t **items, size_t *n)
+cli_readreq_init(ch_readreq_t *rq, const uint8_t id[16], uint8_t action, uint8_t purpose)
 {
-	ch_readreq_t rq;
-	uint8_t req[CH_READREQ_LEN];
+	memset(rq, 0, sizeof(*rq));
+	rq->action = action;
+	rq->purpose = purpose;
+	memcpy(rq->case_id, id, 16);
+}
+
+void
+cli_read(cli_t *c, ch_readreq_t *rq, cli_reply_t *rep, ch_readrep_t *rr)
+{
+	uint8_t *req = NULL;
+	size_t reqlen = 0;
 	const uint8_t *body;
 	size_t bl;
 	struct timeval tv;
+	int rc;
 
-	memset(&rq, 0, sizeof(rq));
-	rq.action = CH_ACT_READ;
-	rq.purpose = purpose;
-	rq.kind = kind;
-	memcpy(rq.case_id, id, 16);
 	gettimeofday(&tv, NULL);
-	rq.time_ms = (uint64_t)tv.tv_sec * 1000 + (uint64_t)tv.tv_usec / 1000;
-	randombytes_buf(rq.nonce, sizeof(rq.nonce));
-	ch_readreq_sign(&rq, c->keys->sign_sk, req);
-	cli_call(c, CH_CQ_READ, req, sizeof(req), rep, &body, &bl);
-	if (ch_readrep_decode(body, bl, access_id, items, n) != 0)
+	rq->time_ms = (uint64_t)tv.tv_sec * 1000 + (uint64_t)tv.tv_usec / 1000;
+	randombytes_buf(rq->nonce, sizeof(rq->nonce));
+	if ((rc = ch_readreq_sign(rq, c->keys->sign_sk, &req, &reqlen)) != 0)
+		cli_die(EXIT_ERR, "cannot make the read request: %s", ch_strerror(rc));
+	cli_call(c, CH_CQ_READ, req, reqlen, rep, &body, &bl);
+	free(req);
+	if (ch_readrep_decode(body, bl, rr) != 0)
 		cli_die(EXIT_ERR, "malformed reply from the daemon");
 }
-

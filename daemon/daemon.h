@@ -11,6 +11,7 @@
 
 #include "../keys/keys.h"
 #include "config.h"
+#include "index.h"
 #include "ingest.h"
 #include "keyring.h"
 #include "outbox.h"
@@ -30,6 +31,7 @@ typedef struct {
 	peers_t *peers;
 	outbox_t *out;          /* owned by the loop; flushed at the end of each round */
 	replay_t *replay;       /* read-request nonces */
+	index_t *ix;            /* the timelines of the cases read lately */
 } cahierd_t;
 
 /* Builds a daemon over data directory dir: opens the store (cfg's cache

@@ -7,6 +7,47 @@
 #include "derr.h"
 #include "feed.h"
 
+/* The time of an entry this daemon writes is a hybrid logical clock in
+ * milliseconds: its wall clock, but never at or before the newest entry
+ * it holds of the case (each feed's head), so that what is written after
+ * an entry was seen sorts after it in every timeline. It runs ahead of the
+ * wall clock by at most HLC_AHEAD_MS, however far ahead a peer's clock
+ * is (a peer may be up to FUTURE_SLACK_MS ahead, ingest.c): far enough to
+ * order what a slightly fast clock wrote, never so far that the others
+ * would refuse our entries as from the future. */
+#define HLC_AHEAD_MS 60000
+
+static int
+head_time(void *arg, const uint8_t org[32], uint64_t seq, const uint8_t *e, size_t n)
+{
+	uint64_t *t = arg;
+	ch_env_t env;
+	(void)org; (void)seq;
+	if (n >= CH_ENV_LEN && ch_env_decode(e, CH_ENV_LEN, &env) == 0 && env.time_ms > *t)
+		*t = env.time_ms;
+	return 0;
+}
+
+typedef struct { scase_t *c; uint64_t t; } hlc_t;
+
+static int
+head_each(void *arg, const uint8_t org[32], uint64_t seq, const uint8_t id[32])
+{
+	hlc_t *h = arg;
+	(void)id;
+	return store_feed_each(h->c, org, seq, seq, head_time, &h->t);
+}
+
+uint64_t
+feed_time(scase_t *c)
+{
+	uint64_t now = (uint64_t)clock_now_ms();
+	hlc_t h = { c, 0 };
+	if (store_heads_each(c, head_each, &h) != 0 || h.t < now)
+		return now;
+	return h.t + 1 < now + HLC_AHEAD_MS ? h.t + 1 : now + HLC_AHEAD_MS;
+}
+
 int
 feed_append(ingest_t *in, scase_t *c, uint32_t epoch, uint8_t audience,
     const ch_slot_t *slots, size_t nslots, const uint8_t key[32],
@@ -28,7 +69,7 @@ feed_append(ingest_t *in, scase_t *c, uint32_t epoch, uint8_t audience,
 	env.seq++;
 	env.epoch = epoch;
 	env.audience = audience;
-	env.time_ms = (uint64_t)clock_now_ms();
+	env.time_ms = feed_time(c);
 	if ((rc = ch_body_seal(&env, slots, nslots, key, plain, plainlen, &body,
 	    &bodylen)) != 0)
 		return rc;

@@ -17,6 +17,11 @@ int feed_append(ingest_t *in, scase_t *c, uint32_t epoch, uint8_t audience,
     const uint8_t *plain, size_t plainlen, uint8_t **entry, size_t *entrylen,
     uint8_t id[32]) CH_WUR;
 
+/* The time of the next entry we write in c: the wall clock, or just after
+ * the newest entry held of c if that is later (a hybrid logical clock, at
+ * most a minute ahead of the wall clock). */
+uint64_t feed_time(scase_t *c);
+
 /* Encodes a plain body written by the daemon itself (kinds 16, 18, 20, 21,
  * 32: no certificate, a zero signature) with fields for audience of case
  * case_id; *out is malloc'd. */

@@ -16,20 +16,19 @@
 #define READ_SKEW_MS (5 * 60 * 1000)
 #define READ_KEYS 16
 
-/* Reading: collect every entry of the case, decrypted where we hold the key. */
+/* The entries a read shows: the hits of the index, each opened when the
+ * reader may read it, with the names of the organizations they mention. */
 typedef struct {
 	scase_t *c;
-	uint8_t kind;
-	const char *role;        /* the reader's role: which audiences it sees */
-	state_epoch_t *cur;      /* the current charter: the audience map */
 	ch_readitem_t *items;
-	uint8_t **plains;
-	size_t n, cap;
+	size_t n;
+	ch_orgname_t *orgs;
+	size_t norgs;
+	char (*names)[256];
 	struct { uint32_t epoch; uint8_t aud; int ok; uint8_t key[32]; } keys[READ_KEYS];
 	size_t nkeys;
 	ch_range_t *ranges;
-	size_t nranges, rcap;
-	int err;
+	size_t nranges;
 } readctx_t;
 
 static const uint8_t *
@@ -54,91 +53,137 @@ plain_free(uint8_t *plain, size_t pl)
 	}
 }
 
-static int
-read_entry(void *arg, const uint8_t org[32], uint64_t seq, const uint8_t *e, size_t n)
-{
-	readctx_t *r = arg;
-	ch_env_t env;
-	const uint8_t *body;
-	size_t bl, pl = 0;
-	uint8_t *plain = NULL;
-	ch_plain_t p;
-	(void)org; (void)seq;
-
-	if (ch_entry_split(e, n, &env, &body, &bl) != 0)
-		return 0;
-	/* The daemon holds keys for its organization; each provider sees only
-	 * the audiences its role is in. Epoch entries (the charter: every
-	 * member, every person's name, basis and dates) are for the
-	 * professionals: the people around the person read the network
-	 * audience only. */
-	int sees = env.audience == CH_AUD_MEMBERSHIP ? !ch_role_is_person(r->role) :
-	    !r->cur || ch_charter_role_in(&r->cur->ch, r->role, env.audience);
-	const uint8_t *key = body && sees ? read_key(r, env.epoch, env.audience) : NULL;
-	if (key && ch_body_open(&env, body, bl, key, &plain, &pl) != 0) {
-		plain = NULL;
-		pl = 0;
-	}
-	uint8_t kind = plain && ch_plain_decode(plain, pl, &p) == 0 ? p.kind : 0;
-	int want = r->kind == CH_KIND_ACCESS ? kind == CH_KIND_ACCESS : kind != CH_KIND_ACCESS;
-	if (!want) {
-		plain_free(plain, pl);
-		return 0;
-	}
-	if (r->n == r->cap) {
-		size_t cap = r->cap ? r->cap * 2 : 64;
-		void *a = realloc(r->items, cap * sizeof(*r->items));
-		void *b = a ? realloc(r->plains, cap * sizeof(*r->plains)) : NULL;
-		if (a)
-			r->items = a;
-		if (b)
-			r->plains = b;
-		if (!a || !b) {
-			plain_free(plain, pl);
-			r->err = CH_ERR_NOMEM;
-			return CH_ERR_NOMEM;
-		}
-		r->cap = cap;
-	}
-	ch_readitem_t *it = &r->items[r->n];
-	it->env = env;
-	it->orgname.p = NULL;
-	it->orgname.n = 0;
-	it->plain.p = plain;
-	it->plain.n = pl;
-	r->plains[r->n++] = plain;
-	return 0;
-}
-
-static int
-read_feed(void *arg, const uint8_t org[32], uint64_t seq, const uint8_t id[32])
-{
-	readctx_t *r = arg;
-	(void)id;
-	if (r->nranges == r->rcap) {
-		size_t cap = r->rcap ? 2 * r->rcap : 8;
-		void *a = realloc(r->ranges, cap * sizeof(*r->ranges));
-		if (!a)
-			return CH_ERR_NOMEM;
-		r->ranges = a;
-		r->rcap = cap;
-	}
-	memcpy(r->ranges[r->nranges].org, org, 32);
-	r->ranges[r->nranges].from = 1;
-	r->ranges[r->nranges].to = seq;
-	r->nranges++;
-	return 0;
-}
-
 static void
 read_free(readctx_t *r)
 {
 	for (size_t i = 0; i < r->n; i++)
-		plain_free(r->plains[i], r->items[i].plain.n);
+		plain_free((uint8_t *)(uintptr_t)r->items[i].plain.p, r->items[i].plain.n);
+	for (size_t i = 0; i < r->n; i++)
+		free((void *)(uintptr_t)r->items[i].acks.p);
 	sodium_memzero(r->keys, sizeof(r->keys));
 	free(r->items);
-	free(r->plains);
+	free(r->orgs);
+	free(r->names);
 	free(r->ranges);
+}
+
+/* Adds org to the reply's table of names (once). */
+static int
+name_org(cahierd_t *d, readctx_t *r, const uint8_t org[32])
+{
+	for (size_t i = 0; i < r->norgs; i++)
+		if (memcmp(r->orgs[i].org, org, 32) == 0)
+			return 0;
+	memcpy(r->orgs[r->norgs].org, org, 32);
+	cahierd_org_name(d, r->c, org, r->names[r->norgs], 256);
+	r->orgs[r->norgs].name.p = (const uint8_t *)r->names[r->norgs];
+	r->orgs[r->norgs].name.n = strlen(r->names[r->norgs]);
+	r->norgs++;
+	return 0;
+}
+
+static int
+range_cmp(const void *a, const void *b)
+{
+	const ch_range_t *x = a, *y = b;
+	int o = memcmp(x->org, y->org, 32);
+	if (o)
+		return o;
+	return x->from < y->from ? -1 : x->from > y->from;
+}
+
+/* The entries shown, as ranges of seqs per feed: exactly those, no more. */
+static int
+shown_ranges(readctx_t *r, const ixhit_t *h, size_t n)
+{
+	if (n == 0)
+		return 0;
+	if (!(r->ranges = calloc(n, sizeof(*r->ranges))))
+		return CH_ERR_NOMEM;
+	for (size_t i = 0; i < n; i++) {
+		memcpy(r->ranges[i].org, h[i].org, 32);
+		r->ranges[i].from = r->ranges[i].to = h[i].seq;
+	}
+	qsort(r->ranges, n, sizeof(*r->ranges), range_cmp);
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (k && memcmp(r->ranges[k - 1].org, r->ranges[i].org, 32) == 0 &&
+		    r->ranges[k - 1].to + 1 >= r->ranges[i].from) {
+			if (r->ranges[i].to > r->ranges[k - 1].to)
+				r->ranges[k - 1].to = r->ranges[i].to;
+			continue;
+		}
+		r->ranges[k++] = r->ranges[i];
+	}
+	r->nranges = k;
+	return 0;
+}
+
+/* Fills the reply's items from the hits: the envelope always, the plain
+ * body when the reader may open it. */
+static int
+read_hits(cahierd_t *d, readctx_t *r, const ixhit_t *h, size_t n)
+{
+	size_t maxorgs = n * (2 + CH_ACKS_MAX) + 1;
+	if (maxorgs > CH_READREP_ORGS_MAX)
+		maxorgs = CH_READREP_ORGS_MAX;
+	if (!(r->items = calloc(n ? n : 1, sizeof(*r->items))) ||
+	    !(r->orgs = calloc(maxorgs, sizeof(*r->orgs))) ||
+	    !(r->names = calloc(maxorgs, 256)))
+		return CH_ERR_NOMEM;
+	for (size_t i = 0; i < n; i++) {
+		ch_readitem_t *it = &r->items[i];
+		uint8_t *entry = NULL, *plain = NULL;
+		size_t el = 0, bl, pl = 0;
+		const uint8_t *body;
+		int rc;
+
+		if ((rc = store_entry_get(r->c, h[i].org, h[i].seq, &entry, &el)) != 0)
+			return rc;
+		rc = ch_entry_split(entry, el, &it->env, &body, &bl);
+		r->n = i + 1;
+		it->state = h[i].state;
+		if (rc == 0 && it->state == CH_IT_OPEN) {
+			const uint8_t *key = body ? read_key(r, it->env.epoch, it->env.audience) : NULL;
+			if (key && ch_body_open(&it->env, body, bl, key, &plain, &pl) == 0) {
+				it->plain.p = plain;
+				it->plain.n = pl;
+			} else
+				it->state = CH_IT_BEFORE_JOIN;
+		}
+		free(entry);
+		if (rc)
+			return rc;
+		it->versions = h[i].versions;
+		memcpy(it->root, h[i].root, 32);
+		memcpy(it->hidden_by, h[i].hidden_by, 32);
+		it->hidden_at = h[i].hidden_at;
+		it->last_checkin = h[i].last_checkin;
+		it->nrefs = h[i].nrefs;
+		it->nacks = h[i].nacks;
+		if (h[i].nacks) {
+			uint8_t *a = malloc(h[i].nacks * 40);
+			if (!a)
+				return CH_ERR_NOMEM;
+			for (size_t k = 0; k < h[i].nacks; k++) {
+				memcpy(a + 40 * k, h[i].acks[k].org, 32);
+				for (int b = 0; b < 8; b++)
+					a[40 * k + 32 + b] = (uint8_t)(h[i].acks[k].time >> (56 - 8 * b));
+			}
+			it->acks.p = a;
+			it->acks.n = h[i].nacks * 40;
+		}
+		/* The table holds at most maxorgs names; a reply that would need
+		 * more is cut (never happens below CH_READREP_ORGS_MAX / 66). */
+		if (r->norgs + 2 + h[i].nacks > maxorgs)
+			return CH_ERR_TOOBIG;
+		name_org(d, r, it->env.org);
+		if (it->state == CH_IT_HIDDEN)
+			name_org(d, r, it->hidden_by);
+		for (size_t k = 0; k < h[i].nacks; k++)
+			name_org(d, r, h[i].acks[k].org);
+	}
+	return 0;
 }
 
 /* Writes an access record to our feed of c and queues it for the members. */
@@ -248,39 +293,32 @@ reads_handle(cahierd_t *d, provider_t *pv, const uint8_t *body, size_t bodylen,
 	}
 	memset(&r, 0, sizeof(r));
 	r.c = c;
-	r.kind = rq.kind;
-	r.role = pv->cert.role;
-	r.cur = have_cur ? &cur : NULL;
-	if ((rc = store_heads_each(c, read_feed, &r)) != 0)
+	ixcase_t *x;
+	ixhit_t *hits = NULL;
+	size_t nhits = 0;
+	int more = 0;
+	if ((rc = index_case(d->ix, c, &x)) != 0 ||
+	    (rc = index_query(x, c, &rq, pv->cert.role, have_cur ? &cur.ch : NULL,
+	    &hits, &nhits, &more)) != 0)
 		goto fail;
-	for (size_t i = 0; i < r.nranges && !r.err; i++)
-		if ((rc = store_feed_each(c, r.ranges[i].org, 1, r.ranges[i].to, read_entry, &r)) != 0)
-			goto fail;
-	if (r.err) {
-		rc = r.err;
+	rc = read_hits(d, &r, hits, nhits);
+	if (rc == 0)
+		rc = shown_ranges(&r, hits, nhits);
+	free(hits);
+	if (rc)
 		goto fail;
-	}
-	/* The names of the organizations, resolved once each. */
-	char (*names)[256] = calloc(r.nranges ? r.nranges : 1, 256);
-	if (!names) {
-		rc = CH_ERR_NOMEM;
-		goto fail;
-	}
-	for (size_t i = 0; i < r.nranges; i++)
-		cahierd_org_name(d, c, r.ranges[i].org, names[i], 256);
-	for (size_t i = 0; i < r.n; i++)
-		for (size_t j = 0; j < r.nranges; j++)
-			if (memcmp(r.items[i].env.org, r.ranges[j].org, 32) == 0) {
-				r.items[i].orgname.p = (const uint8_t *)names[j];
-				r.items[i].orgname.n = strlen(names[j]);
-			}
 	/* The reply is made first (with a zero record id, the reply's first 32
 	 * bytes), so that a read that cannot be answered is recorded as failed,
 	 * not as done. Then the record, in this round's transaction; the reply
 	 * is sent only after that transaction commits (outbox_flush). */
-	memset(access_id, 0, sizeof(access_id));
-	rc = ch_readrep_encode(access_id, r.items, r.n, &out, &outlen);
-	free(names);
+	ch_readrep_t rp;
+	memset(&rp, 0, sizeof(rp));
+	rp.more = (uint8_t)more;
+	rp.orgs = r.orgs;
+	rp.norgs = r.norgs;
+	rp.items = r.items;
+	rp.n = r.n;
+	rc = ch_readrep_encode(&rp, &out, &outlen);
 	if (rc) {
 		read_free(&r);
 		if (have_cur)
@@ -298,11 +336,12 @@ reads_handle(cahierd_t *d, provider_t *pv, const uint8_t *body, size_t bodylen,
 		goto fail;
 	}
 	memcpy(out, access_id, 32);
+	size_t shown = r.n;
 	read_free(&r);
 	if (have_cur)
 		state_epoch_free(&cur);
-	log_info("%s (%s) read %s of a case: access record written",
-	    pv->cert.name, pv->cert.role, rq.kind == CH_KIND_ACCESS ? "the audit" : "the notebook");
+	log_info("%s (%s) read %zu entr%s of a case: access record written",
+	    pv->cert.name, pv->cert.role, shown, shown == 1 ? "y" : "ies");
 	cahierd_reply_ok(rep, out, outlen);
 	return;
 fail:

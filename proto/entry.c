@@ -585,7 +585,7 @@ access_values_ok(uint8_t action, uint8_t outcome, uint8_t purpose)
 
 #define RANGE_LEN (32 + 8 + 8)
 #define ACCESS_MAX (16 + 3 + 8 + 4 + CERT_MAX + 4 + REQUEST_MAX + 2 + \
-	CH_FEEDS_MAX * RANGE_LEN)
+	CH_ACCESS_RANGES_MAX * RANGE_LEN)
 
 int
 ch_access_encode(const ch_access_t *a, uint8_t **out, size_t *len)
@@ -596,7 +596,7 @@ ch_access_encode(const ch_access_t *a, uint8_t **out, size_t *len)
 	*len = 0;
 	if (!access_values_ok(a->action, a->outcome, a->purpose))
 		return CH_ERR_VALUE;
-	if (a->nranges > CH_FEEDS_MAX)
+	if (a->nranges > CH_ACCESS_RANGES_MAX)
 		return CH_ERR_TOOBIG;
 	for (size_t i = 0; i < a->nranges; i++)
 		if (a->ranges[i].from > a->ranges[i].to)
@@ -634,7 +634,7 @@ ch_access_decode(const uint8_t *p, size_t n, ch_access_t *out)
 	out->cert = crd_var(&r, CERT_MAX, &out->certlen);
 	out->request = crd_var(&r, REQUEST_MAX, &out->requestlen);
 	uint16_t nr = crd_u16(&r);
-	if (!r.err && nr > CH_FEEDS_MAX)
+	if (!r.err && nr > CH_ACCESS_RANGES_MAX)
 		rc = CH_ERR_TOOBIG;
 	else if (!r.err && nr) {
 		/* Allocate only for ranges the input can actually hold. */

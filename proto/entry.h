@@ -18,6 +18,8 @@
 #define CH_SLOTS_MAX 512   /* 64 orgs x 6 audiences, with room */
 #define CH_SEALED_KEY_LEN 80   /* crypto_box_seal of a 32-byte key */
 #define CH_FEEDS_MAX 256       /* orgs in one case */
+#define CH_ACCESS_RANGES_MAX 1024 /* ranges in an access record: a page of
+                                   * CH_PAGE_MAX entries, each its own range */
 
 /* Audiences (issue 3 adds the others' keys; the codes are fixed now). */
 enum {

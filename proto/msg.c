@@ -10,12 +10,9 @@
 
 #define FRAME_HDR_LEN (4 + 1 + 1 + 1 + 4)
 #define READREQ_MAGIC "CHRQ"
-#define READREQ_RESERVED 3   /* see PROTOCOL.md: pads the request to 147 */
-#define READREQ_SIGNED (CH_READREQ_LEN - CH_SIG_LEN)
 #define VEC_ITEM_LEN (32 + 8)
 #define ENTRY_MAX ((size_t)CH_ENV_LEN + CH_BODY_MAX)
 #define ORGNAME_MAX 256
-#define READITEM_MIN (CH_ENV_LEN + 4 + 4)
 
 /* ---- frame ---- */
 
@@ -69,71 +66,135 @@ ch_msg_decode(const uint8_t *p, size_t n, const char magic[4],
 
 /* ---- read request ---- */
 
+
 static int
 readreq_values_ok(const ch_readreq_t *r)
 {
-	return r->action >= CH_ACT_CREATE && r->action <= CH_ACT_SEARCH &&
-	    r->purpose >= CH_PURPOSE_TREATMENT && r->purpose <= CH_PURPOSE_AUDIT;
+	static const uint8_t zero[32];
+	if (r->action < CH_ACT_CREATE || r->action > CH_ACT_SEARCH ||
+	    r->purpose < CH_PURPOSE_TREATMENT || r->purpose > CH_PURPOSE_AUDIT ||
+	    (r->flags & ~CH_RQ_FLAGS_ALL) || r->last > CH_PAGE_MAX ||
+	    (r->audiences & 0x81) || (r->kinds & 1))
+		return 0;
+	if (r->until && r->since >= r->until)
+		return 0;
+	/* A cursor names a place; the zero cursor is none. A cursor with a
+	 * zero org or seq 0 is neither. */
+	if (!ch_cursor_none(&r->cursor) &&
+	    (r->cursor.seq == 0 || memcmp(r->cursor.org, zero, 32) == 0))
+		return 0;
+	if ((r->flags & (CH_RQ_VERSIONS | CH_RQ_REFS)) && sodium_is_zero(r->entry, 32))
+		return 0;
+	return 1;
 }
 
-void
-ch_readreq_sign(ch_readreq_t *r, const uint8_t sign_sk[64],
-    uint8_t out[CH_READREQ_LEN])
+int
+ch_cursor_none(const ch_cursor_t *c)
 {
-	static const uint8_t zero[READREQ_RESERVED];
-	cwr_t w;
+	return c->time == 0 && c->seq == 0 && sodium_is_zero(c->org, 32);
+}
 
+/* Writes every field but the signature. */
+static void
+readreq_put(cwr_t *w, const ch_readreq_t *r, size_t slen)
+{
+	cwr_put(w, READREQ_MAGIC, 4);
+	cwr_u8(w, CH_READREQ_VERSION);
+	cwr_u8(w, r->action);
+	cwr_u8(w, r->purpose);
+	cwr_u8(w, r->flags);
+	cwr_u8(w, 0);
+	cwr_u16(w, 0);
+	cwr_put(w, r->case_id, CH_CASE_LEN);
+	cwr_u64(w, r->time_ms);
+	cwr_put(w, r->nonce, 16);
+	cwr_put(w, r->provider, 32);
+	cwr_u64(w, r->kinds);
+	cwr_u8(w, r->audiences);
+	cwr_put(w, r->org, 32);
+	cwr_put(w, r->author, 32);
+	cwr_u64(w, r->since);
+	cwr_u64(w, r->until);
+	cwr_u32(w, r->last);
+	cwr_u64(w, r->cursor.time);
+	cwr_put(w, r->cursor.org, 32);
+	cwr_u64(w, r->cursor.seq);
+	cwr_put(w, r->entry, 32);
+	cwr_var(w, r->search, slen, CH_SEARCH_MAX);
+}
+
+int
+ch_readreq_sign(ch_readreq_t *r, const uint8_t sign_sk[64], uint8_t **out,
+    size_t *len)
+{
+	cwr_t w;
+	size_t slen = strnlen(r->search, sizeof(r->search));
+
+	*out = NULL;
+	*len = 0;
 	crypto_sign_ed25519_sk_to_pk(r->provider, sign_sk);
-	/* A writer over out (cap == max): this void function cannot allocate. */
-	w.p = out;
-	w.len = 0;
-	w.cap = w.max = CH_READREQ_LEN;
-	w.err = 0;
-	cwr_put(&w, READREQ_MAGIC, 4);
-	cwr_u8(&w, CH_MSG_VERSION);
-	cwr_u8(&w, r->action);
-	cwr_u8(&w, r->purpose);
-	cwr_u8(&w, r->kind);
-	cwr_put(&w, zero, sizeof(zero));
-	cwr_put(&w, r->case_id, CH_CASE_LEN);
-	cwr_u64(&w, r->time_ms);
-	cwr_put(&w, r->nonce, 16);
-	cwr_put(&w, r->provider, 32);
-	assert(w.err == 0 && w.len == READREQ_SIGNED);
-	crypto_sign_detached(r->sig, NULL, out, READREQ_SIGNED, sign_sk);
+	if (slen > CH_SEARCH_MAX)
+		return CH_ERR_TOOBIG;
+	if (!readreq_values_ok(r) || !ch_utf8_valid((const uint8_t *)r->search, slen))
+		return CH_ERR_VALUE;
+	cwr_init(&w, CH_READREQ_MAX);
+	readreq_put(&w, r, slen);
+	if (cwr_err(&w) == 0)
+		crypto_sign_detached(r->sig, NULL, w.p, w.len, sign_sk);
 	cwr_put(&w, r->sig, CH_SIG_LEN);
-	assert(w.err == 0 && w.len == CH_READREQ_LEN);
+	return cwr_finish(&w, out, len);
 }
 
 int
 ch_readreq_decode(const uint8_t *p, size_t n, ch_readreq_t *r)
 {
 	crd_t rd;
-	uint8_t m[4], pad[READREQ_RESERVED];
+	uint8_t m[4];
 
 	memset(r, 0, sizeof(*r));
+	if (n > CH_READREQ_MAX)
+		return CH_ERR_TOOBIG;
 	crd_init(&rd, p, n);
 	crd_copy(&rd, m, 4);
 	if (!rd.err && memcmp(m, READREQ_MAGIC, 4) != 0)
 		return CH_ERR_MAGIC;
 	uint8_t version = crd_u8(&rd);
-	if (!rd.err && version != CH_MSG_VERSION)
+	if (!rd.err && version != CH_READREQ_VERSION)
 		return CH_ERR_VERSION;
 	r->action = crd_u8(&rd);
 	r->purpose = crd_u8(&rd);
-	r->kind = crd_u8(&rd);
-	crd_copy(&rd, pad, sizeof(pad));
+	r->flags = crd_u8(&rd);
+	int reserved = crd_u8(&rd) != 0;
+	reserved |= crd_u16(&rd) != 0;
 	crd_copy(&rd, r->case_id, CH_CASE_LEN);
 	r->time_ms = crd_u64(&rd);
 	crd_copy(&rd, r->nonce, 16);
 	crd_copy(&rd, r->provider, 32);
+	r->kinds = crd_u64(&rd);
+	r->audiences = crd_u8(&rd);
+	crd_copy(&rd, r->org, 32);
+	crd_copy(&rd, r->author, 32);
+	r->since = crd_u64(&rd);
+	r->until = crd_u64(&rd);
+	r->last = crd_u32(&rd);
+	r->cursor.time = crd_u64(&rd);
+	crd_copy(&rd, r->cursor.org, 32);
+	r->cursor.seq = crd_u64(&rd);
+	crd_copy(&rd, r->entry, 32);
+	size_t slen = 0;
+	const uint8_t *s = crd_var(&rd, CH_SEARCH_MAX, &slen);
+	size_t signed_len = rd.off;
 	crd_copy(&rd, r->sig, CH_SIG_LEN);
 	int rc = crd_end(&rd);
-	if (!rc && (!readreq_values_ok(r) || !sodium_is_zero(pad, sizeof(pad))))
+	if (!rc && !ch_utf8_valid(s, slen))
 		rc = CH_ERR_VALUE;
-	/* Decoding succeeded, so n == CH_READREQ_LEN: sign exactly those bytes. */
-	if (!rc && crypto_sign_verify_detached(r->sig, p, READREQ_SIGNED,
-	    r->provider) != 0)
+	if (!rc) {
+		memcpy(r->search, s, slen);
+		r->search[slen] = '\0';
+		if (reserved || !readreq_values_ok(r))
+			rc = CH_ERR_VALUE;
+	}
+	if (!rc && crypto_sign_verify_detached(r->sig, p, signed_len, r->provider) != 0)
 		rc = CH_ERR_SIG;
 	if (rc)
 		memset(r, 0, sizeof(*r));
@@ -300,71 +361,195 @@ ch_batch_decode(const uint8_t *p, size_t n, uint8_t case_id[CH_CASE_LEN],
 
 /* ---- READ reply ---- */
 
+#define ACK_LEN (32 + 8)
+/* envelope, state, plain var, versions, root, hidden_by, hidden_at,
+ * last_checkin, nrefs, nacks: an item's least size. */
+#define READITEM_MIN (CH_ENV_LEN + 1 + 4 + 2 + 32 + 32 + 8 + 8 + 4 + 2)
+#define ORGITEM_MIN (32 + 4)
+
+const ch_slice_t *
+ch_readrep_orgname(const ch_readrep_t *r, const uint8_t org[32])
+{
+	for (size_t i = 0; i < r->norgs; i++)
+		if (memcmp(r->orgs[i].org, org, 32) == 0)
+			return &r->orgs[i].name;
+	return NULL;
+}
+
+void
+ch_readitem_ack(const ch_readitem_t *it, size_t i, uint8_t org[32], uint64_t *time)
+{
+	crd_t r;
+	crd_init(&r, it->acks.p + i * ACK_LEN, ACK_LEN);
+	crd_copy(&r, org, 32);
+	*time = crd_u64(&r);
+}
+
+/* 1 if every org an item names is in the table (zeros: none named). */
+static int
+item_orgs_named(const ch_readrep_t *r, const ch_readitem_t *it)
+{
+	uint8_t org[32];
+	uint64_t t;
+	if (!ch_readrep_orgname(r, it->env.org))
+		return 0;
+	if (!sodium_is_zero(it->hidden_by, 32) && !ch_readrep_orgname(r, it->hidden_by))
+		return 0;
+	for (size_t i = 0; i < it->nacks; i++) {
+		ch_readitem_ack(it, i, org, &t);
+		if (!ch_readrep_orgname(r, org))
+			return 0;
+	}
+	return 1;
+}
+
+static int
+item_values_ok(const ch_readitem_t *it)
+{
+	if (it->state > CH_IT_MAX || it->versions == 0 || it->nacks > CH_ACKS_MAX ||
+	    it->acks.n != it->nacks * ACK_LEN)
+		return 0;
+	if (it->state != CH_IT_OPEN && it->plain.n != 0)
+		return 0;
+	/* Hidden by someone exactly when hidden. */
+	if ((it->state == CH_IT_HIDDEN) != !sodium_is_zero(it->hidden_by, 32))
+		return 0;
+	return 1;
+}
+
 int
-ch_readrep_encode(const uint8_t access_id[32], const ch_readitem_t *items,
-    size_t n, uint8_t **out, size_t *len)
+ch_readrep_encode(const ch_readrep_t *r, uint8_t **out, size_t *len)
 {
 	cwr_t w;
 	uint8_t env[CH_ENV_LEN];
 
 	*out = NULL;
 	*len = 0;
-	if (n > UINT32_MAX)
+	if (r->n > CH_PAGE_MAX || r->norgs > CH_READREP_ORGS_MAX)
 		return CH_ERR_TOOBIG;
-	for (size_t i = 0; i < n; i++)
-		if (!ch_utf8_valid(items[i].orgname.p, items[i].orgname.n))
+	if (r->more > 1)
+		return CH_ERR_VALUE;
+	for (size_t i = 0; i < r->norgs; i++) {
+		if (!ch_utf8_valid(r->orgs[i].name.p, r->orgs[i].name.n) ||
+		    sodium_is_zero(r->orgs[i].org, 32))
+			return CH_ERR_VALUE;
+		for (size_t j = 0; j < i; j++)
+			if (memcmp(r->orgs[i].org, r->orgs[j].org, 32) == 0)
+				return CH_ERR_VALUE;
+	}
+	for (size_t i = 0; i < r->n; i++)
+		if (!item_values_ok(&r->items[i]) || !item_orgs_named(r, &r->items[i]))
 			return CH_ERR_VALUE;
 	cwr_init(&w, CH_MSG_MAX);
-	cwr_put(&w, access_id, 32);
-	cwr_u32(&w, (uint32_t)n);
-	for (size_t i = 0; i < n; i++) {
-		ch_env_encode(&items[i].env, env);
+	cwr_put(&w, r->access_id, 32);
+	cwr_u8(&w, r->more);
+	cwr_u16(&w, (uint16_t)r->norgs);
+	for (size_t i = 0; i < r->norgs; i++) {
+		cwr_put(&w, r->orgs[i].org, 32);
+		cwr_var(&w, r->orgs[i].name.p, r->orgs[i].name.n, ORGNAME_MAX);
+	}
+	cwr_u32(&w, (uint32_t)r->n);
+	for (size_t i = 0; i < r->n; i++) {
+		const ch_readitem_t *it = &r->items[i];
+		ch_env_encode(&it->env, env);
 		cwr_put(&w, env, sizeof(env));
-		cwr_var(&w, items[i].orgname.p, items[i].orgname.n, ORGNAME_MAX);
-		cwr_var(&w, items[i].plain.p, items[i].plain.n, CH_BODY_MAX);
+		cwr_u8(&w, it->state);
+		cwr_var(&w, it->plain.p, it->plain.n, CH_BODY_MAX);
+		cwr_u16(&w, it->versions);
+		cwr_put(&w, it->root, 32);
+		cwr_put(&w, it->hidden_by, 32);
+		cwr_u64(&w, it->hidden_at);
+		cwr_u64(&w, it->last_checkin);
+		cwr_u32(&w, it->nrefs);
+		cwr_u16(&w, (uint16_t)it->nacks);
+		cwr_put(&w, it->acks.p, it->acks.n);
 	}
 	return cwr_finish(&w, out, len);
 }
 
-int
-ch_readrep_decode(const uint8_t *p, size_t n, uint8_t access_id[32],
-    ch_readitem_t **items, size_t *nitems)
+void
+ch_readrep_clear(ch_readrep_t *r)
 {
-	crd_t r;
-	ch_readitem_t *it = NULL;
+	free(r->orgs);
+	free(r->items);
+	memset(r, 0, sizeof(*r));
+}
+
+int
+ch_readrep_decode(const uint8_t *p, size_t n, ch_readrep_t *r)
+{
+	crd_t rd;
 	int rc = CH_OK;
 
-	*items = NULL;
-	*nitems = 0;
-	crd_init(&r, p, n);
-	crd_copy(&r, access_id, 32);
-	uint32_t cnt = crd_u32(&r);
-	if (!r.err && cnt) {
-		/* Bound the allocation by what the input can hold. */
-		if (cnt > crd_left(&r) / READITEM_MIN)
+	memset(r, 0, sizeof(*r));
+	crd_init(&rd, p, n);
+	crd_copy(&rd, r->access_id, 32);
+	r->more = crd_u8(&rd);
+	uint16_t no = crd_u16(&rd);
+	if (!rd.err && no > CH_READREP_ORGS_MAX)
+		return CH_ERR_TOOBIG;
+	if (!rd.err && no) {
+		if (no > crd_left(&rd) / ORGITEM_MIN)
 			return CH_ERR_TRUNCATED;
-		it = calloc(cnt, sizeof(*it));
-		if (!it)
+		if (!(r->orgs = calloc(no, sizeof(*r->orgs))))
 			return CH_ERR_NOMEM;
+		r->norgs = no;
 	}
-	for (size_t i = 0; i < cnt && !r.err && !rc; i++) {
-		const uint8_t *e = crd_ref(&r, CH_ENV_LEN);
+	for (size_t i = 0; i < r->norgs && !rd.err; i++) {
+		crd_copy(&rd, r->orgs[i].org, 32);
+		r->orgs[i].name.p = crd_var(&rd, ORGNAME_MAX, &r->orgs[i].name.n);
+	}
+	uint32_t cnt = crd_u32(&rd);
+	if (!rd.err && cnt > CH_PAGE_MAX)
+		rc = CH_ERR_TOOBIG;
+	else if (!rd.err && cnt) {
+		if (cnt > crd_left(&rd) / READITEM_MIN)
+			rc = CH_ERR_TRUNCATED;
+		else if (!(r->items = calloc(cnt, sizeof(*r->items))))
+			rc = CH_ERR_NOMEM;
+		else
+			r->n = cnt;
+	}
+	for (size_t i = 0; i < r->n && !rd.err && !rc; i++) {
+		ch_readitem_t *it = &r->items[i];
+		const uint8_t *e = crd_ref(&rd, CH_ENV_LEN);
 		if (e)
-			rc = ch_env_decode(e, CH_ENV_LEN, &it[i].env);
-		it[i].orgname.p = crd_var(&r, ORGNAME_MAX, &it[i].orgname.n);
-		it[i].plain.p = crd_var(&r, CH_BODY_MAX, &it[i].plain.n);
-		if (!rc && !r.err &&
-		    !ch_utf8_valid(it[i].orgname.p, it[i].orgname.n))
-			rc = CH_ERR_VALUE;
+			rc = ch_env_decode(e, CH_ENV_LEN, &it->env);
+		it->state = crd_u8(&rd);
+		it->plain.p = crd_var(&rd, CH_BODY_MAX, &it->plain.n);
+		it->versions = crd_u16(&rd);
+		crd_copy(&rd, it->root, 32);
+		crd_copy(&rd, it->hidden_by, 32);
+		it->hidden_at = crd_u64(&rd);
+		it->last_checkin = crd_u64(&rd);
+		it->nrefs = crd_u32(&rd);
+		it->nacks = crd_u16(&rd);
+		if (!rd.err && it->nacks > CH_ACKS_MAX) {
+			rc = CH_ERR_TOOBIG;
+			break;
+		}
+		it->acks.n = it->nacks * ACK_LEN;
+		it->acks.p = crd_ref(&rd, it->acks.n);
 	}
-	int end = crd_end(&r);
+	int end = crd_end(&rd);
 	if (!rc)
 		rc = end;
-	if (rc) {
-		free(it);
-		return rc;
+	for (size_t i = 0; i < r->norgs && !rc; i++) {
+		if (!ch_utf8_valid(r->orgs[i].name.p, r->orgs[i].name.n) ||
+		    sodium_is_zero(r->orgs[i].org, 32))
+			rc = CH_ERR_VALUE;
+		for (size_t j = 0; j < i && !rc; j++)
+			if (memcmp(r->orgs[i].org, r->orgs[j].org, 32) == 0)
+				rc = CH_ERR_VALUE;
 	}
-	*items = it;
-	*nitems = cnt;
-	return CH_OK;
+	for (size_t i = 0; i < r->n && !rc; i++) {
+		ch_readitem_t *it = &r->items[i];
+		if (!item_values_ok(it) || !item_orgs_named(r, it))
+			rc = CH_ERR_VALUE;
+		else
+			it->orgname = *ch_readrep_orgname(r, it->env.org);
+	}
+	if (rc)
+		ch_readrep_clear(r);
+	return rc;
 }

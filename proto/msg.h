@@ -43,25 +43,59 @@ int ch_msg_encode(const char magic[4], uint8_t type, uint8_t status,
 int ch_msg_decode(const uint8_t *p, size_t n, const char magic[4],
     uint8_t *type, uint8_t *status, const uint8_t **body, size_t *bodylen) CH_WUR;
 
-/* Signed read request: "CHRQ" | version | action | purpose | kind filter
- * (0 = every kind but access records, CH_KIND_ACCESS = the audit) |
- * case_id | time_ms | nonce 16 | provider 32 | sig 64. */
-#define CH_READREQ_LEN 147
+/* Signed read request, version 2 (PROTOCOL.md "Read request"): who reads,
+ * why, which case, and what exactly: the daemon answers only what the
+ * filters select, and the access record keeps this request verbatim. */
+#define CH_READREQ_VERSION 2
+#define CH_READREQ_MAX 1024       /* fits an access record's request var */
+#define CH_SEARCH_MAX 256         /* bytes of the search text */
+#define CH_PAGE_MAX 1000          /* entries in one read reply */
+#define CH_PAGE_DEFAULT 50
+/* flags */
+enum {
+	CH_RQ_OPEN = 1 << 0,      /* open only: task open, goal active,
+	                           * appointment planned, keep-an-eye active */
+	CH_RQ_UNACKED = 1 << 1,   /* alerts some addressed org has not acked */
+	CH_RQ_VERSIONS = 1 << 2,  /* every version, not only the latest */
+	CH_RQ_AFTER = 1 << 3,     /* entries after the cursor (from the first
+	                           * without one), oldest first */
+	CH_RQ_REFS = 1 << 4,      /* with entry: also the entries referring to it */
+};
+#define CH_RQ_FLAGS_ALL 0x1f
+/* A place in the timeline: (time_ms, org, seq) of an envelope. */
+typedef struct {
+	uint64_t time;
+	uint8_t org[32];
+	uint64_t seq;
+} ch_cursor_t;
 typedef struct {
 	uint8_t action;
 	uint8_t purpose;
-	uint8_t kind;
+	uint8_t flags;              /* CH_RQ_* */
 	uint8_t case_id[CH_CASE_LEN];
-	uint64_t time_ms;
+	uint64_t time_ms;           /* the client's clock */
 	uint8_t nonce[16];
-	uint8_t provider[32];
+	uint8_t provider[32];       /* filled by ch_readreq_sign */
+	uint64_t kinds;             /* bit k: kind k (0..63); 0: every kind but
+	                             * access records */
+	uint8_t audiences;          /* bit a: audience a (1..6); 0: every one */
+	uint8_t org[32];            /* only this feed; zeros: every one */
+	uint8_t author[32];         /* only this provider's; zeros: anyone */
+	uint64_t since, until;      /* since <= time_ms < until; 0: open */
+	uint32_t last;              /* at most so many entries; 0: CH_PAGE_DEFAULT */
+	ch_cursor_t cursor;         /* before it (or after it, CH_RQ_AFTER); zeros: the end */
+	uint8_t entry[32];          /* only this entry (and its versions); zeros: any */
+	char search[CH_SEARCH_MAX + 1]; /* text to find (NUL-terminated); "" none */
 	uint8_t sig[CH_SIG_LEN];
 } ch_readreq_t;
-/* Fills r->provider from sign_sk's public half, signs, encodes into out. */
-void ch_readreq_sign(ch_readreq_t *r, const uint8_t sign_sk[64],
-    uint8_t out[CH_READREQ_LEN]);
+/* Fills r->provider from sign_sk's public half, signs, and encodes into
+ * *out (malloc'd, at most CH_READREQ_MAX bytes). */
+int ch_readreq_sign(ch_readreq_t *r, const uint8_t sign_sk[64],
+    uint8_t **out, size_t *len) CH_WUR;
 /* Decodes and verifies the signature by r->provider. */
 int ch_readreq_decode(const uint8_t *p, size_t n, ch_readreq_t *r) CH_WUR;
+/* 1 if the cursor is the zero cursor (none). */
+int ch_cursor_none(const ch_cursor_t *c);
 
 /* A slice of a message: borrowed bytes. */
 typedef struct { const uint8_t *p; size_t n; } ch_slice_t;
@@ -83,16 +117,55 @@ int ch_batch_encode(const uint8_t case_id[CH_CASE_LEN], uint8_t more,
 int ch_batch_decode(const uint8_t *p, size_t n, uint8_t case_id[CH_CASE_LEN],
     uint8_t *more, ch_slice_t **items, size_t *nitems) CH_WUR;
 
-/* READ reply: access record id 32 | n u32 x { envelope 206 | org name var |
- * plain var (empty when this daemon holds no key for it) }. */
+/* READ reply (PROTOCOL.md "Read reply"). Each item says whether the reader
+ * may open it and, when not, why. */
+enum {
+	CH_IT_OPEN = 0,        /* plain holds the decrypted plain body */
+	CH_IT_BEFORE_JOIN = 1, /* sealed under an epoch this org holds no key of */
+	CH_IT_ORG_AUD = 2,     /* an audience this organization is not in */
+	CH_IT_ROLE_AUD = 3,    /* an audience the reader's role is not in */
+	CH_IT_ERASED = 4,      /* its body was erased */
+	CH_IT_HIDDEN = 5,      /* hidden by its author's organization */
+};
+#define CH_IT_MAX CH_IT_HIDDEN
+#define CH_ACKS_MAX 64
 typedef struct {
 	ch_env_t env;
-	ch_slice_t orgname;
-	ch_slice_t plain;
+	uint8_t state;            /* CH_IT_* */
+	ch_slice_t plain;         /* CH_IT_OPEN only; empty otherwise */
+	uint16_t versions;        /* 1 + valid later versions; > 1: edited */
+	uint8_t root[32];         /* id of the first version (own id if none) */
+	uint8_t hidden_by[32];    /* CH_IT_HIDDEN: the org, else zeros */
+	uint64_t hidden_at;
+	uint64_t last_checkin;    /* keep-an-eye: newest check-in time, 0 none */
+	uint32_t nrefs;           /* entries that refer to it (answers, replies...) */
+	size_t nacks;             /* alert: acknowledgements, <= CH_ACKS_MAX */
+	ch_slice_t acks;          /* nacks x { org 32 | time u64 } */
+	ch_slice_t orgname;       /* name of env.org, from the reply's table */
 } ch_readitem_t;
-int ch_readrep_decode(const uint8_t *p, size_t n, uint8_t access_id[32],
-    ch_readitem_t **items, size_t *nitems) CH_WUR;
-int ch_readrep_encode(const uint8_t access_id[32], const ch_readitem_t *items,
-    size_t n, uint8_t **out, size_t *len) CH_WUR;
+typedef struct {
+	uint8_t org[32];
+	ch_slice_t name;
+} ch_orgname_t;
+typedef struct {
+	uint8_t access_id[32];
+	uint8_t more;             /* 1: more entries match beyond this page */
+	size_t norgs;
+	ch_orgname_t *orgs;       /* names of the orgs the items mention */
+	size_t n;
+	ch_readitem_t *items;
+} ch_readrep_t;
+#define CH_READREP_ORGS_MAX 1024
+/* Encodes r; every item's env.org, hidden_by and ack org must be in r->orgs
+ * (CH_ERR_VALUE otherwise). The access id is the first 32 bytes. */
+int ch_readrep_encode(const ch_readrep_t *r, uint8_t **out, size_t *len) CH_WUR;
+/* Decodes into *r (its arrays malloc'd, its slices borrowed from p; release
+ * with ch_readrep_clear); each item's orgname points at the table's name. */
+int ch_readrep_decode(const uint8_t *p, size_t n, ch_readrep_t *r) CH_WUR;
+void ch_readrep_clear(ch_readrep_t *r);
+/* The i-th acknowledgement of an item. */
+void ch_readitem_ack(const ch_readitem_t *it, size_t i, uint8_t org[32], uint64_t *time);
+/* The name of org in r's table, or NULL. */
+const ch_slice_t *ch_readrep_orgname(const ch_readrep_t *r, const uint8_t org[32]);
 
 #endif
