@@ -253,8 +253,12 @@ print_text(const network_t *nw)
 	cli_shown_clear(&sh);
 	for (size_t i = 0; i < nw->norgs; i++) {
 		const org_view_t *o = &nw->orgs[i];
-		printf("  %-40s %-22s %s%s\n", cli_show(&sh, o->name), cli_show(&sh, o->role),
-		    o->coordinator ? "coordinator; " : "", o->audiences);
+		/* Padded by display width, not bytes (escape.h). */
+		fputs("  ", stdout);
+		cli_pad(stdout, cli_show(&sh, o->name), 40);
+		putchar(' ');
+		cli_pad(stdout, cli_show(&sh, o->role), 22);
+		printf(" %s%s\n", o->coordinator ? "coordinator; " : "", o->audiences);
 		cli_shown_clear(&sh);
 		for (size_t j = 0; j < nw->nauthors; j++)
 			if (memcmp(nw->authors[j].org, o->org, 32) == 0) {
@@ -268,7 +272,9 @@ print_text(const network_t *nw)
 		printf("  (none recorded: 'cahier case person' records them)\n");
 	for (size_t i = 0; i < nw->npeople; i++) {
 		const person_view_t *v = &nw->people[i];
-		printf("  %-22s %s%s%s%s%s%s\n", cli_show(&sh, v->role), cli_show(&sh, v->name),
+		fputs("  ", stdout);
+		cli_pad(stdout, cli_show(&sh, v->role), 22);
+		printf(" %s%s%s%s%s%s\n", cli_show(&sh, v->name),
 		    *v->basis ? "  basis: " : "", cli_show(&sh, v->basis),
 		    *v->until ? "  until " : "", v->until, v->reads ? "  (reads in cahier)" : "");
 		cli_shown_clear(&sh);

@@ -95,8 +95,11 @@ cmd_peers(cli_t *c, int argc, char **argv)
 			    "connected", v[i].connected));
 		else {
 			cli_shown_t sh = { { NULL }, 0 };
-			printf("%-40s %-28s %s  last heard %s\n", cli_show(&sh, card.name),
-			    cli_show(&sh, card.endpoint), v[i].connected ? "connected" : "offline  ",
+			/* Padded by display width, not bytes (escape.h). */
+			cli_pad(stdout, cli_show(&sh, card.name), 40);
+			putchar(' ');
+			cli_pad(stdout, cli_show(&sh, card.endpoint), 28);
+			printf(" %s  last heard %s\n", v[i].connected ? "connected" : "offline  ",
 			    when);
 			cli_shown_clear(&sh);
 		}

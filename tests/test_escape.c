@@ -2,7 +2,10 @@
  * DEL, C1, the bidirectional controls, the line and paragraph separators)
  * and every byte outside valid UTF-8 comes out as a visible escape; text of
  * any script comes out as it went in; the JSON form round-trips through a
- * JSON parser; notes keep their lines, each indented. */
+ * JSON parser; notes keep their lines, each indented. Display widths count
+ * columns, not bytes; padding lines up names of any script; cutting never
+ * splits a character or its marks; right-to-left text is isolated (one
+ * FSI/PDI pair on its line) and never in JSON. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -225,6 +228,290 @@ TEST(dup_and_shown)
 	check(sh.v[0] == NULL);
 }
 
+#define FSI "\xe2\x81\xa8"
+#define PDI "\xe2\x81\xa9"
+#define ELL "\xe2\x80\xa6"
+
+/* Names of the tests below. */
+#define MULLER "M\xc3\xbcller"                /* precomposed u-diaeresis */
+#define MULLER_NFD "Mu\xcc\x88ller"           /* u + combining diaeresis */
+#define MOHAMMED "\xd9\x85\xd8\xad\xd9\x85\xd8\xaf"   /* محمد */
+/* مُحَمَّد: the same with damma, fatha, fatha+shadda (harakat, width 0) */
+#define MOHAMMED_H "\xd9\x85\xd9\x8f\xd8\xad\xd9\x8e\xd9\x85\xd9\x8e\xd9\x91\xd8\xaf"
+#define ANDRE "Andr\xc3\xa9"
+#define WANG "\xe7\x8e\x8b\xe7\xa7\x80\xe8\x8b\xb1"    /* 王秀英 */
+#define GRIN "\xf0\x9f\x98\x80"                       /* U+1F600 */
+#define SHALOM "\xd7\xa9\xd7\x9c\xd7\x95\xd7\x9d"      /* שלום */
+
+/* The number of times needle occurs in hay. */
+static size_t
+count(const char *hay, const char *needle)
+{
+	size_t n = 0;
+	for (const char *p = hay; (p = strstr(p, needle)); p += strlen(needle))
+		n++;
+	return n;
+}
+
+TEST(width)
+{
+	check_int(cli_width(""), ==, 0);
+	check_int(cli_width("Jansen"), ==, 6);
+	check_int(cli_width(MULLER), ==, 6);
+	check_int(strlen(MULLER), ==, 7);
+	check_int(cli_width(MULLER_NFD), ==, 6);
+	check_int(strlen(MULLER_NFD), ==, 8);
+	check_int(cli_width(MOHAMMED), ==, 4);
+	check_int(strlen(MOHAMMED), ==, 8);
+	check_int(cli_width(MOHAMMED_H), ==, 4);
+	check_int(cli_width("\xd9\xb0"), ==, 0);              /* U+0670 superscript alef */
+	check_int(cli_width(ANDRE), ==, 5);
+	check_int(cli_width(WANG), ==, 6);
+	check_int(cli_width(GRIN), ==, 2);
+	check_int(cli_width("\xef\xbc\xa1"), ==, 2);          /* U+FF21 fullwidth A */
+	check_int(cli_width("\xea\xb0\x80"), ==, 2);          /* U+AC00 Hangul syllable */
+	check_int(cli_width("\xe2\x9c\x93"), ==, 1);          /* U+2713 check mark */
+	check_int(cli_width("\xc2\xad"), ==, 1);              /* soft hyphen: shown */
+	check_int(cli_width("a\xe2\x80\x8d" "b"), ==, 2);     /* ZWJ */
+	check_int(cli_width("\xe2\x9d\xa4\xef\xb8\x8f"), ==, 1);   /* heart + VS16 */
+	check_int(cli_width(FSI MOHAMMED PDI), ==, 4);        /* isolates: 0 */
+	check_int(cli_width("\xd9\xa1\xd9\xa2"), ==, 2);      /* Arabic-Indic digits */
+	/* What escaping adds is ASCII: one column a byte. */
+	cli_shown_t sh = { { NULL }, 0 };
+	check_int(cli_width(cli_show(&sh, "a\033b")), ==, 6);
+	check_int(cli_width(cli_show(&sh, MOHAMMED)), ==, 4);
+	check_int(cli_width(cli_show(&sh, "x\xe2\x80\xaey")), ==, 8);
+	cli_shown_clear(&sh);
+	/* A byte outside UTF-8 (never in escaped text) counts 1. */
+	check_int(cli_width("a\xff" "b"), ==, 3);
+}
+
+/* Prints a table of names, each padded to 12 columns between bars, and
+ * checks every line's bytes and that each bar falls on the same column. */
+TEST(pad_aligns)
+{
+	static const char *const names[] = {
+		"Jansen", MULLER, MULLER_NFD, MOHAMMED, MOHAMMED_H, ANDRE, WANG, GRIN,
+		"a much longer name",
+	};
+	static const char *const want[] = {
+		"|Jansen      |home-care\n",
+		"|" MULLER "      |home-care\n",
+		"|" MULLER_NFD "      |home-care\n",
+		"|" FSI MOHAMMED PDI "        |home-care\n",
+		"|" FSI MOHAMMED_H PDI "        |home-care\n",
+		"|" ANDRE "       |home-care\n",
+		"|" WANG "      |home-care\n",
+		"|" GRIN "          |home-care\n",
+		"|a much longer name|home-care\n",     /* printed whole, like %-12s */
+	};
+	char *buf = NULL;
+	size_t n = 0;
+	FILE *f = open_memstream(&buf, &n);
+	check(f != NULL);
+	if (!f)
+		return;
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		cli_shown_t sh = { { NULL }, 0 };
+		fputc('|', f);
+		cli_pad(f, cli_show(&sh, names[i]), 12);
+		fputs("|home-care\n", f);
+		cli_shown_clear(&sh);
+	}
+	fclose(f);
+	const char *line = buf;
+	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+		size_t len = strcspn(line, "\n") + 1;
+		char got[128];
+		snprintf(got, sizeof(got), "%.*s", (int)len, line);
+		check_str(got, want[i]);
+		/* The second bar on display column 13 (the long name aside). */
+		const char *bar = strchr(got + 1, '|');
+		check(bar != NULL);
+		if (bar && i + 1 < sizeof(want) / sizeof(want[0])) {
+			char before[128];
+			snprintf(before, sizeof(before), "%.*s", (int)(bar - got), got);
+			check_int(cli_width(before), ==, 13);
+		}
+		line += len;
+	}
+	check(*line == '\0');
+	free(buf);
+	/* Exactly the width, or wider: no padding. */
+	f = open_memstream(&buf, &n);
+	check(f != NULL);
+	if (!f)
+		return;
+	cli_pad(f, WANG, 6);
+	cli_pad(f, WANG, 5);
+	cli_pad(f, "", 2);
+	fclose(f);
+	check_str(buf, WANG WANG "  ");
+	free(buf);
+}
+
+/* 1 if s is valid UTF-8: cli_escape shows a byte outside it as \xHH (s
+ * holds no backslash nor C0 control in these tests). */
+static int
+valid_utf8(const char *s)
+{
+	return strstr(ESC(s), "\\x") == NULL;
+}
+
+TEST(fit)
+{
+	char *p;
+
+#define FIT(s, w, want) do { p = cli_fit((s), (w)); check_str(p, (want)); \
+	if (p) { check_int(cli_width(p), <=, (w)); } cli_escape_free(&p); } while (0)
+	FIT("Jansen", 6, "Jansen");
+	FIT("Jansen", 10, "Jansen");
+	FIT("Jansen", 5, "Jans" ELL);
+	FIT("Jansen", 1, ELL);
+	FIT("Jansen", 0, "");
+	FIT(MULLER, 3, "M\xc3\xbc" ELL);
+	FIT(MULLER_NFD, 3, "Mu\xcc\x88" ELL);       /* the mark stays with its u */
+	FIT(MULLER_NFD, 2, "M" ELL);                /* or goes with it */
+	FIT(WANG, 4, "\xe7\x8e\x8b" ELL);           /* 2 + 1: the next would be 5 */
+	FIT(WANG, 3, "\xe7\x8e\x8b" ELL);
+	FIT(WANG, 2, ELL);
+	FIT(GRIN "x", 2, ELL);
+	FIT(MOHAMMED_H, 3, "\xd9\x85\xd9\x8f\xd8\xad\xd9\x8e" ELL);
+	/* A ZWJ sequence (woman health worker) is not cut inside. */
+	FIT("ab\xf0\x9f\x91\xa9\xe2\x80\x8d\xe2\x9a\x95\xef\xb8\x8f" "cd", 5, "ab" ELL);
+	/* A flag (two regional indicators) neither. */
+	FIT("a\xf0\x9f\x87\xa7\xf0\x9f\x87\xaa" "bc", 3, "a" ELL);
+	FIT("a\xf0\x9f\x87\xa7\xf0\x9f\x87\xaa" "bc", 4, "a\xf0\x9f\x87\xa7\xf0\x9f\x87\xaa" ELL);
+	/* An isolate cut inside is closed after the "…". */
+	FIT(FSI MOHAMMED PDI " (gp)", 4, FSI "\xd9\x85\xd8\xad\xd9\x85" ELL PDI);
+	FIT(FSI MOHAMMED PDI " (gp)", 6, FSI MOHAMMED PDI " " ELL);
+	FIT("x" FSI MOHAMMED PDI, 1, ELL);
+#undef FIT
+
+	/* Every width, every name: valid UTF-8, no more columns than asked,
+	 * and the cut (before the "…") never followed by a zero-width mark
+	 * left behind. */
+	static const char *const names[] = {
+		"Jansen", MULLER, MULLER_NFD, MOHAMMED, MOHAMMED_H, ANDRE, WANG, GRIN,
+		"e\xcc\x81\xcc\x81\xcc\x81 x", FSI MOHAMMED_H PDI " 12", "\xd9\xb0\xd9\x8b" "ab",
+	};
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		for (size_t w = 0; w <= cli_width(names[i]) + 1; w++) {
+			p = cli_fit(names[i], w);
+			check(p != NULL);
+			if (!p)
+				continue;
+			check(valid_utf8(p));
+			check_int(cli_width(p), <=, w);
+			check_int(count(p, FSI), ==, count(p, PDI));
+			char *ell = strstr(p, ELL);
+			if (ell) {
+				size_t kept = (size_t)(ell - p);
+				check_mem(p, names[i], kept);
+				const unsigned char *next = (const unsigned char *)names[i] + kept;
+				/* U+0300..U+036F, U+064B..U+065F, U+0670 */
+				check(!(next[0] == 0xcc || (next[0] == 0xcd && next[1] < 0xb0)));
+				check(!(next[0] == 0xd9 && ((next[1] >= 0x8b && next[1] <= 0x9f) ||
+				    next[1] == 0xb0)));
+			} else
+				check_str(p, w || !cli_width(names[i]) ? names[i] : "");
+			cli_escape_free(&p);
+		}
+
+	cli_shown_t sh = { { NULL }, 0 };
+	check_str(cli_show_fit(&sh, MOHAMMED_H, 3), FSI "\xd9\x85\xd9\x8f\xd8\xad\xd9\x8e" ELL PDI);
+	check_str(cli_show_fit(&sh, "Dr. \033[2K", 6), "Dr. \\" ELL);
+	check_str(cli_show_fit(&sh, ANDRE, 5), ANDRE);
+	check_int(sh.n, ==, 3);
+	cli_shown_clear(&sh);
+}
+
+TEST(rtl_isolated)
+{
+	cli_shown_t sh = { { NULL }, 0 };
+
+	check_str(cli_show(&sh, MOHAMMED), FSI MOHAMMED PDI);
+	check_str(cli_show(&sh, SHALOM), FSI SHALOM PDI);
+	check_str(cli_show(&sh, "Dr. " MOHAMMED " (gp)"), FSI "Dr. " MOHAMMED " (gp)" PDI);
+	/* Left-to-right text, digits alone, an escaped Arabic letter mark:
+	 * nothing to isolate. */
+	check_str(cli_show(&sh, "Jansen"), "Jansen");
+	check_str(cli_show(&sh, WANG), WANG);
+	check_str(cli_show(&sh, "\xd9\xa1\xd9\xa2"), "\xd9\xa1\xd9\xa2");
+	check_str(cli_show(&sh, "x\xd8\x9cy"), "x\\u061cy");
+	cli_shown_clear(&sh);
+
+	/* The text's own bidi controls are escaped, an override or a PDI
+	 * meant to close the client's isolate early among them: the pair is
+	 * the client's, the only one. */
+	const char *s = cli_show(&sh, MOHAMMED "\xe2\x80\xae" "X");
+	check_str(s, FSI MOHAMMED "\\u202eX" PDI);
+	check(strstr(s, "\xe2\x80\xae") == NULL);
+	s = cli_show(&sh, MOHAMMED PDI " evil " FSI);
+	check_str(s, FSI MOHAMMED "\\u2069 evil \\u2068" PDI);
+	check_int(count(s, FSI), ==, 1);
+	check_int(count(s, PDI), ==, 1);
+	cli_shown_clear(&sh);
+
+	/* A line of a table: the columns after the name stay where and in the
+	 * order they are written, bytewise, after the one PDI. */
+	char *buf = NULL;
+	size_t n = 0;
+	FILE *f = open_memstream(&buf, &n);
+	check(f != NULL);
+	if (!f)
+		return;
+	fputs("  ", f);
+	cli_pad(f, cli_show(&sh, MOHAMMED " 12"), 10);
+	fputc(' ', f);
+	cli_pad(f, cli_show(&sh, "huisarts"), 10);
+	fputs(" 42 entries\n", f);
+	cli_shown_clear(&sh);
+	fclose(f);
+	check_str(buf, "  " FSI MOHAMMED " 12" PDI "    huisarts   42 entries\n");
+	check_int(count(buf, FSI), ==, 1);
+	check_int(count(buf, PDI), ==, 1);
+	check(strstr(buf, PDI) < strstr(buf, "huisarts"));
+	free(buf);
+
+	/* JSON carries the text as it is. */
+	check_str(esc(MOHAMMED, strlen(MOHAMMED), CLI_ESC_JSON | CLI_ESC_ISOLATE), MOHAMMED);
+	check_str(esc(MOHAMMED "\xe2\x80\xae", strlen(MOHAMMED) + 3,
+	    CLI_ESC_JSON | CLI_ESC_ISOLATE), MOHAMMED "\\u202e");
+	/* Without the flag, as before. */
+	check_str(ESC(MOHAMMED), MOHAMMED);
+	/* Bounded like snprintf, isolates counted. */
+	char out[6];
+	check_int(cli_escape(out, sizeof(out), MOHAMMED, strlen(MOHAMMED), CLI_ESC_ISOLATE), ==,
+	    strlen(MOHAMMED) + 6);
+	check_str(out, FSI "\xd9\x85");
+}
+
+TEST(rtl_lines)
+{
+	/* Each line of a note isolated on its own, closed before its newline. */
+	check_str(esc("ok\n" MOHAMMED " 12\r\nx", strlen("ok\n" MOHAMMED " 12\r\nx"),
+	    CLI_ESC_LINES | CLI_ESC_ISOLATE), "ok\n" FSI MOHAMMED " 12" PDI "\nx");
+	/* Without CLI_ESC_LINES the note is one line: one pair. */
+	check_str(esc(MOHAMMED "\n" SHALOM, strlen(MOHAMMED "\n" SHALOM), CLI_ESC_ISOLATE),
+	    FSI MOHAMMED "\\n" SHALOM PDI);
+
+	char *buf = NULL;
+	size_t n = 0;
+	FILE *f = open_memstream(&buf, &n);
+	check(f != NULL);
+	if (!f)
+		return;
+	cli_print_lines(f, "    ", "Huisbezoek ok\n" MOHAMMED_H ": " "\xd9\x85\xd8\xb1\xd8\xad\xd8\xa8\xd8\xa7"
+	    "\r\n\nlast " SHALOM "\xe2\x80\xae");
+	fclose(f);
+	check_str(buf, "    Huisbezoek ok\n"
+	    "    " FSI MOHAMMED_H ": \xd9\x85\xd8\xb1\xd8\xad\xd8\xa8\xd8\xa7" PDI "\n"
+	    "    \n"
+	    "    " FSI "last " SHALOM "\\u202e" PDI "\n");
+	free(buf);
+}
+
 /* What jansson dumps, escaped for JSON, parses back to the same string,
  * and holds none of the bytes a terminal acts on. */
 TEST(json_round_trip)
@@ -271,5 +558,10 @@ main(void)
 	TAP_RUN(bounded_like_snprintf);
 	TAP_RUN(dup_and_shown);
 	TAP_RUN(json_round_trip);
+	TAP_RUN(width);
+	TAP_RUN(pad_aligns);
+	TAP_RUN(fit);
+	TAP_RUN(rtl_isolated);
+	TAP_RUN(rtl_lines);
 	return TAP_DONE();
 }
