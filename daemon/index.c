@@ -493,23 +493,28 @@ org_in(const ixcase_t *x, uint32_t list, const uint8_t org[32])
 	return 0;
 }
 
-/* May the organization of record e edit root r? Its author's organization
- * always; for the kinds several organizations work on, those named in the
- * first version too (a task's owner, a goal's workers, an appointment's
- * organizations). */
+/* May org edit root r? Its author's organization always; for the kinds
+ * several organizations work on, those its latest version names too (a
+ * task's owner, a goal's workers, an appointment's organizations). */
 static int
-may_edit(const ixcase_t *x, const ixrec_t *e, const ixrec_t *r)
+org_may_edit(const ixcase_t *x, const uint8_t org[32], const ixrec_t *r)
 {
-	if (e->feed == r->feed)
+	if (memcmp(x->feeds[r->feed].org, org, 32) == 0)
 		return 1;
 	switch (r->kind) {
 	case CH_KIND_TASK:
 	case CH_KIND_GOAL:
 	case CH_KIND_APPOINTMENT:
-		return org_in(x, r->orgs, x->feeds[e->feed].org);
+		return org_in(x, x->rec[r->latest].orgs, org);
 	default:
 		return 0;
 	}
+}
+
+static int
+may_edit(const ixcase_t *x, const ixrec_t *e, const ixrec_t *r)
+{
+	return org_may_edit(x, x->feeds[e->feed].org, r);
 }
 
 /* Reads every reference again, from scratch, in timeline order (so an
@@ -1030,4 +1035,22 @@ index_query(ixcase_t *x, scase_t *c, const ch_readreq_t *rq, const char *role,
 	*hits = h;
 	*nhits = n;
 	return 0;
+}
+
+int
+index_names_org(ixcase_t *x, const uint8_t id[32], const uint8_t org[32])
+{
+	uint32_t r = find(x, id);
+	if (r == INDEX_NONE)
+		return 0;
+	return org_in(x, x->rec[x->rec[x->rec[r].root].latest].orgs, org);
+}
+
+int
+index_may_edit(ixcase_t *x, const uint8_t id[32], const uint8_t org[32])
+{
+	uint32_t r = find(x, id);
+	if (r == INDEX_NONE)
+		return 0;
+	return org_may_edit(x, org, &x->rec[x->rec[r].root]);
 }

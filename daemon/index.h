@@ -91,5 +91,14 @@ typedef struct {
 	int latest;
 } ixinfo_t;
 int index_lookup(ixcase_t *x, const uint8_t id[32], ixinfo_t *info) CH_WUR;
+/* 1 if the latest version of the entry id (any version of it) names org
+ * among its organizations (an alert's addressees, a task's owner, a
+ * goal's workers, an appointment's organizations); else 0. */
+int index_names_org(ixcase_t *x, const uint8_t id[32], const uint8_t org[32]);
+/* 1 if org may write a new version of the entry id: the organization
+ * that wrote its first version, or one its latest version names, for a
+ * task, a goal or an appointment. The rule every daemon applies when it
+ * shows versions (index.c: may_edit). */
+int index_may_edit(ixcase_t *x, const uint8_t id[32], const uint8_t org[32]);
 
 #endif

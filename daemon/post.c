@@ -6,6 +6,7 @@
 
 #include "../proto/charter.h"
 #include "../proto/info.h"
+#include "../proto/kinds.h"
 #include "../proto/msg.h"
 #include "../proto/names.h"
 #include "change.h"
@@ -224,18 +225,126 @@ create_case(cahierd_t *d, const ch_postreq_t *rq, const ch_plain_t *p,
 	post_ok(d, c, entry, entrylen, eid, rep);
 }
 
-/* A note: by a member organization, from a provider whose role is in the
- * note's audience (and, for people, listed and within their date). */
+/* The kinds a provider with a people's role may post: a note, their own
+ * goal, an agenda item. The rest is the professionals' work. */
+static const char *
+person_may_not(const ch_fields_t *f)
+{
+	switch (f->kind) {
+	case CH_KIND_NOTE:
+		return NULL;
+	case CH_KIND_GOAL:
+		return f->u.goal.whose == CH_GOAL_OWN ? NULL :
+		    "the people around the person post their own goals; shared goals are "
+		    "the professionals'";
+	case CH_KIND_TASK:
+		return f->u.task.agenda ? NULL :
+		    "the people around the person add agenda items (a task with --agenda), "
+		    "not tasks for an organization";
+	default:
+		return "this kind is the professionals'";
+	}
+}
+
+/* The references of a care entry, checked against what this daemon holds
+ * of the case, by the rules every daemon applies when it shows them
+ * (index.h): an edit keeps the kind and audience of the latest version
+ * and comes from an organization that may edit it; a hide comes from the
+ * organization that wrote the entry; an acknowledgement from an addressee
+ * of the alert; the other references name an entry of the right kind.
+ * Writes why into why and returns -1 if one fails. */
+static int
+refs_refusal(cahierd_t *d, scase_t *c, const ch_postreq_t *rq, const ch_plain_t *p,
+    const ch_fields_t *f, char *why, size_t len)
+{
+	const uint8_t *me = keyring_org(d->kr);
+	ixcase_t *x;
+	ixinfo_t in;
+	ch_ref_t refs[CH_REFS_MAX];
+
+	if (sodium_is_zero(p->supersedes, 32) && sodium_is_zero(p->reply_to, 32) &&
+	    ch_fields_refs(f, refs) == 0)
+		return 0;
+	if (index_case(d->ix, c, &x) != 0) {
+		snprintf(why, len, "cannot read the case's timeline (see the daemon's log)");
+		return -1;
+	}
+	if (!sodium_is_zero(p->supersedes, 32)) {
+		if (index_lookup(x, p->supersedes, &in) != 0 || in.kind == 0) {
+			snprintf(why, len, "the entry this edits is not in the case here");
+			return -1;
+		}
+		if (in.kind != p->kind || in.audience != rq->audience) {
+			snprintf(why, len, "an edit keeps the kind (%s) and the audience (%s) of the entry",
+			    ch_kind_name(in.kind), aud_name(in.audience));
+			return -1;
+		}
+		if (!in.latest) {
+			snprintf(why, len, "that is an earlier version: edit the latest one");
+			return -1;
+		}
+		if (!index_may_edit(x, p->supersedes, me)) {
+			snprintf(why, len, "only the organization that wrote this %s%s may edit it",
+			    ch_kind_name(in.kind), p->kind == CH_KIND_TASK ? " or its owner" :
+			    p->kind == CH_KIND_GOAL ? " or the organizations working on it" :
+			    p->kind == CH_KIND_APPOINTMENT ? " or the organizations it names" : "");
+			return -1;
+		}
+	}
+	if (!sodium_is_zero(p->reply_to, 32) && index_lookup(x, p->reply_to, &in) != 0) {
+		snprintf(why, len, "the entry this replies to is not in the case here");
+		return -1;
+	}
+	size_t n = ch_fields_refs(f, refs);
+	for (size_t i = 0; i < n; i++) {
+		if (index_lookup(x, refs[i].id, &in) != 0 || in.kind == 0) {
+			snprintf(why, len, "the entry this %s refers to is not in the case here",
+			    ch_kind_name(p->kind));
+			return -1;
+		}
+		if (refs[i].kind && in.kind != refs[i].kind) {
+			snprintf(why, len, "a %s refers to a %s, not to a %s", ch_kind_name(p->kind),
+			    ch_kind_name(refs[i].kind), ch_kind_name(in.kind));
+			return -1;
+		}
+		if (p->kind == CH_KIND_HIDE) {
+			ixinfo_t root;
+			if (index_lookup(x, in.root, &root) != 0 || memcmp(root.org, me, 32) != 0) {
+				snprintf(why, len, "only the organization that wrote an entry hides it");
+				return -1;
+			}
+		}
+		if (p->kind == CH_KIND_ACK && !index_names_org(x, refs[i].id, me)) {
+			snprintf(why, len, "%s is not among the organizations this alert is addressed to",
+			    d->cfg.name);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* A care entry (a note, a goal, a task, ...): by a member organization,
+ * from a provider whose role is in the entry's audience (and, for people,
+ * listed, within their date, and of a kind people post), with fields that
+ * decode and references that hold. */
 static void
-post_note(cahierd_t *d, provider_t *pv, scase_t *c, const ch_postreq_t *rq,
-    cahierd_reply_t *rep)
+post_care(cahierd_t *d, provider_t *pv, scase_t *c, const ch_postreq_t *rq,
+    const ch_plain_t *p, cahierd_reply_t *rep)
 {
 	uint8_t key[32], *entry = NULL, id[32];
 	size_t entrylen = 0;
 	state_epoch_t r;
+	ch_fields_t f;
+	char why[300];
 	int rc;
 
+	if ((rc = ch_fields_decode(p->kind, p->fields, p->fieldslen, &f)) != 0) {
+		cahierd_reply_err(rep, CH_ST_BADREQ, "the fields of this %s do not decode: %s",
+		    ch_kind_name(p->kind), ch_strerror(rc));
+		return;
+	}
 	if (state_epoch_current(c, &r) != 0) {
+		ch_fields_clear(&f);
 		cahierd_reply_err(rep, CH_ST_INTERNAL, "cannot read the case charter");
 		return;
 	}
@@ -243,14 +352,24 @@ post_note(cahierd_t *d, provider_t *pv, scase_t *c, const ch_postreq_t *rq,
 	const char *refusal = state_person_refusal(&r.ch, pv->cert.role, pv->cert.provider,
 	    (uint64_t)clock_now_ms() / 1000);
 	state_epoch_free(&r);
+	if (!refusal && ch_role_is_person(pv->cert.role))
+		refusal = person_may_not(&f);
 	if (refusal) {
+		ch_fields_clear(&f);
 		cahierd_reply_err(rep, CH_ST_DENIED, "%s", refusal);
 		return;
 	}
 	if (!in) {
+		ch_fields_clear(&f);
 		cahierd_reply_err(rep, CH_ST_DENIED,
 		    "your role (%s) is not in the %s audience of this case", pv->cert.role,
 		    aud_name(rq->audience));
+		return;
+	}
+	rc = refs_refusal(d, c, rq, p, &f, why, sizeof(why));
+	ch_fields_clear(&f);
+	if (rc) {
+		cahierd_reply_err(rep, CH_ST_BADREQ, "%s", why);
 		return;
 	}
 	uint32_t e = state_epoch(c);
@@ -339,9 +458,9 @@ post_handle(cahierd_t *d, provider_t *pv, const uint8_t *body, size_t bodylen,
 		change_membership(d, c, &rq, &p, rep);
 		return;
 	}
-	if (p.kind != CH_KIND_NOTE) {
+	if (!ch_kind_is_care(p.kind)) {
 		cahierd_reply_err(rep, CH_ST_BADREQ, "providers cannot post entries of kind %u", p.kind);
 		return;
 	}
-	post_note(d, pv, c, &rq, rep);
+	post_care(d, pv, c, &rq, &p, rep);
 }
