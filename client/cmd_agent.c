@@ -88,12 +88,15 @@ agent_run(int lfd, const char *sock, dev_t dev, ino_t ino, keys_secret_t *inheri
 	}
 	/* Nothing inherited stays open (a test's port lock, a pipe someone
 	 * waits on to end), but our socket. */
-	long maxfd = sysconf(_SC_OPEN_MAX);
-	if (maxfd < 0 || maxfd > 65536)
-		maxfd = 65536;
-	for (int fd = 3; fd < maxfd; fd++)
-		if (fd != lfd)
-			(void)close(fd);
+	if ((lfd > 3 && close_range(3, (unsigned)lfd - 1, 0) != 0) ||
+	    close_range((unsigned)lfd + 1, ~0u, 0) != 0) {
+		long maxfd = sysconf(_SC_OPEN_MAX);
+		if (maxfd < 0 || maxfd > 65536)
+			maxfd = 65536;
+		for (int fd = 3; fd < maxfd; fd++)
+			if (fd != lfd)
+				(void)close(fd);
+	}
 
 	/* Memory locks do not survive fork(): a fresh sodium_malloc'd (hence
 	 * mlock'ed) copy, and the inherited one wiped. */
@@ -114,6 +117,8 @@ agent_run(int lfd, const char *sock, dev_t dev, ino_t ino, keys_secret_t *inheri
 	sigaction(SIGPIPE, &sa, NULL);
 	/* The signals arrive only inside ppoll: none is lost between the
 	 * check of got_signal and the wait. */
+	/* (cmd_unlock blocked them before the fork: one sent before these
+	 * handlers were in place waits for ppoll too.) */
 	sigemptyset(&block);
 	sigaddset(&block, SIGTERM);
 	sigaddset(&block, SIGINT);
@@ -275,9 +280,20 @@ cmd_unlock(cli_t *c, int argc, char **argv)
 	}
 	agent_rep_t mine = { 0 };
 	mine.until = (uint64_t)time(NULL) + secs;
+	/* SIGTERM, SIGINT, SIGHUP held from before the fork until the agent's
+	 * wait: one that came before its handlers were set would end it with
+	 * its socket left behind. */
+	sigset_t block, old_mask;
+	sigemptyset(&block);
+	sigaddset(&block, SIGTERM);
+	sigaddset(&block, SIGINT);
+	sigaddset(&block, SIGHUP);
+	sigprocmask(SIG_BLOCK, &block, &old_mask);
 	fflush(stdout);
 	fflush(stderr);
 	pid_t pid = fork();
+	if (pid != 0)
+		sigprocmask(SIG_SETMASK, &old_mask, NULL);
 	if (pid < 0) {
 		int e = errno;
 		keys_secret_destroy(&k);
