@@ -5,6 +5,7 @@
 #include <sodium.h>
 
 #include "../proto/info.h"
+#include "agent.h"
 #include "cli.h"
 #include "escape.h"
 
@@ -55,6 +56,7 @@ cmd_status(cli_t *c, int argc, char **argv)
 		printf("organization: %s\n", cli_show(&sh, card.name));
 		printf("fingerprint:  %s\n", fpr);
 		printf("daemon:       %s\n", cli_show(&sh, c->endpoint));
+		agent_print_status(c);
 		cli_shown_clear(&sh);
 		printf("cases:        %u\n", st.ncases);
 		printf("peers:        %u (%u heard from recently)\n", st.npeers, st.nconnected);

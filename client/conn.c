@@ -10,6 +10,7 @@
 #include <sodium.h>
 
 #include "../proto/info.h"
+#include "agent.h"
 #include "cli.h"
 #include "escape.h"
 
@@ -119,16 +120,20 @@ cli_open(cli_t *c)
 	c->endpoint = text;
 	free(path);
 	path = cli_path(c, "provider.key");
-	rc = keys_pass_read("Passphrase of your key: ", c->pass_file, c->pass_fd, 0,
-	    &pass, &plen);
-	if (rc)
-		cli_die(EXIT_ERR, "cannot read the passphrase: %s", ch_strerror(rc));
-	rc = keys_file_read(path, KEYS_KIND_PROVIDER, pass, plen, &c->keys);
-	keys_pass_free(&pass);
-	if (rc == CH_ERR_PASS)
-		cli_die(EXIT_ERR, "wrong passphrase for %s", path);
-	if (rc)
-		cli_die(EXIT_ERR, "cannot open %s: %s", path, ch_strerror(rc));
+	/* The agent of 'cahier unlock' first, if one answers; else the
+	 * passphrase. */
+	if (agent_fetch(c->home, c->cert, c->certlen, &c->keys) != 0) {
+		rc = keys_pass_read("Passphrase of your key: ", c->pass_file, c->pass_fd, 0,
+		    &pass, &plen);
+		if (rc)
+			cli_die(EXIT_ERR, "cannot read the passphrase: %s", ch_strerror(rc));
+		rc = keys_file_read(path, KEYS_KIND_PROVIDER, pass, plen, &c->keys);
+		keys_pass_free(&pass);
+		if (rc == CH_ERR_PASS)
+			cli_die(EXIT_ERR, "wrong passphrase for %s", path);
+		if (rc)
+			cli_die(EXIT_ERR, "cannot open %s: %s", path, ch_strerror(rc));
+	}
 	free(path);
 
 	keys_card_t card;

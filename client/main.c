@@ -4,6 +4,7 @@
 #include <string.h>
 #include <sodium.h>
 
+#include "agent.h"
 #include "cli.h"
 
 static const struct {
@@ -14,6 +15,8 @@ static const struct {
 	{ "init", cmd_init, "create your key and a certificate request" },
 	{ "enroll", cmd_enroll, "install the certificate your organization issued" },
 	{ "status", cmd_status, "who you are, your organization, its daemon" },
+	{ "unlock", cmd_unlock, "keep your key unlocked for a session: unlock [--for 8h]" },
+	{ "lock", cmd_lock, "end the session 'unlock' began: the key is wiped" },
 	{ "case", cmd_case, "new, add, remove, rotate, handover, grant, person, list" },
 	{ "post", cmd_post, "post a note: post [--audience A] CASE TEXT (or - for stdin)" },
 	{ "log", cmd_log, "show a case's notebook (each read is recorded)" },
