@@ -734,6 +734,7 @@ typedef struct {
 	const char *role;
 	const ch_charter_t *cur;
 	uint32_t entry_root;     /* rq->entry's root, or INDEX_NONE */
+	int prefix;              /* rq->entry is a short reference */
 	int content;             /* a filter that looks at content */
 	struct { uint32_t epoch; uint8_t aud; int ok; uint8_t key[32]; } keys[KEYS_MAX];
 	size_t nkeys;
@@ -860,7 +861,13 @@ wanted(query_t *q, uint32_t r)
 
 	if (!versions && root->latest != r)
 		return 0;               /* an earlier version: its latest shows */
-	if (q->entry_root != INDEX_NONE) {
+	if (q->prefix) {
+		/* Every entry whose id, or whose first version's id, starts
+		 * so: more than one hit is an ambiguous reference. */
+		if (memcmp(e->id, rq->entry, CH_REF_LEN) != 0 &&
+		    memcmp(root->id, rq->entry, CH_REF_LEN) != 0)
+			return 0;
+	} else if (q->entry_root != INDEX_NONE) {
 		int mine = e->root == q->entry_root;
 		if (!mine && (rq->flags & CH_RQ_REFS)) {
 			for (uint32_t k = e->ref0; k < e->ref0 + e->nref && !mine; k++) {
@@ -984,7 +991,8 @@ index_query(ixcase_t *x, scase_t *c, const ch_readreq_t *rq, const char *role,
 	q.entry_root = INDEX_NONE;
 	q.content = rq->kinds != 0 || rq->search[0] || !sodium_is_zero(rq->author, 32) ||
 	    (rq->flags & (CH_RQ_OPEN | CH_RQ_UNACKED));
-	if (!sodium_is_zero(rq->entry, 32)) {
+	q.prefix = (rq->flags & CH_RQ_PREFIX) != 0;
+	if (!q.prefix && !sodium_is_zero(rq->entry, 32)) {
 		uint32_t t = find(x, rq->entry);
 		if (t == INDEX_NONE) {
 			free(h);

@@ -83,7 +83,11 @@ readreq_values_ok(const ch_readreq_t *r)
 	if (!ch_cursor_none(&r->cursor) &&
 	    (r->cursor.seq == 0 || memcmp(r->cursor.org, zero, 32) == 0))
 		return 0;
-	if ((r->flags & (CH_RQ_VERSIONS | CH_RQ_REFS)) && sodium_is_zero(r->entry, 32))
+	if ((r->flags & (CH_RQ_VERSIONS | CH_RQ_REFS | CH_RQ_PREFIX)) &&
+	    sodium_is_zero(r->entry, 32))
+		return 0;
+	if ((r->flags & CH_RQ_PREFIX) &&
+	    !sodium_is_zero(r->entry + CH_REF_LEN, 32 - CH_REF_LEN))
 		return 0;
 	return 1;
 }

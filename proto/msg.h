@@ -60,8 +60,12 @@ enum {
 	CH_RQ_AFTER = 1 << 3,     /* entries after the cursor (from the first
 	                           * without one), oldest first */
 	CH_RQ_REFS = 1 << 4,      /* with entry: also the entries referring to it */
+	CH_RQ_PREFIX = 1 << 5,    /* entry holds only the first CH_REF_LEN bytes
+	                           * of an id (the rest zero): the short
+	                           * reference a provider types */
 };
-#define CH_RQ_FLAGS_ALL 0x1f
+#define CH_RQ_FLAGS_ALL 0x3f
+#define CH_REF_LEN 5              /* bytes of an id in a short reference */
 /* A place in the timeline: (time_ms, org, seq) of an envelope. */
 typedef struct {
 	uint64_t time;
