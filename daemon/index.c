@@ -929,7 +929,7 @@ hit_fill(query_t *q, uint32_t r, ixhit_t *h)
 	h->state = reader_state(q, r);
 	h->versions = root->versions;
 	memcpy(h->root, root->id, 32);
-	if (root->hide != INDEX_NONE) {
+	if (h->state == CH_IT_HIDDEN) {
 		memcpy(h->hidden_by, x->feeds[x->rec[root->hide].feed].org, 32);
 		h->hidden_at = root->hidden_at;
 	}
@@ -992,7 +992,27 @@ index_query(ixcase_t *x, scase_t *c, const ch_readreq_t *rq, const char *role,
 	q.content = rq->kinds != 0 || rq->search[0] || !sodium_is_zero(rq->author, 32) ||
 	    (rq->flags & (CH_RQ_OPEN | CH_RQ_UNACKED));
 	q.prefix = (rq->flags & CH_RQ_PREFIX) != 0;
-	if (!q.prefix && !sodium_is_zero(rq->entry, 32)) {
+	if (q.prefix) {
+		/* A short reference naming one entry (any of its versions) is
+		 * that entry; naming several, each is shown, so the reader sees
+		 * it is ambiguous. */
+		uint32_t one = INDEX_NONE;
+		int many = 0;
+		for (size_t i = 0; i < x->n && !many; i++)
+			if (memcmp(x->rec[i].id, rq->entry, CH_REF_LEN) == 0) {
+				if (one != INDEX_NONE && x->rec[i].root != one)
+					many = 1;
+				one = x->rec[i].root;
+			}
+		if (one == INDEX_NONE) {
+			free(h);
+			return 0;
+		}
+		if (!many) {
+			q.prefix = 0;
+			q.entry_root = one;
+		}
+	} else if (!sodium_is_zero(rq->entry, 32)) {
 		uint32_t t = find(x, rq->entry);
 		if (t == INDEX_NONE) {
 			free(h);

@@ -329,7 +329,12 @@ reads_handle(cahierd_t *d, provider_t *pv, const uint8_t *body, size_t bodylen,
 		cahierd_reply_err(rep, CH_ST_INTERNAL, "reply too large");
 		return;
 	}
-	if ((rc = record_access(d, c, pv, body, bodylen, &rq, CH_OUT_OK, r.ranges,
+	/* A read that shows nothing touched nothing: it leaves no record
+	 * (cahier watch asks every few seconds), unless it searched for a
+	 * text, which says something of what the reader looks for. Its
+	 * reply's record id stays zero. */
+	if ((r.n > 0 || rq.search[0]) &&
+	    (rc = record_access(d, c, pv, body, bodylen, &rq, CH_OUT_OK, r.ranges,
 	    r.nranges, access_id)) != 0) {
 		sodium_memzero(out, outlen);
 		free(out);
@@ -340,8 +345,9 @@ reads_handle(cahierd_t *d, provider_t *pv, const uint8_t *body, size_t bodylen,
 	read_free(&r);
 	if (have_cur)
 		state_epoch_free(&cur);
-	log_info("%s (%s) read %zu entr%s of a case: access record written",
-	    pv->cert.name, pv->cert.role, shown, shown == 1 ? "y" : "ies");
+	if (shown || rq.search[0])
+		log_info("%s (%s) read %zu entr%s of a case: access record written",
+		    pv->cert.name, pv->cert.role, shown, shown == 1 ? "y" : "ies");
 	cahierd_reply_ok(rep, out, outlen);
 	return;
 fail:

@@ -58,7 +58,7 @@ check "the medical note reaches every member daemon (counts equal)" \
 logs ines log.sw1
 check "social worker's log does not show the medical text" hides log.sw1 MARKERMED1
 check "social worker's log shows an entry she may not read" \
-	shows log.sw1 "(an entry for an audience you are not in)"
+	shows log.sw1 "(for the medical audience, which"
 check "social worker's --json log has an item with readable false" unreadable_item log.sw1
 # Not only hidden: the social service's daemon cannot decrypt it. Its case
 # store holds wrapped keys under (epoch u32, audience u8): none of audience
