@@ -489,6 +489,9 @@ ch_readrep_decode(const uint8_t *p, size_t n, ch_readrep_t *r)
 	crd_init(&rd, p, n);
 	crd_copy(&rd, r->access_id, 32);
 	r->more = crd_u8(&rd);
+	/* The encoder writes 0 or 1 only: anything else would not re-encode. */
+	if (!rd.err && r->more > 1)
+		return CH_ERR_VALUE;
 	uint16_t no = crd_u16(&rd);
 	if (!rd.err && no > CH_READREP_ORGS_MAX)
 		return CH_ERR_TOOBIG;

@@ -517,7 +517,11 @@ main(void)
 	put("fuzz_member", "empty-card", out, n);
 	free(out);
 
-	uint8_t req[CH_READREQ_LEN];
+	/* Read requests (version 2): every filter off; the timeline's notes
+	 * and tasks with a search (as PROTOCOL.md's vector); every filter on;
+	 * the audit. "read" is the one the access record below embeds. */
+	uint8_t *req;
+	size_t reqlen;
 	ch_readreq_t rr;
 	memset(&rr, 0, sizeof(rr));
 	rr.action = CH_ACT_READ;
@@ -525,13 +529,41 @@ main(void)
 	memcpy(rr.case_id, case_id, CH_CASE_LEN);
 	rr.time_ms = UINT64_C(1700000000000);
 	memset(rr.nonce, 0x10, 16);
-	ch_readreq_sign(&rr, sk, req);
-	put("fuzz_readreq", "read", req, sizeof(req));
-	rr.action = CH_ACT_SEARCH;
-	rr.purpose = CH_PURPOSE_AUDIT;
-	rr.kind = CH_KIND_ACCESS;
-	ch_readreq_sign(&rr, sk, req);
-	put("fuzz_readreq", "audit", req, sizeof(req));
+	ok(ch_readreq_sign(&rr, sk, &out, &n), "readreq");
+	put("fuzz_readreq", "all", out, n);
+	free(out);
+	rr.kinds = (UINT64_C(1) << CH_KIND_NOTE) | (UINT64_C(1) << CH_KIND_TASK);
+	rr.last = 50;
+	strcpy(rr.search, "Jansen");
+	ok(ch_readreq_sign(&rr, sk, &req, &reqlen), "readreq");
+	put("fuzz_readreq", "read", req, reqlen);
+	ch_readreq_t rf = rr;
+	rf.flags = CH_RQ_FLAGS_ALL;
+	rf.audiences = (1 << CH_AUD_CARE) | (1 << CH_AUD_MEDICAL);
+	memcpy(rf.org, org_pk, 32);
+	memcpy(rf.author, pk, 32);
+	rf.since = UINT64_C(1690000000000);
+	rf.until = UINT64_C(1700000000001);
+	rf.last = CH_PAGE_MAX;
+	rf.cursor.time = UINT64_C(1699999999999);
+	memcpy(rf.cursor.org, org_pk, 32);
+	rf.cursor.seq = 7;
+	memset(rf.entry, 0xee, 32);
+	strcpy(rf.search, "zorg \xc3\xa9\xc3\xa9n \xe2\x82\xac");
+	ok(ch_readreq_sign(&rf, sk, &out, &n), "readreq");
+	put("fuzz_readreq", "filters", out, n);
+	free(out);
+	memset(&rf, 0, sizeof(rf));
+	rf.action = CH_ACT_SEARCH;
+	rf.purpose = CH_PURPOSE_AUDIT;
+	memcpy(rf.case_id, case_id, CH_CASE_LEN);
+	rf.time_ms = UINT64_C(1700000000000);
+	memset(rf.nonce, 0x11, 16);
+	rf.kinds = UINT64_C(1) << CH_KIND_ACCESS;
+	rf.flags = CH_RQ_AFTER;
+	ok(ch_readreq_sign(&rf, sk, &out, &n), "readreq");
+	put("fuzz_readreq", "audit", out, n);
+	free(out);
 
 	ch_access_t a;
 	ch_range_t rg[2];
@@ -544,7 +576,7 @@ main(void)
 	a.cert = card;
 	a.certlen = sizeof(card);
 	a.request = req;
-	a.requestlen = sizeof(req);
+	a.requestlen = reqlen;
 	memcpy(rg[0].org, org_pk, 32);
 	rg[0].from = 1;
 	rg[0].to = 9;
@@ -607,7 +639,7 @@ main(void)
 	put("fuzz_env", "erased", env, CH_ENV_LEN);
 
 	/* Messages. */
-	ok(ch_msg_encode(CH_MAGIC_REQ, CH_CQ_READ, 0, req, sizeof(req), &out, &n), "msg");
+	ok(ch_msg_encode(CH_MAGIC_REQ, CH_CQ_READ, 0, req, reqlen, &out, &n), "msg");
 	put("fuzz_msg", "read", out, n);
 	free(out);
 	ok(ch_msg_encode(CH_MAGIC_REP, CH_CQ_STATUS, CH_ST_DENIED,
@@ -640,20 +672,56 @@ main(void)
 	put("fuzz_batch", "empty", out, n);
 	free(out);
 
+	/* Read replies: an open note acknowledged twice and a hidden entry,
+	 * with the table naming their orgs; an empty last page. */
+	ch_readrep_t rp;
 	ch_readitem_t ri[2];
-	uint8_t aid[32];
-	memset(aid, 0xa1, sizeof(aid));
+	ch_orgname_t on[2];
+	uint8_t acks[80];
+	memset(&rp, 0, sizeof(rp));
 	memset(ri, 0, sizeof(ri));
+	memset(on, 0, sizeof(on));
+	memset(rp.access_id, 0xa1, 32);
+	rp.more = 1;
+	memcpy(on[0].org, e.org, 32);
+	on[0].name.p = (const uint8_t *)"Thuiszorg West";
+	on[0].name.n = 14;
+	memset(on[1].org, 0xb2, 32);
+	on[1].name.p = (const uint8_t *)"Wit-Gele Kruis";
+	on[1].name.n = 14;
+	rp.orgs = on;
+	rp.norgs = 2;
+	memcpy(acks, on[1].org, 32);
+	memset(acks + 32, 0, 8);
+	acks[38] = 0x01;
+	memcpy(acks + 40, e.org, 32);
+	memset(acks + 72, 0, 8);
+	acks[78] = 0x02;
 	ri[0].env = e;
-	ri[0].orgname.p = (const uint8_t *)"Thuiszorg West";
-	ri[0].orgname.n = 14;
+	ri[0].state = CH_IT_OPEN;
 	ri[0].plain.p = plain;
 	ri[0].plain.n = plainlen;
+	ri[0].versions = 2;
+	memset(ri[0].root, 0x11, 32);
+	ri[0].last_checkin = UINT64_C(1700000000007);
+	ri[0].nrefs = 3;
+	ri[0].nacks = 2;
+	ri[0].acks.p = acks;
+	ri[0].acks.n = sizeof(acks);
 	ri[1].env = e;
-	ok(ch_readrep_encode(aid, ri, 2, &out, &n), "readrep");
+	ri[1].state = CH_IT_HIDDEN;
+	ri[1].versions = 1;
+	memset(ri[1].root, 0x22, 32);
+	memcpy(ri[1].hidden_by, e.org, 32);
+	ri[1].hidden_at = UINT64_C(1700000000005);
+	rp.items = ri;
+	rp.n = 2;
+	ok(ch_readrep_encode(&rp, &out, &n), "readrep");
 	put("fuzz_readrep", "two", out, n);
 	free(out);
-	ok(ch_readrep_encode(aid, NULL, 0, &out, &n), "readrep");
+	memset(&rp, 0, sizeof(rp));
+	memset(rp.access_id, 0xa1, 32);
+	ok(ch_readrep_encode(&rp, &out, &n), "readrep");
 	put("fuzz_readrep", "empty", out, n);
 	free(out);
 
@@ -665,6 +733,7 @@ main(void)
 	free(entry);
 	free(body);
 	free(plain);
+	free(req);
 	free(note);
 	return failed ? 2 : 0;
 }
