@@ -57,6 +57,7 @@ typedef struct {
 
 struct ixcase {
 	uint8_t case_id[16];
+	uint64_t instance;       /* random, non-zero: this build of the timeline */
 	uint64_t used;
 	ixrec_t *rec;
 	size_t n, cap;
@@ -643,6 +644,9 @@ case_new(const uint8_t id[16])
 		return NULL;
 	memcpy(x->case_id, id, 16);
 	randombytes_buf(x->hkey, sizeof(x->hkey));
+	do
+		randombytes_buf(&x->instance, sizeof(x->instance));
+	while (x->instance == 0);
 	return x;
 }
 
@@ -702,6 +706,12 @@ size_t
 index_count(const ixcase_t *x)
 {
 	return x->n;
+}
+
+uint64_t
+index_instance(const ixcase_t *x)
+{
+	return x->instance;
 }
 
 uint64_t
@@ -1019,6 +1029,26 @@ index_query(ixcase_t *x, scase_t *c, const ch_readreq_t *rq, const char *role,
 			return 0;           /* no such entry: nothing to show */
 		}
 		q.entry_root = x->rec[t].root;
+	}
+	if (rq->flags & CH_RQ_ARRIVAL) {
+		/* In the order entries arrived (record order): what a watcher
+		 * has not seen. A cursor of another build of the timeline
+		 * matches nothing; the reply's instance tells the watcher to
+		 * start again from the time it saw last. */
+		if (rq->cursor.time == x->instance)
+			for (size_t r = rq->cursor.seq; r < x->n; r++) {
+				if (!wanted(&q, (uint32_t)r))
+					continue;
+				if (n == want) {
+					*more = 1;
+					break;
+				}
+				hit_fill(&q, (uint32_t)r, &h[n++]);
+			}
+		sodium_memzero(q.keys, sizeof(q.keys));
+		*hits = h;
+		*nhits = n;
+		return 0;
 	}
 	int after = (rq->flags & CH_RQ_AFTER) != 0;
 	size_t start = ch_cursor_none(&rq->cursor) ? (after ? 0 : x->n) :

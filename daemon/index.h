@@ -78,6 +78,9 @@ int index_query(ixcase_t *x, scase_t *c, const ch_readreq_t *rq, const char *rol
 /* How many entries the timeline holds, and the newest envelope time. */
 size_t index_count(const ixcase_t *x);
 uint64_t index_time_max(const ixcase_t *x);
+/* This build of the timeline (random, non-zero; a rebuild changes it):
+ * with index_count, the place a watcher has reached (CH_RQ_ARRIVAL). */
+uint64_t index_instance(const ixcase_t *x);
 
 /* What the index knows of one entry, by id: its kind (0 when this daemon
  * cannot open it), its feed's org and whether it is the latest version of

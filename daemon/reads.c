@@ -318,6 +318,8 @@ reads_handle(cahierd_t *d, provider_t *pv, const uint8_t *body, size_t bodylen,
 	rp.norgs = r.norgs;
 	rp.items = r.items;
 	rp.n = r.n;
+	rp.instance = index_instance(x);
+	rp.arrived = index_count(x);
 	rc = ch_readrep_encode(&rp, &out, &outlen);
 	if (rc) {
 		read_free(&r);

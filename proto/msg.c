@@ -80,7 +80,11 @@ readreq_values_ok(const ch_readreq_t *r)
 		return 0;
 	/* A cursor names a place; the zero cursor is none. A cursor with a
 	 * zero org or seq 0 is neither. */
-	if (!ch_cursor_none(&r->cursor) &&
+	if (r->flags & CH_RQ_ARRIVAL) {
+		/* (instance, count seen): no org; not with AFTER. */
+		if (memcmp(r->cursor.org, zero, 32) != 0 || (r->flags & CH_RQ_AFTER))
+			return 0;
+	} else if (!ch_cursor_none(&r->cursor) &&
 	    (r->cursor.seq == 0 || memcmp(r->cursor.org, zero, 32) == 0))
 		return 0;
 	if ((r->flags & (CH_RQ_VERSIONS | CH_RQ_REFS | CH_RQ_PREFIX)) &&
@@ -468,6 +472,8 @@ ch_readrep_encode(const ch_readrep_t *r, uint8_t **out, size_t *len)
 		cwr_u16(&w, (uint16_t)it->nacks);
 		cwr_put(&w, it->acks.p, it->acks.n);
 	}
+	cwr_u64(&w, r->instance);
+	cwr_u64(&w, r->arrived);
 	return cwr_finish(&w, out, len);
 }
 
@@ -538,6 +544,8 @@ ch_readrep_decode(const uint8_t *p, size_t n, ch_readrep_t *r)
 		it->acks.n = it->nacks * ACK_LEN;
 		it->acks.p = crd_ref(&rd, it->acks.n);
 	}
+	r->instance = crd_u64(&rd);
+	r->arrived = crd_u64(&rd);
 	int end = crd_end(&rd);
 	if (!rc)
 		rc = end;

@@ -63,8 +63,12 @@ enum {
 	CH_RQ_PREFIX = 1 << 5,    /* entry holds only the first CH_REF_LEN bytes
 	                           * of an id (the rest zero): the short
 	                           * reference a provider types */
+	CH_RQ_ARRIVAL = 1 << 6,   /* entries that arrived after the cursor, in
+	                           * the order they arrived: cursor.time is the
+	                           * timeline's instance, cursor.seq the count of
+	                           * entries seen (a reply's instance/arrived) */
 };
-#define CH_RQ_FLAGS_ALL 0x3f
+#define CH_RQ_FLAGS_ALL 0x7f
 #define CH_REF_LEN 5              /* bytes of an id in a short reference */
 /* A place in the timeline: (time_ms, org, seq) of an envelope. */
 typedef struct {
@@ -158,6 +162,9 @@ typedef struct {
 	ch_orgname_t *orgs;       /* names of the orgs the items mention */
 	size_t n;
 	ch_readitem_t *items;
+	uint64_t instance;        /* the daemon's timeline of the case: a new
+	                           * value whenever it was built anew */
+	uint64_t arrived;         /* entries it has taken in so far */
 } ch_readrep_t;
 #define CH_READREP_ORGS_MAX 1024
 /* Encodes r; every item's env.org, hidden_by and ack org must be in r->orgs

@@ -1084,9 +1084,13 @@ TEST(readreq)
 	check_int(dec_patched(dec_readreq, buf, n, RQ_PURPOSE, 6), ==, CH_ERR_VALUE);
 	check_int(dec_patched(dec_readreq, buf, n, RQ_PURPOSE, CH_PURPOSE_AUDIT), ==, CH_ERR_SIG);
 	/* Flags: each unknown bit; the known ones that need nothing else. */
-	for (int b = 5; b < 8; b++)
-		check_int(dec_patched(dec_readreq, buf, n, RQ_FLAGS, (uint8_t)(1 << b)), ==,
-		    CH_ERR_VALUE);
+	check_int(dec_patched(dec_readreq, buf, n, RQ_FLAGS, 0x80), ==, CH_ERR_VALUE);
+	/* A prefix needs an entry; arrival order with no cursor is "from the
+	 * first", valid, but not with AFTER. */
+	check_int(dec_patched(dec_readreq, buf, n, RQ_FLAGS, CH_RQ_PREFIX), ==, CH_ERR_VALUE);
+	check_int(dec_patched(dec_readreq, buf, n, RQ_FLAGS, CH_RQ_ARRIVAL), ==, CH_ERR_SIG);
+	check_int(dec_patched(dec_readreq, buf, n, RQ_FLAGS, CH_RQ_ARRIVAL | CH_RQ_AFTER), ==,
+	    CH_ERR_VALUE);
 	check_int(dec_patched(dec_readreq, buf, n, RQ_FLAGS,
 	    CH_RQ_OPEN | CH_RQ_UNACKED | CH_RQ_AFTER), ==, CH_ERR_SIG);
 	/* Reserved bytes. */
@@ -1238,10 +1242,10 @@ TEST(readreq)
 	r.purpose = CH_PURPOSE_AUDIT + 1;
 	check_int(sign_rc(&r), ==, CH_ERR_VALUE);
 	golden_readreq_fields(&r);
-	r.flags = 0x20;
+	r.flags = 0x80;
 	check_int(sign_rc(&r), ==, CH_ERR_VALUE);
 	golden_readreq_fields(&r);
-	r.flags = CH_RQ_FLAGS_ALL & ~(CH_RQ_VERSIONS | CH_RQ_REFS);
+	r.flags = CH_RQ_FLAGS_ALL & ~(CH_RQ_VERSIONS | CH_RQ_REFS | CH_RQ_PREFIX | CH_RQ_ARRIVAL);
 	check_int(sign_rc(&r), ==, 0);
 	golden_readreq_fields(&r);
 	r.last = CH_PAGE_MAX + 1;
@@ -1298,7 +1302,7 @@ TEST(readreq)
 	golden_readreq_fields(&r);
 	r.action = CH_ACT_SEARCH;
 	r.purpose = CH_PURPOSE_AUDIT;
-	r.flags = CH_RQ_FLAGS_ALL;
+	r.flags = CH_RQ_FLAGS_ALL & ~(CH_RQ_PREFIX | CH_RQ_ARRIVAL);
 	r.kinds = UINT64_MAX & ~UINT64_C(1);
 	r.audiences = 0x7e;
 	memset(r.org, 0x0a, 32);
@@ -1312,7 +1316,7 @@ TEST(readreq)
 	memset(r.entry, 0xee, 32);
 	check_int(ch_readreq_sign(&r, prov_sk, &buf, &n), ==, 0);
 	check_int(ch_readreq_decode(buf, n, &d), ==, 0);
-	check_int(d.flags, ==, CH_RQ_FLAGS_ALL);
+	check_int(d.flags, ==, CH_RQ_FLAGS_ALL & ~(CH_RQ_PREFIX | CH_RQ_ARRIVAL));
 	check(d.kinds == (UINT64_MAX & ~UINT64_C(1)));
 	check_int(d.audiences, ==, 0x7e);
 	check(d.since == 1 && d.until == UINT64_MAX);
@@ -1451,7 +1455,7 @@ put_be64(uint8_t *p, uint64_t v)
 #define RP_IT0_TAIL (RP_IT0 + IT_PLAIN + 4 + 11)
 #define RP_IT1 (RP_IT0_TAIL + IT_ACKS + 2 * 40)
 #define RP_IT1_TAIL (RP_IT1 + IT_PLAIN + 4)
-#define RP_LEN (RP_IT1_TAIL + IT_ACKS)
+#define RP_LEN (RP_IT1_TAIL + IT_ACKS + 16)  /* + instance, arrived */
 
 /* Two items (an open note with 2 acks by org A, a hidden entry of org B),
  * the table naming A and B. */
@@ -1528,7 +1532,7 @@ TEST(readrep)
 	golden_readrep(&r, it, orgs, acks);
 	check_int(ch_readrep_encode(&r, &buf, &n), ==, 0);
 	check_int(n, ==, RP_LEN);
-	check_int(n, ==, 32 + 1 + 2 + 2 * (32 + 4 + 14) + 4 + 2 * 299 + 11 + 2 * 40);
+	check_int(n, ==, 32 + 1 + 2 + 2 * (32 + 4 + 14) + 4 + 2 * 299 + 11 + 2 * 40 + 16);
 	check_int(ch_readrep_decode(buf, n, &d), ==, 0);
 	check_mem(d.access_id, r.access_id, 32);
 	check_int(d.more, ==, 1);
@@ -1740,7 +1744,7 @@ TEST(readrep)
 	memset(&r, 0, sizeof(r));
 	memset(r.access_id, 0xa1, 32);
 	check_int(ch_readrep_encode(&r, &buf, &n), ==, 0);
-	check_int(n, ==, 32 + 1 + 2 + 4);
+	check_int(n, ==, 32 + 1 + 2 + 4 + 16);
 	check_int(ch_readrep_decode(buf, n, &d), ==, 0);
 	check_int(d.n, ==, 0);
 	check_int(d.norgs, ==, 0);

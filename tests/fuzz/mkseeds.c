@@ -538,7 +538,7 @@ main(void)
 	ok(ch_readreq_sign(&rr, sk, &req, &reqlen), "readreq");
 	put("fuzz_readreq", "read", req, reqlen);
 	ch_readreq_t rf = rr;
-	rf.flags = CH_RQ_FLAGS_ALL;
+	rf.flags = CH_RQ_FLAGS_ALL & ~(CH_RQ_PREFIX | CH_RQ_ARRIVAL);
 	rf.audiences = (1 << CH_AUD_CARE) | (1 << CH_AUD_MEDICAL);
 	memcpy(rf.org, org_pk, 32);
 	memcpy(rf.author, pk, 32);
