@@ -90,6 +90,8 @@ int cmd_case(cli_t *c, int argc, char **argv);
 int cmd_post(cli_t *c, int argc, char **argv);
 int cmd_log(cli_t *c, int argc, char **argv);
 int cmd_audit(cli_t *c, int argc, char **argv);
+int cmd_show(cli_t *c, int argc, char **argv);
+int cmd_watch(cli_t *c, int argc, char **argv);
 int cmd_peers(cli_t *c, int argc, char **argv);
 int cmd_network(cli_t *c, int argc, char **argv);
 

@@ -4,6 +4,7 @@
  * records each one that shows an entry before answering. */
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/time.h>
 #include <time.h>
 #include <jansson.h>
@@ -209,6 +210,278 @@ run(cli_t *c, int argc, char **argv, int audit)
 		    "; your reads are recorded, one record per page") : "");
 	}
 	return total ? 0 : EXIT_NO;
+}
+
+/* ---- cahier show ---- */
+
+static void
+show_usage(int code)
+{
+	FILE *f = code ? stderr : stdout;
+	fprintf(f, "usage: cahier show CASE REF [--purpose PURPOSE] [--verbose]\n\n"
+	    "Shows one entry of the case: its latest version, every earlier version\n"
+	    "(an edit never rewrites one), and the entries that refer to it: the\n"
+	    "acknowledgements of an alert, the answers and decisions of a\n"
+	    "consultation, the check-ins of a keep-an-eye, the replies to a note.\n"
+	    "REF is the entry's short reference, as cahier log, tasks and alerts\n"
+	    "show it (8 letters and digits). The read is recorded.\n");
+	exit(code);
+}
+
+int
+cmd_show(cli_t *c, int argc, char **argv)
+{
+	const char *casearg = NULL, *refarg = NULL;
+	uint8_t purpose = CH_PURPOSE_TREATMENT, id[16] = { 0 }, prefix[32];
+	int verbose = 0;
+	ch_readreq_t rq;
+
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0)
+			show_usage(0);
+		else if (strcmp(a, "--purpose") == 0 && i + 1 < argc)
+			purpose = purpose_code(argv[++i]);
+		else if (strcmp(a, "--verbose") == 0 || strcmp(a, "-v") == 0)
+			verbose = 1;
+		else if (a[0] == '-')
+			cli_die(EXIT_ERR, "unknown option '%s' (see cahier show --help)", a);
+		else if (!casearg)
+			casearg = a;
+		else if (!refarg)
+			refarg = a;
+		else
+			show_usage(EXIT_ERR);
+	}
+	if (!casearg || !refarg)
+		show_usage(EXIT_ERR);
+	if (cli_ref_parse(refarg, prefix) != 0)
+		cli_die(EXIT_ERR, "'%s' is not an entry reference (8 letters and digits, as "
+		    "cahier log shows them)", refarg);
+	cli_open(c);
+	cli_case_id(c, casearg, id);
+	cli_readreq_init(&rq, id, CH_ACT_READ, purpose);
+	memcpy(rq.entry, prefix, 32);
+	rq.flags = CH_RQ_PREFIX | CH_RQ_VERSIONS | CH_RQ_REFS;
+	rq.last = CH_PAGE_MAX;
+
+	cli_reply_t rep;
+	ch_readrep_t rr;
+	cli_read(c, &rq, &rep, &rr);
+	/* The entry's versions share its first version's id (root); what
+	 * refers to it has another. Several roots: an ambiguous reference. */
+	const uint8_t *root = NULL;
+	int ambiguous = 0;
+	for (size_t i = 0; i < rr.n; i++)
+		if (memcmp(rr.items[i].root, prefix, CH_REF_LEN) == 0) {
+			if (root && memcmp(root, rr.items[i].root, 32) != 0)
+				ambiguous = 1;
+			root = rr.items[i].root;
+		}
+	if (!root) {
+		ch_readrep_clear(&rr);
+		cli_reply_free(&rep);
+		cli_die(EXIT_NO, "no entry %s in this case (or none you may see)", refarg);
+	}
+	view_t *v = view_new(c, verbose);
+	view_learn(v, &rr);
+	json_t *arr = json_array(), *versions = json_array(), *refs = json_array();
+	if (!arr || !versions || !refs)
+		cli_die(EXIT_ERR, "out of memory");
+	if (ambiguous && !c->json)
+		printf("The reference %s names several entries:\n", refarg);
+	/* The latest version first, then the earlier ones, then what refers
+	 * to it (each group oldest first). */
+	for (int pass = 0; pass < 3; pass++) {
+		int printed = 0;
+		for (size_t k = rr.n; k-- > 0;) {
+			size_t i = pass == 0 ? k : rr.n - 1 - k;
+			const ch_readitem_t *it = &rr.items[i];
+			int mine = memcmp(it->root, prefix, CH_REF_LEN) == 0;
+			uint8_t eid[32];
+			ch_env_id(&it->env, eid);
+			int latest = mine && (ambiguous || pass != 0 || !printed);
+			if (pass == 0 && !(mine && latest))
+				continue;
+			if (pass == 1 && !(mine && !ambiguous))
+				continue;
+			if (pass == 2 && mine)
+				continue;
+			if (pass == 1) {
+				/* Skip the latest, already shown: the newest of mine. */
+				size_t newest = rr.n;
+				for (size_t j = rr.n; j-- > 0;)
+					if (memcmp(rr.items[j].root, prefix, CH_REF_LEN) == 0) {
+						newest = j;
+						break;
+					}
+				if (i == newest)
+					continue;
+			}
+			ventry_t *e = view_describe(v, it);
+			if (c->json)
+				json_array_append_new(pass == 0 ? arr : pass == 1 ? versions : refs,
+				    view_json(v, e));
+			else {
+				if (!printed && pass == 1)
+					printf("\nearlier versions:\n");
+				if (!printed && pass == 2)
+					printf("\nreferring to it:\n");
+				view_print(v, e);
+			}
+			view_entry_free(&e);
+			printed++;
+			if (pass == 0 && !ambiguous)
+				break;
+		}
+	}
+	if (c->json) {
+		json_t *top = json_pack("{s:o, s:o, s:o, s:b}", ambiguous ? "entries" : "entry",
+		    ambiguous ? arr : json_array_get(arr, 0) ? json_incref(json_array_get(arr, 0)) :
+		    json_null(), "versions", versions, "refs", refs, "ambiguous", ambiguous);
+		if (!ambiguous)
+			json_decref(arr);
+		cli_json_print(top);
+		json_decref(top);
+	} else {
+		json_decref(arr);
+		json_decref(versions);
+		json_decref(refs);
+	}
+	view_free(&v);
+	ch_readrep_clear(&rr);
+	cli_reply_free(&rep);
+	return ambiguous ? EXIT_ERR : 0;
+}
+
+/* ---- cahier watch ---- */
+
+static void
+watch_usage(int code)
+{
+	FILE *f = code ? stderr : stdout;
+	fprintf(f, "usage: cahier watch CASE [--every SECONDS] [--for SECONDS] [--last N]\n"
+	    "                   [--purpose PURPOSE]\n\n"
+	    "Shows the case's last entries (--last, default 10), then every new entry\n"
+	    "as it reaches your organization's daemon, from any organization, like\n"
+	    "tail -f: asks every --every seconds (default 2), until interrupted or\n"
+	    "--for seconds have passed. Every delivery is a read, and recorded; an\n"
+	    "answer with nothing new leaves no record.\n");
+	exit(code);
+}
+
+static volatile sig_atomic_t watch_stop;
+
+static void
+watch_signal(int sig)
+{
+	(void)sig;
+	watch_stop = 1;
+}
+
+static int
+seconds_arg(const char *s, const char *opt, int max)
+{
+	char *end;
+	long v = strtol(s, &end, 10);
+	if (*s == '\0' || *end || v < 1 || v > max)
+		cli_die(EXIT_ERR, "%s takes a number of seconds from 1 to %d, not '%s'", opt, max, s);
+	return (int)v;
+}
+
+int
+cmd_watch(cli_t *c, int argc, char **argv)
+{
+	const char *casearg = NULL;
+	uint8_t purpose = CH_PURPOSE_TREATMENT, id[16] = { 0 };
+	int every = 2, dur = 0, last = 10;
+	ch_readreq_t rq;
+
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		int more = i + 1 < argc;
+		if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0)
+			watch_usage(0);
+		else if (strcmp(a, "--purpose") == 0 && more)
+			purpose = purpose_code(argv[++i]);
+		else if (strcmp(a, "--every") == 0 && more)
+			every = seconds_arg(argv[++i], "--every", 3600);
+		else if (strcmp(a, "--for") == 0 && more)
+			dur = seconds_arg(argv[++i], "--for", 7 * 86400);
+		else if (strcmp(a, "--last") == 0 && more)
+			last = (int)parse_count(argv[++i]);
+		else if (a[0] == '-')
+			cli_die(EXIT_ERR, "unknown option '%s' (see cahier watch --help)", a);
+		else if (!casearg)
+			casearg = a;
+		else
+			watch_usage(EXIT_ERR);
+	}
+	if (!casearg)
+		watch_usage(EXIT_ERR);
+	cli_open(c);
+	cli_case_id(c, casearg, id);
+	signal(SIGINT, watch_signal);
+	signal(SIGTERM, watch_signal);
+	view_t *v = view_new(c, 0);
+	struct timeval tv;
+	gettimeofday(&tv, NULL);
+	time_t until = dur ? tv.tv_sec + dur : 0;
+	uint64_t instance = 0, arrived = 0, seen_time = 0;
+	int first = 1;
+	while (!watch_stop) {
+		cli_reply_t rep;
+		ch_readrep_t rr;
+		cli_readreq_init(&rq, id, CH_ACT_READ, purpose);
+		if (first) {
+			rq.last = (uint32_t)last;    /* the last few, newest last */
+		} else {
+			rq.flags = CH_RQ_ARRIVAL;
+			rq.cursor.time = instance;
+			rq.cursor.seq = arrived;
+			rq.last = CH_PAGE_MAX;
+		}
+		cli_read(c, &rq, &rep, &rr);
+		if (!first && rr.instance != instance && seen_time) {
+			/* The daemon built its timeline anew (it restarted):
+			 * what came since the newest entry seen, by time. */
+			ch_readrep_clear(&rr);
+			cli_reply_free(&rep);
+			cli_readreq_init(&rq, id, CH_ACT_READ, purpose);
+			rq.flags = CH_RQ_AFTER;
+			rq.since = seen_time;
+			rq.last = CH_PAGE_MAX;
+			cli_read(c, &rq, &rep, &rr);
+		}
+		view_learn(v, &rr);
+		for (size_t i = 0; i < rr.n; i++) {
+			ventry_t *e = view_describe(v, &rr.items[i]);
+			if (c->json) {
+				json_t *j = view_json(v, e);
+				cli_json_print(j);
+				json_decref(j);
+			} else
+				view_print(v, e);
+			view_entry_free(&e);
+			if (rr.items[i].env.time_ms > seen_time)
+				seen_time = rr.items[i].env.time_ms;
+		}
+		fflush(stdout);
+		instance = rr.instance;
+		arrived = rr.arrived;
+		ch_readrep_clear(&rr);
+		cli_reply_free(&rep);
+		first = 0;
+		gettimeofday(&tv, NULL);
+		if (until && tv.tv_sec >= until)
+			break;
+		for (int s = 0; s < every * 10 && !watch_stop; s++) {
+			struct timespec ts = { 0, 100 * 1000 * 1000 };
+			nanosleep(&ts, NULL);
+		}
+	}
+	view_free(&v);
+	return 0;
 }
 
 int

@@ -20,6 +20,8 @@ static const struct {
 	{ "case", cmd_case, "new, add, remove, rotate, handover, grant, person, list" },
 	{ "post", cmd_post, "post a note: post [--audience A] CASE TEXT (or - for stdin)" },
 	{ "log", cmd_log, "show a case's notebook (each read is recorded)" },
+	{ "show", cmd_show, "one entry: its versions and what refers to it" },
+	{ "watch", cmd_watch, "new entries of a case as they arrive, like tail -f" },
 	{ "audit", cmd_audit, "who read what in a case, across all organizations" },
 	{ "network", cmd_network, "the care network of a case: organizations, people, audiences" },
 	{ "peers", cmd_peers, "the organizations your daemon syncs with" },

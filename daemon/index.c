@@ -979,7 +979,7 @@ order_seek(const ixcase_t *x, const ch_cursor_t *cur)
 
 int
 index_query(ixcase_t *x, scase_t *c, const ch_readreq_t *rq, const char *role,
-    const ch_charter_t *cur, ixhit_t **hits, size_t *nhits, int *more)
+    const ch_charter_t *cur, ixhit_t **hits, size_t *nhits, int *more, uint64_t *resume)
 {
 	query_t q;
 	size_t want = rq->last ? rq->last : CH_PAGE_DEFAULT, n = 0;
@@ -988,6 +988,8 @@ index_query(ixcase_t *x, scase_t *c, const ch_readreq_t *rq, const char *role,
 	*hits = NULL;
 	*nhits = 0;
 	*more = 0;
+	if (resume)
+		*resume = x->n;
 	if (want > CH_PAGE_MAX)
 		want = CH_PAGE_MAX;
 	if (!(h = calloc(want, sizeof(*h))))
@@ -1041,6 +1043,8 @@ index_query(ixcase_t *x, scase_t *c, const ch_readreq_t *rq, const char *role,
 					continue;
 				if (n == want) {
 					*more = 1;
+					if (resume)
+						*resume = r;
 					break;
 				}
 				hit_fill(&q, (uint32_t)r, &h[n++]);

@@ -71,9 +71,12 @@ typedef struct {
  * charter cur says which audiences it is in; NULL: every one). Fills
  * *hits (malloc'd, oldest first, at most rq->last or CH_PAGE_DEFAULT) and
  * *more (1 if another entry matches beyond them). The search text, if any,
- * is looked for in the bodies the reader may open only. */
+ * is looked for in the bodies the reader may open only. *resume (may be
+ * NULL): where a CH_RQ_ARRIVAL read that stopped at a full page goes on
+ * (the count of entries taken in, else). */
 int index_query(ixcase_t *x, scase_t *c, const ch_readreq_t *rq, const char *role,
-    const ch_charter_t *cur, ixhit_t **hits, size_t *nhits, int *more) CH_WUR;
+    const ch_charter_t *cur, ixhit_t **hits, size_t *nhits, int *more,
+    uint64_t *resume) CH_WUR;
 
 /* How many entries the timeline holds, and the newest envelope time. */
 size_t index_count(const ixcase_t *x);

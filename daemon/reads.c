@@ -297,9 +297,10 @@ reads_handle(cahierd_t *d, provider_t *pv, const uint8_t *body, size_t bodylen,
 	ixhit_t *hits = NULL;
 	size_t nhits = 0;
 	int more = 0;
+	uint64_t resume = 0;
 	if ((rc = index_case(d->ix, c, &x)) != 0 ||
 	    (rc = index_query(x, c, &rq, pv->cert.role, have_cur ? &cur.ch : NULL,
-	    &hits, &nhits, &more)) != 0)
+	    &hits, &nhits, &more, &resume)) != 0)
 		goto fail;
 	rc = read_hits(d, &r, hits, nhits);
 	if (rc == 0)
@@ -319,7 +320,7 @@ reads_handle(cahierd_t *d, provider_t *pv, const uint8_t *body, size_t bodylen,
 	rp.items = r.items;
 	rp.n = r.n;
 	rp.instance = index_instance(x);
-	rp.arrived = index_count(x);
+	rp.arrived = resume;
 	rc = ch_readrep_encode(&rp, &out, &outlen);
 	if (rc) {
 		read_free(&r);
