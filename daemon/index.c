@@ -83,6 +83,7 @@ struct ixcase {
 struct index {
 	ixcase_t *c[INDEX_CASES];
 	uint64_t tick;
+	uint64_t opens;          /* bodies decrypted to build timelines */
 };
 
 /* ---- memory ---- */
@@ -213,6 +214,7 @@ find(const ixcase_t *x, const uint8_t id[32])
 typedef struct {
 	ixcase_t *x;
 	scase_t *c;
+	uint64_t *opens;
 	uint32_t feed;
 	struct { uint32_t epoch; uint8_t aud; int ok; uint8_t key[32]; } keys[KEYS_MAX];
 	size_t nkeys;
@@ -387,6 +389,7 @@ build_entry(void *arg, const uint8_t org[32], uint64_t seq, const uint8_t *e, si
 	}
 	uint8_t *plain = NULL;
 	size_t pl = 0;
+	(*b->opens)++;
 	if (ch_body_open(&env, body, bl, key, &plain, &pl) != 0) {
 		rec->state = CH_IT_BEFORE_JOIN;
 		return 0;
@@ -681,6 +684,7 @@ index_case(index_t *ix, scase_t *c, ixcase_t **out)
 	memset(&b, 0, sizeof(b));
 	b.x = x;
 	b.c = c;
+	b.opens = &ix->opens;
 	size_t old = x->n;
 	rc = store_heads_each(c, build_head, &b);
 	if (rc == 0)
@@ -696,6 +700,12 @@ index_case(index_t *ix, scase_t *c, ixcase_t **out)
 	}
 	*out = x;
 	return 0;
+}
+
+uint64_t
+index_opens(const index_t *ix)
+{
+	return ix->opens;
 }
 
 size_t

@@ -75,6 +75,10 @@ typedef struct {
 int index_query(ixcase_t *x, scase_t *c, const ch_readreq_t *rq, const char *role,
     const ch_charter_t *cur, ixhit_t **hits, size_t *nhits, int *more) CH_WUR;
 
+/* How many bodies index_case decrypted so far, all cases together (a
+ * counter, for tests and the log: a call with nothing new opens none). */
+uint64_t index_opens(const index_t *ix);
+
 /* How many entries the timeline holds, and the newest envelope time. */
 size_t index_count(const ixcase_t *x);
 uint64_t index_time_max(const ixcase_t *x);
