@@ -53,6 +53,8 @@ typedef struct {
 typedef struct {
 	uint8_t org[32];
 	uint64_t seq;            /* indexed up to */
+	uint8_t id[32];          /* the id of entry seq, zeros for 0 */
+	uint64_t seen;           /* the catch-up that last found its head */
 } ixfeed_t;
 
 struct ixcase {
@@ -78,7 +80,13 @@ struct ixcase {
 	struct { uint32_t epoch; uint8_t aud; } missing[KEYS_MAX];
 	size_t nmissing;         /* keys this daemon did not hold */
 	uint64_t tmax;
+	uint64_t pass;           /* catch-ups so far */
 };
+
+/* What the index read is no longer what the store holds: a round whose
+ * entries a catch-up saw was aborted (store_abort) and the feeds went back,
+ * maybe on to other entries at the same seqs. The case is built anew. */
+#define IX_STALE 1
 
 struct index {
 	ixcase_t *c[INDEX_CASES];
@@ -216,6 +224,8 @@ typedef struct {
 	scase_t *c;
 	uint64_t *opens;
 	uint32_t feed;
+	uint64_t from;           /* the first seq of this feed read in this pass */
+	int stale;               /* IX_STALE met: the walk stopped for it */
 	struct { uint32_t epoch; uint8_t aud; int ok; uint8_t key[32]; } keys[KEYS_MAX];
 	size_t nkeys;
 	int err;
@@ -346,6 +356,10 @@ build_entry(void *arg, const uint8_t org[32], uint64_t seq, const uint8_t *e, si
 
 	if (ch_entry_split(e, n, &env, &body, &bl) != 0)
 		return 0;
+	/* The entry after the last one indexed must follow it. */
+	if (seq == b->from && seq > 1 &&
+	    memcmp(env.prev, x->feeds[b->feed].id, 32) != 0)
+		return b->stale = ST_ERR_DB;
 	if (grow((void **)&x->rec, &x->cap, x->n + 1, sizeof(*x->rec)) || slots_grow(x))
 		return b->err = CH_ERR_NOMEM;
 	uint32_t r = (uint32_t)x->n;
@@ -409,7 +423,6 @@ build_head(void *arg, const uint8_t org[32], uint64_t seq, const uint8_t id[32])
 	build_t *b = arg;
 	ixcase_t *x = b->x;
 	size_t f;
-	(void)id;
 
 	for (f = 0; f < x->nfeeds; f++)
 		if (memcmp(x->feeds[f].org, org, 32) == 0)
@@ -421,17 +434,24 @@ build_head(void *arg, const uint8_t org[32], uint64_t seq, const uint8_t id[32])
 		x->feeds = p;
 		memcpy(x->feeds[f].org, org, 32);
 		x->feeds[f].seq = 0;
+		memset(x->feeds[f].id, 0, 32);
 		x->nfeeds++;
 	}
-	if (seq <= x->feeds[f].seq)
+	x->feeds[f].seen = x->pass;
+	if (seq < x->feeds[f].seq ||
+	    (seq == x->feeds[f].seq && memcmp(id, x->feeds[f].id, 32) != 0))
+		return b->stale = ST_ERR_DB;
+	if (seq == x->feeds[f].seq)
 		return 0;
 	b->feed = (uint32_t)f;
+	b->from = x->feeds[f].seq + 1;
 	int rc = store_feed_each(b->c, org, x->feeds[f].seq + 1, seq, build_entry, b);
 	if (rc == 0 && b->err)
 		rc = b->err;
 	if (rc)
 		return rc;
 	x->feeds[f].seq = seq;
+	memcpy(x->feeds[f].id, id, 32);
 	return 0;
 }
 
@@ -686,7 +706,32 @@ index_case(index_t *ix, scase_t *c, ixcase_t **out)
 	b.c = c;
 	b.opens = &ix->opens;
 	size_t old = x->n;
+	x->pass++;
 	rc = store_heads_each(c, build_head, &b);
+	if (b.stale)
+		rc = IX_STALE;
+	for (size_t f = 0; rc == 0 && f < x->nfeeds; f++)
+		if (x->feeds[f].seq && x->feeds[f].seen != x->pass)
+			rc = IX_STALE;     /* a feed we indexed is gone */
+	if (rc == IX_STALE && old) {
+		/* Once, from scratch. */
+		sodium_memzero(b.keys, sizeof(b.keys));
+		case_free(x);
+		if (!(ix->c[slot] = x = case_new(id)))
+			return CH_ERR_NOMEM;
+		x->used = ix->tick;
+		memset(&b, 0, sizeof(b));
+		b.x = x;
+		b.c = c;
+		b.opens = &ix->opens;
+		old = 0;
+		x->pass++;
+		rc = store_heads_each(c, build_head, &b);
+		if (b.stale)
+			rc = IX_STALE;
+	}
+	if (rc == IX_STALE)
+		rc = ST_ERR_DB;
 	if (rc == 0)
 		rc = order_catchup(x, old);
 	if (rc == 0 && (x->dirty || (x->unresolved && x->n != old)))

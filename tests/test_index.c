@@ -816,13 +816,31 @@ TEST(an_aborted_round_leaves_no_phantom)
 	IXF_NEED(ixf_put_raw(&F, IXF_C, &F.gp, CH_KIND_NOTE, CH_AUD_NETWORK, next_time(), fl,
 	    fln, NULL, 1, real, NULL, NULL) == 0);
 	IXF_NEED(store_commit(F.d[IXF_B]->store) == 0);
-	free(fl);
 	IXF_NEED(index_case(F.d[IXF_B]->ix, cB(), &x) == 0);
 	check_int(index_lookup(x, ghost, &in), ==, ST_ERR_NOTFOUND);
 	check_int(index_lookup(x, real, &in), ==, 0);
 	uint64_t n = 0;
 	IXF_NEED(store_entries_count(cB(), &n) == 0);
 	check_int(index_count(x), ==, n);
+	/* Again, in A's feed, and the feed moves on past the seq it had. */
+	uint8_t real2[32];
+	IXF_NEED(ixf_put_raw(&F, IXF_A, &F.anote, CH_KIND_NOTE, CH_AUD_NETWORK, next_time(), fl,
+	    fln, NULL, 1, ghost, NULL, NULL) == 0);
+	IXF_NEED(index_case(F.d[IXF_B]->ix, cB(), &x) == 0);
+	check_int(index_lookup(x, ghost, &in), ==, 0);
+	store_abort(F.d[IXF_B]->store);
+	IXF_NEED(ixf_put_raw(&F, IXF_A, &F.anote, CH_KIND_NOTE, CH_AUD_NETWORK, next_time(), fl,
+	    fln, NULL, 1, real, NULL, NULL) == 0);
+	IXF_NEED(ixf_put_raw(&F, IXF_A, &F.anote, CH_KIND_NOTE, CH_AUD_NETWORK, next_time(), fl,
+	    fln, NULL, 1, real2, NULL, NULL) == 0);
+	IXF_NEED(store_commit(F.d[IXF_B]->store) == 0);
+	IXF_NEED(index_case(F.d[IXF_B]->ix, cB(), &x) == 0);
+	check_int(index_lookup(x, ghost, &in), ==, ST_ERR_NOTFOUND);
+	check_int(index_lookup(x, real, &in), ==, 0);
+	check_int(index_lookup(x, real2, &in), ==, 0);
+	IXF_NEED(store_entries_count(cB(), &n) == 0);
+	check_int(index_count(x), ==, n);
+	free(fl);
 }
 
 /* ---- the hybrid logical clock ---- */
