@@ -49,6 +49,12 @@ typedef struct {
 	ixf_prov_t anote;             /* A's social worker who writes */
 	uint8_t case_id[16];
 	uint64_t nonce;               /* of the read requests */
+	/* With chain set, ixf_put_raw makes each org's entries after the last
+	 * one it made (chain_seq, chain_id), not after the store's head: made
+	 * now, stored later, in another order than made. */
+	int chain;
+	uint64_t chain_seq[3];
+	uint8_t chain_id[3][32];
 } ixf_t;
 
 enum { IXF_A = 0, IXF_B = 1, IXF_C = 2 };
@@ -250,7 +256,11 @@ ixf_put_raw(ixf_t *f, int o, const ixf_prov_t *p, uint8_t kind, uint8_t audience
 		memcpy(pl.supersedes, sup, 32);
 	IXF_NEED(ch_plain_encode(&pl, f->case_id, audience, p && sign ? p->k->sign_sk : NULL,
 	    &plain, &pln) == 0);
-	IXF_NEED(store_head(c, org->sign_pk, &head, hid) == 0);
+	if (f->chain) {
+		head = f->chain_seq[o];
+		memcpy(hid, f->chain_id[o], 32);
+	} else
+		IXF_NEED(store_head(c, org->sign_pk, &head, hid) == 0);
 	IXF_NEED(store_key_get(c, state_epoch(c), audience, key) == 0);
 	memset(&env, 0, sizeof(env));
 	env.version = 1;
@@ -273,6 +283,10 @@ ixf_put_raw(ixf_t *f, int o, const ixf_prov_t *p, uint8_t kind, uint8_t audience
 	memcpy(e + CH_ENV_LEN, body, bl);
 	free(body);
 	ch_env_id(&env, id);
+	if (f->chain) {
+		f->chain_seq[o] = env.seq;
+		memcpy(f->chain_id[o], id, 32);
+	}
 	if (keep) {
 		/* Made, not stored: the caller stores it later (a late arrival). */
 		*keep = e;
