@@ -94,7 +94,8 @@ FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_BIN := $(patsubst tests/fuzz/%.c,build-fuzz/%,$(FUZZ_SRC))
 FUZZ_CFLAGS := -std=c11 -D_DEFAULT_SOURCE -g -O1 -fsanitize=fuzzer-no-link,address,undefined -MMD -MP
 FUZZ_OBJ := $(patsubst %.c,build-fuzz/obj/%.o,$(LIB_SRC))
-# fuzz_ingest brings its own clock (a fixed one): daemon/clock.c stays out.
+# fuzz_ingest and fuzz_index bring their own clock (a fixed one): daemon/clock.c
+# stays out.
 FUZZ_DOBJ := $(patsubst %.c,build-fuzz/obj/%.o,$(filter-out daemon/clock.c,$(DAEMON_SRC)))
 # The decoders are compiled once, instrumented; each target links them.
 build-fuzz/obj/%.o: %.c
@@ -103,9 +104,12 @@ build-fuzz/obj/%.o: %.c
 # (The headers a target's .d names are prerequisites too: link the rest.)
 build-fuzz/%: tests/fuzz/%.c $(FUZZ_OBJ)
 	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer $(PKG_CFLAGS) -o $@ $(filter %.c %.o,$^) $(PKG_LIBS)
-# fuzz_ingest runs the daemon's rules over real stores: it alone links the
-# daemon's modules (instrumented too).
+# fuzz_ingest runs the daemon's rules over real stores, fuzz_index the
+# timeline's over a real case: they alone link the daemon's modules
+# (instrumented too), each with a clock of its own.
 build-fuzz/fuzz_ingest: tests/fuzz/fuzz_ingest.c $(FUZZ_OBJ) $(FUZZ_DOBJ)
+	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer $(PKG_CFLAGS) -o $@ $(filter %.c %.o,$^) $(PKG_LIBS)
+build-fuzz/fuzz_index: tests/fuzz/fuzz_index.c $(FUZZ_OBJ) $(FUZZ_DOBJ)
 	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer $(PKG_CFLAGS) -o $@ $(filter %.c %.o,$^) $(PKG_LIBS)
 fuzz: $(FUZZ_BIN)
 FUZZ_RUNS ?= 20000

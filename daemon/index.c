@@ -53,6 +53,8 @@ typedef struct {
 typedef struct {
 	uint8_t org[32];
 	uint64_t seq;            /* indexed up to */
+	uint8_t id[32];          /* the id of entry seq, zeros for 0 */
+	uint64_t seen;           /* the catch-up that last found its head */
 } ixfeed_t;
 
 struct ixcase {
@@ -79,11 +81,18 @@ struct ixcase {
 	struct { uint32_t epoch; uint8_t aud; } missing[KEYS_MAX];
 	size_t nmissing;         /* keys this daemon did not hold */
 	uint64_t tmax;
+	uint64_t pass;           /* catch-ups so far */
 };
+
+/* What the index read is no longer what the store holds: a round whose
+ * entries a catch-up saw was aborted (store_abort) and the feeds went back,
+ * maybe on to other entries at the same seqs. The case is built anew. */
+#define IX_STALE 1
 
 struct index {
 	ixcase_t *c[INDEX_CASES];
 	uint64_t tick;
+	uint64_t opens;          /* bodies decrypted to build timelines */
 };
 
 /* ---- memory ---- */
@@ -214,7 +223,10 @@ find(const ixcase_t *x, const uint8_t id[32])
 typedef struct {
 	ixcase_t *x;
 	scase_t *c;
+	uint64_t *opens;
 	uint32_t feed;
+	uint64_t from;           /* the first seq of this feed read in this pass */
+	int stale;               /* IX_STALE met: the walk stopped for it */
 	struct { uint32_t epoch; uint8_t aud; int ok; uint8_t key[32]; } keys[KEYS_MAX];
 	size_t nkeys;
 	int err;
@@ -345,6 +357,10 @@ build_entry(void *arg, const uint8_t org[32], uint64_t seq, const uint8_t *e, si
 
 	if (ch_entry_split(e, n, &env, &body, &bl) != 0)
 		return 0;
+	/* The entry after the last one indexed must follow it. */
+	if (seq == b->from && seq > 1 &&
+	    memcmp(env.prev, x->feeds[b->feed].id, 32) != 0)
+		return b->stale = ST_ERR_DB;
 	if (grow((void **)&x->rec, &x->cap, x->n + 1, sizeof(*x->rec)) || slots_grow(x))
 		return b->err = CH_ERR_NOMEM;
 	uint32_t r = (uint32_t)x->n;
@@ -388,6 +404,7 @@ build_entry(void *arg, const uint8_t org[32], uint64_t seq, const uint8_t *e, si
 	}
 	uint8_t *plain = NULL;
 	size_t pl = 0;
+	(*b->opens)++;
 	if (ch_body_open(&env, body, bl, key, &plain, &pl) != 0) {
 		rec->state = CH_IT_BEFORE_JOIN;
 		return 0;
@@ -407,7 +424,6 @@ build_head(void *arg, const uint8_t org[32], uint64_t seq, const uint8_t id[32])
 	build_t *b = arg;
 	ixcase_t *x = b->x;
 	size_t f;
-	(void)id;
 
 	for (f = 0; f < x->nfeeds; f++)
 		if (memcmp(x->feeds[f].org, org, 32) == 0)
@@ -419,17 +435,24 @@ build_head(void *arg, const uint8_t org[32], uint64_t seq, const uint8_t id[32])
 		x->feeds = p;
 		memcpy(x->feeds[f].org, org, 32);
 		x->feeds[f].seq = 0;
+		memset(x->feeds[f].id, 0, 32);
 		x->nfeeds++;
 	}
-	if (seq <= x->feeds[f].seq)
+	x->feeds[f].seen = x->pass;
+	if (seq < x->feeds[f].seq ||
+	    (seq == x->feeds[f].seq && memcmp(id, x->feeds[f].id, 32) != 0))
+		return b->stale = ST_ERR_DB;
+	if (seq == x->feeds[f].seq)
 		return 0;
 	b->feed = (uint32_t)f;
+	b->from = x->feeds[f].seq + 1;
 	int rc = store_feed_each(b->c, org, x->feeds[f].seq + 1, seq, build_entry, b);
 	if (rc == 0 && b->err)
 		rc = b->err;
 	if (rc)
 		return rc;
 	x->feeds[f].seq = seq;
+	memcpy(x->feeds[f].id, id, 32);
 	return 0;
 }
 
@@ -685,8 +708,34 @@ index_case(index_t *ix, scase_t *c, ixcase_t **out)
 	memset(&b, 0, sizeof(b));
 	b.x = x;
 	b.c = c;
+	b.opens = &ix->opens;
 	size_t old = x->n;
+	x->pass++;
 	rc = store_heads_each(c, build_head, &b);
+	if (b.stale)
+		rc = IX_STALE;
+	for (size_t f = 0; rc == 0 && f < x->nfeeds; f++)
+		if (x->feeds[f].seq && x->feeds[f].seen != x->pass)
+			rc = IX_STALE;     /* a feed we indexed is gone */
+	if (rc == IX_STALE && old) {
+		/* Once, from scratch. */
+		sodium_memzero(b.keys, sizeof(b.keys));
+		case_free(x);
+		if (!(ix->c[slot] = x = case_new(id)))
+			return CH_ERR_NOMEM;
+		x->used = ix->tick;
+		memset(&b, 0, sizeof(b));
+		b.x = x;
+		b.c = c;
+		b.opens = &ix->opens;
+		old = 0;
+		x->pass++;
+		rc = store_heads_each(c, build_head, &b);
+		if (b.stale)
+			rc = IX_STALE;
+	}
+	if (rc == IX_STALE)
+		rc = ST_ERR_DB;
 	if (rc == 0)
 		rc = order_catchup(x, old);
 	if (rc == 0 && (x->dirty || (x->unresolved && x->n != old)))
@@ -700,6 +749,12 @@ index_case(index_t *ix, scase_t *c, ixcase_t **out)
 	}
 	*out = x;
 	return 0;
+}
+
+uint64_t
+index_opens(const index_t *ix)
+{
+	return ix->opens;
 }
 
 size_t

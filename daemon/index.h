@@ -10,7 +10,9 @@
  * gain only at the first read after a start. It is built at the first read
  * of a case (one body decryption per entry, no signature check: the
  * entries passed the rules when they were stored), then caught up at each
- * read with the entries stored since (per feed, from the seq it reached).
+ * read with the entries stored since (per feed, from the seq it reached;
+ * a feed whose head went back or moved to another entry, as after an
+ * aborted round whose entries a read saw, has the case built anew).
  * An index per case is kept for at most INDEX_CASES cases (the least
  * recently read is dropped) and costs about INDEX_REC_BYTES per entry:
  * the bound on its memory is INDEX_CASES x the entries of those cases.
@@ -77,6 +79,10 @@ typedef struct {
 int index_query(ixcase_t *x, scase_t *c, const ch_readreq_t *rq, const char *role,
     const ch_charter_t *cur, ixhit_t **hits, size_t *nhits, int *more,
     uint64_t *resume) CH_WUR;
+
+/* How many bodies index_case decrypted so far, all cases together (a
+ * counter, for tests and the log: a call with nothing new opens none). */
+uint64_t index_opens(const index_t *ix);
 
 /* How many entries the timeline holds, and the newest envelope time. */
 size_t index_count(const ixcase_t *x);

@@ -15,9 +15,19 @@
 #                              (median of BENCH_RUNS runs)
 #   verify_entries_per_s       baseline: the same entries checked in memory,
 #                              single-threaded (median of 3 passes)
+#   log_last50_ms_100k         reading the newest 50 entries of a case of
+#                              BENCH_LOG_ENTRIES entries through the daemon's
+#                              read path (reads_handle: signed request, index,
+#                              bodies opened, reply, access record committed
+#                              with fsync), warm index, median of 21, in one
+#                              process (tests/tools/bench_log.c)
+#   log_last50_ms_1k           baseline: the same on a case of 1000 entries
+#   log_index_build_ms_100k    building that case's index from scratch (the
+#                              first read after a start); log_first_read_ms_100k
+#                              is that first read, whole
 #
 # Environment: BUILD (build directory, default build), BENCH_ENTRIES (default
-# 100000), BENCH_POSTS (200), BENCH_RUNS (3), BENCH_TIMEOUT (600 s per
+# 100000), BENCH_LOG_ENTRIES (100000), BENCH_POSTS (200), BENCH_RUNS (3), BENCH_TIMEOUT (600 s per
 # catch-up), SYNC_MS (the daemons' sync interval, default 1000 as cahierd's),
 # BENCH_PERF=FILE (record the first catch-up with perf into FILE.data and
 # write a report to FILE.txt).
@@ -45,13 +55,17 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f\n", a / b }'; }
 # restart ORG: start it with a fresh log (start waits for a "ready" line)
 restart() { [ -f "$T/$1.log" ] && mv "$T/$1.log" "$T/$1.log.old"; start "$1"; }
 
-for t in bench_post bench_gen bench_verify; do
+for t in bench_post bench_gen bench_verify bench_log; do
 	[ -x "$TOOLS/$t" ] || fail "$TOOLS/$t missing: run make BUILD=${BUILD:-build} tests first"
 done
 for v in "$N" "$POSTS" "$RUNS" "$TIMEOUT"; do
 	case $v in '' | *[!0-9]*) fail "BENCH_ENTRIES, BENCH_POSTS, BENCH_RUNS, BENCH_TIMEOUT take numbers" ;; esac
 done
 [ "$N" -ge 1 ] && [ "$POSTS" -ge 1 ] && [ "$RUNS" -ge 1 ] || fail "counts must be at least 1"
+
+LOG_N=${BENCH_LOG_ENTRIES:-100000}
+say "reading the last 50 of $LOG_N entries, and of 1000 (in process)..."
+TMPDIR="$T" "$TOOLS/bench_log" "$LOG_N" 21 >"$T/log.out" || fail "bench_log"
 
 say "setting up two organizations in $T (sync every $SYNC_MS ms)"
 mkorg src "Bench coordinator" 1 || fail "init src"
@@ -132,3 +146,4 @@ echo "BENCH post_vs_fsync_ratio $(ratio "$POST" "$FSYNC") x"
 echo "BENCH catchup_entries_per_s $CATCHUP entries/s"
 echo "BENCH verify_entries_per_s $VERIFY entries/s"
 echo "BENCH catchup_vs_verify_ratio $(ratio "$CATCHUP" "$VERIFY") x"
+cat "$T/log.out"
