@@ -185,7 +185,7 @@ query(const char *role, const ch_readreq_t *rq)
 	ixhit_t *h;
 	IXF_NEED(index_case(F.d[IXF_B]->ix, c, &x) == 0);
 	IXF_NEED(state_epoch_current(c, &cur) == 0);
-	IXF_NEED(index_query(x, c, rq, role, &cur.ch, &h, &nH, &more) == 0);
+	IXF_NEED(index_query(x, c, rq, role, &cur.ch, &h, &nH, &more, NULL) == 0);
 	state_epoch_free(&cur);
 	memcpy(H, h, nH * sizeof(*h));
 	free(h);

@@ -352,7 +352,7 @@ run_query(const ch_readreq_t *rq, const char *role, size_t *n, int *more)
 	ixhit_t *h = NULL;
 	NEED(index_case(F.d[IXF_B]->ix, c, &x) == 0);
 	NEED(state_epoch_current(c, &cur) == 0);
-	NEED(index_query(x, c, rq, role, &cur.ch, &h, n, more) == 0);
+	NEED(index_query(x, c, rq, role, &cur.ch, &h, n, more, NULL) == 0);
 	state_epoch_free(&cur);
 	static int inner;
 	if (!inner) {
