@@ -730,7 +730,7 @@ held_back_epoch(scase_t *c, const ch_env_t *env, const uint8_t coord[32],
 	log_warn("held back epoch %u of a case from %s: no key for this organization in it (removed, or left out by the coordinator)",
 	    env->epoch, from);
 	if (memcmp(env->org, coord, 32) == 0 && env->epoch == state_epoch(c) + 1 &&
-	    store_excluded_put(c, env->epoch) != 0)
+	    store_excluded_put(c, env->epoch, env->time_ms) != 0)
 		log_err("could not record that this organization is out of a case");
 	return INGEST_NOTYET;
 }
