@@ -367,6 +367,7 @@ cli_action_name(uint8_t a)
 	case CH_ACT_DELETE: return "delete";
 	case CH_ACT_EXPORT: return "export";
 	case CH_ACT_SEARCH: return "search";
+	case CH_ACT_LIST: return "list";
 	default: return "unknown";
 	}
 }

@@ -14,7 +14,7 @@ static const struct {
 	{ "init", cmd_init, "create your key and a certificate request" },
 	{ "enroll", cmd_enroll, "install the certificate your organization issued" },
 	{ "status", cmd_status, "who you are, your organization, its daemon" },
-	{ "case", cmd_case, "new, add, remove, rotate, handover, grant, person, list" },
+	{ "case", cmd_case, "new, add, remove, rotate, handover, grant, person, list, close, reopen" },
 	{ "post", cmd_post, "post a note: post [--audience A] CASE TEXT (or - for stdin)" },
 	{ "log", cmd_log, "show a case's notebook (each read is recorded)" },
 	{ "audit", cmd_audit, "who read what in a case, across all organizations" },
