@@ -26,7 +26,7 @@ case_usage(int code)
 	    "       cahier case grant CASE ORG\n"
 	    "       cahier case person CASE --role ROLE --name NAME [--key REQUESTFILE]\n"
 	    "                          [--basis BASIS] [--until DATE] [--remove]\n"
-	    "       cahier case list [--all] [--verbose]\n"
+	    "       cahier case list [--all] [--verbose] [--no-names]\n"
 	    "       cahier case close CASE\n"
 	    "       cahier case reopen CASE\n\n"
 	    "new       opens a case coordinated by your organization (the name is encrypted).\n"
@@ -50,7 +50,8 @@ case_usage(int code)
 	    "          activity, and (closed), (removed from this case), (same name as another\n"
 	    "          case), (FORK). Cases closed here are left out unless --all; --verbose\n"
 	    "          adds the id's first digits, the epoch and the entries held. Your\n"
-	    "          daemon records that it showed you a case's name (once a day per case).\n"
+	    "          daemon records that it showed you a case's name (once a day per case);\n"
+	    "          --no-names lists ids and counts only, and nothing is recorded.\n"
 	    "close     closes a case at your organization: kept and readable ('cahier log'),\n"
 	    "          out of the daily list, no posts from here; the others still write.\n"
 	    "reopen    undoes close.\n"
@@ -285,7 +286,7 @@ slice_str(const ch_slice_t *sl, char buf[CH_CASE_NAME_MAX + 1])
 }
 
 static int
-case_list(cli_t *c, int all, int verbose)
+case_list(cli_t *c, int all, int verbose, int nonames)
 {
 	cli_reply_t rep;
 	const uint8_t *body;
@@ -295,7 +296,8 @@ case_list(cli_t *c, int all, int verbose)
 	keys_card_t mine;
 
 	cli_open(c);
-	if (ch_casesreq_encode(all ? CH_CASES_ALL : CH_CASES_DAILY, &req, &rl) != 0)
+	if (ch_casesreq_encode((all ? CH_CASES_ALL : CH_CASES_DAILY) |
+	    (nonames ? CH_CASES_NONAMES : 0), &req, &rl) != 0)
 		cli_die(EXIT_ERR, "out of memory");
 	cli_call(c, CH_CQ_CASES, req, rl, &rep, &body, &bl);
 	free(req);
@@ -334,9 +336,10 @@ case_list(cli_t *c, int all, int verbose)
 			continue;
 		}
 		cli_shown_t sh = { { NULL }, 0 };
-		if (verbose)
+		if (verbose || nonames)
 			printf("%.8s  ", hex);
-		printf("%s", v[i].name.n ? cli_show(&sh, name) : "(name not readable here)");
+		if (!nonames)
+			printf("%s", v[i].name.n ? cli_show(&sh, name) : "(name not readable here)");
 		if (removed) {
 			printf("  closed to us: removed by %s", cli_show(&sh, cname));
 			if (v[i].since_ms && !closed) {
@@ -406,7 +409,7 @@ int
 cmd_case(cli_t *c, int argc, char **argv)
 {
 	const char *role = NULL, *name = NULL, *key = NULL, *basis = NULL, *until = NULL;
-	int remove = 0, all = 0, verbose = 0;
+	int remove = 0, all = 0, verbose = 0, nonames = 0;
 	char *pos[4];
 	int np = 0;
 
@@ -429,6 +432,8 @@ cmd_case(cli_t *c, int argc, char **argv)
 			all = 1;
 		else if (strcmp(argv[i], "--verbose") == 0 || strcmp(argv[i], "-v") == 0)
 			verbose = 1;
+		else if (strcmp(argv[i], "--no-names") == 0)
+			nonames = 1;
 		else if (argv[i][0] == '-' && argv[i][1])
 			cli_die(EXIT_ERR, "unknown option '%s' (see cahier case --help)", argv[i]);
 		else if (np < 4)
@@ -446,7 +451,7 @@ cmd_case(cli_t *c, int argc, char **argv)
 		return case_add(c, pos[1], pos[2], role);
 	}
 	if (strcmp(pos[0], "list") == 0 && np == 1)
-		return case_list(c, all, verbose);
+		return case_list(c, all, verbose, nonames);
 	if (strcmp(pos[0], "close") == 0 && np == 2)
 		return case_close(c, pos[1], CH_CQ_CLOSE);
 	if (strcmp(pos[0], "reopen") == 0 && np == 2)

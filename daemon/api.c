@@ -231,17 +231,18 @@ static void
 do_cases(cahierd_t *d, provider_t *pv, const uint8_t *body, size_t bodylen,
     cahierd_reply_t *rep)
 {
-	uint8_t (*ids)[16] = NULL, *out = NULL, all = 0;
+	uint8_t (*ids)[16] = NULL, *out = NULL, flags = 0;
 	size_t n = 0, outlen = 0, k = 0;
 	ch_caseinfo_t *v = NULL;
 	casetext_t *t = NULL;
 	uint8_t *keep = NULL;
 
-	if (ch_casesreq_decode(body, bodylen, &all) != 0) {
+	if (ch_casesreq_decode(body, bodylen, &flags) != 0) {
 		cahierd_reply_err(rep, CH_ST_BADREQ,
-		    "malformed case list request (one byte: 0 the daily list, 1 every case)");
+		    "malformed case list request (one byte: bit 0 every case, bit 1 no names)");
 		return;
 	}
+	int all = flags & CH_CASES_ALL, names = !(flags & CH_CASES_NONAMES);
 	if (store_case_list(d->store, &ids, &n) != 0 || (n && (!(v = calloc(n, sizeof(*v))) ||
 	    !(t = calloc(n, sizeof(*t))) || !(keep = calloc(n, 1))))) {
 		free(ids);
@@ -289,7 +290,7 @@ do_cases(cahierd_t *d, provider_t *pv, const uint8_t *body, size_t bodylen,
 		/* A case closed here is out of the daily list; a case this
 		 * organization was removed from stays in it until closed here. */
 		keep[k] = all || !(v[k].flags & CH_CASE_CLOSED);
-		if (keep[k]) {
+		if (keep[k] && names) {
 			case_name(d, c, t[k].name, sizeof(t[k].name));
 			if (t[k].name[0] && record_list(d, c, pv, person) != 0)
 				t[k].name[0] = '\0'; /* no record, no name */

@@ -84,31 +84,31 @@ ch_status_decode(const uint8_t *p, size_t n, ch_status_t *s)
 }
 
 int
-ch_casesreq_encode(uint8_t all, uint8_t **out, size_t *len)
+ch_casesreq_encode(uint8_t flags, uint8_t **out, size_t *len)
 {
 	cwr_t w;
-	if (all > CH_CASES_ALL)
+	if (flags & ~(CH_CASES_ALL | CH_CASES_NONAMES))
 		return CH_ERR_VALUE;
 	cwr_init(&w, 1);
-	cwr_u8(&w, all);
+	cwr_u8(&w, flags);
 	*out = cwr_take(&w, len);
 	return *out ? 0 : CH_ERR_NOMEM;
 }
 
 int
-ch_casesreq_decode(const uint8_t *p, size_t n, uint8_t *all)
+ch_casesreq_decode(const uint8_t *p, size_t n, uint8_t *flags)
 {
 	crd_t rd;
-	*all = CH_CASES_ALL;
+	*flags = CH_CASES_ALL | CH_CASES_NONAMES;
 	if (n == 0)
 		return 0;
 	crd_init(&rd, p, n);
 	uint8_t v = crd_u8(&rd);
 	int rc = crd_end(&rd);
-	if (rc == 0 && v > CH_CASES_ALL)
+	if (rc == 0 && (v & ~(CH_CASES_ALL | CH_CASES_NONAMES)))
 		rc = CH_ERR_VALUE;
 	if (rc == 0)
-		*all = v;
+		*flags = v;
 	return rc;
 }
 

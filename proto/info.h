@@ -41,13 +41,17 @@ int ch_status_decode(const uint8_t *p, size_t n, ch_status_t *s) CH_WUR;
 #define CH_CQ_CLOSE 6
 #define CH_CQ_REOPEN 7
 
-/* CASES request: empty (every case, as before the flag existed) or
- * all u8: 0 the daily list (cases closed here left out), 1 every case. */
-#define CH_CASES_DAILY 0
-#define CH_CASES_ALL 1
-int ch_casesreq_encode(uint8_t all, uint8_t **out, size_t *len) CH_WUR;
-/* *all is CH_CASES_ALL for an empty body; CH_ERR_VALUE for a flag > 1. */
-int ch_casesreq_decode(const uint8_t *p, size_t n, uint8_t *all) CH_WUR;
+/* CASES request: empty, or flags u8: bit0 every case (else the daily list:
+ * cases closed here left out), bit1 no names (ids and counts only: the
+ * daemon reads no charter and records nothing; the same-name flag is then
+ * never set). Other bits are refused. Empty, as a client from before the
+ * flags asked: every case, no names (CH_CASES_ALL | CH_CASES_NONAMES). */
+#define CH_CASES_DAILY   0x00
+#define CH_CASES_ALL     0x01
+#define CH_CASES_NONAMES 0x02
+int ch_casesreq_encode(uint8_t flags, uint8_t **out, size_t *len) CH_WUR;
+/* CH_ERR_VALUE for an undefined bit. */
+int ch_casesreq_decode(const uint8_t *p, size_t n, uint8_t *flags) CH_WUR;
 
 /* CLOSE and REOPEN request: case_id 16. */
 int ch_caseref_encode(const uint8_t case_id[CH_CASE_LEN], uint8_t **out, size_t *len) CH_WUR;

@@ -89,6 +89,15 @@ check "the coordinator's lists wrote one record in M. Peeters" \
 	has_list_records ann "$P" "Ann Verstraeten" 1
 check "the coordinator sees the nurse's list record too (synced)" \
 	wait_for "$SYNC_WAIT" has_list_records ann "$A" "Sophie Lambert" 1
+check "a new provider at the CPAS lists ids only (--no-names)" mkprov cpas jo "Jo Smet" social-worker
+# ids_only: jo's list shows Mevr. Jansen's id prefix and no name (once the
+# daemon has reloaded its providers)
+ids_only() {
+	c jo case list --no-names >"$T/jo.list" 2>/dev/null &&
+	grep -q "^$(echo "$A" | cut -c1-8)  " "$T/jo.list" && ! grep -q Jansen "$T/jo.list"
+}
+check "... no name shown" wait_for "$SYNC_WAIT" ids_only
+check "... and none recorded" has_list_records ines "$A" "Jo Smet" 0
 check "the audit names the action: list" sh -c "'$B/cahier' --home '$T/ann' --passphrase-file '$T/pp' audit '$A' | grep -q list"
 
 # --- 4. A person's role sees only its case -------------------------------------

@@ -308,21 +308,23 @@ TEST(case_list_values)
 
 TEST(cases_request_flag)
 {
-	uint8_t a = 9, one[1] = { 1 }, two[1] = { 2 }, pair[2] = { 0, 0 };
+	uint8_t a = 9, one[1] = { 1 }, three[1] = { 3 }, four[1] = { 4 }, pair[2] = { 0, 0 };
 	uint8_t *b;
 	size_t n;
-	/* empty: every case, as a client from before the flag asked */
+	/* empty: every case without names, as a client from before the flags */
 	check_int(ch_casesreq_decode(NULL, 0, &a), ==, 0);
-	check_int(a, ==, CH_CASES_ALL);
+	check_int(a, ==, CH_CASES_ALL | CH_CASES_NONAMES);
 	check_int(ch_casesreq_decode(one, 1, &a), ==, 0);
 	check_int(a, ==, CH_CASES_ALL);
+	check_int(ch_casesreq_decode(three, 1, &a), ==, 0);
+	check_int(a, ==, CH_CASES_ALL | CH_CASES_NONAMES);
 	make_casesreq(&b, &n);
 	check_int(ch_casesreq_decode(b, n, &a), ==, 0);
 	check_int(a, ==, CH_CASES_DAILY);
 	free(b);
-	check_int(ch_casesreq_decode(two, 1, &a), ==, CH_ERR_VALUE);
+	check_int(ch_casesreq_decode(four, 1, &a), ==, CH_ERR_VALUE);
 	check_int(ch_casesreq_decode(pair, 2, &a), ==, CH_ERR_TRAILING);
-	check_int(ch_casesreq_encode(2, &b, &n), ==, CH_ERR_VALUE);
+	check_int(ch_casesreq_encode(4, &b, &n), ==, CH_ERR_VALUE);
 }
 
 TEST(same_name_folds_ascii_only)
