@@ -52,6 +52,7 @@ check "the CPAS's daemon holds Mevr. Jansen at epoch 2" wait_for "$SYNC_WAIT" at
 check "the nurse lists her cases" lists sophie
 check "... by name: Mevr. Jansen" grep -q "^Mevr. Jansen  coordinator Coordination soins à domicile Bruxelles" "$T/sophie.list"
 check "... and M. Peeters" grep -q "^M. Peeters  coordinator" "$T/sophie.list"
+diag "the nurse's case list:"; diag_tail "$T/sophie.list" 20
 check "... no hex id, epoch or seq by default" sh -c "! grep -Eq '[0-9a-f]{8}|epoch|seq' '$T/sophie.list'"
 check "... with the organizations and the last activity" grep -q "2 organizations, last activity" "$T/sophie.list"
 check "--verbose adds the id prefix and the epoch" \
@@ -63,6 +64,7 @@ check "... and the coordinator's name" grep -q '"coordinator_name":"Coordination
 
 # --- 2. Two cases with one name ------------------------------------------------
 check "the coordinator lists three cases" lists ann
+diag "the coordinator's case list:"; diag_tail "$T/ann.list" 20
 check "Mevr. Jansen is flagged: same name as another case" \
 	grep -q "^Mevr. Jansen .*(same name as another case)" "$T/ann.list"
 check "MEVR. JANSEN is flagged too (ASCII case folded)" \
@@ -139,6 +141,7 @@ check "the CPAS's daemon learns it is out of the case" wait_for "$SYNC_WAIT" \
 check "the social worker lists her cases" lists ines
 check "... the case is closed to her: removed by the coordinator, by name, with the date" \
 	grep -q "^Mevr. Jansen  closed to us: removed by Coordination soins à domicile Bruxelles on $(date +%Y-)" "$T/ines.list"
+diag "the social worker's case list:"; diag_tail "$T/ines.list" 20
 check "... marked removed" grep -q "(removed from this case)" "$T/ines.list"
 check "... by name, not by key id" sh -c "! grep -q 'org [0-9a-f]' '$T/ines.list'"
 check "--json says removed" sh -c \
