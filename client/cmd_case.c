@@ -1,4 +1,5 @@
-/* cmd_case.c - cahier case new | add | list. */
+/* cmd_case.c - cahier case new | add | remove | rotate | handover | grant |
+ * person | list | close | reopen. */
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -8,6 +9,7 @@
 #include "../proto/info.h"
 #include "../proto/charter.h"
 #include "../proto/names.h"
+#include "casearg.h"
 #include "cli.h"
 #include "escape.h"
 #include "post.h"
@@ -24,7 +26,9 @@ case_usage(int code)
 	    "       cahier case grant CASE ORG\n"
 	    "       cahier case person CASE --role ROLE --name NAME [--key REQUESTFILE]\n"
 	    "                          [--basis BASIS] [--until DATE] [--remove]\n"
-	    "       cahier case list\n\n"
+	    "       cahier case list [--all] [--verbose] [--no-names]\n"
+	    "       cahier case close CASE\n"
+	    "       cahier case reopen CASE\n\n"
 	    "new       opens a case coordinated by your organization (the name is encrypted).\n"
 	    "add       adds an organization, from its card, with its role in the case (ROLE\n"
 	    "          below: gp, home-nursing, social-service, psychiatric-home-care, ...).\n"
@@ -42,7 +46,17 @@ case_usage(int code)
 	    "          legal-order) and --until (YYYY-MM-DD: through that day, UTC; or\n"
 	    "          YYYY-MM-DDTHH:MM:SSZ) bound a trusted person's or representative's\n"
 	    "          access; a date already past is refused (--remove ends an access).\n"
-	    "list      the cases your organization holds.\n"
+	    "list      the cases you may see here, by name: coordinator, organizations, last\n"
+	    "          activity, and (closed), (removed from this case), (same name as another\n"
+	    "          case), (FORK). Cases closed here are left out unless --all; --verbose\n"
+	    "          adds the id's first digits, the epoch and the entries held. Your\n"
+	    "          daemon records that it showed you a case's name (once a day per case);\n"
+	    "          --no-names lists ids and counts only, and nothing is recorded.\n"
+	    "close     closes a case at your organization: kept and readable ('cahier log'),\n"
+	    "          out of the daily list, no posts from here; the others still write.\n"
+	    "reopen    undoes close.\n"
+	    "CASE is a case's name as 'case list' shows it (when no other case has it), its\n"
+	    "          id, or the first digits of its id ('case list --verbose').\n"
 	    "ORG is an organization's card file or its 64-digit hex id (cahier network --json).\n"
 	    "ROLE (of an organization) is one of: %s.\n"
 	    "Only providers of the coordinating organization change membership.\n",
@@ -262,46 +276,132 @@ case_person(cli_t *c, const char *caseid, const char *role, const char *name,
 	return 0;
 }
 
+/* A text of the case list as a C string (the slice is UTF-8, no NUL). */
+static const char *
+slice_str(const ch_slice_t *sl, char buf[CH_CASE_NAME_MAX + 1])
+{
+	memcpy(buf, sl->p ? (const char *)sl->p : "", sl->n);
+	buf[sl->n] = '\0';
+	return buf;
+}
+
 static int
-case_list(cli_t *c)
+case_list(cli_t *c, int all, int verbose, int nonames)
 {
 	cli_reply_t rep;
 	const uint8_t *body;
-	size_t bl, n;
+	uint8_t *req = NULL;
+	size_t bl, n, rl = 0;
 	ch_caseinfo_t *v;
 	keys_card_t mine;
 
 	cli_open(c);
-	cli_call(c, CH_CQ_CASES, NULL, 0, &rep, &body, &bl);
+	if (ch_casesreq_encode((all ? CH_CASES_ALL : CH_CASES_DAILY) |
+	    (nonames ? CH_CASES_NONAMES : 0), &req, &rl) != 0)
+		cli_die(EXIT_ERR, "out of memory");
+	cli_call(c, CH_CQ_CASES, req, rl, &rep, &body, &bl);
+	free(req);
 	if (ch_caselist_decode(body, bl, &v, &n) != 0)
 		cli_die(EXIT_ERR, "malformed reply from the daemon");
 	if (keys_card_parse(c->card, c->cardlen, &mine) != 0)
 		cli_die(EXIT_ERR, "the org card does not verify");
 	json_t *arr = json_array();
 	for (size_t i = 0; i < n; i++) {
-		char hex[33], coord[17];
+		char hex[33], coord[17], name[CH_CASE_NAME_MAX + 1], cname[CH_CASE_NAME_MAX + 1];
+		char last[32] = "", since[32] = "";
 		sodium_bin2hex(hex, sizeof(hex), v[i].case_id, 16);
 		keys_keyid(v[i].coordinator, coord);
+		slice_str(&v[i].name, name);
+		slice_str(&v[i].coord_name, cname);
 		int ours = memcmp(v[i].coordinator, mine.org_id, 32) == 0;
-		if (c->json)
-			json_array_append_new(arr, json_pack("{s:s, s:s, s:b, s:i, s:I, s:i, s:i}",
-			    "case", hex, "coordinator", coord, "coordinated_here", ours,
+		int closed = !!(v[i].flags & CH_CASE_CLOSED), removed = !!(v[i].flags & CH_CASE_REMOVED);
+		int same = !!(v[i].flags & CH_CASE_SAMENAME), fork = !!(v[i].flags & CH_CASE_FORK);
+		if (c->json) {
+			if (v[i].last_ms)
+				cli_time_iso(v[i].last_ms, last);
+			if (v[i].since_ms)
+				cli_time_iso(v[i].since_ms, since);
+			json_t *o = json_pack("{s:s, s:s%, s:s, s:s%, s:b, s:i, s:I, s:i, s:i, s:b, s:b, s:b, s:b}",
+			    "case", hex, "name", name, v[i].name.n, "coordinator", coord,
+			    "coordinator_name", cname, v[i].coord_name.n, "coordinated_here", ours,
 			    "members", v[i].members, "entries", (json_int_t)v[i].entries,
-			    "epoch", (int)v[i].epoch, "forks", (int)v[i].forks));
-		else
-			printf("%s  %2u orgs  %6llu entries  coordinator %s%s%s\n", hex,
-			    v[i].members, (unsigned long long)v[i].entries,
-			    ours ? "(this organization)" : coord,
-			    v[i].forks ? "  FORK DETECTED" : "", "");
+			    "epoch", (int)v[i].epoch, "forks", (int)v[i].forks,
+			    "closed", closed, "removed", removed, "same_name", same, "fork", fork);
+			if (!o)
+				cli_die(EXIT_ERR, "out of memory");
+			json_object_set_new(o, "last_activity", v[i].last_ms ? json_string(last) : json_null());
+			json_object_set_new(o, closed ? "closed_at" : "removed_at",
+			    v[i].since_ms && (closed || removed) ? json_string(since) : json_null());
+			json_array_append_new(arr, o);
+			continue;
+		}
+		cli_shown_t sh = { { NULL }, 0 };
+		if (verbose || nonames)
+			printf("%.8s  ", hex);
+		if (!nonames)
+			printf("%s", v[i].name.n ? cli_show(&sh, name) : "(name not readable here)");
+		if (removed) {
+			printf("  closed to us: removed by %s", cli_show(&sh, cname));
+			if (v[i].since_ms && !closed) {
+				cli_time(v[i].since_ms, since);
+				printf(" on %.10s", since);
+			}
+		} else
+			printf("  coordinator %s%s", cli_show(&sh, cname), ours ? " (this organization)" : "");
+		printf(", %u organization%s", v[i].members, v[i].members == 1 ? "" : "s");
+		if (v[i].last_ms) {
+			cli_time(v[i].last_ms, last);
+			printf(", last activity %s", last);
+		}
+		if (verbose)
+			printf(", epoch %u, %llu entries held", v[i].epoch,
+			    (unsigned long long)v[i].entries);
+		printf("%s%s%s%s\n", closed ? "  (closed)" : "",
+		    removed ? "  (removed from this case)" : "",
+		    same ? "  (same name as another case)" : "", fork ? "  (FORK)" : "");
+		cli_shown_clear(&sh);
 	}
 	if (c->json) {
 		cli_json_print(arr);
 	} else if (n == 0)
-		fprintf(stderr, "no cases yet ('cahier case new NAME' opens one)\n");
+		fprintf(stderr, all ? "no cases yet ('cahier case new NAME' opens one)\n" :
+		    "no open cases ('cahier case list --all' shows the closed ones too)\n");
 	json_decref(arr);
 	keys_card_clear(&mine);
+	sodium_memzero(v, n * sizeof(*v));
 	free(v);
 	cli_reply_free(&rep);
+	return 0;
+}
+
+/* close or reopen (type CH_CQ_CLOSE or CH_CQ_REOPEN). */
+static int
+case_close(cli_t *c, const char *caseid, uint8_t type)
+{
+	uint8_t id[16], *req = NULL;
+	size_t rl = 0, bl;
+	cli_reply_t rep;
+	const uint8_t *body;
+
+	cli_open(c);
+	cli_case_arg(c, caseid, id);
+	if (ch_caseref_encode(id, &req, &rl) != 0)
+		cli_die(EXIT_ERR, "out of memory");
+	cli_call(c, type, req, rl, &rep, &body, &bl);
+	free(req);
+	cli_reply_free(&rep);
+	const char *what = type == CH_CQ_CLOSE ? "closed" : "reopened";
+	if (c->json) {
+		char hex[33];
+		sodium_bin2hex(hex, sizeof(hex), id, 16);
+		json_t *o = json_pack("{s:s, s:b}", "case", hex, "closed", type == CH_CQ_CLOSE);
+		cli_json_print(o);
+		json_decref(o);
+	} else if (type == CH_CQ_CLOSE)
+		printf("%s at your organization: kept and readable, out of the daily list, "
+		    "no posts from here ('cahier case reopen' undoes it)\n", what);
+	else
+		printf("%s at your organization\n", what);
 	return 0;
 }
 
@@ -309,7 +409,7 @@ int
 cmd_case(cli_t *c, int argc, char **argv)
 {
 	const char *role = NULL, *name = NULL, *key = NULL, *basis = NULL, *until = NULL;
-	int remove = 0;
+	int remove = 0, all = 0, verbose = 0, nonames = 0;
 	char *pos[4];
 	int np = 0;
 
@@ -328,6 +428,12 @@ cmd_case(cli_t *c, int argc, char **argv)
 			until = argv[++i];
 		else if (strcmp(argv[i], "--remove") == 0)
 			remove = 1;
+		else if (strcmp(argv[i], "--all") == 0)
+			all = 1;
+		else if (strcmp(argv[i], "--verbose") == 0 || strcmp(argv[i], "-v") == 0)
+			verbose = 1;
+		else if (strcmp(argv[i], "--no-names") == 0)
+			nonames = 1;
 		else if (argv[i][0] == '-' && argv[i][1])
 			cli_die(EXIT_ERR, "unknown option '%s' (see cahier case --help)", argv[i]);
 		else if (np < 4)
@@ -345,7 +451,11 @@ cmd_case(cli_t *c, int argc, char **argv)
 		return case_add(c, pos[1], pos[2], role);
 	}
 	if (strcmp(pos[0], "list") == 0 && np == 1)
-		return case_list(c);
+		return case_list(c, all, verbose, nonames);
+	if (strcmp(pos[0], "close") == 0 && np == 2)
+		return case_close(c, pos[1], CH_CQ_CLOSE);
+	if (strcmp(pos[0], "reopen") == 0 && np == 2)
+		return case_close(c, pos[1], CH_CQ_REOPEN);
 	if (strcmp(pos[0], "remove") == 0 && np == 3)
 		return case_orgref(c, pos[1], pos[2], CH_REQ_REMOVE_ORG, "removed");
 	if (strcmp(pos[0], "handover") == 0 && np == 3)

@@ -372,6 +372,7 @@ cli_action_name(uint8_t a)
 	case CH_ACT_DELETE: return "delete";
 	case CH_ACT_EXPORT: return "export";
 	case CH_ACT_SEARCH: return "search";
+	case CH_ACT_LIST: return "list";
 	default: return "unknown";
 	}
 }

@@ -17,7 +17,7 @@ static const struct {
 	{ "status", cmd_status, "who you are, your organization, its daemon" },
 	{ "unlock", cmd_unlock, "keep your key unlocked for a session: unlock [--for 8h]" },
 	{ "lock", cmd_lock, "end the session 'unlock' began: the key is wiped" },
-	{ "case", cmd_case, "new, add, remove, rotate, handover, grant, person, list" },
+	{ "case", cmd_case, "new, add, remove, rotate, handover, grant, person, list, close, reopen" },
 	{ "post", cmd_post, "post a note: post [--audience A] CASE TEXT (or - for stdin)" },
 	{ "log", cmd_log, "show a case's notebook (each read is recorded)" },
 	{ "show", cmd_show, "one entry: its versions and what refers to it" },

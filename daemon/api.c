@@ -6,9 +6,12 @@
 
 #include "../proto/info.h"
 #include "../proto/msg.h"
+#include "../proto/cbuf.h"
 #include "../proto/names.h"
 #include "api.h"
+#include "audit.h"
 #include "clock.h"
+#include "derr.h"
 #include "log.h"
 #include "post.h"
 #include "reads.h"
@@ -100,17 +103,151 @@ do_status(cahierd_t *d, provider_t *pv, const uint8_t *body, size_t bodylen,
 	cahierd_reply_ok(rep, out, outlen);
 }
 
+/* Entries looked at per feed, newest first, for the last activity of a
+ * case: access records (a read, a list) are not activity. */
+#define LAST_WALK 8
+
+typedef struct {
+	scase_t *c;
+	uint64_t last;
+} lastctx_t;
+
+/* 1 if the entry is an access record: only the network audience holds
+ * them, and we hold every network key of the epochs we were in. */
+static int
+is_access(scase_t *c, const ch_env_t *env, const uint8_t *body, size_t bl)
+{
+	uint8_t key[32], *plain = NULL;
+	size_t pl = 0;
+	ch_plain_t p;
+	int yes = 0;
+
+	if (env->audience != CH_AUD_NETWORK || !body ||
+	    store_key_get(c, env->epoch, CH_AUD_NETWORK, key) != 0)
+		return 0;
+	if (ch_body_open(env, body, bl, key, &plain, &pl) == 0) {
+		yes = ch_plain_decode(plain, pl, &p) == 0 && p.kind == CH_KIND_ACCESS;
+		sodium_memzero(plain, pl);
+		free(plain);
+	}
+	sodium_memzero(key, sizeof(key));
+	return yes;
+}
+
+static int
+last_of_feed(void *arg, const uint8_t org[32], uint64_t seq, const uint8_t id[32])
+{
+	lastctx_t *x = arg;
+	(void)id;
+	for (uint64_t s = seq, k = 0; s >= 1 && k < LAST_WALK; s--, k++) {
+		uint8_t *e = NULL;
+		size_t el = 0;
+		ch_env_t env;
+		const uint8_t *body;
+		size_t bl;
+		int stop = 1;
+		if (store_entry_get(x->c, org, s, &e, &el) != 0)
+			break;
+		if (ch_entry_split(e, el, &env, &body, &bl) == 0 && env.time_ms > x->last) {
+			if (is_access(x->c, &env, body, bl))
+				stop = 0;
+			else
+				x->last = env.time_ms;
+		}
+		free(e);
+		if (stop)
+			break;
+	}
+	return 0;
+}
+
+/* The newest time_ms among the last LAST_WALK entries of each feed that
+ * are not access records; 0 if none. */
+static uint64_t
+last_activity(scase_t *c)
+{
+	lastctx_t x = { c, 0 };
+	if (store_heads_each(c, last_of_feed, &x) != 0)
+		return 0;
+	return x.last;
+}
+
+/* Cuts s to the longest prefix that is UTF-8 (a name cut by snprintf). */
+static size_t
+fit_text(char *s)
+{
+	size_t n = strlen(s);
+	while (n && !ch_utf8_valid((const uint8_t *)s, n))
+		s[--n] = '\0';
+	return n;
+}
+
+/* One case of the list, with room for its two texts. */
+typedef struct {
+	char name[CH_CASE_NAME_MAX + 1];
+	char coord[CH_CASE_NAME_MAX + 1];
+} casetext_t;
+
+/* The case's name from its current charter (decrypted), or "". */
+static void
+case_name(cahierd_t *d, scase_t *c, char *out, size_t n)
+{
+	uint8_t *buf = NULL;
+	size_t bl = 0;
+	ch_epoch_t ep;
+	out[0] = '\0';
+	if (ingest_charter(d->in, c, state_epoch(c), &buf, &bl, &ep) != 0)
+		return;
+	if (ep.charter.name)
+		snprintf(out, n, "%s", ep.charter.name);
+	ch_epoch_clear(&ep);
+	ingest_charter_free(buf, bl);
+	fit_text(out);
+}
+
+/* The name of a case is shown only with an access record in that case
+ * (action list, no request, no ranges), at most once per provider and case
+ * per SHOWN_WINDOW_MS (shown.h). 0 when the name may be shown. */
+static int
+record_list(cahierd_t *d, scase_t *c, provider_t *pv, int person)
+{
+	int64_t now = clock_now_ms();
+	uint8_t id[32];
+	if (shown_recent(d->shown, pv->cert.provider, store_case_id(c), now))
+		return 0;
+	int rc = audit_record(d, c, pv, NULL, 0, CH_ACT_LIST,
+	    person ? CH_PURPOSE_OWN_REQUEST : CH_PURPOSE_COORDINATION, CH_OUT_OK, NULL, 0, id);
+	if (rc) {
+		log_err("could not record a case list for %s: %s", pv->cert.name, derr_str(rc));
+		return rc;
+	}
+	/* Remembered before the round commits: if the commit fails, the
+	 * provider gets an error, not the list, and the name was not shown. */
+	shown_mark(d->shown, pv->cert.provider, store_case_id(c), now);
+	return 0;
+}
+
 static void
 do_cases(cahierd_t *d, provider_t *pv, const uint8_t *body, size_t bodylen,
     cahierd_reply_t *rep)
 {
-	uint8_t (*ids)[16] = NULL, *out = NULL;
+	uint8_t (*ids)[16] = NULL, *out = NULL, flags = 0;
 	size_t n = 0, outlen = 0, k = 0;
 	ch_caseinfo_t *v = NULL;
-	(void)body; (void)bodylen;
+	casetext_t *t = NULL;
+	uint8_t *keep = NULL;
 
-	if (store_case_list(d->store, &ids, &n) != 0 || (n && !(v = calloc(n, sizeof(*v))))) {
+	if (ch_casesreq_decode(body, bodylen, &flags) != 0) {
+		cahierd_reply_err(rep, CH_ST_BADREQ,
+		    "malformed case list request (one byte: bit 0 every case, bit 1 no names)");
+		return;
+	}
+	int all = flags & CH_CASES_ALL, names = !(flags & CH_CASES_NONAMES);
+	if (store_case_list(d->store, &ids, &n) != 0 || (n && (!(v = calloc(n, sizeof(*v))) ||
+	    !(t = calloc(n, sizeof(*t))) || !(keep = calloc(n, 1))))) {
 		free(ids);
+		free(v);
+		free(t);
 		cahierd_reply_err(rep, CH_ST_INTERNAL, "cannot list cases");
 		return;
 	}
@@ -119,6 +256,7 @@ do_cases(cahierd_t *d, provider_t *pv, const uint8_t *body, size_t bodylen,
 		scase_t *c;
 		uint8_t (*m)[32] = NULL;
 		size_t nm = 0, nf = 0;
+		uint64_t closed_ms = 0;
 		if (store_case_get(d->store, ids[i], 0, &c) != 0)
 			continue;
 		memcpy(v[k].case_id, ids[i], 16);
@@ -134,16 +272,125 @@ do_cases(cahierd_t *d, provider_t *pv, const uint8_t *body, size_t bodylen,
 		v[k].entries = state_entries(c);
 		v[k].epoch = state_epoch(c);
 		v[k].forks = (uint32_t)nf;
+		v[k].flags = nf ? CH_CASE_FORK : 0;
+		if (store_closed_get(d->store, ids[i], &closed_ms, NULL) == 0) {
+			v[k].flags |= CH_CASE_CLOSED;
+			v[k].since_ms = closed_ms;
+		}
+		if (state_excluded(c, NULL)) {
+			uint64_t when = 0;
+			v[k].flags |= CH_CASE_REMOVED;
+			if (store_excluded_when(c, &when) == 0 && !(v[k].flags & CH_CASE_CLOSED))
+				v[k].since_ms = when;
+		}
+		v[k].last_ms = last_activity(c);
+		cahierd_org_name(d, c, v[k].coordinator, t[k].coord, sizeof(t[k].coord));
+		v[k].coord_name.p = (const uint8_t *)t[k].coord;
+		v[k].coord_name.n = fit_text(t[k].coord);
+		/* A case closed here is out of the daily list; a case this
+		 * organization was removed from stays in it until closed here. */
+		keep[k] = all || !(v[k].flags & CH_CASE_CLOSED);
+		if (keep[k] && names) {
+			case_name(d, c, t[k].name, sizeof(t[k].name));
+			if (t[k].name[0] && record_list(d, c, pv, person) != 0)
+				t[k].name[0] = '\0'; /* no record, no name */
+		}
+		v[k].name.p = (const uint8_t *)t[k].name;
+		v[k].name.n = strlen(t[k].name);
 		k++;
 	}
 	free(ids);
-	int rc = ch_caselist_encode(v, k, &out, &outlen);
+	/* Names the provider sees twice (the hidden closed ones are not
+	 * compared: their names are not read). */
+	for (size_t i = 0; i < k; i++)
+		for (size_t j = i + 1; j < k; j++)
+			if (ch_casename_same(&v[i].name, &v[j].name)) {
+				v[i].flags |= CH_CASE_SAMENAME;
+				v[j].flags |= CH_CASE_SAMENAME;
+			}
+	size_t w = 0;
+	for (size_t i = 0; i < k; i++)
+		if (keep[i]) {
+			if (w != i) {
+				v[w] = v[i];
+				/* the slices point into t[i], which stays where it is */
+			}
+			w++;
+		}
+	int rc = ch_caselist_encode(v, w, &out, &outlen);
+	if (t) {
+		sodium_memzero(t, n * sizeof(*t));
+		free(t);
+	}
 	free(v);
+	free(keep);
 	if (rc != 0) {
 		cahierd_reply_err(rep, CH_ST_INTERNAL, "list too large");
 		return;
 	}
 	cahierd_reply_ok(rep, out, outlen);
+}
+
+/* CLOSE and REOPEN: a decision of this organization about a case it holds,
+ * by a professional (not one of the people's roles). */
+static int
+closing_case(cahierd_t *d, provider_t *pv, const uint8_t *body, size_t bodylen,
+    cahierd_reply_t *rep, uint8_t id[16], const char *what)
+{
+	if (ch_caseref_decode(body, bodylen, id) != 0) {
+		cahierd_reply_err(rep, CH_ST_BADREQ, "malformed %s request", what);
+		return -1;
+	}
+	if (ch_role_is_person(pv->cert.role)) {
+		cahierd_reply_err(rep, CH_ST_DENIED, "your role (%s) does not %s cases",
+		    pv->cert.role, what);
+		return -1;
+	}
+	if (!store_case_exists(d->store, id)) {
+		char hex[33];
+		sodium_bin2hex(hex, sizeof(hex), id, 16);
+		cahierd_reply_err(rep, CH_ST_NOCASE, "no such case %s at %s", hex, d->cfg.name);
+		return -1;
+	}
+	return 0;
+}
+
+static void
+do_close(cahierd_t *d, provider_t *pv, const uint8_t *body, size_t bodylen,
+    cahierd_reply_t *rep)
+{
+	uint8_t id[16];
+	int rc;
+	if (closing_case(d, pv, body, bodylen, rep, id, "close") != 0)
+		return;
+	if ((rc = store_closed_get(d->store, id, NULL, NULL)) == 0) {
+		cahierd_reply_ok(rep, NULL, 0); /* closed already: the first close stands */
+		return;
+	}
+	if (rc != ST_ERR_NOTFOUND ||
+	    (rc = store_closed_put(d->store, id, (uint64_t)clock_now_ms(), pv->cert.provider)) != 0) {
+		cahierd_reply_err(rep, CH_ST_INTERNAL, "cannot close the case: %s", derr_str(rc));
+		return;
+	}
+	log_info("%s (%s) closed a case at %s", pv->cert.name, pv->cert.role, d->cfg.name);
+	cahierd_reply_ok(rep, NULL, 0);
+}
+
+static void
+do_reopen(cahierd_t *d, provider_t *pv, const uint8_t *body, size_t bodylen,
+    cahierd_reply_t *rep)
+{
+	uint8_t id[16];
+	int rc;
+	if (closing_case(d, pv, body, bodylen, rep, id, "reopen") != 0)
+		return;
+	if ((rc = store_closed_del(d->store, id)) != 0 && rc != ST_ERR_NOTFOUND) {
+		cahierd_reply_err(rep, CH_ST_INTERNAL, "cannot reopen the case: %s", derr_str(rc));
+		return;
+	}
+	if (rc == 0)
+		log_info("%s (%s) reopened a case at %s", pv->cert.name, pv->cert.role, d->cfg.name);
+	cahierd_reply_ok(rep, NULL, 0);
 }
 
 static void
@@ -206,6 +453,8 @@ static const struct {
 	{ CH_CQ_READ, reads_handle },
 	{ CH_CQ_CASES, do_cases },
 	{ CH_CQ_PEERS, do_peers },
+	{ CH_CQ_CLOSE, do_close },
+	{ CH_CQ_REOPEN, do_reopen },
 };
 
 void

@@ -17,6 +17,7 @@
 #include "outbox.h"
 #include "peers.h"
 #include "replay.h"
+#include "shown.h"
 #include "store.h"
 
 typedef struct {
@@ -32,6 +33,7 @@ typedef struct {
 	outbox_t *out;          /* owned by the loop; flushed at the end of each round */
 	replay_t *replay;       /* read-request nonces */
 	index_t *ix;            /* the timelines of the cases read lately */
+	shown_t *shown;         /* case names shown in lists, recorded (audit.c) */
 } cahierd_t;
 
 /* Builds a daemon over data directory dir: opens the store (cfg's cache

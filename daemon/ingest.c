@@ -510,7 +510,7 @@ keep_revoke(check_t *x)
 }
 
 /* Kind 32: an access record, with the reader's certificate and signed
- * request. */
+ * request; a list record (action 7) with the certificate alone. */
 static int
 check_access(check_t *x)
 {
@@ -526,7 +526,12 @@ check_access(check_t *x)
 	}
 	rc = certs_check(x->in->certs, a.cert, a.certlen, x->env->org, a.time_ms,
 	    provider, NULL);
-	if (rc == 0 && (rc = ch_readreq_decode(a.request, a.requestlen, &rq)) == 0 &&
+	if (a.action == CH_ACT_LIST) {
+		/* A case's name shown in a case list: the provider's certificate
+		 * only (the CASES request is not signed), no entry touched. */
+		if (rc == 0 && (a.requestlen != 0 || a.nranges != 0))
+			rc = CH_ERR_VALUE;
+	} else if (rc == 0 && (rc = ch_readreq_decode(a.request, a.requestlen, &rq)) == 0 &&
 	    (memcmp(rq.provider, provider, 32) != 0 ||
 	    memcmp(rq.case_id, x->env->case_id, 16) != 0))
 		rc = CH_ERR_VALUE;
@@ -757,7 +762,7 @@ held_back_epoch(scase_t *c, const ch_env_t *env, const uint8_t coord[32],
 	log_warn("held back epoch %u of a case from %s: no key for this organization in it (removed, or left out by the coordinator)",
 	    env->epoch, from);
 	if (memcmp(env->org, coord, 32) == 0 && env->epoch == state_epoch(c) + 1 &&
-	    store_excluded_put(c, env->epoch) != 0)
+	    store_excluded_put(c, env->epoch, env->time_ms) != 0)
 		log_err("could not record that this organization is out of a case");
 	return INGEST_NOTYET;
 }

@@ -413,6 +413,15 @@ post_handle(cahierd_t *d, provider_t *pv, const uint8_t *body, size_t bodylen,
 		    "post not signed by the certified key of this connection");
 		return;
 	}
+	/* A case closed here is read-only here; the others still write. */
+	if (store_closed_get(d->store, rq.case_id, NULL, NULL) == 0) {
+		char hex[33];
+		sodium_bin2hex(hex, sizeof(hex), rq.case_id, 16);
+		cahierd_reply_err(rep, CH_ST_DENIED,
+		    "this case is closed at %s: it is kept and can be read, not written; "
+		    "'cahier case reopen %.8s' reopens it", d->cfg.name, hex);
+		return;
+	}
 	if (p.kind == CH_REQ_CASE_NEW) {
 		if (ch_role_is_person(pv->cert.role)) {
 			cahierd_reply_err(rep, CH_ST_DENIED,

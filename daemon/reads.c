@@ -6,6 +6,7 @@
 
 #include "../proto/msg.h"
 #include "../proto/names.h"
+#include "audit.h"
 #include "clock.h"
 #include "feed.h"
 #include "log.h"
@@ -186,57 +187,14 @@ read_hits(cahierd_t *d, readctx_t *r, const ixhit_t *h, size_t n)
 	return 0;
 }
 
-/* Writes an access record to our feed of c and queues it for the members. */
-static int
-record_access(cahierd_t *d, scase_t *c, provider_t *pv, const uint8_t *req,
-    size_t reqlen, const ch_readreq_t *rq, uint8_t outcome,
-    const ch_range_t *ranges, size_t nranges, uint8_t id[32])
-{
-	ch_access_t a;
-	uint8_t *fields = NULL, *plain = NULL, *entry = NULL, key[32];
-	size_t fl = 0, pl = 0, el = 0;
-	uint32_t e = state_epoch(c);
-	int rc;
-
-	memset(&a, 0, sizeof(a));
-	randombytes_buf(a.event_id, sizeof(a.event_id));
-	a.action = rq->action;
-	a.outcome = outcome;
-	a.purpose = rq->purpose;
-	a.time_ms = (uint64_t)clock_now_ms();
-	a.cert = pv->certbuf;
-	a.certlen = pv->certlen;
-	a.request = req;
-	a.requestlen = reqlen;
-	a.ranges = (ch_range_t *)(uintptr_t)ranges;
-	a.nranges = nranges;
-	if ((rc = ch_access_encode(&a, &fields, &fl)) != 0)
-		return rc;
-	rc = feed_org_plain(store_case_id(c), CH_KIND_ACCESS, CH_AUD_NETWORK, fields, fl,
-	    &plain, &pl);
-	free(fields);
-	if (rc)
-		return rc;
-	if ((rc = store_key_get(c, e, CH_AUD_NETWORK, key)) == 0)
-		rc = feed_append(d->in, c, e, CH_AUD_NETWORK, NULL, 0, key, plain, pl,
-		    &entry, &el, id);
-	sodium_memzero(key, sizeof(key));
-	plain_free(plain, pl);
-	if (rc == 0) {
-		sync_push(d, c, entry, el);
-		free(entry);
-	}
-	return rc;
-}
-
 /* A refused read is recorded too, then answered with why. */
 static void
 refuse_read(cahierd_t *d, scase_t *c, provider_t *pv, const uint8_t *body,
     size_t bodylen, const ch_readreq_t *rq, cahierd_reply_t *rep, const char *why)
 {
 	uint8_t access_id[32];
-	if (record_access(d, c, pv, body, bodylen, rq, CH_OUT_REFUSED, NULL, 0,
-	    access_id) != 0)
+	if (audit_record(d, c, pv, body, bodylen, rq->action, rq->purpose, CH_OUT_REFUSED,
+	    NULL, 0, access_id) != 0)
 		log_err("could not record a refused read");
 	cahierd_reply_err(rep, CH_ST_DENIED, "%s", why);
 }
@@ -326,8 +284,8 @@ reads_handle(cahierd_t *d, provider_t *pv, const uint8_t *body, size_t bodylen,
 		read_free(&r);
 		if (have_cur)
 			state_epoch_free(&cur);
-		if (record_access(d, c, pv, body, bodylen, &rq, CH_OUT_FAILED, NULL, 0,
-		    access_id) != 0)
+		if (audit_record(d, c, pv, body, bodylen, rq.action, rq.purpose, CH_OUT_FAILED,
+		    NULL, 0, access_id) != 0)
 			log_err("could not record a failed read");
 		cahierd_reply_err(rep, CH_ST_INTERNAL, "reply too large");
 		return;
@@ -337,8 +295,8 @@ reads_handle(cahierd_t *d, provider_t *pv, const uint8_t *body, size_t bodylen,
 	 * text, which says something of what the reader looks for. Its
 	 * reply's record id stays zero. */
 	if ((r.n > 0 || rq.search[0]) &&
-	    (rc = record_access(d, c, pv, body, bodylen, &rq, CH_OUT_OK, r.ranges,
-	    r.nranges, access_id)) != 0) {
+	    (rc = audit_record(d, c, pv, body, bodylen, rq.action, rq.purpose, CH_OUT_OK,
+	    r.ranges, r.nranges, access_id)) != 0) {
 		sodium_memzero(out, outlen);
 		free(out);
 		goto fail;

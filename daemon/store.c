@@ -17,9 +17,9 @@
 #define CASE_MAP ((size_t)4 << 30)
 
 /* The tables: their names exist only here, their indices only in this file. */
-enum { O_META, O_PEERS, O_PROVIDERS, O_CASES, O_REVOKED };
+enum { O_META, O_PEERS, O_PROVIDERS, O_CASES, O_REVOKED, O_CLOSED };
 static const char *const org_tables[] = { "meta", "peers", "providers", "cases",
-	"revoked", NULL };
+	"revoked", "closed", NULL };
 enum { C_ENTRIES, C_HEADS, C_KEYS, C_FORKS, C_EPOCHS, C_REVOKED, C_META };
 static const char *const case_tables[] = { "entries", "heads", "keys", "forks",
 	"epochs", "revoked", "meta", NULL };
@@ -893,6 +893,37 @@ store_revocations_each(store_t *s, store_revocation_fn fn, void *arg)
 	return rec_each(&s->org, O_REVOKED, NULL, 0, 0, revocation_step, &w);
 }
 
+int
+store_closed_put(store_t *s, const uint8_t id[16], uint64_t when_ms,
+    const uint8_t provider[32])
+{
+	uint8_t v[40];
+	be64(v, when_ms);
+	memcpy(v + 8, provider, 32);
+	return rec_put(&s->org, O_CLOSED, id, 16, v, sizeof(v));
+}
+
+int
+store_closed_get(store_t *s, const uint8_t id[16], uint64_t *when_ms,
+    uint8_t provider[32])
+{
+	uint8_t v[40];
+	int rc = rec_get_fixed(&s->org, O_CLOSED, id, 16, v, sizeof(v));
+	if (rc == 0) {
+		if (when_ms)
+			*when_ms = rd64(v);
+		if (provider)
+			memcpy(provider, v + 8, 32);
+	}
+	return rc;
+}
+
+int
+store_closed_del(store_t *s, const uint8_t id[16])
+{
+	return rec_del(&s->org, O_CLOSED, id, 16);
+}
+
 static int
 sum_step(void *arg, const uint8_t *k, size_t klen, const uint8_t *v, size_t vlen)
 {
@@ -968,13 +999,45 @@ store_epoch_put(scase_t *c, uint32_t epoch)
 int
 store_excluded_get(scase_t *c, uint32_t *epoch)
 {
-	return u32_get(&c->db, C_META, META("excluded"), epoch);
+	uint8_t *v = NULL;
+	size_t vl = 0;
+	int rc = rec_get(&c->db, C_META, META("excluded"), &v, &vl);
+	if (rc == 0) {
+		/* 4 bytes: a store from before the time was kept */
+		if (vl == 4 || vl == 12)
+			*epoch = (uint32_t)v[0] << 24 | (uint32_t)v[1] << 16 |
+			    (uint32_t)v[2] << 8 | v[3];
+		else
+			rc = ST_ERR_DB;
+	}
+	free(v);
+	return rc;
 }
 
 int
-store_excluded_put(scase_t *c, uint32_t epoch)
+store_excluded_when(scase_t *c, uint64_t *time_ms)
 {
-	return u32_put(&c->db, C_META, META("excluded"), epoch);
+	uint8_t *v = NULL;
+	size_t vl = 0;
+	int rc = rec_get(&c->db, C_META, META("excluded"), &v, &vl);
+	*time_ms = 0;
+	if (rc == 0) {
+		if (vl == 12)
+			*time_ms = rd64(v + 4);
+		else if (vl != 4)
+			rc = ST_ERR_DB;
+	}
+	free(v);
+	return rc;
+}
+
+int
+store_excluded_put(scase_t *c, uint32_t epoch, uint64_t time_ms)
+{
+	uint8_t v[12] = { (uint8_t)(epoch >> 24), (uint8_t)(epoch >> 16),
+		(uint8_t)(epoch >> 8), (uint8_t)epoch };
+	be64(v + 4, time_ms);
+	return rec_put(&c->db, C_META, META("excluded"), v, sizeof(v));
 }
 
 static void

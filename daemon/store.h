@@ -97,6 +97,17 @@ typedef int (*store_revocation_fn)(void *arg, const uint8_t provider[32],
     uint64_t when);
 int store_revocations_each(store_t *s, store_revocation_fn fn, void *arg) CH_WUR;
 
+/* closed: case id (16) -> u64 time closed (ms since the Unix epoch) |
+ * provider key (32) of who closed it. A case this organization closed:
+ * kept and readable, out of the daily case list, posts to it refused here.
+ * No name. store_closed_get: ST_ERR_NOTFOUND when open (when_ms and
+ * provider may be NULL); store_closed_del: ST_ERR_NOTFOUND when open. */
+int store_closed_put(store_t *s, const uint8_t id[16], uint64_t when_ms,
+    const uint8_t provider[32]) CH_WUR;
+int store_closed_get(store_t *s, const uint8_t id[16], uint64_t *when_ms,
+    uint8_t provider[32]) CH_WUR;
+int store_closed_del(store_t *s, const uint8_t id[16]) CH_WUR;
+
 /* --- Cases --- */
 
 /* cases: case id (16) -> empty. store_case_get returns the cached handle
@@ -183,10 +194,14 @@ int store_coord_put(scase_t *c, const uint8_t org[32]) CH_WUR;
  * genesis). */
 int store_epoch_get(scase_t *c, uint32_t *epoch) CH_WUR;
 int store_epoch_put(scase_t *c, uint32_t epoch) CH_WUR;
-/* meta: "excluded" -> u32: the epoch the coordinator started without a key
- * for this organization (removed, or left out). ST_ERR_NOTFOUND when none. */
+/* meta: "excluded" -> u32 | u64: the epoch the coordinator started without
+ * a key for this organization (removed, or left out), and the time_ms of
+ * the envelope of that epoch entry (a store from before the time was kept
+ * holds the u32 alone: store_excluded_when gives 0). ST_ERR_NOTFOUND when
+ * none. */
 int store_excluded_get(scase_t *c, uint32_t *epoch) CH_WUR;
-int store_excluded_put(scase_t *c, uint32_t epoch) CH_WUR;
+int store_excluded_when(scase_t *c, uint64_t *time_ms) CH_WUR;
+int store_excluded_put(scase_t *c, uint32_t epoch, uint64_t time_ms) CH_WUR;
 
 /* epochs: epoch u32 -> start_ms u64 | org (32) | seq u64 | entries u64 |
  *         charter (the rest: proto/charter.h encoding, names replaced).

@@ -84,11 +84,74 @@ ch_status_decode(const uint8_t *p, size_t n, ch_status_t *s)
 }
 
 int
+ch_casesreq_encode(uint8_t flags, uint8_t **out, size_t *len)
+{
+	cwr_t w;
+	if (flags & ~(CH_CASES_ALL | CH_CASES_NONAMES))
+		return CH_ERR_VALUE;
+	cwr_init(&w, 1);
+	cwr_u8(&w, flags);
+	*out = cwr_take(&w, len);
+	return *out ? 0 : CH_ERR_NOMEM;
+}
+
+int
+ch_casesreq_decode(const uint8_t *p, size_t n, uint8_t *flags)
+{
+	crd_t rd;
+	*flags = CH_CASES_ALL | CH_CASES_NONAMES;
+	if (n == 0)
+		return 0;
+	crd_init(&rd, p, n);
+	uint8_t v = crd_u8(&rd);
+	int rc = crd_end(&rd);
+	if (rc == 0 && (v & ~(CH_CASES_ALL | CH_CASES_NONAMES)))
+		rc = CH_ERR_VALUE;
+	if (rc == 0)
+		*flags = v;
+	return rc;
+}
+
+int
+ch_caseref_encode(const uint8_t case_id[CH_CASE_LEN], uint8_t **out, size_t *len)
+{
+	cwr_t w;
+	cwr_init(&w, CH_CASE_LEN);
+	cwr_put(&w, case_id, CH_CASE_LEN);
+	*out = cwr_take(&w, len);
+	return *out ? 0 : CH_ERR_NOMEM;
+}
+
+int
+ch_caseref_decode(const uint8_t *p, size_t n, uint8_t case_id[CH_CASE_LEN])
+{
+	crd_t rd;
+	crd_init(&rd, p, n);
+	crd_copy(&rd, case_id, CH_CASE_LEN);
+	return crd_end(&rd);
+}
+
+/* A text field of the case list: <= max bytes of UTF-8 without NUL. */
+static int
+text_ok(const ch_slice_t *s, size_t max)
+{
+	return s->n <= max && (s->n == 0 || (s->p && !memchr(s->p, 0, s->n) &&
+	    ch_utf8_valid(s->p, s->n)));
+}
+
+/* Fixed part of a case record (91 bytes) and the two text lengths. */
+#define CASEINFO_MIN (16 + 32 + 2 + 8 + 4 + 4 + 1 + 8 + 8 + 4 + 4)
+
+int
 ch_caselist_encode(const ch_caseinfo_t *v, size_t n, uint8_t **out, size_t *len)
 {
 	cwr_t w;
 	if (n > LIST_MAX)
 		return CH_ERR_TOOBIG;
+	for (size_t i = 0; i < n; i++)
+		if ((v[i].flags & ~CH_CASE_FLAGS) || !text_ok(&v[i].name, CH_CASE_NAME_MAX) ||
+		    !text_ok(&v[i].coord_name, CH_CASE_NAME_MAX))
+			return CH_ERR_VALUE;
 	cwr_init(&w, CH_MSG_MAX);
 	cwr_u32(&w, (uint32_t)n);
 	for (size_t i = 0; i < n; i++) {
@@ -98,6 +161,11 @@ ch_caselist_encode(const ch_caseinfo_t *v, size_t n, uint8_t **out, size_t *len)
 		cwr_u64(&w, v[i].entries);
 		cwr_u32(&w, v[i].epoch);
 		cwr_u32(&w, v[i].forks);
+		cwr_u8(&w, v[i].flags);
+		cwr_u64(&w, v[i].last_ms);
+		cwr_u64(&w, v[i].since_ms);
+		cwr_var(&w, v[i].name.p, v[i].name.n, CH_CASE_NAME_MAX);
+		cwr_var(&w, v[i].coord_name.p, v[i].coord_name.n, CH_CASE_NAME_MAX);
 	}
 	*out = cwr_take(&w, len);
 	return *out ? 0 : CH_ERR_TOOBIG;
@@ -115,18 +183,28 @@ ch_caselist_decode(const uint8_t *p, size_t n, ch_caseinfo_t **v, size_t *count)
 	*count = 0;
 	crd_init(&rd, p, n);
 	k = crd_u32(&rd);
-	/* Each record takes 66 bytes: a count the input cannot hold is a lie. */
-	if (rd.err || k > LIST_MAX || (size_t)k * 66 > crd_left(&rd))
+	/* Each record takes at least 91 bytes: a count the input cannot hold
+	 * is a lie. */
+	if (rd.err || k > LIST_MAX || (size_t)k * CASEINFO_MIN > crd_left(&rd))
 		return rd.err ? rd.err : CH_ERR_TOOBIG;
 	if (k && !(a = calloc(k, sizeof(*a))))
 		return CH_ERR_NOMEM;
-	for (uint32_t i = 0; i < k; i++) {
+	for (uint32_t i = 0; i < k && !rd.err; i++) {
 		crd_copy(&rd, a[i].case_id, CH_CASE_LEN);
 		crd_copy(&rd, a[i].coordinator, 32);
 		a[i].members = crd_u16(&rd);
 		a[i].entries = crd_u64(&rd);
 		a[i].epoch = crd_u32(&rd);
 		a[i].forks = crd_u32(&rd);
+		a[i].flags = crd_u8(&rd);
+		a[i].last_ms = crd_u64(&rd);
+		a[i].since_ms = crd_u64(&rd);
+		a[i].name.p = crd_var(&rd, CH_CASE_NAME_MAX, &a[i].name.n);
+		a[i].coord_name.p = crd_var(&rd, CH_CASE_NAME_MAX, &a[i].coord_name.n);
+		if (!rd.err && ((a[i].flags & ~CH_CASE_FLAGS) ||
+		    !text_ok(&a[i].name, CH_CASE_NAME_MAX) ||
+		    !text_ok(&a[i].coord_name, CH_CASE_NAME_MAX)))
+			rd.err = CH_ERR_VALUE;
 	}
 	if ((rc = crd_end(&rd)) != 0) {
 		free(a);
@@ -135,6 +213,23 @@ ch_caselist_decode(const uint8_t *p, size_t n, ch_caseinfo_t **v, size_t *count)
 	*v = a;
 	*count = k;
 	return 0;
+}
+
+int
+ch_casename_same(const ch_slice_t *a, const ch_slice_t *b)
+{
+	if (a->n == 0 || a->n != b->n)
+		return 0;
+	for (size_t i = 0; i < a->n; i++) {
+		uint8_t x = a->p[i], y = b->p[i];
+		if (x >= 'A' && x <= 'Z')
+			x = (uint8_t)(x - 'A' + 'a');
+		if (y >= 'A' && y <= 'Z')
+			y = (uint8_t)(y - 'A' + 'a');
+		if (x != y)
+			return 0;
+	}
+	return 1;
 }
 
 int

@@ -35,8 +35,39 @@ typedef struct {
 int ch_status_encode(const ch_status_t *s, uint8_t **out, size_t *len) CH_WUR;
 int ch_status_decode(const uint8_t *p, size_t n, ch_status_t *s) CH_WUR;
 
+/* Client request types this file's bodies belong to, after msg.h's 1..5
+ * (PROTOCOL.md, "Client requests"): closing a case at this organization,
+ * and reopening it. Body: a case reference; reply: empty. */
+#define CH_CQ_CLOSE 6
+#define CH_CQ_REOPEN 7
+
+/* CASES request: empty, or flags u8: bit0 every case (else the daily list:
+ * cases closed here left out), bit1 no names (ids and counts only: the
+ * daemon reads no charter and records nothing; the same-name flag is then
+ * never set). Other bits are refused. Empty, as a client from before the
+ * flags asked: every case, no names (CH_CASES_ALL | CH_CASES_NONAMES). */
+#define CH_CASES_DAILY   0x00
+#define CH_CASES_ALL     0x01
+#define CH_CASES_NONAMES 0x02
+int ch_casesreq_encode(uint8_t flags, uint8_t **out, size_t *len) CH_WUR;
+/* CH_ERR_VALUE for an undefined bit. */
+int ch_casesreq_decode(const uint8_t *p, size_t n, uint8_t *flags) CH_WUR;
+
+/* CLOSE and REOPEN request: case_id 16. */
+int ch_caseref_encode(const uint8_t case_id[CH_CASE_LEN], uint8_t **out, size_t *len) CH_WUR;
+int ch_caseref_decode(const uint8_t *p, size_t n, uint8_t case_id[CH_CASE_LEN]) CH_WUR;
+
 /* CASES reply: n u32 x { case_id 16 | coordinator 32 | members u16 |
- * entries u64 | epoch u32 | forks u32 }. */
+ * entries u64 | epoch u32 | forks u32 | flags u8 | last_ms u64 |
+ * since_ms u64 | name text (<= 256) | coordinator name text (<= 256) }.
+ * A text is u32 length | UTF-8 without NUL; an empty name: the daemon
+ * cannot read the case's charter. */
+#define CH_CASE_CLOSED    0x01  /* closed at this organization */
+#define CH_CASE_REMOVED   0x02  /* this organization was removed from the case */
+#define CH_CASE_SAMENAME  0x04  /* another case the provider sees has the same name */
+#define CH_CASE_FORK      0x08  /* a feed of the case forked */
+#define CH_CASE_FLAGS     0x0f  /* every defined bit; others are refused */
+#define CH_CASE_NAME_MAX  256
 typedef struct {
 	uint8_t case_id[CH_CASE_LEN];
 	uint8_t coordinator[32];
@@ -44,10 +75,19 @@ typedef struct {
 	uint64_t entries;
 	uint32_t epoch;
 	uint32_t forks;
+	uint8_t flags;           /* CH_CASE_* */
+	uint64_t last_ms;        /* newest entry other than an access record, 0 if unknown */
+	uint64_t since_ms;       /* closed here (CLOSED) or removed (REMOVED) at, 0 if unknown */
+	ch_slice_t name;         /* borrowed: the case's name, or empty */
+	ch_slice_t coord_name;   /* borrowed: the coordinator's name */
 } ch_caseinfo_t;
 int ch_caselist_encode(const ch_caseinfo_t *v, size_t n, uint8_t **out, size_t *len) CH_WUR;
-/* *v is malloc'd. */
+/* *v is malloc'd; its slices borrow from p. */
 int ch_caselist_decode(const uint8_t *p, size_t n, ch_caseinfo_t **v, size_t *count) CH_WUR;
+/* 1 if two case names are the same for the duplicate flag: equal after
+ * folding ASCII A-Z to a-z (no other folding, no Unicode normalisation:
+ * "É" and "é" differ), 0 otherwise; two empty names are never the same. */
+int ch_casename_same(const ch_slice_t *a, const ch_slice_t *b);
 
 /* PEERS reply: n u32 x { card var | connected u8 | last_heard_ms u64 }. */
 typedef struct {

@@ -299,7 +299,7 @@ stop() {
 }
 
 # entries_count HOME CASE: the number of entries HOME's daemon holds
-entries_count() { c "$1" --json case list | sed -n "s/.*\"case\":\"$2\"[^}]*\"entries\":\([0-9]*\).*/\1/p"; }
+entries_count() { c "$1" --json case list --all --no-names | sed -n "s/.*\"case\":\"$2\"[^}]*\"entries\":\([0-9]*\).*/\1/p"; }
 has_entries() { [ "$(entries_count "$1" "$2")" = "$3" ]; }
 
 # feed_dump ORG CASE: every feed of the case as stored (keys and values, hex)

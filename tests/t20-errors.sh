@@ -5,7 +5,7 @@
 . "$(dirname "$0")/lib.sh"
 
 q() { "$@" >/dev/null; }
-cases() { c "$1" --json case list; }
+cases() { c "$1" --json case list --all --no-names; }
 peers() { "$B/cahierd" peer list -d "$T/$1"; }
 provs() { "$B/cahierd" provider list -d "$T/$1"; }
 D() { "$B/cahierd" "$@"; }

@@ -62,13 +62,41 @@ make_caselist(uint8_t **out, size_t *n)
 	v[0].entries = 1000;
 	v[0].epoch = 0;
 	v[0].forks = 0;
+	v[0].flags = CH_CASE_CLOSED | CH_CASE_SAMENAME;
+	v[0].last_ms = 1795000000000ull;
+	v[0].since_ms = 1795000001000ull;
+	v[0].name.p = (const uint8_t *)"Mevr. Jansen";
+	v[0].name.n = 12;
+	v[0].coord_name.p = (const uint8_t *)"Wijkzorg";
+	v[0].coord_name.n = 8;
 	memset(v[1].case_id, 0x66, 16);
 	memset(v[1].coordinator, 0x77, 32);
 	v[1].members = 2;
 	v[1].entries = 7;
 	v[1].epoch = 1;
 	v[1].forks = 1;
+	v[1].flags = CH_CASE_REMOVED | CH_CASE_FORK;
+	v[1].last_ms = 0;
+	v[1].since_ms = 1700000000000ull;
+	v[1].coord_name.p = (const uint8_t *)"CPAS Elsene";
+	v[1].coord_name.n = 11;
 	if (ch_caselist_encode(v, 2, out, n) != 0)
+		abort();
+}
+
+static void
+make_casesreq(uint8_t **out, size_t *n)
+{
+	if (ch_casesreq_encode(CH_CASES_DAILY, out, n) != 0)
+		abort();
+}
+
+static void
+make_caseref(uint8_t **out, size_t *n)
+{
+	uint8_t id[16];
+	memset(id, 0x88, 16);
+	if (ch_caseref_encode(id, out, n) != 0)
 		abort();
 }
 
@@ -88,9 +116,15 @@ make_peerlist(uint8_t **out, size_t *n)
 	"44444444444444444444444444444444" \
 	"5555555555555555555555555555555555555555555555555555555555555555" \
 	"0003" "00000000000003e8" "00000000" "00000000" \
+	"05" "000001a1ee565e00" "000001a1ee5661e8" \
+	"0000000c" "4d6576722e204a616e73656e" "00000008" "57696a6b7a6f7267" \
 	"66666666666666666666666666666666" \
 	"7777777777777777777777777777777777777777777777777777777777777777" \
-	"0002" "0000000000000007" "00000001" "00000001"
+	"0002" "0000000000000007" "00000001" "00000001" \
+	"0a" "0000000000000000" "0000018bcfe56800" \
+	"00000000" "0000000b" "4350415320456c73656e65"
+#define KAT_CASESREQ "00"
+#define KAT_CASEREF "88888888888888888888888888888888"
 #define KAT_PEERLIST "00000001" "0000000463617264" "01" "000001a1ee565e00"
 
 TEST(golden_vectors)
@@ -113,6 +147,12 @@ TEST(golden_vectors)
 	make_peerlist(&b, &n);
 	check_str(hex(b, n), KAT_PEERLIST);
 	free(b);
+	make_casesreq(&b, &n);
+	check_str(hex(b, n), KAT_CASESREQ);
+	free(b);
+	make_caseref(&b, &n);
+	check_str(hex(b, n), KAT_CASEREF);
+	free(b);
 }
 
 typedef int (*dec_fn)(const uint8_t *, size_t);
@@ -129,6 +169,7 @@ dec_caselist(const uint8_t *p, size_t n)
 	free(v);
 	return rc;
 }
+static int dec_caseref(const uint8_t *p, size_t n) { uint8_t id[16]; return ch_caseref_decode(p, n, id); }
 static int
 dec_peerlist(const uint8_t *p, size_t n)
 {
@@ -168,6 +209,7 @@ TEST(framing_of_every_body)
 	framing(dec_status, make_status);
 	framing(dec_caselist, make_caselist);
 	framing(dec_peerlist, make_peerlist);
+	framing(dec_caseref, make_caseref);
 }
 
 TEST(roundtrip_values)
@@ -220,6 +262,86 @@ TEST(lying_counts_are_refused_before_allocating)
 	free(b);
 }
 
+TEST(case_list_values)
+{
+	uint8_t *b;
+	size_t n, k;
+	ch_caseinfo_t *v;
+
+	make_caselist(&b, &n);
+	check_int(ch_caselist_decode(b, n, &v, &k), ==, 0);
+	check_int(v[0].flags, ==, CH_CASE_CLOSED | CH_CASE_SAMENAME);
+	check_int(v[0].name.n, ==, 12);
+	check_mem(v[0].name.p, "Mevr. Jansen", 12);
+	check_int(v[0].last_ms, ==, 1795000000000ull);
+	check_int(v[1].name.n, ==, 0);
+	check_int(v[1].since_ms, ==, 1700000000000ull);
+	check_mem(v[1].coord_name.p, "CPAS Elsene", 11);
+	free(v);
+	/* an undefined flag bit is refused (offset of v[0].flags: 4 + 66) */
+	b[70] = 0x15;
+	check_int(ch_caselist_decode(b, n, &v, &k), ==, CH_ERR_VALUE);
+	check(v == NULL && k == 0);
+	b[70] = 0x05;
+	/* a NUL in a name, or bytes that are not UTF-8, are refused */
+	size_t name_at = 4 + 66 + 1 + 8 + 8 + 4;
+	b[name_at + 4] = 0;
+	check_int(ch_caselist_decode(b, n, &v, &k), ==, CH_ERR_VALUE);
+	b[name_at + 4] = 0xff;
+	check_int(ch_caselist_decode(b, n, &v, &k), ==, CH_ERR_VALUE);
+	free(b);
+
+	/* the encoder refuses what the decoder would */
+	ch_caseinfo_t c;
+	char big[300];
+	memset(&c, 0, sizeof(c));
+	memset(big, 'a', sizeof(big));
+	c.name.p = (const uint8_t *)big;
+	c.name.n = 257;
+	check_int(ch_caselist_encode(&c, 1, &b, &n), ==, CH_ERR_VALUE);
+	c.name.n = 256;
+	check_int(ch_caselist_encode(&c, 1, &b, &n), ==, 0);
+	free(b);
+	c.flags = 0x10;
+	check_int(ch_caselist_encode(&c, 1, &b, &n), ==, CH_ERR_VALUE);
+}
+
+TEST(cases_request_flag)
+{
+	uint8_t a = 9, one[1] = { 1 }, three[1] = { 3 }, four[1] = { 4 }, pair[2] = { 0, 0 };
+	uint8_t *b;
+	size_t n;
+	/* empty: every case without names, as a client from before the flags */
+	check_int(ch_casesreq_decode(NULL, 0, &a), ==, 0);
+	check_int(a, ==, CH_CASES_ALL | CH_CASES_NONAMES);
+	check_int(ch_casesreq_decode(one, 1, &a), ==, 0);
+	check_int(a, ==, CH_CASES_ALL);
+	check_int(ch_casesreq_decode(three, 1, &a), ==, 0);
+	check_int(a, ==, CH_CASES_ALL | CH_CASES_NONAMES);
+	make_casesreq(&b, &n);
+	check_int(ch_casesreq_decode(b, n, &a), ==, 0);
+	check_int(a, ==, CH_CASES_DAILY);
+	free(b);
+	check_int(ch_casesreq_decode(four, 1, &a), ==, CH_ERR_VALUE);
+	check_int(ch_casesreq_decode(pair, 2, &a), ==, CH_ERR_TRAILING);
+	check_int(ch_casesreq_encode(4, &b, &n), ==, CH_ERR_VALUE);
+}
+
+TEST(same_name_folds_ascii_only)
+{
+	ch_slice_t a = { (const uint8_t *)"Mevr. Jansen", 12 };
+	ch_slice_t b = { (const uint8_t *)"MEVR. JANSEN", 12 };
+	ch_slice_t c = { (const uint8_t *)"Mevr. Janssen", 13 };
+	ch_slice_t e1 = { (const uint8_t *)"\xc3\x89lise", 6 }; /* Élise */
+	ch_slice_t e2 = { (const uint8_t *)"\xc3\xa9lise", 6 }; /* élise */
+	ch_slice_t none = { NULL, 0 };
+	check(ch_casename_same(&a, &b));
+	check(!ch_casename_same(&a, &c));
+	check(ch_casename_same(&e1, &e1));
+	check(!ch_casename_same(&e1, &e2));
+	check(!ch_casename_same(&none, &none));
+}
+
 int
 main(int argc, char **argv)
 {
@@ -227,10 +349,10 @@ main(int argc, char **argv)
 		return 1;
 	if (argc > 1 && strcmp(argv[1], "--print-vectors") == 0) {
 		void (*makers[])(uint8_t **, size_t *) = { make_postreq, make_postrep,
-			make_status, make_caselist, make_peerlist };
+			make_status, make_caselist, make_peerlist, make_casesreq, make_caseref };
 		const char *names[] = { "post request", "post reply", "status",
-			"case list", "peer list" };
-		for (int i = 0; i < 5; i++) {
+			"case list", "peer list", "cases request", "case reference" };
+		for (int i = 0; i < 7; i++) {
 			uint8_t *b;
 			size_t n;
 			makers[i](&b, &n);
@@ -243,5 +365,8 @@ main(int argc, char **argv)
 	TAP_RUN(framing_of_every_body);
 	TAP_RUN(roundtrip_values);
 	TAP_RUN(lying_counts_are_refused_before_allocating);
+	TAP_RUN(case_list_values);
+	TAP_RUN(cases_request_flag);
+	TAP_RUN(same_name_folds_ascii_only);
 	return TAP_DONE();
 }

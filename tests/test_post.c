@@ -12,7 +12,9 @@
 
 #include "tap.h"
 #include "fixture.h"
+#include "../daemon/audit.h"
 #include "../daemon/clock.h"
+#include "../daemon/derr.h"
 #include "../daemon/daemon.h"
 #include "../daemon/log.h"
 #include "../daemon/post.h"
@@ -218,6 +220,28 @@ TEST(roles_come_from_the_vocabulary)
 	check_int(state_epoch(c), ==, before + 1);
 }
 
+/* The record of a case list (action 7) carries the certificate and no
+ * request: it passes the rules that every member applies; a list record
+ * with a request, or a read record without one, does not. */
+TEST(list_records_pass_the_rules)
+{
+	scase_t *c;
+	uint8_t id[32], junk[8] = { 1, 2, 3, 4, 5, 6, 7, 8 };
+	uint64_t before = 0, after = 0;
+
+	check_int(store_case_get(A.d->store, case_id, 0, &c), ==, 0);
+	check_int(store_entries_count(c, &before), ==, 0);
+	check_int(audit_record(A.d, c, &social.pv, NULL, 0, CH_ACT_LIST,
+	    CH_PURPOSE_COORDINATION, CH_OUT_OK, NULL, 0, id), ==, 0);
+	check_int(audit_record(A.d, c, &social.pv, junk, sizeof(junk), CH_ACT_LIST,
+	    CH_PURPOSE_COORDINATION, CH_OUT_OK, NULL, 0, id), ==, DERR_REFUSED);
+	check_int(audit_record(A.d, c, &social.pv, NULL, 0, CH_ACT_READ,
+	    CH_PURPOSE_TREATMENT, CH_OUT_OK, NULL, 0, id), ==, DERR_REFUSED);
+	check_int(store_commit(A.d->store), ==, 0);
+	check_int(store_entries_count(c, &after), ==, 0);
+	check_int(after, ==, before + 1);
+}
+
 int
 main(void)
 {
@@ -239,6 +263,7 @@ main(void)
 	TAP_RUN(people_never_change_membership);
 	TAP_RUN(only_imported_cards_join);
 	TAP_RUN(roles_come_from_the_vocabulary);
+	TAP_RUN(list_records_pass_the_rules);
 	prov_free(&social);
 	prov_free(&trusted);
 	org_free(&A);

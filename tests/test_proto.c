@@ -883,7 +883,7 @@ TEST(access)
 	ch_access_clear(&d);
 	check(check_framing(dec_access, buf, n));
 	check_int(dec_patched(dec_access, buf, n, 16, 0), ==, CH_ERR_VALUE);
-	check_int(dec_patched(dec_access, buf, n, 16, 7), ==, CH_ERR_VALUE);
+	check_int(dec_patched(dec_access, buf, n, 16, 8), ==, CH_ERR_VALUE); /* 7 is list */
 	check_int(dec_patched(dec_access, buf, n, 17, 3), ==, CH_ERR_VALUE);
 	check_int(dec_patched(dec_access, buf, n, 18, 6), ==, CH_ERR_VALUE);
 	/* cert length at 27 above 4096, request length above 1024. */

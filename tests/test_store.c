@@ -323,7 +323,7 @@ TEST(case_records)
 
 	check_int(store_coord_put(c, org), ==, 0);
 	check_int(store_epoch_put(c, 3), ==, 0);
-	check_int(store_excluded_put(c, 4), ==, 0);
+	check_int(store_excluded_put(c, 4, 1795000000999u), ==, 0);
 	check_int(store_forked_put(c, org), ==, 0);
 	check_int(store_revoked_put(c, org, prov, 12), ==, 0);
 	memset(&r, 0, sizeof(r));
@@ -342,6 +342,8 @@ TEST(case_records)
 	check_int(e, ==, 3);
 	check_int(store_excluded_get(c, &e), ==, 0);
 	check_int(e, ==, 4);
+	check_int(store_excluded_when(c, &n), ==, 0);
+	check_int(n, ==, 1795000000999u);
 	check_int(store_forked_get(c, org), ==, 1);
 	check_int(store_forked_get(c, prov), ==, 0);
 	check_int(store_revoked_get(c, org, prov, &seq), ==, 0);
@@ -355,6 +357,33 @@ TEST(case_records)
 	check_mem(q.charter, "charter bytes", 13);
 	store_epochrec_clear(&q);
 	check_int(store_epochrec_get(c, 2, &q), ==, ST_ERR_NOTFOUND);
+	store_destroy(&s);
+	rm_dir();
+}
+
+TEST(closed_cases)
+{
+	store_t *s;
+	uint8_t id[16] = { 7 }, other[16] = { 8 }, prov[32] = { 4 }, got[32];
+	uint64_t when = 0;
+
+	fresh_dir();
+	check_int(store_open(dir, storage, 2, &s), ==, 0);
+	check_int(store_closed_get(s, id, &when, got), ==, ST_ERR_NOTFOUND);
+	check_int(store_closed_del(s, id), ==, ST_ERR_NOTFOUND);
+	check_int(store_closed_put(s, id, 1795000000123u, prov), ==, 0);
+	check_int(store_commit(s), ==, 0);
+	check_int(store_closed_get(s, id, &when, got), ==, 0);
+	check_int(when, ==, 1795000000123u);
+	check_mem(got, prov, 32);
+	check_int(store_closed_get(s, other, NULL, NULL), ==, ST_ERR_NOTFOUND);
+	/* kept across a reopening of the store, gone once deleted */
+	store_destroy(&s);
+	check_int(store_open(dir, storage, 2, &s), ==, 0);
+	check_int(store_closed_get(s, id, NULL, NULL), ==, 0);
+	check_int(store_closed_del(s, id), ==, 0);
+	check_int(store_commit(s), ==, 0);
+	check_int(store_closed_get(s, id, NULL, NULL), ==, ST_ERR_NOTFOUND);
 	store_destroy(&s);
 	rm_dir();
 }
@@ -374,5 +403,6 @@ main(void)
 	TAP_RUN(org_tables);
 	TAP_RUN(org_providers_and_revocations);
 	TAP_RUN(case_records);
+	TAP_RUN(closed_cases);
 	return TAP_DONE();
 }

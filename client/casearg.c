@@ -1,0 +1,64 @@
+/* casearg.c - a CASE argument: a case's name, or its hex id or prefix. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sodium.h>
+
+#include "../proto/info.h"
+#include "casearg.h"
+#include "escape.h"
+
+void
+cli_case_arg(cli_t *c, const char *arg, uint8_t id[CH_CASE_LEN])
+{
+	size_t n = strlen(arg), bl = 0, k = 0, found = 0;
+	if (n == 32 && sodium_hex2bin(id, CH_CASE_LEN, arg, n, NULL, &bl, NULL) == 0 &&
+	    bl == CH_CASE_LEN)
+		return;
+	if (!c->sock)
+		cli_open(c);
+	cli_reply_t rep;
+	const uint8_t *body;
+	size_t bodylen;
+	ch_caseinfo_t *v;
+	uint8_t *req = NULL;
+	size_t rl = 0;
+	if (ch_casesreq_encode(CH_CASES_ALL, &req, &rl) != 0)
+		cli_die(EXIT_ERR, "out of memory");
+	cli_call(c, CH_CQ_CASES, req, rl, &rep, &body, &bodylen);
+	free(req);
+	if (ch_caselist_decode(body, bodylen, &v, &k) != 0)
+		cli_die(EXIT_ERR, "malformed reply from the daemon");
+	char ids[3 * 9 + 8] = "";
+	for (size_t i = 0; i < k; i++) {
+		/* as the duplicate flag compares: ASCII letters folded */
+		ch_slice_t want = { (const uint8_t *)arg, n };
+		if (!ch_casename_same(&v[i].name, &want))
+			continue;
+		if (found < 3) {
+			char hex[9];
+			/* the first 4 bytes: 8 digits */
+			sodium_bin2hex(hex, sizeof(hex), v[i].case_id, 4);
+			size_t at = strlen(ids);
+			snprintf(ids + at, sizeof(ids) - at, "%s%s", found ? ", " : "", hex);
+		}
+		memcpy(id, v[i].case_id, CH_CASE_LEN);
+		found++;
+	}
+	free(v);
+	cli_reply_free(&rep);
+	if (found == 1)
+		return;
+	cli_shown_t sh = { { NULL }, 0 };
+	if (found > 1)
+		cli_die(EXIT_ERR, "%zu cases are named '%s' (ids %s%s): give the id instead; "
+		    "'cahier case list --all --verbose' shows them", found, cli_show(&sh, arg), ids,
+		    found > 3 ? ", ..." : "");
+	if (strspn(arg, "0123456789abcdef") == n) {
+		cli_shown_clear(&sh);
+		cli_case_id(c, arg, id);
+		return;
+	}
+	cli_die(EXIT_NO, "no case named '%s' here ('cahier case list --all' lists the names, "
+	    "exactly as they are to be given)", cli_show(&sh, arg));
+}
