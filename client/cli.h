@@ -92,6 +92,8 @@ int cmd_log(cli_t *c, int argc, char **argv);
 int cmd_audit(cli_t *c, int argc, char **argv);
 int cmd_show(cli_t *c, int argc, char **argv);
 int cmd_watch(cli_t *c, int argc, char **argv);
+int cmd_tasks(cli_t *c, int argc, char **argv);
+int cmd_alerts(cli_t *c, int argc, char **argv);
 int cmd_peers(cli_t *c, int argc, char **argv);
 int cmd_network(cli_t *c, int argc, char **argv);
 

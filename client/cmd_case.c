@@ -120,7 +120,7 @@ case_add(cli_t *c, const char *caseid, const char *cardfile, const char *role)
 	if (ch_member_encode(card, cl, role, &fields, &fl) != 0)
 		cli_die(EXIT_ERR, "bad role '%s': use lower-case letters, digits and '-'", role);
 	cli_open(c);
-	cli_case_id(c, caseid, id);
+	cli_case_arg(c, caseid, id);
 	cli_post(c, id, CH_AUD_NETWORK, CH_REQ_ADD_ORG, fields, fl, &rep);
 	keys_fingerprint(kc.org_id, fpr);
 	if (c->json)
@@ -177,7 +177,7 @@ case_orgref(cli_t *c, const char *caseid, const char *orgarg, uint8_t kind,
 	if (ch_orgref_encode(org, &fields, &fl) != 0)
 		cli_die(EXIT_ERR, "out of memory");
 	cli_open(c);
-	cli_case_id(c, caseid, id);
+	cli_case_arg(c, caseid, id);
 	cli_post(c, id, CH_AUD_NETWORK, kind, fields, fl, &rep);
 	free(fields);
 	if (c->json)
@@ -196,7 +196,7 @@ case_rotate(cli_t *c, const char *caseid)
 	uint8_t id[16];
 	ch_postrep_t rep;
 	cli_open(c);
-	cli_case_id(c, caseid, id);
+	cli_case_arg(c, caseid, id);
 	cli_post(c, id, CH_AUD_NETWORK, CH_REQ_ROTATE, NULL, 0, &rep);
 	if (c->json)
 		cli_print_posted(c, &rep, "rotated");
@@ -262,7 +262,7 @@ case_person(cli_t *c, const char *caseid, const char *role, const char *name,
 		cli_die(EXIT_ERR, "bad person record: roles and bases are lower-case words "
 		    "(trusted-person, written-mandate), names 1 to 256 bytes");
 	cli_open(c);
-	cli_case_id(c, caseid, id);
+	cli_case_arg(c, caseid, id);
 	cli_post(c, id, CH_AUD_NETWORK, CH_REQ_PERSON, fields, fl, &rep);
 	free(fields);
 	if (c->json)

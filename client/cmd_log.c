@@ -14,6 +14,7 @@
 #include "../proto/kinds.h"
 #include "../proto/names.h"
 #include "author.h"
+#include "casearg.h"
 #include "cli.h"
 #include "escape.h"
 #include "ref.h"
@@ -159,7 +160,7 @@ run(cli_t *c, int argc, char **argv, int audit)
 	if (audit)
 		rq.kinds = (uint64_t)1 << CH_KIND_ACCESS;
 	cli_open(c);
-	cli_case_id(c, casearg, id);
+	cli_case_arg(c, casearg, id);
 	memcpy(rq.case_id, id, 16);
 	if (all) {
 		/* Oldest first, page after page: each page is its own read. */
@@ -259,7 +260,7 @@ cmd_show(cli_t *c, int argc, char **argv)
 		cli_die(EXIT_ERR, "'%s' is not an entry reference (8 letters and digits, as "
 		    "cahier log shows them)", refarg);
 	cli_open(c);
-	cli_case_id(c, casearg, id);
+	cli_case_arg(c, casearg, id);
 	cli_readreq_init(&rq, id, CH_ACT_READ, purpose);
 	memcpy(rq.entry, prefix, 32);
 	rq.flags = CH_RQ_PREFIX | CH_RQ_VERSIONS | CH_RQ_REFS;
@@ -420,7 +421,7 @@ cmd_watch(cli_t *c, int argc, char **argv)
 	if (!casearg)
 		watch_usage(EXIT_ERR);
 	cli_open(c);
-	cli_case_id(c, casearg, id);
+	cli_case_arg(c, casearg, id);
 	signal(SIGINT, watch_signal);
 	signal(SIGTERM, watch_signal);
 	view_t *v = view_new(c, 0);

@@ -12,6 +12,7 @@
 #include "../proto/charter.h"
 #include "../proto/names.h"
 #include "author.h"
+#include "casearg.h"
 #include "cli.h"
 #include "escape.h"
 
@@ -362,7 +363,7 @@ cmd_network(cli_t *c, int argc, char **argv)
 	if (!casearg)
 		cli_die(EXIT_ERR, "usage: cahier network CASE");
 	cli_open(c);
-	cli_case_id(c, casearg, id);
+	cli_case_arg(c, casearg, id);
 	/* The network is the newest charter this organization can read: one
 	 * entry, and the read records exactly that. */
 	cli_readreq_init(&rq, id, CH_ACT_READ, CH_PURPOSE_COORDINATION);

@@ -7,6 +7,7 @@
 
 #include "../proto/info.h"
 #include "../proto/names.h"
+#include "casearg.h"
 #include "cli.h"
 #include "escape.h"
 #include "post.h"
@@ -115,7 +116,7 @@ cmd_post(cli_t *c, int argc, char **argv)
 	sodium_memzero(text, strlen(text));
 	free(text);
 	cli_open(c);
-	cli_case_id(c, casearg, id);
+	cli_case_arg(c, casearg, id);
 	cli_post(c, id, audience, CH_KIND_NOTE, fields, fl, &rep);
 	free(fields);
 	cli_print_posted(c, &rep, "posted");

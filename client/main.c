@@ -20,6 +20,8 @@ static const struct {
 	{ "case", cmd_case, "new, add, remove, rotate, handover, grant, person, list, close, reopen" },
 	{ "post", cmd_post, "post a note: post [--audience A] CASE TEXT (or - for stdin)" },
 	{ "log", cmd_log, "show a case's notebook (each read is recorded)" },
+	{ "tasks", cmd_tasks, "open tasks and check-ins due, in all your cases" },
+	{ "alerts", cmd_alerts, "alerts waiting for an acknowledgement, in all your cases" },
 	{ "show", cmd_show, "one entry: its versions and what refers to it" },
 	{ "watch", cmd_watch, "new entries of a case as they arrive, like tail -f" },
 	{ "audit", cmd_audit, "who read what in a case, across all organizations" },
