@@ -15,6 +15,12 @@ cli_case_arg(cli_t *c, const char *arg, uint8_t id[CH_CASE_LEN])
 	if (n == 32 && sodium_hex2bin(id, CH_CASE_LEN, arg, n, NULL, &bl, NULL) == 0 &&
 	    bl == CH_CASE_LEN)
 		return;
+	/* Lower-case hex of 4 digits or more is an id prefix: no names are
+	 * asked for (a list of names is recorded in every case it shows). */
+	if (n >= 4 && strspn(arg, "0123456789abcdef") == n) {
+		cli_case_id(c, arg, id);
+		return;
+	}
 	if (!c->sock)
 		cli_open(c);
 	cli_reply_t rep;

@@ -7,7 +7,8 @@
 
 /* Resolves arg into a case id: a full 32-digit hex id as it is; else the
  * name of one case among those the daemon lists to this provider (CASES,
- * every case, closed ones too), compared as the duplicate flag compares
+ * every case, closed ones too; lower-case hex of 4 digits or more is
+ * taken as an id prefix without asking for names), compared as the duplicate flag compares
  * (ch_casename_same: ASCII letters folded, other bytes exact), so that a
  * name two cases share by that rule is ambiguous; else a hex id prefix
  * (cli_case_id). Exits with a message when several cases bear that name
