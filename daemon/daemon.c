@@ -39,7 +39,8 @@ cahierd_new(const char *dir, config_t *cfg, keys_secret_t **keys, uint8_t **card
 	    (rc = peers_new(&d->peers)) != 0 ||
 	    (rc = outbox_new(&d->out)) != 0 ||
 	    (rc = replay_new(&d->replay)) != 0 ||
-	    (rc = index_new(&d->ix)) != 0)
+	    (rc = index_new(&d->ix)) != 0 ||
+	    (rc = held_new(&d->held)) != 0)
 		goto fail;
 	*out = d;
 	return 0;
@@ -60,6 +61,7 @@ cahierd_destroy(cahierd_t **dp)
 	peers_destroy(&d->peers);
 	replay_destroy(&d->replay);
 	index_destroy(&d->ix);
+	held_destroy(&d->held);
 	ingest_destroy(&d->in);
 	keyring_destroy(&d->kr);
 	store_destroy(&d->store);

@@ -11,6 +11,7 @@
 
 #include "../keys/keys.h"
 #include "config.h"
+#include "held.h"
 #include "index.h"
 #include "ingest.h"
 #include "keyring.h"
@@ -32,6 +33,7 @@ typedef struct {
 	outbox_t *out;          /* owned by the loop; flushed at the end of each round */
 	replay_t *replay;       /* read-request nonces */
 	index_t *ix;            /* the timelines of the cases read lately */
+	held_t *held;           /* what the peers hold of our feed (WHERE) */
 } cahierd_t;
 
 /* Builds a daemon over data directory dir: opens the store (cfg's cache
