@@ -21,5 +21,6 @@ int cmd_keep(cli_t *c, int argc, char **argv);
 int cmd_checkin(cli_t *c, int argc, char **argv);
 int cmd_hide(cli_t *c, int argc, char **argv);
 int cmd_edit(cli_t *c, int argc, char **argv);
+int cmd_show(cli_t *c, int argc, char **argv);
 
 #endif

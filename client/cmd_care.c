@@ -1,6 +1,7 @@
 /* cmd_care.c - the commands that write care entries (proto/kinds.h): note,
  * goal, task, appointment, alert, ack, handover, consent, consult, answer,
- * decide, keep-an-eye, check-in, hide, and edit. Each builds the kind's
+ * decide, keep-an-eye, check-in, hide, and edit; and show, one entry by its
+ * reference, as the daemons show it now. Each builds the kind's
  * fields from its arguments (an organization by its name among the case's
  * members: orgarg.h; an earlier entry by its short reference: ref.h),
  * posts them signed (post.h) and says what was posted, its reference and
@@ -21,6 +22,8 @@
 #include "orgarg.h"
 #include "post.h"
 #include "ref.h"
+#include "render.h"
+#include "escape.h"
 
 /* ---- arguments ---- */
 
@@ -247,7 +250,7 @@ static void
 org_arg(ctx_t *x, const char *name, const char *opt_name, uint8_t org[32])
 {
 	if (!x->have_members) {
-		cli_members_load(x->c, x->case_id, &x->ms);
+		cli_members_load(x->c, x->case_id, x->person, &x->ms);
 		x->have_members = 1;
 	}
 	cli_org_resolve(&x->ms, name, opt_name, org);
@@ -1063,4 +1066,150 @@ cmd_edit(cli_t *c, int argc, char **argv)
 	found_clear(&fd);
 	ctx_close(&x);
 	return changed ? 0 : EXIT_ERR;
+}
+
+/* ---- show ---- */
+
+typedef struct {
+	const ch_readrep_t *rr;
+	const cli_members_t *ms;
+	char buf[4][KEYS_NAME_MAX + 1];
+	int k;
+} names_t;
+
+static const char *
+show_org_name(void *arg, const uint8_t org[32])
+{
+	names_t *nm = arg;
+	const ch_slice_t *s = ch_readrep_orgname(nm->rr, org);
+	if (s) {
+		char *b = nm->buf[nm->k++ % 4];
+		size_t n = s->n < KEYS_NAME_MAX ? s->n : KEYS_NAME_MAX;
+		memcpy(b, s->p, n);
+		b[n] = '\0';
+		return b;
+	}
+	return cli_members_name(nm->ms, org);
+}
+
+static const char help_show[] =
+    "usage: cahier show CASE REF\n\n"
+    "Shows the entry REF as every daemon shows it now: its latest version\n"
+    "and how many there are, whether it was hidden (by whom and when), the\n"
+    "organizations that acknowledged an alert, and every field. It is a read\n"
+    "of the notebook, recorded like every read. --json (before the command)\n"
+    "gives {ref, entry, root, org, kind, state, versions, hidden_by,\n"
+    "hidden_at, acks, fields}.\n";
+
+int
+cmd_show(cli_t *c, int argc, char **argv)
+{
+	args_t a;
+	ctx_t x;
+	ch_readreq_t rq;
+	ch_readrep_t rr;
+	cli_reply_t rep;
+	ch_plain_t p;
+	ch_fields_t f;
+	names_t nm;
+	char ref[CLI_REF_CHARS + 1], eid[65], rid[65], when[32];
+
+	parse("show", "", help_show, 2, argc, argv, 1, &a);
+	if (a.npos < 2)
+		cli_die(EXIT_ERR, "usage: cahier show CASE REF");
+	ctx_open(&x, c, "show", a.pos[0]);
+	cli_members_load(c, x.case_id, x.person, &x.ms);
+	x.have_members = 1;
+	cli_readreq_init(&rq, x.case_id, CH_ACT_READ,
+	    x.person ? CH_PURPOSE_OWN_REQUEST : CH_PURPOSE_TREATMENT);
+	if (cli_ref_parse(a.pos[1], rq.entry) != 0)
+		cli_die(EXIT_ERR, "'%s' is not a reference to an entry (8 letters and digits)", a.pos[1]);
+	rq.flags = CH_RQ_PREFIX;
+	rq.last = 2;
+	cli_read(c, &rq, &rep, &rr);
+	if (rr.n == 0)
+		cli_die(EXIT_NO, "no entry %s in this case", a.pos[1]);
+	if (rr.n > 1)
+		cli_die(EXIT_ERR, "the reference %s is ambiguous: two entries of this case share it", a.pos[1]);
+	const ch_readitem_t *it = &rr.items[0];
+	uint8_t id[32];
+	ch_env_id(&it->env, id);
+	cli_ref_fmt(it->root, ref);
+	sodium_bin2hex(eid, sizeof(eid), id, 32);
+	sodium_bin2hex(rid, sizeof(rid), it->root, 32);
+	memset(&nm, 0, sizeof(nm));
+	nm.rr = &rr;
+	nm.ms = &x.ms;
+	render_ctx_t rc = { show_org_name, NULL, NULL, &nm };
+	memset(&f, 0, sizeof(f));
+	int open = it->state == CH_IT_OPEN && ch_plain_decode(it->plain.p, it->plain.n, &p) == 0 &&
+	    ch_kind_is_care(p.kind) && ch_fields_decode(p.kind, p.fields, p.fieldslen, &f) == 0;
+	const char *state = it->state == CH_IT_OPEN ? "open" : it->state == CH_IT_HIDDEN ?
+	    "hidden" : it->state == CH_IT_ERASED ? "erased" : "not-readable";
+	const char *org = show_org_name(&nm, it->env.org);
+	const char *hider = it->state == CH_IT_HIDDEN ? show_org_name(&nm, it->hidden_by) : NULL;
+	if (c->json) {
+		json_t *acks = json_array();
+		for (size_t i = 0; i < it->nacks; i++) {
+			uint8_t ao[32];
+			uint64_t at;
+			ch_readitem_ack(it, i, ao, &at);
+			const char *n = show_org_name(&nm, ao);
+			json_array_append_new(acks, n ? json_string(n) : json_null());
+		}
+		json_t *o = json_pack("{s:s, s:s, s:s, s:s*, s:s, s:i, s:o}", "ref", ref, "entry", eid,
+		    "root", rid, "org", org, "state", state, "versions", (int)it->versions,
+		    "acks", acks);
+		json_object_set_new(o, "kind", open ? json_string(ch_kind_name(f.kind)) : json_null());
+		json_object_set_new(o, "hidden_by", hider ? json_string(hider) : json_null());
+		if (it->state == CH_IT_HIDDEN) {
+			cli_time_iso(it->hidden_at, when);
+			json_object_set_new(o, "hidden_at", json_string(when));
+		} else
+			json_object_set_new(o, "hidden_at", json_null());
+		json_t *jf = open ? render_json(&f, &rc) : NULL;
+		json_object_set_new(o, "fields", jf ? jf : json_null());
+		cli_json_print(o);
+		json_decref(o);
+	} else {
+		cli_shown_t sh = { { NULL }, 0 };
+		printf("%s %s, by %s", open ? ch_kind_name(f.kind) : "entry", ref,
+		    cli_show(&sh, org ? org : RENDER_UNKNOWN_ORG));
+		cli_shown_clear(&sh);
+		if (it->versions > 1)
+			printf(" (edited: %u versions)", (unsigned)it->versions);
+		printf("\n");
+		if (it->state == CH_IT_HIDDEN) {
+			cli_time(it->hidden_at, when);
+			printf("  hidden by %s on %s: its content is no longer shown\n",
+			    cli_show(&sh, hider ? hider : RENDER_UNKNOWN_ORG), when);
+			cli_shown_clear(&sh);
+		} else if (!open)
+			printf("  (not readable with your role or at your organization)\n");
+		else {
+			char *lines = render_lines(&f, &rc, "  ");
+			if (lines)
+				fputs(lines, stdout);
+			render_free(&lines);
+			if (f.kind == CH_KIND_ALERT) {
+				printf("  acknowledged by: ");
+				if (!it->nacks)
+					printf("nobody yet");
+				for (size_t i = 0; i < it->nacks; i++) {
+					uint8_t ao[32];
+					uint64_t at;
+					ch_readitem_ack(it, i, ao, &at);
+					const char *n = show_org_name(&nm, ao);
+					printf("%s%s", i ? ", " : "", cli_show(&sh, n ? n : RENDER_UNKNOWN_ORG));
+					cli_shown_clear(&sh);
+				}
+				printf("\n");
+			}
+		}
+	}
+	ch_fields_clear(&f);
+	ch_readrep_clear(&rr);
+	cli_reply_free(&rep);
+	ctx_close(&x);
+	return 0;
 }

@@ -35,6 +35,7 @@ static const struct {
 	{ "check-in", cmd_checkin, "check in on a case you keep an eye on" },
 	{ "hide", cmd_hide, "hide an entry your organization wrote (cannot be undone)" },
 	{ "edit", cmd_edit, "post the next version of an entry: text, dates, status" },
+	{ "show", cmd_show, "one entry by its reference: latest version, hidden, acks" },
 	{ "log", cmd_log, "show a case's notebook (each read is recorded)" },
 	{ "audit", cmd_audit, "who read what in a case, across all organizations" },
 	{ "network", cmd_network, "the care network of a case: organizations, people, audiences" },

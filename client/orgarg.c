@@ -5,10 +5,49 @@
 #include <sodium.h>
 
 #include "../proto/charter.h"
+#include "../proto/info.h"
 #include "orgarg.h"
 
+static void
+members_from_where(cli_t *c, const uint8_t case_id[16], cli_members_t *ms)
+{
+	ch_wherereq_t rq;
+	ch_whereorg_t *v = NULL;
+	cli_reply_t rep;
+	keys_card_t kc;
+	uint8_t *req = NULL;
+	const uint8_t *body;
+	size_t rl = 0, bl = 0, n = 0;
+
+	memcpy(rq.case_id, case_id, 16);
+	rq.seq = 0;
+	if (ch_wherereq_encode(&rq, &req, &rl) != 0)
+		cli_die(EXIT_ERR, "out of memory");
+	cli_call(c, CH_CQ_WHERE, req, rl, &rep, &body, &bl);
+	free(req);
+	if (ch_whererep_decode(body, bl, &v, &n) != 0)
+		cli_die(EXIT_ERR, "malformed reply from the daemon");
+	if (!(ms->m = calloc(n + 1, sizeof(*ms->m))))
+		cli_die(EXIT_ERR, "out of memory");
+	if (keys_card_parse(c->card, c->cardlen, &kc) == 0) {
+		memcpy(ms->m[0].org, kc.org_id, 32);
+		snprintf(ms->m[0].name, sizeof(ms->m[0].name), "%s", kc.name);
+		keys_card_clear(&kc);
+		ms->n = 1;
+	}
+	for (size_t i = 0; i < n; i++) {
+		cli_member_t *m = &ms->m[ms->n++];
+		size_t l = v[i].name.n < KEYS_NAME_MAX ? v[i].name.n : KEYS_NAME_MAX;
+		memcpy(m->org, v[i].org, 32);
+		memcpy(m->name, v[i].name.p, l);
+		m->name[l] = '\0';
+	}
+	free(v);
+	cli_reply_free(&rep);
+}
+
 void
-cli_members_load(cli_t *c, const uint8_t case_id[16], cli_members_t *ms)
+cli_members_load(cli_t *c, const uint8_t case_id[16], int person, cli_members_t *ms)
 {
 	ch_readreq_t rq;
 	ch_readrep_t rr;
@@ -18,6 +57,10 @@ cli_members_load(cli_t *c, const uint8_t case_id[16], cli_members_t *ms)
 	const ch_readitem_t *best = NULL;
 
 	memset(ms, 0, sizeof(*ms));
+	if (person) {
+		members_from_where(c, case_id, ms);
+		return;
+	}
 	cli_readreq_init(&rq, case_id, CH_ACT_READ, CH_PURPOSE_COORDINATION);
 	rq.kinds = (uint64_t)1 << CH_KIND_CASE_CREATE | (uint64_t)1 << CH_KIND_EPOCH;
 	rq.last = 1;

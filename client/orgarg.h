@@ -22,8 +22,12 @@ typedef struct {
 } cli_members_t;
 
 /* Reads the current charter of case_id and fills *ms with its member
- * organizations. Exits (1) when no charter is readable here. */
-void cli_members_load(cli_t *c, const uint8_t case_id[16], cli_members_t *ms);
+ * organizations. Exits (1) when no charter is readable here. The people
+ * around the person cannot read the charter (it lists the people, their
+ * bases and dates): with person set, the members come from the daemon's
+ * WHERE answer (seq 0: names only, no read recorded) and our own card,
+ * and coordinator stays zero. */
+void cli_members_load(cli_t *c, const uint8_t case_id[16], int person, cli_members_t *ms);
 /* The member called arg: its name, compared without regard to ASCII case,
  * or a prefix of exactly one member's name (an exact name wins over
  * prefixes). Exits (2) for an unknown or ambiguous name, listing the

@@ -198,7 +198,9 @@ do_peers(cahierd_t *d, provider_t *pv, const uint8_t *body, size_t bodylen,
 /* WHERE: which member organizations hold our entry seq of a case, as
  * their last SYNC said (held.h). Answered about a case the provider could
  * post to: this organization is a member, and a people's role is listed
- * (a person may ask where their own post went). */
+ * (a person may ask where their own post went). seq 0 asks for the
+ * members only (each held 0): how the people's client, which cannot read
+ * the charter, names the organizations of the case. */
 static void
 do_where(cahierd_t *d, provider_t *pv, const uint8_t *body, size_t bodylen,
     cahierd_reply_t *rep)
@@ -209,7 +211,7 @@ do_where(cahierd_t *d, provider_t *pv, const uint8_t *body, size_t bodylen,
 	size_t nm = 0, k = 0, outlen = 0;
 	const uint8_t *me = keyring_org(d->kr);
 
-	if (ch_wherereq_decode(body, bodylen, &rq) != 0 || rq.seq == 0) {
+	if (ch_wherereq_decode(body, bodylen, &rq) != 0) {
 		cahierd_reply_err(rep, CH_ST_BADREQ, "malformed where request");
 		return;
 	}
@@ -241,7 +243,7 @@ do_where(cahierd_t *d, provider_t *pv, const uint8_t *body, size_t bodylen,
 		if (memcmp(m[i], me, 32) == 0)
 			continue;
 		memcpy(v[k].org, m[i], 32);
-		v[k].held = held_get(d->held, m[i], rq.case_id) >= rq.seq;
+		v[k].held = rq.seq && held_get(d->held, m[i], rq.case_id) >= rq.seq;
 		cahierd_org_name(d, c, m[i], names[k], sizeof(names[k]));
 		v[k].name.p = (const uint8_t *)names[k];
 		v[k].name.n = strlen(names[k]);

@@ -64,7 +64,8 @@ int ch_peerlist_decode(const uint8_t *p, size_t n, ch_peerinfo_t **v, size_t *co
  * their last SYNC said. The type lives here, not in msg.h's CH_CQ_* list,
  * until that list is free to edit. */
 #define CH_CQ_WHERE 8
-/* WHERE request: case_id 16 | seq u64 (24 bytes). */
+/* WHERE request: case_id 16 | seq u64 (24 bytes); seq 0 asks only for
+ * the member organizations (each then held 0). */
 typedef struct {
 	uint8_t case_id[CH_CASE_LEN];
 	uint64_t seq;
