@@ -13,6 +13,7 @@
 #include <sodium.h>
 
 #include "../proto/msg.h"
+#include "../proto/kinds.h"
 #include "../proto/names.h"
 #include "certs.h"
 #include "change.h"
@@ -537,15 +538,17 @@ check_access(check_t *x)
 	return 0;
 }
 
-/* Kind 1: a note, signed by a provider certified by the entry's org, valid
- * then, not revoked before it, and whose role is in the note's audience. */
+/* Kinds 1..14: a care entry (a note, a task, an alert, ...), signed by a
+ * provider certified by the entry's org, valid then, not revoked before
+ * it, whose role is in the entry's audience, with fields that decode; a
+ * people's role writes notes, its own goals and agenda items only. */
 static int
-check_note(check_t *x)
+check_care(check_t *x)
 {
 	const ch_env_t *env = x->env;
 	uint8_t provider[32];
 	const char *role = NULL;
-	ch_note_t note;
+	ch_fields_t f;
 	state_epoch_t r;
 	int rc;
 
@@ -572,11 +575,22 @@ check_note(check_t *x)
 			return INGEST_REFUSED;
 		}
 	}
-	if ((rc = ch_note_decode(x->p.fields, x->p.fieldslen, &note)) != 0) {
+	if ((rc = ch_fields_decode(x->p.kind, x->p.fields, x->p.fieldslen, &f)) != 0) {
 		x->why = ch_strerror(rc);
 		return INGEST_REFUSED;
 	}
-	ch_note_clear(&note);
+	/* The people around the person write notes, their own goals and
+	 * agenda items; the rest is the professionals' (post.c refuses it
+	 * first; a hostile organization that certified a person does not get
+	 * it past its peers). */
+	int person_ok = f.kind == CH_KIND_NOTE ||
+	    (f.kind == CH_KIND_GOAL && f.u.goal.whose == CH_GOAL_OWN) ||
+	    (f.kind == CH_KIND_TASK && f.u.task.agenda);
+	ch_fields_clear(&f);
+	if (ch_role_is_person(role) && !person_ok) {
+		x->why = "a kind the people's roles do not write";
+		return INGEST_REFUSED;
+	}
 	return 0;
 }
 
@@ -590,7 +604,20 @@ static const struct {
 	int (*check)(check_t *x);
 	int (*keep)(check_t *x);
 } kinds[] = {
-	{ CH_KIND_NOTE, 0, 0, check_note, NULL },
+	{ CH_KIND_NOTE, 0, 0, check_care, NULL },
+	{ CH_KIND_GOAL, 0, 0, check_care, NULL },
+	{ CH_KIND_TASK, 0, 0, check_care, NULL },
+	{ CH_KIND_APPOINTMENT, 0, 0, check_care, NULL },
+	{ CH_KIND_ALERT, 0, 0, check_care, NULL },
+	{ CH_KIND_ACK, 0, 0, check_care, NULL },
+	{ CH_KIND_HANDOVER, 0, 0, check_care, NULL },
+	{ CH_KIND_CONSENT, 0, 0, check_care, NULL },
+	{ CH_KIND_CONSULTATION, 0, 0, check_care, NULL },
+	{ CH_KIND_ANSWER, 0, 0, check_care, NULL },
+	{ CH_KIND_DECISION, 0, 0, check_care, NULL },
+	{ CH_KIND_KEEP, 0, 0, check_care, NULL },
+	{ CH_KIND_CHECKIN, 0, 0, check_care, NULL },
+	{ CH_KIND_HIDE, 0, 0, check_care, NULL },
 	{ CH_KIND_CASE_CREATE, 1, 1, check_epoch, keep_epoch },
 	{ CH_KIND_EPOCH, 1, 1, check_epoch, keep_epoch },
 	{ CH_KIND_HISTORY, 1, 0, check_history, NULL },
