@@ -340,8 +340,8 @@ static void
 ref_kind(const found_t *fd, const char *ref, uint8_t kind)
 {
 	if (fd->kind != kind)
-		cli_die(EXIT_ERR, "entry %s is a %s, not a %s", ref, ch_kind_name(fd->kind),
-		    ch_kind_name(kind));
+		cli_die(EXIT_ERR, "entry %s is a %s, not the %s this command takes", ref,
+		    ch_kind_name(fd->kind), ch_kind_name(kind));
 }
 
 static void
