@@ -1,16 +1,18 @@
-/* cmd_post.c - cahier post, and the signed post every writing command uses. */
+/* cmd_post.c - the signed post every writing command uses, and where a
+ * posted entry went (cahier post itself is in cmd_care.c, with note). */
 #include <stdlib.h>
 #include <string.h>
 #include <sys/time.h>
+#include <czmq.h>
 #include <jansson.h>
 #include <sodium.h>
 
 #include "../proto/info.h"
 #include "../proto/names.h"
-#include "casearg.h"
 #include "cli.h"
 #include "escape.h"
 #include "post.h"
+#include "ref.h"
 
 static uint64_t
 now_ms(void)
@@ -23,6 +25,14 @@ now_ms(void)
 void
 cli_post(cli_t *c, const uint8_t case_id[16], uint8_t audience, uint8_t kind,
     const uint8_t *fields, size_t fieldslen, ch_postrep_t *rep)
+{
+	cli_post_ex(c, case_id, audience, kind, fields, fieldslen, NULL, NULL, rep);
+}
+
+void
+cli_post_ex(cli_t *c, const uint8_t case_id[16], uint8_t audience, uint8_t kind,
+    const uint8_t *fields, size_t fieldslen, const uint8_t *reply_to,
+    const uint8_t *supersedes, ch_postrep_t *rep)
 {
 	ch_plain_t p;
 	ch_postreq_t rq;
@@ -39,6 +49,10 @@ cli_post(cli_t *c, const uint8_t case_id[16], uint8_t audience, uint8_t kind,
 	p.hlc = now_ms() << 16;
 	p.fields = fields;
 	p.fieldslen = fieldslen;
+	if (reply_to)
+		memcpy(p.reply_to, reply_to, 32);
+	if (supersedes)
+		memcpy(p.supersedes, supersedes, 32);
 	if (ch_plain_encode(&p, case_id, audience, c->keys->sign_sk, &plain, &pl) != 0)
 		cli_die(EXIT_ERR, "entry too large");
 	memcpy(rq.case_id, case_id, 16);
@@ -73,52 +87,105 @@ cli_print_posted(const cli_t *c, const ch_postrep_t *rep, const char *what)
 		    (unsigned long long)rep->seq);
 }
 
-int
-cmd_post(cli_t *c, int argc, char **argv)
+/* One WHERE: the other member organizations and whether each holds seq.
+ * Fills *v (malloc'd, names borrowed from *reply). */
+static void
+where_ask(cli_t *c, const ch_postrep_t *rep, cli_reply_t *reply, ch_whereorg_t **v,
+    size_t *n)
 {
-	const char *casearg = NULL, *textarg = NULL;
-	uint8_t id[16], *fields = NULL, audience = CH_AUD_NETWORK;
-	size_t fl = 0;
-	ch_postrep_t rep;
+	ch_wherereq_t rq;
+	uint8_t *req = NULL;
+	size_t rl = 0, bl = 0;
+	const uint8_t *body;
 
-	for (int i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-			printf("usage: cahier post [--audience AUDIENCE] CASE TEXT\n"
-			    "       cahier post [--audience AUDIENCE] CASE - < file\n\n"
-			    "Posts a note to the case, signed with your key. AUDIENCE is network\n"
-			    "(everyone in the case, the person included: the default), care (the\n"
-			    "professionals), medical, social or coordination; 'cahier network CASE'\n"
-			    "shows which roles each holds. Only organizations in the audience can\n"
-			    "decrypt the note. The daemon answers once the entry is on disk.\n");
-			return 0;
-		} else if (strcmp(argv[i], "--audience") == 0 && i + 1 < argc) {
-			/* Providers never post to the membership audience. */
-			const char *a = argv[++i];
-			if (ch_aud_parse(a, &audience) != 0 || audience == CH_AUD_MEMBERSHIP)
-				cli_die(EXIT_ERR, "unknown audience '%s' (network, care, medical, social, coordination)", a);
-		} else if (strncmp(argv[i], "--", 2) == 0 && argv[i][2])
-			cli_die(EXIT_ERR, "unknown option '%s' (see cahier post --help)", argv[i]);
-		else if (!casearg)
-			casearg = argv[i];
-		else if (!textarg)
-			textarg = argv[i];
-		else
-			cli_die(EXIT_ERR, "too many arguments (quote the text: cahier post CASE \"...\")");
+	memcpy(rq.case_id, rep->case_id, 16);
+	rq.seq = rep->seq;
+	if (ch_wherereq_encode(&rq, &req, &rl) != 0)
+		cli_die(EXIT_ERR, "out of memory");
+	cli_call(c, CH_CQ_WHERE, req, rl, reply, &body, &bl);
+	free(req);
+	if (ch_whererep_decode(body, bl, v, n) != 0)
+		cli_die(EXIT_ERR, "malformed reply from the daemon");
+}
+
+static char *
+name_dup(ch_slice_t s)
+{
+	char *p = malloc(s.n + 1);
+	if (!p)
+		cli_die(EXIT_ERR, "out of memory");
+	memcpy(p, s.p, s.n);
+	p[s.n] = '\0';
+	return p;
+}
+
+void
+cli_report_posted(cli_t *c, const ch_postrep_t *rep, const char *what,
+    const uint8_t ref_id[32])
+{
+	cli_reply_t reply;
+	ch_whereorg_t *v = NULL;
+	size_t n = 0, held = 0;
+	char ref[CLI_REF_CHARS + 1];
+
+	cli_ref_fmt(ref_id ? ref_id : rep->id, ref);
+	for (int waited = 0;; waited += CLI_WHERE_POLL_MS) {
+		where_ask(c, rep, &reply, &v, &n);
+		held = 0;
+		for (size_t i = 0; i < n; i++)
+			held += v[i].held;
+		if (held == n || waited >= CLI_WHERE_WAIT_MS)
+			break;
+		free(v);
+		cli_reply_free(&reply);
+		zclock_sleep(CLI_WHERE_POLL_MS);
 	}
-	if (!casearg)
-		cli_die(EXIT_ERR, "usage: cahier post CASE TEXT");
-	char *text = cli_read_text(textarg);
-	if (!*text)
-		cli_die(EXIT_ERR, "empty note: nothing posted");
-	if (ch_note_encode(text, &fields, &fl) != 0)
-		cli_die(EXIT_ERR, "the note is not valid UTF-8 text or is longer than %u bytes",
-		    CH_TEXT_MAX);
-	sodium_memzero(text, strlen(text));
-	free(text);
-	cli_open(c);
-	cli_case_arg(c, casearg, id);
-	cli_post(c, id, audience, CH_KIND_NOTE, fields, fl, &rep);
-	free(fields);
-	cli_print_posted(c, &rep, "posted");
-	return 0;
+	if (c->json) {
+		char cid[33], eid[65];
+		json_t *jh = json_array(), *jn = json_array();
+		sodium_bin2hex(cid, sizeof(cid), rep->case_id, 16);
+		sodium_bin2hex(eid, sizeof(eid), rep->id, 32);
+		for (size_t i = 0; i < n; i++) {
+			char *nm = name_dup(v[i].name);
+			json_array_append_new(v[i].held ? jh : jn, json_string(nm));
+			free(nm);
+		}
+		json_t *o = json_pack("{s:s, s:s, s:s, s:I, s:o, s:o}", "entry", eid, "ref", ref,
+		    "case", cid, "seq", (json_int_t)rep->seq, "held_by", jh, "not_yet", jn);
+		cli_json_print(o);
+		json_decref(o);
+	} else {
+		cli_shown_t sh = { { NULL }, 0 };
+		printf("posted %s %s\n", what, ref);
+		if (n == 0)
+			printf("held by: no other organization in the case\n");
+		else {
+			printf("held by: ");
+			int k = 0;
+			for (size_t i = 0; i < n; i++)
+				if (v[i].held) {
+					char *nm = name_dup(v[i].name);
+					printf("%s%s", k++ ? ", " : "", cli_show(&sh, nm));
+					cli_shown_clear(&sh);
+					free(nm);
+				}
+			if (!k)
+				printf("no other organization yet");
+			if (held < n) {
+				printf(" (not yet: ");
+				k = 0;
+				for (size_t i = 0; i < n; i++)
+					if (!v[i].held) {
+						char *nm = name_dup(v[i].name);
+						printf("%s%s", k++ ? ", " : "", cli_show(&sh, nm));
+						cli_shown_clear(&sh);
+						free(nm);
+					}
+				printf(")");
+			}
+			printf("\n");
+		}
+	}
+	free(v);
+	cli_reply_free(&reply);
 }

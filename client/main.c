@@ -5,6 +5,7 @@
 #include <sodium.h>
 
 #include "agent.h"
+#include "care.h"
 #include "cli.h"
 
 static const struct {
@@ -19,6 +20,21 @@ static const struct {
 	{ "lock", cmd_lock, "end the session 'unlock' began: the key is wiped" },
 	{ "case", cmd_case, "new, add, remove, rotate, handover, grant, person, list, close, reopen" },
 	{ "post", cmd_post, "post a note: post [--audience A] CASE TEXT (or - for stdin)" },
+	{ "note", cmd_note, "post a note (default audience care; the people's: network)" },
+	{ "goal", cmd_goal, "the person's own goal, or a shared one" },
+	{ "task", cmd_task, "a task for an organization, or an agenda item; done, cancel, reopen" },
+	{ "appointment", cmd_appointment, "an appointment; done, cancel" },
+	{ "alert", cmd_alert, "an alert addressed to organizations of the case" },
+	{ "ack", cmd_ack, "acknowledge an alert addressed to your organization" },
+	{ "handover", cmd_handover, "a handover to the network's contact point, with the screen" },
+	{ "consent", cmd_consent, "a consent or designation under patient-rights law" },
+	{ "consult", cmd_consult, "open an asynchronous consultation" },
+	{ "answer", cmd_answer, "answer a consultation" },
+	{ "decide", cmd_decide, "record a decision of a consultation" },
+	{ "keep-an-eye", cmd_keep, "follow a case at low intensity; stop" },
+	{ "check-in", cmd_checkin, "check in on a case you keep an eye on" },
+	{ "hide", cmd_hide, "hide an entry your organization wrote (cannot be undone)" },
+	{ "edit", cmd_edit, "post the next version of an entry: text, dates, status" },
 	{ "log", cmd_log, "show a case's notebook (each read is recorded)" },
 	{ "tasks", cmd_tasks, "open tasks and check-ins due, in all your cases" },
 	{ "alerts", cmd_alerts, "alerts waiting for an acknowledgement, in all your cases" },
@@ -36,7 +52,7 @@ usage(int code)
 	fprintf(f, "usage: cahier [--home DIR] [--json] [--passphrase-file F | --passphrase-fd N]\n"
 	    "              [--timeout SECONDS] <command> [<args>]\n\ncommands:\n");
 	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
-		fprintf(f, "  %-8s %s\n", cmds[i].name, cmds[i].help);
+		fprintf(f, "  %-11s %s\n", cmds[i].name, cmds[i].help);
 	fprintf(f, "\nThe home directory is --home, else $CAHIER_HOME, else ~/.cahier.\n"
 	    "Passphrases never come from the command line.\n"
 	    "Exit codes: 0 ok, 1 a negative answer (nothing found), 2 usage or operational error.\n"

@@ -442,6 +442,71 @@ do_peers(cahierd_t *d, provider_t *pv, const uint8_t *body, size_t bodylen,
 	cahierd_reply_ok(rep, out, outlen);
 }
 
+/* WHERE: which member organizations hold our entry seq of a case, as
+ * their last SYNC said (held.h). Answered about a case the provider could
+ * post to: this organization is a member, and a people's role is listed
+ * (a person may ask where their own post went). seq 0 asks for the
+ * members only (each held 0): how the people's client, which cannot read
+ * the charter, names the organizations of the case. */
+static void
+do_where(cahierd_t *d, provider_t *pv, const uint8_t *body, size_t bodylen,
+    cahierd_reply_t *rep)
+{
+	ch_wherereq_t rq;
+	scase_t *c;
+	uint8_t (*m)[32] = NULL, *out = NULL;
+	size_t nm = 0, k = 0, outlen = 0;
+	const uint8_t *me = keyring_org(d->kr);
+
+	if (ch_wherereq_decode(body, bodylen, &rq) != 0) {
+		cahierd_reply_err(rep, CH_ST_BADREQ, "malformed where request");
+		return;
+	}
+	uint32_t out_at = 0;
+	if (store_case_get(d->store, rq.case_id, 0, &c) != 0 || !state_is_member(c, me) ||
+	    state_excluded(c, &out_at)) {
+		cahierd_reply_err(rep, CH_ST_NOCASE, "%s does not post to that case", d->cfg.name);
+		return;
+	}
+	if (ch_role_is_person(pv->cert.role) && !listed(c, pv)) {
+		cahierd_reply_err(rep, CH_ST_DENIED,
+		    "your role (%s) is not listed among the people of this case", pv->cert.role);
+		return;
+	}
+	if (state_members(c, &m, &nm) != 0) {
+		cahierd_reply_err(rep, CH_ST_INTERNAL, "cannot read the members of the case");
+		return;
+	}
+	ch_whereorg_t *v = calloc(nm ? nm : 1, sizeof(*v));
+	char (*names)[CH_WHERE_NAME_MAX + 1] = calloc(nm ? nm : 1, sizeof(*names));
+	if (!v || !names) {
+		free(v);
+		free(names);
+		free(m);
+		cahierd_reply_err(rep, CH_ST_INTERNAL, "out of memory");
+		return;
+	}
+	for (size_t i = 0; i < nm && k < CH_WHERE_MAX; i++) {
+		if (memcmp(m[i], me, 32) == 0)
+			continue;
+		memcpy(v[k].org, m[i], 32);
+		v[k].held = rq.seq && held_get(d->held, m[i], rq.case_id) >= rq.seq;
+		cahierd_org_name(d, c, m[i], names[k], sizeof(names[k]));
+		v[k].name.p = (const uint8_t *)names[k];
+		v[k].name.n = strlen(names[k]);
+		k++;
+	}
+	int rc = ch_whererep_encode(v, k, &out, &outlen);
+	free(v);
+	free(names);
+	free(m);
+	if (rc) {
+		cahierd_reply_err(rep, CH_ST_INTERNAL, "cannot encode the answer");
+		return;
+	}
+	cahierd_reply_ok(rep, out, outlen);
+}
+
 /* One handler per request type. */
 static const struct {
 	uint8_t type;
@@ -455,6 +520,7 @@ static const struct {
 	{ CH_CQ_PEERS, do_peers },
 	{ CH_CQ_CLOSE, do_close },
 	{ CH_CQ_REOPEN, do_reopen },
+	{ CH_CQ_WHERE, do_where },
 };
 
 void

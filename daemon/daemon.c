@@ -40,7 +40,8 @@ cahierd_new(const char *dir, config_t *cfg, keys_secret_t **keys, uint8_t **card
 	    (rc = outbox_new(&d->out)) != 0 ||
 	    (rc = replay_new(&d->replay)) != 0 ||
 	    (rc = index_new(&d->ix)) != 0 ||
-	    (rc = shown_new(&d->shown)) != 0)
+	    (rc = shown_new(&d->shown)) != 0 ||
+	    (rc = held_new(&d->held)) != 0)
 		goto fail;
 	*out = d;
 	return 0;
@@ -62,6 +63,7 @@ cahierd_destroy(cahierd_t **dp)
 	replay_destroy(&d->replay);
 	index_destroy(&d->ix);
 	shown_destroy(&d->shown);
+	held_destroy(&d->held);
 	ingest_destroy(&d->in);
 	keyring_destroy(&d->kr);
 	store_destroy(&d->store);

@@ -11,6 +11,7 @@
 
 #include "../keys/keys.h"
 #include "config.h"
+#include "held.h"
 #include "index.h"
 #include "ingest.h"
 #include "keyring.h"
@@ -34,6 +35,7 @@ typedef struct {
 	replay_t *replay;       /* read-request nonces */
 	index_t *ix;            /* the timelines of the cases read lately */
 	shown_t *shown;         /* case names shown in lists, recorded (audit.c) */
+	held_t *held;           /* what the peers hold of our feed (WHERE) */
 } cahierd_t;
 
 /* Builds a daemon over data directory dir: opens the store (cfg's cache

@@ -123,15 +123,20 @@ shown_ranges(readctx_t *r, const ixhit_t *h, size_t n)
 /* Fills the reply's items from the hits: the envelope always, the plain
  * body when the reader may open it. */
 static int
-read_hits(cahierd_t *d, readctx_t *r, const ixhit_t *h, size_t n)
+read_hits(cahierd_t *d, readctx_t *r, const ixhit_t *h, size_t n, const ch_charter_t *cur)
 {
-	size_t maxorgs = n * (2 + CH_ACKS_MAX) + 1;
+	size_t members = cur ? cur->norgs : 0;
+	size_t maxorgs = n * (2 + CH_ACKS_MAX) + 1 + members;
 	if (maxorgs > CH_READREP_ORGS_MAX)
 		maxorgs = CH_READREP_ORGS_MAX;
 	if (!(r->items = calloc(n ? n : 1, sizeof(*r->items))) ||
 	    !(r->orgs = calloc(maxorgs, sizeof(*r->orgs))) ||
 	    !(r->names = calloc(maxorgs, 256)))
 		return CH_ERR_NOMEM;
+	/* The members' names first: the fields of a task, an alert or a goal
+	 * name organizations the client shows by name. */
+	for (size_t i = 0; i < members; i++)
+		name_org(d, r, cur->orgs[i].org);
 	for (size_t i = 0; i < n; i++) {
 		ch_readitem_t *it = &r->items[i];
 		uint8_t *entry = NULL, *plain = NULL;
@@ -260,7 +265,7 @@ reads_handle(cahierd_t *d, provider_t *pv, const uint8_t *body, size_t bodylen,
 	    (rc = index_query(x, c, &rq, pv->cert.role, have_cur ? &cur.ch : NULL,
 	    &hits, &nhits, &more, &resume)) != 0)
 		goto fail;
-	rc = read_hits(d, &r, hits, nhits);
+	rc = read_hits(d, &r, hits, nhits, have_cur ? &cur.ch : NULL);
 	if (rc == 0)
 		rc = shown_ranges(&r, hits, nhits);
 	free(hits);

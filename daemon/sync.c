@@ -496,6 +496,8 @@ sync_handle(cahierd_t *d, zsock_t *sock, zframe_t *route, peer_t *p,
 			zframe_destroy(&route);
 			return;
 		}
+		/* What it holds of our feed, for WHERE (held.h: bounded). */
+		held_note(d->held, p->org, v.case_id, vec_get(&v, keyring_org(d->kr)));
 		answer_sync(d, sock, route, p, &v);
 		ch_vec_clear(&v);
 	} else if (type == CH_PM_ENTRIES) {

@@ -280,3 +280,79 @@ ch_peerlist_decode(const uint8_t *p, size_t n, ch_peerinfo_t **v, size_t *count)
 	*count = k;
 	return 0;
 }
+
+int
+ch_wherereq_encode(const ch_wherereq_t *r, uint8_t **out, size_t *len)
+{
+	cwr_t w;
+	cwr_init(&w, 64);
+	cwr_put(&w, r->case_id, CH_CASE_LEN);
+	cwr_u64(&w, r->seq);
+	*out = cwr_take(&w, len);
+	return *out ? 0 : CH_ERR_NOMEM;
+}
+
+int
+ch_wherereq_decode(const uint8_t *p, size_t n, ch_wherereq_t *r)
+{
+	crd_t rd;
+	crd_init(&rd, p, n);
+	crd_copy(&rd, r->case_id, CH_CASE_LEN);
+	r->seq = crd_u64(&rd);
+	return crd_end(&rd);
+}
+
+int
+ch_whererep_encode(const ch_whereorg_t *v, size_t n, uint8_t **out, size_t *len)
+{
+	cwr_t w;
+	if (n > CH_WHERE_MAX)
+		return CH_ERR_TOOBIG;
+	cwr_init(&w, 2 + CH_WHERE_MAX * (37 + CH_WHERE_NAME_MAX));
+	cwr_u16(&w, (uint16_t)n);
+	for (size_t i = 0; i < n; i++) {
+		if (v[i].held > 1 || !ch_utf8_valid(v[i].name.p, v[i].name.n)) {
+			cwr_free(&w);
+			return CH_ERR_VALUE;
+		}
+		cwr_put(&w, v[i].org, 32);
+		cwr_u8(&w, v[i].held);
+		cwr_var(&w, v[i].name.p, v[i].name.n, CH_WHERE_NAME_MAX);
+	}
+	return cwr_finish(&w, out, len);
+}
+
+int
+ch_whererep_decode(const uint8_t *p, size_t n, ch_whereorg_t **v, size_t *count)
+{
+	crd_t rd;
+	uint16_t k;
+	ch_whereorg_t *a = NULL;
+	int rc;
+
+	*v = NULL;
+	*count = 0;
+	crd_init(&rd, p, n);
+	k = crd_u16(&rd);
+	/* Each record takes at least 37 bytes: a count the input cannot hold
+	 * is a lie. */
+	if (rd.err || k > CH_WHERE_MAX || (size_t)k * 37 > crd_left(&rd))
+		return rd.err ? rd.err : CH_ERR_TOOBIG;
+	if (k && !(a = calloc(k, sizeof(*a))))
+		return CH_ERR_NOMEM;
+	for (uint16_t i = 0; i < k; i++) {
+		crd_copy(&rd, a[i].org, 32);
+		a[i].held = crd_u8(&rd);
+		a[i].name.p = crd_var(&rd, CH_WHERE_NAME_MAX, &a[i].name.n);
+		if (!rd.err && (a[i].held > 1 || (a[i].name.n &&
+		    !ch_utf8_valid(a[i].name.p, a[i].name.n))))
+			rd.err = CH_ERR_VALUE;
+	}
+	if ((rc = crd_end(&rd)) != 0) {
+		free(a);
+		return rc;
+	}
+	*v = a;
+	*count = k;
+	return 0;
+}

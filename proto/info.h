@@ -1,5 +1,5 @@
 /* info.h - bodies of the small client requests and replies: POST, STATUS,
- * CASES, PEERS. Pure: no I/O. See PROTOCOL.md, "Client requests". */
+ * CASES, PEERS, WHERE. Pure: no I/O. See PROTOCOL.md, "Client requests". */
 #ifndef CAHIER_INFO_H
 #define CAHIER_INFO_H
 
@@ -98,5 +98,34 @@ typedef struct {
 int ch_peerlist_encode(const ch_peerinfo_t *v, size_t n, uint8_t **out, size_t *len) CH_WUR;
 /* *v is malloc'd; its slices borrow from p. */
 int ch_peerlist_decode(const uint8_t *p, size_t n, ch_peerinfo_t **v, size_t *count) CH_WUR;
+
+/* WHERE (client request type 8; 6 and 7 are taken by CLOSE and REOPEN):
+ * which organizations of a case hold our organization's entry seq, as
+ * their last SYNC said. The type lives here, not in msg.h's CH_CQ_* list,
+ * until that list is free to edit. */
+#define CH_CQ_WHERE 8
+/* WHERE request: case_id 16 | seq u64 (24 bytes); seq 0 asks only for
+ * the member organizations (each then held 0). */
+typedef struct {
+	uint8_t case_id[CH_CASE_LEN];
+	uint64_t seq;
+} ch_wherereq_t;
+int ch_wherereq_encode(const ch_wherereq_t *r, uint8_t **out, size_t *len) CH_WUR;
+int ch_wherereq_decode(const uint8_t *p, size_t n, ch_wherereq_t *r) CH_WUR;
+
+/* WHERE reply: n u16 | n x { org 32 | held u8 (0/1) | name var (<= 256) }:
+ * every member organization of the case but the daemon's own, whether its
+ * last SYNC showed it holding the entry, and its name as the daemon knows
+ * it (card or charter; UTF-8, shown escaped). At most CH_WHERE_MAX. */
+#define CH_WHERE_MAX 256
+#define CH_WHERE_NAME_MAX 256
+typedef struct {
+	uint8_t org[32];
+	uint8_t held;
+	ch_slice_t name;
+} ch_whereorg_t;
+int ch_whererep_encode(const ch_whereorg_t *v, size_t n, uint8_t **out, size_t *len) CH_WUR;
+/* *v is malloc'd (NULL when n is 0); each name borrows from p. */
+int ch_whererep_decode(const uint8_t *p, size_t n, ch_whereorg_t **v, size_t *count) CH_WUR;
 
 #endif

@@ -111,6 +111,40 @@ make_peerlist(uint8_t **out, size_t *n)
 #define KAT_POSTREQ "111111111111111111111111111111110300000006434842440101"
 #define KAT_POSTREP "2222222222222222222222222222222233333333333333333333333333333333" \
 	"33333333333333333333333333333333" "0000000000000102"
+static void
+make_wherereq(uint8_t **out, size_t *n)
+{
+	ch_wherereq_t r;
+	memset(r.case_id, 0x88, 16);
+	r.seq = 258;
+	if (ch_wherereq_encode(&r, out, n) != 0)
+		abort();
+}
+
+static void
+make_whererep(uint8_t **out, size_t *n)
+{
+	static const char name[] = "Thuisverpleging Zuid";
+	ch_whereorg_t v[2];
+	memset(v, 0, sizeof(v));
+	memset(v[0].org, 0x99, 32);
+	v[0].held = 1;
+	v[0].name.p = (const uint8_t *)name;
+	v[0].name.n = sizeof(name) - 1;
+	memset(v[1].org, 0xaa, 32);
+	v[1].held = 0;
+	v[1].name.p = (const uint8_t *)"CPAS";
+	v[1].name.n = 4;
+	if (ch_whererep_encode(v, 2, out, n) != 0)
+		abort();
+}
+
+#define KAT_WHEREREQ "88888888888888888888888888888888" "0000000000000102"
+#define KAT_WHEREREP "0002" \
+	"9999999999999999999999999999999999999999999999999999999999999999" "01" \
+	"00000014" "5468756973766572706c6567696e67205a756964" \
+	"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa" "00" \
+	"00000004" "43504153"
 #define KAT_STATUS "0000000463617264000000046365727400000003000000020000000" "1"
 #define KAT_CASELIST "00000002" \
 	"44444444444444444444444444444444" \
@@ -153,6 +187,12 @@ TEST(golden_vectors)
 	make_caseref(&b, &n);
 	check_str(hex(b, n), KAT_CASEREF);
 	free(b);
+	make_wherereq(&b, &n);
+	check_str(hex(b, n), KAT_WHEREREQ);
+	free(b);
+	make_whererep(&b, &n);
+	check_str(hex(b, n), KAT_WHEREREP);
+	free(b);
 }
 
 typedef int (*dec_fn)(const uint8_t *, size_t);
@@ -176,6 +216,17 @@ dec_peerlist(const uint8_t *p, size_t n)
 	ch_peerinfo_t *v = NULL;
 	size_t k;
 	int rc = ch_peerlist_decode(p, n, &v, &k);
+	free(v);
+	return rc;
+}
+
+static int dec_wherereq(const uint8_t *p, size_t n) { ch_wherereq_t r; return ch_wherereq_decode(p, n, &r); }
+static int
+dec_whererep(const uint8_t *p, size_t n)
+{
+	ch_whereorg_t *v = NULL;
+	size_t k;
+	int rc = ch_whererep_decode(p, n, &v, &k);
 	free(v);
 	return rc;
 }
@@ -210,6 +261,46 @@ TEST(framing_of_every_body)
 	framing(dec_caselist, make_caselist);
 	framing(dec_peerlist, make_peerlist);
 	framing(dec_caseref, make_caseref);
+	framing(dec_wherereq, make_wherereq);
+	framing(dec_whererep, make_whererep);
+}
+
+TEST(where_values_and_refusals)
+{
+	uint8_t *b, zero[2] = { 0, 0 }, lie[3] = { 0, 2, 0 };
+	size_t n, k = 9;
+	ch_whereorg_t *v = (ch_whereorg_t *)1;
+	ch_wherereq_t r;
+
+	make_wherereq(&b, &n);
+	check_int(n, ==, 24);
+	check_int(ch_wherereq_decode(b, n, &r), ==, 0);
+	check_int(r.seq, ==, 258);
+	free(b);
+	make_whererep(&b, &n);
+	check_int(ch_whererep_decode(b, n, &v, &k), ==, 0);
+	check_int(k, ==, 2);
+	check_int(v[0].held, ==, 1);
+	check_int(v[1].held, ==, 0);
+	check_mem(v[1].name.p, "CPAS", 4);
+	free(v);
+	b[34] = 2;                  /* held is 0 or 1 */
+	check_int(ch_whererep_decode(b, n, &v, &k), ==, CH_ERR_VALUE);
+	check(v == NULL && k == 0);
+	b[34] = 1;
+	b[39] = 0xff;               /* a name that is not UTF-8 */
+	check_int(ch_whererep_decode(b, n, &v, &k), ==, CH_ERR_VALUE);
+	free(b);
+	check_int(ch_whererep_decode(zero, 2, &v, &k), ==, 0);
+	check(v == NULL && k == 0);
+	check(ch_whererep_decode(lie, 3, &v, &k) != 0);
+	check(v == NULL && k == 0);
+	/* more than CH_WHERE_MAX is refused both ways */
+	ch_whereorg_t *many = calloc(CH_WHERE_MAX + 1, sizeof(*many));
+	check_int(ch_whererep_encode(many, CH_WHERE_MAX + 1, &b, &n), ==, CH_ERR_TOOBIG);
+	free(many);
+	uint8_t big[2] = { 0x01, 0x01 };
+	check(ch_whererep_decode(big, 2, &v, &k) != 0);
 }
 
 TEST(roundtrip_values)
@@ -349,9 +440,11 @@ main(int argc, char **argv)
 		return 1;
 	if (argc > 1 && strcmp(argv[1], "--print-vectors") == 0) {
 		void (*makers[])(uint8_t **, size_t *) = { make_postreq, make_postrep,
-			make_status, make_caselist, make_peerlist, make_casesreq, make_caseref };
+			make_status, make_caselist, make_peerlist, make_casesreq, make_caseref,
+			make_wherereq, make_whererep };
 		const char *names[] = { "post request", "post reply", "status",
-			"case list", "peer list", "cases request", "case reference" };
+			"case list", "peer list", "cases request", "case reference",
+			"where request", "where reply" };
 		for (int i = 0; i < 7; i++) {
 			uint8_t *b;
 			size_t n;
@@ -364,6 +457,7 @@ main(int argc, char **argv)
 	TAP_RUN(golden_vectors);
 	TAP_RUN(framing_of_every_body);
 	TAP_RUN(roundtrip_values);
+	TAP_RUN(where_values_and_refusals);
 	TAP_RUN(lying_counts_are_refused_before_allocating);
 	TAP_RUN(case_list_values);
 	TAP_RUN(cases_request_flag);

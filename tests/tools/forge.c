@@ -27,6 +27,16 @@
  *   frames      a valid SYNC (claiming nothing) followed by two extra frames
  *               in one multi-part message
  *   status      a valid SYNC (claiming nothing) with status byte 1
+ * KIND care: one ENTRIES message of valid entries (signatures, chain,
+ * epoch all right) whose care references break the rules the posting
+ * daemon applies and every daemon's index applies at display (PROTOCOL.md
+ * "Care entries: references"), chained from our feed's head, in this
+ * order, each given by the hex id of its target:
+ *   --edit HEX  a note (network) that supersedes the entry HEX, another
+ *               organization's note
+ *   --ack HEX   an acknowledgement of the alert HEX, from an organization
+ *               it is not addressed to
+ *   --hide HEX  a hide of the entry HEX, written by another organization
  * Before it closes, forge waits --wait ms (default 300) and reports on
  * stderr whether the daemon dropped its first connection:
  *   "forge: the peer dropped the connection" or "forge: the connection
@@ -41,11 +51,13 @@
 #include "../../daemon/store.h"
 #include "../../keys/keys.h"
 #include "../../proto/entry.h"
+#include "../../proto/kinds.h"
 #include "../../proto/msg.h"
 
 static const char *dir, *passf, *casehex, *to, *tocard, *kind;
 static const char *provkey, *provpass, *provcert;
 static const char *vectors = "empty";
+static const char *care_edit, *care_ack, *care_hide;
 static long count = 1, conns = 1, waitms = 300;
 static size_t frame_bytes = CH_MSG_MAX;
 
@@ -62,7 +74,8 @@ usage(void)
 {
 	fprintf(stderr, "usage: forge -d ORGDIR --passphrase-file F --case CASEHEX "
 	    "--to ENDPOINT --to-card CARD --kind valid|orgsig|provsig|prev|gap|epoch|fork|garbage|"
-	    "chain|entryflood|syncflood|bigframe|frames|status "
+	    "chain|entryflood|syncflood|bigframe|frames|status|care "
+	    "[--edit HEX] [--ack HEX] [--hide HEX] "
 	    "[--count N] [--bytes N] [--conns K] [--vectors empty|mixed] [--wait MS] "
 	    "[--provider-key FILE --provider-pass F] [--provider-cert FILE]\n");
 	exit(2);
@@ -234,14 +247,41 @@ forge_entry(ctx_t *x, const keys_secret_t *org, const char *k, uint64_t seq,
 	int rc;
 
 	char text[128];
-	snprintf(text, sizeof(text), "forged entry (%s)", k);
+	snprintf(text, sizeof(text), "forged entry (%.40s)", k);
 	memset(&p, 0, sizeof(p));
 	p.version = 1;
 	p.kind = CH_KIND_NOTE;
 	p.cert = x->cert.p;
 	p.certlen = x->cert.n;
 	p.hlc = (uint64_t)zclock_time() << 16;
-	if ((rc = ch_note_encode(text, &fields, &fl)) != 0 ||
+	ch_fields_t cf;
+	memset(&cf, 0, sizeof(cf));
+	if (strncmp(k, "care-", 5) == 0) {
+		/* "care-edit:HEX", "care-ack:HEX", "care-hide:HEX" */
+		const char *hex = strchr(k, ':');
+		uint8_t target[32];
+		size_t tl = 0;
+		if (!hex || sodium_hex2bin(target, 32, hex + 1, strlen(hex + 1), NULL, &tl, NULL) != 0 ||
+		    tl != 32)
+			die("--edit, --ack and --hide take an entry id (64 hex digits)", 0);
+		if (strncmp(k, "care-edit", 9) == 0)
+			memcpy(p.supersedes, target, 32);
+		else if (strncmp(k, "care-ack", 8) == 0) {
+			cf.kind = CH_KIND_ACK;
+			memcpy(cf.u.ack.alert, target, 32);
+			cf.u.ack.text = text;
+		} else {
+			cf.kind = CH_KIND_HIDE;
+			memcpy(cf.u.hide.target, target, 32);
+			cf.u.hide.reason = CH_HIDE_ERROR;
+		}
+	}
+	if (cf.kind) {
+		p.kind = cf.kind;
+		rc = ch_fields_encode(&cf, &fields, &fl);
+	} else
+		rc = ch_note_encode(text, &fields, &fl);
+	if (rc != 0 ||
 	    (p.fields = fields, p.fieldslen = fl,
 	    rc = ch_plain_encode(&p, x->case_id, CH_AUD_NETWORK, x->prov->sign_sk, &plain, &pl)) != 0)
 		die("cannot encode the body", rc);
@@ -376,7 +416,7 @@ main(int argc, char **argv)
 {
 	static const char *const kinds[] = { "valid", "orgsig", "provsig", "prev",
 		"gap", "epoch", "fork", "garbage", "chain", "entryflood", "syncflood",
-		"bigframe", "frames", "status", NULL };
+		"bigframe", "frames", "status", "care", NULL };
 	uint8_t *msg = NULL, *card = NULL;
 	size_t ml = 0, cardlen = 0;
 	const char *countarg = NULL, *bytesarg = NULL, *connsarg = NULL, *waitarg = NULL;
@@ -400,6 +440,9 @@ main(int argc, char **argv)
 		else if (strcmp(argv[i], "--conns") == 0) dst = &connsarg;
 		else if (strcmp(argv[i], "--vectors") == 0) dst = &vectors;
 		else if (strcmp(argv[i], "--wait") == 0) dst = &waitarg;
+		else if (strcmp(argv[i], "--edit") == 0) dst = &care_edit;
+		else if (strcmp(argv[i], "--ack") == 0) dst = &care_ack;
+		else if (strcmp(argv[i], "--hide") == 0) dst = &care_hide;
 		if (!dst || i + 1 >= argc)
 			usage();
 		*dst = argv[++i];
@@ -461,7 +504,17 @@ main(int argc, char **argv)
 		ctx_open(&x, org, 0);
 	} else {
 		ctx_open(&x, org, 1);
-		long n = strcmp(kind, "chain") == 0 ? count : 1;
+		/* care: one entry per reference given, in the order edit, ack, hide */
+		char care[3][80];
+		long ncare = 0;
+		const char *cv[3] = { care_edit, care_ack, care_hide };
+		const char *cn[3] = { "care-edit", "care-ack", "care-hide" };
+		for (int j = 0; j < 3; j++)
+			if (cv[j])
+				snprintf(care[ncare++], sizeof(care[0]), "%s:%.64s", cn[j], cv[j]);
+		if (strcmp(kind, "care") == 0 && ncare == 0)
+			die("--kind care needs --edit, --ack or --hide", 0);
+		long n = strcmp(kind, "chain") == 0 ? count : strcmp(kind, "care") == 0 ? ncare : 1;
 		ch_slice_t *items = calloc((size_t)n, sizeof(*items));
 		uint8_t prev[32], id[32];
 		if (!items)
@@ -471,7 +524,8 @@ main(int argc, char **argv)
 			uint8_t *e = NULL;
 			size_t el = 0;
 			const char *k = strcmp(kind, "chain") == 0 ? "valid" :
-			    strcmp(kind, "entryflood") == 0 ? "orgsig" : kind;
+			    strcmp(kind, "entryflood") == 0 ? "orgsig" :
+			    strcmp(kind, "care") == 0 ? care[i] : kind;
 			forge_entry(&x, org, k, x.hseq + 1 + (uint64_t)i, prev, &e, &el, id);
 			memcpy(prev, id, 32);
 			items[i].p = e;
