@@ -68,3 +68,60 @@ cli_case_arg(cli_t *c, const char *arg, uint8_t id[CH_CASE_LEN])
 	cli_die(EXIT_NO, "no case named '%s' here ('cahier case list --all' lists the names, "
 	    "exactly as they are to be given)", cli_show(&sh, arg));
 }
+
+int
+cli_case_standing(cli_t *c, const uint8_t id[CH_CASE_LEN], uint8_t *flags,
+    uint64_t *since, char *coord, size_t coordlen)
+{
+	cli_reply_t rep;
+	const uint8_t *body;
+	size_t bodylen, k = 0;
+	ch_caseinfo_t *v;
+	uint8_t *req = NULL;
+	size_t rl = 0;
+	int rc = -1;
+
+	if (!c->sock)
+		cli_open(c);
+	if (ch_casesreq_encode(CH_CASES_ALL | CH_CASES_NONAMES, &req, &rl) != 0)
+		cli_die(EXIT_ERR, "out of memory");
+	cli_call(c, CH_CQ_CASES, req, rl, &rep, &body, &bodylen);
+	free(req);
+	if (ch_caselist_decode(body, bodylen, &v, &k) != 0)
+		cli_die(EXIT_ERR, "malformed reply from the daemon");
+	for (size_t i = 0; i < k; i++)
+		if (memcmp(v[i].case_id, id, CH_CASE_LEN) == 0) {
+			*flags = v[i].flags;
+			*since = v[i].since_ms;
+			size_t n = v[i].coord_name.n < coordlen ? v[i].coord_name.n : coordlen - 1;
+			memcpy(coord, v[i].coord_name.p, n);
+			coord[n] = '\0';
+			rc = 0;
+		}
+	free(v);
+	cli_reply_free(&rep);
+	return rc;
+}
+
+void
+cli_case_notice(cli_t *c, const uint8_t id[CH_CASE_LEN])
+{
+	uint8_t flags = 0;
+	uint64_t since = 0;
+	char coord[CH_CASE_NAME_MAX + 1], when[32] = "";
+	cli_shown_t sh = { { NULL }, 0 };
+
+	if (c->json || cli_case_standing(c, id, &flags, &since, coord, sizeof(coord)) != 0)
+		return;
+	if (since)
+		cli_time(since, when);
+	if (flags & CH_CASE_REMOVED)
+		fprintf(stderr, "This case is closed to your organization: %s removed it from the "
+		    "case%s%s. You see what was written before; nothing written since "
+		    "reaches you.\n", coord[0] ? cli_show(&sh, coord) : "the coordinator",
+		    when[0] ? " on " : "", when);
+	else if (flags & CH_CASE_CLOSED)
+		fprintf(stderr, "This case is closed at your organization%s%s (read-only here; "
+		    "'cahier case reopen' reopens it).\n", when[0] ? " since " : "", when);
+	cli_shown_clear(&sh);
+}

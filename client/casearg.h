@@ -17,4 +17,15 @@
  * daemon records the names it lists, at most once a day per case. */
 void cli_case_arg(cli_t *c, const char *arg, uint8_t id[CH_CASE_LEN]);
 
+/* This organization's standing in case id, from the daemon's case list
+ * (without names: nothing read, nothing recorded): CH_CASE_* flags into
+ * *flags, the time it was closed here or removed into *since (0 unknown),
+ * the coordinator's name into coord. Returns 0, or -1 if the daemon does
+ * not list the case. */
+int cli_case_standing(cli_t *c, const uint8_t id[CH_CASE_LEN], uint8_t *flags,
+    uint64_t *since, char *coord, size_t coordlen);
+/* Prints on stderr, for a case this organization was removed from or
+ * closed, what that means for what the provider sees; nothing otherwise. */
+void cli_case_notice(cli_t *c, const uint8_t id[CH_CASE_LEN]);
+
 #endif

@@ -86,9 +86,13 @@ case_new(cli_t *c, const char *name)
 		cli_print_posted(c, &rep, "created");
 	else {
 		char hex[33];
+		cli_shown_t sh = { { NULL }, 0 };
 		sodium_bin2hex(hex, sizeof(hex), id, 16);
+		/* The id on stdout, for scripts; people use the name. */
 		printf("%s\n", hex);
-		fprintf(stderr, "opened case %s, coordinated by your organization\n", hex);
+		fprintf(stderr, "opened the case \"%s\", coordinated by your organization: "
+		    "give its name to the other commands\n", cli_show(&sh, name));
+		cli_shown_clear(&sh);
 	}
 	return 0;
 }

@@ -15,6 +15,7 @@
 #include "../proto/names.h"
 #include "author.h"
 #include "casearg.h"
+#include "orgarg.h"
 #include "cli.h"
 #include "escape.h"
 #include "ref.h"
@@ -51,6 +52,7 @@ log_usage(const char *cmd, int code)
 	if (strcmp(cmd, "log") == 0)
 		fprintf(f, "usage: cahier log CASE [--last N | --all] [--since DATE] [--until DATE]\n"
 		    "                 [--kind KIND]... [--search TEXT] [--open] [--unacked]\n"
+		    "                 [--org ORG] [--audience A]... [--mine]\n"
 		    "                 [--purpose PURPOSE] [--verbose]\n\n"
 		    "Shows the case's timeline across every organization, oldest first, with\n"
 		    "author, role, organization and time: the last 50 entries unless told\n"
@@ -67,6 +69,10 @@ log_usage(const char *cmd, int code)
 		    "  --search TEXT  entries whose text holds TEXT (ASCII letters in any case)\n"
 		    "  --open         open tasks, active goals and keep-an-eyes, planned appointments\n"
 		    "  --unacked      alerts an addressed organization has not acknowledged\n"
+		    "  --org ORG      only what this organization wrote (a member's name)\n"
+		    "  --audience A   only entries for this audience (network, care, medical,\n"
+		    "                 social, coordination)\n"
+		    "  --mine         only what you wrote\n"
 		    "  --verbose      also each entry's id, seq and epoch\n"
 		    "Exit codes: 0 entries shown, 1 none matched, 2 an error.\n"
 		    "PURPOSE: treatment (default), emergency, coordination, own-request.\n");
@@ -111,7 +117,8 @@ run(cli_t *c, int argc, char **argv, int audit)
 	uint8_t purpose = audit ? CH_PURPOSE_AUDIT : CH_PURPOSE_TREATMENT;
 	uint8_t id[16] = { 0 };
 	ch_readreq_t rq;
-	int all = 0, verbose = 0;
+	int all = 0, verbose = 0, mine = 0;
+	const char *orgarg = NULL;
 
 	cli_readreq_init(&rq, id, CH_ACT_READ, purpose);
 	for (int i = 1; i < argc; i++) {
@@ -143,6 +150,17 @@ run(cli_t *c, int argc, char **argv, int audit)
 			rq.action = CH_ACT_SEARCH;
 		} else if (!audit && strcmp(a, "--open") == 0)
 			rq.flags |= CH_RQ_OPEN;
+		else if (!audit && strcmp(a, "--mine") == 0)
+			mine = 1;
+		else if (!audit && strcmp(a, "--org") == 0 && more)
+			orgarg = argv[++i];
+		else if (!audit && strcmp(a, "--audience") == 0 && more) {
+			uint8_t au;
+			if (ch_aud_parse(argv[++i], &au) != 0 || au == CH_AUD_MEMBERSHIP)
+				cli_die(EXIT_ERR, "unknown audience '%s' (network, care, medical, "
+				    "social, coordination)", argv[i]);
+			rq.audiences |= (uint8_t)(1u << au);
+		}
 		else if (!audit && strcmp(a, "--unacked") == 0)
 			rq.flags |= CH_RQ_UNACKED;
 		else if (a[0] == '-')
@@ -162,6 +180,22 @@ run(cli_t *c, int argc, char **argv, int audit)
 	cli_open(c);
 	cli_case_arg(c, casearg, id);
 	memcpy(rq.case_id, id, 16);
+	cli_case_notice(c, id);
+	if (mine || orgarg) {
+		keys_cert_t kc;
+		if (keys_cert_parse(c->cert, c->certlen, &kc) != 0)
+			cli_die(EXIT_ERR, "your certificate does not parse");
+		/* What you wrote: the key your certificate names. */
+		if (mine)
+			memcpy(rq.author, kc.provider, 32);
+		if (orgarg) {
+			cli_members_t ms;
+			cli_members_load(c, id, ch_role_is_person(kc.role), &ms);
+			cli_org_resolve(&ms, orgarg, "--org", rq.org);
+			cli_members_clear(&ms);
+		}
+		keys_cert_clear(&kc);
+	}
 	if (all) {
 		/* Oldest first, page after page: each page is its own read. */
 		rq.flags |= CH_RQ_AFTER;
@@ -261,6 +295,7 @@ cmd_show(cli_t *c, int argc, char **argv)
 		    "cahier log shows them)", refarg);
 	cli_open(c);
 	cli_case_arg(c, casearg, id);
+	cli_case_notice(c, id);
 	cli_readreq_init(&rq, id, CH_ACT_READ, purpose);
 	memcpy(rq.entry, prefix, 32);
 	rq.flags = CH_RQ_PREFIX | CH_RQ_VERSIONS | CH_RQ_REFS;

@@ -51,6 +51,7 @@ typedef struct {
 typedef struct {
 	char hex[65];
 	char kid[17];
+	char name[KEYS_NAME_MAX + 1];     /* from the daemon's names; "" unknown */
 	uint64_t last_seq;
 } removed_view_t;
 
@@ -281,10 +282,16 @@ print_text(const network_t *nw)
 		cli_shown_clear(&sh);
 	}
 	if (nw->nremoved) {
-		printf("\nRemoved organizations\n");
-		for (size_t i = 0; i < nw->nremoved; i++)
-			printf("  org %s: its feed ends at entry %llu\n", nw->removed[i].kid,
-			    (unsigned long long)nw->removed[i].last_seq);
+		cli_shown_t sh = { { NULL }, 0 };
+		printf("\nRemoved organizations (they keep what they had, and read nothing written since)\n");
+		for (size_t i = 0; i < nw->nremoved; i++) {
+			if (nw->removed[i].name[0])
+				printf("  %s\n", cli_show(&sh, nw->removed[i].name));
+			else
+				printf("  an organization this one has no card of (key %s)\n",
+				    nw->removed[i].kid);
+		}
+		cli_shown_clear(&sh);
 	}
 	printf("\nAudiences (network: everyone in the case)\n");
 	for (size_t a = 0; a < 4; a++) {
@@ -320,7 +327,8 @@ to_json(const network_t *nw)
 		    "reads", v->reads));
 	}
 	for (size_t i = 0; i < nw->nremoved; i++)
-		json_array_append_new(jremoved, json_pack("{s:s, s:I}", "org", nw->removed[i].hex,
+		json_array_append_new(jremoved, json_pack("{s:s, s:s?, s:I}", "org", nw->removed[i].hex,
+		    "name", nw->removed[i].name[0] ? nw->removed[i].name : NULL,
 		    "last_seq", (json_int_t)nw->removed[i].last_seq));
 	for (size_t a = 0; a < 4; a++) {
 		json_t *r = json_array();
@@ -364,6 +372,7 @@ cmd_network(cli_t *c, int argc, char **argv)
 		cli_die(EXIT_ERR, "usage: cahier network CASE");
 	cli_open(c);
 	cli_case_arg(c, casearg, id);
+	cli_case_notice(c, id);
 	/* The network is the newest charter this organization can read: one
 	 * entry, and the read records exactly that. */
 	cli_readreq_init(&rq, id, CH_ACT_READ, CH_PURPOSE_COORDINATION);
@@ -372,6 +381,15 @@ cmd_network(cli_t *c, int argc, char **argv)
 	cli_read(c, &rq, &rep, &rr);
 
 	describe(&nw, rr.items, rr.n);
+	/* Removed organizations by name: the daemon names them in its reply. */
+	for (size_t i = 0; i < nw.nremoved; i++) {
+		const ch_slice_t *s = ch_readrep_orgname(&rr, nw.ep.charter.removed[i].org);
+		if (s) {
+			size_t n = s->n < KEYS_NAME_MAX ? s->n : KEYS_NAME_MAX;
+			memcpy(nw.removed[i].name, s->p, n);
+			nw.removed[i].name[n] = '\0';
+		}
+	}
 	if (c->json) {
 		json_t *top = to_json(&nw);
 		cli_json_print(top);

@@ -83,8 +83,7 @@ cli_print_posted(const cli_t *c, const ch_postrep_t *rep, const char *what)
 		cli_json_print(o);
 		json_decref(o);
 	} else
-		printf("%s: case %s, entry %.16s (seq %llu), committed\n", what, cid, eid,
-		    (unsigned long long)rep->seq);
+		printf("%s: committed by your organization's daemon (cahier log shows it)\n", what);
 }
 
 /* One WHERE: the other member organizations and whether each holds seq.

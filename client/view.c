@@ -226,34 +226,60 @@ print_head(const entry_t *e, const char *when)
 	cli_shown_clear(&sh);
 }
 
+/* The person a PERSON request (embedded in an epoch entry) sets or
+ * removes: "set"/"removed", role and name into out; 0, or -1 if none. */
+static int
+person_change(const epoch_view_t *v, char *out, size_t n)
+{
+	ch_plain_t p;
+	ch_personreq_t pr;
+	if (!v->ep.request || ch_plain_decode(v->ep.request, v->ep.requestlen, &p) != 0 ||
+	    p.kind != CH_REQ_PERSON || ch_personreq_decode(p.fields, p.fieldslen, &pr) != 0)
+		return -1;
+	cli_shown_t sh = { { NULL }, 0 };
+	snprintf(out, n, "%s %s (%s)", pr.op == 2 ? "removed" : "listed",
+	    cli_show(&sh, pr.person.name), cli_show(&sh, pr.person.role));
+	cli_shown_clear(&sh);
+	ch_personreq_clear(&pr);
+	return 0;
+}
+
+/* A membership change, in words: who was added or removed. The epoch (a
+ * key generation) is shown with --verbose only. */
 static void
-print_epoch(const entry_t *e)
+print_epoch(const entry_t *e, int verbose)
 {
 	const epoch_view_t *v = &e->epv;
 	cli_shown_t sh = { { NULL }, 0 };
+	char who[600];
 	switch (v->ep.why) {
 	case CH_WHY_CREATE:
 		printf("    opened the case \"%s\"\n", cli_show(&sh, v->ep.charter.name));
 		break;
 	case CH_WHY_ADD:
-		printf("    added %s to the case as %s (epoch %u: new keys; it reads nothing older)\n",
-		    cli_show(&sh, v->member), cli_show(&sh, v->role), e->epoch);
+		printf("    added %s to the case as %s (it reads nothing written before, "
+		    "unless granted the history)\n",
+		    cli_show(&sh, v->member), cli_show(&sh, v->role));
 		break;
 	case CH_WHY_REMOVE:
-		printf("    removed %s from the case (epoch %u: new keys for the others)\n",
-		    cli_show(&sh, v->member), e->epoch);
+		printf("    removed %s from the case (new keys for the others: it reads "
+		    "nothing written from now on)\n", cli_show(&sh, v->member));
 		break;
 	case CH_WHY_ROTATE:
-		printf("    rotated the keys of the case (epoch %u)%s\n", e->epoch,
+		printf("    renewed the keys of the case%s\n",
 		    v->ep.requestlen ? "" : ", as scheduled");
 		break;
 	case CH_WHY_HANDOVER:
-		printf("    handed coordination of the case to %s (epoch %u)\n",
-		    cli_show(&sh, v->member), e->epoch);
+		printf("    handed coordination of the case to %s\n", cli_show(&sh, v->member));
 		break;
 	default:
-		printf("    updated the people around the person (epoch %u)\n", e->epoch);
+		if (person_change(v, who, sizeof(who)) == 0)
+			printf("    %s among the people around the person\n", who);
+		else
+			printf("    updated the people around the person\n");
 	}
+	if (verbose)
+		printf("    (epoch %u)\n", e->epoch);
 	cli_shown_clear(&sh);
 }
 
@@ -631,7 +657,7 @@ view_print(view_t *v, const ventry_t *e)
 	}
 	case SHOW_EPOCH:
 		print_head(e, when);
-		print_epoch(e);
+		print_epoch(e, v->verbose);
 		break;
 	case SHOW_HISTORY:
 		print_head(e, when);

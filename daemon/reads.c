@@ -125,7 +125,7 @@ shown_ranges(readctx_t *r, const ixhit_t *h, size_t n)
 static int
 read_hits(cahierd_t *d, readctx_t *r, const ixhit_t *h, size_t n, const ch_charter_t *cur)
 {
-	size_t members = cur ? cur->norgs : 0;
+	size_t members = cur ? cur->norgs + cur->nremoved : 0;
 	size_t maxorgs = n * (2 + CH_ACKS_MAX) + 1 + members;
 	if (maxorgs > CH_READREP_ORGS_MAX)
 		maxorgs = CH_READREP_ORGS_MAX;
@@ -133,10 +133,14 @@ read_hits(cahierd_t *d, readctx_t *r, const ixhit_t *h, size_t n, const ch_chart
 	    !(r->orgs = calloc(maxorgs, sizeof(*r->orgs))) ||
 	    !(r->names = calloc(maxorgs, 256)))
 		return CH_ERR_NOMEM;
-	/* The members' names first: the fields of a task, an alert or a goal
-	 * name organizations the client shows by name. */
-	for (size_t i = 0; i < members; i++)
+	/* The members' names first (the fields of a task, an alert or a goal
+	 * name organizations the client shows by name), and the removed
+	 * organizations' (shown by name, not by key). */
+	for (size_t i = 0; cur && i < cur->norgs; i++)
 		name_org(d, r, cur->orgs[i].org);
+	/* (at most half the table: the items keep room for their own names) */
+	for (size_t i = 0; cur && i < cur->nremoved && r->norgs < maxorgs / 2; i++)
+		name_org(d, r, cur->removed[i].org);
 	for (size_t i = 0; i < n; i++) {
 		ch_readitem_t *it = &r->items[i];
 		uint8_t *entry = NULL, *plain = NULL;

@@ -25,7 +25,7 @@ for i in 1 2 3; do c karim post "$CASE" "Controle $i" >/dev/null 2>&1; done
 check "scheduled rotation at the coordinator" wait_for $((SYNC_WAIT + 10)) at_epoch anna 2
 check "... and at the member" wait_for "$SYNC_WAIT" at_epoch karim 2
 c anna log "$CASE" >"$T/log.co" 2>/dev/null
-check "the log says it was scheduled" grep -q "rotated the keys of the case (epoch 2), as scheduled" "$T/log.co"
+check "the log says it was scheduled" grep -q "renewed the keys of the case, as scheduled" "$T/log.co"
 check "notes still flow after the rotation" c karim post "$CASE" "Na de rotatie MARKERROT"
 check "... and are read by the coordinator" wait_for "$SYNC_WAIT" sh -c \
 	"$B/cahier --home $T/anna --passphrase-file $T/pp log $CASE 2>/dev/null | grep -q MARKERROT"
