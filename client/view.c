@@ -665,11 +665,10 @@ view_print(view_t *v, const ventry_t *e)
 		    cli_show(&sh, e->grantee));
 		break;
 	case SHOW_REVOKE:
-		printf("%s  %s\n    revoked a key of one of its providers: nothing it signs "
-		    "later counts%s%s\n", when, cli_show(&sh, e->org),
-		    v->verbose ? " (key " : "", v->verbose ? e->revoked : "");
+		printf("%s  %s\n    revoked the key of one of its providers: nothing it "
+		    "signs later counts\n", when, cli_show(&sh, e->org));
 		if (v->verbose)
-			printf("    )\n");
+			printf("    (the key %s)\n", e->revoked);
 		break;
 	case SHOW_ACCESS:
 		print_access(e);

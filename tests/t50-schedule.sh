@@ -39,6 +39,6 @@ check "no longer listed" sh -c "! '$B/cahierd' provider list -d '$T/gp' | grep -
 refused() { c lotte --timeout 10 status >"$T/revoked.out" 2>&1; [ $? = 2 ] && grep -q "refused your key" "$T/revoked.out"; }
 check "the revoked key is refused at once, with a clear error" wait_for "$SYNC_WAIT" refused
 check "... in one line" [ "$(wc -l <"$T/revoked.out")" = 1 ]
-announced() { c anna log "$CASE" 2>/dev/null | grep -q "revoked the key $KID"; }
+announced() { c anna log "$CASE" --verbose 2>/dev/null | grep -q "(the key $KID)"; }
 check "the revocation is announced in the case and reaches the coordinator" wait_for $((SYNC_WAIT + 10)) announced
 done_testing
