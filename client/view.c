@@ -217,12 +217,19 @@ static void
 print_head(const entry_t *e, const char *when)
 {
 	cli_shown_t sh = { { NULL }, 0 };
+	/* Who may read it: the audience (the membership key's entries are the
+	 * professionals'). An alert waiting for an acknowledgement stands out. */
+	const char *aud = e->audience == CH_AUD_MEMBERSHIP ? "membership" : ch_aud_name(e->audience);
+	int waiting = e->shape == SHOW_CARE && e->kind == CH_KIND_ALERT &&
+	    e->it->nacks < e->f.u.alert.addressed.n;
 	if (e->author.found)
-		printf("%s  %s (%s) · %s%s\n", when, cli_show(&sh, e->author.cert.name),
-		    cli_show(&sh, e->author.cert.role), cli_show(&sh, e->org),
+		printf("%s%s  %s (%s) · %s  [%s]%s%s\n", waiting ? "!! " : "", when,
+		    cli_show(&sh, e->author.cert.name), cli_show(&sh, e->author.cert.role),
+		    cli_show(&sh, e->org), aud ? aud : "?",
+		    e->versions > 1 ? "  (edited)" : "",
 		    e->author.verified ? "" : "  [SIGNATURE DOES NOT VERIFY]");
 	else /* written by the organization's daemon on its own */
-		printf("%s  %s\n", when, cli_show(&sh, e->org));
+		printf("%s  %s  [%s]\n", when, cli_show(&sh, e->org), aud ? aud : "?");
 	cli_shown_clear(&sh);
 }
 
