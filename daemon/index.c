@@ -227,23 +227,9 @@ typedef struct {
 	uint32_t feed;
 	uint64_t from;           /* the first seq of this feed read in this pass */
 	int stale;               /* IX_STALE met: the walk stopped for it */
-	struct { uint32_t epoch; uint8_t aud; int ok; uint8_t key[32]; } keys[KEYS_MAX];
-	size_t nkeys;
+	store_keys_t keys;
 	int err;
 } build_t;
-
-static const uint8_t *
-build_key(build_t *b, uint32_t epoch, uint8_t aud)
-{
-	for (size_t i = 0; i < b->nkeys; i++)
-		if (b->keys[i].epoch == epoch && b->keys[i].aud == aud)
-			return b->keys[i].ok ? b->keys[i].key : NULL;
-	size_t i = b->nkeys < KEYS_MAX ? b->nkeys++ : KEYS_MAX - 1;
-	b->keys[i].epoch = epoch;
-	b->keys[i].aud = aud;
-	b->keys[i].ok = store_key_get(b->c, epoch, aud, b->keys[i].key) == 0;
-	return b->keys[i].ok ? b->keys[i].key : NULL;
-}
 
 static int
 ref_add(ixcase_t *x, uint32_t rec, uint8_t what, const uint8_t id[32])
@@ -383,12 +369,12 @@ build_entry(void *arg, const uint8_t org[32], uint64_t seq, const uint8_t *e, si
 		rec->state = CH_IT_ERASED;
 		return 0;
 	}
-	const uint8_t *key = build_key(b, env.epoch, env.audience);
+	const uint8_t *key = store_keys_get(&b->keys, env.epoch, env.audience);
 	if (!key) {
 		/* Before this organization joined, or an audience it is not
 		 * in: the epoch's network key tells them apart. */
 		rec->state = env.audience != CH_AUD_NETWORK &&
-		    build_key(b, env.epoch, CH_AUD_NETWORK) ? CH_IT_ORG_AUD : CH_IT_BEFORE_JOIN;
+		    store_keys_get(&b->keys, env.epoch, CH_AUD_NETWORK) ? CH_IT_ORG_AUD : CH_IT_BEFORE_JOIN;
 		if (x->nmissing < KEYS_MAX) {
 			size_t i;
 			for (i = 0; i < x->nmissing; i++)
@@ -708,6 +694,7 @@ index_case(index_t *ix, scase_t *c, ixcase_t **out)
 	memset(&b, 0, sizeof(b));
 	b.x = x;
 	b.c = c;
+	b.keys.c = c;
 	b.opens = &ix->opens;
 	size_t old = x->n;
 	x->pass++;
@@ -719,7 +706,7 @@ index_case(index_t *ix, scase_t *c, ixcase_t **out)
 			rc = IX_STALE;     /* a feed we indexed is gone */
 	if (rc == IX_STALE && old) {
 		/* Once, from scratch. */
-		sodium_memzero(b.keys, sizeof(b.keys));
+		store_keys_wipe(&b.keys);
 		case_free(x);
 		if (!(ix->c[slot] = x = case_new(id)))
 			return CH_ERR_NOMEM;
@@ -727,6 +714,7 @@ index_case(index_t *ix, scase_t *c, ixcase_t **out)
 		memset(&b, 0, sizeof(b));
 		b.x = x;
 		b.c = c;
+		b.keys.c = c;
 		b.opens = &ix->opens;
 		old = 0;
 		x->pass++;
@@ -740,7 +728,7 @@ index_case(index_t *ix, scase_t *c, ixcase_t **out)
 		rc = order_catchup(x, old);
 	if (rc == 0 && (x->dirty || (x->unresolved && x->n != old)))
 		rc = resolve(x);
-	sodium_memzero(b.keys, sizeof(b.keys));
+	store_keys_wipe(&b.keys);
 	if (rc) {
 		/* Half an index is no index: build it again next time. */
 		case_free(x);
@@ -801,8 +789,7 @@ typedef struct {
 	uint32_t entry_root;     /* rq->entry's root, or INDEX_NONE */
 	int prefix;              /* rq->entry is a short reference */
 	int content;             /* a filter that looks at content */
-	struct { uint32_t epoch; uint8_t aud; int ok; uint8_t key[32]; } keys[KEYS_MAX];
-	size_t nkeys;
+	store_keys_t keys;
 	int err;
 } query_t;
 
@@ -873,19 +860,6 @@ contains(const uint8_t *h, size_t hn, const char *needle)
 	return 0;
 }
 
-static const uint8_t *
-query_key(query_t *q, uint32_t epoch, uint8_t aud)
-{
-	for (size_t i = 0; i < q->nkeys; i++)
-		if (q->keys[i].epoch == epoch && q->keys[i].aud == aud)
-			return q->keys[i].ok ? q->keys[i].key : NULL;
-	size_t i = q->nkeys < KEYS_MAX ? q->nkeys++ : KEYS_MAX - 1;
-	q->keys[i].epoch = epoch;
-	q->keys[i].aud = aud;
-	q->keys[i].ok = store_key_get(q->c, epoch, aud, q->keys[i].key) == 0;
-	return q->keys[i].ok ? q->keys[i].key : NULL;
-}
-
 /* 1 if the body of r holds the search text. Opens it for that only, and
  * wipes what it decrypted. */
 static int
@@ -903,7 +877,7 @@ body_matches(query_t *q, uint32_t r)
 		return 0;
 	const uint8_t *key;
 	if (ch_entry_split(entry, n, &env, &body, &bl) == 0 && body &&
-	    (key = query_key(q, env.epoch, env.audience)) &&
+	    (key = store_keys_get(&q->keys, env.epoch, env.audience)) &&
 	    ch_body_open(&env, body, bl, key, &plain, &pl) == 0) {
 		if (ch_plain_decode(plain, pl, &p) == 0)
 			hit = contains(p.fields, p.fieldslen, q->rq->search);
@@ -1052,6 +1026,7 @@ index_query(ixcase_t *x, scase_t *c, const ch_readreq_t *rq, const char *role,
 	memset(&q, 0, sizeof(q));
 	q.x = x;
 	q.c = c;
+	q.keys.c = c;
 	q.rq = rq;
 	q.role = role;
 	q.cur = cur;
@@ -1104,7 +1079,7 @@ index_query(ixcase_t *x, scase_t *c, const ch_readreq_t *rq, const char *role,
 				}
 				hit_fill(&q, (uint32_t)r, &h[n++]);
 			}
-		sodium_memzero(q.keys, sizeof(q.keys));
+		store_keys_wipe(&q.keys);
 		*hits = h;
 		*nhits = n;
 		return 0;
@@ -1148,7 +1123,7 @@ index_query(ixcase_t *x, scase_t *c, const ch_readreq_t *rq, const char *role,
 			h[n - 1 - i] = t;
 		}
 	}
-	sodium_memzero(q.keys, sizeof(q.keys));
+	store_keys_wipe(&q.keys);
 	*hits = h;
 	*nhits = n;
 	return 0;

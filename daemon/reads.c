@@ -15,7 +15,6 @@
 #include "sync.h"
 
 #define READ_SKEW_MS (5 * 60 * 1000)
-#define READ_KEYS 16
 
 /* The entries a read shows: the hits of the index, each opened when the
  * reader may read it, with the names of the organizations they mention. */
@@ -26,24 +25,10 @@ typedef struct {
 	ch_orgname_t *orgs;
 	size_t norgs;
 	char (*names)[256];
-	struct { uint32_t epoch; uint8_t aud; int ok; uint8_t key[32]; } keys[READ_KEYS];
-	size_t nkeys;
+	store_keys_t keys;
 	ch_range_t *ranges;
 	size_t nranges;
 } readctx_t;
-
-static const uint8_t *
-read_key(readctx_t *r, uint32_t epoch, uint8_t aud)
-{
-	for (size_t i = 0; i < r->nkeys; i++)
-		if (r->keys[i].epoch == epoch && r->keys[i].aud == aud)
-			return r->keys[i].ok ? r->keys[i].key : NULL;
-	size_t i = r->nkeys < READ_KEYS ? r->nkeys++ : READ_KEYS - 1;
-	r->keys[i].epoch = epoch;
-	r->keys[i].aud = aud;
-	r->keys[i].ok = store_key_get(r->c, epoch, aud, r->keys[i].key) == 0;
-	return r->keys[i].ok ? r->keys[i].key : NULL;
-}
 
 static void
 plain_free(uint8_t *plain, size_t pl)
@@ -61,7 +46,7 @@ read_free(readctx_t *r)
 		plain_free((uint8_t *)(uintptr_t)r->items[i].plain.p, r->items[i].plain.n);
 	for (size_t i = 0; i < r->n; i++)
 		free((void *)(uintptr_t)r->items[i].acks.p);
-	sodium_memzero(r->keys, sizeof(r->keys));
+	store_keys_wipe(&r->keys);
 	free(r->items);
 	free(r->orgs);
 	free(r->names);
@@ -154,7 +139,7 @@ read_hits(cahierd_t *d, readctx_t *r, const ixhit_t *h, size_t n, const ch_chart
 		r->n = i + 1;
 		it->state = h[i].state;
 		if (rc == 0 && it->state == CH_IT_OPEN) {
-			const uint8_t *key = body ? read_key(r, it->env.epoch, it->env.audience) : NULL;
+			const uint8_t *key = body ? store_keys_get(&r->keys, it->env.epoch, it->env.audience) : NULL;
 			if (key && ch_body_open(&it->env, body, bl, key, &plain, &pl) == 0) {
 				it->plain.p = plain;
 				it->plain.n = pl;
@@ -260,6 +245,7 @@ reads_handle(cahierd_t *d, provider_t *pv, const uint8_t *body, size_t bodylen,
 	}
 	memset(&r, 0, sizeof(r));
 	r.c = c;
+	r.keys.c = c;
 	ixcase_t *x;
 	ixhit_t *hits = NULL;
 	size_t nhits = 0;

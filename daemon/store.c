@@ -1136,3 +1136,22 @@ store_revoked_put(scase_t *c, const uint8_t org[32], const uint8_t provider[32],
 	revoked_key(org, provider, k);
 	return u64_put(&c->db, C_REVOKED, k, 64, seq);
 }
+
+const uint8_t *
+store_keys_get(store_keys_t *k, uint32_t epoch, uint8_t audience)
+{
+	for (size_t i = 0; i < k->n; i++)
+		if (k->v[i].epoch == epoch && k->v[i].aud == audience)
+			return k->v[i].ok ? k->v[i].key : NULL;
+	size_t i = k->n < STORE_KEYS_CACHED ? k->n++ : STORE_KEYS_CACHED - 1;
+	k->v[i].epoch = epoch;
+	k->v[i].aud = audience;
+	k->v[i].ok = store_key_get(k->c, epoch, audience, k->v[i].key) == 0;
+	return k->v[i].ok ? k->v[i].key : NULL;
+}
+
+void
+store_keys_wipe(store_keys_t *k)
+{
+	sodium_memzero(k, sizeof(*k));
+}

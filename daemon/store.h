@@ -185,6 +185,19 @@ int store_key_put(scase_t *c, uint32_t epoch, uint8_t audience,
     const uint8_t key[32]) CH_WUR;
 int store_key_get(scase_t *c, uint32_t epoch, uint8_t audience,
     uint8_t key[32]) CH_WUR;
+/* The case keys one pass over entries needs, each unwrapped once: at most
+ * STORE_KEYS_CACHED (epoch, audience) pairs, the last slot reused beyond
+ * (a pass meets a few epochs). Set c and n = 0 before use; the keys live
+ * in the struct (the caller's stack): wipe it with store_keys_wipe. */
+#define STORE_KEYS_CACHED 64
+typedef struct {
+	scase_t *c;
+	struct { uint32_t epoch; uint8_t aud; int ok; uint8_t key[32]; } v[STORE_KEYS_CACHED];
+	size_t n;
+} store_keys_t;
+/* The key of (epoch, audience), or NULL when this organization holds none. */
+const uint8_t *store_keys_get(store_keys_t *k, uint32_t epoch, uint8_t audience);
+void store_keys_wipe(store_keys_t *k);
 
 /* meta: "coord" -> org (32): the coordinator, from the latest epoch entry.
  * ST_ERR_NOTFOUND before the genesis is accepted. */
