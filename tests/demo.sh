@@ -161,19 +161,21 @@ synced 1
 as claire show "$C1" "$HAND"
 has "isolated"
 
-section "7. A task with a due date, for the GP practice" \
-"The coordinator gives the GP practice a task with a date; it appears in the practice's list of open tasks, across all its cases, until its owner marks it done."
-as ann task "$C1" "Eerste consultatie: alle lopende onderzoeken en verslagen op een rij zetten, één plan met hem afspreken." \
+section "7. A task with a due date, and an appointment, for the GP practice" \
+"The coordinator gives the GP practice a task with a date; it appears in the practice's list of open tasks, across all its cases, until its owner marks it done. The GP plans a first consultation with him: one GP who sees every report, instead of a new doctor each time."
+as ann task "$C1" "De verslagen van alle vorige artsen en onderzoeken opvragen en op een rij zetten" \
 	--owner groep --due "$(day 7)"
 TASK1=$(ref)
 synced 1
 as helene tasks --ours
+as helene appointment "$C1" "Eerste consultatie: één plan met hem afspreken" --at "$(day 3) 10:30" --minutes 40 \
+	--where "Groepspraktijk Kuregem" --with "Dr. Hélène Martin" --org groep
 
 section "8. The person's own goal, in his own words" \
 "The person comes first: before the network agrees shared goals, Pieter writes his own, with his own key. It is signed with his name and role like any professional's entry."
 as pieter goal "$C1" "Ik wil begrepen worden. Ik wil niet meer van dokter naar dokter gaan." --own
 synced 1
-say "The GP holds the first consultation; her practice owns the task and marks it done. An edit never rewrites: it is the next version, and every version stays."
+say "The practice has gathered the reports: it owns the task and marks it done. An edit never rewrites: it is the next version, and every version stays."
 as helene task done "$C1" "$TASK1"
 synced 1
 as ann show "$C1" "$TASK1"
@@ -181,7 +183,7 @@ has "done"
 
 # --------------------------------------------------------------------------
 section "9. Case 2 — a woman of 70 at home: her goal first, then shared goals" \
-"Maria Peeters, 70, memory and mental-health problems, neglects her hygiene; her lease ends in November. The nursing service, the CPAS's family help and the GP have followed her for years, but nobody knows who leads, partly because she refuses some help. The coordinator writes her own goal with her, in her words, then the goals the network shares, each with the organizations working on it."
+"Maria Peeters, 70, memory and mental-health problems, neglects her hygiene; her lease ends within a year. The nursing service, the CPAS's family help and the GP have followed her for years, but nobody knows who leads, partly because she refuses some help. The coordinator writes her own goal with her, in her words, first."
 as ann case new "$C2"
 ID2=$(head -n 1 "$T/out")
 as ann case add "$C2" nurse/org.card --role home-nursing
@@ -189,8 +191,14 @@ as ann case add "$C2" gp/org.card --role gp
 as ann case add "$C2" cpas/org.card --role family-help
 synced 2
 as ann goal "$C2" "Ik wil in mijn buurt blijven wonen, met mijn kat. En geen nieuwe gezichten elke week." --own
-as ann goal "$C2" "Voor eind november een betaalbare woning in Kuregem vinden" --shared --worker cpas --worker zorg
+say "She designates her daughter as her trusted person (vertrouwenspersoon, personne de confiance), for the coordination of her care; she stays the first point of contact:"
+as ann consent "$C2" --grantor "Maria Peeters" --grantee "An Peeters (dochter)" --role trusted-person \
+	--purpose coordination --basis consent --from "$(date +%F)" "Zij beslist zelf; haar dochter mag mee overleggen."
+say "Then the goals the network shares, each with the organizations working on it:"
+as ann goal "$C2" "Voor het einde van haar huurcontract een betaalbare woning in Kuregem vinden" --shared --worker cpas --worker zorg
 as ann goal "$C2" "Dagelijkse verzorging door een vaste verpleegkundige, die zij aanvaardt" --shared --worker thuis --worker cpas
+say "Each organization reads the goals with who works on them; here the nurse, filtering her notebook on one kind:"
+as els log "$C2" --kind goal
 as ann task "$C2" "Aanvraag sociale woning opvolgen" --owner cpas --due "$(day 21)"
 as ann task "$C2" "Ochtendbezoeken altijd door dezelfde verpleegkundige laten doen" --owner thuis --due "$(day 5)"
 
@@ -266,7 +274,7 @@ as ann show "$C3" "$KEEP1"
 has "next check-in by"
 
 section "15. A new member reads nothing from before it joined" \
-"The GP practice joins case 3 later. Each change of membership gives new keys: the practice reads what is written from now on, and the CPAS's note from before it joined is there, closed, saying why (the coordinator may grant it the history)."
+"The GP practice joins case 3 later. Each change of membership gives new keys: the practice reads what is written from now on. What was written before it joined is there, closed, saying why (the coordinator may grant it the history): the CPAS's note, the keep-an-eye, the check-in, and also the other organizations' reads ([network] lines: access records, which a member sees in 'cahier audit'; encrypted, the practice cannot tell what kind of entry they are)."
 as ann case add "$C3" gp/org.card --role gp
 M3="$M3 helene"
 synced 3
