@@ -146,7 +146,7 @@ as ann case person "$C1" --role patient --name "Pieter de Vries" --key pieter/pr
 synced 1
 
 section "6. The hospital hands over to the network's contact point, with the vulnerability screen" \
-"The hospital's social worker writes the discharge: where he goes, who the network's contact point is (the coordination service, with the GP practice as deputy), what he was told, and the screen DOMAIN.md asks for at every discharge: isolation, psychosocial fragility, ability to mobilise a network. 'held by' says which organizations' daemons already hold the entry: the post is on their side already, nobody sends anything."
+"The hospital's social worker writes the discharge: where he goes, who the network's contact point is (the coordination service, with the GP practice as deputy), what he was told, and the vulnerability screen that should come with every discharge, not only the medical facts: isolation, psychosocial fragility, ability to mobilise a network. 'held by' says which organizations' daemons already hold the entry: the post is on their side already, nobody sends anything."
 as claire handover "$C1" "Ontslag na 6 dagen opname voor buikpijn: geen chirurgische indicatie, geen organische oorzaak gevonden. Hij blijft ongerust en wil een operatie." \
 	--from "Hôpital du Canal, médecine interne" --to "Thuis: studio in Sint-Gillis, alleen" \
 	--contact zorg --deputy groep --contact-person "Ann Verstraeten" \
