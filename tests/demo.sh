@@ -209,6 +209,7 @@ as ann alert "$C2" "Haar dochter vond haar vanochtend op de keukenvloer; gevalle
 ALERT=$(ref)
 synced 2
 as els alerts
+say "(The reference to give 'cahier ack' is the one the alert's post printed, $ALERT: the list does not show it.)"
 as els ack "$C2" "$ALERT" "Ik ga om 11u langs en bekijk de heup."
 synced 2
 as helene ack "$C2" "$ALERT" "Huisbezoek vanmiddag; röntgenfoto thuis aangevraagd."
@@ -294,13 +295,13 @@ as pieter case list
 as pieter log "$C1" --last 3
 
 section "18. Finding things in a notebook: the last entries, one kind, a word" \
-"The notebook is a timeline across all organizations, with author, role and organization on every entry; filters keep it short."
+"The notebook is a timeline across all organizations, with author, role and organization on every entry; filters keep it short. (The timeline names neither an entry's kind nor its reference; 'cahier --json log' carries both, and each post printed them.)"
 as ann log "$C2" --last 5
 as ann log "$C2" --kind task
 as ann log "$C2" --search aanspreekpunt
 
 section "19. Who read what: the audit of case 2" \
-"Every read was recorded by the reader's daemon before it answered, and the records sync like entries: the person and each organization can see who read what, when, with which role and why."
+"Every read was recorded by the reader's daemon before it answered, and the records sync like entries: the person and each organization can see who read what, when, with which role and why. The reads of one entry are the commands that act on an entry (ack, answer, check-in, show): they read it first, and that is recorded too."
 synced 2
 as ann audit "$C2" --last 12
 
