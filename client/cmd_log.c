@@ -42,6 +42,22 @@ show_items(cli_t *c, view_t *v, const ch_readrep_t *rr, json_t *arr)
 		else
 			view_print(v, e);
 		view_entry_free(&e);
+		/* A run of entries the reader cannot open, for one reason and
+		 * one audience (a member that joined late sees many: the
+		 * others' earlier entries, their read records among them), is
+		 * one line of text after the first. */
+		const ch_readitem_t *a = &rr->items[i];
+		size_t j = i + 1;
+		while (!c->json && j < rr->n && a->state != CH_IT_OPEN && a->state != CH_IT_HIDDEN &&
+		    rr->items[j].state == a->state &&
+		    rr->items[j].env.audience == a->env.audience)
+			j++;
+		if (j - i > 2) {
+			char when[32];
+			cli_time(rr->items[j - 1].env.time_ms, when);
+			printf("    (and %zu more entries like it, the last on %s)\n", j - i - 1, when);
+			i = j - 1;
+		}
 	}
 }
 
@@ -203,6 +219,7 @@ run(cli_t *c, int argc, char **argv, int audit)
 	}
 
 	view_t *v = view_new(c, verbose);
+	view_set_case(v, casearg, 0);
 	json_t *arr = json_array();
 	size_t total = 0, reads = 0;
 	char aid[65] = "";
@@ -320,6 +337,7 @@ cmd_show(cli_t *c, int argc, char **argv)
 		cli_die(EXIT_NO, "no entry %s in this case (or none you may see)", refarg);
 	}
 	view_t *v = view_new(c, verbose);
+	view_set_case(v, casearg, 1);
 	view_learn(v, &rr);
 	json_t *arr = json_array(), *versions = json_array(), *refs = json_array();
 	if (!arr || !versions || !refs)
@@ -460,6 +478,7 @@ cmd_watch(cli_t *c, int argc, char **argv)
 	signal(SIGINT, watch_signal);
 	signal(SIGTERM, watch_signal);
 	view_t *v = view_new(c, 0);
+	view_set_case(v, casearg, 0);
 	struct timeval tv;
 	gettimeofday(&tv, NULL);
 	time_t until = dur ? tv.tv_sec + dur : 0;

@@ -88,6 +88,7 @@ one_case(cli_t *c, tasks_t *t, const uint8_t id[16], const char *name)
 	rq.last = CH_PAGE_MAX;
 	cli_read(c, &rq, &rep, &rr);
 	view_t *v = view_new(c, t->verbose);
+	view_set_case(v, name[0] ? name : "CASE", 0);
 	view_learn(v, &rr);
 	for (size_t i = 0; i < rr.n; i++) {
 		ventry_t *e = view_describe(v, &rr.items[i]);

@@ -7,6 +7,7 @@
 #include <sodium.h>
 
 #include "../proto/charter.h"
+#include "../proto/info.h"
 #include "../proto/kinds.h"
 #include "../proto/names.h"
 #include "author.h"
@@ -222,11 +223,15 @@ print_head(const entry_t *e, const char *when)
 	const char *aud = e->audience == CH_AUD_MEMBERSHIP ? "membership" : ch_aud_name(e->audience);
 	int waiting = e->shape == SHOW_CARE && e->kind == CH_KIND_ALERT &&
 	    e->it->nacks < e->f.u.alert.addressed.n;
+	/* A care entry's kind and its short reference: what to act on. */
+	char what[64] = "";
+	if (e->shape == SHOW_NOTE || e->shape == SHOW_CARE)
+		snprintf(what, sizeof(what), "  %s %s", ch_kind_name(e->kind), e->ref);
 	if (e->author.found)
-		printf("%s%s  %s (%s) · %s  [%s]%s%s\n", waiting ? "!! " : "", when,
+		printf("%s%s  %s (%s) · %s  [%s]%s%s%s\n", waiting ? "!! " : "", when,
 		    cli_show(&sh, e->author.cert.name), cli_show(&sh, e->author.cert.role),
-		    cli_show(&sh, e->org), aud ? aud : "?",
-		    e->versions > 1 ? "  (edited)" : "",
+		    cli_show(&sh, e->org), aud ? aud : "?", what,
+		    e->versions > 1 ? " (edited)" : "",
 		    e->author.verified ? "" : "  [SIGNATURE DOES NOT VERIFY]");
 	else /* written by the organization's daemon on its own */
 		printf("%s  %s  [%s]\n", when, cli_show(&sh, e->org), aud ? aud : "?");
@@ -310,11 +315,14 @@ print_access(const entry_t *e)
 struct view {
 	cli_t *c;
 	int verbose;
+	int in_show;                      /* cahier show: no "see cahier show" hints */
+	char casearg[CH_CASE_NAME_MAX + 1]; /* the case as the provider named it */
 	uint8_t us[32];                   /* our organization */
 	uint8_t me[32];                   /* our provider key */
 	char usname[KEYS_NAME_MAX + 1];
 	char role[KEYS_ROLE_MAX + 1];
 	orgnames_t nm;                    /* charters read so far, and replies */
+	char refbuf[CLI_REF_CHARS + 1];
 };
 
 static void
@@ -350,12 +358,22 @@ view_new(cli_t *c, int verbose)
 	}
 	keys_card_t card;
 	if (c->card && keys_card_parse(c->card, c->cardlen, &card) == 0) {
-		snprintf(v->usname, sizeof(v->usname), "%s", card.name);
+		snprintf(v->casearg, sizeof(v->casearg), "CASE");
+	snprintf(v->usname, sizeof(v->usname), "%s", card.name);
 		names_put(&v->nm, card.org_id, card.name, strlen(card.name));
 		keys_card_clear(&card);
 	} else
 		snprintf(v->usname, sizeof(v->usname), "your organization");
 	return v;
+}
+
+void
+view_set_case(view_t *v, const char *casearg, int in_show)
+{
+	/* A name with a space is quoted, so the hint can be typed as shown. */
+	snprintf(v->casearg, sizeof(v->casearg), strchr(casearg, ' ') ? "\"%s\"" : "%s",
+	    casearg);
+	v->in_show = in_show;
 }
 
 void
@@ -399,10 +417,20 @@ org_name_cb(void *arg, const uint8_t org[32])
 	return NULL;
 }
 
+/* render.h's resolver of an entry a field refers to: its short reference,
+ * which cahier show takes. */
+static const char *
+entry_name_cb(void *arg, const uint8_t id[32])
+{
+	view_t *v = arg;
+	cli_ref_fmt(id, v->refbuf);
+	return v->refbuf;
+}
+
 static render_ctx_t
 render_ctx(view_t *v)
 {
-	render_ctx_t r = { org_name_cb, NULL, NULL, v };
+	render_ctx_t r = { org_name_cb, NULL, entry_name_cb, v };
 	return r;
 }
 
@@ -610,8 +638,11 @@ print_status(view_t *v, const entry_t *e)
 					printf("%s %s", k++ ? "," : "",
 					    cli_show(&sh, n ? n : RENDER_UNKNOWN_ORG));
 				}
-			printf("%s\n", acked_by(e, v->us, NULL) || !view_names_org(e, v->us) ? "" :
-			    "  (yours to acknowledge: cahier ack CASE REF)");
+			if (acked_by(e, v->us, NULL) || !view_names_org(e, v->us))
+				printf("\n");
+			else
+				printf("  (yours to acknowledge: cahier ack %s %s)\n",
+				    cli_show(&sh, v->casearg), e->ref);
 		}
 	}
 	uint64_t due = view_checkin_due(e);
@@ -622,11 +653,13 @@ print_status(view_t *v, const entry_t *e)
 		cli_time(due, at);
 		printf("    %s %s\n", due <= now ? "CHECK-IN DUE since" : "next check-in by", at);
 	}
-	if (e->versions > 1)
-		printf("    (edited: %u versions; cahier show CASE %s lists them)\n", e->versions, e->ref);
-	if (e->nrefs)
-		printf("    (%u entr%s refer to it: cahier show CASE %s)\n", e->nrefs,
-		    e->nrefs == 1 ? "y" : "ies", e->ref);
+	/* What cahier show would add; not inside cahier show itself. */
+	if (!v->in_show && e->versions > 1)
+		printf("    (edited: %u versions; cahier show %s %s lists them)\n", e->versions,
+		    cli_show(&sh, v->casearg), e->ref);
+	if (!v->in_show && e->nrefs)
+		printf("    (%u entr%s to it: cahier show %s %s)\n", e->nrefs,
+		    e->nrefs == 1 ? "y refers" : "ies refer", cli_show(&sh, v->casearg), e->ref);
 	cli_shown_clear(&sh);
 }
 

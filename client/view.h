@@ -22,6 +22,10 @@ typedef struct view view_t;
  * and "us" are). verbose: --verbose. Exits when out of memory. */
 view_t *view_new(cli_t *c, int verbose);
 void view_free(view_t **v);
+/* The case as the provider named it (for the hints a view prints, such as
+ * "cahier ack CASE REF"); in_show: the view is cahier show's, which prints
+ * no hint to run cahier show. */
+void view_set_case(view_t *v, const char *casearg, int in_show);
 /* Learns the organization names of a reply (before its items are shown). */
 void view_learn(view_t *v, const ch_readrep_t *rr);
 

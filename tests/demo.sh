@@ -209,7 +209,6 @@ as ann alert "$C2" "Haar dochter vond haar vanochtend op de keukenvloer; gevalle
 ALERT=$(ref)
 synced 2
 as els alerts
-say "(The reference to give 'cahier ack' is the one the alert's post printed, $ALERT: the list does not show it.)"
 as els ack "$C2" "$ALERT" "Ik ga om 11u langs en bekijk de heup."
 synced 2
 as helene ack "$C2" "$ALERT" "Huisbezoek vanmiddag; röntgenfoto thuis aangevraagd."
@@ -295,7 +294,7 @@ as pieter case list
 as pieter log "$C1" --last 3
 
 section "18. Finding things in a notebook: the last entries, one kind, a word" \
-"The notebook is a timeline across all organizations, with author, role and organization on every entry; filters keep it short. (The timeline names neither an entry's kind nor its reference; 'cahier --json log' carries both, and each post printed them.)"
+"The notebook is a timeline across all organizations, with author, role, organization, audience, kind and short reference on every entry (the reference is what ack, answer, edit, show and hide take); filters keep it short."
 as ann log "$C2" --last 5
 as ann log "$C2" --kind task
 as ann log "$C2" --search aanspreekpunt
