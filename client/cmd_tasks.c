@@ -48,7 +48,7 @@ selected(const tasks_t *t, view_t *v, const ventry_t *e)
 	if (!f)
 		return 0;
 	if (t->alerts)
-		return f->kind == CH_KIND_ALERT;
+		return f->kind == CH_KIND_ALERT || f->kind == CH_KIND_HANDOVER;
 	if (f->kind == CH_KIND_KEEP) {
 		uint64_t due = view_checkin_due(e);
 		/* A keep-an-eye is shown when its check-in is due (or with
@@ -78,7 +78,7 @@ one_case(cli_t *c, tasks_t *t, const uint8_t id[16], const char *name)
 
 	cli_readreq_init(&rq, id, CH_ACT_READ, t->purpose);
 	if (t->alerts) {
-		rq.kinds = (uint64_t)1 << CH_KIND_ALERT;
+		rq.kinds = (uint64_t)1 << CH_KIND_ALERT | (uint64_t)1 << CH_KIND_HANDOVER;
 		if (!t->all)
 			rq.flags = CH_RQ_UNACKED;
 	} else {
@@ -129,7 +129,8 @@ usage(int alerts, int code)
 	if (alerts)
 		fprintf(f, "usage: cahier alerts [CASE] [--all] [--purpose PURPOSE] [--verbose]\n\n"
 		    "Lists the alerts that some organization they address has not yet\n"
-		    "acknowledged, in every case you work in (or in CASE), with who has\n"
+		    "acknowledged, and the handovers their contact point or deputy has not,\n"
+		    "in every case you work in (or in CASE), with who has\n"
 		    "acknowledged and who has not; 'yours to acknowledge' marks those\n"
 		    "addressed to your organization (cahier ack CASE REF). --all: the\n"
 		    "acknowledged ones too. Each case read is recorded.\n"

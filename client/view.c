@@ -131,6 +131,8 @@ struct ventry {
 	cli_author_t author;
 	uint8_t reply_to[32], supersedes[32];
 	ch_fields_t f;                    /* SHOW_CARE (and SHOW_NOTE) */
+	uint8_t to[2][32];                /* a handover's contact point and deputy */
+	ch_orgs_t handover_to;
 	epoch_view_t epv;                 /* SHOW_EPOCH */
 	char grantee[KEYS_NAME_MAX + 1];  /* SHOW_HISTORY */
 	char revoked[17];                 /* SHOW_REVOKE: the key id */
@@ -213,6 +215,8 @@ describe_access(entry_t *e, const ch_plain_t *p)
  * cli_show() or cli_print_lines(), which show the characters a terminal
  * acts on as escapes (escape.h). */
 
+static const ch_orgs_t *orgs_of(const ventry_t *e);
+
 /* The first line of an entry: when, who (if a provider wrote it), where. */
 static void
 print_head(const entry_t *e, const char *when)
@@ -221,8 +225,8 @@ print_head(const entry_t *e, const char *when)
 	/* Who may read it: the audience (the membership key's entries are the
 	 * professionals'). An alert waiting for an acknowledgement stands out. */
 	const char *aud = e->audience == CH_AUD_MEMBERSHIP ? "membership" : ch_aud_name(e->audience);
-	int waiting = e->shape == SHOW_CARE && e->kind == CH_KIND_ALERT &&
-	    e->it->nacks < e->f.u.alert.addressed.n;
+	int waiting = e->shape == SHOW_CARE && (e->kind == CH_KIND_ALERT ||
+	    e->kind == CH_KIND_HANDOVER) && e->it->nacks < orgs_of(e)->n;
 	/* A care entry's kind and its short reference: what to act on. */
 	char what[64] = "";
 	if (e->shape == SHOW_NOTE || e->shape == SHOW_CARE)
@@ -470,8 +474,18 @@ view_describe(view_t *v, const ch_readitem_t *it)
 	e->kind = p.kind;
 	memcpy(e->reply_to, p.reply_to, 32);
 	memcpy(e->supersedes, p.supersedes, 32);
-	if (ch_kind_is_care(p.kind))
+	if (ch_kind_is_care(p.kind)) {
 		e->shape = describe_care(e, &p);
+		if (e->shape == SHOW_CARE && p.kind == CH_KIND_HANDOVER) {
+			memcpy(e->to[0], e->f.u.handover.contact, 32);
+			e->handover_to.n = 1;
+			if (!sodium_is_zero(e->f.u.handover.deputy, 32)) {
+				memcpy(e->to[1], e->f.u.handover.deputy, 32);
+				e->handover_to.n = 2;
+			}
+			e->handover_to.id = e->to;
+		}
+	}
 	else switch (p.kind) {
 	case CH_KIND_CASE_CREATE:
 	case CH_KIND_EPOCH:
@@ -533,6 +547,7 @@ orgs_of(const ventry_t *e)
 	case CH_KIND_GOAL: return &e->f.u.goal.workers;
 	case CH_KIND_APPOINTMENT: return &e->f.u.appt.orgs;
 	case CH_KIND_ALERT: return &e->f.u.alert.addressed;
+	case CH_KIND_HANDOVER: return &e->handover_to;
 	case CH_KIND_CONSULTATION: return &e->f.u.consult.invited;
 	case CH_KIND_DECISION: return &e->f.u.decision.carriers;
 	default: return NULL;
@@ -617,8 +632,8 @@ print_status(view_t *v, const entry_t *e)
 {
 	cli_shown_t sh = { { NULL }, 0 };
 	char at[32];
-	if (e->shape == SHOW_CARE && e->kind == CH_KIND_ALERT) {
-		const ch_orgs_t *o = &e->f.u.alert.addressed;
+	if (e->shape == SHOW_CARE && (e->kind == CH_KIND_ALERT || e->kind == CH_KIND_HANDOVER)) {
+		const ch_orgs_t *o = orgs_of(e);
 		size_t waiting = 0;
 		for (size_t i = 0; i < o->n; i++) {
 			uint64_t t;
@@ -781,7 +796,7 @@ view_json(view_t *v, const ventry_t *e)
 		if (e->shape == SHOW_NOTE)
 			json_object_set_new(o, "text", json_string(e->f.u.note.text));
 		json_object_set_new(o, "content", f);
-		if (e->kind == CH_KIND_ALERT) {
+		if (e->kind == CH_KIND_ALERT || e->kind == CH_KIND_HANDOVER) {
 			json_t *acks = json_array();
 			uint8_t org[32];
 			uint64_t t;

@@ -312,6 +312,16 @@ learn(ixcase_t *x, uint32_t r, const uint8_t *plain, size_t pl)
 		e->status = f.u.alert.priority;
 		orgs = &f.u.alert.addressed;
 		break;
+	case CH_KIND_HANDOVER: {
+		/* Addressed to the network's contact point, and its deputy. */
+		uint8_t to[2][32];
+		size_t nto = 0;
+		memcpy(to[nto++], f.u.handover.contact, 32);
+		if (!sodium_is_zero(f.u.handover.deputy, 32))
+			memcpy(to[nto++], f.u.handover.deputy, 32);
+		e->orgs = list_add(x, (const uint8_t (*)[32])to, nto);
+		break;
+	}
 	case CH_KIND_KEEP:
 		e->status = f.u.keep.active;
 		e->every_ms = (uint64_t)f.u.keep.every_days * 86400000u;
@@ -587,7 +597,9 @@ resolve(ixcase_t *x)
 					}
 					break;
 				case CH_KIND_ACK:
-					if (R->kind == CH_KIND_ALERT && org_in(x,
+					/* An alert's addressees; a handover's contact
+					 * point and deputy. */
+					if ((R->kind == CH_KIND_ALERT || R->kind == CH_KIND_HANDOVER) && org_in(x,
 					    x->rec[R->latest].orgs, x->feeds[e->feed].org)) {
 						if (R->acks == INDEX_NONE) {
 							if (grow((void **)&x->ackv, &x->ackcap,
@@ -949,7 +961,8 @@ wanted(query_t *q, uint32_t r)
 			return 0;
 		}
 	}
-	if ((rq->flags & CH_RQ_UNACKED) && (e->kind != CH_KIND_ALERT || !unacked(x, root)))
+	if ((rq->flags & CH_RQ_UNACKED) &&
+	    ((e->kind != CH_KIND_ALERT && e->kind != CH_KIND_HANDOVER) || !unacked(x, root)))
 		return 0;
 	if (rq->search[0] && !body_matches(q, r))
 		return 0;

@@ -314,8 +314,16 @@ refs_refusal(cahierd_t *d, scase_t *c, const ch_postreq_t *rq, const ch_plain_t 
 				return -1;
 			}
 		}
+		if (p->kind == CH_KIND_ACK && in.kind != CH_KIND_ALERT &&
+		    in.kind != CH_KIND_HANDOVER) {
+			snprintf(why, len, "an acknowledgement is of an alert or a handover, not of a %s",
+			    ch_kind_name(in.kind));
+			return -1;
+		}
 		if (p->kind == CH_KIND_ACK && !index_names_org(x, refs[i].id, me)) {
-			snprintf(why, len, "%s is not among the organizations this alert is addressed to",
+			snprintf(why, len, in.kind == CH_KIND_ALERT ?
+			    "%s is not among the organizations this alert is addressed to" :
+			    "%s is neither the contact point nor the deputy this handover names",
 			    d->cfg.name);
 			return -1;
 		}

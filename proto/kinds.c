@@ -69,7 +69,7 @@ static const ch_field_t alert_f[] = {
 };
 
 static const ch_field_t ack_f[] = {
-	F_ENTRY("alert", ack, alert, 1, CH_KIND_ALERT),
+	F_ENTRY("alert", ack, alert, 1, 0),   /* an alert or a handover (PROTOCOL.md) */
 	F_TEXT("text", ack, text, 0, CH_KTEXT_MAX),
 };
 
