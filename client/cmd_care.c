@@ -668,7 +668,8 @@ refer(cli_t *c, int argc, char **argv, const char *cmd, uint8_t kind, uint8_t ta
 	char *text = a.npos > 2 ? text_arg(a.pos[2], cmd) : xstrdup("");
 	ctx_open(&x, c, cmd, a.pos[0]);
 	ref_find(&x, a.pos[1], &fd);
-	ref_kind(&fd, a.pos[1], target);
+	if (!(kind == CH_KIND_ACK && fd.kind == CH_KIND_HANDOVER))
+		ref_kind(&fd, a.pos[1], target);
 	memset(&f, 0, sizeof(f));
 	f.kind = kind;
 	switch (kind) {
@@ -697,7 +698,9 @@ refer(cli_t *c, int argc, char **argv, const char *cmd, uint8_t kind, uint8_t ta
 static const char help_ack[] =
     "usage: cahier ack CASE REF [TEXT]\n\n"
     "Acknowledges the alert REF for your organization (it must be among the\n"
-    "organizations the alert is addressed to), with an optional follow-up.\n";
+    "organizations the alert is addressed to), or the handover REF (your\n"
+    "organization is the contact point or the deputy it names), with an\n"
+    "optional follow-up.\n";
 
 int
 cmd_ack(cli_t *c, int argc, char **argv)

@@ -225,8 +225,8 @@ print_head(const entry_t *e, const char *when)
 	/* Who may read it: the audience (the membership key's entries are the
 	 * professionals'). An alert waiting for an acknowledgement stands out. */
 	const char *aud = e->audience == CH_AUD_MEMBERSHIP ? "membership" : ch_aud_name(e->audience);
-	int waiting = e->shape == SHOW_CARE && (e->kind == CH_KIND_ALERT ||
-	    e->kind == CH_KIND_HANDOVER) && e->it->nacks < orgs_of(e)->n;
+	int waiting = e->shape == SHOW_CARE && ((e->kind == CH_KIND_ALERT &&
+	    e->it->nacks < orgs_of(e)->n) || (e->kind == CH_KIND_HANDOVER && e->it->nacks == 0));
 	/* A care entry's kind and its short reference: what to act on. */
 	char what[64] = "";
 	if (e->shape == SHOW_NOTE || e->shape == SHOW_CARE)
@@ -645,8 +645,12 @@ print_status(view_t *v, const entry_t *e)
 			} else
 				waiting++;
 		}
+		/* A handover waits for one of its contact point and deputy. */
+		if (e->kind == CH_KIND_HANDOVER && waiting < o->n)
+			waiting = 0;
 		if (waiting) {
-			printf("    NOT ACKNOWLEDGED by");
+			printf("    NOT ACKNOWLEDGED %s", e->kind == CH_KIND_HANDOVER ?
+			    "yet by its contact point or deputy:" : "by");
 			for (size_t i = 0, k = 0; i < o->n; i++)
 				if (!acked_by(e, o->id[i], NULL)) {
 					const char *n = org_name_cb(v, o->id[i]);

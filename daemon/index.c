@@ -835,6 +835,10 @@ unacked(const ixcase_t *x, const ixrec_t *root)
 	const ixrec_t *l = &x->rec[root->latest];
 	if (l->orgs == INDEX_NONE)
 		return 0;
+	/* A handover is taken over by its contact point or its deputy: one
+	 * acknowledgement of either is enough. */
+	if (root->kind == CH_KIND_HANDOVER)
+		return root->acks == INDEX_NONE || x->ackv[root->acks].n == 0;
 	size_t acked = 0;
 	if (root->acks != INDEX_NONE)
 		for (size_t i = 0; i < x->lists[l->orgs].n; i++)

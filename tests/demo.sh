@@ -155,8 +155,8 @@ as claire handover "$C1" "Ontslag na 6 dagen opname voor buikpijn: geen chirurgi
 has "held by:"
 HAND=$(ref)
 synced 1
-say "The contact point reads it at the coordination service and answers it (a reply refers to the handover; 'cahier show' lists it):"
-as ann note "$C1" "Ontvangen. Ik bel hem morgen en zie hem donderdag thuis; ik leg hem uit wie wat doet." --reply "$HAND"
+say "The contact point reads it at the coordination service and acknowledges it: the hospital knows its handover reached the network ('cahier show' lists the acknowledgement):"
+as ann ack "$C1" "$HAND" "Ontvangen. Ik bel hem morgen en zie hem donderdag thuis; ik leg hem uit wie wat doet."
 synced 1
 as claire show "$C1" "$HAND"
 has "isolated"
