@@ -29,8 +29,13 @@ out() {
 	c "$o_h" --json "$@" >"$J/$o_n.json" 2>"$J/$o_n.err"; o_rc=$?
 	[ "$o_rc" = "${RC:-0}" ] || { diag "cahier --json $* as $o_h: exit $o_rc"; diag_tail "$J/$o_n.err" 5; return 1; }
 }
-# valid SCHEMA NAME [--lines]: $J/NAME.json is valid against $S/SCHEMA.json
-valid() { $V ${3:-} "$S/$1.json" "$J/$2.json"; }
+# valid SCHEMA NAME [--lines]: $J/NAME.json is valid against $S/SCHEMA.json;
+# the validator's errors (the path of each failing field) as diagnostics
+valid() {
+	$V ${3:-} "$S/$1.json" "$J/$2.json" >"$J/$2.valid" 2>&1; v_rc=$?
+	sed 's/^/# /' "$J/$2.valid" >&2
+	return $v_rc
+}
 # json NAME SCHEMA HOME ARGS...: runs the command, then validates its output
 json() {
 	j_n=$1 j_s=$2; shift 2
