@@ -14,6 +14,9 @@ command -v clang >/dev/null 2>&1 || need="$need clang"
 command -v prove >/dev/null 2>&1 || need="$need perl"
 command -v mdb_dump >/dev/null 2>&1 || need="$need lmdb-utils"
 command -v cc >/dev/null 2>&1 || need="$need build-essential"
+command -v jq >/dev/null 2>&1 || need="$need jq"
+# tests/t83-json.sh validates every --json output against docs/schema
+python3 -c 'import jsonschema' >/dev/null 2>&1 || need="$need python3-jsonschema"
 [ -z "$need" ] && exit 0
 echo "deps: installing$need"
 if [ "$(id -u)" != 0 ]; then SUDO=sudo; else SUDO=; fi
