@@ -334,8 +334,12 @@ case_list(cli_t *c, int all, int verbose, int nonames)
 			if (!o)
 				cli_die(EXIT_ERR, "out of memory");
 			json_object_set_new(o, "last_activity", v[i].last_ms ? json_string(last) : json_null());
-			json_object_set_new(o, closed ? "closed_at" : "removed_at",
-			    v[i].since_ms && (closed || removed) ? json_string(since) : json_null());
+			/* Both keys always: the time is the one of what happened (closed
+			 * here, or removed), the other null. */
+			json_object_set_new(o, "closed_at",
+			    v[i].since_ms && closed ? json_string(since) : json_null());
+			json_object_set_new(o, "removed_at",
+			    v[i].since_ms && removed && !closed ? json_string(since) : json_null());
 			json_array_append_new(arr, o);
 			continue;
 		}

@@ -44,6 +44,7 @@ typedef struct {
 typedef struct {
 	const char *role, *name, *basis;
 	char until[16];                   /* YYYY-MM-DD, or "" for no end */
+	uint64_t until_s;                 /* unix seconds, 0 for no end */
 	int reads;                        /* reads in cahier with a provider key */
 } person_view_t;
 
@@ -168,6 +169,7 @@ describe_people(network_t *nw)
 		v->basis = ps->basis;
 		if (ps->valid_until)
 			day(ps->valid_until, v->until);
+		v->until_s = ps->valid_until;
 		v->reads = sodium_is_zero(ps->provider, 32) != 1;
 	}
 }
@@ -316,15 +318,23 @@ to_json(const network_t *nw)
 			if (memcmp(nw->authors[j].org, o->org, 32) == 0)
 				json_array_append_new(jprov, json_pack("{s:s, s:s}", "name",
 				    nw->authors[j].name, "role", nw->authors[j].role));
-		json_array_append_new(jorgs, json_pack("{s:s, s:s, s:s, s:b, s:s, s:o}", "org",
+		json_t *jaudl = json_array();
+		char auds[sizeof(o->audiences)], *save = NULL;
+		snprintf(auds, sizeof(auds), "%s", o->audiences);
+		for (char *a = strtok_r(auds, " ", &save); a; a = strtok_r(NULL, " ", &save))
+			json_array_append_new(jaudl, json_string(a));
+		json_array_append_new(jorgs, json_pack("{s:s, s:s, s:s, s:b, s:o, s:o}", "org",
 		    o->hex, "name", o->name, "role", o->role, "coordinator", o->coordinator,
-		    "audiences", o->audiences, "providers", jprov));
+		    "audiences", jaudl, "providers", jprov));
 	}
 	for (size_t i = 0; i < nw->npeople; i++) {
 		const person_view_t *v = &nw->people[i];
-		json_array_append_new(jpeople, json_pack("{s:s, s:s, s:s, s:s, s:b}",
-		    "role", v->role, "name", v->name, "basis", v->basis, "until", v->until,
-		    "reads", v->reads));
+		char iso[32];
+		if (v->until_s)
+			cli_time_iso(v->until_s * 1000, iso);
+		json_array_append_new(jpeople, json_pack("{s:s, s:s, s:s, s:s?, s:b}",
+		    "role", v->role, "name", v->name, "basis", v->basis,
+		    "until", v->until_s ? iso : NULL, "reads", v->reads));
 	}
 	for (size_t i = 0; i < nw->nremoved; i++)
 		json_array_append_new(jremoved, json_pack("{s:s, s:s?, s:I}", "org", nw->removed[i].hex,

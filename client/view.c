@@ -772,6 +772,9 @@ view_json(view_t *v, const ventry_t *e)
 	if (!o)
 		cli_die(EXIT_ERR, "out of memory");
 	json_object_set_new(o, "epoch", json_integer(e->epoch));
+	char orghex[65];
+	sodium_bin2hex(orghex, sizeof(orghex), e->it->env.org, 32);
+	json_object_set_new(o, "org_id", json_string(orghex));
 	if (e->state == CH_IT_HIDDEN) {
 		cli_time_iso(e->hidden_at, iso);
 		json_object_set_new(o, "hidden", json_pack("{s:s, s:s}", "by", e->hidden_by,
@@ -811,7 +814,7 @@ view_json(view_t *v, const ventry_t *e)
 				sodium_bin2hex(h, sizeof(h), org, 32);
 				cli_time_iso(t, iso);
 				n = org_name_cb(v, org);
-				json_array_append_new(acks, json_pack("{s:s, s:s?, s:s}", "org", h,
+				json_array_append_new(acks, json_pack("{s:s, s:s?, s:s}", "id", h,
 				    "name", n, "time", iso));
 			}
 			json_object_set_new(o, "acks", acks);
@@ -845,7 +848,7 @@ view_json(view_t *v, const ventry_t *e)
 		const access_view_t *av = &e->acc;
 		cli_time_iso(av->time_ms, iso);
 		json_object_set_new(o, "kind", json_string("access"));
-		json_object_set_new(o, "time", json_string(iso));
+		json_object_set_new(o, "read_at", json_string(iso));
 		json_object_set_new(o, "reader", json_string(av->have_reader ? av->reader.name : "?"));
 		json_object_set_new(o, "reader_role",
 		    json_string(av->have_reader ? av->reader.role : "?"));

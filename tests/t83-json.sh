@@ -92,6 +92,8 @@ check "the alert reaches the GP" wait_for "$SYNC_WAIT" c karim show "$CASE" "$AL
 json ack posted karim ack "$CASE" "$ALERT" "Ik kom morgen langs"
 json ack2 posted ines ack "$CASE" "$ALERT" "Vu"
 json handover posted ines handover "$CASE" "Sortie de Saint-Pierre" --from "Hôpital Saint-Pierre" --to "Domicile" --contact cpas --deputy thuis --contact-person "Inès" --isolation isolated --fragility some --network partly-able --told "Suivi infirmier quotidien"
+# the contact point takes the handover over (an acknowledgement, as of an alert)
+json ack-handover posted ines ack "$CASE" "$(ref handover)" "Reçu: je coordonne"
 json consent posted ines consent "$CASE" --grantor "Rachid B." --grantee "Samira B." --role trusted-person --purpose coordination --basis consent --from 2030-01-01 "Sa sœur"
 json consult posted ines consult "$CASE" "Qui prend le rôle de personne de contact ?" --invite thuis --invite huis --answer-by 2030-12-10
 CONSULT=$(ref consult)

@@ -112,7 +112,7 @@ TEST(summaries)
 	static const struct { uint8_t kind; const char *want; } want[] = {
 		{ CH_KIND_TASK, "task \xc2\xb7 open \xc2\xb7 due 2026-12-05 \xc2\xb7 owner "
 		    "Thuisverpleging Brussel: Wound care check: left heel, change the dressing" },
-		{ CH_KIND_ACK, "ack \xc2\xb7 an earlier alert: Passage à 14h, "
+		{ CH_KIND_ACK, "ack \xc2\xb7 an earlier entry: Passage à 14h, "
 		    "hanche examinée : pas de fracture apparente. Le médeci..." },
 		{ CH_KIND_HIDE, "hide \xc2\xb7 an earlier entry \xc2\xb7 person-asked" },
 		{ CH_KIND_GOAL, "goal \xc2\xb7 own \xc2\xb7 active: « Rester chez moi "
