@@ -455,25 +455,25 @@ TEST(a_bad_erase_entry_is_refused)
 	proof_by(A.d->keys, case_id, idb, proof);
 	erase_fields(seq_of(L[nb1]), idb, 1, provA->sign_pk, proof, f);
 	e = org_entry(&A, KIND_ERASE, f, sizeof(f), &n);
-	REFUSED("AB", e, n, NULL);
+	REFUSED("AB", e, n, "not the one its feed holds");
 	free(e);
 	/* Its own note, with B's proof. */
 	id_of(L[n1], id1);
 	proof_by(B.d->keys, case_id, id1, proof);
 	erase_fields(seq_of(L[n1]), id1, 1, provA->sign_pk, proof, f);
 	e = org_entry(&A, KIND_ERASE, f, sizeof(f), &n);
-	REFUSED("AB", e, n, NULL);
+	REFUSED("AB", e, n, "erasure proof does not verify");
 	free(e);
 	/* Its own note, the right proof, the wrong seq (the entry's own). */
 	proof_by(A.d->keys, case_id, id1, proof);
 	erase_fields(head(&A, &A, NULL) + 1, id1, 1, provA->sign_pk, proof, f);
 	e = org_entry(&A, KIND_ERASE, f, sizeof(f), &n);
-	REFUSED("AB", e, n, NULL);
+	REFUSED("AB", e, n, "an earlier entry of its own feed");
 	free(e);
 	/* The right proof, an unknown reason. */
 	erase_fields(seq_of(L[n1]), id1, 9, provA->sign_pk, proof, f);
 	e = org_entry(&A, KIND_ERASE, f, sizeof(f), &n);
-	REFUSED("AB", e, n, NULL);
+	REFUSED("AB", e, n, "malformed erasure");
 	free(e);
 	check(holds(&B, oid_of(&A), seq_of(L[n1]), L[n1], Ln[n1]));
 	check(holds(&A, oid_of(&A), seq_of(L[n1]), L[n1], Ln[n1]));
