@@ -779,3 +779,37 @@ ch_erase_decode(const uint8_t *p, size_t n, ch_erase_t *out)
 		memset(out, 0, sizeof(*out));
 	return rc;
 }
+
+int
+ch_erasereq_encode(const uint8_t id[CH_HASH_LEN], uint8_t reason, uint8_t **out,
+    size_t *len)
+{
+	cwr_t w;
+
+	*out = NULL;
+	*len = 0;
+	if (!erase_reason_ok(reason) || sodium_is_zero(id, CH_HASH_LEN))
+		return CH_ERR_VALUE;
+	cwr_init(&w, CH_ERASEREQ_LEN);
+	cwr_put(&w, id, CH_HASH_LEN);
+	cwr_u8(&w, reason);
+	return cwr_finish(&w, out, len);
+}
+
+int
+ch_erasereq_decode(const uint8_t *p, size_t n, uint8_t id[CH_HASH_LEN], uint8_t *reason)
+{
+	crd_t r;
+
+	crd_init(&r, p, n);
+	crd_copy(&r, id, CH_HASH_LEN);
+	*reason = crd_u8(&r);
+	int rc = crd_end(&r);
+	if (!rc && (!erase_reason_ok(*reason) || sodium_is_zero(id, CH_HASH_LEN)))
+		rc = CH_ERR_VALUE;
+	if (rc) {
+		memset(id, 0, CH_HASH_LEN);
+		*reason = 0;
+	}
+	return rc;
+}

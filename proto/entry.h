@@ -210,5 +210,12 @@ typedef struct {
 } ch_erase_t;
 int ch_erase_encode(const ch_erase_t *x, uint8_t **out, size_t *len) CH_WUR;
 int ch_erase_decode(const uint8_t *p, size_t n, ch_erase_t *out) CH_WUR;
+/* The request a provider posts (CH_REQ_ERASE, charter.h): target id 32 |
+ * reason u8, exactly 33 bytes. */
+#define CH_ERASEREQ_LEN (CH_HASH_LEN + 1)
+int ch_erasereq_encode(const uint8_t id[CH_HASH_LEN], uint8_t reason, uint8_t **out,
+    size_t *len) CH_WUR;
+int ch_erasereq_decode(const uint8_t *p, size_t n, uint8_t id[CH_HASH_LEN],
+    uint8_t *reason) CH_WUR;
 
 #endif
