@@ -20,6 +20,7 @@ int cmd_decide(cli_t *c, int argc, char **argv);
 int cmd_keep(cli_t *c, int argc, char **argv);
 int cmd_checkin(cli_t *c, int argc, char **argv);
 int cmd_hide(cli_t *c, int argc, char **argv);
+int cmd_erase(cli_t *c, int argc, char **argv);
 int cmd_edit(cli_t *c, int argc, char **argv);
 
 #endif

@@ -1,6 +1,6 @@
 /* cmd_care.c - the commands that write care entries (proto/kinds.h): note,
  * goal, task, appointment, alert, ack, handover, consent, consult, answer,
- * decide, keep-an-eye, check-in, hide, and edit; and show, one entry by its
+ * decide, keep-an-eye, check-in, hide, erase, and edit; and show, one entry by its
  * reference, as the daemons show it now. Each builds the kind's
  * fields from its arguments (an organization by its name among the case's
  * members: orgarg.h; an earlier entry by its short reference: ref.h),
@@ -15,6 +15,7 @@
 #include <unistd.h>
 #include <sodium.h>
 
+#include "../proto/charter.h"
 #include "../proto/kinds.h"
 #include "../proto/names.h"
 #include "care.h"
@@ -965,6 +966,121 @@ cmd_hide(cli_t *c, int argc, char **argv)
 	f.u.hide.reason = reason;
 	post_fields(&x, fd.it->env.audience, &f, NULL, NULL, NULL, "hide");
 	found_clear(&fd);
+	ctx_close(&x);
+	return 0;
+}
+
+static const char help_erase[] =
+    "usage: cahier erase CASE REF [--reason person-asked|retention|error] [--yes]\n\n"
+    "Erases the content of the entry REF, written by your organization, and of\n"
+    "each of its versions your organization wrote: your daemon signs the\n"
+    "erasure and writes it in the notebook, and every daemon of the case then\n"
+    "drops the content and keeps the trace (who wrote it, when, and that it\n"
+    "was erased). --reason: the person asked (person-asked, the default), the\n"
+    "end of the retention period (retention), or it was posted in error\n"
+    "(error). This cannot be undone: on a terminal it asks first, unless\n"
+    "--yes. A hidden entry can be erased too.\n";
+
+static uint8_t
+erase_reason(const char *s)
+{
+	if (!s || strcmp(s, "person-asked") == 0)
+		return CH_ERASE_ASKED;
+	if (strcmp(s, "retention") == 0)
+		return CH_ERASE_RETENTION;
+	if (strcmp(s, "error") == 0)
+		return CH_ERASE_ERROR;
+	cli_die(EXIT_ERR, "--reason is person-asked, retention or error, not '%s'", s);
+	return 0;
+}
+
+int
+cmd_erase(cli_t *c, int argc, char **argv)
+{
+	args_t a;
+	ctx_t x;
+	ch_readreq_t rq;
+	cli_reply_t rep;
+	ch_readrep_t rr;
+	keys_cert_t kc;
+	uint8_t me[32], root[32];
+	size_t mine = 0, others = 0;
+	const char *kind = "entry";
+
+	parse("erase", "reason= yes", help_erase, 2, argc, argv, 1, &a);
+	if (a.npos < 2)
+		cli_die(EXIT_ERR, "usage: cahier erase CASE REF [--reason person-asked|retention|error]");
+	uint8_t reason = erase_reason(opt(&a, "reason"));
+	ctx_open(&x, c, "erase", a.pos[0]);
+	if (x.person)
+		cli_die(EXIT_ERR, "the people around the person do not erase entries: ask a "
+		    "professional of the organization that wrote it");
+	if (keys_cert_parse(c->cert, c->certlen, &kc) != 0)
+		cli_die(EXIT_ERR, "your certificate does not parse");
+	memcpy(me, kc.org_id, 32);
+	keys_cert_clear(&kc);
+	cli_readreq_init(&rq, x.case_id, CH_ACT_READ, CH_PURPOSE_TREATMENT);
+	if (cli_ref_parse(a.pos[1], rq.entry) != 0)
+		cli_die(EXIT_ERR, "'%s' is not a reference to an entry (8 letters and digits, "
+		    "as cahier log shows them)", a.pos[1]);
+	rq.flags = CH_RQ_PREFIX | CH_RQ_VERSIONS;
+	rq.last = CH_PAGE_MAX;
+	cli_read(c, &rq, &rep, &rr);
+	if (rr.n == 0)
+		cli_die(EXIT_NO, "no entry %s in this case", a.pos[1]);
+	memcpy(root, rr.items[0].root, 32);
+	for (size_t i = 0; i < rr.n; i++) {
+		const ch_readitem_t *it = &rr.items[i];
+		if (memcmp(it->root, root, 32) != 0)
+			cli_die(EXIT_ERR, "the reference %s is ambiguous: two entries of this case "
+			    "share it", a.pos[1]);
+		if (memcmp(it->env.org, me, 32) != 0)
+			others++;
+		else if (it->state != CH_IT_ERASED)
+			mine++;
+		ch_plain_t p;
+		if (it->state == CH_IT_OPEN && ch_plain_decode(it->plain.p, it->plain.n, &p) == 0 &&
+		    ch_kind_name(p.kind))
+			kind = ch_kind_name(p.kind);
+	}
+	if (mine == 0)
+		cli_die(EXIT_ERR, others == rr.n ? "entry %s was written by another organization: "
+		    "only the organization that wrote an entry erases it" :
+		    "entry %s was erased already", a.pos[1]);
+	if (!opt(&a, "yes") && isatty(0)) {
+		char line[16];
+		fprintf(stderr, "Erase the content of %s %s (%zu version%s) for everyone in the "
+		    "case? This cannot be undone. [y/N] ", kind, a.pos[1], mine,
+		    mine == 1 ? "" : "s");
+		if (!fgets(line, sizeof(line), stdin) || (line[0] != 'y' && line[0] != 'Y'))
+			cli_die(EXIT_NO, "nothing erased");
+	}
+	size_t done = 0;
+	for (size_t i = 0; i < rr.n; i++) {
+		const ch_readitem_t *it = &rr.items[i];
+		uint8_t id[32], *f = NULL;
+		size_t fl = 0;
+		ch_postrep_t pr;
+		if (memcmp(it->env.org, me, 32) != 0 || it->state == CH_IT_ERASED)
+			continue;
+		ch_env_id(&it->env, id);
+		if (ch_erasereq_encode(id, reason, &f, &fl) != 0)
+			cli_die(EXIT_ERR, "cannot encode the erasure");
+		cli_post(c, x.case_id, CH_AUD_NETWORK, CH_REQ_ERASE, f, fl, &pr);
+		free(f);
+		if (++done == mine)
+			cli_report_posted(c, &pr, "erasure of", root);
+		else if (!c->json) {
+			char r[CLI_REF_CHARS + 1];
+			cli_ref_fmt(id, r);
+			printf("erased version %s\n", r);
+		}
+	}
+	if (others && !c->json)
+		printf("%zu version%s written by other organizations stay%s: only they erase them\n",
+		    others, others == 1 ? "" : "s", others == 1 ? "s" : "");
+	ch_readrep_clear(&rr);
+	cli_reply_free(&rep);
 	ctx_close(&x);
 	return 0;
 }

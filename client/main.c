@@ -34,6 +34,7 @@ static const struct {
 	{ "keep-an-eye", cmd_keep, "follow a case at low intensity; stop" },
 	{ "check-in", cmd_checkin, "check in on a case you keep an eye on" },
 	{ "hide", cmd_hide, "hide an entry your organization wrote (cannot be undone)" },
+	{ "erase", cmd_erase, "erase the content of an entry your organization wrote (cannot be undone)" },
 	{ "edit", cmd_edit, "post the next version of an entry: text, dates, status" },
 	{ "log", cmd_log, "show a case's notebook (each read is recorded)" },
 	{ "tasks", cmd_tasks, "open tasks and check-ins due, in all your cases" },

@@ -9,6 +9,13 @@
 #include "daemon.h"
 #include "state.h"
 
+/* A body was erased: the timeline built from it is built again. */
+static void
+forget_timeline(void *arg, const uint8_t case_id[16])
+{
+	index_forget(arg, case_id);
+}
+
 int
 cahierd_new(const char *dir, config_t *cfg, keys_secret_t **keys, uint8_t **card,
     size_t cardlen, cahierd_t **out)
@@ -43,6 +50,7 @@ cahierd_new(const char *dir, config_t *cfg, keys_secret_t **keys, uint8_t **card
 	    (rc = shown_new(&d->shown)) != 0 ||
 	    (rc = held_new(&d->held)) != 0)
 		goto fail;
+	ingest_on_erase(d->in, forget_timeline, d->ix);
 	*out = d;
 	return 0;
 fail:

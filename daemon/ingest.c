@@ -28,7 +28,16 @@
 struct ingest {
 	keyring_t *kr;
 	certs_t *certs;
+	ingest_erased_fn erased;   /* told when a held body is erased */
+	void *erased_arg;
 };
+
+void
+ingest_on_erase(ingest_t *in, ingest_erased_fn fn, void *arg)
+{
+	in->erased = fn;
+	in->erased_arg = arg;
+}
 
 int
 ingest_new(keyring_t *kr, ingest_t **out)
@@ -130,6 +139,10 @@ typedef struct {
 	int have_ep;
 	/* what a check of a revocation decoded, kept for its effect */
 	ch_revoke_t rv;
+	/* what a check of an erasure decoded and built, kept for its effect */
+	ch_erase_t er;
+	uint8_t erased[CH_ERASED_LEN];
+	int er_held;            /* the target is held erased already */
 } check_t;
 
 /* The one log line of a refusal. */
@@ -543,6 +556,107 @@ check_access(check_t *x)
 	return 0;
 }
 
+/* 1 if the body of entry env (held with body, or not: body NULL) may be
+ * erased: care content only. The membership of a case (its epoch entries)
+ * is never erased; neither are access records, revocations, history grants
+ * nor erasures: a daemon that can read the body checks its kind. One that
+ * cannot (an audience it is not in, a key it lacks) takes the proof of the
+ * entry's organization as it is. */
+static int
+erasable(scase_t *c, const ch_env_t *env, const uint8_t *body, size_t bl)
+{
+	uint8_t key[32], *plain = NULL;
+	size_t pl = 0;
+	ch_plain_t p;
+	int yes = 1;
+
+	if (env->audience == CH_AUD_MEMBERSHIP)
+		return 0;
+	if (!body || store_key_get(c, env->epoch, env->audience, key) != 0)
+		return 1;
+	if (ch_body_open(env, body, bl, key, &plain, &pl) == 0) {
+		yes = ch_plain_decode(plain, pl, &p) == 0 && ch_kind_is_care(p.kind);
+		sodium_memzero(plain, pl);
+		free(plain);
+	}
+	sodium_memzero(key, sizeof(key));
+	return yes;
+}
+
+#define WHY_PROOF "erasure proof does not verify: not its organization's erasure of that entry of this case"
+#define WHY_NOT_CARE "an erasure of what is not care content (membership, access records, revocations, history grants and erasures stay)"
+
+/* Replaces the entry held at (org, seq) by its erased form, and says so. */
+static int
+erase_held(ingest_t *in, scase_t *c, const uint8_t org[32], uint64_t seq,
+    const uint8_t *erased, size_t n)
+{
+	int rc = store_entry_replace(c, org, seq, erased, n);
+	if (rc == 0 && in->erased)
+		in->erased(in->erased_arg, store_case_id(c));
+	return rc;
+}
+
+/* Kind 15: an organization erases the body of an earlier entry of its own
+ * feed. The target is the entry held at that seq, with that id; the proof
+ * is the feed's organization's erasure of it; it is care content. */
+static int
+check_erase(check_t *x)
+{
+	const ch_env_t *env = x->env;
+	uint8_t *held = NULL, tid[32];
+	size_t hl = 0, tbl;
+	const uint8_t *tbody, *tproof;
+	ch_env_t tenv;
+	int form, rc;
+
+	if (x->p.certlen != 0 || sodium_is_zero(x->p.sig, 64) != 1 ||
+	    ch_erase_decode(x->p.fields, x->p.fieldslen, &x->er) != 0) {
+		x->why = "malformed erasure";
+		return INGEST_REFUSED;
+	}
+	if (env->audience != CH_AUD_NETWORK) {
+		x->why = "an erasure is written for the network audience";
+		return INGEST_REFUSED;
+	}
+	if (x->er.seq >= env->seq) {
+		x->why = "an erasure names an earlier entry of its own feed";
+		return INGEST_REFUSED;
+	}
+	if ((rc = store_entry_get(x->c, env->org, x->er.seq, &held, &hl)) != 0)
+		return rc == ST_ERR_NOTFOUND ? INGEST_GAP : rc;
+	rc = ch_entry_form(held, hl, &tenv, &tbody, &tbl, &form, &tproof);
+	if (rc == 0)
+		ch_env_id(&tenv, tid);
+	if (rc != 0 || memcmp(tid, x->er.id, 32) != 0) {
+		free(held);
+		x->why = "the entry an erasure names is not the one its feed holds at that seq";
+		return INGEST_REFUSED;
+	}
+	if (ch_erasure_verify(&tenv, x->er.proof) != 0) {
+		free(held);
+		x->why = WHY_PROOF;
+		return INGEST_REFUSED;
+	}
+	if (!erasable(x->c, &tenv, tbody, tbl)) {
+		free(held);
+		x->why = WHY_NOT_CARE;
+		return INGEST_REFUSED;
+	}
+	x->er_held = form == CH_FORM_ERASED;
+	ch_entry_erased(&tenv, x->er.proof, x->erased);
+	free(held);
+	return 0;
+}
+
+static int
+keep_erase(check_t *x)
+{
+	if (x->er_held)
+		return 0;
+	return erase_held(x->in, x->c, x->env->org, x->er.seq, x->erased, sizeof(x->erased));
+}
+
 /* Kinds 1..14: a care entry (a note, a task, an alert, ...), signed by a
  * provider certified by the entry's org, valid then, not revoked before
  * it, whose role is in the entry's audience, with fields that decode; a
@@ -623,6 +737,7 @@ static const struct {
 	{ CH_KIND_KEEP, 0, 0, check_care, NULL },
 	{ CH_KIND_CHECKIN, 0, 0, check_care, NULL },
 	{ CH_KIND_HIDE, 0, 0, check_care, NULL },
+	{ CH_KIND_ERASE, 0, 0, check_erase, keep_erase },
 	{ CH_KIND_CASE_CREATE, 1, 1, check_epoch, keep_epoch },
 	{ CH_KIND_EPOCH, 1, 1, check_epoch, keep_epoch },
 	{ CH_KIND_HISTORY, 1, 0, check_history, NULL },
@@ -662,36 +777,51 @@ check_plain(check_t *x, size_t *row)
 	return kinds[*row].check(x);
 }
 
-/* The envelope of an entry at or below its feed's head: a duplicate, or a
- * fork (kept as evidence). */
+/* The envelope of an entry at or below its feed's head: a duplicate, a
+ * form of it that replaces the one held, or a fork (kept as evidence). */
 static int
 held_or_fork(ingest_t *in, scase_t *c, const ch_env_t *env, const uint8_t id[32],
-    const uint8_t *entry, size_t n, const uint8_t *body, const char *from)
+    const uint8_t *entry, size_t n, int form, const uint8_t *proof, const char *from)
 {
 	uint8_t *old = NULL, oid32[32];
 	size_t ol = 0, obl;
 	ch_env_t oenv;
-	const uint8_t *ob;
+	const uint8_t *ob, *oproof;
 	char oid[17];
-	int rc;
-	(void)in;
+	int oform, rc;
 
 	if ((rc = store_entry_get(c, env->org, env->seq, &old, &ol)) != 0)
 		return rc;
-	int same = ch_entry_split(old, ol, &oenv, &ob, &obl) == 0 &&
+	int same = ch_entry_form(old, ol, &oenv, &ob, &obl, &oform, &oproof) == 0 &&
 	    (ch_env_id(&oenv, oid32), memcmp(oid32, id, 32) == 0);
-	free(old);
-	/* An entry we hold already costs one read, not a signature check. An
-	 * envelope held without its body (kept by an earlier version) is
-	 * replaced by the full entry: the same id, and ch_entry_split checked
-	 * its body against the signed hash. */
-	if (same && !ob && body) {
-		if ((rc = store_entry_replace(c, env->org, env->seq, entry, n)) != 0)
-			return rc;
-		return INGEST_STORED;
+	if (same) {
+		/* An entry we hold already costs one read, not a signature
+		 * check. The other forms of the same id:
+		 * - an erased form replaces a body (or an envelope held alone)
+		 *   only with its organization's proof, and only care content;
+		 *   once held, a full entry does not bring the body back;
+		 * - a full entry replaces an envelope held alone (kept by an
+		 *   earlier version): the same id, and ch_entry_form checked
+		 *   its body against the signed hash. */
+		if (form == CH_FORM_ERASED && (oform != CH_FORM_ERASED ||
+		    ol != n || memcmp(old, entry, n) != 0)) {
+			if (ch_erasure_verify(env, proof) != 0)
+				rc = refuse(env, from, WHY_PROOF);
+			else if (oform == CH_FORM_ERASED)
+				rc = INGEST_DUP;
+			else if (!erasable(c, &oenv, ob, obl))
+				rc = refuse(env, from, WHY_NOT_CARE);
+			else if ((rc = erase_held(in, c, env->org, env->seq, entry, n)) == 0)
+				rc = INGEST_STORED;
+		} else if (form == CH_FORM_FULL && oform == CH_FORM_BARE) {
+			if ((rc = store_entry_replace(c, env->org, env->seq, entry, n)) == 0)
+				rc = INGEST_STORED;
+		} else
+			rc = INGEST_DUP;
+		free(old);
+		return rc;
 	}
-	if (same)
-		return INGEST_DUP;
+	free(old);
 	if (ch_env_verify(env) != 0)
 		return refuse(env, from, "bad organization signature");
 	keys_keyid(env->org, oid);
@@ -879,15 +1009,18 @@ ingest_entry(ingest_t *in, scase_t *c, const uint8_t *entry, size_t n,
 	const uint8_t *body;
 	size_t bodylen;
 	uint8_t id[32], hid[32], coord[32];
+	const uint8_t *proof;
 	uint64_t hseq;
-	int rc, has_coord;
+	int rc, has_coord, form;
 
-	if ((rc = ch_entry_split(entry, n, &env, &body, &bodylen)) != 0) {
+	if ((rc = ch_entry_form(entry, n, &env, &body, &bodylen, &form, &proof)) != 0) {
 		log_limited(LOG_LVL_WARN, from, "rejected entry from %s: %s", from, ch_strerror(rc));
 		return INGEST_REFUSED;
 	}
 	if (memcmp(env.case_id, store_case_id(c), 16) != 0)
 		return refuse(&env, from, "sent for another case");
+	if (form == CH_FORM_ERASED && env.audience == CH_AUD_MEMBERSHIP)
+		return refuse(&env, from, "an erased form of a membership entry (the membership of a case is never erased)");
 	ch_env_id(&env, id);
 	if ((rc = store_forked_get(c, env.org)) < 0)
 		return rc;
@@ -903,7 +1036,7 @@ ingest_entry(ingest_t *in, scase_t *c, const uint8_t *entry, size_t n,
 	if ((rc = store_head(c, env.org, &hseq, hid)) != 0)
 		return rc;
 	if (env.seq <= hseq)
-		return held_or_fork(in, c, &env, id, entry, n, body, from);
+		return held_or_fork(in, c, &env, id, entry, n, form, proof, from);
 	if (ch_env_verify(&env) != 0)
 		return refuse(&env, from, "bad organization signature");
 	if (env.seq > hseq + 1)
@@ -919,8 +1052,15 @@ ingest_entry(ingest_t *in, scase_t *c, const uint8_t *entry, size_t n,
 	} else if (env.seq != 1 || env.epoch != 0) {
 		return INGEST_NOTYET;
 	}
-	if (!body)
+	if (form == CH_FORM_BARE)
 		return refuse(&env, from, "an entry without its body (a body is erased only by its organization's signed erasure)");
+	if (form == CH_FORM_ERASED) {
+		/* An entry we never held, erased by its organization: it
+		 * chains like any other (its envelope is intact). */
+		if (ch_erasure_verify(&env, proof) != 0)
+			return refuse(&env, from, WHY_PROOF);
+		return store_entry_put(c, env.org, env.seq, id, entry, n);
+	}
 	return ingest_body(in, c, &env, id, entry, n, body, bodylen, has_coord, coord, from);
 }
 

@@ -20,6 +20,11 @@ int ingest_new(keyring_t *kr, ingest_t **out) CH_WUR;
 void ingest_destroy(ingest_t **in);
 /* The keyring the rules were made with. */
 keyring_t *ingest_keyring(ingest_t *in);
+/* fn(arg, case id) is called whenever a held entry is replaced by its
+ * erased form (in this round's transaction): what was derived from its
+ * body (the timeline) must be built again. */
+typedef void (*ingest_erased_fn)(void *arg, const uint8_t case_id[16]);
+void ingest_on_erase(ingest_t *in, ingest_erased_fn fn, void *arg);
 
 /* Outcomes of ingest_entry (>= 0). */
 enum {

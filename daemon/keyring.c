@@ -54,6 +54,13 @@ keyring_sign(const keyring_t *kr, ch_env_t *env)
 	ch_env_sign(env, kr->k->sign_sk);
 }
 
+void
+keyring_erasure_sign(const keyring_t *kr, const uint8_t case_id[16],
+    const uint8_t id[32], uint8_t proof[64])
+{
+	ch_erasure_sign(case_id, id, kr->k->sign_sk, proof);
+}
+
 int
 keyring_list_slots(const uint8_t *body, size_t n, keyring_opened_t *o)
 {

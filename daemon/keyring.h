@@ -21,6 +21,9 @@ const uint8_t *keyring_org(const keyring_t *kr);
 
 /* Signs env's header with the org key (fills env->sig). */
 void keyring_sign(const keyring_t *kr, ch_env_t *env);
+/* The org's erasure proof of entry id of case case_id (ch_erasure_sign). */
+void keyring_erasure_sign(const keyring_t *kr, const uint8_t case_id[16],
+    const uint8_t id[32], uint8_t proof[64]);
 
 /* The key slots of one body, and the keys of those sealed to us, opened in
  * memory only. Filled by keyring_open_slots; release with

@@ -398,6 +398,122 @@ post_care(cahierd_t *d, provider_t *pv, scase_t *c, const ch_postreq_t *rq,
 	post_ok(d, c, entry, entrylen, id, rep);
 }
 
+/* Finding the entry of our feed with a given id. */
+typedef struct {
+	const uint8_t *id;
+	uint64_t seq;
+} seek_t;
+
+static int
+seek_id(void *arg, const uint8_t org[32], uint64_t seq, const uint8_t *e, size_t n)
+{
+	seek_t *k = arg;
+	ch_env_t env;
+	uint8_t id[32];
+	(void)org;
+	if (n < CH_ENV_LEN || ch_env_decode(e, CH_ENV_LEN, &env) != 0)
+		return 0;
+	ch_env_id(&env, id);
+	if (memcmp(id, k->id, 32) != 0)
+		return 0;
+	k->seq = seq;
+	return 1;
+}
+
+/* An erasure asked for by a provider of ours (not one of the people's): the
+ * target is care content of our own feed, held with its body; we sign the
+ * proof and append an ERASE entry (kind 15), whose own check (ingest.c)
+ * replaces the target by its erased form in this very transaction. */
+static void
+post_erase(cahierd_t *d, provider_t *pv, scase_t *c, const ch_postreq_t *rq,
+    const ch_plain_t *p, cahierd_reply_t *rep)
+{
+	const uint8_t *me = keyring_org(d->kr);
+	uint8_t id[32], key[32], oid32[32], *held = NULL, *plain = NULL, *fields = NULL;
+	uint8_t *pl = NULL, *entry = NULL, eid[32];
+	size_t hl = 0, bl, pll = 0, fl = 0, pln = 0, entrylen = 0;
+	const uint8_t *body, *proof;
+	ch_env_t env;
+	ch_plain_t tp;
+	ch_erase_t er;
+	uint64_t hseq;
+	int form, rc, kind = -1;
+
+	if (rq->audience != CH_AUD_NETWORK ||
+	    ch_erasereq_decode(p->fields, p->fieldslen, id, &er.reason) != 0) {
+		cahierd_reply_err(rep, CH_ST_BADREQ, "malformed erasure request");
+		return;
+	}
+	seek_t k = { id, 0 };
+	if (store_head(c, me, &hseq, oid32) != 0 ||
+	    store_feed_each(c, me, 1, hseq, seek_id, &k) != 0) {
+		cahierd_reply_err(rep, CH_ST_INTERNAL, "cannot read this organization's feed");
+		return;
+	}
+	if (k.seq == 0) {
+		cahierd_reply_err(rep, CH_ST_DENIED,
+		    "that entry is not in %s's feed of this case: only the organization that wrote "
+		    "an entry erases it", d->cfg.name);
+		return;
+	}
+	if ((rc = store_entry_get(c, me, k.seq, &held, &hl)) != 0 ||
+	    (rc = ch_entry_form(held, hl, &env, &body, &bl, &form, &proof)) != 0) {
+		free(held);
+		cahierd_reply_err(rep, CH_ST_INTERNAL, "cannot read that entry: %s",
+		    store_strerror(rc));
+		return;
+	}
+	if (form == CH_FORM_ERASED) {
+		free(held);
+		cahierd_reply_err(rep, CH_ST_BADREQ, "that entry was erased already");
+		return;
+	}
+	if (body && env.audience != CH_AUD_MEMBERSHIP &&
+	    store_key_get(c, env.epoch, env.audience, key) == 0) {
+		if (ch_body_open(&env, body, bl, key, &plain, &pll) == 0) {
+			if (ch_plain_decode(plain, pll, &tp) == 0)
+				kind = tp.kind;
+			sodium_memzero(plain, pll);
+			free(plain);
+		}
+		sodium_memzero(key, sizeof(key));
+	}
+	free(held);
+	if (kind < 0 || !ch_kind_is_care((uint8_t)kind)) {
+		cahierd_reply_err(rep, CH_ST_BADREQ,
+		    "only care content is erased (a note, a task, ...): the membership, access "
+		    "records, revocations and erasures of a case stay");
+		return;
+	}
+	er.seq = k.seq;
+	memcpy(er.id, id, 32);
+	memcpy(er.by, pv->cert.provider, 32);
+	keyring_erasure_sign(d->kr, store_case_id(c), id, er.proof);
+	uint32_t e = state_epoch(c);
+	if ((rc = ch_erase_encode(&er, &fields, &fl)) != 0 ||
+	    (rc = feed_org_plain(store_case_id(c), CH_KIND_ERASE, CH_AUD_NETWORK, fields, fl,
+	    &pl, &pln)) != 0 || (rc = store_key_get(c, e, CH_AUD_NETWORK, key)) != 0) {
+		free(fields);
+		free(pl);
+		cahierd_reply_err(rep, CH_ST_INTERNAL, "cannot write the erasure: %s",
+		    store_strerror(rc));
+		return;
+	}
+	rc = feed_append(d->in, c, e, CH_AUD_NETWORK, NULL, 0, key, pl, pln, &entry, &entrylen,
+	    eid);
+	sodium_memzero(key, sizeof(key));
+	free(fields);
+	free(pl);
+	if (rc) {
+		cahierd_reply_err(rep, CH_ST_BADREQ, "erasure refused: %s (see the daemon's log)",
+		    derr_str(rc));
+		return;
+	}
+	log_info("erased the body of entry %llu of this organization's feed, at the request of %s",
+	    (unsigned long long)k.seq, pv->cert.name);
+	post_ok(d, c, entry, entrylen, eid, rep);
+}
+
 void
 post_handle(cahierd_t *d, provider_t *pv, const uint8_t *body, size_t bodylen,
     cahierd_reply_t *rep)
@@ -473,6 +589,16 @@ post_handle(cahierd_t *d, provider_t *pv, const uint8_t *body, size_t bodylen,
 			return;
 		}
 		change_membership(d, c, &rq, &p, rep);
+		return;
+	}
+	if (p.kind == CH_REQ_ERASE) {
+		if (ch_role_is_person(pv->cert.role)) {
+			cahierd_reply_err(rep, CH_ST_DENIED,
+			    "your role (%s) does not erase entries: ask a professional of %s",
+			    pv->cert.role, d->cfg.name);
+			return;
+		}
+		post_erase(d, pv, c, &rq, &p, rep);
 		return;
 	}
 	if (!ch_kind_is_care(p.kind)) {

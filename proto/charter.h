@@ -38,6 +38,8 @@ enum {
 	CH_REQ_HANDOVER = 68,    /* fields: ch_orgref (the new coordinator) */
 	CH_REQ_PERSON = 69,      /* fields: ch_personreq */
 	CH_REQ_HISTORY = 70,     /* fields: ch_orgref (the grantee) */
+	CH_REQ_ERASE = 71,       /* fields: ch_erasereq (entry.h); becomes an
+	                          * ERASE entry (15) of the provider's own org */
 };
 
 /* Why an epoch started. */

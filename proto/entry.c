@@ -13,6 +13,9 @@
 #define PLAIN_MAGIC "CHBD"
 #define PLAIN_SIG_MAGIC "CHPS"
 #define CASE_ID_CONTEXT "cahier-case-v1"
+#define ERASED_MAGIC "CHER"
+#define ERASE_CONTEXT "cahier-erase-v1"
+#define ERASE_MSG_LEN (15 + CH_CASE_LEN + CH_HASH_LEN)
 #define FORMAT_VERSION 1
 
 #define CERT_MAX 4096
@@ -146,18 +149,27 @@ ch_env_id(const ch_env_t *e, uint8_t id[CH_HASH_LEN])
 }
 
 int
-ch_entry_split(const uint8_t *p, size_t n, ch_env_t *e,
-    const uint8_t **body, size_t *bodylen)
+ch_entry_form(const uint8_t *p, size_t n, ch_env_t *e,
+    const uint8_t **body, size_t *bodylen, int *form, const uint8_t **proof)
 {
 	uint8_t h[CH_HASH_LEN];
 
 	*body = NULL;
 	*bodylen = 0;
+	*form = CH_FORM_FULL;
+	*proof = NULL;
 	int rc = ch_env_decode(p, n < CH_ENV_LEN ? n : CH_ENV_LEN, e);
 	if (rc)
 		return rc;
-	if (n == CH_ENV_LEN)
-		return CH_OK; /* body erased: the envelope alone still chains */
+	if (n == CH_ENV_LEN) {
+		*form = CH_FORM_BARE; /* the envelope alone still chains */
+		return CH_OK;
+	}
+	if (n == CH_ERASED_LEN && memcmp(p + CH_ENV_LEN, ERASED_MAGIC, 4) == 0) {
+		*form = CH_FORM_ERASED;
+		*proof = p + CH_ENV_LEN + 4;
+		return CH_OK;
+	}
 	size_t have = n - CH_ENV_LEN;
 	if (have < e->body_len)
 		return CH_ERR_TRUNCATED;
@@ -169,6 +181,53 @@ ch_entry_split(const uint8_t *p, size_t n, ch_env_t *e,
 	*body = p + CH_ENV_LEN;
 	*bodylen = have;
 	return CH_OK;
+}
+
+int
+ch_entry_split(const uint8_t *p, size_t n, ch_env_t *e,
+    const uint8_t **body, size_t *bodylen)
+{
+	int form;
+	const uint8_t *proof;
+	return ch_entry_form(p, n, e, body, bodylen, &form, &proof);
+}
+
+static void
+erasure_msg(const uint8_t case_id[CH_CASE_LEN], const uint8_t id[CH_HASH_LEN],
+    uint8_t m[ERASE_MSG_LEN])
+{
+	memcpy(m, ERASE_CONTEXT, strlen(ERASE_CONTEXT));
+	memcpy(m + strlen(ERASE_CONTEXT), case_id, CH_CASE_LEN);
+	memcpy(m + strlen(ERASE_CONTEXT) + CH_CASE_LEN, id, CH_HASH_LEN);
+}
+
+void
+ch_erasure_sign(const uint8_t case_id[CH_CASE_LEN], const uint8_t id[CH_HASH_LEN],
+    const uint8_t sign_sk[64], uint8_t proof[CH_SIG_LEN])
+{
+	uint8_t m[ERASE_MSG_LEN];
+	erasure_msg(case_id, id, m);
+	crypto_sign_detached(proof, NULL, m, sizeof(m), sign_sk);
+}
+
+int
+ch_erasure_verify(const ch_env_t *e, const uint8_t proof[CH_SIG_LEN])
+{
+	uint8_t m[ERASE_MSG_LEN], id[CH_HASH_LEN];
+	ch_env_id(e, id);
+	erasure_msg(e->case_id, id, m);
+	if (crypto_sign_verify_detached(proof, m, sizeof(m), e->org) != 0)
+		return CH_ERR_SIG;
+	return CH_OK;
+}
+
+void
+ch_entry_erased(const ch_env_t *e, const uint8_t proof[CH_SIG_LEN],
+    uint8_t out[CH_ERASED_LEN])
+{
+	ch_env_encode(e, out);
+	memcpy(out + CH_ENV_LEN, ERASED_MAGIC, 4);
+	memcpy(out + CH_ENV_LEN + 4, proof, CH_SIG_LEN);
 }
 
 /* ---- sealed body ---- */
@@ -672,4 +731,85 @@ ch_access_clear(ch_access_t *a)
 {
 	free(a->ranges);
 	memset(a, 0, sizeof(*a));
+}
+
+/* ---- ERASE (kind 15) ---- */
+
+static int
+erase_reason_ok(uint8_t r)
+{
+	return r >= CH_ERASE_ASKED && r <= CH_ERASE_ERROR;
+}
+
+int
+ch_erase_encode(const ch_erase_t *x, uint8_t **out, size_t *len)
+{
+	cwr_t w;
+
+	*out = NULL;
+	*len = 0;
+	if (x->seq == 0 || !erase_reason_ok(x->reason) || sodium_is_zero(x->by, 32))
+		return CH_ERR_VALUE;
+	cwr_init(&w, CH_ERASE_LEN);
+	cwr_u64(&w, x->seq);
+	cwr_put(&w, x->id, CH_HASH_LEN);
+	cwr_u8(&w, x->reason);
+	cwr_put(&w, x->by, 32);
+	cwr_put(&w, x->proof, CH_SIG_LEN);
+	return cwr_finish(&w, out, len);
+}
+
+int
+ch_erase_decode(const uint8_t *p, size_t n, ch_erase_t *out)
+{
+	crd_t r;
+
+	memset(out, 0, sizeof(*out));
+	crd_init(&r, p, n);
+	out->seq = crd_u64(&r);
+	crd_copy(&r, out->id, CH_HASH_LEN);
+	out->reason = crd_u8(&r);
+	crd_copy(&r, out->by, 32);
+	crd_copy(&r, out->proof, CH_SIG_LEN);
+	int rc = crd_end(&r);
+	if (!rc && (out->seq == 0 || !erase_reason_ok(out->reason) ||
+	    sodium_is_zero(out->by, 32)))
+		rc = CH_ERR_VALUE;
+	if (rc)
+		memset(out, 0, sizeof(*out));
+	return rc;
+}
+
+int
+ch_erasereq_encode(const uint8_t id[CH_HASH_LEN], uint8_t reason, uint8_t **out,
+    size_t *len)
+{
+	cwr_t w;
+
+	*out = NULL;
+	*len = 0;
+	if (!erase_reason_ok(reason) || sodium_is_zero(id, CH_HASH_LEN))
+		return CH_ERR_VALUE;
+	cwr_init(&w, CH_ERASEREQ_LEN);
+	cwr_put(&w, id, CH_HASH_LEN);
+	cwr_u8(&w, reason);
+	return cwr_finish(&w, out, len);
+}
+
+int
+ch_erasereq_decode(const uint8_t *p, size_t n, uint8_t id[CH_HASH_LEN], uint8_t *reason)
+{
+	crd_t r;
+
+	crd_init(&r, p, n);
+	crd_copy(&r, id, CH_HASH_LEN);
+	*reason = crd_u8(&r);
+	int rc = crd_end(&r);
+	if (!rc && (!erase_reason_ok(*reason) || sodium_is_zero(id, CH_HASH_LEN)))
+		rc = CH_ERR_VALUE;
+	if (rc) {
+		memset(id, 0, CH_HASH_LEN);
+		*reason = 0;
+	}
+	return rc;
 }

@@ -35,6 +35,9 @@ enum {
 /* Kinds of body. */
 enum {
 	CH_KIND_NOTE = 1,
+	/* 2..14: the care kinds (kinds.h). */
+	CH_KIND_ERASE = 15,        /* an org erases the body of one of its
+	                            * entries: fields ch_erase_t */
 	CH_KIND_CASE_CREATE = 16,  /* coordinator's genesis: salt, case name */
 	/* 17 is retired (a member addition is an epoch entry, charter.h). */
 	CH_KIND_ACCESS = 32,       /* access record, written by a daemon */
@@ -67,12 +70,35 @@ int ch_env_verify(const ch_env_t *e) CH_WUR;
 /* Entry id = BLAKE2b-256 of the 206-byte encoded envelope. */
 void ch_env_id(const ch_env_t *e, uint8_t id[CH_HASH_LEN]);
 
-/* A stored or transmitted entry: envelope followed by the sealed body, or by
- * nothing when the body was erased (redaction, end of retention).
- * ch_entry_split checks the framing and the body hash; it does not check the
- * signature. *body points into p (NULL when erased). */
+/* A stored or transmitted entry, in one of three forms:
+ *   full:   envelope (206) || sealed body (body_len bytes, matching body_hash)
+ *   erased: envelope (206) || "CHER" (4) || erasure proof (64): 274 bytes
+ *   bare:   envelope (206) alone (an earlier version's "held without its
+ *           body"; read, never accepted as a new entry)
+ * A sealed body never starts with "CHER" (it would declare 0x4348 > 512 key
+ * slots), so 274 bytes with that magic are always the erased form.
+ * ch_entry_split checks the framing and the body hash; it does not check
+ * the signature nor the proof. *body points into p (NULL unless full). */
+#define CH_ERASED_LEN (CH_ENV_LEN + 4 + CH_SIG_LEN)
+enum { CH_FORM_FULL = 0, CH_FORM_BARE = 1, CH_FORM_ERASED = 2 };
 int ch_entry_split(const uint8_t *p, size_t n, ch_env_t *e,
     const uint8_t **body, size_t *bodylen) CH_WUR;
+/* The same, and which form it is (*form); for the erased form *proof
+ * points at the 64-byte proof in p (else NULL). */
+int ch_entry_form(const uint8_t *p, size_t n, ch_env_t *e,
+    const uint8_t **body, size_t *bodylen, int *form,
+    const uint8_t **proof) CH_WUR;
+
+/* Erasure proof: Ed25519 by the entry's org over
+ * "cahier-erase-v1" (15) || case_id (16) || entry id (32). */
+void ch_erasure_sign(const uint8_t case_id[CH_CASE_LEN], const uint8_t id[CH_HASH_LEN],
+    const uint8_t sign_sk[64], uint8_t proof[CH_SIG_LEN]);
+/* 0 if proof is e->org's erasure of the entry e (its case and id), else
+ * CH_ERR_SIG. */
+int ch_erasure_verify(const ch_env_t *e, const uint8_t proof[CH_SIG_LEN]) CH_WUR;
+/* The erased form of e with proof; out holds CH_ERASED_LEN bytes. */
+void ch_entry_erased(const ch_env_t *e, const uint8_t proof[CH_SIG_LEN],
+    uint8_t out[CH_ERASED_LEN]);
 
 /* Key slot: an epoch/audience key sealed (crypto_box_seal) to one org. */
 typedef struct {
@@ -169,5 +195,27 @@ typedef struct {
 int ch_access_encode(const ch_access_t *a, uint8_t **out, size_t *len) CH_WUR;
 int ch_access_decode(const uint8_t *p, size_t n, ch_access_t *out) CH_WUR;
 void ch_access_clear(ch_access_t *a);
+
+/* ERASE (kind 15), written by an org in its own feed: target seq u64 |
+ * target id 32 | reason u8 | by 32 (the provider who asked) | proof 64
+ * (the erasure proof of the target): exactly 137 bytes. */
+enum { CH_ERASE_ASKED = 1, CH_ERASE_RETENTION = 2, CH_ERASE_ERROR = 3 };
+#define CH_ERASE_LEN (8 + CH_HASH_LEN + 1 + 32 + CH_SIG_LEN)
+typedef struct {
+	uint64_t seq;
+	uint8_t id[CH_HASH_LEN];
+	uint8_t reason;
+	uint8_t by[32];
+	uint8_t proof[CH_SIG_LEN];
+} ch_erase_t;
+int ch_erase_encode(const ch_erase_t *x, uint8_t **out, size_t *len) CH_WUR;
+int ch_erase_decode(const uint8_t *p, size_t n, ch_erase_t *out) CH_WUR;
+/* The request a provider posts (CH_REQ_ERASE, charter.h): target id 32 |
+ * reason u8, exactly 33 bytes. */
+#define CH_ERASEREQ_LEN (CH_HASH_LEN + 1)
+int ch_erasereq_encode(const uint8_t id[CH_HASH_LEN], uint8_t reason, uint8_t **out,
+    size_t *len) CH_WUR;
+int ch_erasereq_decode(const uint8_t *p, size_t n, uint8_t id[CH_HASH_LEN],
+    uint8_t *reason) CH_WUR;
 
 #endif

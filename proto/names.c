@@ -47,6 +47,7 @@ static const name_t kinds[] = {
 	{ CH_KIND_KEEP, "keep-an-eye" },
 	{ CH_KIND_CHECKIN, "check-in" },
 	{ CH_KIND_HIDE, "hide" },
+	{ CH_KIND_ERASE, "erase" },
 	{ CH_KIND_CASE_CREATE, "case-create" },
 	{ CH_KIND_EPOCH, "epoch" },
 	{ CH_KIND_HISTORY, "history" },

@@ -278,7 +278,7 @@ static const struct { uint8_t code; const char *name; } want_kinds[] = {
 	{ 1, "note" }, { 2, "goal" }, { 3, "task" }, { 4, "appointment" },
 	{ 5, "alert" }, { 6, "ack" }, { 7, "handover" }, { 8, "consent" },
 	{ 9, "consultation" }, { 10, "answer" }, { 11, "decision" },
-	{ 12, "keep-an-eye" }, { 13, "check-in" }, { 14, "hide" },
+	{ 12, "keep-an-eye" }, { 13, "check-in" }, { 14, "hide" }, { 15, "erase" },
 	{ 16, "case-create" }, { 18, "epoch" }, { 20, "history" },
 	{ 21, "revocation" }, { 32, "access" },
 };

@@ -147,6 +147,19 @@ static const char *kat_readreq =
     "000000064a616e73656ef3a25f784919778b9888e6f61045dc529069750e5204"
     "fb51d14c6e8729742ba97d8e02754bd19d2b32d5b94b9e35464f27b0817ed892"
     "8e67504c6af75bd1e909";
+static const char *kat_erasure_proof =
+    "8e338e89f46424458f5168e8cb0499bcd9be672f63587aa1c08fbb7c8073dc4c"
+    "489d80d804fed1ca99317b0ef4eccf83a13baf75abf9915532e9f6c07dc4d503";
+static const char *kat_erased =
+    "4348454e01271f03077bc70a12a1523c9aa6a21a8103a107bff3ce10be1d70dd"
+    "18e74bc09967e4d6309ba50d5f1ddc8664125531b80000000000000001000000"
+    "0000000000000000000000000000000000000000000000000000000000000000"
+    "01020000018bcfe56800000004d25a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a"
+    "5a5a5a5a5a5a5a5a5a5a5a5a5a5a663e2f311170d518b43494a71300d7e5fe05"
+    "d828037ef74996f14df16bce06816415394e5c67b3d560e4cc6b282082ffd1f1"
+    "db4345279d41f0261893248bdd03434845528e338e89f46424458f5168e8cb04"
+    "99bcd9be672f63587aa1c08fbb7c8073dc4c489d80d804fed1ca99317b0ef4ec"
+    "cf83a13baf75abf9915532e9f6c07dc4d503";
 /* The version 1 read request of the same inputs (kind filter 0): now
  * refused with CH_ERR_VERSION. */
 static const char *v1_readreq =
@@ -378,6 +391,81 @@ TEST(env_golden)
 	f = e;
 	f.org[0] ^= 1;
 	check_int(ch_env_verify(&f), ==, CH_ERR_SIG);
+}
+
+/* The erased form (PROTOCOL.md, "Entry"): the proof by the org over
+ * "cahier-erase-v1" || case || id, the 274 bytes, and forgeries. */
+TEST(erasure_golden)
+{
+	ch_env_t e, g;
+	uint8_t id[CH_HASH_LEN], proof[CH_SIG_LEN], er[CH_ERASED_LEN], other[64], opk[32];
+	const uint8_t *body, *pr;
+	size_t bl;
+	int form;
+
+	golden_env(&e);
+	ch_env_id(&e, id);
+	ch_erasure_sign(e.case_id, id, org_sk, proof);
+	check_str(hex(proof, sizeof(proof)), kat_erasure_proof);
+	ch_entry_erased(&e, proof, er);
+	check_str(hex(er, sizeof(er)), kat_erased);
+	check_int(ch_entry_form(er, sizeof(er), &g, &body, &bl, &form, &pr), ==, 0);
+	check_int(form, ==, CH_FORM_ERASED);
+	check(body == NULL && bl == 0 && pr == er + CH_ENV_LEN + 4);
+	check_int(ch_erasure_verify(&g, pr), ==, 0);
+	check_int(ch_entry_split(er, sizeof(er), &g, &body, &bl), ==, 0);
+	check(body == NULL);
+	/* The envelope alone: the bare form. */
+	check_int(ch_entry_form(er, CH_ENV_LEN, &g, &body, &bl, &form, &pr), ==, 0);
+	check_int(form, ==, CH_FORM_BARE);
+	check(pr == NULL);
+	/* Another magic, one byte more or less: not the erased form (and not
+	 * a full entry either: body_len is 1234). */
+	er[CH_ENV_LEN + 3] = 'X';
+	check_int(ch_entry_form(er, sizeof(er), &g, &body, &bl, &form, &pr), ==, CH_ERR_TRUNCATED);
+	er[CH_ENV_LEN + 3] = 'R';
+	check_int(ch_entry_form(er, sizeof(er) - 1, &g, &body, &bl, &form, &pr), ==, CH_ERR_TRUNCATED);
+	/* Forged proofs: another key, another id, another case. */
+	uint8_t seed[32];
+	memset(seed, 0x77, sizeof(seed));
+	crypto_sign_seed_keypair(opk, other, seed);
+	ch_erasure_sign(e.case_id, id, other, proof);
+	check_int(ch_erasure_verify(&e, proof), ==, CH_ERR_SIG);
+	uint8_t id2[CH_HASH_LEN], case2[CH_CASE_LEN];
+	memcpy(id2, id, sizeof(id2));
+	id2[0] ^= 1;
+	ch_erasure_sign(e.case_id, id2, org_sk, proof);
+	check_int(ch_erasure_verify(&e, proof), ==, CH_ERR_SIG);
+	memcpy(case2, e.case_id, sizeof(case2));
+	case2[15] ^= 1;
+	ch_erasure_sign(case2, id, org_sk, proof);
+	check_int(ch_erasure_verify(&e, proof), ==, CH_ERR_SIG);
+	/* The ERASE fields and request. */
+	ch_erase_t x, y;
+	uint8_t *f = NULL, rid[CH_HASH_LEN], reason;
+	size_t fl = 0;
+	memset(&x, 0, sizeof(x));
+	x.seq = 7;
+	memcpy(x.id, id, 32);
+	x.reason = CH_ERASE_RETENTION;
+	memcpy(x.by, prov_pk, 32);
+	ch_erasure_sign(e.case_id, id, org_sk, x.proof);
+	check_int(ch_erase_encode(&x, &f, &fl), ==, 0);
+	check_int(fl, ==, CH_ERASE_LEN);
+	check_int(ch_erase_decode(f, fl, &y), ==, 0);
+	check(memcmp(&x, &y, sizeof(x)) == 0);
+	f[40] = 4;
+	check_int(ch_erase_decode(f, fl, &y), ==, CH_ERR_VALUE);
+	check_int(ch_erase_decode(f, fl - 1, &y), !=, 0);
+	free(f);
+	check_int(ch_erasereq_encode(id, CH_ERASE_ERROR, &f, &fl), ==, 0);
+	check_int(fl, ==, CH_ERASEREQ_LEN);
+	check_int(ch_erasereq_decode(f, fl, rid, &reason), ==, 0);
+	check_mem(rid, id, 32);
+	check_int(reason, ==, CH_ERASE_ERROR);
+	f[32] = 0;
+	check_int(ch_erasereq_decode(f, fl, rid, &reason), ==, CH_ERR_VALUE);
+	free(f);
 }
 
 TEST(env_roundtrip)
@@ -1791,6 +1879,11 @@ print_vectors(void)
 		print_hex("read request", req, reqlen);
 		free(req);
 	}
+	uint8_t proof[CH_SIG_LEN], er[CH_ERASED_LEN];
+	ch_erasure_sign(e.case_id, id, org_sk, proof);
+	ch_entry_erased(&e, proof, er);
+	print_hex("erasure proof of that entry", proof, sizeof(proof));
+	print_hex("erased form of that entry", er, sizeof(er));
 }
 
 int
@@ -1804,6 +1897,7 @@ main(int argc, char **argv)
 		return 0;
 	}
 	TAP_RUN(env_golden);
+	TAP_RUN(erasure_golden);
 	TAP_RUN(env_roundtrip);
 	TAP_RUN(env_reject);
 	TAP_RUN(entry_flow);

@@ -1,5 +1,7 @@
-/* fuzz_env.c - ch_entry_split and ch_env_decode: a decoded envelope must
- * re-encode to the same 206 bytes, and a split body must hash as signed. */
+/* fuzz_env.c - ch_entry_form, ch_entry_split and ch_env_decode: a decoded
+ * envelope must re-encode to the same 206 bytes, a split body must hash as
+ * signed, the bare form is 206 bytes, the erased form 274 with its magic,
+ * and an erasure proof is checked without reading past it. */
 #include "fuzz.h"
 
 int
@@ -25,7 +27,19 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			crypto_generichash(h, sizeof(h), body, bl, NULL, 0);
 			FUZZ_CHECK(memcmp(h, e.body_hash, CH_HASH_LEN) == 0);
 		} else
-			FUZZ_CHECK(size == CH_ENV_LEN && bl == 0);
+			FUZZ_CHECK((size == CH_ENV_LEN || size == CH_ERASED_LEN) && bl == 0);
+	}
+	int form;
+	const uint8_t *proof;
+	if (ch_entry_form(data, size, &e, &body, &bl, &form, &proof) == 0) {
+		if (form == CH_FORM_BARE)
+			FUZZ_CHECK(size == CH_ENV_LEN && !body && !proof);
+		else if (form == CH_FORM_ERASED) {
+			FUZZ_CHECK(size == CH_ERASED_LEN && !body && proof == data + CH_ENV_LEN + 4);
+			FUZZ_CHECK(memcmp(data + CH_ENV_LEN, "CHER", 4) == 0);
+			(void)ch_erasure_verify(&e, proof);
+		} else
+			FUZZ_CHECK(form == CH_FORM_FULL && body && !proof);
 	}
 	return 0;
 }

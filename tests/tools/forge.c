@@ -37,6 +37,9 @@
  *   --ack HEX   an acknowledgement of the alert HEX, from an organization
  *               it is not addressed to
  *   --hide HEX  a hide of the entry HEX, written by another organization
+ * KIND erasure --erase HEX: one ENTRIES message holding the erased form of
+ * the entry HEX of another organization's feed, held in our store, with a
+ * proof that we sign (a forged erasure: not the writer's).
  * Before it closes, forge waits --wait ms (default 300) and reports on
  * stderr whether the daemon dropped its first connection:
  *   "forge: the peer dropped the connection" or "forge: the connection
@@ -57,7 +60,7 @@
 static const char *dir, *passf, *casehex, *to, *tocard, *kind;
 static const char *provkey, *provpass, *provcert;
 static const char *vectors = "empty";
-static const char *care_edit, *care_ack, *care_hide;
+static const char *care_edit, *care_ack, *care_hide, *erase_hex;
 static long count = 1, conns = 1, waitms = 300;
 static size_t frame_bytes = CH_MSG_MAX;
 
@@ -74,8 +77,8 @@ usage(void)
 {
 	fprintf(stderr, "usage: forge -d ORGDIR --passphrase-file F --case CASEHEX "
 	    "--to ENDPOINT --to-card CARD --kind valid|orgsig|provsig|prev|gap|epoch|fork|garbage|"
-	    "chain|entryflood|syncflood|bigframe|frames|status|care "
-	    "[--edit HEX] [--ack HEX] [--hide HEX] "
+	    "chain|entryflood|syncflood|bigframe|frames|status|care|erasure "
+	    "[--edit HEX] [--ack HEX] [--hide HEX] [--erase HEX] "
 	    "[--count N] [--bytes N] [--conns K] [--vectors empty|mixed] [--wait MS] "
 	    "[--provider-key FILE --provider-pass F] [--provider-cert FILE]\n");
 	exit(2);
@@ -345,6 +348,73 @@ entries_msg(const uint8_t case_id[16], const ch_slice_t *items, size_t n,
 	free(batch);
 }
 
+/* Finding an entry of the case by its id. */
+typedef struct {
+	scase_t *c;
+	uint8_t id[32];
+	uint8_t *e;
+	size_t n;
+} find_t;
+
+static int
+find_step(void *arg, const uint8_t org[32], uint64_t seq, const uint8_t *e, size_t n)
+{
+	find_t *f = arg;
+	ch_env_t env;
+	uint8_t id[32];
+	(void)org; (void)seq;
+	if (n < CH_ENV_LEN || ch_env_decode(e, CH_ENV_LEN, &env) != 0)
+		return 0;
+	ch_env_id(&env, id);
+	if (memcmp(id, f->id, 32) != 0)
+		return 0;
+	if (!(f->e = malloc(n)))
+		return CH_ERR_NOMEM;
+	memcpy(f->e, e, n);
+	f->n = n;
+	return 1;
+}
+
+static int
+find_feed(void *arg, const uint8_t org[32], uint64_t seq, const uint8_t id[32])
+{
+	find_t *f = arg;
+	(void)id;
+	if (f->e)
+		return 0;
+	return store_feed_each(f->c, org, 1, seq, find_step, f) < 0;
+}
+
+/* The erased form of the entry --erase names, with our own signature as
+ * its proof. */
+static void
+forge_erasure(ctx_t *x, const keys_secret_t *org, uint8_t **msg, size_t *ml)
+{
+	find_t f;
+	ch_env_t env;
+	uint8_t proof[64], out[CH_ERASED_LEN];
+	size_t l = 0;
+	ch_slice_t it;
+
+	memset(&f, 0, sizeof(f));
+	f.c = x->c;
+	if (!erase_hex || sodium_hex2bin(f.id, 32, erase_hex, strlen(erase_hex), NULL, &l, NULL) != 0 ||
+	    l != 32)
+		die("--kind erasure needs --erase HEX (an entry id, 64 hex digits)", 0);
+	if (store_heads_each(x->c, find_feed, &f) != 0 || !f.e)
+		die("that entry is not in our store", 0);
+	if (ch_env_decode(f.e, CH_ENV_LEN, &env) != 0)
+		die("cannot read that entry", 0);
+	ch_erasure_sign(x->case_id, f.id, org->sign_sk, proof);
+	ch_entry_erased(&env, proof, out);
+	free(f.e);
+	it.p = out;
+	it.n = sizeof(out);
+	entries_msg(x->case_id, &it, 1, msg, ml);
+	fprintf(stderr, "forge: erased form of entry seq %llu, our proof\n",
+	    (unsigned long long)env.seq);
+}
+
 /* One SYNC message for the case: vector number i of the --vectors choice. */
 static void
 sync_msg(const ctx_t *x, long i, uint8_t status, uint8_t **msg, size_t *ml)
@@ -416,7 +486,7 @@ main(int argc, char **argv)
 {
 	static const char *const kinds[] = { "valid", "orgsig", "provsig", "prev",
 		"gap", "epoch", "fork", "garbage", "chain", "entryflood", "syncflood",
-		"bigframe", "frames", "status", "care", NULL };
+		"bigframe", "frames", "status", "care", "erasure", NULL };
 	uint8_t *msg = NULL, *card = NULL;
 	size_t ml = 0, cardlen = 0;
 	const char *countarg = NULL, *bytesarg = NULL, *connsarg = NULL, *waitarg = NULL;
@@ -443,6 +513,7 @@ main(int argc, char **argv)
 		else if (strcmp(argv[i], "--edit") == 0) dst = &care_edit;
 		else if (strcmp(argv[i], "--ack") == 0) dst = &care_ack;
 		else if (strcmp(argv[i], "--hide") == 0) dst = &care_hide;
+		else if (strcmp(argv[i], "--erase") == 0) dst = &erase_hex;
 		if (!dst || i + 1 >= argc)
 			usage();
 		*dst = argv[++i];
@@ -502,6 +573,9 @@ main(int argc, char **argv)
 		memset(&x, 0, sizeof(x));
 	} else if (raw) {
 		ctx_open(&x, org, 0);
+	} else if (strcmp(kind, "erasure") == 0) {
+		ctx_open(&x, org, 0);
+		forge_erasure(&x, org, &msg, &ml);
 	} else {
 		ctx_open(&x, org, 1);
 		/* care: one entry per reference given, in the order edit, ack, hide */
