@@ -89,6 +89,7 @@ enum {
 	SHOW_EPOCH,    /* a case creation or a new epoch */
 	SHOW_HISTORY,
 	SHOW_REVOKE,
+	SHOW_ERASE,    /* an organization erased the content of one of its entries */
 	SHOW_ACCESS,
 	SHOW_OTHER,    /* a kind this version cannot show */
 	SHOW_BROKEN,   /* a known kind whose fields do not decode: no text */
@@ -136,6 +137,7 @@ struct ventry {
 	epoch_view_t epv;                 /* SHOW_EPOCH */
 	char grantee[KEYS_NAME_MAX + 1];  /* SHOW_HISTORY */
 	char revoked[17];                 /* SHOW_REVOKE: the key id */
+	ch_erase_t erase;                 /* SHOW_ERASE */
 	access_view_t acc;                /* SHOW_ACCESS */
 };
 typedef struct ventry entry_t;
@@ -169,6 +171,23 @@ describe_history(entry_t *e, const ch_plain_t *p, const orgnames_t *nm)
 		return SHOW_BROKEN;
 	names_get(nm, hi.grantee, e->grantee);
 	return SHOW_HISTORY;
+}
+
+static int
+describe_erase(entry_t *e, const ch_plain_t *p)
+{
+	return ch_erase_decode(p->fields, p->fieldslen, &e->erase) == 0 ? SHOW_ERASE : SHOW_BROKEN;
+}
+
+static const char *
+erase_reason(uint8_t r)
+{
+	switch (r) {
+	case CH_ERASE_ASKED: return "person-asked";
+	case CH_ERASE_RETENTION: return "retention";
+	case CH_ERASE_ERROR: return "error";
+	default: return "unknown";
+	}
 }
 
 static int
@@ -497,6 +516,9 @@ view_describe(view_t *v, const ch_readitem_t *it)
 	case CH_KIND_REVOKE:
 		e->shape = describe_revoke(e, &p);
 		break;
+	case CH_KIND_ERASE:
+		e->shape = describe_erase(e, &p);
+		break;
 	case CH_KIND_ACCESS:
 		e->shape = describe_access(e, &p);
 		break;
@@ -729,6 +751,17 @@ view_print(view_t *v, const ventry_t *e)
 		if (v->verbose)
 			printf("    (the key %s)\n", e->revoked);
 		break;
+	case SHOW_ERASE: {
+		char ref[CLI_REF_CHARS + 1];
+		cli_ref_fmt(e->erase.id, ref);
+		printf("%s  %s  [%s]\n    erased the content of its entry %s (%s); its trace stays: "
+		    "who wrote it and when\n", when, cli_show(&sh, e->org),
+		    ch_aud_name(e->audience) ? ch_aud_name(e->audience) : "?", ref,
+		    e->erase.reason == CH_ERASE_ASKED ? "at the person's request" :
+		    e->erase.reason == CH_ERASE_RETENTION ? "at the end of its retention" :
+		    "posted in error");
+		break;
+	}
 	case SHOW_ACCESS:
 		print_access(e);
 		break;
@@ -844,6 +877,17 @@ view_json(view_t *v, const ventry_t *e)
 		json_object_set_new(o, "kind", json_string("provider-revoked"));
 		json_object_set_new(o, "provider", json_string(e->revoked));
 		break;
+	case SHOW_ERASE: {
+		char h[65], ref[CLI_REF_CHARS + 1];
+		sodium_bin2hex(h, sizeof(h), e->erase.id, 32);
+		cli_ref_fmt(e->erase.id, ref);
+		json_object_set_new(o, "kind", json_string("erase"));
+		json_object_set_new(o, "target", json_string(h));
+		json_object_set_new(o, "target_ref", json_string(ref));
+		json_object_set_new(o, "target_seq", json_integer((json_int_t)e->erase.seq));
+		json_object_set_new(o, "reason", json_string(erase_reason(e->erase.reason)));
+		break;
+	}
 	case SHOW_ACCESS: {
 		const access_view_t *av = &e->acc;
 		cli_time_iso(av->time_ms, iso);

@@ -115,6 +115,9 @@ check "the task's second version reaches the CPAS" wait_for "$SYNC_WAIT" sh -c \
 json edit posted ines edit "$CASE" "$TASK" --due 2030-12-06
 # the hidden entry
 json hide posted ines hide "$CASE" "$NOTE" --reason error --yes
+# an erased note: the erasure (kind erase) and the entry left without content
+json note-to-erase posted ines note "$CASE" --audience network "Adresse de sa fille: MARKERERASE"
+json erase posted ines erase "$CASE" "$(ref note-to-erase)" --reason person-asked --yes
 # the people around the person
 json person case-change ines case person "$CASE" --role patient --name "Rachid B." \
 	--key "$T/rachid/provider.request" --basis own-consent
@@ -137,6 +140,9 @@ json log-person log rachid log "$CASE" --last 200 --purpose own-request
 for k in note goal task appointment alert ack handover consent consultation answer decision keep-an-eye check-in hide; do
 	check "log-cpas holds a readable $k" jq_ok log-cpas "[.entries[] | select(.kind == \"$k\" and .readable)] | length > 0"
 done
+check "log-cpas: an erasure, and the entry it erased" jq_ok log-cpas \
+	'([.entries[] | select(.kind == "erase")] | length > 0) and ([.entries[] | select(.state == "erased")] | length > 0)'
+check "log-cpas: the erased text is nowhere" sh -c "! grep -q MARKERERASE '$J/log-cpas.json'"
 check "log-cpas: a reply" jq_ok log-cpas '[.entries[] | select(.reply_to)] | length > 0'
 check "log-cpas: the hidden note" jq_ok log-cpas '[.entries[] | select(.state == "hidden" and .hidden.by)] | length > 0'
 check "log-cpas: the edited task" jq_ok log-cpas '[.entries[] | select(.kind == "task" and .edited and .versions == 3)] | length > 0'
