@@ -252,8 +252,8 @@ static void
 print_text(const network_t *nw)
 {
 	cli_shown_t sh = { { NULL }, 0 };
-	printf("Case \"%s\" (epoch %u), coordinated by %s\n\nOrganizations\n",
-	    cli_show(&sh, nw->ep.charter.name), nw->epoch, cli_show(&sh, nw->coordinator));
+	printf("Case \"%s\", coordinated by %s\n\nOrganizations\n",
+	    cli_show(&sh, nw->ep.charter.name), cli_show(&sh, nw->coordinator));
 	cli_shown_clear(&sh);
 	for (size_t i = 0; i < nw->norgs; i++) {
 		const org_view_t *o = &nw->orgs[i];
@@ -405,10 +405,8 @@ cmd_network(cli_t *c, int argc, char **argv)
 		cli_json_print(top);
 		json_decref(top);
 	} else {
-		char aid[65];
 		print_text(&nw);
-		sodium_bin2hex(aid, sizeof(aid), rr.access_id, 32);
-		fprintf(stderr, "this read is recorded as %.16s\n", aid);
+		fprintf(stderr, "your read is recorded\n");
 	}
 	network_clear(&nw);
 	ch_readrep_clear(&rr);
