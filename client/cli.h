@@ -68,6 +68,9 @@ void cli_time(uint64_t ms, char out[32]);
 void cli_time_iso(uint64_t ms, char out[32]);
 /* Reads text for a post: the argument, or stdin when arg is "-" or NULL. */
 char *cli_read_text(const char *arg);
+/* A NUL-terminated copy of the bytes of s (malloc'd; exits when out of
+ * memory). Free with free(), after wiping if it held decrypted text. */
+char *cli_slice_dup(ch_slice_t s);
 
 /* Makes jansson wipe every block it frees (--json copies decrypted text
  * into it). Call once, before any other jansson call. */

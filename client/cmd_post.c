@@ -107,17 +107,6 @@ where_ask(cli_t *c, const ch_postrep_t *rep, cli_reply_t *reply, ch_whereorg_t *
 		cli_die(EXIT_ERR, "malformed reply from the daemon");
 }
 
-static char *
-name_dup(ch_slice_t s)
-{
-	char *p = malloc(s.n + 1);
-	if (!p)
-		cli_die(EXIT_ERR, "out of memory");
-	memcpy(p, s.p, s.n);
-	p[s.n] = '\0';
-	return p;
-}
-
 void
 cli_report_posted(cli_t *c, const ch_postrep_t *rep, const char *what,
     const uint8_t ref_id[32])
@@ -145,7 +134,7 @@ cli_report_posted(cli_t *c, const ch_postrep_t *rep, const char *what,
 		sodium_bin2hex(cid, sizeof(cid), rep->case_id, 16);
 		sodium_bin2hex(eid, sizeof(eid), rep->id, 32);
 		for (size_t i = 0; i < n; i++) {
-			char *nm = name_dup(v[i].name);
+			char *nm = cli_slice_dup(v[i].name);
 			json_array_append_new(v[i].held ? jh : jn, json_string(nm));
 			free(nm);
 		}
@@ -163,7 +152,7 @@ cli_report_posted(cli_t *c, const ch_postrep_t *rep, const char *what,
 			int k = 0;
 			for (size_t i = 0; i < n; i++)
 				if (v[i].held) {
-					char *nm = name_dup(v[i].name);
+					char *nm = cli_slice_dup(v[i].name);
 					printf("%s%s", k++ ? ", " : "", cli_show(&sh, nm));
 					cli_shown_clear(&sh);
 					free(nm);
@@ -175,7 +164,7 @@ cli_report_posted(cli_t *c, const ch_postrep_t *rep, const char *what,
 				k = 0;
 				for (size_t i = 0; i < n; i++)
 					if (!v[i].held) {
-						char *nm = name_dup(v[i].name);
+						char *nm = cli_slice_dup(v[i].name);
 						printf("%s%s", k++ ? ", " : "", cli_show(&sh, nm));
 						cli_shown_clear(&sh);
 						free(nm);

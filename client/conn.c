@@ -331,6 +331,18 @@ cli_time_iso(uint64_t ms, char out[32])
 }
 
 char *
+cli_slice_dup(ch_slice_t s)
+{
+	char *p = malloc(s.n + 1);
+	if (!p)
+		cli_die(EXIT_ERR, "out of memory");
+	if (s.n)
+		memcpy(p, s.p, s.n);
+	p[s.n] = '\0';
+	return p;
+}
+
+char *
 cli_read_text(const char *arg)
 {
 	if (arg && strcmp(arg, "-") != 0) {

@@ -24,17 +24,6 @@ purpose_name(uint8_t p)
 	return s ? s : "unknown";
 }
 
-static char *
-slice_str(ch_slice_t s)
-{
-	char *p = malloc(s.n + 1);
-	if (!p)
-		cli_die(EXIT_ERR, "out of memory");
-	memcpy(p, s.p, s.n);
-	p[s.n] = '\0';
-	return p;
-}
-
 /* Names of the organizations met in the charters, in reading order: an
  * entry about an org removed later still shows its name. */
 typedef struct {
@@ -469,7 +458,7 @@ view_describe(view_t *v, const ch_readitem_t *it)
 	ch_env_id(&it->env, id);
 	sodium_bin2hex(e->id, sizeof(e->id), id, 32);
 	cli_ref_fmt(it->root, e->ref);
-	e->org = slice_str(it->orgname);
+	e->org = cli_slice_dup(it->orgname);
 	e->seq = it->env.seq;
 	e->time_ms = it->env.time_ms;
 	e->epoch = it->env.epoch;
