@@ -131,8 +131,9 @@ wait $WPID
 check "watch delivered the GP's new note" grep -q WATCHME "$T/watch.out"
 check "... once" [ "$(grep -c WATCHME "$T/watch.out")" = 1 ]
 
-# --- no hex in the default human output ------------------------------------------------
-c sophie log "$CASE" --last 10 >"$T/log.txt" 2>&1
+# --- no hex in the default human output (the case given by its name: the
+# hints repeat the case as the provider gave it) ----------------------------------
+c sophie log "Mevr. Jansen" --last 10 >"$T/log.txt" 2>&1
 check "log: no 16-hex-digit id, seq or epoch by default" sh -c \
 	"! grep -Eqi '[0-9a-f]{16}|seq [0-9]|epoch [0-9]' '$T/log.txt'"
 c sophie log "$CASE" --last 3 --verbose >"$T/logv.txt" 2>&1
