@@ -8,11 +8,10 @@
 #include "../proto/names.h"
 #include "audit.h"
 #include "clock.h"
-#include "feed.h"
+#include "index.h"
 #include "log.h"
 #include "reads.h"
 #include "state.h"
-#include "sync.h"
 
 #define READ_SKEW_MS (5 * 60 * 1000)
 
