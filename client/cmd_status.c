@@ -59,7 +59,7 @@ cmd_status(cli_t *c, int argc, char **argv)
 		agent_print_status(c);
 		cli_shown_clear(&sh);
 		printf("cases:        %u\n", st.ncases);
-		printf("peers:        %u (%u heard from recently)\n", st.npeers, st.nconnected);
+		printf("peers:        %u (%u connected)\n", st.npeers, st.nconnected);
 	}
 	keys_card_clear(&card);
 	keys_cert_clear(&cert);
@@ -76,7 +76,9 @@ cmd_peers(cli_t *c, int argc, char **argv)
 	ch_peerinfo_t *v;
 
 	if (simple_help(argc, argv, "usage: cahier peers\n\nLists the organizations your "
-	    "daemon trusts and syncs with, and whether it\nheard from them recently.\n"))
+	    "daemon trusts and syncs with, whether each is\nconnected (your daemon's "
+	    "encrypted connection to it is up, shared case or\nnot) and when it was "
+	    "last heard from.\n"))
 		return 0;
 	cli_open(c);
 	cli_call(c, CH_CQ_PEERS, NULL, 0, &rep, &body, &bl);

@@ -43,10 +43,17 @@ send_reply(cahierd_t *d, zsock_t *sock, zframe_t *route, uint8_t type,
 	outbox_queue(d->out, sock, route, out, len, type);
 }
 
-/* The peers' connection state, as the clients see it. */
+/* The peers' connection state, as the clients see it: our DEALER's CURVE
+ * handshake succeeded and the connection has not been lost since (closed,
+ * or stalled: peers.h), whether or not a case is shared. A peer we
+ * cannot dial (no endpoint, or not reachable from here) is connected while
+ * it is heard from on its own connections to our ROUTER, within 3 sync
+ * intervals: the ROUTER's events do not say whose connection they are. */
 static int
 connected(const cahierd_t *d, const peer_t *p, int64_t now)
 {
+	if (p->dealer_ok)
+		return 1;
 	return p->last_heard && now - p->last_heard < 3 * d->cfg.sync_interval_ms + 2000;
 }
 

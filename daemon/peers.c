@@ -157,6 +157,7 @@ dial(peer_t *p, zcert_t *zc, int hwm, int64_t maxmsg)
 	zsock_set_sndhwm(s, hwm);
 	zsock_set_rcvhwm(s, hwm);
 	zsock_set_maxmsgsize(s, (int)maxmsg);
+	peers_stall_opts(s);
 	zsock_set_reconnect_ivl(s, 200);
 	zsock_set_reconnect_ivl_max(s, 5000);
 	if (zsock_connect(s, "%s", p->card.endpoint) != 0) {
@@ -297,17 +298,36 @@ peers_by_monitor(peers_t *p, const zsock_t *monitor)
 }
 
 void
+peers_stall_opts(zsock_t *s)
+{
+	zsock_set_tcp_keepalive(s, 1);
+	zsock_set_tcp_keepalive_idle(s, PEERS_KEEPALIVE_IDLE_S);
+	zsock_set_tcp_keepalive_intvl(s, PEERS_KEEPALIVE_INTVL_S);
+	zsock_set_tcp_keepalive_cnt(s, PEERS_KEEPALIVE_CNT);
+	zsock_set_tcp_maxrt(s, PEERS_TCP_MAXRT_MS);
+}
+
+int
 peers_event(peer_t *p)
 {
+	int rc = 0;
 	zmsg_t *m = zmsg_recv(p->monitor);
 	zframe_t *f = m ? zmsg_first(m) : NULL;
 	if (f && zframe_size(f) >= 2) {
 		uint16_t ev;
 		memcpy(&ev, zframe_data(f), 2);  /* libzmq writes it in host order */
-		if (ev == ZMQ_EVENT_HANDSHAKE_SUCCEEDED)
+		if (ev == ZMQ_EVENT_HANDSHAKE_SUCCEEDED) {
+			rc = PEERS_UP;
 			p->dealer_ok = 1;
-		else if (ev == ZMQ_EVENT_DISCONNECTED)
+			p->redial_ms = 0;       /* a success ends the back-off */
+		} else if (ev == ZMQ_EVENT_DISCONNECTED && p->dealer_ok) {
+			/* (a stalled connection closed too) ZeroMQ
+			 * reconnects by itself: redial only if that fails. */
+			rc = PEERS_DOWN;
 			p->dealer_ok = 0;
+			p->dialed = clock_now_ms();
+		}
 	}
 	zmsg_destroy(&m);
+	return rc;
 }

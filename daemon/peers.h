@@ -11,6 +11,33 @@
 #include "../keys/keys.h"
 #include "store.h"
 
+/* A stalled peer connection (our DEALERs and the peer ROUTER alike) is
+ * closed by the kernel, not by ZeroMQ: TCP keepalive probes an idle
+ * connection after PEERS_KEEPALIVE_IDLE_S, every PEERS_KEEPALIVE_INTVL_S,
+ * and gives up after PEERS_KEEPALIVE_CNT unanswered (about 11 s); data
+ * left unacknowledged for PEERS_TCP_MAXRT_MS (ZMQ_TCP_MAXRT, which libzmq
+ * turns into TCP_USER_TIMEOUT on Linux) closes it too, instead of the
+ * retransmission back-off that waits for minutes. The DEALER then
+ * reconnects by itself (ZMQ_RECONNECT_IVL, 200 ms) and its new handshake
+ * starts anti-entropy at once (server.c: on_monitor, sync_peer). The
+ * cost: on an idle connection, one empty TCP segment each way per
+ * PEERS_KEEPALIVE_IDLE_S, nothing on a busy one.
+ *
+ * Not ZeroMQ heartbeats (ZMQ_HEARTBEAT_IVL/TIMEOUT/TTL): with libzmq 4.3.4
+ * (Debian 12), an engine whose input is stopped by a full receive queue
+ * (SYNC_HWM, 8 messages) aborts the process when its heartbeat timer fires
+ * after the connection failed ("Assertion failed: !_io_error
+ * (src/stream_engine_base.cpp:331)", libzmq issues 4364, 3937, 4767; no
+ * release fixes it). t57-heartbeat.sh met it on its first run, and any
+ * peer that fills the queue and then drops the connection could do the
+ * same on purpose. A side effect: a peer whose process is frozen while its
+ * kernel still acknowledges (SIGSTOP) is not detected; a dead host or a
+ * broken link is. */
+#define PEERS_KEEPALIVE_IDLE_S 5
+#define PEERS_KEEPALIVE_INTVL_S 2
+#define PEERS_KEEPALIVE_CNT 3
+#define PEERS_TCP_MAXRT_MS 10000
+
 typedef struct {
 	uint8_t org[32];
 	keys_card_t card;
@@ -20,14 +47,16 @@ typedef struct {
 	int64_t busy_until;     /* a catch-up batch is in flight until then */
 	uint64_t answer_round;  /* the round of answer_bytes (sync.h) */
 	size_t answer_bytes;    /* ENTRIES queued for it in that round */
-	int64_t dialed;         /* ms: when the DEALER was made */
+	int64_t dialed;         /* ms: when the DEALER was made, or last lost
+	                         * its connection (redial waits from then) */
 	int64_t redial_ms;      /* wait before the next redial (doubles) */
 	zsock_t *monitor;       /* the DEALER's handshake and disconnect events */
 	zframe_t *answer_route; /* the one connection to our ROUTER we answer it on
 	                         * while our DEALER is down (sync.c) */
 	int64_t route_heard;    /* ms: last message on that connection */
 	int dealer_ok;          /* our DEALER's handshake succeeded and it has
-	                         * not been disconnected since (peers_event) */
+	                         * not been disconnected since (peers_event): what
+	                         * `cahier peers` calls connected (api.c) */
 } peer_t;
 
 typedef struct {
@@ -71,9 +100,17 @@ peer_t *peers_by_org(peers_t *p, const uint8_t org[32]);
 peer_t *peers_by_curve(peers_t *p, const char *z85);
 peer_t *peers_by_dealer(peers_t *p, const zsock_t *dealer);
 peer_t *peers_by_monitor(peers_t *p, const zsock_t *monitor);
+/* Sets the options that close a stalled connection (PEERS_KEEPALIVE_*,
+ * PEERS_TCP_MAXRT_MS) on a peer socket. */
+void peers_stall_opts(zsock_t *s);
 /* Reads one event of p's DEALER from its monitor socket (a handshake that
- * succeeded, a disconnection) and sets p->dealer_ok. */
-void peers_event(peer_t *p);
+ * succeeded, a disconnection, a stalled connection closed among them) and sets
+ * p->dealer_ok. Returns PEERS_UP when a handshake has just succeeded (the
+ * caller starts anti-entropy with p), PEERS_DOWN when a connection that
+ * was up has just been lost, else 0. */
+#define PEERS_UP 1
+#define PEERS_DOWN 2
+int peers_event(peer_t *p);
 provider_t *peers_provider_by_curve(peers_t *p, const char *z85);
 
 #endif

@@ -157,9 +157,19 @@ on_monitor(zloop_t *loop, zsock_t *sock, void *arg)
 	server_t *s = arg;
 	peer_t *p = peers_by_monitor(s->d->peers, sock);
 	(void)loop;
-	if (p)
-		peers_event(p);
-	else {
+	if (p) {
+		int ev = peers_event(p);
+		if (ev == PEERS_UP) {
+			log_limited(LOG_LVL_INFO, p->card.name, "connected to %s", p->card.name);
+			/* Anti-entropy at once, not at the next round: the
+			 * round's SYNCs sent while the DEALER was down were
+			 * dropped (ZMQ_IMMEDIATE). */
+			sync_peer(s->d, p);
+			flush(s);
+		} else if (ev == PEERS_DOWN)
+			log_limited(LOG_LVL_INFO, p->card.name,
+			    "lost the connection to %s", p->card.name);
+	} else {
 		zmsg_t *m = zmsg_recv(sock);
 		zmsg_destroy(&m);
 	}
@@ -261,10 +271,11 @@ on_sync_timer(zloop_t *loop, int timer_id, void *arg)
 
 /* A CURVE server socket for a ZAP domain, refusing frames over maxmsg
  * bytes (the connection that sends one is dropped) and holding at most
- * hwm messages per connection each way. */
+ * hwm messages per connection each way; with stall, the peers' options
+ * against a stalled connection (peers.h). */
 static zsock_t *
 bind_server(server_t *s, const char *endpoint, const char *domain, int hwm,
-    int64_t maxmsg)
+    int64_t maxmsg, int stall)
 {
 	zsock_t *sock = zsock_new(ZMQ_ROUTER);
 	if (!sock)
@@ -276,6 +287,10 @@ bind_server(server_t *s, const char *endpoint, const char *domain, int hwm,
 	zsock_set_sndhwm(sock, hwm);
 	zsock_set_rcvhwm(sock, hwm);
 	zsock_set_maxmsgsize(sock, (int)maxmsg);
+	/* Peers: a stalled connection is closed (peers.h); a client's
+	 * request is short-lived and needs none. */
+	if (stall)
+		peers_stall_opts(sock);
 	if (zsock_bind(sock, "%s", endpoint) < 0) {
 		log_err("cannot listen on %s: %s", endpoint, zmq_strerror(zmq_errno()));
 		zsock_destroy(&sock);
@@ -310,12 +325,12 @@ server_run(cahierd_t *d)
 	zstr_sendx(s.auth, "CURVE", dir, NULL);
 	zsock_wait(s.auth);
 	if (!(s.client = bind_server(&s, d->cfg.client_endpoint, "cahier-client",
-	    CLIENT_HWM, CLIENT_FRAME_MAX)) ||
+	    CLIENT_HWM, CLIENT_FRAME_MAX, 0)) ||
 	    !(s.peer_router = bind_server(&s, d->cfg.peer_bind, "cahier-peer", SYNC_HWM,
-	    SYNC_FRAME_MAX)))
+	    SYNC_FRAME_MAX, 1)))
 		goto out;
 	if (d->cfg.client_tcp && !(s.client_tcp = bind_server(&s, d->cfg.client_tcp,
-	    "cahier-client", CLIENT_HWM, CLIENT_FRAME_MAX)))
+	    "cahier-client", CLIENT_HWM, CLIENT_FRAME_MAX, 0)))
 		goto out;
 	s.loop = zloop_new();
 	zloop_reader(s.loop, s.client, on_client, &s);

@@ -509,8 +509,10 @@ sync_handle(cahierd_t *d, zsock_t *sock, zframe_t *route, peer_t *p,
 	}
 }
 
-void
-sync_round(cahierd_t *d)
+/* Our vector of every case shared with a member peer we have a DEALER to
+ * and are not waiting for: every such peer, or only one. */
+static void
+send_vectors(cahierd_t *d, const peer_t *only)
 {
 	uint8_t (*ids)[16] = NULL;
 	size_t n = 0;
@@ -529,7 +531,8 @@ sync_round(cahierd_t *d)
 		if (our_vector(c, &v) == 0) {
 			for (size_t j = 0; j < nm; j++) {
 				peer_t *p = peers_by_org(d->peers, m[j]);
-				if (p && p->dealer && clock_now_ms() >= p->busy_until)
+				if (p && p->dealer && (!only || p == only) &&
+				    clock_now_ms() >= p->busy_until)
 					send_sync(d, p->dealer, NULL, &v);
 			}
 			ch_vec_clear(&v);
@@ -537,6 +540,20 @@ sync_round(cahierd_t *d)
 		free(m);
 	}
 	free(ids);
+}
+
+void
+sync_round(cahierd_t *d)
+{
+	send_vectors(d, NULL);
+}
+
+void
+sync_peer(cahierd_t *d, peer_t *p)
+{
+	/* A batch asked for on the connection that was lost will not come. */
+	p->busy_until = 0;
+	send_vectors(d, p);
 }
 
 void

@@ -47,6 +47,12 @@ void sync_handle(cahierd_t *d, zsock_t *sock, zframe_t *route, peer_t *p,
 /* Sends our vector of every shared case to every connected member peer
  * that has no catch-up in flight. */
 void sync_round(cahierd_t *d);
+/* The same for peer p alone, at once, ending its wait (busy_until: a
+ * batch asked for on a connection that was lost will not come): anti-
+ * entropy when our DEALER's handshake has just succeeded (server.c). One
+ * vector per shared case, as a round; ZeroMQ reconnects at most every
+ * 200 ms, so this costs at most that many rounds' worth per peer. */
+void sync_peer(cahierd_t *d, peer_t *p);
 /* Queues a freshly appended entry of case c for every connected member
  * peer (sent after the round's commit). */
 void sync_push(cahierd_t *d, scase_t *c, const uint8_t *entry, size_t n);
