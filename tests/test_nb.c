@@ -1575,6 +1575,19 @@ TEST(every_forked_feed_stays_frozen)
 	check_int(ingest(&E2, later, ln), ==, INGEST_REFUSED);
 	check(strstr(logged, "that feed forked") != NULL);
 	store_abort(E2.d->store);
+	/* D2 itself receives the other entry at its own seq: its own feed
+	 * forked. It says what to do, writes no more there, no fork report. */
+	uint64_t h0, h1;
+	uint8_t hid[32];
+	check_int(store_head(cs(&D2), D2.d->keys->sign_pk, &h0, hid), ==, 0);
+	check_int(ingest(&D2, fd, fdn), ==, INGEST_REFUSED);
+	check(strstr(logged, "FORK of this organization's own feed") != NULL);
+	check(strstr(logged, "restore this daemon from its newest backup") != NULL);
+	check_int(store_forked_get(cs(&D2), D2.d->keys->sign_pk), ==, 1);
+	housekeeping_run(D2.d);
+	check_int(store_head(cs(&D2), D2.d->keys->sign_pk, &h1, hid), ==, 0);
+	check_int(h1, ==, h0);
+	store_abort(D2.d->store);
 	free(later);
 	free(fd);
 	free(fa);
