@@ -320,6 +320,7 @@ case_list(cli_t *c, int all, int verbose, int nonames)
 		int ours = memcmp(v[i].coordinator, mine.org_id, 32) == 0;
 		int closed = !!(v[i].flags & CH_CASE_CLOSED), removed = !!(v[i].flags & CH_CASE_REMOVED);
 		int same = !!(v[i].flags & CH_CASE_SAMENAME), fork = !!(v[i].flags & CH_CASE_FORK);
+		int ownfork = !!(v[i].flags & CH_CASE_OWNFORK);
 		if (c->json) {
 			if (v[i].last_ms)
 				cli_time_iso(v[i].last_ms, last);
@@ -333,6 +334,7 @@ case_list(cli_t *c, int all, int verbose, int nonames)
 			    "closed", closed, "removed", removed, "same_name", same, "fork", fork);
 			if (!o)
 				cli_die(EXIT_ERR, "out of memory");
+			json_object_set_new(o, "own_fork", json_boolean(ownfork));
 			json_object_set_new(o, "last_activity", v[i].last_ms ? json_string(last) : json_null());
 			/* Both keys always: the time is the one of what happened (closed
 			 * here, or removed), the other null. */
@@ -366,7 +368,12 @@ case_list(cli_t *c, int all, int verbose, int nonames)
 			    (unsigned long long)v[i].entries);
 		printf("%s%s%s%s\n", closed ? "  (closed)" : "",
 		    removed ? "  (removed from this case)" : "",
-		    same ? "  (same name as another case)" : "", fork ? "  (FORK)" : "");
+		    same ? "  (same name as another case)" : "", fork && !ownfork ? "  (FORK)" : "");
+		if (ownfork)
+			printf("    FORK of this organization's own feed: another daemon with its key "
+			    "(a restored backup?) wrote there too; this daemon can no longer write "
+			    "in this case. Stop every other copy, restore the newest backup, or "
+			    "contact the other members' administrators\n");
 		cli_shown_clear(&sh);
 	}
 	if (c->json) {

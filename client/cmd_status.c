@@ -44,10 +44,11 @@ cmd_status(cli_t *c, int argc, char **argv)
 		cli_die(EXIT_ERR, "malformed reply from the daemon");
 	keys_fingerprint(card.org_id, fpr);
 	if (c->json) {
-		json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:i, s:i, s:i}",
+		json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:i, s:i, s:i, s:i}",
 		    "provider", cert.name, "role", cert.role, "organization", card.name,
 		    "fingerprint", fpr, "daemon", c->endpoint, "cases", (int)st.ncases,
-		    "peers", (int)st.npeers, "peers_connected", (int)st.nconnected);
+		    "peers", (int)st.npeers, "peers_connected", (int)st.nconnected,
+		    "own_forks", (int)st.ownforks);
 		cli_json_print(o);
 		json_decref(o);
 	} else {
@@ -60,6 +61,14 @@ cmd_status(cli_t *c, int argc, char **argv)
 		cli_shown_clear(&sh);
 		printf("cases:        %u\n", st.ncases);
 		printf("peers:        %u (%u connected)\n", st.npeers, st.nconnected);
+		if (st.ownforks)
+			printf("FORK:         this organization's own feed forked in %u case%s: "
+			    "another daemon with its key (a restored backup, a copied data directory) "
+			    "wrote there too, and this daemon can no longer write in %s. Stop every "
+			    "other copy, restore this daemon from its newest backup, or contact the "
+			    "other members' administrators ('cahier case list' marks the case%s, the "
+			    "daemon's log says more)\n", st.ownforks, st.ownforks == 1 ? "" : "s",
+			    st.ownforks == 1 ? "it" : "them", st.ownforks == 1 ? "" : "s");
 	}
 	keys_card_clear(&card);
 	keys_cert_clear(&cert);

@@ -9,6 +9,7 @@
 #include <jansson.h>
 #include <sodium.h>
 
+#include "../proto/charter.h"
 #include "../proto/info.h"
 #include "../proto/kinds.h"
 #include "../proto/names.h"
@@ -45,6 +46,8 @@ static int
 selected(const tasks_t *t, view_t *v, const ventry_t *e)
 {
 	const ch_fields_t *f = view_fields(e);
+	if (t->alerts && view_kind(e) == CH_KIND_FORK)
+		return 1;
 	if (!f)
 		return 0;
 	if (t->alerts)
@@ -78,7 +81,8 @@ one_case(cli_t *c, tasks_t *t, const uint8_t id[16], const char *name)
 
 	cli_readreq_init(&rq, id, CH_ACT_READ, t->purpose);
 	if (t->alerts) {
-		rq.kinds = (uint64_t)1 << CH_KIND_ALERT | (uint64_t)1 << CH_KIND_HANDOVER;
+		rq.kinds = (uint64_t)1 << CH_KIND_ALERT | (uint64_t)1 << CH_KIND_HANDOVER |
+		    (uint64_t)1 << CH_KIND_FORK;
 		if (!t->all)
 			rq.flags = CH_RQ_UNACKED;
 	} else {
@@ -133,7 +137,9 @@ usage(int alerts, int code)
 		    "in every case you work in (or in CASE), with who has\n"
 		    "acknowledged and who has not; 'yours to acknowledge' marks those\n"
 		    "addressed to your organization (cahier ack CASE REF). --all: the\n"
-		    "acknowledged ones too. Each case read is recorded.\n"
+		    "acknowledged ones too. A FORK (an organization wrote two different\n"
+		    "entries at one place of its feed) is always listed. Each case read is\n"
+		    "recorded.\n"
 		    "Exit codes: 0 alerts listed, 1 none, 2 an error.\n");
 	else
 		fprintf(f, "usage: cahier tasks [CASE] [--mine | --ours] [--overdue] [--purpose PURPOSE]\n"

@@ -78,6 +78,7 @@ enum {
 	SHOW_EPOCH,    /* a case creation or a new epoch */
 	SHOW_HISTORY,
 	SHOW_REVOKE,
+	SHOW_FORK,     /* an organization reports another's forked feed */
 	SHOW_ERASE,    /* an organization erased the content of one of its entries */
 	SHOW_ACCESS,
 	SHOW_OTHER,    /* a kind this version cannot show */
@@ -126,6 +127,9 @@ struct ventry {
 	epoch_view_t epv;                 /* SHOW_EPOCH */
 	char grantee[KEYS_NAME_MAX + 1];  /* SHOW_HISTORY */
 	char revoked[17];                 /* SHOW_REVOKE: the key id */
+	char forked[KEYS_NAME_MAX + 1];   /* SHOW_FORK: the org whose feed forked */
+	uint8_t forked_id[32];
+	uint64_t forked_seq;
 	ch_erase_t erase;                 /* SHOW_ERASE */
 	access_view_t acc;                /* SHOW_ACCESS */
 };
@@ -187,6 +191,18 @@ describe_revoke(entry_t *e, const ch_plain_t *p)
 		return SHOW_BROKEN;
 	keys_keyid(rv.provider, e->revoked);
 	return SHOW_REVOKE;
+}
+
+static int
+describe_fork(entry_t *e, const ch_plain_t *p, const orgnames_t *nm)
+{
+	ch_fork_t f;
+	if (ch_fork_decode(p->fields, p->fieldslen, &f) != 0)
+		return SHOW_BROKEN;
+	names_get(nm, f.org, e->forked);
+	memcpy(e->forked_id, f.org, 32);
+	e->forked_seq = f.seq;
+	return SHOW_FORK;
 }
 
 static int
@@ -505,6 +521,9 @@ view_describe(view_t *v, const ch_readitem_t *it)
 	case CH_KIND_REVOKE:
 		e->shape = describe_revoke(e, &p);
 		break;
+	case CH_KIND_FORK:
+		e->shape = describe_fork(e, &p, &v->nm);
+		break;
 	case CH_KIND_ERASE:
 		e->shape = describe_erase(e, &p);
 		break;
@@ -740,6 +759,15 @@ view_print(view_t *v, const ventry_t *e)
 		if (v->verbose)
 			printf("    (the key %s)\n", e->revoked);
 		break;
+	case SHOW_FORK: {
+		/* It cannot be acknowledged: it stands out like an alert waiting. */
+		const char *who = cli_show(&sh, e->forked);
+		printf("!! %s  %s\n    FORK: %s wrote two different entries at the same place of "
+		    "its feed (seq %llu): its entries from there on are refused; ask %s what "
+		    "happened (a restored backup?)\n", when, cli_show(&sh, e->org), who,
+		    (unsigned long long)e->forked_seq, who);
+		break;
+	}
 	case SHOW_ERASE: {
 		char ref[CLI_REF_CHARS + 1];
 		cli_ref_fmt(e->erase.id, ref);
@@ -866,6 +894,15 @@ view_json(view_t *v, const ventry_t *e)
 		json_object_set_new(o, "kind", json_string("provider-revoked"));
 		json_object_set_new(o, "provider", json_string(e->revoked));
 		break;
+	case SHOW_FORK: {
+		char h[65];
+		sodium_bin2hex(h, sizeof(h), e->forked_id, 32);
+		json_object_set_new(o, "kind", json_string("fork"));
+		json_object_set_new(o, "fork_org", json_string(e->forked));
+		json_object_set_new(o, "fork_org_id", json_string(h));
+		json_object_set_new(o, "fork_seq", json_integer((json_int_t)e->forked_seq));
+		break;
+	}
 	case SHOW_ERASE: {
 		char h[65], ref[CLI_REF_CHARS + 1];
 		sodium_bin2hex(h, sizeof(h), e->erase.id, 32);

@@ -87,10 +87,16 @@ do_status(cahierd_t *d, provider_t *pv, const uint8_t *body, size_t bodylen,
 		n = 0;
 	/* The people around the person count the cases that list them, and
 	 * see nothing of the organizations this one works with. */
+	st.ownforks = 0;
 	for (size_t i = 0; i < n; i++) {
 		scase_t *c;
-		if (!person || (store_case_get(d->store, ids[i], 0, &c) == 0 && listed(c, pv)))
-			k++;
+		if (store_case_get(d->store, ids[i], 0, &c) != 0)
+			continue;
+		if (person && !listed(c, pv))
+			continue;
+		k++;
+		if (!person && store_forked_get(c, keyring_org(d->kr)) == 1)
+			st.ownforks++;
 	}
 	free(ids);
 	st.card.p = d->card;
@@ -280,6 +286,8 @@ do_cases(cahierd_t *d, provider_t *pv, const uint8_t *body, size_t bodylen,
 		v[k].epoch = state_epoch(c);
 		v[k].forks = (uint32_t)nf;
 		v[k].flags = nf ? CH_CASE_FORK : 0;
+		if (store_forked_get(c, keyring_org(d->kr)) == 1)
+			v[k].flags |= CH_CASE_FORK | CH_CASE_OWNFORK;
 		if (store_closed_get(d->store, ids[i], &closed_ms, NULL) == 0) {
 			v[k].flags |= CH_CASE_CLOSED;
 			v[k].since_ms = closed_ms;

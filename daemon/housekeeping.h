@@ -1,6 +1,7 @@
 /* housekeeping.h - work that follows from this organization's own
  * decisions, done by the loop from time to time: revocations to announce
- * in every case, and key rotations that cahierd.conf's schedule makes due
+ * in every case, forks this daemon found to report in the case (a FORK
+ * entry, once per forked feed), and key rotations that cahierd.conf's schedule makes due
  * in the cases we coordinate. */
 #ifndef CAHIER_HOUSEKEEPING_H
 #define CAHIER_HOUSEKEEPING_H

@@ -965,7 +965,8 @@ wanted(query_t *q, uint32_t r)
 			return 0;
 		}
 	}
-	if ((rq->flags & CH_RQ_UNACKED) &&
+	/* A fork report cannot be acknowledged: it is always listed. */
+	if ((rq->flags & CH_RQ_UNACKED) && e->kind != CH_KIND_FORK &&
 	    ((e->kind != CH_KIND_ALERT && e->kind != CH_KIND_HANDOVER) || !unacked(x, root)))
 		return 0;
 	if (rq->search[0] && !body_matches(q, r))

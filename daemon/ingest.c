@@ -522,6 +522,39 @@ keep_revoke(check_t *x)
 	return store_revoked_put(x->c, x->env->org, x->rv.provider, x->env->seq);
 }
 
+/* Kind 22: an org reports a fork of another org's feed, with the two
+ * envelopes as its evidence: both signed by that org for this case at one
+ * seq, different; that org a member (or removed) in the entry's epoch. */
+static int
+check_fork(check_t *x)
+{
+	ch_fork_t f;
+	state_epoch_t r;
+
+	if (x->p.certlen != 0 || sodium_is_zero(x->p.sig, 64) != 1 ||
+	    x->env->audience != CH_AUD_NETWORK ||
+	    ch_fork_decode(x->p.fields, x->p.fieldslen, &f) != 0) {
+		x->why = "malformed fork report";
+		return INGEST_REFUSED;
+	}
+	if (memcmp(f.a.case_id, x->env->case_id, 16) != 0 ||
+	    ch_env_verify(&f.a) != 0 || ch_env_verify(&f.b) != 0) {
+		x->why = "a fork report whose evidence does not verify";
+		return INGEST_REFUSED;
+	}
+	if (state_epoch_get(x->c, x->env->epoch, &r) != 0)
+		return INGEST_NOTYET;
+	int known = ch_charter_find_org(&r.ch, f.org) >= 0;
+	for (size_t i = 0; !known && i < r.ch.nremoved; i++)
+		known = memcmp(r.ch.removed[i].org, f.org, 32) == 0;
+	state_epoch_free(&r);
+	if (!known) {
+		x->why = "a fork report about an organization that is not a member of the case";
+		return INGEST_REFUSED;
+	}
+	return 0;
+}
+
 /* Kind 32: an access record, with the reader's certificate and signed
  * request; a list record (action 7) with the certificate alone. */
 static int
@@ -742,6 +775,7 @@ static const struct {
 	{ CH_KIND_EPOCH, 1, 1, check_epoch, keep_epoch },
 	{ CH_KIND_HISTORY, 1, 0, check_history, NULL },
 	{ CH_KIND_REVOKE, 0, 0, check_revoke, keep_revoke },
+	{ CH_KIND_FORK, 0, 0, check_fork, NULL },
 	{ CH_KIND_ACCESS, 0, 0, check_access, NULL },
 };
 
@@ -827,6 +861,13 @@ held_or_fork(ingest_t *in, scase_t *c, const ch_env_t *env, const uint8_t id[32]
 	keys_keyid(env->org, oid);
 	log_err("fork in the feed of %s at seq %llu (received from %s): both entries kept as evidence, that feed is no longer accepted",
 	    oid, (unsigned long long)env->seq, from);
+	if (memcmp(env->org, keyring_org(in->kr), 32) == 0)
+		log_err("FORK of this organization's own feed of a case at seq %llu: another daemon with this "
+		    "organization's key (a restored backup, or a copy of this data directory) wrote there too. "
+		    "This daemon can no longer write in that case. Stop every other copy, restore this daemon "
+		    "from its newest backup, or contact the other members' administrators "
+		    "('cahier case list' marks the case)",
+		    (unsigned long long)env->seq);
 	if (store_fork_put(c, env->org, env->seq, entry, n) != 0 ||
 	    store_forked_put(c, env->org) != 0)
 		log_err("could not keep the evidence of that fork");

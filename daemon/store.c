@@ -673,6 +673,51 @@ store_fork_count(scase_t *c, size_t *n)
 	return rec_each(&c->db, C_FORKS, NULL, 0, 0, count_step, n);
 }
 
+typedef struct {
+	store_entry_fn fn;
+	void *arg;
+} forkwalk_t;
+
+static int
+fork_step(void *arg, const uint8_t *k, size_t klen, const uint8_t *v, size_t vlen)
+{
+	forkwalk_t *w = arg;
+	if (klen != 72)
+		return ST_ERR_DB;
+	return w->fn(w->arg, k, rd64(k + 32), v, vlen);
+}
+
+int
+store_forks_each(scase_t *c, store_entry_fn fn, void *arg)
+{
+	forkwalk_t w = { fn, arg };
+	return rec_each(&c->db, C_FORKS, NULL, 0, 0, fork_step, &w);
+}
+
+static void
+forkrep_key(const uint8_t org[32], uint8_t k[39])
+{
+	memcpy(k, "forkrep", 7);
+	memcpy(k + 7, org, 32);
+}
+
+int
+store_fork_reported_get(scase_t *c, const uint8_t org[32])
+{
+	uint8_t k[39];
+	forkrep_key(org, k);
+	int rc = rec_get(&c->db, C_META, k, sizeof(k), NULL, NULL);
+	return rc == 0 ? 1 : rc == ST_ERR_NOTFOUND ? 0 : rc;
+}
+
+int
+store_fork_reported_put(scase_t *c, const uint8_t org[32], const uint8_t id[32])
+{
+	uint8_t k[39];
+	forkrep_key(org, k);
+	return rec_put(&c->db, C_META, k, sizeof(k), id, 32);
+}
+
 /* Wrapped key: nonce 24 | XChaCha20-Poly1305(storage, key) with AAD =
  * case id | epoch | audience, so a wrapped key cannot be moved to another
  * slot unnoticed. */

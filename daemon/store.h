@@ -167,6 +167,14 @@ int store_entries_count(scase_t *c, uint64_t *n) CH_WUR;
 int store_fork_put(scase_t *c, const uint8_t org[32], uint64_t seq,
     const uint8_t *entry, size_t n) CH_WUR;
 int store_fork_count(scase_t *c, size_t *n) CH_WUR;
+/* Every fork kept: fn(arg, org, seq, entry, n), in key order; the entry
+ * lives only during the call (write nothing from fn). */
+int store_forks_each(scase_t *c, store_entry_fn fn, void *arg) CH_WUR;
+/* meta: "forkrep" | org (32) -> our FORK entry's id (32): this daemon has
+ * reported org's fork in the case (one report per feed). _get returns 1,
+ * 0, or a negative error. */
+int store_fork_reported_get(scase_t *c, const uint8_t org[32]) CH_WUR;
+int store_fork_reported_put(scase_t *c, const uint8_t org[32], const uint8_t id[32]) CH_WUR;
 /* meta: "fork" | org (32) -> empty: a feed that forked and is no longer
  * accepted, one record per feed. store_forked_get returns 1 if org's feed
  * is marked, 0 if not, or a negative error. (A store written before this

@@ -580,6 +580,64 @@ ch_revoke_decode(const uint8_t *p, size_t n, ch_revoke_t *rv)
 	return rc;
 }
 
+/* ---- fork (22) ---- */
+
+/* The form of a fork's evidence: two envelopes of org at seq, of one case,
+ * that differ. */
+static int
+fork_check(ch_fork_t *f)
+{
+	uint8_t ia[CH_HASH_LEN], ib[CH_HASH_LEN];
+	if (!org_ok(f->org) || f->seq < 1 ||
+	    ch_env_decode(f->env_a, CH_ENV_LEN, &f->a) != 0 ||
+	    ch_env_decode(f->env_b, CH_ENV_LEN, &f->b) != 0 ||
+	    memcmp(f->a.org, f->org, 32) != 0 || memcmp(f->b.org, f->org, 32) != 0 ||
+	    f->a.seq != f->seq || f->b.seq != f->seq ||
+	    memcmp(f->a.case_id, f->b.case_id, CH_CASE_LEN) != 0)
+		return CH_ERR_VALUE;
+	ch_env_id(&f->a, ia);
+	ch_env_id(&f->b, ib);
+	return memcmp(ia, ib, CH_HASH_LEN) == 0 ? CH_ERR_VALUE : 0;
+}
+
+int
+ch_fork_encode(const ch_fork_t *f, uint8_t **out, size_t *len)
+{
+	ch_fork_t t;
+	cwr_t w;
+
+	*out = NULL;
+	*len = 0;
+	memcpy(&t, f, sizeof(t));
+	if (fork_check(&t) != 0)
+		return CH_ERR_VALUE;
+	cwr_init(&w, CH_FORK_LEN);
+	cwr_put(&w, f->org, 32);
+	cwr_u64(&w, f->seq);
+	cwr_put(&w, f->env_a, CH_ENV_LEN);
+	cwr_put(&w, f->env_b, CH_ENV_LEN);
+	return cwr_finish(&w, out, len);
+}
+
+int
+ch_fork_decode(const uint8_t *p, size_t n, ch_fork_t *f)
+{
+	crd_t r;
+
+	memset(f, 0, sizeof(*f));
+	crd_init(&r, p, n);
+	crd_copy(&r, f->org, 32);
+	f->seq = crd_u64(&r);
+	crd_copy(&r, f->env_a, CH_ENV_LEN);
+	crd_copy(&r, f->env_b, CH_ENV_LEN);
+	int rc = crd_end(&r);
+	if (!rc)
+		rc = fork_check(f);
+	if (rc)
+		memset(f, 0, sizeof(*f));
+	return rc;
+}
+
 /* ---- requests ---- */
 
 int

@@ -25,6 +25,7 @@ enum {
 	CH_KIND_EPOCH = 18,      /* starts epoch e+1: fields = ch_epoch_t */
 	CH_KIND_HISTORY = 20,    /* key slots of earlier epochs for one member */
 	CH_KIND_REVOKE = 21,     /* written by an org in its own feed */
+	CH_KIND_FORK = 22,       /* an org saw another org's feed fork */
 };
 
 /* Provider requests: kinds of a plain body that a client POSTs and the
@@ -161,6 +162,21 @@ typedef struct {
 } ch_revoke_t;
 int ch_revoke_encode(const ch_revoke_t *r, uint8_t **out, size_t *len) CH_WUR;
 int ch_revoke_decode(const uint8_t *p, size_t n, ch_revoke_t *r) CH_WUR;
+
+/* Fields of FORK (22): org 32 | seq u64 | env_a 206 | env_b 206: the two
+ * envelopes org signed at seq of its feed (the evidence, without bodies).
+ * The decoder checks the form: both envelopes decode, name org and seq,
+ * the same case, and differ (their ids); seq >= 1. Their signatures and
+ * case are the reader's to check (ch_env_verify). */
+#define CH_FORK_LEN (32 + 8 + 2 * CH_ENV_LEN)
+typedef struct {
+	uint8_t org[32];
+	uint64_t seq;
+	uint8_t env_a[CH_ENV_LEN], env_b[CH_ENV_LEN];
+	ch_env_t a, b;           /* decoded by ch_fork_decode */
+} ch_fork_t;
+int ch_fork_encode(const ch_fork_t *f, uint8_t **out, size_t *len) CH_WUR;
+int ch_fork_decode(const uint8_t *p, size_t n, ch_fork_t *f) CH_WUR;
 
 /* Fields of REMOVE_ORG, HANDOVER and HISTORY requests: org 32. */
 int ch_orgref_encode(const uint8_t org[32], uint8_t **out, size_t *len) CH_WUR;

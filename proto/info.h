@@ -26,11 +26,12 @@ typedef struct {
 int ch_postrep_encode(const ch_postrep_t *r, uint8_t **out, size_t *len) CH_WUR;
 int ch_postrep_decode(const uint8_t *p, size_t n, ch_postrep_t *r) CH_WUR;
 
-/* STATUS reply: card var | cert var | ncases u32 | npeers u32 | nconnected u32. */
+/* STATUS reply: card var | cert var | ncases u32 | npeers u32 | nconnected u32 |
+ * ownforks u32 (the cases in which this organization's own feed forked). */
 typedef struct {
 	ch_slice_t card;
 	ch_slice_t cert;
-	uint32_t ncases, npeers, nconnected;
+	uint32_t ncases, npeers, nconnected, ownforks;
 } ch_status_t;
 int ch_status_encode(const ch_status_t *s, uint8_t **out, size_t *len) CH_WUR;
 int ch_status_decode(const uint8_t *p, size_t n, ch_status_t *s) CH_WUR;
@@ -66,7 +67,8 @@ int ch_caseref_decode(const uint8_t *p, size_t n, uint8_t case_id[CH_CASE_LEN]) 
 #define CH_CASE_REMOVED   0x02  /* this organization was removed from the case */
 #define CH_CASE_SAMENAME  0x04  /* another case the provider sees has the same name */
 #define CH_CASE_FORK      0x08  /* a feed of the case forked */
-#define CH_CASE_FLAGS     0x0f  /* every defined bit; others are refused */
+#define CH_CASE_OWNFORK   0x10  /* ... this organization's own feed (with CH_CASE_FORK) */
+#define CH_CASE_FLAGS     0x1f  /* every defined bit; others are refused */
 #define CH_CASE_NAME_MAX  256
 typedef struct {
 	uint8_t case_id[CH_CASE_LEN];

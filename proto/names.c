@@ -52,6 +52,7 @@ static const name_t kinds[] = {
 	{ CH_KIND_EPOCH, "epoch" },
 	{ CH_KIND_HISTORY, "history" },
 	{ CH_KIND_REVOKE, "revocation" },
+	{ CH_KIND_FORK, "fork" },
 	{ CH_KIND_ACCESS, "access" },
 };
 

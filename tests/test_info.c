@@ -46,7 +46,7 @@ make_postrep(uint8_t **out, size_t *n)
 static void
 make_status(uint8_t **out, size_t *n)
 {
-	ch_status_t s = { { card_bytes, 4 }, { cert_bytes, 4 }, 3, 2, 1 };
+	ch_status_t s = { { card_bytes, 4 }, { cert_bytes, 4 }, 3, 2, 1, 0 };
 	if (ch_status_encode(&s, out, n) != 0)
 		abort();
 }
@@ -145,7 +145,7 @@ make_whererep(uint8_t **out, size_t *n)
 	"00000014" "5468756973766572706c6567696e67205a756964" \
 	"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa" "00" \
 	"00000004" "43504153"
-#define KAT_STATUS "0000000463617264000000046365727400000003000000020000000" "1"
+#define KAT_STATUS "0000000463617264000000046365727400000003000000020000000" "1" "00000000"
 #define KAT_CASELIST "00000002" \
 	"44444444444444444444444444444444" \
 	"5555555555555555555555555555555555555555555555555555555555555555" \
@@ -370,7 +370,7 @@ TEST(case_list_values)
 	check_mem(v[1].coord_name.p, "CPAS Elsene", 11);
 	free(v);
 	/* an undefined flag bit is refused (offset of v[0].flags: 4 + 66) */
-	b[70] = 0x15;
+	b[70] = 0x25;
 	check_int(ch_caselist_decode(b, n, &v, &k), ==, CH_ERR_VALUE);
 	check(v == NULL && k == 0);
 	b[70] = 0x05;
@@ -393,7 +393,7 @@ TEST(case_list_values)
 	c.name.n = 256;
 	check_int(ch_caselist_encode(&c, 1, &b, &n), ==, 0);
 	free(b);
-	c.flags = 0x10;
+	c.flags = 0x20;
 	check_int(ch_caselist_encode(&c, 1, &b, &n), ==, CH_ERR_VALUE);
 }
 

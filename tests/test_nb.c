@@ -14,6 +14,7 @@
 #include "../daemon/daemon.h"
 #include "../daemon/derr.h"
 #include "../daemon/feed.h"
+#include "../daemon/housekeeping.h"
 #include "../daemon/log.h"
 #include "../daemon/member.h"
 #include "../daemon/state.h"
@@ -437,6 +438,128 @@ TEST(outsider_feed_and_fork)
 	/* The forked feed is no longer accepted, not even its genuine entries. */
 	check_int(ingest_entry(B.d->in, c, ent[0], entlen[0], "A"), ==, INGEST_REFUSED);
 	free(e);
+}
+
+/* The plain body of entry e, opened with the network key ckey. */
+static int
+open_plain(const uint8_t *e, size_t n, uint8_t **pl, size_t *pln, ch_plain_t *p)
+{
+	ch_env_t env;
+	const uint8_t *b;
+	size_t bl;
+	if (ch_entry_split(e, n, &env, &b, &bl) != 0 || !b ||
+	    ch_body_open(&env, b, bl, ckey, pl, pln) != 0)
+		return -1;
+	return ch_plain_decode(*pl, *pln, p);
+}
+
+/* A FORK entry as B's next entry at A, with the given fields. */
+static int
+fork_report_at_a(scase_t *ca, const uint8_t *fields, size_t fl)
+{
+	uint8_t *pl, *e, hid[32];
+	size_t pln, n;
+	uint64_t hseq, after;
+	if (store_head(ca, B.d->keys->sign_pk, &hseq, hid) != 0 ||
+	    feed_org_plain(case_id, CH_KIND_FORK, CH_AUD_NETWORK, fields, fl, &pl, &pln) != 0)
+		abort();
+	e = build_entry(B.d->keys, hseq + 1, hseq ? hid : NULL, state_epoch(ca), CH_AUD_NETWORK,
+	    ckey, pl, pln, NULL, 0, &n);
+	free(pl);
+	int rc = ingest_entry(A.d->in, ca, e, n, "B");
+	free(e);
+	if (store_head(ca, B.d->keys->sign_pk, &after, hid) != 0 ||
+	    (rc == INGEST_REFUSED && after != hseq))
+		abort();
+	return rc;
+}
+
+/* Two envelopes of org o at seq 1 of the case, different. */
+static void
+two_envelopes(const keys_secret_t *o, uint8_t a[CH_ENV_LEN], uint8_t b[CH_ENV_LEN])
+{
+	size_t n;
+	uint8_t pl[8] = "whatever", *e1, *e2;
+	e1 = fix_entry(o, case_id, 1, NULL, 0, CH_AUD_NETWORK, 1000, ckey, pl, 4, NULL, 0, &n);
+	e2 = fix_entry(o, case_id, 1, NULL, 0, CH_AUD_NETWORK, 2000, ckey, pl, 4, NULL, 0, &n);
+	if (!e1 || !e2)
+		abort();
+	memcpy(a, e1, CH_ENV_LEN);
+	memcpy(b, e2, CH_ENV_LEN);
+	free(e1);
+	free(e2);
+}
+
+/* B kept A's fork as evidence (outsider_feed_and_fork, committed): its
+ * housekeeping reports it once in B's feed, a FORK entry every member
+ * checks; a second run, or a second fork of that feed, adds nothing; a
+ * forged report is refused. */
+TEST(a_fork_is_reported_once)
+{
+	scase_t *cb, *ca;
+	uint64_t s0, s1;
+	uint8_t h[32], *e, *pl = NULL, *fields;
+	size_t n, pln = 0, fl;
+	ch_plain_t p;
+	ch_fork_t f;
+
+	check_int(store_case_get(B.d->store, case_id, 0, &cb), ==, 0);
+	check_int(store_case_get(A.d->store, case_id, 0, &ca), ==, 0);
+	check_int(store_head(cb, B.d->keys->sign_pk, &s0, h), ==, 0);
+	housekeeping_run(B.d);
+	check_int(store_head(cb, B.d->keys->sign_pk, &s1, h), ==, 0);
+	check_int(s1, ==, s0 + 1);
+	check_int(store_entry_get(cb, B.d->keys->sign_pk, s1, &e, &n), ==, 0);
+	check_int(open_plain(e, n, &pl, &pln, &p), ==, 0);
+	check_int(p.kind, ==, CH_KIND_FORK);
+	check_int(ch_fork_decode(p.fields, p.fieldslen, &f), ==, 0);
+	check(memcmp(f.org, A.d->keys->sign_pk, 32) == 0);
+	check_int(f.seq, ==, 3);
+	/* Every member takes it: A, the forked org itself, too. */
+	check_int(ingest_entry(A.d->in, ca, e, n, "B"), ==, INGEST_STORED);
+	free(e);
+	free(pl);
+	store_abort(A.d->store);
+	/* Once per feed: a second run, another fork of A's feed, add nothing. */
+	housekeeping_run(B.d);
+	check_int(store_head(cb, B.d->keys->sign_pk, &s1, h), ==, 0);
+	check_int(s1, ==, s0 + 1);
+	uint8_t *e2 = next_of_a(1, &n, "yet another seq 3");
+	check_int(store_fork_put(cb, A.d->keys->sign_pk, 3, e2, n), ==, 0);
+	free(e2);
+	housekeeping_run(B.d);
+	check_int(store_head(cb, B.d->keys->sign_pk, &s1, h), ==, 0);
+	check_int(s1, ==, s0 + 1);
+	store_abort(B.d->store);
+
+	/* Forged reports, as B's next entry at A: each refused. */
+	ch_fork_t g;
+	memset(&g, 0, sizeof(g));
+	memcpy(g.org, A.d->keys->sign_pk, 32);
+	g.seq = 1;
+	two_envelopes(A.d->keys, g.env_a, g.env_b);
+	check_int(ch_fork_encode(&g, &fields, &fl), ==, 0);
+	check_int(fork_report_at_a(ca, fields, fl - 1), ==, INGEST_REFUSED);   /* short */
+	fields[32 + 8 + CH_ENV_LEN + 100] ^= 1;                           /* env_b's signature */
+	check_int(fork_report_at_a(ca, fields, fl), ==, INGEST_REFUSED);
+	memcpy(fields + 32 + 8 + CH_ENV_LEN, fields + 32 + 8, CH_ENV_LEN); /* the same twice */
+	check_int(fork_report_at_a(ca, fields, fl), ==, INGEST_REFUSED);
+	memset(fields + 32, 0, 8);                                        /* seq 0 */
+	check_int(fork_report_at_a(ca, fields, fl), ==, INGEST_REFUSED);
+	free(fields);
+	/* A fork of an outsider's feed (C signs two envelopes): not a member. */
+	memcpy(g.org, C.d->keys->sign_pk, 32);
+	two_envelopes(C.d->keys, g.env_a, g.env_b);
+	check_int(ch_fork_encode(&g, &fields, &fl), ==, 0);
+	check_int(fork_report_at_a(ca, fields, fl), ==, INGEST_REFUSED);
+	free(fields);
+	/* The control: a real fork of A's envelopes, reported by B, is taken. */
+	memcpy(g.org, A.d->keys->sign_pk, 32);
+	two_envelopes(A.d->keys, g.env_a, g.env_b);
+	check_int(ch_fork_encode(&g, &fields, &fl), ==, 0);
+	check_int(fork_report_at_a(ca, fields, fl), ==, INGEST_STORED);
+	free(fields);
+	store_abort(A.d->store);
 }
 
 /* Seq 1 of org o's feed, carrying a key slot for the org of card tc. */
@@ -1452,6 +1575,19 @@ TEST(every_forked_feed_stays_frozen)
 	check_int(ingest(&E2, later, ln), ==, INGEST_REFUSED);
 	check(strstr(logged, "that feed forked") != NULL);
 	store_abort(E2.d->store);
+	/* D2 itself receives the other entry at its own seq: its own feed
+	 * forked. It says what to do, writes no more there, no fork report. */
+	uint64_t h0, h1;
+	uint8_t hid[32];
+	check_int(store_head(cs(&D2), D2.d->keys->sign_pk, &h0, hid), ==, 0);
+	check_int(ingest(&D2, fd, fdn), ==, INGEST_REFUSED);
+	check(strstr(logged, "FORK of this organization's own feed") != NULL);
+	check(strstr(logged, "restore this daemon from its newest backup") != NULL);
+	check_int(store_forked_get(cs(&D2), D2.d->keys->sign_pk), ==, 1);
+	housekeeping_run(D2.d);
+	check_int(store_head(cs(&D2), D2.d->keys->sign_pk, &h1, hid), ==, 0);
+	check_int(h1, ==, h0);
+	store_abort(D2.d->store);
 	free(later);
 	free(fd);
 	free(fa);
@@ -1802,6 +1938,7 @@ main(void)
 	TAP_RUN(bad_provider_signature_is_rejected);
 	TAP_RUN(expired_certificate_is_rejected);
 	TAP_RUN(outsider_feed_and_fork);
+	TAP_RUN(a_fork_is_reported_once);
 	TAP_RUN(key_slots_only_from_the_coordinator);
 	TAP_RUN(case2_members_join);
 	TAP_RUN(membership_only_from_the_coordinator);

@@ -1,4 +1,4 @@
-/* fuzz_epoch.c - ch_epoch_decode (and the history and revoke fields): an
+/* fuzz_epoch.c - ch_epoch_decode (and the history, revoke and fork fields): an
  * epoch re-encodes to the input. */
 #include "fuzz.h"
 #include "../../proto/charter.h"
@@ -9,6 +9,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	ch_epoch_t x;
 	ch_history_t h;
 	ch_revoke_t r;
+	ch_fork_t fk;
 	uint8_t *out;
 	size_t n;
 
@@ -27,6 +28,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	if (ch_revoke_decode(data, size, &r) == 0) {
 		int rc = ch_revoke_encode(&r, &out, &n);
+		fuzz_same(rc, out, n, data, size);
+	}
+	if (ch_fork_decode(data, size, &fk) == 0) {
+		FUZZ_CHECK(fk.seq >= 1 && fk.a.seq == fk.seq && fk.b.seq == fk.seq);
+		int rc = ch_fork_encode(&fk, &out, &n);
 		fuzz_same(rc, out, n, data, size);
 	}
 	return 0;

@@ -150,7 +150,7 @@ keys(const uint8_t *plain, size_t plainlen)
 	put("fuzz_postrep", "max", out, n);
 	free(out);
 
-	ch_status_t st = { { card, cardlen }, { cert, certlen }, 3, 2, 1 };
+	ch_status_t st = { { card, cardlen }, { cert, certlen }, 3, 2, 1, 0 };
 	ok(ch_status_encode(&st, &out, &n), "status");
 	put("fuzz_status", "provider", out, n);
 	free(out);
