@@ -66,6 +66,11 @@ post_loop() {
 }
 : >"$T/ack.1"; : >"$T/ack.2"; : >"$T/ack.3"; : >"$T/nak.1"; : >"$T/nak.2"; : >"$T/nak.3"
 LOAD=
+# A script that ends early (a failed start, a signal) stops the loops too,
+# before lib.sh's cleanup removes the work directory; a post under way ends
+# within its --timeout.
+stop_load() { touch "$T/load.stop"; for p in $LOAD; do kill "$p" 2>/dev/null; done; LOAD=; }
+trap 'rc0=$?; stop_load; (exit $rc0); cleanup' EXIT
 # (not the port lock: the loops end before the script does)
 post_loop 1 ines 9>&- & LOAD="$LOAD $!"
 post_loop 2 ann 9>&- & LOAD="$LOAD $!"
@@ -88,6 +93,7 @@ while [ "$CYCLES" -lt "$CRASH_CYCLES" ] && [ "$(date +%s)" -lt "$END" ]; do
 done
 touch "$T/load.stop"
 for p in $LOAD; do wait "$p"; done
+LOAD=
 check "every store opened again after each SIGKILL ($CYCLES cycles)" [ "$STARTS_FAILED" = 0 ]
 for o in co nurse gp; do check "the daemon of $o runs" running $o; done
 
