@@ -1,5 +1,5 @@
 # cahier - build, test, demo, benchmark.
-# Usage: make [all|check|check-layers|demo|bench|fuzz|install|clean] [SANITIZE=address,undefined]
+# Usage: make [all|check|check-layers|check-long|demo|bench|fuzz|install|clean] [SANITIZE=address,undefined]
 
 PKG_CONFIG ?= pkg-config
 PREFIX ?= /usr/local
@@ -69,9 +69,16 @@ deps:
 	@sh scripts/deps.sh
 
 # Unit tests (TAP, run by prove) and end-to-end shell tests, on one build.
+# The long ones (LONG_TESTS) are left to check-long.
+LONG_TESTS := tests/t90-crash.sh
 check-build: tests
 	prove $(TESTS)
-	BUILD=$(BUILD) prove -e sh tests/t*.sh
+	BUILD=$(BUILD) prove -e sh $(filter-out $(LONG_TESTS),$(wildcard tests/t*.sh))
+
+# The long end-to-end tests, on one build (not part of check): daemons killed
+# with SIGKILL under load (t90, about 3 minutes; CRASH_SECS, CRASH_CYCLES).
+check-long: tests
+	BUILD=$(BUILD) prove -v -e sh $(LONG_TESTS)
 
 # The layers of the sources, from their #include lines (tests/layers.sh), then
 # the checker's own tests on fake trees. Needs no build.
@@ -140,6 +147,6 @@ install: $(BINS)
 clean:
 	rm -rf build build-san build-fuzz
 
-.PHONY: all tests deps check check-layers check-build demo bench fuzz fuzz-run install clean
+.PHONY: all tests deps check check-layers check-build check-long demo bench fuzz fuzz-run install clean
 .SECONDARY:
 -include $(shell find $(BUILD) build-fuzz -name '*.d' 2>/dev/null)
