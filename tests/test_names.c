@@ -280,7 +280,7 @@ static const struct { uint8_t code; const char *name; } want_kinds[] = {
 	{ 9, "consultation" }, { 10, "answer" }, { 11, "decision" },
 	{ 12, "keep-an-eye" }, { 13, "check-in" }, { 14, "hide" }, { 15, "erase" },
 	{ 16, "case-create" }, { 18, "epoch" }, { 20, "history" },
-	{ 21, "revocation" }, { 32, "access" },
+	{ 21, "revocation" }, { 22, "fork" }, { 32, "access" },
 };
 
 TEST(kinds)
