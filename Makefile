@@ -1,5 +1,5 @@
 # cahier - build, test, demo, benchmark.
-# Usage: make [all|check|check-layers|check-long|demo|bench|fuzz|install|clean] [SANITIZE=address,undefined]
+# Usage: make [all|check|check-layers|check-long|check-netns|demo|bench|fuzz|install|clean] [SANITIZE=address,undefined]
 
 PKG_CONFIG ?= pkg-config
 PREFIX ?= /usr/local
@@ -73,12 +73,20 @@ deps:
 LONG_TESTS := tests/t90-crash.sh
 check-build: tests
 	prove $(TESTS)
-	BUILD=$(BUILD) prove -e sh $(filter-out $(LONG_TESTS),$(wildcard tests/t*.sh))
+	BUILD=$(BUILD) prove -e sh $(filter-out $(LONG_TESTS) $(NETNS_TESTS),$(wildcard tests/t*.sh))
 
 # The long end-to-end tests, on one build (not part of check): daemons killed
 # with SIGKILL under load (t90, about 3 minutes; CRASH_SECS, CRASH_CYCLES).
 check-long: tests
 	BUILD=$(BUILD) prove -v -e sh $(LONG_TESTS)
+
+# The end-to-end tests that need root and ip netns (not part of check nor
+# check-long): five daemons in network namespaces of their own, links between
+# them cut at random under load (t91, about 1 minute; PART_ROUNDS, PART_SECS).
+# Without root they are skipped.
+NETNS_TESTS := tests/t91-partition.sh
+check-netns: tests
+	BUILD=$(BUILD) prove -v -e sh $(NETNS_TESTS)
 
 # The layers of the sources, from their #include lines (tests/layers.sh), then
 # the checker's own tests on fake trees. Needs no build.
@@ -147,6 +155,6 @@ install: $(BINS)
 clean:
 	rm -rf build build-san build-fuzz
 
-.PHONY: all tests deps check check-layers check-build check-long demo bench fuzz fuzz-run install clean
+.PHONY: all tests deps check check-layers check-build check-long check-netns demo bench fuzz fuzz-run install clean
 .SECONDARY:
 -include $(shell find $(BUILD) build-fuzz -name '*.d' 2>/dev/null)

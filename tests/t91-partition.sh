@@ -144,6 +144,17 @@ for h in sophie karim noor geert; do
 	check "the case reaches $h over the namespaces' links" wait_for "$SYNC_WAIT" has_entries $h "$CASE" 5
 done
 
+# A cut separates the daemons: gp2 (5) cut off from the other four misses a
+# post that reaches nurse2 (4), and gets it once healed.
+for i in 1 2 3 4; do link_cut $i 5; done
+N0=$(entries_count noor "$CASE")
+check "a post while gp2 is cut off" eval 'c ines note "$CASE" "while gp2 is cut off" >/dev/null'
+check "... reaches nurse2" wait_for "$SYNC_WAIT" has_entries noor "$CASE" $((N0 + 1))
+sleep 2
+check "... not gp2, cut off" [ "$(entries_count geert "$CASE")" = "$N0" ]
+for i in 1 2 3 4; do link_heal $i 5; done
+check "... and gp2 once its links are restored" wait_for "$SYNC_WAIT" has_entries geert "$CASE" $((N0 + 1))
+
 # --- the load -------------------------------------------------------------------
 # post_loop K HOME: posts until load.stop exists; each post's marker goes to
 # ack.K if `cahier note` exited 0 (acknowledged), to nak.K if not.
