@@ -40,6 +40,10 @@ check "case created" [ "${#CASE}" = 32 ]
 check "nursing service added" quiet c ines case add "$CASE" "$T/nurse/org.card" --role home-nursing
 check "GP practice added" quiet c ines case add "$CASE" "$T/gp/org.card" --role gp
 check "psychiatric team added" quiet c ines case add "$CASE" "$T/psy/org.card" --role psychiatric-home-care
+# (the GP's and the team's daemons join the case from the coordinator's
+# push: each posts once its daemon holds the case)
+check "the case reaches the GP practice" wait_for "$SYNC_WAIT" has_entries karim "$CASE" 4
+check "the case reaches the psychiatric team" wait_for "$SYNC_WAIT" has_entries pia "$CASE" 4
 check "GP posts" quiet c karim post "$CASE" "Insuline aangepast."
 check "psychiatric nurse posts" quiet c pia post "$CASE" "Eerste huisbezoek gepland."
 N=6
