@@ -44,11 +44,13 @@ cmd_status(cli_t *c, int argc, char **argv)
 		cli_die(EXIT_ERR, "malformed reply from the daemon");
 	keys_fingerprint(card.org_id, fpr);
 	if (c->json) {
-		json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:i, s:i, s:i, s:i}",
+		json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:i, s:i, s:i, s:i, s:o}",
 		    "provider", cert.name, "role", cert.role, "organization", card.name,
 		    "fingerprint", fpr, "daemon", c->endpoint, "cases", (int)st.ncases,
 		    "peers", (int)st.npeers, "peers_connected", (int)st.nconnected,
-		    "own_forks", (int)st.ownforks);
+		    "own_forks", (int)st.ownforks, "restoring", st.restore_total ?
+		    json_pack("{s:i, s:i}", "cases_ready", (int)st.restore_ready,
+		    "cases", (int)st.restore_total) : json_null());
 		cli_json_print(o);
 		json_decref(o);
 	} else {
@@ -69,6 +71,12 @@ cmd_status(cli_t *c, int argc, char **argv)
 			    "other members' administrators ('cahier case list' marks the case%s, the "
 			    "daemon's log says more)\n", st.ownforks, st.ownforks == 1 ? "" : "s",
 			    st.ownforks == 1 ? "it" : "them", st.ownforks == 1 ? "" : "s");
+		if (st.restore_total)
+			printf("RESTORED:     this daemon's store was put back from a copy. It writes "
+			    "nothing (no post, and no read, which is recorded) in a case until the other "
+			    "members' daemons have told it what this organization wrote there since: "
+			    "%u of %u cases ready. Keep it connected to its peers; the daemon's log "
+			    "says more\n", st.restore_ready, st.restore_total);
 	}
 	keys_card_clear(&card);
 	keys_cert_clear(&cert);

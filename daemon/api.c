@@ -88,6 +88,13 @@ do_status(cahierd_t *d, provider_t *pv, const uint8_t *body, size_t bodylen,
 	/* The people around the person count the cases that list them, and
 	 * see nothing of the organizations this one works with. */
 	st.ownforks = 0;
+	st.restore_ready = st.restore_total = 0;
+	if (!person && restore_active(d->run)) {
+		size_t ready, total;
+		restore_progress(d->run, &ready, &total);
+		st.restore_ready = (uint32_t)ready;
+		st.restore_total = (uint32_t)total;
+	}
 	for (size_t i = 0; i < n; i++) {
 		scase_t *c;
 		if (store_case_get(d->store, ids[i], 0, &c) != 0)

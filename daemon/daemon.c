@@ -6,6 +6,7 @@
 #include <sodium.h>
 
 #include "../proto/msg.h"
+#include "clock.h"
 #include "daemon.h"
 #include "state.h"
 
@@ -14,6 +15,39 @@ static void
 forget_timeline(void *arg, const uint8_t case_id[16])
 {
 	index_forget(arg, case_id);
+}
+
+/* Before our own feed of c grows: after a restore, not until it is known. */
+static int
+may_append(void *arg, scase_t *c, uint64_t head)
+{
+	cahierd_t *d = arg;
+	return restore_may_append(d->run, store_case_id(c), head, clock_now_ms());
+}
+
+/* A restored store: the cases no other organization is a member of have
+ * no peer to learn from, and are ready at once. */
+static void
+ready_alone(cahierd_t *d)
+{
+	uint8_t (*ids)[16] = NULL;
+	size_t n = 0;
+	if (!restore_active(d->run) || store_case_list(d->store, &ids, &n) != 0)
+		return;
+	for (size_t i = 0; i < n; i++) {
+		scase_t *c;
+		uint8_t (*m)[32] = NULL;
+		size_t nm = 0, others = 0;
+		if (store_case_get(d->store, ids[i], 0, &c) != 0 || state_members(c, &m, &nm) != 0)
+			continue;
+		for (size_t j = 0; j < nm; j++)
+			if (memcmp(m[j], keyring_org(d->kr), 32) != 0)
+				others++;
+		free(m);
+		if (!others)
+			restore_alone(d->run, ids[i]);
+	}
+	free(ids);
 }
 
 int
@@ -48,9 +82,12 @@ cahierd_new(const char *dir, config_t *cfg, keys_secret_t **keys, uint8_t **card
 	    (rc = replay_new(&d->replay)) != 0 ||
 	    (rc = index_new(&d->ix)) != 0 ||
 	    (rc = shown_new(&d->shown)) != 0 ||
-	    (rc = held_new(&d->held)) != 0)
+	    (rc = held_new(&d->held)) != 0 ||
+	    (rc = restore_new(d->store, &d->run)) != 0)
 		goto fail;
 	ingest_on_erase(d->in, forget_timeline, d->ix);
+	ingest_on_append(d->in, may_append, d);
+	ready_alone(d);
 	*out = d;
 	return 0;
 fail:
@@ -72,6 +109,7 @@ cahierd_destroy(cahierd_t **dp)
 	index_destroy(&d->ix);
 	shown_destroy(&d->shown);
 	held_destroy(&d->held);
+	restore_destroy(&d->run);
 	ingest_destroy(&d->in);
 	keyring_destroy(&d->kr);
 	store_destroy(&d->store);

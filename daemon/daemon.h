@@ -18,6 +18,7 @@
 #include "outbox.h"
 #include "peers.h"
 #include "replay.h"
+#include "restore.h"
 #include "shown.h"
 #include "store.h"
 
@@ -36,6 +37,7 @@ typedef struct {
 	index_t *ix;            /* the timelines of the cases read lately */
 	shown_t *shown;         /* case names shown in lists, recorded (audit.c) */
 	held_t *held;           /* what the peers hold of our feed (WHERE) */
+	restore_t *run;         /* this run's id; what a restore holds back */
 } cahierd_t;
 
 /* Builds a daemon over data directory dir: opens the store (cfg's cache

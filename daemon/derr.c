@@ -11,6 +11,9 @@ derr_str(int err)
 	case DERR_START: return "could not start serving";
 	case DERR_ALLOW: return "could not write the allow-list";
 	case DERR_NOTJOINED: return "no welcome into that case for this organization";
+	case DERR_RESTORING: return "this daemon's store was put back from a copy, and it has not yet "
+	    "learnt from the other members' daemons what this organization wrote in this case since: "
+	    "it writes there again once one of them has told it (see 'cahier status')";
 	default: return store_strerror(err);
 	}
 }

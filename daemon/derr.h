@@ -11,6 +11,7 @@ enum {
 	DERR_START = -202,       /* a socket could not be bound, or the loop not started */
 	DERR_ALLOW = -203,       /* the allow-list could not be written */
 	DERR_NOTJOINED = -204,   /* a case offered by a peer that does not welcome us (yet) */
+	DERR_RESTORING = -205,   /* after a restore, our feed of the case is not known yet (restore.h) */
 };
 
 /* A static description of a daemon, store or proto error; never NULL. */

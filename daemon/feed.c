@@ -64,7 +64,8 @@ feed_append(ingest_t *in, scase_t *c, uint32_t epoch, uint8_t audience,
 	env.version = 1;
 	memcpy(env.case_id, store_case_id(c), 16);
 	memcpy(env.org, keyring_org(kr), 32);
-	if ((rc = store_head(c, env.org, &env.seq, env.prev)) != 0)
+	if ((rc = store_head(c, env.org, &env.seq, env.prev)) != 0 ||
+	    (rc = ingest_may_append(in, c, env.seq)) != 0)
 		return rc;
 	env.seq++;
 	env.epoch = epoch;

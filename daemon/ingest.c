@@ -30,7 +30,22 @@ struct ingest {
 	certs_t *certs;
 	ingest_erased_fn erased;   /* told when a held body is erased */
 	void *erased_arg;
+	ingest_append_fn append;   /* asked before our own feed grows */
+	void *append_arg;
 };
+
+void
+ingest_on_append(ingest_t *in, ingest_append_fn fn, void *arg)
+{
+	in->append = fn;
+	in->append_arg = arg;
+}
+
+int
+ingest_may_append(ingest_t *in, scase_t *c, uint64_t head)
+{
+	return in->append ? in->append(in->append_arg, c, head) : 0;
+}
 
 void
 ingest_on_erase(ingest_t *in, ingest_erased_fn fn, void *arg)

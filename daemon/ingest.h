@@ -25,6 +25,13 @@ keyring_t *ingest_keyring(ingest_t *in);
  * body (the timeline) must be built again. */
 typedef void (*ingest_erased_fn)(void *arg, const uint8_t case_id[16]);
 void ingest_on_erase(ingest_t *in, ingest_erased_fn fn, void *arg);
+/* fn(arg, c, head) is asked before our own feed of c gets the entry after
+ * head (feed.c: feed_append): 0 to go on, or an error that refuses the
+ * append (restore.h: after a restore, until our feed is known). */
+typedef int (*ingest_append_fn)(void *arg, scase_t *c, uint64_t head);
+void ingest_on_append(ingest_t *in, ingest_append_fn fn, void *arg);
+/* The check set by ingest_on_append: 0 when none is set. */
+int ingest_may_append(ingest_t *in, scase_t *c, uint64_t head) CH_WUR;
 
 /* Outcomes of ingest_entry (>= 0). */
 enum {

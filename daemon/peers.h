@@ -57,6 +57,18 @@ typedef struct {
 	int dealer_ok;          /* our DEALER's handshake succeeded and it has
 	                         * not been disconnected since (peers_event): what
 	                         * `cahier peers` calls connected (api.c) */
+	/* Checkpoints (sync.c): what we have taken of its changes. */
+	uint8_t done_run[16];   /* its run they belong to */
+	uint64_t done;          /* every case it changed up to this number seen,
+	                         * and we were not behind on any */
+	int pulling;            /* a PULL of ours is unanswered */
+	int in_sweep;           /* a pull stopped at cursor, to go on */
+	uint64_t cursor;        /* where it goes on (its last CHANGES' upto) */
+	int sweep_behind;       /* this pull met a case we are behind on */
+	int64_t vec_window;     /* ms: the start of the second vec_count counts in */
+	size_t vec_count;       /* vectors of its CHANGES taken in that second */
+	int64_t pull_wait;      /* ms: no new PULL before then */
+	uint64_t pull_round;    /* the loop round its last PULL was answered in */
 } peer_t;
 
 typedef struct {

@@ -46,6 +46,12 @@ struct store {
 	int max_open;
 	int nopen;
 	uint64_t tick;
+	/* Change numbers (store_change): in memory only, one slot per case,
+	 * open addressing keyed by a SipHash of the case id. */
+	struct chg { uint8_t id[16]; uint64_t chg; int used; } *chg;
+	size_t chgcap, chgn;
+	uint64_t change;
+	uint8_t chgkey[crypto_shorthash_KEYBYTES];
 };
 
 const char *
@@ -57,6 +63,91 @@ store_strerror(int err)
 	case ST_ERR_FULL: return "database full";
 	default: return ch_strerror(err);
 	}
+}
+
+/* --- Change numbers --- */
+
+static struct chg *
+chg_slot(const store_t *s, const uint8_t id[16])
+{
+	uint8_t h[crypto_shorthash_BYTES];
+	uint64_t x = 0;
+	crypto_shorthash(h, id, 16, s->chgkey);
+	memcpy(&x, h, sizeof(x));
+	size_t i = (size_t)(x & (s->chgcap - 1));
+	while (s->chg[i].used && memcmp(s->chg[i].id, id, 16) != 0)
+		i = (i + 1) & (s->chgcap - 1);
+	return &s->chg[i];
+}
+
+/* Case id's change number becomes the next one. On allocation failure the
+ * number is not recorded, and the counter moves anyway: peers then ask for
+ * our changes again (store_changed_since) and meet the case at a full
+ * exchange, not never. */
+static void
+chg_touch(store_t *s, const uint8_t id[16])
+{
+	s->change++;
+	if (2 * (s->chgn + 1) > s->chgcap) {
+		size_t cap = s->chgcap ? 2 * s->chgcap : 64;
+		struct chg *old = s->chg, *nt = calloc(cap, sizeof(*nt));
+		size_t oldcap = s->chgcap;
+		if (!nt) {
+			log_err("store: out of memory for change numbers");
+			return;
+		}
+		s->chg = nt;
+		s->chgcap = cap;
+		for (size_t i = 0; i < oldcap; i++)
+			if (old[i].used)
+				*chg_slot(s, old[i].id) = old[i];
+		free(old);
+	}
+	struct chg *c = chg_slot(s, id);
+	if (!c->used) {
+		memcpy(c->id, id, 16);
+		c->used = 1;
+		s->chgn++;
+	}
+	c->chg = s->change;
+}
+
+uint64_t
+store_change(const store_t *s)
+{
+	return s->change;
+}
+
+static int
+chg_cmp(const void *a, const void *b)
+{
+	const struct chg *x = a, *y = b;
+	return x->chg < y->chg ? -1 : x->chg > y->chg;
+}
+
+int
+store_changed_since(store_t *s, uint64_t since, size_t max, uint8_t (*ids)[16],
+    uint64_t *chg, size_t *n)
+{
+	struct chg *pick;
+	size_t k = 0;
+
+	*n = 0;
+	if (!max || !s->chgn)
+		return 0;
+	if (!(pick = malloc(s->chgn * sizeof(*pick))))
+		return CH_ERR_NOMEM;
+	for (size_t i = 0; i < s->chgcap; i++)
+		if (s->chg[i].used && s->chg[i].chg > since)
+			pick[k++] = s->chg[i];
+	qsort(pick, k, sizeof(*pick), chg_cmp);
+	for (size_t i = 0; i < k && i < max; i++) {
+		memcpy(ids[i], pick[i].id, 16);
+		chg[i] = pick[i].chg;
+		(*n)++;
+	}
+	free(pick);
+	return 0;
 }
 
 static int
@@ -323,6 +414,18 @@ store_open(const char *dir, const uint8_t *storage_key, int max_open,
 		store_destroy(&s);
 		return rc;
 	}
+	/* Every case held gets a change number: a peer that asks for all our
+	 * changes of this run (since 0) meets every case. */
+	crypto_shorthash_keygen(s->chgkey);
+	uint8_t (*ids)[16] = NULL;
+	size_t n = 0;
+	if ((rc = store_case_list(s, &ids, &n)) != 0) {
+		store_destroy(&s);
+		return rc;
+	}
+	for (size_t i = 0; i < n; i++)
+		chg_touch(s, ids[i]);
+	free(ids);
 	*out = s;
 	return 0;
 }
@@ -339,6 +442,7 @@ store_destroy(store_t **sp)
 	}
 	dbenv_close(&s->org);
 	free(s->cache);
+	free(s->chg);
 	if (s->storage)
 		sodium_free(s->storage);
 	free(s->dir);
@@ -416,6 +520,7 @@ store_case_get(store_t *s, const uint8_t id[16], int create, scase_t **out)
 			return ST_ERR_NOTFOUND;
 		if ((rc = rec_put(&s->org, O_CASES, id, 16, (const uint8_t *)"", 0)) != 0)
 			return rc;
+		chg_touch(s, id);
 	}
 	if (s->nopen == s->max_open) {
 		/* Evict the least recently used case without pending writes. */
@@ -570,7 +675,9 @@ store_entry_put(scase_t *c, const uint8_t org[32], uint64_t seq,
 		return rc;
 	be64(head, seq);
 	memcpy(head + 8, id, 32);
-	return rec_put(&c->db, C_HEADS, org, 32, head, 40);
+	if ((rc = rec_put(&c->db, C_HEADS, org, 32, head, 40)) == 0)
+		chg_touch(c->store, c->id);
+	return rc;
 }
 
 int
@@ -584,7 +691,9 @@ store_entry_replace(scase_t *c, const uint8_t org[32], uint64_t seq,
 	be64(key + 32, seq);
 	if ((rc = rec_get(&c->db, C_ENTRIES, key, 40, NULL, NULL)) != 0)
 		return rc;
-	return rec_put(&c->db, C_ENTRIES, key, 40, entry, n);
+	if ((rc = rec_put(&c->db, C_ENTRIES, key, 40, entry, n)) == 0)
+		chg_touch(c->store, c->id);
+	return rc;
 }
 
 int
@@ -655,7 +764,10 @@ store_fork_put(scase_t *c, const uint8_t org[32], uint64_t seq,
 	be64(key + 32, seq);
 	/* Several forks at one seq are kept apart by their body-independent hash. */
 	crypto_generichash(key + 40, 32, entry, n < 206 ? n : 206, NULL, 0);
-	return rec_put(&c->db, C_FORKS, key, sizeof(key), entry, n);
+	int rc = rec_put(&c->db, C_FORKS, key, sizeof(key), entry, n);
+	if (rc == 0)
+		chg_touch(c->store, c->id);
+	return rc;
 }
 
 static int
@@ -855,6 +967,92 @@ store_gen_bump(store_t *s)
 	uint64_t g;
 	int rc = store_gen_get(s, &g);
 	return rc ? rc : u64_put(&s->org, O_META, META("gen"), g + 1);
+}
+
+/* The run file: the run id in hex and a newline, beside org/ and cases/. */
+static int
+run_file_read(const store_t *s, uint8_t run[16])
+{
+	char path[4200], hex[40];
+	snprintf(path, sizeof(path), "%s/run", s->dir);
+	FILE *f = fopen(path, "re");
+	if (!f)
+		return -1;
+	size_t n = fread(hex, 1, sizeof(hex), f);
+	fclose(f);
+	if (n != 33 || hex[32] != '\n' ||
+	    sodium_hex2bin(run, 16, hex, 32, NULL, NULL, NULL) != 0)
+		return -1;
+	return 0;
+}
+
+static int
+run_file_write(const store_t *s, const uint8_t run[16])
+{
+	char path[4200], tmp[4300], hex[33];
+	sodium_bin2hex(hex, sizeof(hex), run, 16);
+	snprintf(path, sizeof(path), "%s/run", s->dir);
+	snprintf(tmp, sizeof(tmp), "%s/run.tmp", s->dir);
+	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		log_err("store: cannot write %s: %s", tmp, strerror(errno));
+		return CH_ERR_IO;
+	}
+	hex[32] = '\n';
+	int ok = write(fd, hex, 33) == 33 && fsync(fd) == 0;
+	ok = close(fd) == 0 && ok;
+	if (!ok || rename(tmp, path) != 0 || dir_sync(s->dir) != 0) {
+		log_err("store: cannot write %s: %s", path, strerror(errno));
+		unlink(tmp);
+		return CH_ERR_IO;
+	}
+	return 0;
+}
+
+int
+store_run_begin(store_t *s, uint8_t run[16], int *restored)
+{
+	uint8_t *old = NULL, file[16];
+	size_t oldn = 0;
+	int rc;
+
+	*restored = 0;
+	rc = rec_get(&s->org, O_META, META("run"), &old, &oldn);
+	if (rc && rc != ST_ERR_NOTFOUND)
+		return rc;
+	/* A store that ran before (it holds a run id) but not last here (the
+	 * run file is missing or names another run) was put back from a copy. */
+	if (old && (oldn != 16 || run_file_read(s, file) != 0 || memcmp(old, file, 16) != 0))
+		*restored = 1;
+	free(old);
+	if ((rc = store_restored(s)) < 0)
+		return rc;
+	if (rc)
+		*restored = 1;
+	randombytes_buf(run, 16);
+	if ((rc = rec_put(&s->org, O_META, META("run"), run, 16)) != 0 ||
+	    (*restored && (rc = rec_put(&s->org, O_META, META("restored"),
+	    (const uint8_t *)"", 0)) != 0) ||
+	    (rc = store_commit(s)) != 0)
+		return rc;
+	/* Committed first: a crash before the file is written makes the next
+	 * start see a restore that was not one (it then waits for its peers),
+	 * never the other way round. */
+	return run_file_write(s, run);
+}
+
+int
+store_restored(store_t *s)
+{
+	int rc = rec_get(&s->org, O_META, META("restored"), NULL, NULL);
+	return rc == 0 ? 1 : rc == ST_ERR_NOTFOUND ? 0 : rc;
+}
+
+int
+store_restored_clear(store_t *s)
+{
+	int rc = rec_del(&s->org, O_META, META("restored"));
+	return rc == ST_ERR_NOTFOUND ? 0 : rc;
 }
 
 /* The walk of a table keyed by 32-byte ids. */

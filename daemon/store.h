@@ -60,6 +60,21 @@ int store_commit(store_t *s) CH_WUR;
  * invalid after it. */
 void store_abort(store_t *s);
 
+/* --- Change numbers ---
+ * In memory only, for this run of the daemon: each write that changes what
+ * a case holds (an entry appended or given its body or erased, a fork
+ * kept, the case made) gives the case the next number of a counter; at
+ * open every case held gets one, so that the counter starts at the number
+ * of cases. Peers ask for the cases changed after a number they have
+ * taken (sync.c, PROTOCOL.md "Checkpoints"). A write aborted later keeps
+ * its number (a peer then looks at a case that did not change: harmless).
+ * Memory: 40 bytes per case, in a table at most half full. */
+uint64_t store_change(const store_t *s);
+/* The cases whose number is above since, lowest number first, at most max
+ * of them: ids[i] and chg[i] (arrays of max), their count in *n. */
+int store_changed_since(store_t *s, uint64_t since, size_t max,
+    uint8_t (*ids)[16], uint64_t *chg, size_t *n) CH_WUR;
+
 /* --- The organization's environment --- */
 
 /* meta: "gen" -> u64. The generation of the peers and providers tables:
@@ -73,6 +88,21 @@ int store_gen_bump(store_t *s) CH_WUR;
  * the walk and is returned. */
 typedef int (*store_blob_fn)(void *arg, const uint8_t key[32],
     const uint8_t *val, size_t n);
+
+/* meta: "run" -> a run id (16), and the file <dir>/run holding the same
+ * id in hex: which run of the daemon last used this store.
+ * store_run_begin starts a run: it draws a new id, writes both (the store
+ * first, committed; then the file, fsync'ed and renamed) and says whether
+ * the store was restored: it holds a run id but the file is missing or
+ * names another (org/ and cases/ were put back from a copy), or an earlier
+ * run left it marked restored.
+ * meta: "restored" -> empty: set by store_run_begin when it finds a
+ * restore, cleared (store_restored_clear, committed with the round) once
+ * the daemon has learnt its own feeds' heads from its peers (sync.c). */
+int store_run_begin(store_t *s, uint8_t run[16], int *restored) CH_WUR;
+/* 1 if marked restored, 0 if not, or a negative error. */
+int store_restored(store_t *s) CH_WUR;
+int store_restored_clear(store_t *s) CH_WUR;
 
 /* peers: org id (32) -> the org's signed card, as imported. */
 int store_peer_put(store_t *s, const uint8_t org[32], const uint8_t *card,

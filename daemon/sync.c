@@ -216,9 +216,14 @@ tell_removed(cahierd_t *d, zsock_t *sock, zframe_t *route, peer_t *p, scase_t *c
 	free(g);
 }
 
-static void
+/* Answers peer p's vector of a case: the entries it lacks, and our own
+ * vector when it holds entries we lack. Returns 1 when we are behind it on
+ * that case (or do not hold it, or cannot answer now), else 0. from_pull:
+ * the vector came in a CHANGES we asked for: ask for what we lack at once,
+ * whatever chain is running (the PULL is the flow control). */
+static int
 answer_sync(cahierd_t *d, zsock_t *sock, zframe_t *route, peer_t *p,
-    const ch_vec_t *theirs)
+    const ch_vec_t *theirs, int from_pull)
 {
 	scase_t *c;
 	ch_vec_t ours;
@@ -239,7 +244,7 @@ answer_sync(cahierd_t *d, zsock_t *sock, zframe_t *route, peer_t *p,
 			p->busy_until = clock_now_ms() + SYNC_WAIT_MS;
 		}
 		zframe_destroy(&route);
-		return;
+		return theirs->n != 0;
 	}
 	if (!state_is_member(c, p->org)) {
 		/* A removed organization still asking: tell it once in a while, by
@@ -249,8 +254,10 @@ answer_sync(cahierd_t *d, zsock_t *sock, zframe_t *route, peer_t *p,
 			tell_removed(d, sock, route, p, c, theirs);
 		log_debug("sync: %s asked for a case it is not (or no longer) a member of", p->card.name);
 		zframe_destroy(&route);
-		return;
+		return 0;
 	}
+	/* What it holds of our feed, for WHERE (held.h: bounded). */
+	held_note(d->held, p->org, theirs->case_id, vec_get(theirs, keyring_org(d->kr)));
 	/* What a peer may make us queue: SYNC_ANSWER_BYTES per round. A flood
 	 * of SYNCs costs a look at the vector each, no more; a catch-up chain
 	 * (one batch per round trip) never meets the bound. */
@@ -264,12 +271,15 @@ answer_sync(cahierd_t *d, zsock_t *sock, zframe_t *route, peer_t *p,
 		    "sync: %s asked for more than %u MiB in one round: the rest waits for its next request",
 		    p->card.name, SYNC_ANSWER_BYTES >> 20);
 		zframe_destroy(&route);
-		return;
+		return 1;
 	}
 	if (our_vector(c, &ours) != 0 || !(g = calloc(1, sizeof(*g)))) {
 		zframe_destroy(&route);
-		return;
+		return 1;
 	}
+	/* After a restore: what this member holds of our own feed (restore.h). */
+	restore_seen(d->run, theirs->case_id, p->org, vec_get(theirs, keyring_org(d->kr)),
+	    vec_get(&ours, keyring_org(d->kr)));
 	int has_coord = state_coordinator(c, coord) == 0;
 	/* A peer that holds nothing of the case yet first gets the entry that
 	 * welcomed it (its key slots), wherever it stands in the feeds. */
@@ -317,7 +327,9 @@ answer_sync(cahierd_t *d, zsock_t *sock, zframe_t *route, peer_t *p,
 	/* The peer holds entries we lack: ask for them, unless a catch-up from
 	 * it is already running (one chain of batches per peer, not one more
 	 * for every round). */
-	if (behind && clock_now_ms() >= p->busy_until) {
+	if (behind && from_pull)
+		send_sync(d, sock, route ? zframe_dup(route) : NULL, &ours);
+	else if (behind && clock_now_ms() >= p->busy_until) {
 		send_sync(d, sock, route ? zframe_dup(route) : NULL, &ours);
 		p->busy_until = clock_now_ms() + SYNC_WAIT_MS;
 	}
@@ -326,6 +338,7 @@ answer_sync(cahierd_t *d, zsock_t *sock, zframe_t *route, peer_t *p,
 	free(g);
 	ch_vec_clear(&ours);
 	zframe_destroy(&route);
+	return behind;
 }
 
 /* Joins a case offered in a batch (member_adopt). On success *c is the
@@ -448,6 +461,228 @@ take_entries(cahierd_t *d, zsock_t *sock, zframe_t *route, peer_t *p,
 	zframe_destroy(&route);
 }
 
+/* --- Checkpoints (PROTOCOL.md "Checkpoints") --- */
+
+static void
+send_mark(cahierd_t *d, zsock_t *sock, zframe_t *route, uint8_t type,
+    const uint8_t run[CH_RUN_LEN], uint64_t change)
+{
+	ch_mark_t m;
+	uint8_t body[CH_MARK_LEN];
+	memcpy(m.run, run, CH_RUN_LEN);
+	m.change = change;
+	ch_mark_encode(&m, body);
+	send_peer(d, sock, route, type, body, sizeof(body));
+}
+
+/* Our CHECK: this run, and our newest change number. */
+static void
+send_check(cahierd_t *d, zsock_t *sock, zframe_t *route)
+{
+	send_mark(d, sock, route, CH_PM_CHECK, restore_run(d->run), store_change(d->store));
+}
+
+/* Asks p for the cases it changed after what we have taken of its run
+ * (all of them if we took nothing of that run), and starts a pull. */
+static void
+send_pull(cahierd_t *d, zsock_t *sock, zframe_t *route, peer_t *p,
+    const uint8_t run[CH_RUN_LEN], uint64_t since)
+{
+	send_mark(d, sock, route, CH_PM_PULL, run, since);
+	p->pulling = 1;
+	p->pull_wait = clock_now_ms() + SYNC_WAIT_MS;
+}
+
+/* CHECK: p's run and newest change. Nothing to do when we have taken all
+ * of it (an idle round costs this message, each way); else a PULL, one at
+ * a time. */
+static void
+take_check(cahierd_t *d, zsock_t *sock, zframe_t *route, peer_t *p,
+    const uint8_t *body, size_t n, int via_router)
+{
+	ch_mark_t m;
+	if (ch_mark_decode(body, n, &m) != 0) {
+		log_limited(LOG_LVL_WARN, p->card.name, "sync: malformed check from %s refused",
+		    p->card.name);
+		zframe_destroy(&route);
+		return;
+	}
+	/* A peer we cannot dial learns our changes from our answer. */
+	if (via_router)
+		send_check(d, sock, route ? zframe_dup(route) : NULL);
+	int same = memcmp(p->done_run, m.run, CH_RUN_LEN) == 0;
+	int64_t now = clock_now_ms();
+	if ((same && p->done >= m.change) || now < p->pull_wait) {
+		zframe_destroy(&route);
+		return;
+	}
+	if (!same) {
+		/* A new run of p (a restart, a restore): all of it again. */
+		memcpy(p->done_run, m.run, CH_RUN_LEN);
+		p->done = 0;
+		p->in_sweep = 0;
+	}
+	if (!p->in_sweep)
+		p->sweep_behind = 0;
+	send_pull(d, sock, route, p, m.run, p->in_sweep ? p->cursor : p->done);
+}
+
+/* PULL: the vectors of the cases we changed after since (all of them if
+ * run is not this run), shared with p, lowest change first, at most
+ * CH_CHANGES_MAX and SYNC_BATCH_BYTES in one CHANGES. One PULL per peer
+ * per round of the loop is answered: what a peer's PULLs cost is at most
+ * CH_CHANGES_MAX case look-ups and one CHANGES per round. */
+static void
+answer_pull(cahierd_t *d, zsock_t *sock, zframe_t *route, peer_t *p,
+    const uint8_t *body, size_t n)
+{
+	ch_mark_t m;
+	uint8_t (*ids)[16] = NULL, *out = NULL;
+	uint64_t *chg = NULL, upto, now_change = store_change(d->store);
+	ch_changed_t *items = NULL;
+	uint8_t **bufs = NULL;
+	size_t nids = 0, ni = 0, bytes = 0, used = 0, outlen;
+
+	if (ch_mark_decode(body, n, &m) != 0) {
+		log_limited(LOG_LVL_WARN, p->card.name, "sync: malformed pull from %s refused",
+		    p->card.name);
+		zframe_destroy(&route);
+		return;
+	}
+	uint64_t round = outbox_round(d->out);
+	if (p->pull_round == round) {
+		log_limited(LOG_LVL_INFO, p->card.name,
+		    "sync: %s asked for our changes twice in one round: the second waits", p->card.name);
+		zframe_destroy(&route);
+		return;
+	}
+	p->pull_round = round;
+	uint64_t since = memcmp(m.run, restore_run(d->run), CH_RUN_LEN) == 0 ? m.change : 0;
+	if (!(ids = malloc(CH_CHANGES_MAX * sizeof(*ids))) ||
+	    !(chg = malloc(CH_CHANGES_MAX * sizeof(*chg))) ||
+	    !(items = calloc(CH_CHANGES_MAX, sizeof(*items))) ||
+	    !(bufs = calloc(CH_CHANGES_MAX, sizeof(*bufs))) ||
+	    store_changed_since(d->store, since, CH_CHANGES_MAX, ids, chg, &nids) != 0)
+		goto out;
+	for (; used < nids && bytes + CH_VEC_MAX <= SYNC_BATCH_BYTES; used++) {
+		scase_t *c;
+		ch_vec_t v;
+		size_t vl;
+		if (store_case_get(d->store, ids[used], 0, &c) != 0)
+			continue; /* a case made and forgotten in a round */
+		if (!state_is_member(c, p->org)) {
+			/* A removed organization learns it (tell_removed). */
+			removal_t rm;
+			if (clock_now_ms() >= p->busy_until && find_removal(c, p->org, &rm) == 0) {
+				ch_vec_t none;
+				memset(&none, 0, sizeof(none));
+				memcpy(none.case_id, ids[used], 16);
+				tell_removed(d, sock, route, p, c, &none);
+			}
+			continue;
+		}
+		if (our_vector(c, &v) != 0)
+			break;
+		int rc = ch_vec_encode(&v, &bufs[ni], &vl);
+		ch_vec_clear(&v);
+		if (rc != 0)
+			break;
+		items[ni].change = chg[used];
+		items[ni].vec.p = bufs[ni];
+		items[ni].vec.n = vl;
+		bytes += vl + 12;
+		ni++;
+	}
+	/* Up to the last case looked at; or, all looked at and fewer than a
+	 * message's worth, up to our newest change. */
+	upto = used == nids && nids < CH_CHANGES_MAX ? now_change : used ? chg[used - 1] : since;
+	if (upto < since)
+		upto = since;
+	if (ch_changes_encode(restore_run(d->run), upto, upto < now_change, items, ni, &out,
+	    &outlen) == 0) {
+		send_peer(d, sock, route ? zframe_dup(route) : NULL, CH_PM_CHANGES, out, outlen);
+		p->answer_bytes += outlen;
+	}
+out:
+	for (size_t i = 0; bufs && i < ni; i++)
+		free(bufs[i]);
+	free(bufs);
+	free(items);
+	free(chg);
+	free(ids);
+	free(out);
+	zframe_destroy(&route);
+}
+
+/* CHANGES: the answer to our PULL. Each vector is answered as a SYNC; what
+ * we have taken of p's run moves up to just before the first case we are
+ * behind on (we look at it again at the next pull), or to upto. */
+static void
+take_changes(cahierd_t *d, zsock_t *sock, zframe_t *route, peer_t *p,
+    const uint8_t *body, size_t n)
+{
+	uint8_t run[CH_RUN_LEN], more;
+	uint64_t upto;
+	ch_changed_t *items = NULL;
+	size_t ni = 0;
+
+	if (!p->pulling) {
+		log_limited(LOG_LVL_WARN, p->card.name,
+		    "sync: changes from %s that were not asked for refused", p->card.name);
+		zframe_destroy(&route);
+		return;
+	}
+	if (ch_changes_decode(body, n, run, &upto, &more, &items, &ni) != 0) {
+		log_limited(LOG_LVL_WARN, p->card.name, "sync: malformed changes from %s refused",
+		    p->card.name);
+		zframe_destroy(&route);
+		return;
+	}
+	p->pulling = 0;
+	if (memcmp(run, p->done_run, CH_RUN_LEN) != 0) {
+		/* p started again since our PULL: it answered with all of it. */
+		memcpy(p->done_run, run, CH_RUN_LEN);
+		p->done = 0;
+		p->sweep_behind = 0;
+	}
+	int64_t now = clock_now_ms();
+	if (now - p->vec_window >= 1000) {
+		p->vec_window = now;
+		p->vec_count = 0;
+	}
+	p->vec_count += ni;
+	for (size_t i = 0; i < ni; i++) {
+		ch_vec_t v;
+		int behind = 1;
+		if (ch_vec_decode(items[i].vec.p, items[i].vec.n, &v) == 0) {
+			behind = answer_sync(d, sock, route ? zframe_dup(route) : NULL, p, &v, 1);
+			ch_vec_clear(&v);
+		} else
+			log_limited(LOG_LVL_WARN, p->card.name,
+			    "sync: malformed vector from %s refused", p->card.name);
+		if (behind && !p->sweep_behind) {
+			p->sweep_behind = 1;
+			if (items[i].change - 1 > p->done)
+				p->done = items[i].change - 1;
+		}
+	}
+	if (!p->sweep_behind && upto > p->done)
+		p->done = upto;
+	free(items);
+	p->in_sweep = more;
+	p->cursor = upto;
+	if (more && p->vec_count < SYNC_PULL_VECTORS)
+		send_pull(d, sock, route, p, run, upto);
+	else {
+		/* Past this second's SYNC_PULL_VECTORS, the pull goes on at p's
+		 * next CHECK (a round). A pull that left us behind somewhere is
+		 * tried again after SYNC_WAIT_MS, once the entries asked for have
+		 * come. */
+		p->pull_wait = !more && p->sweep_behind ? now + SYNC_WAIT_MS : 0;
+		zframe_destroy(&route);
+	}
+}
+
 void
 sync_handle(cahierd_t *d, zsock_t *sock, zframe_t *route, peer_t *p,
     zframe_t *frame)
@@ -457,6 +692,9 @@ sync_handle(cahierd_t *d, zsock_t *sock, zframe_t *route, peer_t *p,
 	size_t n;
 
 	p->last_heard = clock_now_ms();
+	/* A peer that reaches us only on its own connections (we cannot dial
+	 * it) gets our CHECK in answer to its own (take_check). */
+	int via_router = route && !(p->dealer && p->dealer_ok);
 	/* Everything we send back to p goes in one pipe, however many
 	 * connections p opens to our ROUTER (each would hold SYNC_HWM answers
 	 * of its own): our own connection to p while it is up (its handshake
@@ -496,12 +734,16 @@ sync_handle(cahierd_t *d, zsock_t *sock, zframe_t *route, peer_t *p,
 			zframe_destroy(&route);
 			return;
 		}
-		/* What it holds of our feed, for WHERE (held.h: bounded). */
-		held_note(d->held, p->org, v.case_id, vec_get(&v, keyring_org(d->kr)));
-		answer_sync(d, sock, route, p, &v);
+		(void)answer_sync(d, sock, route, p, &v, 0);
 		ch_vec_clear(&v);
 	} else if (type == CH_PM_ENTRIES) {
 		take_entries(d, sock, route, p, body, n);
+	} else if (type == CH_PM_CHECK) {
+		take_check(d, sock, route, p, body, n, via_router);
+	} else if (type == CH_PM_PULL) {
+		answer_pull(d, sock, route, p, body, n);
+	} else if (type == CH_PM_CHANGES) {
+		take_changes(d, sock, route, p, body, n);
 	} else {
 		log_limited(LOG_LVL_WARN, p->card.name, "sync: unknown message type %u from %s refused",
 		    type, p->card.name);
@@ -509,51 +751,28 @@ sync_handle(cahierd_t *d, zsock_t *sock, zframe_t *route, peer_t *p,
 	}
 }
 
-/* Our vector of every case shared with a member peer we have a DEALER to
- * and are not waiting for: every such peer, or only one. */
-static void
-send_vectors(cahierd_t *d, const peer_t *only)
-{
-	uint8_t (*ids)[16] = NULL;
-	size_t n = 0;
-
-	if (store_case_list(d->store, &ids, &n) != 0)
-		return;
-	for (size_t i = 0; i < n; i++) {
-		scase_t *c;
-		uint8_t (*m)[32] = NULL;
-		size_t nm = 0;
-		ch_vec_t v;
-		if (store_case_get(d->store, ids[i], 0, &c) != 0)
-			continue;
-		if (state_members(c, &m, &nm) != 0)
-			continue;
-		if (our_vector(c, &v) == 0) {
-			for (size_t j = 0; j < nm; j++) {
-				peer_t *p = peers_by_org(d->peers, m[j]);
-				if (p && p->dealer && (!only || p == only) &&
-				    clock_now_ms() >= p->busy_until)
-					send_sync(d, p->dealer, NULL, &v);
-			}
-			ch_vec_clear(&v);
-		}
-		free(m);
-	}
-	free(ids);
-}
-
 void
 sync_round(cahierd_t *d)
 {
-	send_vectors(d, NULL);
+	/* One CHECK per peer we have a DEALER to: an idle round. */
+	for (size_t i = 0; i < peers_count(d->peers); i++) {
+		peer_t *p = peers_at(d->peers, i);
+		if (p->dealer)
+			send_check(d, p->dealer, NULL);
+	}
+	if (restore_active(d->run))
+		(void)restore_tick(d->run, d->store, keyring_org(d->kr), clock_now_ms());
 }
 
 void
 sync_peer(cahierd_t *d, peer_t *p)
 {
-	/* A batch asked for on the connection that was lost will not come. */
+	/* What was asked on the connection that was lost will not come. */
 	p->busy_until = 0;
-	send_vectors(d, p);
+	p->pulling = 0;
+	p->pull_wait = 0;
+	if (p->dealer)
+		send_check(d, p->dealer, NULL);
 }
 
 void

@@ -36,6 +36,10 @@
 #define SYNC_HWM 8
 #define SYNC_WAIT_MS 10000
 #define SYNC_REMOVED_MS 60000
+/* Checkpoints: the vectors of a peer's CHANGES taken per second, at most
+ * (each costs a look at one case, as a SYNC does); a longer pull goes on
+ * at the peer's next CHECK. 10,000 shared cases take about 5 s. */
+#define SYNC_PULL_VECTORS 2048
 
 /* Handles one message from peer p on sock (route: the ROUTER routing id,
  * or NULL on our DEALER to p; taken). WARNING: p points into the peers

@@ -67,6 +67,8 @@ ch_status_encode(const ch_status_t *s, uint8_t **out, size_t *len)
 	cwr_u32(&w, s->npeers);
 	cwr_u32(&w, s->nconnected);
 	cwr_u32(&w, s->ownforks);
+	cwr_u32(&w, s->restore_ready);
+	cwr_u32(&w, s->restore_total);
 	*out = cwr_take(&w, len);
 	return *out ? 0 : CH_ERR_TOOBIG;
 }
@@ -82,6 +84,8 @@ ch_status_decode(const uint8_t *p, size_t n, ch_status_t *s)
 	s->npeers = crd_u32(&rd);
 	s->nconnected = crd_u32(&rd);
 	s->ownforks = crd_u32(&rd);
+	s->restore_ready = crd_u32(&rd);
+	s->restore_total = crd_u32(&rd);
 	return crd_end(&rd);
 }
 

@@ -27,11 +27,15 @@ int ch_postrep_encode(const ch_postrep_t *r, uint8_t **out, size_t *len) CH_WUR;
 int ch_postrep_decode(const uint8_t *p, size_t n, ch_postrep_t *r) CH_WUR;
 
 /* STATUS reply: card var | cert var | ncases u32 | npeers u32 | nconnected u32 |
- * ownforks u32 (the cases in which this organization's own feed forked). */
+ * ownforks u32 (the cases in which this organization's own feed forked) |
+ * restore_ready u32 | restore_total u32 (after a restore, the cases whose
+ * own feed this daemon has learnt from its peers, of those it must; both
+ * 0 when it is not restoring). */
 typedef struct {
 	ch_slice_t card;
 	ch_slice_t cert;
 	uint32_t ncases, npeers, nconnected, ownforks;
+	uint32_t restore_ready, restore_total;
 } ch_status_t;
 int ch_status_encode(const ch_status_t *s, uint8_t **out, size_t *len) CH_WUR;
 int ch_status_decode(const uint8_t *p, size_t n, ch_status_t *s) CH_WUR;

@@ -306,6 +306,100 @@ ch_vec_clear(ch_vec_t *v)
 	memset(v, 0, sizeof(*v));
 }
 
+/* ---- Checkpoints: CHECK, PULL, CHANGES ---- */
+
+void
+ch_mark_encode(const ch_mark_t *m, uint8_t out[CH_MARK_LEN])
+{
+	memcpy(out, m->run, CH_RUN_LEN);
+	for (int i = 0; i < 8; i++)
+		out[CH_RUN_LEN + i] = (uint8_t)(m->change >> (56 - 8 * i));
+}
+
+int
+ch_mark_decode(const uint8_t *p, size_t n, ch_mark_t *m)
+{
+	crd_t r;
+	crd_init(&r, p, n);
+	crd_copy(&r, m->run, CH_RUN_LEN);
+	m->change = crd_u64(&r);
+	return crd_end(&r);
+}
+
+int
+ch_changes_encode(const uint8_t run[CH_RUN_LEN], uint64_t upto, uint8_t more,
+    const ch_changed_t *items, size_t n, uint8_t **out, size_t *len)
+{
+	cwr_t w;
+
+	*out = NULL;
+	*len = 0;
+	if (more > 1)
+		return CH_ERR_VALUE;
+	if (n > CH_CHANGES_MAX)
+		return CH_ERR_TOOBIG;
+	for (size_t i = 1; i < n; i++)
+		if (items[i].change <= items[i - 1].change)
+			return CH_ERR_VALUE;
+	if (n && items[n - 1].change > upto)
+		return CH_ERR_VALUE;
+	cwr_init(&w, CH_MSG_MAX);
+	cwr_put(&w, run, CH_RUN_LEN);
+	cwr_u64(&w, upto);
+	cwr_u8(&w, more);
+	cwr_u16(&w, (uint16_t)n);
+	for (size_t i = 0; i < n; i++) {
+		cwr_u64(&w, items[i].change);
+		cwr_var(&w, items[i].vec.p, items[i].vec.n, CH_VEC_MAX);
+	}
+	return cwr_finish(&w, out, len);
+}
+
+int
+ch_changes_decode(const uint8_t *p, size_t n, uint8_t run[CH_RUN_LEN],
+    uint64_t *upto, uint8_t *more, ch_changed_t **items, size_t *nitems)
+{
+	crd_t r;
+	ch_changed_t *it = NULL;
+	int rc;
+
+	*items = NULL;
+	*nitems = 0;
+	crd_init(&r, p, n);
+	crd_copy(&r, run, CH_RUN_LEN);
+	*upto = crd_u64(&r);
+	*more = crd_u8(&r);
+	if (!r.err && *more > 1)
+		return CH_ERR_VALUE;
+	uint16_t cnt = crd_u16(&r);
+	if (!r.err && cnt > CH_CHANGES_MAX)
+		return CH_ERR_TOOBIG;
+	if (!r.err && cnt) {
+		if ((size_t)cnt * 12 > crd_left(&r))
+			return CH_ERR_TRUNCATED;
+		if (!(it = calloc(cnt, sizeof(*it))))
+			return CH_ERR_NOMEM;
+	}
+	rc = 0;
+	for (size_t i = 0; i < cnt && !r.err && !rc; i++) {
+		it[i].change = crd_u64(&r);
+		it[i].vec.p = crd_var(&r, CH_VEC_MAX, &it[i].vec.n);
+		/* Lowest change first, none beyond upto. */
+		if (!r.err && ((i > 0 && it[i].change <= it[i - 1].change) || it[i].change > *upto))
+			rc = CH_ERR_VALUE;
+	}
+	int end = crd_end(&r);
+	if (end)
+		rc = end;
+	if (rc) {
+		free(it);
+		return rc;
+	}
+	*items = it;
+	*nitems = cnt;
+	return 0;
+}
+
 /* ---- ENTRIES batch ---- */
 
 /* The whole batch must fit one frame: a sender packs entries until the next

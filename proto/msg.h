@@ -35,6 +35,9 @@ enum {
 enum {
 	CH_PM_SYNC = 1,    /* body: ch_vec (my heads of one case) */
 	CH_PM_ENTRIES = 2, /* body: case_id 16 | more u8 | n u32 x entry var */
+	CH_PM_CHECK = 3,   /* body: ch_mark (my run, my change number) */
+	CH_PM_PULL = 4,    /* body: ch_mark (your run, the change taken) */
+	CH_PM_CHANGES = 5, /* body: ch_changes (the vectors of cases changed) */
 };
 
 /* Frame codec. *out is malloc'd; *body borrows from p. */
@@ -118,6 +121,33 @@ typedef struct {
 int ch_vec_encode(const ch_vec_t *v, uint8_t **out, size_t *len) CH_WUR;
 int ch_vec_decode(const uint8_t *p, size_t n, ch_vec_t *v) CH_WUR;
 void ch_vec_clear(ch_vec_t *v);
+
+/* CHECK and PULL body: a run of a daemon and a change number in it
+ * (PROTOCOL.md "Checkpoints"). */
+#define CH_RUN_LEN 16
+#define CH_MARK_LEN (CH_RUN_LEN + 8)
+typedef struct {
+	uint8_t run[CH_RUN_LEN];
+	uint64_t change;
+} ch_mark_t;
+void ch_mark_encode(const ch_mark_t *m, uint8_t out[CH_MARK_LEN]);
+int ch_mark_decode(const uint8_t *p, size_t n, ch_mark_t *m) CH_WUR;
+
+/* CHANGES body: the vectors of the cases that changed in run after a
+ * change number, lowest change first, up to upto; more = 1 when the
+ * sender stopped before its newest change. Each item: the case's change
+ * number and its vector (ch_vec). decode: *items is malloc'd, each vec
+ * slice borrows from p (decode it with ch_vec_decode). */
+#define CH_CHANGES_MAX 256
+#define CH_VEC_MAX (CH_CASE_LEN + 2 + (size_t)CH_FEEDS_MAX * 40)
+typedef struct {
+	uint64_t change;
+	ch_slice_t vec;
+} ch_changed_t;
+int ch_changes_encode(const uint8_t run[CH_RUN_LEN], uint64_t upto, uint8_t more,
+    const ch_changed_t *items, size_t n, uint8_t **out, size_t *len) CH_WUR;
+int ch_changes_decode(const uint8_t *p, size_t n, uint8_t run[CH_RUN_LEN],
+    uint64_t *upto, uint8_t *more, ch_changed_t **items, size_t *nitems) CH_WUR;
 
 /* ENTRIES body. decode: *items is malloc'd, each slice borrows from p. */
 int ch_batch_encode(const uint8_t case_id[CH_CASE_LEN], uint8_t more,

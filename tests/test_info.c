@@ -46,7 +46,7 @@ make_postrep(uint8_t **out, size_t *n)
 static void
 make_status(uint8_t **out, size_t *n)
 {
-	ch_status_t s = { { card_bytes, 4 }, { cert_bytes, 4 }, 3, 2, 1, 0 };
+	ch_status_t s = { { card_bytes, 4 }, { cert_bytes, 4 }, 3, 2, 1, 0, 5, 9 };
 	if (ch_status_encode(&s, out, n) != 0)
 		abort();
 }
@@ -145,7 +145,7 @@ make_whererep(uint8_t **out, size_t *n)
 	"00000014" "5468756973766572706c6567696e67205a756964" \
 	"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa" "00" \
 	"00000004" "43504153"
-#define KAT_STATUS "0000000463617264000000046365727400000003000000020000000" "1" "00000000"
+#define KAT_STATUS "0000000463617264000000046365727400000003000000020000000" "1" "00000000" "00000005" "00000009"
 #define KAT_CASELIST "00000002" \
 	"44444444444444444444444444444444" \
 	"5555555555555555555555555555555555555555555555555555555555555555" \
