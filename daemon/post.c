@@ -390,6 +390,10 @@ post_care(cahierd_t *d, provider_t *pv, scase_t *c, const ch_postreq_t *rq,
 	rc = feed_append(d->in, c, e, rq->audience, NULL, 0, key, rq->plain.p, rq->plain.n,
 	    &entry, &entrylen, id);
 	sodium_memzero(key, sizeof(key));
+	if (rc == DERR_RESTORING) {
+		cahierd_reply_err(rep, CH_ST_DENIED, "not posted: %s", derr_str(rc));
+		return;
+	}
 	if (rc) {
 		cahierd_reply_err(rep, CH_ST_BADREQ, "entry refused: %s (see the daemon's log)",
 		    derr_str(rc));

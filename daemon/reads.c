@@ -8,6 +8,7 @@
 #include "../proto/names.h"
 #include "audit.h"
 #include "clock.h"
+#include "derr.h"
 #include "index.h"
 #include "log.h"
 #include "reads.h"
@@ -309,6 +310,11 @@ fail:
 	read_free(&r);
 	if (have_cur)
 		state_epoch_free(&cur);
-	log_err("read failed: %s", store_strerror(rc));
-	cahierd_reply_err(rep, CH_ST_INTERNAL, "read failed: %s", store_strerror(rc));
+	if (rc == DERR_RESTORING) {
+		/* Every read is recorded in our feed, which waits. */
+		cahierd_reply_err(rep, CH_ST_DENIED, "not read: %s", derr_str(rc));
+		return;
+	}
+	log_err("read failed: %s", derr_str(rc));
+	cahierd_reply_err(rep, CH_ST_INTERNAL, "read failed: %s", derr_str(rc));
 }
