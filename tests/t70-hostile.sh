@@ -231,6 +231,21 @@ flood syncflood-mixed syncflood --count "$FLOOD" --vectors mixed --wait 1000
 flood syncflood-conns syncflood --count $((2 * FLOOD)) --conns "${CONNS:-64}" --wait 1000
 MEM_TODO=
 
+# --- (d2) Checkpoints: PULLs that each ask for every case, one answered per
+# round; CHANGES nobody asked for, refused before any vector is looked at ---
+fresh_window
+n1=$(nlines)
+flood pullflood pullflood --count "$FLOOD" --wait 1000
+check "pullflood: the log says the PULLs beyond one a round wait" \
+	has_line "$n1" "asked for our changes twice in one round"
+fresh_window
+n1=$(nlines)
+flood changesflood changesflood --count "$FLOOD" --wait 1000
+check "changesflood: the log says the changes were not asked for" \
+	has_line "$n1" "changes from $GPNAME that were not asked for refused"
+check "changesflood: no made-up case was asked for" \
+	eval '! new_lines "$n1" | grep -q "joined a case\|cannot join"'
+
 # --- (e) A flood of refused entries: each costs a check, lines stay bounded -------
 fresh_window
 n1=$(nlines)

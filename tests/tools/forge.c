@@ -27,6 +27,12 @@
  *   frames      a valid SYNC (claiming nothing) followed by two extra frames
  *               in one multi-part message
  *   status      a valid SYNC (claiming nothing) with status byte 1
+ *   pullflood   --count PULL messages, each asking for every change of a
+ *               run the daemon never had (so: every case), over --conns
+ *               connections
+ *   changesflood --count CHANGES messages nobody asked for, each of
+ *               CH_CHANGES_MAX vectors of made-up cases that claim many
+ *               entries, over --conns connections
  * KIND care: one ENTRIES message of valid entries (signatures, chain,
  * epoch all right) whose care references break the rules the posting
  * daemon applies and every daemon's index applies at display (PROTOCOL.md
@@ -77,7 +83,7 @@ usage(void)
 {
 	fprintf(stderr, "usage: forge -d ORGDIR --passphrase-file F --case CASEHEX "
 	    "--to ENDPOINT --to-card CARD --kind valid|orgsig|provsig|prev|gap|epoch|fork|garbage|"
-	    "chain|entryflood|syncflood|bigframe|frames|status|care|erasure "
+	    "chain|entryflood|syncflood|pullflood|changesflood|bigframe|frames|status|care|erasure "
 	    "[--edit HEX] [--ack HEX] [--hide HEX] [--erase HEX] "
 	    "[--count N] [--bytes N] [--conns K] [--vectors empty|mixed] [--wait MS] "
 	    "[--provider-key FILE --provider-pass F] [--provider-cert FILE]\n");
@@ -444,6 +450,50 @@ sync_msg(const ctx_t *x, long i, uint8_t status, uint8_t **msg, size_t *ml)
 	free(seq);
 }
 
+/* A PULL of every change of a run the daemon never had (pull), or a
+ * CHANGES of CH_CHANGES_MAX vectors of made-up cases, each claiming a
+ * feed of a made-up organization at seq 1000000. */
+static void
+checkpoint_msg(int pull, uint8_t **msg, size_t *ml)
+{
+	uint8_t *body = NULL, run[CH_RUN_LEN];
+	size_t bl = 0;
+	int rc;
+	randombytes_buf(run, sizeof(run));
+	if (pull) {
+		ch_mark_t m;
+		uint8_t b[CH_MARK_LEN];
+		memcpy(m.run, run, sizeof(run));
+		m.change = 0;
+		ch_mark_encode(&m, b);
+		if ((rc = ch_msg_encode(CH_MAGIC_PEER, CH_PM_PULL, 0, b, sizeof(b), msg, ml)) != 0)
+			die("cannot encode a PULL", rc);
+		return;
+	}
+	ch_changed_t items[CH_CHANGES_MAX];
+	uint8_t *bufs[CH_CHANGES_MAX], org[1][32];
+	uint64_t seq[1] = { 1000000 };
+	randombytes_buf(org[0], 32);
+	for (size_t i = 0; i < CH_CHANGES_MAX; i++) {
+		ch_vec_t v;
+		memset(&v, 0, sizeof(v));
+		randombytes_buf(v.case_id, sizeof(v.case_id));
+		v.n = 1;
+		v.org = org;
+		v.seq = seq;
+		if ((rc = ch_vec_encode(&v, &bufs[i], &items[i].vec.n)) != 0)
+			die("cannot encode a vector", rc);
+		items[i].vec.p = bufs[i];
+		items[i].change = i + 1;
+	}
+	if ((rc = ch_changes_encode(run, CH_CHANGES_MAX, 1, items, CH_CHANGES_MAX, &body, &bl)) != 0 ||
+	    (rc = ch_msg_encode(CH_MAGIC_PEER, CH_PM_CHANGES, 0, body, bl, msg, ml)) != 0)
+		die("cannot encode a CHANGES", rc);
+	for (size_t i = 0; i < CH_CHANGES_MAX; i++)
+		free(bufs[i]);
+	free(body);
+}
+
 /* A DEALER with our CURVE key for the daemon's peer socket, that holds at
  * most 16 messages to send, one received, and never reads; not connected
  * yet. */
@@ -486,6 +536,7 @@ main(int argc, char **argv)
 {
 	static const char *const kinds[] = { "valid", "orgsig", "provsig", "prev",
 		"gap", "epoch", "fork", "garbage", "chain", "entryflood", "syncflood",
+		"pullflood", "changesflood",
 		"bigframe", "frames", "status", "care", "erasure", NULL };
 	uint8_t *msg = NULL, *card = NULL;
 	size_t ml = 0, cardlen = 0;
@@ -551,6 +602,7 @@ main(int argc, char **argv)
 
 	/* Everything to send is built before the first connection. */
 	int raw = strcmp(kind, "syncflood") == 0 || strcmp(kind, "bigframe") == 0 ||
+	    strcmp(kind, "pullflood") == 0 || strcmp(kind, "changesflood") == 0 ||
 	    strcmp(kind, "frames") == 0 || strcmp(kind, "status") == 0;
 	ctx_t x;
 	if (strcmp(kind, "garbage") == 0) {
@@ -639,6 +691,10 @@ main(int argc, char **argv)
 			msg = NULL;
 			sent++;
 		}
+	} else if (strcmp(kind, "pullflood") == 0 || strcmp(kind, "changesflood") == 0) {
+		checkpoint_msg(strcmp(kind, "pullflood") == 0, &msg, &ml);
+		for (long i = 0; i < count; i++, sent++)
+			send_bytes(socks[i % conns], msg, ml, 0);
 	} else if (strcmp(kind, "frames") == 0 || strcmp(kind, "status") == 0) {
 		static const uint8_t extra[] = "an extra frame";
 		int st = strcmp(kind, "status") == 0;
