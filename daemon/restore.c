@@ -62,9 +62,9 @@ restore_new(store_t *s, restore_t **out)
 		r->n = n;
 		r->active = 1;
 		log_warn("this daemon's store was put back from a copy (a backup, or files copied in): "
-		    "it writes nothing in the %zu cases it holds until the other members' daemons "
+		    "it writes nothing in the %zu case%s it holds until the other members' daemons "
 		    "have told it what this organization wrote in each since ('cahier status' shows "
-		    "how far it is)", n);
+		    "how far it is)", n, n == 1 ? "" : "s");
 	}
 	*out = r;
 	return 0;
@@ -127,7 +127,7 @@ restore_seen(restore_t *r, const uint8_t id[16], const uint8_t org[32],
 		claim = 0;
 	sl->seen = 1;
 	if (claim > sl->claim) {
-		if (!sl->claim_at) {
+		if (claim > head) {
 			char kid[17];
 			keys_keyid(org, kid);
 			log_info("a member (%s) holds this organization's feed of a case up to seq %llu, "
@@ -205,7 +205,7 @@ restore_tick(restore_t *r, store_t *s, const uint8_t self[32], int64_t now)
 	r->active = 0;
 	free(r->slot);
 	r->slot = NULL;
-	log_info("learnt this organization's own feeds from the other members in all %zu cases: "
-	    "writing as usual again", r->n);
+	log_info("learnt this organization's own feeds from the other members in all %zu case%s: "
+	    "writing as usual again", r->n, r->n == 1 ? "" : "s");
 	return 1;
 }

@@ -353,6 +353,72 @@ dec_batch(const uint8_t *p, size_t n)
 }
 
 static int
+dec_mark(const uint8_t *p, size_t n)
+{
+	ch_mark_t m;
+	return ch_mark_decode(p, n, &m);
+}
+
+static int
+dec_changes(const uint8_t *p, size_t n)
+{
+	uint8_t run[CH_RUN_LEN], more;
+	uint64_t upto;
+	ch_changed_t *it;
+	size_t ni;
+	int rc = ch_changes_decode(p, n, run, &upto, &more, &it, &ni);
+	free(it);
+	return rc;
+}
+
+/* The vectors of PROTOCOL.md: a mark {run 16 x 0x11, change 258}; changes
+ * {run 16 x 0x22, upto 9, more 1, {5, vec {16 x 0x33: 32 x 0x44 at 7}},
+ * {9, vec {16 x 0x55: empty}}}. */
+static void
+golden_mark(uint8_t out[CH_MARK_LEN])
+{
+	ch_mark_t m;
+	memset(m.run, 0x11, CH_RUN_LEN);
+	m.change = 258;
+	ch_mark_encode(&m, out);
+}
+
+static int
+golden_changes(uint8_t **out, size_t *n)
+{
+	ch_vec_t v[2];
+	uint8_t org[1][32], run[CH_RUN_LEN], *b[2] = { NULL, NULL };
+	uint64_t seq[1] = { 7 };
+	ch_changed_t it[2];
+	int rc;
+	memset(v, 0, sizeof(v));
+	memset(org, 0x44, sizeof(org));
+	memset(run, 0x22, sizeof(run));
+	memset(v[0].case_id, 0x33, CH_CASE_LEN);
+	v[0].n = 1;
+	v[0].org = org;
+	v[0].seq = seq;
+	memset(v[1].case_id, 0x55, CH_CASE_LEN);
+	if ((rc = ch_vec_encode(&v[0], &b[0], &it[0].vec.n)) == 0 &&
+	    (rc = ch_vec_encode(&v[1], &b[1], &it[1].vec.n)) == 0) {
+		it[0].vec.p = b[0];
+		it[0].change = 5;
+		it[1].vec.p = b[1];
+		it[1].change = 9;
+		rc = ch_changes_encode(run, 9, 1, it, 2, out, n);
+	}
+	free(b[0]);
+	free(b[1]);
+	return rc;
+}
+
+#define KAT_MARK "111111111111111111111111111111110000000000000102"
+#define KAT_CHANGES "22222222222222222222222222222222000000000000000901000200000000" \
+    "000000050000003a333333333333333333333333333333330001444444444444" \
+    "444444444444444444444444444444444444444444444444444400000000000000" \
+    "0700000000000000090000001255555555555555555555555555555555" "0000"
+
+static int
 dec_readrep(const uint8_t *p, size_t n)
 {
 	ch_readrep_t r;
@@ -1844,6 +1910,62 @@ TEST(readrep)
 
 /* ---- vector printer, for PROTOCOL.md ---- */
 
+TEST(checkpoints)
+{
+	uint8_t mk[CH_MARK_LEN], *buf = NULL, run[CH_RUN_LEN], more;
+	size_t n = 0, ni;
+	uint64_t upto;
+	ch_changed_t *it;
+	ch_mark_t m;
+
+	golden_mark(mk);
+	check_str(hex(mk, sizeof(mk)), KAT_MARK);
+	check_int(ch_mark_decode(mk, sizeof(mk), &m), ==, 0);
+	check_int(m.change, ==, 258);
+	check(check_framing(dec_mark, mk, sizeof(mk)));
+
+	check_int(golden_changes(&buf, &n), ==, 0);
+	check_str(hex(buf, n), KAT_CHANGES);
+	check_int(ch_changes_decode(buf, n, run, &upto, &more, &it, &ni), ==, 0);
+	check_int(upto, ==, 9);
+	check_int(more, ==, 1);
+	check_int(ni, ==, 2);
+	if (ni == 2) {
+		ch_vec_t v;
+		check_int(it[0].change, ==, 5);
+		check_int(it[1].change, ==, 9);
+		check_int(ch_vec_decode(it[0].vec.p, it[0].vec.n, &v), ==, 0);
+		check_int(v.n, ==, 1);
+		check_int(v.n == 1 ? v.seq[0] : 0, ==, 7);
+		ch_vec_clear(&v);
+	}
+	free(it);
+	check(check_framing(dec_changes, buf, n));
+	/* more above 1; n above CH_CHANGES_MAX; the second item's change at
+	 * or below the first's; an item's change above upto (upto lowered to
+	 * 8); a vector longer than a vector can be. */
+	check_int(dec_patched(dec_changes, buf, n, 24, 2), ==, CH_ERR_VALUE);
+	check_int(dec_patched(dec_changes, buf, n, 25, 0x01), ==, CH_ERR_TOOBIG);
+	check_int(dec_patched(dec_changes, buf, n, 24 + 3 + 8 + 4 + 58 + 7, 5), ==, CH_ERR_VALUE);
+	check_int(dec_patched(dec_changes, buf, n, 23, 8), ==, CH_ERR_VALUE);
+	check_int(dec_patched(dec_changes, buf, n, 24 + 3 + 8, 0x01), ==, CH_ERR_TOOBIG);
+	free(buf);
+
+	/* The encoder refuses what the decoder refuses. */
+	ch_changed_t two[2] = { { 5, { (const uint8_t *)"", 0 } }, { 5, { (const uint8_t *)"", 0 } } };
+	memset(run, 0, sizeof(run));
+	check_int(ch_changes_encode(run, 9, 0, two, 2, &buf, &n), ==, CH_ERR_VALUE);
+	two[1].change = 10;
+	check_int(ch_changes_encode(run, 9, 0, two, 2, &buf, &n), ==, CH_ERR_VALUE);
+	check_int(ch_changes_encode(run, 10, 2, two, 2, &buf, &n), ==, CH_ERR_VALUE);
+	check_int(ch_changes_encode(run, 10, 0, two, CH_CHANGES_MAX + 1, &buf, &n), ==, CH_ERR_TOOBIG);
+	check_int(ch_changes_encode(run, 0, 0, NULL, 0, &buf, &n), ==, 0);
+	check_int(ch_changes_decode(buf, n, run, &upto, &more, &it, &ni), ==, 0);
+	check_int(ni, ==, 0);
+	check(it == NULL);
+	free(buf);
+}
+
 static void
 print_hex(const char *name, const uint8_t *p, size_t n)
 {
@@ -1884,6 +2006,13 @@ print_vectors(void)
 	ch_entry_erased(&e, proof, er);
 	print_hex("erasure proof of that entry", proof, sizeof(proof));
 	print_hex("erased form of that entry", er, sizeof(er));
+	uint8_t mk[CH_MARK_LEN], *ch = NULL;
+	size_t chn = 0;
+	golden_mark(mk);
+	print_hex("mark (CHECK, PULL)", mk, sizeof(mk));
+	if (golden_changes(&ch, &chn) == 0)
+		print_hex("changes (CHANGES)", ch, chn);
+	free(ch);
 }
 
 int
@@ -1912,6 +2041,7 @@ main(int argc, char **argv)
 	TAP_RUN(readreq);
 	TAP_RUN(vec);
 	TAP_RUN(batch);
+	TAP_RUN(checkpoints);
 	TAP_RUN(readrep);
 	return TAP_DONE();
 }
