@@ -61,7 +61,7 @@ typedef struct {
 	uint8_t done_run[16];   /* its run they belong to */
 	uint64_t done;          /* every case it changed up to this number seen,
 	                         * and we were not behind on any */
-	int pulling;            /* a PULL of ours is unanswered */
+	int pulling;            /* PULLs of ours unanswered (at most SYNC_PULLS_OUT) */
 	int in_sweep;           /* a pull stopped at cursor, to go on */
 	uint64_t cursor;        /* where it goes on (its last CHANGES' upto) */
 	int sweep_behind;       /* this pull met a case we are behind on */

@@ -235,13 +235,15 @@ answer_sync(cahierd_t *d, zsock_t *sock, zframe_t *route, peer_t *p,
 		/* A case we do not hold: if the peer offers it (its vector is not
 		 * empty), ask for all of it. The peer answers only if we are a
 		 * member, and member_adopt checks what comes back. This catches a member
-		 * whose first push was lost. One request per peer at a time. */
-		if (theirs->n && clock_now_ms() >= p->busy_until) {
+		 * whose first push was lost. One request per peer at a time, or
+		 * one per vector of a CHANGES we asked for. */
+		if (theirs->n && (from_pull || clock_now_ms() >= p->busy_until)) {
 			ch_vec_t empty;
 			memset(&empty, 0, sizeof(empty));
 			memcpy(empty.case_id, theirs->case_id, 16);
 			send_sync(d, sock, route ? zframe_dup(route) : NULL, &empty);
-			p->busy_until = clock_now_ms() + SYNC_WAIT_MS;
+			if (!from_pull)
+				p->busy_until = clock_now_ms() + SYNC_WAIT_MS;
 		}
 		zframe_destroy(&route);
 		return theirs->n != 0;
@@ -454,8 +456,12 @@ take_entries(cahierd_t *d, zsock_t *sock, zframe_t *route, peer_t *p,
 			ch_vec_clear(&ours);
 		}
 		p->busy_until = clock_now_ms() + SYNC_WAIT_MS;
-	} else if (stored)
+	} else if (stored) {
 		p->busy_until = 0;
+		/* A catch-up ended: a pull that left us behind looks again. */
+		if (!p->pulling)
+			p->pull_wait = 0;
+	}
 	else if (t.refused)
 		p->busy_until = clock_now_ms() + SYNC_WAIT_MS; /* it offers what we refuse: not every round */
 	zframe_destroy(&route);
@@ -489,8 +495,9 @@ send_pull(cahierd_t *d, zsock_t *sock, zframe_t *route, peer_t *p,
     const uint8_t run[CH_RUN_LEN], uint64_t since)
 {
 	send_mark(d, sock, route, CH_PM_PULL, run, since);
-	p->pulling = 1;
-	p->pull_wait = clock_now_ms() + SYNC_WAIT_MS;
+	if (p->pulling < SYNC_PULLS_OUT)
+		p->pulling++;
+	p->pull_wait = clock_now_ms() + SYNC_PULL_WAIT_MS;
 }
 
 /* CHECK: p's run and newest change. Nothing to do when we have taken all
@@ -638,7 +645,7 @@ take_changes(cahierd_t *d, zsock_t *sock, zframe_t *route, peer_t *p,
 		zframe_destroy(&route);
 		return;
 	}
-	p->pulling = 0;
+	p->pulling--;
 	if (memcmp(run, p->done_run, CH_RUN_LEN) != 0) {
 		/* p started again since our PULL: it answered with all of it. */
 		memcpy(p->done_run, run, CH_RUN_LEN);
@@ -676,9 +683,9 @@ take_changes(cahierd_t *d, zsock_t *sock, zframe_t *route, peer_t *p,
 	else {
 		/* Past this second's SYNC_PULL_VECTORS, the pull goes on at p's
 		 * next CHECK (a round). A pull that left us behind somewhere is
-		 * tried again after SYNC_WAIT_MS, once the entries asked for have
-		 * come. */
-		p->pull_wait = !more && p->sweep_behind ? now + SYNC_WAIT_MS : 0;
+		 * tried again after SYNC_BEHIND_WAIT_MS, once the entries asked
+		 * for have come. */
+		p->pull_wait = !more && p->sweep_behind ? now + SYNC_BEHIND_WAIT_MS : 0;
 		zframe_destroy(&route);
 	}
 }

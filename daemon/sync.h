@@ -40,6 +40,16 @@
  * (each costs a look at one case, as a SYNC does); a longer pull goes on
  * at the peer's next CHECK. 10,000 shared cases take about 5 s. */
 #define SYNC_PULL_VECTORS 2048
+/* A PULL unanswered SYNC_PULL_WAIT_MS is sent again at the peer's next
+ * CHECK (its answer was lost: a cut link, a full queue; a late answer
+ * costs one more CHANGES); a pull that left us behind on some case is
+ * made again once a batch from that peer has ended a catch-up (the
+ * entries asked for have come), or SYNC_BEHIND_WAIT_MS after it ended
+ * (the asks were lost). At most SYNC_PULLS_OUT answers are taken per
+ * PULLs sent. */
+#define SYNC_PULL_WAIT_MS 500
+#define SYNC_BEHIND_WAIT_MS 1000
+#define SYNC_PULLS_OUT 3
 
 /* Handles one message from peer p on sock (route: the ROUTER routing id,
  * or NULL on our DEALER to p; taken). WARNING: p points into the peers
