@@ -65,6 +65,9 @@ typedef struct {
 	int in_sweep;           /* a pull stopped at cursor, to go on */
 	uint64_t cursor;        /* where it goes on (its last CHANGES' upto) */
 	int sweep_behind;       /* this pull met a case we are behind on */
+	uint64_t behind_at;     /* the last pull that ended behind: done + 1 then (0: none) */
+	int64_t refused_until;  /* ms: its last batch brought only refusals: no
+	                         * ask from a pull before then */
 	int64_t vec_window;     /* ms: the start of the second vec_count counts in */
 	size_t vec_count;       /* vectors of its CHANGES taken in that second */
 	int64_t pull_wait;      /* ms: no new PULL before then */

@@ -329,7 +329,7 @@ answer_sync(cahierd_t *d, zsock_t *sock, zframe_t *route, peer_t *p,
 	/* The peer holds entries we lack: ask for them, unless a catch-up from
 	 * it is already running (one chain of batches per peer, not one more
 	 * for every round). */
-	if (behind && from_pull)
+	if (behind && from_pull && clock_now_ms() >= p->refused_until)
 		send_sync(d, sock, route ? zframe_dup(route) : NULL, &ours);
 	else if (behind && clock_now_ms() >= p->busy_until) {
 		send_sync(d, sock, route ? zframe_dup(route) : NULL, &ours);
@@ -462,8 +462,11 @@ take_entries(cahierd_t *d, zsock_t *sock, zframe_t *route, peer_t *p,
 		if (!p->pulling)
 			p->pull_wait = 0;
 	}
-	else if (t.refused)
-		p->busy_until = clock_now_ms() + SYNC_WAIT_MS; /* it offers what we refuse: not every round */
+	else if (t.refused) {
+		/* It offers what we refuse: not every round, nor every pull. */
+		p->busy_until = clock_now_ms() + SYNC_WAIT_MS;
+		p->refused_until = p->busy_until;
+	}
 	zframe_destroy(&route);
 }
 
@@ -685,7 +688,17 @@ take_changes(cahierd_t *d, zsock_t *sock, zframe_t *route, peer_t *p,
 		 * next CHECK (a round). A pull that left us behind somewhere is
 		 * tried again after SYNC_BEHIND_WAIT_MS, once the entries asked
 		 * for have come. */
-		p->pull_wait = !more && p->sweep_behind ? now + SYNC_BEHIND_WAIT_MS : 0;
+		int64_t wait = SYNC_BEHIND_WAIT_MS;
+		if (!more && p->sweep_behind) {
+			/* Behind at the same place as the last pull that ended
+			 * behind: what we lack is refused, or does not come; look
+			 * again after SYNC_WAIT_MS only. */
+			if (p->behind_at == p->done + 1)
+				wait = SYNC_WAIT_MS;
+			p->behind_at = p->done + 1;
+		} else if (!more)
+			p->behind_at = 0;
+		p->pull_wait = !more && p->sweep_behind ? now + wait : 0;
 		zframe_destroy(&route);
 	}
 }
