@@ -7,6 +7,9 @@
 # healed, the load stops, the daemons converge, and: every acknowledged post
 # (its `cahier note` exited 0) is in every daemon's log of the case exactly
 # once, the feeds are byte-identical (mdb_dump), no daemon logged a fork.
+# Last, a long partition: every link cut while each provider posts
+# HEAL_POSTS notes at its own daemon; after the heal the time until every
+# daemon holds them all is printed as heal_converge_s.
 #
 # The network: namespaces cahier<PID>n1..n5; daemon i has the address
 # 10.X.0.i/32 (X from the test's PID) on each of its four veths, named v<j>
@@ -29,11 +32,15 @@
 #   PART_SEED      the seed of the random cuts and moments (default: from
 #                  the clock; printed, so a run's choices can be made again)
 #   PART_CONVERGE  the bound on the wait for convergence (default 60 s)
+#   HEAL_POSTS     notes each provider posts at its daemon, cut off from
+#                  the others, before the last heal (default 200: 1,000 new
+#                  entries in all)
 . "$(dirname "$0")/lib.sh"
 
 PART_ROUNDS=${PART_ROUNDS:-12}
 PART_SECS=${PART_SECS:-60}
 PART_CONVERGE=${PART_CONVERGE:-60}
+HEAL_POSTS=${HEAL_POSTS:-200}
 SEED=${PART_SEED:-$(($(date +%s) % 100000))}
 SEED0=$SEED
 # rnd N: a pseudo-random number in 0..N-1 (an LCG: dash has no $RANDOM)
@@ -257,9 +264,39 @@ cat "$T/acked" "$T/nak.1" "$T/nak.2" "$T/nak.3" | sort >"$T/made"
 check "every post a daemon holds was made by a loop" \
 	[ "$(sort -u "$T"/m.* | comm -23 - "$T/made" | wc -l | tr -d ' ')" = 0 ]
 
-# The reads wrote access records: the feeds converge again, then compared
-# with every daemon stopped.
+# The reads wrote access records: the feeds converge again.
 wait_for -w "the feeds to be byte-identical after the reads" "$PART_CONVERGE" converged
+
+# --- a long partition, then the heal: HEAL_POSTS posts at each daemon -----------------
+# Every link cut; each of the five providers posts HEAL_POSTS notes at its
+# own daemon, which nobody else can reach; every link restored at once; the
+# time until the five daemons hold the same number of entries is the
+# heal_converge figure (polled: five case lists, a few tenths of a second).
+for i in 1 2 3 4; do for j in $(seq $((i + 1)) 5); do link_cut $i $j; done; done
+N0=$(count ines)
+posts_alone() {
+	pa_i=0
+	while [ "$pa_i" -lt "$HEAL_POSTS" ]; do
+		pa_i=$((pa_i + 1))
+		"$B/cahier" --home "$T/$1" --passphrase-file "$T/pp" --timeout 5 \
+			note "$CASE" "alone $1 $pa_i" >/dev/null 2>>"$T/alone.$1.err" || return 1
+	done
+}
+ALONE=
+for h in ines sophie karim noor geert; do posts_alone $h 9>&- & ALONE="$ALONE $!"; done
+AFAIL=0
+for p in $ALONE; do wait "$p" || AFAIL=$((AFAIL + 1)); done
+check "every link cut, each provider posted $HEAL_POSTS notes at its own daemon" [ "$AFAIL" = 0 ]
+check "... which kept them to itself" [ "$(count sophie)" -lt "$((N0 + 2 * HEAL_POSTS))" ]
+heal_all
+T_HEAL=$(now_ms)
+check "after the heal the five daemons converge on the $((5 * HEAL_POSTS)) new entries" \
+	wait_for "$PART_CONVERGE" same_counts
+HEAL2_MS=$(($(now_ms) - T_HEAL))
+HEAL_NEW=$((5 * HEAL_POSTS))
+HEAL2=$((HEAL2_MS / 1000)).$(printf '%03d' $((HEAL2_MS % 1000)))
+check "... every one of them held everywhere" [ "$(count geert)" -ge "$((N0 + HEAL_NEW))" ]
+wait_for -w "the feeds to be byte-identical after the heal" "$PART_CONVERGE" converged
 for o in $ORGS; do stop $o; done
 for o in $ORGS; do feed_dump $o "$CASE" >"$T/f.$o"; done
 for o in nurse gp nurse2 gp2; do check "feeds byte-identical at co and $o" cmp -s "$T/f.co" "$T/f.$o"; done
@@ -269,6 +306,7 @@ echo "# rounds: $ROUNDS, links cut: $CUTS (PART_SEED=$SEED0)"
 echo "# posts acknowledged: $ACKED"
 echo "# posts refused or failed: $NAKED"
 echo "# lost: $LOST"
-echo "# heal_converge_s: $HEAL_CONVERGE"
+echo "# converge_after_load_s: $HEAL_CONVERGE"
+echo "# heal_converge_s: $HEAL2 ($HEAL_NEW new entries, $HEAL_POSTS at each daemon)"
 check "lost: $LOST acknowledged posts (must be 0)" [ "$LOST" = 0 ]
 done_testing
