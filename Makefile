@@ -144,8 +144,8 @@ demo: deps
 	@BUILD=build sh tests/demo.sh
 
 bench: deps
-	$(MAKE) BUILD=build all tests
-	@BUILD=build sh tests/bench.sh
+	$(MAKE) BUILD=$(BUILD) all tests
+	@BUILD=$(BUILD) sh tests/bench.sh
 
 install: $(BINS)
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1

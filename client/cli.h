@@ -37,6 +37,12 @@ char *cli_path(const cli_t *c, const char *name);
 /* Loads cert, card and endpoint, unlocks the key and connects. */
 void cli_open(cli_t *c);
 void cli_close(cli_t *c);
+/* The connection alone, for a cli_t whose cert, card, endpoint and keys are
+ * loaded already (cli_open calls it): several connections may share them,
+ * each with a cli_t of its own, each closed with cli_disconnect, which
+ * leaves what they share to the one cli_close. */
+void cli_connect(cli_t *c);
+void cli_disconnect(cli_t *c);
 /* A reply of the daemon: the whole frame it sent (malloc'd) and its length.
  * What is decoded from a reply borrows from p. A read reply holds the
  * decrypted bodies of entries: release every reply with cli_reply_free. */

@@ -135,7 +135,12 @@ cli_open(cli_t *c)
 			cli_die(EXIT_ERR, "cannot open %s: %s", path, ch_strerror(rc));
 	}
 	free(path);
+	cli_connect(c);
+}
 
+void
+cli_connect(cli_t *c)
+{
 	keys_card_t card;
 	if (keys_card_parse(c->card, c->cardlen, &card) != 0)
 		cli_die(EXIT_ERR, "the org card in %s does not verify", c->home);
@@ -177,7 +182,7 @@ cli_open(cli_t *c)
 }
 
 void
-cli_close(cli_t *c)
+cli_disconnect(cli_t *c)
 {
 	zsock_t *s = c->sock;
 	if (s == live_sock)
@@ -186,6 +191,12 @@ cli_close(cli_t *c)
 	c->monitor = NULL;
 	zsock_destroy(&s);
 	c->sock = NULL;
+}
+
+void
+cli_close(cli_t *c)
+{
+	cli_disconnect(c);
 	keys_secret_destroy(&c->keys);
 	free(c->cert);
 	free(c->card);

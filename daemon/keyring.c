@@ -10,11 +10,13 @@ struct welcome {
 	uint32_t epoch;
 	uint8_t used;
 	uint8_t key[32];
+	uint64_t at;              /* when put (keyring_t.welcome_tick) */
 };
 
 struct keyring {
 	const keys_secret_t *k;
 	struct welcome *welcome;  /* sodium_malloc'd, KEYRING_WELCOME_MAX */
+	uint64_t welcome_tick;    /* puts so far */
 	uint64_t opens;           /* slots opened so far */
 };
 
@@ -112,7 +114,7 @@ void
 keyring_welcome_put(keyring_t *kr, const uint8_t case_id[16], uint32_t epoch,
     const uint8_t key[32])
 {
-	size_t free_slot = KEYRING_WELCOME_MAX;
+	size_t free_slot = KEYRING_WELCOME_MAX, oldest = 0;
 	if (!kr->welcome) {
 		if (!(kr->welcome = sodium_allocarray(KEYRING_WELCOME_MAX, sizeof(*kr->welcome))))
 			return;
@@ -122,17 +124,27 @@ keyring_welcome_put(keyring_t *kr, const uint8_t case_id[16], uint32_t epoch,
 		struct welcome *w = &kr->welcome[i];
 		if (w->used == 1 && memcmp(w->case_id, case_id, 16) == 0 && w->epoch == epoch) {
 			memcpy(w->key, key, 32); /* the latest welcome wins, until checked */
+			w->at = ++kr->welcome_tick;
 			return;
 		}
 		if (w->used != 1 && free_slot == KEYRING_WELCOME_MAX)
 			free_slot = i;
+		if (w->at < kr->welcome[oldest].at)
+			oldest = i;
 	}
+	/* Nothing takes a slot back once its welcome is checked and the keys
+	 * are in the store: when the table is full, the oldest put makes room.
+	 * (Without it a daemon joined at most KEYRING_WELCOME_MAX epochs' worth
+	 * of cases in its life, about 128 cases, then none until a restart.) A
+	 * welcome pushed out before it was checked is adopted again from the
+	 * next batch of its case. */
 	if (free_slot == KEYRING_WELCOME_MAX)
-		return;
+		free_slot = oldest;
 	memcpy(kr->welcome[free_slot].case_id, case_id, 16);
 	kr->welcome[free_slot].epoch = epoch;
 	memcpy(kr->welcome[free_slot].key, key, 32);
 	kr->welcome[free_slot].used = 1;
+	kr->welcome[free_slot].at = ++kr->welcome_tick;
 }
 
 int

@@ -54,7 +54,8 @@ void keyring_opened_free(keyring_opened_t *o);
 /* Membership keys of a case being joined, taken from its welcome before
  * the welcome itself is checked in its place: kept in memory only
  * (sodium_malloc'd, at most KEYRING_WELCOME_MAX), so a forged welcome cannot
- * leave a wrong key in the store. The latest welcome wins until checked. */
+ * leave a wrong key in the store. The latest welcome wins until checked;
+ * a full table makes room by dropping the oldest put. */
 #define KEYRING_WELCOME_MAX 256
 void keyring_welcome_put(keyring_t *kr, const uint8_t case_id[16], uint32_t epoch,
     const uint8_t key[32]);

@@ -25,10 +25,26 @@
 #   log_index_build_ms_100k    building that case's index from scratch (the
 #                              first read after a start); log_first_read_ms_100k
 #                              is that first read, whole
+#   posts_per_s_16_clients     durable posts per second with BENCH_CLIENTS (16)
+#                              connections of one provider posting to the case
+#                              at once, each BENCH_CLIENT_POSTS (500) notes one
+#                              after the other as fast as the replies come
+#                              (median of BENCH_RUNS runs; the daemon commits
+#                              the posts of one round of its loop together)
+#   posts_per_s_1_client       baseline: the same with one connection
+#   fsyncs_per_s               baseline: the bare fsync loop above, per second
+#   rss_mib_10k_cases, hwm_mib_10k_cases, fds_10k_cases,
+#   idle_round_bytes_10k_cases, and their 1-case baselines: two daemons over
+#                              BENCH_CASES (10000) shared cases of
+#                              BENCH_CASE_ENTRIES (100) entries each, by
+#                              tests/bench-scale.sh (see there); BENCH_SCALE=0
+#                              leaves them out
 #
 # Environment: BUILD (build directory, default build), BENCH_ENTRIES (default
-# 100000), BENCH_LOG_ENTRIES (100000), BENCH_POSTS (200), BENCH_RUNS (3), BENCH_TIMEOUT (600 s per
-# catch-up), SYNC_MS (the daemons' sync interval, default 1000 as cahierd's),
+# 100000), BENCH_LOG_ENTRIES (100000), BENCH_POSTS (200), BENCH_RUNS (3),
+# BENCH_CLIENTS (16), BENCH_CLIENT_POSTS (500), BENCH_TIMEOUT (600 s per
+# catch-up), BENCH_CASES, BENCH_CASE_ENTRIES, BENCH_SETTLE, BENCH_IDLE_SECS
+# (tests/bench-scale.sh), BENCH_SCALE (1; 0: no scale figures), SYNC_MS (the daemons' sync interval, default 1000 as cahierd's),
 # BENCH_PERF=FILE (record the first catch-up with perf into FILE.data and
 # write a report to FILE.txt).
 LIB_TAP=0    # figures, not a test: no TAP lines from lib.sh
@@ -55,13 +71,16 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f\n", a / b }'; }
 # restart ORG: start it with a fresh log (start waits for a "ready" line)
 restart() { [ -f "$T/$1.log" ] && mv "$T/$1.log" "$T/$1.log.old"; start "$1"; }
 
-for t in bench_post bench_gen bench_verify bench_log; do
+for t in bench_post bench_gen bench_verify bench_log mkcases; do
 	[ -x "$TOOLS/$t" ] || fail "$TOOLS/$t missing: run make BUILD=${BUILD:-build} tests first"
 done
-for v in "$N" "$POSTS" "$RUNS" "$TIMEOUT"; do
-	case $v in '' | *[!0-9]*) fail "BENCH_ENTRIES, BENCH_POSTS, BENCH_RUNS, BENCH_TIMEOUT take numbers" ;; esac
+CLIENTS=${BENCH_CLIENTS:-16}
+CPOSTS=${BENCH_CLIENT_POSTS:-500}
+for v in "$N" "$POSTS" "$RUNS" "$TIMEOUT" "$CLIENTS" "$CPOSTS"; do
+	case $v in '' | *[!0-9]*) fail "BENCH_ENTRIES, BENCH_POSTS, BENCH_RUNS, BENCH_TIMEOUT, BENCH_CLIENTS, BENCH_CLIENT_POSTS take numbers" ;; esac
 done
-[ "$N" -ge 1 ] && [ "$POSTS" -ge 1 ] && [ "$RUNS" -ge 1 ] || fail "counts must be at least 1"
+[ "$N" -ge 1 ] && [ "$POSTS" -ge 1 ] && [ "$RUNS" -ge 1 ] && [ "$CLIENTS" -ge 1 ] &&
+	[ "$CPOSTS" -ge 1 ] || fail "counts must be at least 1"
 
 LOG_N=${BENCH_LOG_ENTRIES:-100000}
 say "reading the last 50 of $LOG_N entries, and of 1000 (in process)..."
@@ -138,12 +157,32 @@ say "$POSTS posts (both daemons up, the case holds $N+ entries)..."
 "$TOOLS/bench_post" fsync "$T" 200 >"$T/fsync.out" || fail "bench_post fsync"
 POST=$(field post_p50_ms "$T/post.out")
 FSYNC=$(field fsync_p50_ms "$T/fsync.out")
+say "$CLIENTS clients posting $CPOSTS notes each at once, then 1 client ($RUNS runs)..."
+"$TOOLS/bench_post" clients "$T/ines" "$T/pp" "$CASE" "$CLIENTS" "$CPOSTS" "$RUNS" \
+	>"$T/clients.out" || fail "bench_post clients"
+"$TOOLS/bench_post" clients "$T/ines" "$T/pp" "$CASE" 1 "$CPOSTS" "$RUNS" \
+	>"$T/client1.out" || fail "bench_post clients (one)"
+MANY=$(awk '$1 == "BENCH" { print $3 }' "$T/clients.out")
+ONE=$(field posts_per_s_1_client "$T/client1.out")
 for o in src dst; do stop $o; done
 
 cat "$T/post.out"
 echo "BENCH fsync_p50_ms $FSYNC ms"
 echo "BENCH post_vs_fsync_ratio $(ratio "$POST" "$FSYNC") x"
+cat "$T/clients.out" "$T/client1.out"
+echo "BENCH fsyncs_per_s $(field fsyncs_per_s "$T/fsync.out") fsyncs/s"
+echo "BENCH posts_${CLIENTS}_vs_1_client_ratio $(ratio "$MANY" "$ONE") x"
 echo "BENCH catchup_entries_per_s $CATCHUP entries/s"
 echo "BENCH verify_entries_per_s $VERIFY entries/s"
 echo "BENCH catchup_vs_verify_ratio $(ratio "$CATCHUP" "$VERIFY") x"
 cat "$T/log.out"
+if [ "${BENCH_SCALE:-1}" != 0 ]; then
+	say "two daemons over many shared cases (tests/bench-scale.sh)..."
+	# Its own port range: the next hundred when one was given by hand (this
+	# run holds its own).
+	if [ -n "$PORT_CHOSEN" ]; then
+		B="$B" PORT_BASE=$((PORT_BASE + 100)) sh "$(dirname "$0")/bench-scale.sh"
+	else
+		B="$B" sh "$(dirname "$0")/bench-scale.sh"
+	fi || fail "bench-scale.sh"
+fi

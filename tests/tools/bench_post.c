@@ -5,8 +5,17 @@
  *   bench_post post HOME PASSFILE CASE N
  *       N posts of a note through the client code (client/cmd_post.c: sign,
  *       send, wait for the daemon's reply after its fsync'ed commit).
+ *   bench_post clients HOME PASSFILE CASE CLIENTS N RUNS
+ *       CLIENTS connections of the same provider (its key unlocked once),
+ *       each in a thread of its own posting N notes to the case one after
+ *       the other, as fast as the replies come (each reply follows the
+ *       daemon's fsync'ed commit of its round: the posts that arrive in one
+ *       round share one commit). RUNS times; prints the posts per second of
+ *       each run on stderr and their median as
+ *       "BENCH posts_per_s_<CLIENTS>_clients".
  *   bench_post fsync DIR N
- *       N times: write 512 bytes to a file in DIR and fsync it.
+ *       N times: write 512 bytes to a file in DIR and fsync it; also the
+ *       fsyncs per second of the whole loop ("BENCH fsyncs_per_s").
  *   bench_post catchup HOME_SRC HOME_DST PASSFILE CASE TIMEOUT_S
  *       Posts one note at the source org (its push makes the destination
  *       daemon, which does not hold the case yet, ask for all of it), then
@@ -17,6 +26,7 @@
  * "CATCHUP seconds entries" (catchup); progress and errors on stderr. */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -151,6 +161,92 @@ bench_posts(const char *home, const char *passfile, const char *casearg, long n)
 	return 0;
 }
 
+/* One client of bench_clients: its connection, its share of the posts. */
+typedef struct {
+	cli_t c;
+	const uint8_t *id;
+	long n;
+	long done;
+	pthread_barrier_t *go;
+} poster_t;
+
+static void *
+poster_run(void *arg)
+{
+	poster_t *p = arg;
+	ch_postrep_t rep;
+
+	pthread_barrier_wait(p->go);
+	for (long i = 0; i < p->n; i++) {
+		post_note(&p->c, p->id, i + 1, &rep);
+		p->done++;
+	}
+	return NULL;
+}
+
+static int
+bench_clients(const char *home, const char *passfile, const char *casearg, long clients,
+    long n, long runs)
+{
+	cli_t c;
+	uint8_t id[16];
+	ch_postrep_t rep;
+	poster_t *ps = calloc((size_t)clients, sizeof(*ps));
+	pthread_t *th = calloc((size_t)clients, sizeof(*th));
+	double *rate = calloc((size_t)runs, sizeof(*rate));
+	pthread_barrier_t go;
+
+	if (!ps || !th || !rate)
+		return 1;
+	open_client(&c, home, passfile);
+	cli_case_id(&c, casearg, id);
+	/* Every connection made, and its CURVE handshake done by one post not
+	 * counted, before any run: the sockets are made here and each is then
+	 * used by its thread alone. */
+	for (long k = 0; k < clients; k++) {
+		ps[k].c = c;
+		ps[k].c.sock = NULL;
+		ps[k].c.monitor = NULL;
+		cli_connect(&ps[k].c);
+		post_note(&ps[k].c, id, 0, &rep);
+		ps[k].id = id;
+		ps[k].n = n;
+		ps[k].go = &go;
+	}
+	for (long r = 0; r < runs; r++) {
+		if (pthread_barrier_init(&go, NULL, (unsigned)clients + 1) != 0)
+			return 1;
+		for (long k = 0; k < clients; k++) {
+			ps[k].done = 0;
+			if (pthread_create(&th[k], NULL, poster_run, &ps[k]) != 0) {
+				fprintf(stderr, "bench_post: cannot start a thread\n");
+				return 1;
+			}
+		}
+		pthread_barrier_wait(&go);
+		double t0 = now_s();
+		long total = 0;
+		for (long k = 0; k < clients; k++) {
+			pthread_join(th[k], NULL);
+			total += ps[k].done;
+		}
+		double secs = now_s() - t0;
+		pthread_barrier_destroy(&go);
+		rate[r] = (double)total / secs;
+		fprintf(stderr, "bench: run %ld of %ld: %ld clients, %ld posts in %.3f s: %.0f posts/s\n",
+		    r + 1, runs, clients, total, secs, rate[r]);
+	}
+	printf("BENCH posts_per_s_%ld_client%s %.0f posts/s\n", clients, clients == 1 ? "" : "s",
+	    quantile(rate, (size_t)runs, 0.5));
+	for (long k = 0; k < clients; k++)
+		cli_disconnect(&ps[k].c);
+	cli_close(&c);
+	free(rate);
+	free(th);
+	free(ps);
+	return 0;
+}
+
 static int
 bench_fsync(const char *dir, long n)
 {
@@ -166,6 +262,7 @@ bench_fsync(const char *dir, long n)
 		free(lat);
 		return 1;
 	}
+	double start = now_s();
 	for (long i = 0; i < n; i++) {
 		randombytes_buf(buf, sizeof(buf));
 		double t0 = now_s();
@@ -177,8 +274,10 @@ bench_fsync(const char *dir, long n)
 		}
 		lat[i] = (now_s() - t0) * 1000;
 	}
+	double all = now_s() - start;
 	close(fd);
 	unlink(path);
+	printf("BENCH fsyncs_per_s %.0f fsyncs/s\n", (double)n / all);
 	printf("BENCH fsync_p50_ms %.3f ms\n", quantile(lat, (size_t)n, 0.5));
 	printf("BENCH fsync_p90_ms %.3f ms\n", quantile(lat, (size_t)n, 0.9));
 	free(lat);
@@ -288,6 +387,9 @@ main(int argc, char **argv)
 		return 1;
 	if (argc == 6 && strcmp(argv[1], "post") == 0)
 		return bench_posts(argv[2], argv[3], argv[4], parse_count(argv[5], 1000000));
+	if (argc == 8 && strcmp(argv[1], "clients") == 0)
+		return bench_clients(argv[2], argv[3], argv[4], parse_count(argv[5], 256),
+		    parse_count(argv[6], 1000000), parse_count(argv[7], 100));
 	if (argc == 4 && strcmp(argv[1], "fsync") == 0)
 		return bench_fsync(argv[2], parse_count(argv[3], 1000000));
 	if (argc == 7 && strcmp(argv[1], "catchup") == 0)
@@ -297,6 +399,7 @@ main(int argc, char **argv)
 		return bench_join(argv[2], argv[3], argv[4], argv[5],
 		    parse_count(argv[6], 86400), strtod(argv[7], NULL));
 	fprintf(stderr, "usage: bench_post post HOME PASSFILE CASE N\n"
+	    "       bench_post clients HOME PASSFILE CASE CLIENTS N RUNS\n"
 	    "       bench_post fsync DIR N\n"
 	    "       bench_post catchup HOME_SRC HOME_DST PASSFILE CASE TIMEOUT_S\n"
 	    "       bench_post join HOME_SRC HOME_DST PASSFILE CASE TIMEOUT_S STARTED\n");
