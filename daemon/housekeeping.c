@@ -176,14 +176,14 @@ rotate_if_due(cahierd_t *d, scase_t *c)
 	ingest_charter_free(buf, buflen);
 }
 
-void
-housekeeping_run(cahierd_t *d)
+int
+housekeeping_run(cahierd_t *d, size_t *cursor, size_t max)
 {
 	uint8_t (*ids)[16] = NULL;
-	size_t n = 0;
+	size_t n = 0, i;
 	if (store_case_list(d->store, &ids, &n) != 0)
-		return;
-	for (size_t i = 0; i < n; i++) {
+		return 0;
+	for (i = *cursor; i < n && i - *cursor < max; i++) {
 		hk_t h = { d, NULL };
 		if (store_case_get(d->store, ids[i], 0, &h.c) != 0 ||
 		    !state_is_member(h.c, keyring_org(d->kr)))
@@ -194,4 +194,6 @@ housekeeping_run(cahierd_t *d)
 		rotate_if_due(d, h.c);
 	}
 	free(ids);
+	*cursor = i < n ? i : 0;
+	return i >= n;
 }

@@ -33,7 +33,9 @@ typedef struct {
 	zsock_t *peer_router;
 	zloop_t *loop;
 	uint64_t gen;              /* store generation of the loaded peers */
-	int64_t last_housekeeping; /* ms */
+	int64_t last_housekeeping; /* ms: when the last pass ended */
+	int hk_pass;               /* a pass of housekeeping is under way */
+	size_t hk_cursor;          /* where it goes on */
 } server_t;
 
 /* The end of a round: commit, then send what waited for the commit. */
@@ -260,8 +262,16 @@ on_sync_timer(zloop_t *loop, int timer_id, void *arg)
 	}
 	redial(s);
 	log_limited_flush();
-	if (reloaded || clock_now_ms() - s->last_housekeeping >= HOUSEKEEPING_MS) {
-		housekeeping_run(s->d);
+	/* Housekeeping: a pass over every case HOUSEKEEPING_MS after the last
+	 * one ended, or at once after a reload (a revocation to announce), in
+	 * slices of HOUSEKEEPING_SLICE cases, one a round. */
+	if (reloaded) {
+		s->hk_pass = 1;
+		s->hk_cursor = 0;
+	} else if (!s->hk_pass && clock_now_ms() - s->last_housekeeping >= HOUSEKEEPING_MS)
+		s->hk_pass = 1;
+	if (s->hk_pass && housekeeping_run(s->d, &s->hk_cursor, HOUSEKEEPING_SLICE)) {
+		s->hk_pass = 0;
 		s->last_housekeeping = clock_now_ms();
 	}
 	sync_round(s->d);
