@@ -1282,28 +1282,50 @@ pre_linked(const pre_t *pre, const uint8_t *cand, size_t i)
 	    memcmp(b->env.prev, a->id, 32) == 0;
 }
 
-/* Checks the signatures of a batch: for each run of entries of one feed
- * (pre_linked), the organization signature of its last entry only, and the
- * provider signature of each care entry this daemon can open. A run whose
- * last signature fails is checked entry by entry, so that its valid
- * prefix is kept. What is not pre-checked stays SIG_UNKNOWN and the rules
- * check it as they check a lone entry. For n entries this costs at most n
- * organization and n provider signature checks, as checking each entry
- * would: a run of k costs 1, or k when its last signature fails. */
+/* The pre-check of one batch while it runs. */
+typedef struct {
+	pre_t *pre;
+	size_t n;
+	sigjob_t *jobs;
+	size_t *pjob;      /* per entry: its provider job + 1, or 0 */
+	sigcheck_t *sc;    /* the jobs in flight, or NULL */
+} batchcheck_t;
+
+/* Starts the signature checks of a batch: for each run of entries of one
+ * feed (pre_linked), the organization signature of its last entry only,
+ * and the provider signature of each care entry this daemon can open. The
+ * runs' jobs come first, then the provider jobs in the batch's order, so
+ * that the rules can take the entries in order while the threads check
+ * the ones after them (precheck_wait). A run whose last signature fails
+ * is checked entry by entry, here, so that its valid prefix is kept. What
+ * is not pre-checked stays SIG_UNKNOWN and the rules check it as they
+ * check a lone entry. For n entries this costs at most n organization and
+ * n provider signature checks, as checking each entry would: a run of k
+ * entries costs 1, or k when its last signature fails. */
 static void
-precheck_batch(ingest_t *in, scase_t *c, const ch_slice_t *items, size_t n, pre_t *pre)
+precheck_start(ingest_t *in, scase_t *c, const ch_slice_t *items, size_t n,
+    pre_t *pre, batchcheck_t *bc)
 {
 	pre_memo_t m;
-	sigjob_t *jobs = calloc(2 * n + 1, sizeof(*jobs));
 	uint8_t *cand = calloc(n + 1, 1);
-	size_t *pjob = calloc(n + 1, sizeof(*pjob));   /* provider job + 1, or 0 */
-	size_t *rjob = calloc(n + 1, sizeof(*rjob));   /* at a run's end: its job + 1 */
+	uint8_t *popen = calloc(n + 1, 1);
+	size_t *rjob = calloc(n + 1, sizeof(*rjob));     /* at a run's end: its job + 1 */
 	size_t *rstart = calloc(n + 1, sizeof(*rstart)); /* at a run's end: its start */
 	size_t nj = 0;
 
+	memset(bc, 0, sizeof(*bc));
 	memset(&m, 0, sizeof(m));
-	if (!jobs || !cand || !pjob || !rjob || !rstart)
+	bc->pre = pre;
+	bc->n = n;
+	bc->jobs = calloc(2 * n + 1, sizeof(*bc->jobs));
+	bc->pjob = calloc(n + 1, sizeof(*bc->pjob));
+	if (!bc->jobs || !bc->pjob || !cand || !popen || !rjob || !rstart) {
+		free(bc->jobs);
+		free(bc->pjob);
+		bc->jobs = NULL;
+		bc->pjob = NULL;
 		goto out;
+	}
 	for (size_t i = 0; i < n; i++) {
 		pre_t *p = &pre[i];
 		if (ch_entry_form(items[i].p, items[i].n, &p->env, &p->body, &p->bodylen,
@@ -1314,16 +1336,7 @@ precheck_batch(ingest_t *in, scase_t *c, const ch_slice_t *items, size_t n, pre_
 		if (memcmp(p->env.case_id, store_case_id(c), 16) != 0 || !pre_new(c, &m, &p->env))
 			continue;
 		cand[i] = 1;
-		if (pre_open(in, c, &m, p)) {
-			sigjob_t *j = &jobs[nj];
-			j->kind = SIGJOB_PLAIN;
-			j->plain = p->plain;
-			j->plainlen = p->plainlen;
-			j->case_id = p->env.case_id;
-			j->audience = p->env.audience;
-			j->provider = p->provider;
-			pjob[i] = ++nj;
-		}
+		popen[i] = (uint8_t)pre_open(in, c, &m, p);
 	}
 	size_t start = 0;
 	for (size_t i = 0; i < n; i++) {
@@ -1333,60 +1346,80 @@ precheck_batch(ingest_t *in, scase_t *c, const ch_slice_t *items, size_t n, pre_
 			start = i;
 		if (i + 1 < n && pre_linked(pre, cand, i + 1))
 			continue;
-		jobs[nj].kind = SIGJOB_ENV;
-		jobs[nj].env = &pre[i].env;
+		bc->jobs[nj].kind = SIGJOB_ENV;
+		bc->jobs[nj].env = &pre[i].env;
 		rjob[i] = ++nj;
 		rstart[i] = start;
 	}
-	sigcheck_run(jobs, nj);
-	for (size_t i = 0; i < n; i++)
-		if (pjob[i])
-			pre[i].psig = jobs[pjob[i] - 1].ok ? SIG_OWN : SIG_BAD;
-	/* A good last signature covers its run. */
+	for (size_t i = 0; i < n; i++) {
+		if (!popen[i])
+			continue;
+		sigjob_t *j = &bc->jobs[nj];
+		j->kind = SIGJOB_PLAIN;
+		j->plain = pre[i].plain;
+		j->plainlen = pre[i].plainlen;
+		j->case_id = pre[i].env.case_id;
+		j->audience = pre[i].env.audience;
+		j->provider = pre[i].provider;
+		bc->pjob[i] = ++nj;
+	}
+	bc->sc = sigcheck_start(bc->jobs, nj);
+	/* The runs: a good last signature covers its run. */
 	for (size_t i = 0; i < n; i++) {
 		if (!rjob[i])
 			continue;
-		int ok = jobs[rjob[i] - 1].ok;
+		sigcheck_wait(bc->sc, rjob[i] - 1);
+		int ok = bc->jobs[rjob[i] - 1].ok;
 		pre[i].org = ok ? SIG_OWN : SIG_BAD;
 		for (size_t k = rstart[i]; k < i; k++)
 			pre[k].org = ok ? SIG_CHAIN : SIG_UNKNOWN;
 	}
-	/* A bad one sends every other entry of its run to a check of its own,
-	 * in a second round, whose jobs take the places of the first round's
-	 * (every result of which was read above). */
-	size_t nfall = 0;
-	for (size_t i = 0; i < n; i++)
-		if (rjob[i] && pre[i].org == SIG_BAD)
-			for (size_t k = rstart[i]; k < i; k++) {
-				memset(&jobs[nfall], 0, sizeof(jobs[nfall]));
-				jobs[nfall].kind = SIGJOB_ENV;
-				jobs[nfall].env = &pre[k].env;
-				nfall++;
-			}
-	sigcheck_run(jobs, nfall);
-	size_t f = 0;
+	/* A bad one: every other entry of its run is checked on its own (here,
+	 * while the threads go on with the provider signatures). The last one
+	 * whose own signature verifies covers the ones before it through the
+	 * chain; the ones after it are bad. */
 	for (size_t i = 0; i < n; i++) {
-		if (!rjob[i] || pre[i].org == SIG_OWN)
+		if (!rjob[i] || pre[i].org != SIG_BAD)
 			continue;
-		/* The last entry of the run whose own signature verifies covers
-		 * the ones before it through the chain; the ones after it are
-		 * bad. */
 		size_t s = rstart[i], good = i;
 		for (size_t k = s; k < i; k++)
-			if (jobs[f + (k - s)].ok)
+			if (ch_env_verify(&pre[k].env) == 0) {
+				pre[k].org = SIG_OWN;
 				good = k;
+			}
 		for (size_t k = s; k < i; k++)
-			pre[k].org = jobs[f + (k - s)].ok ? SIG_OWN :
-			    good != i && k < good ? SIG_CHAIN : SIG_BAD;
-		f += i - s;
+			if (pre[k].org != SIG_OWN)
+				pre[k].org = good != i && k < good ? SIG_CHAIN : SIG_BAD;
 	}
 out:
 	sodium_memzero(&m, sizeof(m));
-	free(jobs);
 	free(cand);
-	free(pjob);
+	free(popen);
 	free(rjob);
 	free(rstart);
+}
+
+/* Waits for the provider signature check of entry i, if it has one. */
+static void
+precheck_wait(batchcheck_t *bc, size_t i)
+{
+	if (!bc->pjob || !bc->pjob[i] || bc->pre[i].psig != SIG_UNKNOWN)
+		return;
+	sigcheck_wait(bc->sc, bc->pjob[i] - 1);
+	bc->pre[i].psig = bc->jobs[bc->pjob[i] - 1].ok ? SIG_OWN : SIG_BAD;
+}
+
+/* Waits for every check, and ends the threads. */
+static void
+precheck_end(batchcheck_t *bc)
+{
+	for (size_t i = 0; i < bc->n; i++)
+		precheck_wait(bc, i);
+	sigcheck_finish(&bc->sc);
+	free(bc->jobs);
+	free(bc->pjob);
+	bc->jobs = NULL;
+	bc->pjob = NULL;
 }
 
 static void
@@ -1413,16 +1446,22 @@ ingest_batch(ingest_t *in, scase_t *c, const ch_slice_t *items, size_t n,
 		free(pre);
 		return CH_ERR_NOMEM;
 	}
-	precheck_batch(in, c, items, n, pre);
+	batchcheck_t bc;
+	precheck_start(in, c, items, n, pre, &bc);
 	for (int pass = 0; pass < 2; pass++) {
 		size_t progress = 0;
 		for (size_t i = 0; i < n; i++) {
 			if (pass == 1 && res[i] != INGEST_NOTYET && res[i] != INGEST_GAP)
 				continue;
+			/* The rules take entry i once its signatures are checked,
+			 * while the threads go on with the next ones. */
+			precheck_wait(&bc, i);
 			res[i] = ingest_one(in, c, items[i].p, items[i].n, from, &pre[i]);
 			if (res[i] == INGEST_STORED)
 				progress++;
 		}
+		if (pass == 0)
+			precheck_end(&bc);
 		t->stored += progress;
 		if (pass == 0 && !progress)
 			break;

@@ -1,18 +1,27 @@
 /* sigcheck.c - the signature checks of a batch on all cores (sigcheck.h).
- * Jobs are taken one at a time from a shared counter, so a thread that is
- * slowed down (the other daemon of a test on the same machine, the event
- * loop of another program) leaves its share to the others. */
+ * Jobs are taken in order from a shared counter, so the first entries of a
+ * batch are checked first and a thread that is slowed down leaves its
+ * share to the others. The caller waits for one job at a time: a job's
+ * done flag is set after its result, and a waiter sleeps on a condition
+ * variable that a worker signals only when someone waits. */
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdlib.h>
 #include <unistd.h>
 
 #include "sigcheck.h"
 
-typedef struct {
+struct sigcheck {
 	sigjob_t *jobs;
 	size_t n;
 	atomic_size_t next;
-} work_t;
+	atomic_uchar *done;
+	atomic_int waiters;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	pthread_t th[SIGCHECK_THREADS_MAX];
+	int nth;
+};
 
 static void
 job_do(sigjob_t *j)
@@ -33,10 +42,17 @@ job_do(sigjob_t *j)
 static void *
 worker(void *arg)
 {
-	work_t *w = arg;
+	sigcheck_t *s = arg;
 	size_t i;
-	while ((i = atomic_fetch_add(&w->next, 1)) < w->n)
-		job_do(&w->jobs[i]);
+	while ((i = atomic_fetch_add(&s->next, 1)) < s->n) {
+		job_do(&s->jobs[i]);
+		atomic_store(&s->done[i], 1);
+		if (atomic_load(&s->waiters)) {
+			pthread_mutex_lock(&s->mu);
+			pthread_cond_broadcast(&s->cv);
+			pthread_mutex_unlock(&s->mu);
+		}
+	}
 	return NULL;
 }
 
@@ -53,23 +69,71 @@ sigcheck_threads(void)
 	return t;
 }
 
+sigcheck_t *
+sigcheck_start(sigjob_t *jobs, size_t n)
+{
+	sigcheck_t *s = NULL;
+	if (n >= SIGCHECK_MIN_PARALLEL && (s = calloc(1, sizeof(*s))) != NULL &&
+	    (s->done = calloc(n, sizeof(*s->done))) != NULL) {
+		s->jobs = jobs;
+		s->n = n;
+		atomic_init(&s->next, 0);
+		atomic_init(&s->waiters, 0);
+		for (size_t i = 0; i < n; i++)
+			atomic_init(&s->done[i], 0);
+		if (pthread_mutex_init(&s->mu, NULL) == 0) {
+			if (pthread_cond_init(&s->cv, NULL) == 0) {
+				int want = sigcheck_threads();
+				for (; s->nth < want; s->nth++)
+					if (pthread_create(&s->th[s->nth], NULL, worker, s) != 0)
+						break;
+				if (s->nth)
+					return s;
+				pthread_cond_destroy(&s->cv);
+			}
+			pthread_mutex_destroy(&s->mu);
+		}
+	}
+	if (s) {
+		free(s->done);
+		free(s);
+	}
+	for (size_t i = 0; i < n; i++)
+		job_do(&jobs[i]);
+	return NULL;
+}
+
+void
+sigcheck_wait(sigcheck_t *s, size_t j)
+{
+	if (!s || j >= s->n || atomic_load(&s->done[j]))
+		return;
+	pthread_mutex_lock(&s->mu);
+	atomic_fetch_add(&s->waiters, 1);
+	while (!atomic_load(&s->done[j]))
+		pthread_cond_wait(&s->cv, &s->mu);
+	atomic_fetch_sub(&s->waiters, 1);
+	pthread_mutex_unlock(&s->mu);
+}
+
+void
+sigcheck_finish(sigcheck_t **sp)
+{
+	sigcheck_t *s = *sp;
+	if (!s)
+		return;
+	for (int i = 0; i < s->nth; i++)
+		pthread_join(s->th[i], NULL);
+	pthread_cond_destroy(&s->cv);
+	pthread_mutex_destroy(&s->mu);
+	free(s->done);
+	free(s);
+	*sp = NULL;
+}
+
 void
 sigcheck_run(sigjob_t *jobs, size_t n)
 {
-	pthread_t th[SIGCHECK_THREADS_MAX];
-	int started = 0, want = sigcheck_threads();
-	work_t w;
-
-	w.jobs = jobs;
-	w.n = n;
-	atomic_init(&w.next, 0);
-	if (n >= SIGCHECK_MIN_PARALLEL)
-		for (int i = 1; i < want; i++) {
-			if (pthread_create(&th[started], NULL, worker, &w) != 0)
-				break;
-			started++;
-		}
-	worker(&w);
-	for (int i = 0; i < started; i++)
-		pthread_join(th[i], NULL);
+	sigcheck_t *s = sigcheck_start(jobs, n);
+	sigcheck_finish(&s);
 }

@@ -2,8 +2,8 @@
  * machine's cores. A job is a pure byte check: an envelope's organization
  * signature, or a plain body's provider signature against a key the
  * caller found. The threads touch nothing else: no store, no key of the
- * case, no log, no state of the daemon; they are started and joined within
- * sigcheck_run, so none outlives a call. */
+ * case, no log, no state of the daemon; they are started by sigcheck_start
+ * and joined by sigcheck_finish, so none outlives a batch. */
 #ifndef CAHIER_SIGCHECK_H
 #define CAHIER_SIGCHECK_H
 
@@ -24,19 +24,31 @@ typedef struct {
 	const uint8_t *case_id;       /* 16 bytes */
 	uint8_t audience;
 	const uint8_t *provider;      /* 32 bytes */
-	int ok;                       /* out: 1 if the signature verifies */
+	int ok;                       /* out: 1 if the signature verifies; read
+	                               * it once sigcheck_wait said it is done */
 } sigjob_t;
 
-/* The most threads a call uses. */
+/* The most threads a batch uses. */
 #define SIGCHECK_THREADS_MAX 8
-/* Below this many jobs a call does them in the calling thread. */
+/* Below this many jobs, sigcheck_start does them in the calling thread. */
 #define SIGCHECK_MIN_PARALLEL 8
 
-/* The threads a call uses: the online CPUs, 1..SIGCHECK_THREADS_MAX. */
+typedef struct sigcheck sigcheck_t;
+
+/* The threads a batch uses: the online CPUs, 1..SIGCHECK_THREADS_MAX. */
 int sigcheck_threads(void);
-/* Checks every job, setting its ok; the calling thread takes its share.
- * If a thread cannot be started, the others (at least the caller) do its
- * share. */
+/* Starts checking jobs[0..n-1] on sigcheck_threads() threads, taken in
+ * order; the jobs (and what they point to) must stay put and unchanged
+ * until sigcheck_finish. The calling thread goes on (it does the rules
+ * meanwhile). With fewer than SIGCHECK_MIN_PARALLEL jobs, or when no
+ * memory or no thread can be had, the jobs are done here before it
+ * returns. Returns the handle to wait on (NULL when everything is done). */
+sigcheck_t *sigcheck_start(sigjob_t *jobs, size_t n);
+/* Waits until job j is done (its ok is then set). */
+void sigcheck_wait(sigcheck_t *s, size_t j);
+/* Waits for every job, joins the threads, frees s (NULL: nothing). */
+void sigcheck_finish(sigcheck_t **s);
+/* All of it, in one call. */
 void sigcheck_run(sigjob_t *jobs, size_t n);
 
 #endif
