@@ -1437,6 +1437,13 @@ int
 ingest_batch(ingest_t *in, scase_t *c, const ch_slice_t *items, size_t n,
     const char *from, ingest_tally_t *t)
 {
+	return ingest_batch_outcomes(in, c, items, n, from, t, NULL);
+}
+
+int
+ingest_batch_outcomes(ingest_t *in, scase_t *c, const ch_slice_t *items, size_t n,
+    const char *from, ingest_tally_t *t, int *out)
+{
 	int *res = calloc(n ? n : 1, sizeof(*res));
 	pre_t *pre = calloc(n ? n : 1, sizeof(*pre));
 
@@ -1475,6 +1482,8 @@ ingest_batch(ingest_t *in, scase_t *c, const ch_slice_t *items, size_t n,
 			t->refused++;
 	}
 	pre_free(pre, n);
+	if (out)
+		memcpy(out, res, n * sizeof(*res));
 	free(res);
 	return 0;
 }
