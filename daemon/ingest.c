@@ -863,8 +863,8 @@ held_or_fork(ingest_t *in, scase_t *c, const ch_env_t *env, const uint8_t id[32]
 
 	if ((rc = store_entry_get(c, env->org, env->seq, &old, &ol)) != 0)
 		return rc;
-	int same = ch_entry_form(old, ol, &oenv, &ob, &obl, &oform, &oproof) == 0 &&
-	    (ch_env_id(&oenv, oid32), memcmp(oid32, id, 32) == 0);
+	int oformed = ch_entry_form(old, ol, &oenv, &ob, &obl, &oform, &oproof) == 0;
+	int same = oformed && (ch_env_id(&oenv, oid32), memcmp(oid32, id, 32) == 0);
 	if (same) {
 		/* An entry we hold already costs one read, not a signature
 		 * check. The other forms of the same id:
@@ -893,13 +893,27 @@ held_or_fork(ingest_t *in, scase_t *c, const ch_env_t *env, const uint8_t id[32]
 		return rc;
 	}
 	free(old);
-	/* Evidence of a fork is an entry whose own signature verifies: being
-	 * covered through the chain (SIG_CHAIN) is not enough here. */
-	if (pre && pre->org == SIG_BAD)
-		return refuse(env, from, "bad organization signature");
-	if (!(pre && pre->org == SIG_OWN) && ch_env_verify(env) != 0)
+	/* Evidence of a fork is two envelopes whose own signatures verify: the
+	 * one received, and the one held (which may have been taken through
+	 * the chain of a later entry, its own signature unchecked). */
+	int own = pre && pre->org == SIG_OWN ? 1 : pre && pre->org == SIG_BAD ? 0 :
+	    ch_env_verify(env) == 0;
+	int chained = pre && pre->org == SIG_CHAIN;
+	if (!own && !chained)
 		return refuse(env, from, "bad organization signature");
 	keys_keyid(env->org, oid);
+	if (!own || !oformed || ch_env_verify(&oenv) != 0) {
+		/* Both are the organization's (one of them only through the
+		 * chain of a later entry it signed): it signed two entries at
+		 * one seq. The feed is frozen as for a fork, but there is no
+		 * evidence a fork report could carry (PROTOCOL.md, "Checking a
+		 * batch's signatures"). */
+		log_err("the organization %s signed two entries at seq %llu of its feed of a case, one of them only through the chain of a later entry (received from %s): that feed is no longer accepted; no fork report can be written",
+		    oid, (unsigned long long)env->seq, from);
+		if (store_forked_put(c, env->org) != 0)
+			log_err("could not mark that feed");
+		return INGEST_REFUSED;
+	}
 	log_err("fork in the feed of %s at seq %llu (received from %s): both entries kept as evidence, that feed is no longer accepted",
 	    oid, (unsigned long long)env->seq, from);
 	if (memcmp(env->org, keyring_org(in->kr), 32) == 0)
@@ -1270,16 +1284,22 @@ pre_open(ingest_t *in, scase_t *c, pre_memo_t *m, pre_t *p)
 	    NULL) == 0;
 }
 
-/* 1 if entry i continues entry i-1 of the batch in one feed, both new to
- * it (cand): same case and organization, the next seq, and its prev is the
- * id of i-1. */
+/* 1 if entry i continues entry i-1 of the batch in one feed: same case
+ * and organization, the next seq, and its prev is the id of i-1. */
+static int
+pre_chains(const pre_t *pre, size_t i)
+{
+	const pre_t *a = &pre[i - 1], *b = &pre[i];
+	return memcmp(a->env.case_id, b->env.case_id, 16) == 0 &&
+	    memcmp(a->env.org, b->env.org, 32) == 0 && b->env.seq == a->env.seq + 1 &&
+	    memcmp(b->env.prev, a->id, 32) == 0;
+}
+
+/* The same, both entries new to the feed (cand). */
 static int
 pre_linked(const pre_t *pre, const uint8_t *cand, size_t i)
 {
-	const pre_t *a = &pre[i - 1], *b = &pre[i];
-	return cand[i - 1] && cand[i] && memcmp(a->env.case_id, b->env.case_id, 16) == 0 &&
-	    memcmp(a->env.org, b->env.org, 32) == 0 && b->env.seq == a->env.seq + 1 &&
-	    memcmp(b->env.prev, a->id, 32) == 0;
+	return cand[i - 1] && cand[i] && pre_chains(pre, i);
 }
 
 /* The pre-check of one batch while it runs. */
@@ -1311,6 +1331,7 @@ precheck_start(ingest_t *in, scase_t *c, const ch_slice_t *items, size_t n,
 	uint8_t *popen = calloc(n + 1, 1);
 	size_t *rjob = calloc(n + 1, sizeof(*rjob));     /* at a run's end: its job + 1 */
 	size_t *rstart = calloc(n + 1, sizeof(*rstart)); /* at a run's end: its start */
+	size_t *rext = calloc(n + 1, sizeof(*rext));     /* ... and held entries before it */
 	size_t nj = 0;
 
 	memset(bc, 0, sizeof(*bc));
@@ -1319,7 +1340,7 @@ precheck_start(ingest_t *in, scase_t *c, const ch_slice_t *items, size_t n,
 	bc->n = n;
 	bc->jobs = calloc(2 * n + 1, sizeof(*bc->jobs));
 	bc->pjob = calloc(n + 1, sizeof(*bc->pjob));
-	if (!bc->jobs || !bc->pjob || !cand || !popen || !rjob || !rstart) {
+	if (!bc->jobs || !bc->pjob || !cand || !popen || !rjob || !rstart || !rext) {
 		free(bc->jobs);
 		free(bc->pjob);
 		bc->jobs = NULL;
@@ -1350,6 +1371,14 @@ precheck_start(ingest_t *in, scase_t *c, const ch_slice_t *items, size_t n,
 		bc->jobs[nj].env = &pre[i].env;
 		rjob[i] = ++nj;
 		rstart[i] = start;
+		/* Entries at or below the head that the run chains to are
+		 * covered by the same signature, at no cost: one that is not
+		 * held (another entry at its seq) is then known to be the
+		 * organization's (held_or_fork). */
+		size_t e = start;
+		while (e > 0 && pre[e - 1].formed && !cand[e - 1] && pre_chains(pre, e))
+			e--;
+		rext[i] = e;
 	}
 	for (size_t i = 0; i < n; i++) {
 		if (!popen[i])
@@ -1371,7 +1400,7 @@ precheck_start(ingest_t *in, scase_t *c, const ch_slice_t *items, size_t n,
 		sigcheck_wait(bc->sc, rjob[i] - 1);
 		int ok = bc->jobs[rjob[i] - 1].ok;
 		pre[i].org = ok ? SIG_OWN : SIG_BAD;
-		for (size_t k = rstart[i]; k < i; k++)
+		for (size_t k = rext[i]; k < i; k++)
 			pre[k].org = ok ? SIG_CHAIN : SIG_UNKNOWN;
 	}
 	/* A bad one: every other entry of its run is checked on its own (here,
@@ -1397,6 +1426,7 @@ out:
 	free(popen);
 	free(rjob);
 	free(rstart);
+	free(rext);
 }
 
 /* Waits for the provider signature check of entry i, if it has one. */

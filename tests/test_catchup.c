@@ -477,9 +477,9 @@ TEST(a_run_does_not_span_two_feeds)
 }
 
 /* Two entries for one seq in one batch, each heading a valid run: a fork,
- * kept as evidence once the second one's own signature verified; one
- * whose own signature is bad is refused and is no evidence, even when a
- * later entry signed by A names it. */
+ * kept as evidence once both own signatures verified. One whose own
+ * signature is bad but that a later entry signed by A names is A's too:
+ * no evidence, but the feed is frozen. */
 TEST(forks_inside_a_batch_are_evidence_with_their_own_signatures)
 {
 	batch_t b = { .count = 0 };
@@ -501,9 +501,10 @@ TEST(forks_inside_a_batch_are_evidence_with_their_own_signatures)
 	check_int(o.t.stored, ==, 2);
 	check_int(o.forks, ==, 1);
 	check_int(o.forkedA, ==, 1);
-	/* The other first entry's own signature broken: the next one's
-	 * signature covers it through the chain, but that is no evidence of a
-	 * fork: refused, and the feed is not frozen. */
+	/* The other first entry's own signature broken, the next one (signed
+	 * by A) naming it: A signed two entries at seq nE + 1, one of them
+	 * only through the chain. No evidence a fork report could carry is
+	 * kept, but the feed is frozen all the same. */
 	f[0][CH_ENV_HDR_LEN + 7] ^= 1;
 	free(f[1]);
 	pl = note(provA, certA, certAlen, "Een andere tweede", &pln);
@@ -517,8 +518,37 @@ TEST(forks_inside_a_batch_are_evidence_with_their_own_signatures)
 	check_int(o.t.stored, ==, 1);
 	check_int(o.t.refused, ==, 2);
 	check_int(o.forks, ==, 0);
-	check_int(o.forkedA, ==, 0);
+	check_int(o.forkedA, ==, 1);
 	check_int(o.seqA, ==, (uint64_t)nE + 1);
+	/* The other way round: the pair first (taken, the first through the
+	 * chain), then the entry with a good signature of its own at that
+	 * seq: frozen, no evidence. */
+	b.count = 0;
+	add(&b, f[0], fn[0]);
+	add(&b, f[1], fn[1]);
+	add(&b, AE[0], AEn[0]);
+	take(&b, &o);
+	check_int(o.t.stored, ==, 2);
+	check_int(o.forks, ==, 0);
+	check_int(o.forkedA, ==, 1);
+	/* The entry with a good signature held before the batch, then the
+	 * pair in a batch of its own: the held seq is covered by the run of
+	 * the next entry (no signature check more), and the feed is frozen. */
+	{
+		ch_slice_t one = { AE[0], AEn[0] }, two[2] = { { f[0], fn[0] }, { f[1], fn[1] } };
+		ingest_tally_t t;
+		scase_t *c = cs(&R);
+		check_int(ingest_batch(R.d->in, c, &one, 1, "relay", &t), ==, 0);
+		check_int(t.stored, ==, 1);
+		check_int(ingest_batch(R.d->in, c, two, 2, "relay", &t), ==, 0);
+		check_int(t.stored, ==, 0);
+		check_int(t.refused, ==, 2);
+		check_int(store_forked_get(c, oid(&A)), ==, 1);
+		size_t nf = 9;
+		check_int(store_fork_count(c, &nf), ==, 0);
+		check_int(nf, ==, 0);
+		store_abort(R.d->store);
+	}
 	free(f[0]);
 	free(f[1]);
 }
