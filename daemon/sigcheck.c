@@ -1,9 +1,11 @@
 /* sigcheck.c - the signature checks of a batch on all cores (sigcheck.h).
  * Jobs are taken in order from a shared counter, so the first entries of a
  * batch are checked first and a thread that is slowed down leaves its
- * share to the others. The caller waits for one job at a time: a job's
- * done flag is set after its result, and a waiter sleeps on a condition
- * variable that a worker signals only when someone waits. */
+ * share to the others. sigcheck_threads() - 1 threads are started; the
+ * caller is the last checker: when it waits for a job that is not done,
+ * it takes the next ones itself, and sleeps only when none is left (on a
+ * condition variable that a checker signals only when someone waits). A
+ * job's done flag is set after its result. */
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
@@ -39,20 +41,29 @@ job_do(sigjob_t *j)
 	}
 }
 
+/* Takes the next job and does it: 1, or 0 when none is left. */
+static int
+take_one(sigcheck_t *s)
+{
+	size_t i = atomic_fetch_add(&s->next, 1);
+	if (i >= s->n)
+		return 0;
+	job_do(&s->jobs[i]);
+	atomic_store(&s->done[i], 1);
+	if (atomic_load(&s->waiters)) {
+		pthread_mutex_lock(&s->mu);
+		pthread_cond_broadcast(&s->cv);
+		pthread_mutex_unlock(&s->mu);
+	}
+	return 1;
+}
+
 static void *
 worker(void *arg)
 {
 	sigcheck_t *s = arg;
-	size_t i;
-	while ((i = atomic_fetch_add(&s->next, 1)) < s->n) {
-		job_do(&s->jobs[i]);
-		atomic_store(&s->done[i], 1);
-		if (atomic_load(&s->waiters)) {
-			pthread_mutex_lock(&s->mu);
-			pthread_cond_broadcast(&s->cv);
-			pthread_mutex_unlock(&s->mu);
-		}
-	}
+	while (take_one(s))
+		;
 	return NULL;
 }
 
@@ -83,7 +94,9 @@ sigcheck_start(sigjob_t *jobs, size_t n)
 			atomic_init(&s->done[i], 0);
 		if (pthread_mutex_init(&s->mu, NULL) == 0) {
 			if (pthread_cond_init(&s->cv, NULL) == 0) {
-				int want = sigcheck_threads();
+				/* The caller is the last of them: it takes jobs
+				 * whenever it waits for one. */
+				int want = sigcheck_threads() - 1;
 				for (; s->nth < want; s->nth++)
 					if (pthread_create(&s->th[s->nth], NULL, worker, s) != 0)
 						break;
@@ -106,7 +119,14 @@ sigcheck_start(sigjob_t *jobs, size_t n)
 void
 sigcheck_wait(sigcheck_t *s, size_t j)
 {
-	if (!s || j >= s->n || atomic_load(&s->done[j]))
+	if (!s || j >= s->n)
+		return;
+	/* Rather than sleep, the caller checks the next jobs itself while
+	 * there are any left. */
+	while (!atomic_load(&s->done[j]))
+		if (!take_one(s))
+			break;
+	if (atomic_load(&s->done[j]))
 		return;
 	pthread_mutex_lock(&s->mu);
 	atomic_fetch_add(&s->waiters, 1);
@@ -122,6 +142,8 @@ sigcheck_finish(sigcheck_t **sp)
 	sigcheck_t *s = *sp;
 	if (!s)
 		return;
+	while (take_one(s))
+		;
 	for (int i = 0; i < s->nth; i++)
 		pthread_join(s->th[i], NULL);
 	pthread_cond_destroy(&s->cv);

@@ -35,14 +35,17 @@ typedef struct {
 
 typedef struct sigcheck sigcheck_t;
 
-/* The threads a batch uses: the online CPUs, 1..SIGCHECK_THREADS_MAX. */
+/* The threads that check a batch, the caller's included: the online CPUs,
+ * 1..SIGCHECK_THREADS_MAX. */
 int sigcheck_threads(void);
-/* Starts checking jobs[0..n-1] on sigcheck_threads() threads, taken in
- * order; the jobs (and what they point to) must stay put and unchanged
- * until sigcheck_finish. The calling thread goes on (it does the rules
- * meanwhile). With fewer than SIGCHECK_MIN_PARALLEL jobs, or when no
- * memory or no thread can be had, the jobs are done here before it
- * returns. Returns the handle to wait on (NULL when everything is done). */
+/* Starts checking jobs[0..n-1], taken in order, on sigcheck_threads() - 1
+ * threads and the caller's: the caller goes on (it does the rules
+ * meanwhile) and checks jobs itself whenever it waits (sigcheck_wait,
+ * sigcheck_finish). The jobs (and what they point to) must stay put and
+ * unchanged until sigcheck_finish. With fewer than SIGCHECK_MIN_PARALLEL
+ * jobs, on one CPU, or when no memory or no thread can be had, the jobs
+ * are done here before it returns. Returns the handle to wait on (NULL
+ * when everything is done). */
 sigcheck_t *sigcheck_start(sigjob_t *jobs, size_t n);
 /* Waits until job j is done (its ok is then set). */
 void sigcheck_wait(sigcheck_t *s, size_t j);
