@@ -21,9 +21,38 @@
 #include "clock.h"
 #include "ingest.h"
 #include "log.h"
+#include "sigcheck.h"
 #include "state.h"
 
 #define FUTURE_SLACK_MS (10 * 60 * 1000)
+
+/* What ingest_batch's pre-check of a batch learnt about one of its entries
+ * before the rules run (see precheck_batch, and PROTOCOL.md "Receiving
+ * ENTRIES"). Facts about the bytes alone, so they hold in both passes. */
+enum {
+	SIG_UNKNOWN = 0,  /* not checked: the rules check it themselves */
+	SIG_OWN = 1,      /* its own signature verified */
+	SIG_CHAIN = 2,    /* its envelope is covered by a later verified
+	                   * signature of the same feed through the chain */
+	SIG_BAD = 3,      /* its own signature checked, and it does not verify
+	                   * (nor is it covered through the chain) */
+};
+typedef struct {
+	int formed;               /* ch_entry_form took it: what follows is set */
+	ch_env_t env;
+	uint8_t id[32];
+	const uint8_t *body;
+	size_t bodylen;
+	int form;
+	const uint8_t *proof;
+	uint8_t org;              /* SIG_*: the organization's signature */
+	uint8_t psig;             /* SIG_OWN or SIG_BAD: the provider signature
+	                           * over plain, for provider; else SIG_UNKNOWN */
+	uint8_t provider[32];
+	uint8_t *plain;           /* the body opened under a key held before the
+	                           * batch (an entry without key slots), or NULL */
+	size_t plainlen;
+} pre_t;
 
 struct ingest {
 	keyring_t *kr;
@@ -148,6 +177,7 @@ typedef struct {
 	int has_coord;
 	uint8_t coord[32];
 	const keyring_opened_t *o;
+	const pre_t *pre;       /* the batch's pre-check of this entry, or NULL */
 	const char *why;        /* set by a check that refuses */
 	/* what a check of an epoch entry decoded, kept for its effect */
 	ch_epoch_t ep;
@@ -725,7 +755,13 @@ check_care(check_t *x)
 		    "provider certificate does not verify";
 		return INGEST_REFUSED;
 	}
-	if (ch_plain_verify(x->plain, x->plainlen, env->case_id, env->audience, provider) != 0) {
+	/* Checked once: by the batch's pre-check when it opened this very
+	 * plain text and found the same provider key, here otherwise. */
+	const pre_t *pre = x->pre;
+	int known = pre && pre->psig != SIG_UNKNOWN && pre->plain == x->plain &&
+	    memcmp(pre->provider, provider, 32) == 0;
+	if (known ? pre->psig != SIG_OWN :
+	    ch_plain_verify(x->plain, x->plainlen, env->case_id, env->audience, provider) != 0) {
 		x->why = "bad provider signature";
 		return INGEST_REFUSED;
 	}
@@ -830,7 +866,8 @@ check_plain(check_t *x, size_t *row)
  * form of it that replaces the one held, or a fork (kept as evidence). */
 static int
 held_or_fork(ingest_t *in, scase_t *c, const ch_env_t *env, const uint8_t id[32],
-    const uint8_t *entry, size_t n, int form, const uint8_t *proof, const char *from)
+    const uint8_t *entry, size_t n, int form, const uint8_t *proof, const char *from,
+    const pre_t *pre)
 {
 	uint8_t *old = NULL, oid32[32];
 	size_t ol = 0, obl;
@@ -841,8 +878,8 @@ held_or_fork(ingest_t *in, scase_t *c, const ch_env_t *env, const uint8_t id[32]
 
 	if ((rc = store_entry_get(c, env->org, env->seq, &old, &ol)) != 0)
 		return rc;
-	int same = ch_entry_form(old, ol, &oenv, &ob, &obl, &oform, &oproof) == 0 &&
-	    (ch_env_id(&oenv, oid32), memcmp(oid32, id, 32) == 0);
+	int oformed = ch_entry_form(old, ol, &oenv, &ob, &obl, &oform, &oproof) == 0;
+	int same = oformed && (ch_env_id(&oenv, oid32), memcmp(oid32, id, 32) == 0);
 	if (same) {
 		/* An entry we hold already costs one read, not a signature
 		 * check. The other forms of the same id:
@@ -871,9 +908,27 @@ held_or_fork(ingest_t *in, scase_t *c, const ch_env_t *env, const uint8_t id[32]
 		return rc;
 	}
 	free(old);
-	if (ch_env_verify(env) != 0)
+	/* Evidence of a fork is two envelopes whose own signatures verify: the
+	 * one received, and the one held (which may have been taken through
+	 * the chain of a later entry, its own signature unchecked). */
+	int own = pre && pre->org == SIG_OWN ? 1 : pre && pre->org == SIG_BAD ? 0 :
+	    ch_env_verify(env) == 0;
+	int chained = pre && pre->org == SIG_CHAIN;
+	if (!own && !chained)
 		return refuse(env, from, "bad organization signature");
 	keys_keyid(env->org, oid);
+	if (!own || !oformed || ch_env_verify(&oenv) != 0) {
+		/* Both are the organization's (one of them only through the
+		 * chain of a later entry it signed): it signed two entries at
+		 * one seq. The feed is frozen as for a fork, but there is no
+		 * evidence a fork report could carry (PROTOCOL.md, "Checking a
+		 * batch's signatures"). */
+		log_err("the organization %s signed two entries at seq %llu of its feed of a case, one of them only through the chain of a later entry (received from %s): that feed is no longer accepted; no fork report can be written",
+		    oid, (unsigned long long)env->seq, from);
+		if (store_forked_put(c, env->org) != 0)
+			log_err("could not mark that feed");
+		return INGEST_REFUSED;
+	}
 	log_err("fork in the feed of %s at seq %llu (received from %s): both entries kept as evidence, that feed is no longer accepted",
 	    oid, (unsigned long long)env->seq, from);
 	if (memcmp(env->org, keyring_org(in->kr), 32) == 0)
@@ -958,7 +1013,7 @@ held_back_epoch(scase_t *c, const ch_env_t *env, const uint8_t coord[32],
 static int
 ingest_body(ingest_t *in, scase_t *c, const ch_env_t *env, const uint8_t id[32],
     const uint8_t *entry, size_t n, const uint8_t *body, size_t bodylen,
-    int has_coord, const uint8_t coord[32], const char *from)
+    int has_coord, const uint8_t coord[32], const char *from, const pre_t *pre)
 {
 	keyring_opened_t *o = calloc(1, sizeof(*o));
 	uint8_t key[32];
@@ -1006,8 +1061,17 @@ ingest_body(ingest_t *in, scase_t *c, const ch_env_t *env, const uint8_t id[32],
 		size_t row = 0;
 		uint8_t *plain = NULL;
 		size_t plainlen = 0;
+		/* The pre-check opened an entry without slots under the key held
+		 * for its epoch and audience: the key used here (a key once held
+		 * is never replaced), so the same plain text. */
+		int borrowed = pre && pre->plain && o->nall == 0;
 
-		rc = ch_body_open(env, body, bodylen, key, &plain, &plainlen);
+		if (borrowed) {
+			plain = pre->plain;
+			plainlen = pre->plainlen;
+			rc = 0;
+		} else
+			rc = ch_body_open(env, body, bodylen, key, &plain, &plainlen);
 		sodium_memzero(key, sizeof(key));
 		if (rc) {
 			rc = refuse(env, from, "body does not decrypt under the case key");
@@ -1024,6 +1088,7 @@ ingest_body(ingest_t *in, scase_t *c, const ch_env_t *env, const uint8_t id[32],
 		if (has_coord)
 			memcpy(x.coord, coord, 32);
 		x.o = o;
+		x.pre = borrowed ? pre : NULL;
 		rc = check_plain(&x, &row);
 		if (rc == INGEST_REFUSED)
 			refuse(env, from, x.why);
@@ -1031,8 +1096,10 @@ ingest_body(ingest_t *in, scase_t *c, const ch_env_t *env, const uint8_t id[32],
 			rc = kinds[row].keep(&x);
 		if (x.have_ep)
 			ch_epoch_clear(&x.ep);
-		sodium_memzero(plain, plainlen);
-		free(plain);
+		if (!borrowed) {
+			sodium_memzero(plain, plainlen);
+			free(plain);
+		}
 		if (rc)
 			goto out;
 	} else if (!has_coord) {
@@ -1057,9 +1124,11 @@ out:
 	return rc;
 }
 
-int
-ingest_entry(ingest_t *in, scase_t *c, const uint8_t *entry, size_t n,
-    const char *from)
+/* ingest_entry, with what the batch's pre-check learnt of this entry (pre,
+ * or NULL: everything is checked here). */
+static int
+ingest_one(ingest_t *in, scase_t *c, const uint8_t *entry, size_t n,
+    const char *from, const pre_t *pre)
 {
 	ch_env_t env;
 	const uint8_t *body;
@@ -1069,7 +1138,13 @@ ingest_entry(ingest_t *in, scase_t *c, const uint8_t *entry, size_t n,
 	uint64_t hseq;
 	int rc, has_coord, form;
 
-	if ((rc = ch_entry_form(entry, n, &env, &body, &bodylen, &form, &proof)) != 0) {
+	if (pre && pre->formed) {
+		env = pre->env;
+		body = pre->body;
+		bodylen = pre->bodylen;
+		form = pre->form;
+		proof = pre->proof;
+	} else if ((rc = ch_entry_form(entry, n, &env, &body, &bodylen, &form, &proof)) != 0) {
 		log_limited(LOG_LVL_WARN, from, "rejected entry from %s: %s", from, ch_strerror(rc));
 		return INGEST_REFUSED;
 	}
@@ -1077,7 +1152,10 @@ ingest_entry(ingest_t *in, scase_t *c, const uint8_t *entry, size_t n,
 		return refuse(&env, from, "sent for another case");
 	if (form == CH_FORM_ERASED && env.audience == CH_AUD_MEMBERSHIP)
 		return refuse(&env, from, "an erased form of a membership entry (the membership of a case is never erased)");
-	ch_env_id(&env, id);
+	if (pre && pre->formed)
+		memcpy(id, pre->id, 32);
+	else
+		ch_env_id(&env, id);
 	if ((rc = store_forked_get(c, env.org)) < 0)
 		return rc;
 	if (rc == 1) {
@@ -1092,8 +1170,10 @@ ingest_entry(ingest_t *in, scase_t *c, const uint8_t *entry, size_t n,
 	if ((rc = store_head(c, env.org, &hseq, hid)) != 0)
 		return rc;
 	if (env.seq <= hseq)
-		return held_or_fork(in, c, &env, id, entry, n, form, proof, from);
-	if (ch_env_verify(&env) != 0)
+		return held_or_fork(in, c, &env, id, entry, n, form, proof, from, pre);
+	/* Checked by the batch's pre-check (its own signature, or a later one
+	 * of its feed through the chain), or here. */
+	if (pre && pre->org != SIG_UNKNOWN ? pre->org == SIG_BAD : ch_env_verify(&env) != 0)
 		return refuse(&env, from, "bad organization signature");
 	if (env.seq > hseq + 1)
 		return INGEST_GAP;
@@ -1117,27 +1197,323 @@ ingest_entry(ingest_t *in, scase_t *c, const uint8_t *entry, size_t n,
 			return refuse(&env, from, WHY_PROOF);
 		return store_entry_put(c, env.org, env.seq, id, entry, n);
 	}
-	return ingest_body(in, c, &env, id, entry, n, body, bodylen, has_coord, coord, from);
+	return ingest_body(in, c, &env, id, entry, n, body, bodylen, has_coord, coord, from, pre);
+}
+
+int
+ingest_entry(ingest_t *in, scase_t *c, const uint8_t *entry, size_t n,
+    const char *from)
+{
+	return ingest_one(in, c, entry, n, from, NULL);
+}
+
+/* --- The pre-check of a batch ---
+ *
+ * Before the rules run, the signatures of a batch are checked on every
+ * core (sigcheck.c), and the rules then use what was found: no signature
+ * is checked twice. Only pure byte checks run on the threads; what needs
+ * the store (heads, keys, certificates) is looked up here, in the calling
+ * thread, before they start, and every rule and every write stays in
+ * ingest_one, in order. The argument for checking one organization
+ * signature per run of a feed is in PROTOCOL.md, "Receiving ENTRIES". */
+
+/* Heads, forked marks and keys met in one batch, looked up once. */
+#define PRE_MEMO 16
+typedef struct {
+	uint8_t org[32];
+	uint64_t seq;
+	int forked;
+} pre_head_t;
+typedef struct {
+	uint32_t epoch;
+	uint8_t audience;
+	int have;
+	uint8_t key[32];
+} pre_key_t;
+typedef struct {
+	pre_head_t h[PRE_MEMO];
+	size_t nh;
+	pre_key_t k[PRE_MEMO];
+	size_t nk;
+} pre_memo_t;
+
+/* 1 if the entry can be new to the feed: above its head, the feed not
+ * forked (held entries, duplicates included, cost no signature check). */
+static int
+pre_new(scase_t *c, pre_memo_t *m, const ch_env_t *env)
+{
+	pre_head_t *h = NULL;
+	uint8_t hid[32];
+	for (size_t i = 0; i < m->nh && !h; i++)
+		if (memcmp(m->h[i].org, env->org, 32) == 0)
+			h = &m->h[i];
+	if (!h) {
+		if (m->nh == PRE_MEMO)
+			return 0;
+		h = &m->h[m->nh];
+		memcpy(h->org, env->org, 32);
+		h->forked = store_forked_get(c, env->org);
+		if (h->forked == 0 && store_head(c, env->org, &h->seq, hid) != 0)
+			h->forked = -1;
+		m->nh++;
+	}
+	return h->forked == 0 && env->seq > h->seq;
+}
+
+/* The key held for (epoch, audience), or NULL. */
+static const uint8_t *
+pre_key(scase_t *c, pre_memo_t *m, uint32_t epoch, uint8_t audience)
+{
+	for (size_t i = 0; i < m->nk; i++)
+		if (m->k[i].epoch == epoch && m->k[i].audience == audience)
+			return m->k[i].have ? m->k[i].key : NULL;
+	if (m->nk == PRE_MEMO)
+		return NULL;
+	pre_key_t *k = &m->k[m->nk++];
+	k->epoch = epoch;
+	k->audience = audience;
+	k->have = store_key_get(c, epoch, audience, k->key) == 0;
+	return k->have ? k->key : NULL;
+}
+
+/* Opens the body of a care entry without key slots under the key held for
+ * its epoch and audience, and finds its author's key (certs_check, as
+ * check_care will: the same memo, the same answer). Returns 1 when the
+ * provider signature is to be checked. */
+static int
+pre_open(ingest_t *in, scase_t *c, pre_memo_t *m, pre_t *p)
+{
+	const ch_env_t *env = &p->env;
+	ch_plain_t pl;
+
+	if (p->form != CH_FORM_FULL || env->audience == CH_AUD_MEMBERSHIP ||
+	    p->bodylen < 2 || p->body[0] != 0 || p->body[1] != 0)
+		return 0;
+	const uint8_t *key = pre_key(c, m, env->epoch, env->audience);
+	if (!key || ch_body_open(env, p->body, p->bodylen, key, &p->plain, &p->plainlen) != 0) {
+		p->plain = NULL;
+		return 0;
+	}
+	return ch_plain_decode(p->plain, p->plainlen, &pl) == 0 && ch_kind_is_care(pl.kind) &&
+	    certs_check(in->certs, pl.cert, pl.certlen, env->org, env->time_ms, p->provider,
+	    NULL) == 0;
+}
+
+/* 1 if entry i continues entry i-1 of the batch in one feed: same case
+ * and organization, the next seq, and its prev is the id of i-1. */
+static int
+pre_chains(const pre_t *pre, size_t i)
+{
+	const pre_t *a = &pre[i - 1], *b = &pre[i];
+	return memcmp(a->env.case_id, b->env.case_id, 16) == 0 &&
+	    memcmp(a->env.org, b->env.org, 32) == 0 && b->env.seq == a->env.seq + 1 &&
+	    memcmp(b->env.prev, a->id, 32) == 0;
+}
+
+/* The same, both entries new to the feed (cand). */
+static int
+pre_linked(const pre_t *pre, const uint8_t *cand, size_t i)
+{
+	return cand[i - 1] && cand[i] && pre_chains(pre, i);
+}
+
+/* The pre-check of one batch while it runs. */
+typedef struct {
+	pre_t *pre;
+	size_t n;
+	sigjob_t *jobs;
+	size_t *pjob;      /* per entry: its provider job + 1, or 0 */
+	sigcheck_t *sc;    /* the jobs in flight, or NULL */
+} batchcheck_t;
+
+/* Starts the signature checks of a batch: for each run of entries of one
+ * feed (pre_linked), the organization signature of its last entry only,
+ * and the provider signature of each care entry this daemon can open. The
+ * runs' jobs come first, then the provider jobs in the batch's order, so
+ * that the rules can take the entries in order while the threads check
+ * the ones after them (precheck_wait). A run whose last signature fails
+ * is checked entry by entry, here, so that its valid prefix is kept. What
+ * is not pre-checked stays SIG_UNKNOWN and the rules check it as they
+ * check a lone entry. For n entries this costs at most n organization and
+ * n provider signature checks, as checking each entry would: a run of k
+ * entries costs 1, or k when its last signature fails. */
+static void
+precheck_start(ingest_t *in, scase_t *c, const ch_slice_t *items, size_t n,
+    pre_t *pre, batchcheck_t *bc)
+{
+	pre_memo_t m;
+	uint8_t *cand = calloc(n + 1, 1);
+	uint8_t *popen = calloc(n + 1, 1);
+	size_t *rjob = calloc(n + 1, sizeof(*rjob));     /* at a run's end: its job + 1 */
+	size_t *rstart = calloc(n + 1, sizeof(*rstart)); /* at a run's end: its start */
+	size_t *rext = calloc(n + 1, sizeof(*rext));     /* ... and held entries before it */
+	size_t nj = 0;
+
+	memset(bc, 0, sizeof(*bc));
+	memset(&m, 0, sizeof(m));
+	bc->pre = pre;
+	bc->n = n;
+	bc->jobs = calloc(2 * n + 1, sizeof(*bc->jobs));
+	bc->pjob = calloc(n + 1, sizeof(*bc->pjob));
+	if (!bc->jobs || !bc->pjob || !cand || !popen || !rjob || !rstart || !rext) {
+		free(bc->jobs);
+		free(bc->pjob);
+		bc->jobs = NULL;
+		bc->pjob = NULL;
+		goto out;
+	}
+	for (size_t i = 0; i < n; i++) {
+		pre_t *p = &pre[i];
+		if (ch_entry_form(items[i].p, items[i].n, &p->env, &p->body, &p->bodylen,
+		    &p->form, &p->proof) != 0)
+			continue;
+		p->formed = 1;
+		ch_env_id(&p->env, p->id);
+		if (memcmp(p->env.case_id, store_case_id(c), 16) != 0 || !pre_new(c, &m, &p->env))
+			continue;
+		cand[i] = 1;
+		popen[i] = (uint8_t)pre_open(in, c, &m, p);
+	}
+	size_t start = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (!cand[i])
+			continue;
+		if (i == 0 || !pre_linked(pre, cand, i))
+			start = i;
+		if (i + 1 < n && pre_linked(pre, cand, i + 1))
+			continue;
+		bc->jobs[nj].kind = SIGJOB_ENV;
+		bc->jobs[nj].env = &pre[i].env;
+		rjob[i] = ++nj;
+		rstart[i] = start;
+		/* Entries at or below the head that the run chains to are
+		 * covered by the same signature, at no cost: one that is not
+		 * held (another entry at its seq) is then known to be the
+		 * organization's (held_or_fork). */
+		size_t e = start;
+		while (e > 0 && pre[e - 1].formed && !cand[e - 1] && pre_chains(pre, e))
+			e--;
+		rext[i] = e;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (!popen[i])
+			continue;
+		sigjob_t *j = &bc->jobs[nj];
+		j->kind = SIGJOB_PLAIN;
+		j->plain = pre[i].plain;
+		j->plainlen = pre[i].plainlen;
+		j->case_id = pre[i].env.case_id;
+		j->audience = pre[i].env.audience;
+		j->provider = pre[i].provider;
+		bc->pjob[i] = ++nj;
+	}
+	bc->sc = sigcheck_start(bc->jobs, nj);
+	/* The runs: a good last signature covers its run. */
+	for (size_t i = 0; i < n; i++) {
+		if (!rjob[i])
+			continue;
+		sigcheck_wait(bc->sc, rjob[i] - 1);
+		int ok = bc->jobs[rjob[i] - 1].ok;
+		pre[i].org = ok ? SIG_OWN : SIG_BAD;
+		for (size_t k = rext[i]; k < i; k++)
+			pre[k].org = ok ? SIG_CHAIN : SIG_UNKNOWN;
+	}
+	/* A bad one: every other entry of its run is checked on its own (here,
+	 * while the threads go on with the provider signatures). The last one
+	 * whose own signature verifies covers the ones before it through the
+	 * chain; the ones after it are bad. */
+	for (size_t i = 0; i < n; i++) {
+		if (!rjob[i] || pre[i].org != SIG_BAD)
+			continue;
+		size_t s = rstart[i], good = i;
+		for (size_t k = s; k < i; k++)
+			if (ch_env_verify(&pre[k].env) == 0) {
+				pre[k].org = SIG_OWN;
+				good = k;
+			}
+		for (size_t k = s; k < i; k++)
+			if (pre[k].org != SIG_OWN)
+				pre[k].org = good != i && k < good ? SIG_CHAIN : SIG_BAD;
+	}
+out:
+	sodium_memzero(&m, sizeof(m));
+	free(cand);
+	free(popen);
+	free(rjob);
+	free(rstart);
+	free(rext);
+}
+
+/* Waits for the provider signature check of entry i, if it has one. */
+static void
+precheck_wait(batchcheck_t *bc, size_t i)
+{
+	if (!bc->pjob || !bc->pjob[i] || bc->pre[i].psig != SIG_UNKNOWN)
+		return;
+	sigcheck_wait(bc->sc, bc->pjob[i] - 1);
+	bc->pre[i].psig = bc->jobs[bc->pjob[i] - 1].ok ? SIG_OWN : SIG_BAD;
+}
+
+/* Waits for every check, and ends the threads. */
+static void
+precheck_end(batchcheck_t *bc)
+{
+	for (size_t i = 0; i < bc->n; i++)
+		precheck_wait(bc, i);
+	sigcheck_finish(&bc->sc);
+	free(bc->jobs);
+	free(bc->pjob);
+	bc->jobs = NULL;
+	bc->pjob = NULL;
+}
+
+static void
+pre_free(pre_t *pre, size_t n)
+{
+	for (size_t i = 0; pre && i < n; i++)
+		if (pre[i].plain) {
+			sodium_memzero(pre[i].plain, pre[i].plainlen);
+			free(pre[i].plain);
+		}
+	free(pre);
 }
 
 int
 ingest_batch(ingest_t *in, scase_t *c, const ch_slice_t *items, size_t n,
     const char *from, ingest_tally_t *t)
 {
+	return ingest_batch_outcomes(in, c, items, n, from, t, NULL);
+}
+
+int
+ingest_batch_outcomes(ingest_t *in, scase_t *c, const ch_slice_t *items, size_t n,
+    const char *from, ingest_tally_t *t, int *out)
+{
 	int *res = calloc(n ? n : 1, sizeof(*res));
+	pre_t *pre = calloc(n ? n : 1, sizeof(*pre));
 
 	memset(t, 0, sizeof(*t));
-	if (!res)
+	if (!res || !pre) {
+		free(res);
+		free(pre);
 		return CH_ERR_NOMEM;
+	}
+	batchcheck_t bc;
+	precheck_start(in, c, items, n, pre, &bc);
 	for (int pass = 0; pass < 2; pass++) {
 		size_t progress = 0;
 		for (size_t i = 0; i < n; i++) {
 			if (pass == 1 && res[i] != INGEST_NOTYET && res[i] != INGEST_GAP)
 				continue;
-			res[i] = ingest_entry(in, c, items[i].p, items[i].n, from);
+			/* The rules take entry i once its signatures are checked,
+			 * while the threads go on with the next ones. */
+			precheck_wait(&bc, i);
+			res[i] = ingest_one(in, c, items[i].p, items[i].n, from, &pre[i]);
 			if (res[i] == INGEST_STORED)
 				progress++;
 		}
+		if (pass == 0)
+			precheck_end(&bc);
 		t->stored += progress;
 		if (pass == 0 && !progress)
 			break;
@@ -1150,6 +1526,9 @@ ingest_batch(ingest_t *in, scase_t *c, const ch_slice_t *items, size_t n,
 		if (res[i] == INGEST_REFUSED)
 			t->refused++;
 	}
+	pre_free(pre, n);
+	if (out)
+		memcpy(out, res, n * sizeof(*res));
 	free(res);
 	return 0;
 }

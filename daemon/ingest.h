@@ -61,6 +61,17 @@ typedef struct {
  * the tally, or a store error (what was stored stays in this round). */
 int ingest_batch(ingest_t *in, scase_t *c, const ch_slice_t *items, size_t n,
     const char *from, ingest_tally_t *t) CH_WUR;
+/* ingest_batch, with the outcome of each entry (INGEST_* or a negative
+ * error, from its last pass) in out[0..n-1] when out is not NULL.
+ *
+ * Before the rules run, the signatures of the batch are checked on all
+ * cores (sigcheck.c): one organization signature per run of a feed whose
+ * entries chain to each other (PROTOCOL.md, "Receiving ENTRIES"), and the
+ * provider signature of each care entry whose key is held; the rules then
+ * take each entry in order as soon as its checks are done, and check
+ * nothing twice. */
+int ingest_batch_outcomes(ingest_t *in, scase_t *c, const ch_slice_t *items, size_t n,
+    const char *from, ingest_tally_t *t, int *out) CH_WUR;
 
 /* The full charter of epoch (names included), decrypted from that epoch's
  * entry with the membership key held in the store or, for a case being

@@ -15,6 +15,14 @@
 #                              (median of BENCH_RUNS runs)
 #   verify_entries_per_s       baseline: the same entries checked in memory,
 #                              single-threaded (median of 3 passes)
+#   verify_allcore_sigs_per_s  baseline: Ed25519 verifications per second on
+#                              all cores (one thread per online CPU, at most
+#                              8, as cahierd checks a batch), nothing else
+#                              (tests/tools/bench_sigs.c, median of 3 runs of
+#                              2 s); catchup_vs_allcore_ratio is entries per
+#                              signature: a catch-up checks one provider
+#                              signature per entry, and one organization
+#                              signature per run of a feed in a batch
 #   log_last50_ms_100k         reading the newest 50 entries of a case of
 #                              BENCH_LOG_ENTRIES entries through the daemon's
 #                              read path (reads_handle: signed request, index,
@@ -71,7 +79,7 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f\n", a / b }'; }
 # restart ORG: start it with a fresh log (start waits for a "ready" line)
 restart() { [ -f "$T/$1.log" ] && mv "$T/$1.log" "$T/$1.log.old"; start "$1"; }
 
-for t in bench_post bench_gen bench_verify bench_log mkcases; do
+for t in bench_post bench_gen bench_verify bench_log bench_sigs mkcases; do
 	[ -x "$TOOLS/$t" ] || fail "$TOOLS/$t missing: run make BUILD=${BUILD:-build} tests first"
 done
 CLIENTS=${BENCH_CLIENTS:-16}
@@ -113,6 +121,14 @@ say "verifying the entries in memory (baseline)..."
 "$TOOLS/bench_verify" "$T/src" "$T/orgpass" "$CASE" 3 >"$T/verify.out" ||
 	fail "bench_verify"
 VERIFY=$(field verify_entries_per_s "$T/verify.out")
+
+say "Ed25519 verifications on all cores (baseline)..."
+: >"$T/sigs.rates"
+for _ in 1 2 3; do
+	"$TOOLS/bench_sigs" 2 >"$T/sigs.out" || fail "bench_sigs"
+	field verify_allcore_sigs_per_s "$T/sigs.out" >>"$T/sigs.rates"
+done
+ALLCORE=$(median <"$T/sigs.rates")
 
 restart src || fail "src daemon"
 : >"$T/catchup.rates"
@@ -175,6 +191,8 @@ echo "BENCH posts_${CLIENTS}_vs_1_client_ratio $(ratio "$MANY" "$ONE") x"
 echo "BENCH catchup_entries_per_s $CATCHUP entries/s"
 echo "BENCH verify_entries_per_s $VERIFY entries/s"
 echo "BENCH catchup_vs_verify_ratio $(ratio "$CATCHUP" "$VERIFY") x"
+echo "BENCH verify_allcore_sigs_per_s $ALLCORE sigs/s"
+echo "BENCH catchup_vs_allcore_ratio $(ratio "$CATCHUP" "$ALLCORE") x"
 cat "$T/log.out"
 if [ "${BENCH_SCALE:-1}" != 0 ]; then
 	say "two daemons over many shared cases (tests/bench-scale.sh)..."

@@ -1,6 +1,7 @@
 /* fuzz_ingest.c - the rules a peer reaches: each input is taken as the body
  * of a peer's ENTRIES message and goes where sync.c's take_entries sends
- * it (adoption of the case, then two passes of ingest_entry), against real
+ * it (adoption of the case, then ingest_batch: its signatures pre-checked,
+ * then two passes of the rules), against real
  * LMDB stores in a temporary directory.
  *
  * LLVMFuzzerInitialize builds three organizations from fixed seeds
@@ -341,8 +342,8 @@ build_case(void)
 /* --- What sync.c's take_entries does with a batch --- */
 
 /* Adopts the case of the batch if o does not hold it or is not in it yet,
- * then ingests its items in two passes (an entry can depend on a membership
- * entry later in the batch), outcomes in res[]. Returns 0, or the adoption's
+ * then ingests its items (ingest_batch: two passes, an entry can depend on
+ * a membership entry later in the batch), outcomes in res[]. Returns 0, or the adoption's
  * error when o does not hold the case and cannot join it. */
 static int
 take_entries(org_t *o, const uint8_t cid[16], const ch_slice_t *items, size_t n,
@@ -362,18 +363,9 @@ take_entries(org_t *o, const uint8_t cid[16], const ch_slice_t *items, size_t n,
 		NEED(rc != 0 || c != NULL);
 		return rc;
 	}
-	for (int pass = 0; pass < 2; pass++) {
-		size_t progress = 0;
-		for (size_t i = 0; i < n; i++) {
-			if (pass == 1 && res[i] != INGEST_NOTYET && res[i] != INGEST_GAP)
-				continue;
-			res[i] = ingest_entry(o->d->in, c, items[i].p, items[i].n, "peer");
-			if (res[i] == INGEST_STORED)
-				progress++;
-		}
-		if (pass == 0 && !progress)
-			break;
-	}
+	/* As sync.c: the batch's signatures pre-checked on all cores, then the
+	 * rules in two passes (ingest_batch). */
+	NEED(ingest_batch_outcomes(o->d->in, c, items, n, "peer", &t, res) == 0);
 	return 0;
 }
 
