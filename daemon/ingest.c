@@ -61,6 +61,12 @@ struct ingest {
 	void *erased_arg;
 	ingest_append_fn append;   /* asked before our own feed grows */
 	void *append_arg;
+	/* The last entry of the batch under way that its organization signed
+	 * but that does not follow the entry we hold before it (ingest.h,
+	 * ingest_tally_t.branched). */
+	int branched;
+	uint8_t branch_org[32];
+	uint64_t branch_seq;
 };
 
 void
@@ -600,6 +606,58 @@ check_fork(check_t *x)
 	return 0;
 }
 
+/* A fork report's evidence, kept here too: each of its two envelopes
+ * that is not the entry held at that seq is kept as a fork of that feed
+ * (bare: the envelope carries the signature), and the feed is marked
+ * forked, and reported (housekeeping.c reports a fork only once in the
+ * case). So every member, the organization whose feed forked included,
+ * learns of the fork from the report, not only those that received both
+ * entries. */
+static int
+keep_fork(check_t *x)
+{
+	ch_fork_t f;
+	uint8_t held[32], id[32];
+	uint64_t hseq;
+	int rc;
+
+	if (ch_fork_decode(x->p.fields, x->p.fieldslen, &f) != 0)
+		return CH_ERR_VALUE; /* checked by check_fork: cannot happen */
+	if ((rc = store_head(x->c, f.org, &hseq, held)) != 0)
+		return rc;
+	int have = 0;
+	if (f.a.seq <= hseq) {
+		uint8_t *e = NULL;
+		size_t el = 0;
+		ch_env_t env;
+		if ((rc = store_entry_get(x->c, f.org, f.a.seq, &e, &el)) == 0 && el >= CH_ENV_LEN &&
+		    ch_env_decode(e, CH_ENV_LEN, &env) == 0) {
+			ch_env_id(&env, held);
+			have = 1;
+		}
+		free(e);
+		if (rc && rc != ST_ERR_NOTFOUND)
+			return rc;
+	}
+	const ch_env_t *ev[2] = { &f.a, &f.b };
+	for (int i = 0; i < 2; i++) {
+		uint8_t buf[CH_ENV_LEN];
+		ch_env_id(ev[i], id);
+		if (have && memcmp(id, held, 32) == 0)
+			continue;
+		ch_env_encode(ev[i], buf);
+		if ((rc = store_fork_put(x->c, f.org, ev[i]->seq, buf, sizeof(buf))) != 0)
+			return rc;
+	}
+	/* Reported in the case: this daemon's housekeeping reports it no
+	 * more (one report is enough for every member). */
+	ch_env_id(x->env, id);
+	if ((rc = store_fork_reported_get(x->c, f.org)) < 0 ||
+	    (rc == 0 && (rc = store_fork_reported_put(x->c, f.org, id)) != 0))
+		return rc;
+	return store_forked_put(x->c, f.org);
+}
+
 /* Kind 32: an access record, with the reader's certificate and signed
  * request; a list record (action 7) with the certificate alone. */
 static int
@@ -826,7 +884,7 @@ static const struct {
 	{ CH_KIND_EPOCH, 1, 1, check_epoch, keep_epoch },
 	{ CH_KIND_HISTORY, 1, 0, check_history, NULL },
 	{ CH_KIND_REVOKE, 0, 0, check_revoke, keep_revoke },
-	{ CH_KIND_FORK, 0, 0, check_fork, NULL },
+	{ CH_KIND_FORK, 0, 0, check_fork, keep_fork },
 	{ CH_KIND_ACCESS, 0, 0, check_access, NULL },
 };
 
@@ -1177,8 +1235,16 @@ ingest_one(ingest_t *in, scase_t *c, const uint8_t *entry, size_t n,
 		return refuse(&env, from, "bad organization signature");
 	if (env.seq > hseq + 1)
 		return INGEST_GAP;
-	if (memcmp(env.prev, hid, 32) != 0)
-		return refuse(&env, from, "wrong prev hash");
+	if (memcmp(env.prev, hid, 32) != 0) {
+		/* Signed by its organization (checked above), on top of another
+		 * entry hseq than ours: the organization signed two entries at
+		 * hseq. The sender holds the other one; sync asks for it, and
+		 * held_or_fork keeps the pair as evidence. */
+		in->branched = 1;
+		memcpy(in->branch_org, env.org, 32);
+		in->branch_seq = hseq;
+		return refuse(&env, from, "wrong prev hash: its organization signed another entry before it than the one held here; asking for that one");
+	}
 	if (env.time_ms > (uint64_t)clock_now_ms() + FUTURE_SLACK_MS)
 		return refuse(&env, from, "time in the future");
 	has_coord = state_coordinator(c, coord) == 0;
@@ -1493,6 +1559,7 @@ ingest_batch_outcomes(ingest_t *in, scase_t *c, const ch_slice_t *items, size_t 
 	pre_t *pre = calloc(n ? n : 1, sizeof(*pre));
 
 	memset(t, 0, sizeof(*t));
+	in->branched = 0;
 	if (!res || !pre) {
 		free(res);
 		free(pre);
@@ -1525,6 +1592,11 @@ ingest_batch_outcomes(ingest_t *in, scase_t *c, const ch_slice_t *items, size_t 
 			t->gaps++;
 		if (res[i] == INGEST_REFUSED)
 			t->refused++;
+	}
+	if (in->branched) {
+		t->branched = 1;
+		memcpy(t->branch_org, in->branch_org, 32);
+		t->branch_seq = in->branch_seq;
 	}
 	pre_free(pre, n);
 	if (out)

@@ -55,6 +55,14 @@ typedef struct {
 	size_t waiting;
 	size_t gaps;
 	size_t refused;
+	/* An entry of the batch, signed by its organization, did not follow
+	 * the entry we hold at branch_seq of branch_org's feed (its prev is
+	 * another entry's id): that organization signed two entries at
+	 * branch_seq, and the sender holds the other (the last such entry of
+	 * the batch is named). */
+	int branched;
+	uint8_t branch_org[32];
+	uint64_t branch_seq;
 } ingest_tally_t;
 /* Checks and stores the entries of a batch of case c, in two passes (an
  * entry can depend on an epoch entry later in the batch). Returns 0 and

@@ -430,6 +430,20 @@ take_entries(cahierd_t *d, zsock_t *sock, zframe_t *route, peer_t *p,
 		zframe_destroy(&route);
 		return;
 	}
+	if (t.branched && t.branch_seq) {
+		/* Ask the sender for its entry at branch_seq: our vector, with
+		 * that feed one lower (one SYNC per batch at most). It arrives as
+		 * a second entry for a seq we hold, and is kept as evidence of
+		 * the fork (ingest.c, held_or_fork). */
+		ch_vec_t ours;
+		if (our_vector(c, &ours) == 0) {
+			for (size_t i = 0; i < ours.n; i++)
+				if (memcmp(ours.org[i], t.branch_org, 32) == 0)
+					ours.seq[i] = t.branch_seq - 1;
+			send_sync(d, sock, route ? zframe_dup(route) : NULL, &ours);
+			ch_vec_clear(&ours);
+		}
+	}
 	stored = t.stored;
 	waiting = t.waiting;
 	size_t gaps = t.gaps;
