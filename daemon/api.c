@@ -16,6 +16,7 @@
 #include "post.h"
 #include "reads.h"
 #include "state.h"
+#include "verify.h"
 
 /* Encodes rep for request type and queues it for sock (takes route; wipes
  * and frees rep's body). */
@@ -529,6 +530,52 @@ do_where(cahierd_t *d, provider_t *pv, const uint8_t *body, size_t bodylen,
 	cahierd_reply_ok(rep, out, outlen);
 }
 
+/* VERIFY: every feed this daemon holds of a case, checked (verify.h).
+ * Asked by a provider of a member organization, or by one of the people
+ * the charter lists; it shows no entry's content, only which feed and
+ * seq is at fault. */
+static void
+do_verify(cahierd_t *d, provider_t *pv, const uint8_t *body, size_t bodylen,
+    cahierd_reply_t *rep)
+{
+	scase_t *c;
+	ch_verifyrep_t r;
+	uint8_t *out = NULL;
+	size_t outlen = 0;
+	int rc;
+
+	if (bodylen != CH_CASE_LEN) {
+		cahierd_reply_err(rep, CH_ST_BADREQ, "malformed verify request");
+		return;
+	}
+	if ((rc = store_case_get(d->store, body, 0, &c)) != 0) {
+		cahierd_reply_err(rep, rc == ST_ERR_NOTFOUND ? CH_ST_NOCASE : CH_ST_INTERNAL,
+		    rc == ST_ERR_NOTFOUND ? "no such case at %s" : "cannot open the case at %s",
+		    d->cfg.name);
+		return;
+	}
+	if (ch_role_is_person(pv->cert.role) && !listed(c, pv)) {
+		cahierd_reply_err(rep, CH_ST_DENIED,
+		    "your role (%s) is not listed among the people of this case", pv->cert.role);
+		return;
+	}
+	if ((rc = verify_case(d, c, &r)) != 0) {
+		log_err("verify: cannot read the case: %s", derr_str(rc));
+		cahierd_reply_err(rep, CH_ST_INTERNAL, "cannot read the case: %s", derr_str(rc));
+		return;
+	}
+	if (r.n)
+		log_warn("verify by %s: %zu finding%s in a case (first: %s)", pv->cert.name,
+		    r.n, r.n == 1 ? "" : "s", ch_vf_str(r.f[0].code));
+	rc = ch_verifyrep_encode(&r, &out, &outlen);
+	verify_free(&r);
+	if (rc) {
+		cahierd_reply_err(rep, CH_ST_INTERNAL, "cannot encode the answer");
+		return;
+	}
+	cahierd_reply_ok(rep, out, outlen);
+}
+
 /* One handler per request type. */
 static const struct {
 	uint8_t type;
@@ -543,6 +590,7 @@ static const struct {
 	{ CH_CQ_CLOSE, do_close },
 	{ CH_CQ_REOPEN, do_reopen },
 	{ CH_CQ_WHERE, do_where },
+	{ CH_CQ_VERIFY, do_verify },
 };
 
 void

@@ -362,3 +362,116 @@ ch_whererep_decode(const uint8_t *p, size_t n, ch_whereorg_t **v, size_t *count)
 	*count = k;
 	return 0;
 }
+
+/* VERIFY reply. Fixed parts: 20 bytes; a name at least 36, a finding 49. */
+#define VF_FINDING_LEN 49
+int
+ch_verifyrep_encode(const ch_verifyrep_t *r, uint8_t **out, size_t *len)
+{
+	cwr_t w;
+	if (r->n > CH_VERIFY_MAX || r->nnames > 2 * CH_VERIFY_MAX + 1)
+		return CH_ERR_TOOBIG;
+	cwr_init(&w, 22 + (2 * CH_VERIFY_MAX + 1) * (36 + CH_VERIFY_NAME_MAX) +
+	    2 + CH_VERIFY_MAX * VF_FINDING_LEN);
+	cwr_u32(&w, r->feeds);
+	cwr_u64(&w, r->entries);
+	cwr_u64(&w, r->sigs);
+	cwr_u16(&w, (uint16_t)r->nnames);
+	for (size_t i = 0; i < r->nnames; i++) {
+		if (!ch_utf8_valid(r->names[i].name.p, r->names[i].name.n)) {
+			cwr_free(&w);
+			return CH_ERR_VALUE;
+		}
+		cwr_put(&w, r->names[i].org, 32);
+		cwr_var(&w, r->names[i].name.p, r->names[i].name.n, CH_VERIFY_NAME_MAX);
+	}
+	cwr_u16(&w, (uint16_t)r->n);
+	for (size_t i = 0; i < r->n; i++) {
+		if (r->f[i].code < 1 || r->f[i].code > CH_VF_LAST) {
+			cwr_free(&w);
+			return CH_ERR_VALUE;
+		}
+		cwr_put(&w, r->f[i].org, 32);
+		cwr_u64(&w, r->f[i].seq);
+		cwr_u8(&w, r->f[i].code);
+		cwr_u64(&w, r->f[i].other);
+	}
+	return cwr_finish(&w, out, len);
+}
+
+int
+ch_verifyrep_decode(const uint8_t *p, size_t n, ch_verifyrep_t *r)
+{
+	crd_t rd;
+	uint16_t k;
+	int rc;
+
+	memset(r, 0, sizeof(*r));
+	crd_init(&rd, p, n);
+	r->feeds = crd_u32(&rd);
+	r->entries = crd_u64(&rd);
+	r->sigs = crd_u64(&rd);
+	k = crd_u16(&rd);
+	/* A count the input cannot hold is a lie: refused before any calloc. */
+	if (rd.err || k > 2 * CH_VERIFY_MAX + 1 || (size_t)k * 36 > crd_left(&rd))
+		return rd.err ? rd.err : CH_ERR_TOOBIG;
+	if (k && !(r->names = calloc(k, sizeof(*r->names))))
+		return CH_ERR_NOMEM;
+	r->nnames = k;
+	for (uint16_t i = 0; i < k && !rd.err; i++) {
+		crd_copy(&rd, r->names[i].org, 32);
+		r->names[i].name.p = crd_var(&rd, CH_VERIFY_NAME_MAX, &r->names[i].name.n);
+		if (!rd.err && !ch_utf8_valid(r->names[i].name.p, r->names[i].name.n))
+			rd.err = CH_ERR_VALUE;
+	}
+	k = crd_u16(&rd);
+	if (!rd.err && (k > CH_VERIFY_MAX || (size_t)k * VF_FINDING_LEN > crd_left(&rd)))
+		rd.err = CH_ERR_TOOBIG;
+	if (!rd.err && k && !(r->f = calloc(k, sizeof(*r->f))))
+		rd.err = CH_ERR_NOMEM;
+	if (!rd.err)
+		r->n = k;
+	for (uint16_t i = 0; i < r->n && !rd.err; i++) {
+		crd_copy(&rd, r->f[i].org, 32);
+		r->f[i].seq = crd_u64(&rd);
+		r->f[i].code = crd_u8(&rd);
+		r->f[i].other = crd_u64(&rd);
+		if (!rd.err && (r->f[i].code < 1 || r->f[i].code > CH_VF_LAST))
+			rd.err = CH_ERR_VALUE;
+	}
+	if ((rc = crd_end(&rd)) != 0) {
+		ch_verifyrep_clear(r);
+		return rc;
+	}
+	return 0;
+}
+
+void
+ch_verifyrep_clear(ch_verifyrep_t *r)
+{
+	free(r->names);
+	free(r->f);
+	r->names = NULL;
+	r->f = NULL;
+	r->nnames = r->n = 0;
+}
+
+const char *
+ch_vf_str(uint8_t code)
+{
+	switch (code) {
+	case CH_VF_GAP: return "entries missing below the feed's head";
+	case CH_VF_MALFORMED: return "the bytes held are not an entry";
+	case CH_VF_PLACE: return "the entry names another case, feed or number than where it is kept";
+	case CH_VF_SIG: return "the organization's signature does not verify";
+	case CH_VF_BODY: return "the body does not match the hash its organization signed";
+	case CH_VF_CHAIN: return "the entry does not follow the one before (hash chain broken)";
+	case CH_VF_ERASURE: return "the erased body's proof does not verify";
+	case CH_VF_HEAD: return "the feed's head record does not match its last entry";
+	case CH_VF_BEYOND: return "entries held after the feed's head";
+	case CH_VF_FORK: return "two signed entries for one number (fork): the feed is frozen";
+	case CH_VF_BEHIND: return "a member holds more of this organization's own feed than this daemon";
+	case CH_VF_MORE: return "more findings than one reply holds";
+	}
+	return "unknown finding";
+}

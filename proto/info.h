@@ -134,4 +134,62 @@ int ch_whererep_encode(const ch_whereorg_t *v, size_t n, uint8_t **out, size_t *
 /* *v is malloc'd (NULL when n is 0); each name borrows from p. */
 int ch_whererep_decode(const uint8_t *p, size_t n, ch_whereorg_t **v, size_t *count) CH_WUR;
 
+/* VERIFY (client request type 9): checks every feed this daemon holds of a
+ * case (PROTOCOL.md, "Verifying a case"). Request: case_id 16. Reply:
+ *   feeds u32 | entries u64 | sigs u64 |
+ *   nnames u16 | nnames x { org 32 | name var (<= 256) } |
+ *   n u16 | n x { org 32 | seq u64 | code u8 | other u64 }
+ * feeds, entries: what was checked; sigs: the signatures checked (every
+ * entry's organization signature, every erasure proof); the names are
+ * those of the organizations the findings name (UTF-8, shown escaped); each
+ * finding names the feed (org; for CH_VF_BEHIND the member that holds
+ * more) and the seq at fault, what is wrong (code),
+ * and for CH_VF_GAP / CH_VF_BEYOND / CH_VF_BEHIND the other end of the
+ * range (other), else 0. At most CH_VERIFY_MAX findings: a case with more
+ * reports the first ones and CH_VF_MORE last. */
+#define CH_CQ_VERIFY 9
+#define CH_VERIFY_MAX 256
+#define CH_VERIFY_NAME_MAX 256
+enum {
+	CH_VF_GAP = 1,       /* seqs seq..other missing below the feed's head */
+	CH_VF_MALFORMED = 2, /* the bytes held are no entry */
+	CH_VF_PLACE = 3,     /* the envelope names another case, feed or seq */
+	CH_VF_SIG = 4,       /* the organization signature does not verify */
+	CH_VF_BODY = 5,      /* the body does not match the envelope's hash */
+	CH_VF_CHAIN = 6,     /* prev is not the id of the entry before */
+	CH_VF_ERASURE = 7,   /* an erased body's proof does not verify */
+	CH_VF_HEAD = 8,      /* the feed's head record is not its last entry */
+	CH_VF_BEYOND = 9,    /* entries seq..other held after the head */
+	CH_VF_FORK = 10,     /* a second signed entry for seq: fork evidence */
+	CH_VF_BEHIND = 11,   /* member org holds this daemon's own feed up
+	                      * to other, this daemon only up to seq */
+	CH_VF_MORE = 12,     /* more findings than the reply holds */
+};
+#define CH_VF_LAST CH_VF_MORE
+typedef struct {
+	uint8_t org[32];
+	ch_slice_t name;
+} ch_vfname_t;
+typedef struct {
+	uint8_t org[32];
+	uint64_t seq;
+	uint8_t code;
+	uint64_t other;
+} ch_finding_t;
+typedef struct {
+	uint32_t feeds;
+	uint64_t entries, sigs;
+	ch_vfname_t *names;
+	size_t nnames;
+	ch_finding_t *f;
+	size_t n;
+} ch_verifyrep_t;
+int ch_verifyrep_encode(const ch_verifyrep_t *r, uint8_t **out, size_t *len) CH_WUR;
+/* r->names and r->f are malloc'd (free with ch_verifyrep_clear); the
+ * names borrow from p. */
+int ch_verifyrep_decode(const uint8_t *p, size_t n, ch_verifyrep_t *r) CH_WUR;
+void ch_verifyrep_clear(ch_verifyrep_t *r);
+/* A finding's code in words ("signature does not verify", ...). */
+const char *ch_vf_str(uint8_t code);
+
 #endif

@@ -145,6 +145,44 @@ make_whererep(uint8_t **out, size_t *n)
 	"00000014" "5468756973766572706c6567696e67205a756964" \
 	"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa" "00" \
 	"00000004" "43504153"
+static void
+make_verifyrep(uint8_t **out, size_t *n)
+{
+	static const char name[] = "Maison m\xc3\xa9" "dicale Nord";
+	ch_vfname_t nm[1];
+	ch_finding_t f[2];
+	ch_verifyrep_t r;
+	memset(&r, 0, sizeof(r));
+	memset(nm, 0, sizeof(nm));
+	memset(f, 0, sizeof(f));
+	memset(nm[0].org, 0xbb, 32);
+	nm[0].name.p = (const uint8_t *)name;
+	nm[0].name.n = sizeof(name) - 1;
+	memcpy(f[0].org, nm[0].org, 32);
+	f[0].seq = 2;
+	f[0].code = CH_VF_BODY;
+	memcpy(f[1].org, nm[0].org, 32);
+	f[1].seq = 3;
+	f[1].code = CH_VF_GAP;
+	f[1].other = 4;
+	r.feeds = 3;
+	r.entries = 14;
+	r.sigs = 14;
+	r.names = nm;
+	r.nnames = 1;
+	r.f = f;
+	r.n = 2;
+	if (ch_verifyrep_encode(&r, out, n) != 0)
+		abort();
+}
+
+#define KAT_VERIFYREP "00000003" "000000000000000e" "000000000000000e" "0001" \
+	"bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb" \
+	"00000015" "4d6169736f6e206dc3a9646963616c65204e6f7264" "0002" \
+	"bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb" \
+	"0000000000000002" "05" "0000000000000000" \
+	"bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb" \
+	"0000000000000003" "01" "0000000000000004"
 #define KAT_STATUS "0000000463617264000000046365727400000003000000020000000" "1" "00000000" "00000005" "00000009"
 #define KAT_CASELIST "00000002" \
 	"44444444444444444444444444444444" \
@@ -193,6 +231,9 @@ TEST(golden_vectors)
 	make_whererep(&b, &n);
 	check_str(hex(b, n), KAT_WHEREREP);
 	free(b);
+	make_verifyrep(&b, &n);
+	check_str(hex(b, n), KAT_VERIFYREP);
+	free(b);
 }
 
 typedef int (*dec_fn)(const uint8_t *, size_t);
@@ -231,6 +272,15 @@ dec_whererep(const uint8_t *p, size_t n)
 	return rc;
 }
 
+static int
+dec_verifyrep(const uint8_t *p, size_t n)
+{
+	ch_verifyrep_t r;
+	int rc = ch_verifyrep_decode(p, n, &r);
+	ch_verifyrep_clear(&r);
+	return rc;
+}
+
 /* Every proper prefix fails, the whole decodes, one more byte is trailing. */
 static void
 framing(dec_fn dec, void (*make)(uint8_t **, size_t *))
@@ -263,6 +313,54 @@ TEST(framing_of_every_body)
 	framing(dec_caseref, make_caseref);
 	framing(dec_wherereq, make_wherereq);
 	framing(dec_whererep, make_whererep);
+	framing(dec_verifyrep, make_verifyrep);
+}
+
+TEST(verify_values_and_refusals)
+{
+	uint8_t *b, *n2;
+	size_t n;
+	ch_verifyrep_t r;
+
+	make_verifyrep(&b, &n);
+	check_int(ch_verifyrep_decode(b, n, &r), ==, 0);
+	check_int(r.feeds, ==, 3);
+	check_int(r.n, ==, 2);
+	check_int(r.nnames, ==, 1);
+	check_int(r.f[0].code, ==, CH_VF_BODY);
+	check_int(r.f[1].other, ==, 4);
+	check_mem(r.names[0].name.p, "Maison m", 8);
+	ch_verifyrep_clear(&r);
+	check(r.f == NULL && r.names == NULL && r.n == 0);
+	/* an unknown code, either way */
+	n2 = malloc(n);
+	memcpy(n2, b, n);
+	n2[n - 9] = CH_VF_LAST + 1;
+	check_int(ch_verifyrep_decode(n2, n, &r), ==, CH_ERR_VALUE);
+	check(r.f == NULL && r.names == NULL);
+	n2[n - 9] = 0;
+	check_int(ch_verifyrep_decode(n2, n, &r), ==, CH_ERR_VALUE);
+	/* a name that is not UTF-8 */
+	memcpy(n2, b, n);
+	n2[20 + 2 + 32 + 4] = 0xff;
+	check_int(ch_verifyrep_decode(n2, n, &r), ==, CH_ERR_VALUE);
+	free(n2);
+	free(b);
+	/* counts the input cannot hold are refused before anything is allocated */
+	uint8_t lie[22] = { 0 };
+	lie[20] = 0x01;
+	check(ch_verifyrep_decode(lie, sizeof(lie), &r) != 0);
+	lie[20] = 0;
+	uint8_t lie2[24] = { 0 };
+	lie2[23] = 0x02;
+	check(ch_verifyrep_decode(lie2, sizeof(lie2), &r) != 0);
+	/* too many findings */
+	ch_verifyrep_t big;
+	memset(&big, 0, sizeof(big));
+	big.n = CH_VERIFY_MAX + 1;
+	check_int(ch_verifyrep_encode(&big, &b, &n), ==, CH_ERR_TOOBIG);
+	for (uint8_t c = 1; c <= CH_VF_LAST; c++)
+		check(strcmp(ch_vf_str(c), "unknown finding") != 0);
 }
 
 TEST(where_values_and_refusals)
@@ -458,6 +556,7 @@ main(int argc, char **argv)
 	TAP_RUN(framing_of_every_body);
 	TAP_RUN(roundtrip_values);
 	TAP_RUN(where_values_and_refusals);
+	TAP_RUN(verify_values_and_refusals);
 	TAP_RUN(lying_counts_are_refused_before_allocating);
 	TAP_RUN(case_list_values);
 	TAP_RUN(cases_request_flag);
