@@ -59,7 +59,9 @@ void cli_reply_free(cli_reply_t *r);
 void cli_call(cli_t *c, uint8_t type, const uint8_t *req, size_t reqlen,
     cli_reply_t *rep, const uint8_t **body, size_t *bodylen);
 /* A read request of case id for action (CH_ACT_*) and purpose, with no
- * filter: the caller sets the filters it wants (msg.h). */
+ * filter: the caller sets the filters it wants (msg.h). Purpose 0: the
+ * reader named none, and cli_read gives the read the default purpose of
+ * the reader's role and the kinds it reads (ch_purpose_default). */
 void cli_readreq_init(ch_readreq_t *rq, const uint8_t id[16], uint8_t action,
     uint8_t purpose);
 /* Stamps (time, nonce), signs and sends rq and decodes the reply into *rr

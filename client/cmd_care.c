@@ -301,8 +301,7 @@ ref_find(ctx_t *x, const char *ref, found_t *fd)
 	int rc;
 
 	memset(fd, 0, sizeof(*fd));
-	cli_readreq_init(&rq, x->case_id, CH_ACT_READ,
-	    x->person ? CH_PURPOSE_OWN_REQUEST : CH_PURPOSE_TREATMENT);
+	cli_readreq_init(&rq, x->case_id, CH_ACT_READ, 0);
 	if (cli_ref_parse(ref, rq.entry) != 0)
 		cli_die(EXIT_ERR, "'%s' is not a reference to an entry (8 letters and digits, "
 		    "as cahier log shows them)", ref);
@@ -1019,7 +1018,7 @@ cmd_erase(cli_t *c, int argc, char **argv)
 		cli_die(EXIT_ERR, "your certificate does not parse");
 	memcpy(me, kc.org_id, 32);
 	keys_cert_clear(&kc);
-	cli_readreq_init(&rq, x.case_id, CH_ACT_READ, CH_PURPOSE_TREATMENT);
+	cli_readreq_init(&rq, x.case_id, CH_ACT_READ, 0);
 	if (cli_ref_parse(a.pos[1], rq.entry) != 0)
 		cli_die(EXIT_ERR, "'%s' is not a reference to an entry (8 letters and digits, "
 		    "as cahier log shows them)", a.pos[1]);

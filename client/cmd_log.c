@@ -91,7 +91,8 @@ log_usage(const char *cmd, int code)
 		    "  --mine         only what you wrote\n"
 		    "  --verbose      also each entry's id, seq and epoch\n"
 		    "Exit codes: 0 entries shown, 1 none matched, 2 an error.\n"
-		    "PURPOSE: treatment (default), emergency, coordination, own-request.\n");
+		    "PURPOSE: treatment, emergency, coordination, own-request, audit; without\n"
+		    "--purpose, the one your role and the read give (cahier(1)).\n");
 	else
 		fprintf(f, "usage: cahier audit CASE [--last N | --all] [--since DATE] [--until DATE]\n\n"
 		    "Lists who read what in the case, across all its organizations: time,\n"
@@ -130,7 +131,7 @@ static int
 run(cli_t *c, int argc, char **argv, int audit)
 {
 	const char *casearg = NULL;
-	uint8_t purpose = audit ? CH_PURPOSE_AUDIT : CH_PURPOSE_TREATMENT;
+	uint8_t purpose = 0; /* by role and what is read (cli_read) */
 	uint8_t id[16] = { 0 };
 	ch_readreq_t rq;
 	int all = 0, verbose = 0, mine = 0;
@@ -284,7 +285,7 @@ int
 cmd_show(cli_t *c, int argc, char **argv)
 {
 	const char *casearg = NULL, *refarg = NULL;
-	uint8_t purpose = CH_PURPOSE_TREATMENT, id[16] = { 0 }, prefix[32];
+	uint8_t purpose = 0, id[16] = { 0 }, prefix[32];
 	int verbose = 0;
 	ch_readreq_t rq;
 
@@ -447,7 +448,7 @@ int
 cmd_watch(cli_t *c, int argc, char **argv)
 {
 	const char *casearg = NULL;
-	uint8_t purpose = CH_PURPOSE_TREATMENT, id[16] = { 0 };
+	uint8_t purpose = 0, id[16] = { 0 };
 	int every = 2, dur = 0, last = 10;
 	ch_readreq_t rq;
 

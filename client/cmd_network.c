@@ -385,7 +385,7 @@ cmd_network(cli_t *c, int argc, char **argv)
 	cli_case_notice(c, id);
 	/* The network is the newest charter this organization can read: one
 	 * entry, and the read records exactly that. */
-	cli_readreq_init(&rq, id, CH_ACT_READ, CH_PURPOSE_COORDINATION);
+	cli_readreq_init(&rq, id, CH_ACT_READ, 0);
 	rq.kinds = (uint64_t)1 << CH_KIND_CASE_CREATE | (uint64_t)1 << CH_KIND_EPOCH;
 	rq.last = 1;
 	cli_read(c, &rq, &rep, &rr);

@@ -162,7 +162,7 @@ run(cli_t *c, int argc, char **argv, int alerts)
 
 	memset(&t, 0, sizeof(t));
 	t.alerts = alerts;
-	t.purpose = CH_PURPOSE_TREATMENT;
+	t.purpose = 0; /* by role (cli_read) */
 	t.now = now_ms();
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];

@@ -10,6 +10,7 @@
 #include <sodium.h>
 
 #include "../proto/info.h"
+#include "../proto/names.h"
 #include "agent.h"
 #include "cli.h"
 #include "escape.h"
@@ -419,6 +420,15 @@ cli_read(cli_t *c, ch_readreq_t *rq, cli_reply_t *rep, ch_readrep_t *rr)
 	struct timeval tv;
 	int rc;
 
+	if (rq->purpose == 0) {
+		/* No purpose named: the one the reader's role and the read give
+		 * (proto/names.h), never one the daemon would refuse. */
+		keys_cert_t kc;
+		if (keys_cert_parse(c->cert, c->certlen, &kc) != 0)
+			cli_die(EXIT_ERR, "your certificate does not parse");
+		rq->purpose = ch_purpose_default(kc.role, rq->kinds);
+		keys_cert_clear(&kc);
+	}
 	gettimeofday(&tv, NULL);
 	rq->time_ms = (uint64_t)tv.tv_sec * 1000 + (uint64_t)tv.tv_usec / 1000;
 	randombytes_buf(rq->nonce, sizeof(rq->nonce));

@@ -61,7 +61,7 @@ cli_members_load(cli_t *c, const uint8_t case_id[16], int person, cli_members_t 
 		members_from_where(c, case_id, ms);
 		return;
 	}
-	cli_readreq_init(&rq, case_id, CH_ACT_READ, CH_PURPOSE_COORDINATION);
+	cli_readreq_init(&rq, case_id, CH_ACT_READ, 0);
 	rq.kinds = (uint64_t)1 << CH_KIND_CASE_CREATE | (uint64_t)1 << CH_KIND_EPOCH;
 	rq.last = 1;
 	cli_read(c, &rq, &rep, &rr);

@@ -98,7 +98,11 @@ typedef struct {
 	int have_reader;
 	keys_cert_t reader;               /* the reader's certificate, if it parses */
 	const char *action, *purpose, *outcome;   /* static names */
-	const char *scope;                /* "the notebook" or "the audit" */
+	const char *scope;                /* "the notebook", "the audit", "the care
+	                                   * network", "one entry" */
+	char kinds[160];                  /* the kinds a notebook read asked for,
+	                                   * by name ("task, keep-an-eye"), or "" */
+	int for_person;                   /* the reader acts for the person */
 	int ok;                           /* outcome is ok */
 	uint64_t count;                   /* entries shown */
 } access_view_t;
@@ -219,9 +223,28 @@ describe_access(entry_t *e, const ch_plain_t *p)
 		v->count += a.ranges[k].to - a.ranges[k].from + 1;
 	v->have_reader = keys_cert_parse(a.cert, a.certlen, &v->reader) == 0;
 	/* The ranges are the feeds as they stood when read; the signed
-	 * request inside the record says which kinds were asked for. */
-	v->scope = ch_readreq_decode(a.request, a.requestlen, &rq) == 0 &&
-	    rq.kinds == (uint64_t)1 << CH_KIND_ACCESS ? "the audit" : "the notebook";
+	 * request inside the record says what was asked for. */
+	v->scope = "the notebook";
+	v->kinds[0] = '\0';
+	if (ch_readreq_decode(a.request, a.requestlen, &rq) == 0) {
+		const uint64_t membership = (uint64_t)1 << CH_KIND_CASE_CREATE |
+		    (uint64_t)1 << CH_KIND_EPOCH;
+		if (rq.kinds == (uint64_t)1 << CH_KIND_ACCESS)
+			v->scope = "the audit";
+		else if (rq.kinds && (rq.kinds & ~membership) == 0)
+			v->scope = "the care network";
+		else if (!sodium_is_zero(rq.entry, 32))
+			v->scope = "one entry";
+		else
+			for (unsigned k = 0; k < 64; k++) {
+				const char *kn = (rq.kinds >> k) & 1 ? ch_kind_name((uint8_t)k) : NULL;
+				size_t l = strlen(v->kinds);
+				if (kn && l + strlen(kn) + 3 < sizeof(v->kinds))
+					snprintf(v->kinds + l, sizeof(v->kinds) - l, "%s%s",
+					    l ? ", " : "", kn);
+			}
+	}
+	v->for_person = v->have_reader && ch_role_acts_for_person(v->reader.role);
 	v->action = cli_action_name(a.action);
 	v->purpose = purpose_name(a.purpose);
 	v->ok = a.outcome == CH_OUT_OK;
@@ -330,10 +353,12 @@ print_access(const entry_t *e)
 	cli_shown_t sh = { { NULL }, 0 };
 	char when[32];
 	cli_time(v->time_ms, when);
-	printf("%s  %s (%s) · %s  %s %s (%llu entr%s)  purpose: %s%s%s\n",
+	printf("%s  %s (%s%s) · %s  %s %s%s%s (%llu entr%s)  purpose: %s%s%s\n",
 	    when, cli_show(&sh, v->have_reader ? v->reader.name : "?"),
-	    cli_show(&sh, v->have_reader ? v->reader.role : "?"), cli_show(&sh, e->org),
-	    v->action, v->scope, (unsigned long long)v->count, v->count == 1 ? "y" : "ies",
+	    cli_show(&sh, v->have_reader ? v->reader.role : "?"),
+	    v->for_person ? ", for the person" : "", cli_show(&sh, e->org),
+	    v->action, v->scope, v->kinds[0] ? ": " : "", v->kinds,
+	    (unsigned long long)v->count, v->count == 1 ? "y" : "ies",
 	    v->purpose,
 	    v->ok ? "" : "  outcome: ", v->ok ? "" : v->outcome);
 	cli_shown_clear(&sh);
@@ -926,7 +951,19 @@ view_json(view_t *v, const ventry_t *e)
 		json_object_set_new(o, "purpose", json_string(av->purpose));
 		json_object_set_new(o, "outcome", json_string(av->outcome));
 		json_object_set_new(o, "entries", json_integer((json_int_t)av->count));
-		json_object_set_new(o, "scope", json_string(av->scope + 4));
+		json_object_set_new(o, "scope", json_string(strcmp(av->scope, "the care network") == 0 ?
+		    "network" : strcmp(av->scope, "one entry") == 0 ? "entry" : av->scope + 4));
+		if (av->kinds[0]) {
+			json_t *ks = json_array();
+			uint8_t k;
+			char buf[sizeof(av->kinds)], *save = NULL;
+			snprintf(buf, sizeof(buf), "%s", av->kinds);
+			for (char *t = strtok_r(buf, ", ", &save); t; t = strtok_r(NULL, ", ", &save))
+				if (ch_kind_parse(t, &k) == 0)
+					json_array_append_new(ks, json_string(t));
+			json_object_set_new(o, "kinds", ks);
+		}
+		json_object_set_new(o, "for_person", json_boolean(av->for_person));
 		break;
 	}
 	default: /* SHOW_OTHER, SHOW_BROKEN: the envelope and the author only */

@@ -236,6 +236,17 @@ reads_handle(cahierd_t *d, provider_t *pv, const uint8_t *body, size_t bodylen,
 	int have_cur = state_epoch_current(c, &cur) == 0;
 	const char *refusal = state_person_refusal(have_cur ? &cur.ch : NULL, pv->cert.role,
 	    pv->cert.provider, (uint64_t)clock_now_ms() / 1000);
+	/* The purpose the reader states must fit their role: a read recorded
+	 * as made for treatment by the person's trusted person would be a
+	 * false record (proto/names.h). */
+	char why[256];
+	const char *bad = refusal ? NULL : ch_purpose_refusal(pv->cert.role, rq.purpose);
+	if (bad) {
+		snprintf(why, sizeof(why), "purpose %s refused for your role (%s): %s",
+		    ch_purpose_name(rq.purpose) ? ch_purpose_name(rq.purpose) : "?",
+		    pv->cert.role, bad);
+		refusal = why;
+	}
 	if (refusal) {
 		if (have_cur)
 			state_epoch_free(&cur);

@@ -187,6 +187,44 @@ ch_purpose_parse(const char *name, uint8_t *purpose)
 	return code_of(purposes, NELEM(purposes), name, purpose);
 }
 
+static int
+coordinates(const char *role)
+{
+	return role && (strcmp(role, "coordinator") == 0 || strcmp(role, "coordination") == 0 ||
+	    strcmp(role, "case-manager") == 0);
+}
+
+uint8_t
+ch_purpose_default(const char *role, uint64_t kinds)
+{
+	const uint64_t membership = (uint64_t)1 << CH_KIND_CASE_CREATE | (uint64_t)1 << CH_KIND_EPOCH;
+	if (ch_role_is_person(role))
+		return CH_PURPOSE_OWN_REQUEST;
+	if (kinds == (uint64_t)1 << CH_KIND_ACCESS)
+		return CH_PURPOSE_AUDIT;
+	if ((kinds && (kinds & ~membership) == 0) || coordinates(role))
+		return CH_PURPOSE_COORDINATION;
+	return CH_PURPOSE_TREATMENT;
+}
+
+const char *
+ch_purpose_refusal(const char *role, uint8_t purpose)
+{
+	if (!ch_purpose_name(purpose))
+		return "that is not a purpose";
+	if (ch_role_is_person(role) && purpose != CH_PURPOSE_OWN_REQUEST)
+		return "the people around the person read at their own request (purpose own-request)";
+	if (!ch_role_is_person(role) && purpose == CH_PURPOSE_OWN_REQUEST)
+		return "a professional reads for the person's care, not at their own request";
+	return NULL;
+}
+
+int
+ch_role_acts_for_person(const char *role)
+{
+	return role && (strcmp(role, "trusted-person") == 0 || strcmp(role, "representative") == 0);
+}
+
 const char *
 ch_why_name(uint8_t why)
 {

@@ -26,6 +26,22 @@ const char *ch_purpose_name(uint8_t purpose);
  * CH_ERR_VALUE (and leaves *purpose alone) for any other name. */
 int ch_purpose_parse(const char *name, uint8_t *purpose) CH_WUR;
 
+/* The purpose a read has when the reader names none, by the reader's role
+ * and what is read (kinds: the read request's kind bits, 0 every kind):
+ * the people around the person read at their own request (own-request);
+ * a professional reads the access records for audit, the case's
+ * membership (case create and epoch entries only) for coordination, and
+ * anything else for coordination when their role coordinates
+ * (coordinator, coordination, case-manager), else for treatment. */
+uint8_t ch_purpose_default(const char *role, uint64_t kinds);
+/* NULL if a reader of role may state purpose, else why not (a static
+ * sentence): the people around the person read at their own request only,
+ * and a professional never does (they read for the person's care). */
+const char *ch_purpose_refusal(const char *role, uint8_t purpose);
+/* 1 if a reader of role acts for the person (trusted-person,
+ * representative): their reads are made on the person's behalf. */
+int ch_role_acts_for_person(const char *role);
+
 /* Reasons an epoch started (CH_WHY_* in charter.h). Each has a name, a
  * word for scripts (case-opened, org-added, org-removed, keys-rotated,
  * coordination-handed-over, people-changed: the "kind" of cahier log

@@ -1,0 +1,77 @@
+#!/bin/sh
+# t87-audit.sh - what an access record says (../shared/DESIGN.md, "Reads are
+# audited"): the purpose a read has when the reader names none, by role and
+# by what is read, never a wrong one (the person and their trusted person
+# read at their own request, a professional for treatment, the care
+# network for coordination, the audit for audit); a stated purpose that
+# does not fit the role is refused, and the refusal is recorded too; the
+# trusted person's reads are shown as made for the person; and the record
+# says what was read: the care network, one entry, the tasks, the audit.
+. "$(dirname "$0")/lib.sh"
+
+mkorg cpas "CPAS d'Ixelles — service social" 1
+mkorg nurse "Thuisverpleging Elsene" 2
+check "cards exchanged" mesh cpas nurse
+check "social worker" mkprov cpas ines "Inès Dubois" social-worker
+check "home nurse" mkprov nurse sophie "Sophie Lambert" home-nurse
+check "the person, certified by the CPAS" mkprov cpas fatima "Fatima El Amrani" patient
+check "her trusted person, certified by the CPAS" mkprov cpas youssef "Youssef El Amrani" trusted-person
+for o in cpas nurse; do start $o || exit 1; done
+
+CASE=$(c ines case new "Mevrouw El Amrani" 2>/dev/null)
+check "case created" [ "${#CASE}" = 32 ]
+check "nursing service added" c ines case add "$CASE" "$T/nurse/org.card" --role home-nursing
+check "the person listed" c ines case person "$CASE" --role patient --name "Fatima El Amrani" \
+	--key "$T/fatima/provider.request" --basis own-consent
+check "her trusted person listed" c ines case person "$CASE" --role trusted-person \
+	--name "Youssef El Amrani" --key "$T/youssef/provider.request" --basis written-mandate
+check "the nurse sees the case" wait_for "$SYNC_WAIT" sh -c \
+	"'$B/cahier' --home '$T/sophie' --passphrase-file '$T/pp' case list 2>/dev/null | grep -q 'El Amrani'"
+check "a note for everyone" c sophie note "$CASE" --audience network "Bezoek 9u, alles goed"
+check "a task" c sophie task "$CASE" "Apotheek bellen" --owner Thuisverpleging
+check "the note reaches the CPAS" wait_for "$SYNC_WAIT" sh -c \
+	"'$B/cahier' --home '$T/ines' --passphrase-file '$T/pp' log '$CASE' 2>/dev/null | grep -q 'Bezoek 9u'"
+
+# reads with no purpose named
+check "the person reads" sh -c "'$B/cahier' --home '$T/fatima' --passphrase-file '$T/pp' log '$CASE' 2>/dev/null | grep -q 'Bezoek 9u'"
+check "her trusted person reads" sh -c "'$B/cahier' --home '$T/youssef' --passphrase-file '$T/pp' log '$CASE' 2>/dev/null | grep -q 'Bezoek 9u'"
+check "the social worker reads the care network" c ines network "$CASE"
+check "the nurse reads her tasks" c sophie tasks "$CASE"
+# purposes that do not fit
+check "the trusted person cannot read 'for treatment'" \
+	fails 2 "purpose treatment refused for your role \\(trusted-person\\)" c youssef log "$CASE" --purpose treatment
+check "a professional cannot read 'at her own request'" \
+	fails 2 "purpose own-request refused for your role \\(home-nurse\\)" c sophie log "$CASE" --purpose own-request
+
+# what the records say, read by the social worker (its own daemon's records
+# and the nurse's, once synced)
+A=$T/audit.json
+records() { c ines --json audit "$CASE" --all >"$A" 2>/dev/null; }
+# rec JQ: some access record matches the jq condition
+rec() { records && jq -e "[.records[] | select(.kind == \"access\") | select($1)] | length > 0" "$A" >/dev/null; }
+check "the person's read: own-request, not for someone else" \
+	rec '.reader == "Fatima El Amrani" and .purpose == "own-request" and .for_person == false and .scope == "notebook"'
+check "the trusted person's read: own-request, for the person" \
+	rec '.reader == "Youssef El Amrani" and .purpose == "own-request" and .for_person == true and .outcome == "ok"'
+check "the trusted person's refused read is recorded, with its purpose" \
+	rec '.reader == "Youssef El Amrani" and .purpose == "treatment" and .outcome == "refused"'
+check "the care network read: coordination, scope network" \
+	rec '.reader == "Inès Dubois" and .scope == "network" and .purpose == "coordination"'
+check "the nurse's tasks: treatment, the kinds it asked for" \
+	wait_for "$SYNC_WAIT" rec '.reader == "Sophie Lambert" and .purpose == "treatment" and (.kinds | index("task")) != null'
+check "the nurse's refused read reached the CPAS" \
+	wait_for "$SYNC_WAIT" rec '.reader == "Sophie Lambert" and .purpose == "own-request" and .outcome == "refused"'
+check "reading the audit is recorded for audit" \
+	rec '.reader == "Inès Dubois" and .scope == "audit" and .purpose == "audit"'
+check "the audit's table says 'for the person'" sh -c \
+	"'$B/cahier' --home '$T/ines' --passphrase-file '$T/pp' audit '$CASE' --all 2>/dev/null |
+	grep 'Youssef El Amrani (trusted-person, for the person)' | grep -q 'read the notebook'"
+check "... and 'read the care network'" sh -c \
+	"'$B/cahier' --home '$T/ines' --passphrase-file '$T/pp' audit '$CASE' --all 2>/dev/null |
+	grep -q 'read the care network'"
+if python3 -c 'import jsonschema' 2>/dev/null; then
+	check "the audit's --json matches docs/schema/audit.json" python3 "$(dirname "$0")/tools/validate-json.py" \
+		"$(dirname "$0")/../docs/schema/audit.json" "$A"
+fi
+stop_all
+done_testing
