@@ -30,13 +30,21 @@ purpose_code(const char *s)
 	cli_die(EXIT_ERR, "unknown purpose '%s' (treatment, emergency, coordination, own-request, audit)", s);
 }
 
-/* Shows the items of a reply, as text or into arr. */
-static void
-show_items(cli_t *c, view_t *v, const ch_readrep_t *rr, json_t *arr)
+/* Shows the items of a reply, as text or into arr; with a filter (cahier
+ * audit), only the access records it matches. Returns how many were shown. */
+static size_t
+show_items(cli_t *c, view_t *v, const ch_readrep_t *rr, json_t *arr,
+    const view_afilter_t *f)
 {
+	size_t shown = 0;
 	view_learn(v, rr);
 	for (size_t i = 0; i < rr->n; i++) {
 		ventry_t *e = view_describe(v, &rr->items[i]);
+		if (f && !view_access_match(e, f)) {
+			view_entry_free(&e);
+			continue;
+		}
+		shown++;
 		if (c->json)
 			json_array_append_new(arr, view_json(v, e));
 		else
@@ -56,9 +64,11 @@ show_items(cli_t *c, view_t *v, const ch_readrep_t *rr, json_t *arr)
 			char when[32];
 			cli_time(rr->items[j - 1].env.time_ms, when);
 			printf("    (and %zu more entries like it, the last on %s)\n", j - i - 1, when);
+			shown += j - i - 1;
 			i = j - 1;
 		}
 	}
+	return shown;
 }
 
 static void
@@ -94,10 +104,23 @@ log_usage(const char *cmd, int code)
 		    "PURPOSE: treatment, emergency, coordination, own-request, audit; without\n"
 		    "--purpose, the one your role and the read give (cahier(1)).\n");
 	else
-		fprintf(f, "usage: cahier audit CASE [--last N | --all] [--since DATE] [--until DATE]\n\n"
+		fprintf(f, "usage: cahier audit CASE [--last N | --all] [--since DATE] [--until DATE]\n"
+		    "                   [--org ORG] [--reader NAME] [--action ACTION]\n"
+		    "                   [--why PURPOSE] [--outcome OUTCOME] [--purpose PURPOSE]\n\n"
 		    "Lists who read what in the case, across all its organizations: time,\n"
-		    "reader, role, organization, action, purpose and how many entries.\n"
-		    "Reading the audit is itself recorded.\n");
+		    "reader, role, organization, action, what was read, how many entries,\n"
+		    "purpose, and the outcome of a read that was refused or failed.\n"
+		    "  --org ORG          records of this organization's readers (a member's name)\n"
+		    "  --reader NAME      readers whose name holds NAME (ASCII letters in any case)\n"
+		    "  --action ACTION    read, search, list, export, create, update, delete\n"
+		    "  --why PURPOSE      reads made for PURPOSE (treatment, emergency,\n"
+		    "                     coordination, own-request, audit)\n"
+		    "  --outcome OUTCOME  ok, refused, failed\n"
+		    "  --purpose PURPOSE  the purpose of this read of the audit (default: audit;\n"
+		    "                     own-request for the people around the person)\n"
+		    "--since and --until select by the time of the record. Reading the audit\n"
+		    "is itself recorded, with every record the page held, filtered or not.\n"
+		    "Exit codes: 0 records shown, 1 none matched, 2 an error.\n");
 	exit(code);
 }
 
@@ -134,8 +157,10 @@ run(cli_t *c, int argc, char **argv, int audit)
 	uint8_t purpose = 0; /* by role and what is read (cli_read) */
 	uint8_t id[16] = { 0 };
 	ch_readreq_t rq;
-	int all = 0, verbose = 0, mine = 0;
+	int all = 0, verbose = 0, mine = 0, filtered = 0;
 	const char *orgarg = NULL;
+	view_afilter_t af;
+	memset(&af, 0, sizeof(af));
 
 	cli_readreq_init(&rq, id, CH_ACT_READ, purpose);
 	for (int i = 1; i < argc; i++) {
@@ -169,8 +194,34 @@ run(cli_t *c, int argc, char **argv, int audit)
 			rq.flags |= CH_RQ_OPEN;
 		else if (!audit && strcmp(a, "--mine") == 0)
 			mine = 1;
-		else if (!audit && strcmp(a, "--org") == 0 && more)
+		else if (strcmp(a, "--org") == 0 && more)
 			orgarg = argv[++i];
+		else if (audit && strcmp(a, "--reader") == 0 && more) {
+			af.reader = argv[++i];
+			filtered = 1;
+			if (!af.reader[0])
+				cli_die(EXIT_ERR, "--reader takes part of a name");
+		} else if (audit && strcmp(a, "--action") == 0 && more) {
+			static const char *const acts[] = { "create", "read", "update", "delete",
+			    "export", "search", "list" };
+			af.action = argv[++i];
+			filtered = 1;
+			size_t k;
+			for (k = 0; k < sizeof(acts) / sizeof(acts[0]) && strcmp(acts[k], af.action); k++)
+				;
+			if (k == sizeof(acts) / sizeof(acts[0]))
+				cli_die(EXIT_ERR, "unknown action '%s' (read, search, list, export, "
+				    "create, update, delete)", af.action);
+		} else if (audit && strcmp(a, "--why") == 0 && more) {
+			af.purpose = ch_purpose_name(purpose_code(argv[++i]));
+			filtered = 1;
+		} else if (audit && strcmp(a, "--outcome") == 0 && more) {
+			af.outcome = argv[++i];
+			filtered = 1;
+			if (strcmp(af.outcome, "ok") && strcmp(af.outcome, "refused") &&
+			    strcmp(af.outcome, "failed"))
+				cli_die(EXIT_ERR, "unknown outcome '%s' (ok, refused, failed)", af.outcome);
+		}
 		else if (!audit && strcmp(a, "--audience") == 0 && more) {
 			uint8_t au;
 			if (ch_aud_parse(argv[++i], &au) != 0 || au == CH_AUD_MEMBERSHIP)
@@ -233,8 +284,7 @@ run(cli_t *c, int argc, char **argv, int audit)
 		reads++;
 		if (!sodium_is_zero(rr.access_id, 32))
 			sodium_bin2hex(aid, sizeof(aid), rr.access_id, 32);
-		show_items(c, v, &rr, arr);
-		total += rr.n;
+		total += show_items(c, v, &rr, arr, filtered ? &af : NULL);
 		int again = all && rr.more && rr.n;
 		if (again) {
 			const ch_env_t *last = &rr.items[rr.n - 1].env;

@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/time.h>
 #include <jansson.h>
 #include <sodium.h>
@@ -254,6 +255,28 @@ describe_access(entry_t *e, const ch_plain_t *p)
 	return SHOW_ACCESS;
 }
 
+
+static int
+has_part(const char *s, const char *part)
+{
+	size_t n = strlen(part), m = strlen(s);
+	for (size_t i = 0; i + n <= m; i++)
+		if (strncasecmp(s + i, part, n) == 0)
+			return 1;
+	return 0;
+}
+
+int
+view_access_match(const ventry_t *e, const view_afilter_t *f)
+{
+	const access_view_t *v = &e->acc;
+	if (e->shape != SHOW_ACCESS)
+		return 0;
+	return (!f->reader || (v->have_reader && has_part(v->reader.name, f->reader))) &&
+	    (!f->action || strcmp(f->action, v->action) == 0) &&
+	    (!f->purpose || strcmp(f->purpose, v->purpose) == 0) &&
+	    (!f->outcome || strcmp(f->outcome, v->outcome) == 0);
+}
 
 /* ---- printing a description ---- */
 

@@ -47,6 +47,16 @@ const ch_fields_t *view_fields(const ventry_t *e); /* NULL unless a care kind */
 int view_names_org(const ventry_t *e, const uint8_t org[32]);
 /* A keep-an-eye: when the next check-in is due (ms), 0 if none. */
 uint64_t view_checkin_due(const ventry_t *e);
+/* cahier audit's filters of access records: each NULL matches any. */
+typedef struct {
+	const char *reader;      /* part of the reader's name (ASCII letters in any case) */
+	const char *action;      /* create, read, update, delete, export, search, list */
+	const char *purpose;     /* treatment, emergency, coordination, own-request, audit */
+	const char *outcome;     /* ok, refused, failed */
+} view_afilter_t;
+/* 1 if e is an access record the filter matches (one that does not open
+ * never does). */
+int view_access_match(const ventry_t *e, const view_afilter_t *f);
 /* Our organization's id. */
 const uint8_t *view_us(const view_t *v);
 /* The provider's own key. */

@@ -73,5 +73,25 @@ if python3 -c 'import jsonschema' 2>/dev/null; then
 	check "the audit's --json matches docs/schema/audit.json" python3 "$(dirname "$0")/tools/validate-json.py" \
 		"$(dirname "$0")/../docs/schema/audit.json" "$A"
 fi
+# filters
+au() { "$B/cahier" --home "$T/ines" --passphrase-file "$T/pp" "$@" 2>/dev/null; }
+check "--reader: only that reader's records" sh -c \
+	"'$B/cahier' --home '$T/ines' --passphrase-file '$T/pp' --json audit '$CASE' --all --reader youssef 2>/dev/null |
+	jq -e '(.records | length) >= 2 and all(.records[]; .reader == \"Youssef El Amrani\")' >/dev/null"
+check "--why, --outcome: the refused reads made 'for treatment'" sh -c \
+	"'$B/cahier' --home '$T/ines' --passphrase-file '$T/pp' --json audit '$CASE' --all --why treatment --outcome refused 2>/dev/null |
+	jq -e '(.records | length) == 1 and .records[0].reader == \"Youssef El Amrani\"' >/dev/null"
+check "--org: the records of the nursing service's readers only" sh -c \
+	"'$B/cahier' --home '$T/ines' --passphrase-file '$T/pp' --json audit '$CASE' --all --org Thuisverpleging 2>/dev/null |
+	jq -e '(.records | length) >= 2 and all(.records[]; .reader == \"Sophie Lambert\")' >/dev/null"
+check "--action list: none here, exit 1" sh -c \
+	"'$B/cahier' --home '$T/ines' --passphrase-file '$T/pp' audit '$CASE' --all --action export >/dev/null 2>&1; [ \$? = 1 ]"
+check "an unknown action is refused" fails 2 "unknown action 'peek'" c ines audit "$CASE" --action peek
+check "an unknown outcome is refused" fails 2 "unknown outcome" c ines audit "$CASE" --outcome maybe
+check "the person reads the audit of her case, at her own request" sh -c \
+	"'$B/cahier' --home '$T/fatima' --passphrase-file '$T/pp' --json audit '$CASE' --all 2>/dev/null |
+	jq -e '(.records | length) > 0' >/dev/null"
+check "her read of the audit is recorded as own-request, scope audit" \
+	rec '.reader == "Fatima El Amrani" and .scope == "audit" and .purpose == "own-request"'
 stop_all
 done_testing
