@@ -104,6 +104,36 @@ cli_case_standing(cli_t *c, const uint8_t id[CH_CASE_LEN], uint8_t *flags,
 }
 
 void
+cli_case_name(cli_t *c, const uint8_t id[CH_CASE_LEN], char *out, size_t outlen)
+{
+	cli_reply_t rep;
+	const uint8_t *body;
+	size_t bodylen, k = 0;
+	ch_caseinfo_t *v;
+	uint8_t *req = NULL;
+	size_t rl = 0;
+	char hex[33];
+
+	sodium_bin2hex(hex, sizeof(hex), id, CH_CASE_LEN);
+	snprintf(out, outlen, "case %.8s", hex);
+	if (!c->sock)
+		cli_open(c);
+	if (ch_casesreq_encode(CH_CASES_ALL, &req, &rl) != 0)
+		cli_die(EXIT_ERR, "out of memory");
+	cli_call(c, CH_CQ_CASES, req, rl, &rep, &body, &bodylen);
+	free(req);
+	if (ch_caselist_decode(body, bodylen, &v, &k) != 0)
+		cli_die(EXIT_ERR, "malformed reply from the daemon");
+	for (size_t i = 0; i < k; i++)
+		if (memcmp(v[i].case_id, id, CH_CASE_LEN) == 0 && v[i].name.n && v[i].name.n < outlen) {
+			memcpy(out, v[i].name.p, v[i].name.n);
+			out[v[i].name.n] = '\0';
+		}
+	free(v);
+	cli_reply_free(&rep);
+}
+
+void
 cli_case_notice(cli_t *c, const uint8_t id[CH_CASE_LEN])
 {
 	uint8_t flags = 0;

@@ -24,6 +24,10 @@ void cli_case_arg(cli_t *c, const char *arg, uint8_t id[CH_CASE_LEN]);
  * not list the case. */
 int cli_case_standing(cli_t *c, const uint8_t id[CH_CASE_LEN], uint8_t *flags,
     uint64_t *since, char *coord, size_t coordlen);
+/* The case's name as the daemon lists it to this provider (CASES with
+ * names: the daemon records that it showed it, at most once a day), into
+ * out; the id's first 8 hex digits when it lists no name. */
+void cli_case_name(cli_t *c, const uint8_t id[CH_CASE_LEN], char *out, size_t outlen);
 /* Prints on stderr, for a case this organization was removed from or
  * closed, what that means for what the provider sees; nothing otherwise. */
 void cli_case_notice(cli_t *c, const uint8_t id[CH_CASE_LEN]);

@@ -11,6 +11,7 @@
 #include <sodium.h>
 
 #include "../proto/charter.h"
+#include "../proto/info.h"
 #include "../proto/kinds.h"
 #include "../proto/names.h"
 #include "author.h"
@@ -19,6 +20,7 @@
 #include "cli.h"
 #include "escape.h"
 #include "ref.h"
+#include "report.h"
 #include "view.h"
 
 static uint8_t
@@ -34,7 +36,7 @@ purpose_code(const char *s)
  * audit), only the access records it matches. Returns how many were shown. */
 static size_t
 show_items(cli_t *c, view_t *v, const ch_readrep_t *rr, json_t *arr,
-    const view_afilter_t *f)
+    const view_afilter_t *f, report_t *rp)
 {
 	size_t shown = 0;
 	view_learn(v, rr);
@@ -45,6 +47,16 @@ show_items(cli_t *c, view_t *v, const ch_readrep_t *rr, json_t *arr,
 			continue;
 		}
 		shown++;
+		view_access_t acc;
+		if (rp) {
+			/* the person's report: access records only, as words */
+			if (view_access_get(e, &acc) == 0)
+				report_line(rp, &acc);
+			else
+				shown--;
+			view_entry_free(&e);
+			continue;
+		}
 		if (c->json)
 			json_array_append_new(arr, view_json(v, e));
 		else
@@ -118,6 +130,10 @@ log_usage(const char *cmd, int code)
 		    "  --outcome OUTCOME  ok, refused, failed\n"
 		    "  --purpose PURPOSE  the purpose of this read of the audit (default: audit;\n"
 		    "                     own-request for the people around the person)\n"
+		    "  --for-person       the report the person or their trusted person is\n"
+		    "                     entitled to: every record, oldest first, in words\n"
+		    "                     (who, organization and role, what, why)\n"
+		    "  --html             that report as a page to print (HTML, A4)\n"
 		    "--since and --until select by the time of the record. Reading the audit\n"
 		    "is itself recorded, with every record the page held, filtered or not.\n"
 		    "Exit codes: 0 records shown, 1 none matched, 2 an error.\n");
@@ -157,7 +173,8 @@ run(cli_t *c, int argc, char **argv, int audit)
 	uint8_t purpose = 0; /* by role and what is read (cli_read) */
 	uint8_t id[16] = { 0 };
 	ch_readreq_t rq;
-	int all = 0, verbose = 0, mine = 0, filtered = 0;
+	int all = 0, verbose = 0, mine = 0, filtered = 0, for_person = 0, as_html = 0;
+	report_t rp;
 	const char *orgarg = NULL;
 	view_afilter_t af;
 	memset(&af, 0, sizeof(af));
@@ -196,6 +213,10 @@ run(cli_t *c, int argc, char **argv, int audit)
 			mine = 1;
 		else if (strcmp(a, "--org") == 0 && more)
 			orgarg = argv[++i];
+		else if (audit && strcmp(a, "--for-person") == 0)
+			for_person = all = 1;
+		else if (audit && strcmp(a, "--html") == 0)
+			as_html = 1;
 		else if (audit && strcmp(a, "--reader") == 0 && more) {
 			af.reader = argv[++i];
 			filtered = 1;
@@ -240,6 +261,10 @@ run(cli_t *c, int argc, char **argv, int audit)
 	}
 	if (!casearg)
 		log_usage(argv[0], EXIT_ERR);
+	if (as_html && !for_person)
+		cli_die(EXIT_ERR, "--html goes with --for-person (the person's report)");
+	if (for_person && c->json)
+		cli_die(EXIT_ERR, "--for-person prints a report for people; --json lists the records");
 	if (rq.until && rq.since >= rq.until)
 		cli_die(EXIT_ERR, "--since must come before --until");
 	rq.purpose = purpose;
@@ -272,6 +297,11 @@ run(cli_t *c, int argc, char **argv, int audit)
 
 	view_t *v = view_new(c, verbose);
 	view_set_case(v, casearg, 0);
+	if (for_person) {
+		char name[CH_CASE_NAME_MAX + 1];
+		cli_case_name(c, id, name, sizeof(name));
+		report_begin(&rp, stdout, as_html, name);
+	}
 	json_t *arr = json_array();
 	size_t total = 0, reads = 0;
 	char aid[65] = "";
@@ -284,7 +314,7 @@ run(cli_t *c, int argc, char **argv, int audit)
 		reads++;
 		if (!sodium_is_zero(rr.access_id, 32))
 			sodium_bin2hex(aid, sizeof(aid), rr.access_id, 32);
-		total += show_items(c, v, &rr, arr, filtered ? &af : NULL);
+		total += show_items(c, v, &rr, arr, filtered ? &af : NULL, for_person ? &rp : NULL);
 		int again = all && rr.more && rr.n;
 		if (again) {
 			const ch_env_t *last = &rr.items[rr.n - 1].env;
@@ -299,6 +329,11 @@ run(cli_t *c, int argc, char **argv, int audit)
 			break;
 	}
 	view_free(&v);
+	if (for_person) {
+		report_end(&rp);
+		json_decref(arr);
+		return total ? 0 : EXIT_NO;
+	}
 	if (c->json) {
 		json_t *top = json_pack("{s:o, s:s?}", audit ? "records" : "entries", arr,
 		    "access_record", aid[0] ? aid : NULL);

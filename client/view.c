@@ -267,6 +267,26 @@ has_part(const char *s, const char *part)
 }
 
 int
+view_access_get(const ventry_t *e, view_access_t *out)
+{
+	const access_view_t *v = &e->acc;
+	if (e->shape != SHOW_ACCESS)
+		return -1;
+	out->time_ms = v->time_ms;
+	out->reader = v->have_reader ? v->reader.name : "?";
+	out->role = v->have_reader ? v->reader.role : "?";
+	out->org = e->org ? e->org : "?";
+	out->action = v->action;
+	out->purpose = v->purpose;
+	out->outcome = v->outcome;
+	out->scope = v->scope;
+	out->kinds = v->kinds;
+	out->count = v->count;
+	out->for_person = v->for_person;
+	return 0;
+}
+
+int
 view_access_match(const ventry_t *e, const view_afilter_t *f)
 {
 	const access_view_t *v = &e->acc;

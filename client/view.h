@@ -13,6 +13,7 @@
 
 #include <stdint.h>
 #include <jansson.h>
+#include "../proto/kinds.h"
 #include "../proto/msg.h"
 #include "cli.h"
 
@@ -57,6 +58,18 @@ typedef struct {
 /* 1 if e is an access record the filter matches (one that does not open
  * never does). */
 int view_access_match(const ventry_t *e, const view_afilter_t *f);
+/* An access record's fields, for a report (strings borrow from e). */
+typedef struct {
+	uint64_t time_ms;
+	const char *reader, *role, *org;   /* "?" when unknown */
+	const char *action, *purpose, *outcome;
+	const char *scope;                 /* "the notebook", "the audit", ... */
+	const char *kinds;                 /* "" or "task, keep-an-eye" */
+	uint64_t count;
+	int for_person;
+} view_access_t;
+/* 0 and *out filled if e is an access record that opened, else -1. */
+int view_access_get(const ventry_t *e, view_access_t *out);
 /* Our organization's id. */
 const uint8_t *view_us(const view_t *v);
 /* The provider's own key. */

@@ -93,5 +93,26 @@ check "the person reads the audit of her case, at her own request" sh -c \
 	jq -e '(.records | length) > 0' >/dev/null"
 check "her read of the audit is recorded as own-request, scope audit" \
 	rec '.reader == "Fatima El Amrani" and .scope == "audit" and .purpose == "own-request"'
+# the person's report
+R=$T/report
+check "the person's report" sh -c "'$B/cahier' --home '$T/fatima' --passphrase-file '$T/pp' \
+	audit '$CASE' --for-person >'$R.txt' 2>/dev/null"
+check "... names the case and says what each record means, in words" sh -c \
+	"grep -q '^Who read the notebook of Mevrouw El Amrani' '$R.txt' &&
+	grep -q 'Sophie Lambert, home nurse at Thuisverpleging Elsene,' '$R.txt' &&
+	grep -q 'entries of your notebook, for your care\\.' '$R.txt' &&
+	grep -q 'looked at who is in your care network, to coordinate your care\\.' '$R.txt'"
+check "... the trusted person's reads as made on her behalf" sh -c \
+	"grep -A1 'Youssef El Amrani, trusted person' '$R.txt' | grep -q 'for you, on your behalf\\.'"
+check "... a refused read as refused, with what was claimed" grep -q "tried to read your notebook, for your care, and was refused\\.$" "$R.txt"
+check "... counts the records" grep -q "times in all\\.$" "$R.txt"
+check "her trusted person runs it for her, as a page to print" sh -c "'$B/cahier' --home '$T/youssef' \
+	--passphrase-file '$T/pp' audit '$CASE' --for-person --html >'$R.html' 2>/dev/null"
+check "... HTML with print CSS for A4, names isolated" sh -c \
+	"grep -q '^<!DOCTYPE html>' '$R.html' && grep -q '@page { size: A4' '$R.html' &&
+	grep -q '<bdi>Sophie Lambert</bdi>, home nurse at <bdi>Thuisverpleging Elsene</bdi>' '$R.html' &&
+	grep -q '</html>' '$R.html'"
+check "... an apostrophe in a name is escaped" grep -q "CPAS d&#39;Ixelles" "$R.html"
+check "--html alone is refused" fails 2 "html goes with --for-person" c fatima audit "$CASE" --html
 stop_all
 done_testing
