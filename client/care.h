@@ -11,6 +11,7 @@ int cmd_goal(cli_t *c, int argc, char **argv);
 int cmd_task(cli_t *c, int argc, char **argv);
 int cmd_appointment(cli_t *c, int argc, char **argv);
 int cmd_alert(cli_t *c, int argc, char **argv);
+int cmd_emergency(cli_t *c, int argc, char **argv);
 int cmd_ack(cli_t *c, int argc, char **argv);
 int cmd_handover(cli_t *c, int argc, char **argv);
 int cmd_consent(cli_t *c, int argc, char **argv);

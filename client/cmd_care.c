@@ -7,6 +7,7 @@
  * posts them signed (post.h) and says what was posted, its reference and
  * which organizations hold it. The daemon checks every rule again: the
  * client only makes the common mistakes clear before anything is sent. */
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -647,6 +648,78 @@ cmd_alert(cli_t *c, int argc, char **argv)
 	post_fields(&x, aud, &f, NULL, NULL, NULL, "alert");
 	free(f.u.alert.addressed.id);
 	free(text);
+	ctx_close(&x);
+	return 0;
+}
+
+static const char help_emergency[] =
+    "usage: cahier emergency CASE --reason TEXT [--for MINUTES]\n\n"
+    "Breaks the glass: in an emergency, lets you read what your role would not\n"
+    "(every audience your organization holds the keys of) for a while: the\n"
+    "daemon's default (60 minutes unless set otherwise), or MINUTES, at most its\n"
+    "maximum (240). It first posts an urgent alert, for everyone in the case\n"
+    "(the person's contact point included), addressed to the coordinator,\n"
+    "saying who you are and why; then read with --purpose emergency\n"
+    "(cahier log CASE --purpose emergency): each such read is recorded as an\n"
+    "emergency, and shown as one in every audit. The people around the person\n"
+    "do not break the glass.\n";
+
+int
+cmd_emergency(cli_t *c, int argc, char **argv)
+{
+	args_t a;
+	ctx_t x;
+	ch_fields_t f;
+	ch_postrep_t rep;
+	keys_cert_t kc;
+	uint32_t minutes = 0;
+	uint8_t *fields = NULL;
+	size_t fl = 0;
+
+	parse("emergency", "reason= for=", help_emergency, 1, argc, argv, 1, &a);
+	if (a.npos < 1 || !opt(&a, "reason") || !opt(&a, "reason")[0])
+		cli_die(EXIT_ERR, "usage: cahier emergency CASE --reason TEXT [--for MINUTES]");
+	if (opt(&a, "for")) {
+		char *end;
+		unsigned long m = strtoul(opt(&a, "for"), &end, 10);
+		if (*end || m < 1 || m > 1440 || !isdigit((unsigned char)opt(&a, "for")[0]))
+			cli_die(EXIT_ERR, "--for takes minutes, 1 to 1440 (the daemon may allow fewer)");
+		minutes = (uint32_t)m;
+	}
+	ctx_open(&x, c, "emergency", a.pos[0]);
+	if (x.person)
+		cli_die(EXIT_ERR, "the people around the person do not break the glass: they "
+		    "read what the charter gives them");
+	if (keys_cert_parse(c->cert, c->certlen, &kc) != 0)
+		cli_die(EXIT_ERR, "your certificate does not parse");
+	char text[CH_TEXT_MAX + 1];
+	snprintf(text, sizeof(text), "EMERGENCY ACCESS (break the glass) by %s (%s): %s",
+	    kc.name, kc.role, opt(&a, "reason"));
+	keys_cert_clear(&kc);
+	if (!x.have_members) {
+		cli_members_load(c, x.case_id, 0, &x.ms);
+		x.have_members = 1;
+	}
+	memset(&f, 0, sizeof(f));
+	f.kind = CH_KIND_ALERT;
+	f.u.alert.priority = CH_PRIO_URGENT;
+	f.u.alert.text = text;
+	uint8_t to[1][32];
+	memcpy(to[0], x.ms.coordinator, 32);
+	f.u.alert.addressed.n = 1;
+	f.u.alert.addressed.id = to;
+	int rc = ch_fields_encode(&f, &fields, &fl);
+	if (rc)
+		cli_die(EXIT_ERR, "the reason is too long or not text (%s)", ch_strerror(rc));
+	cli_post_emergency(c, x.case_id, minutes, fields, fl, &rep);
+	sodium_memzero(fields, fl);
+	free(fields);
+	if (!c->json)
+		printf("emergency access open%s%s; the coordinator is alerted. Read with: "
+		    "cahier log %s --purpose emergency\n", minutes ? " for " : "",
+		    minutes ? opt(&a, "for") : "", a.pos[0]);
+	else
+		cli_print_posted(c, &rep, "emergency alert");
 	ctx_close(&x);
 	return 0;
 }

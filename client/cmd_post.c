@@ -8,6 +8,7 @@
 #include <sodium.h>
 
 #include "../proto/info.h"
+#include "../proto/kinds.h"
 #include "../proto/names.h"
 #include "cli.h"
 #include "escape.h"
@@ -29,9 +30,11 @@ cli_post(cli_t *c, const uint8_t case_id[16], uint8_t audience, uint8_t kind,
 	cli_post_ex(c, case_id, audience, kind, fields, fieldslen, NULL, NULL, rep);
 }
 
-void
-cli_post_ex(cli_t *c, const uint8_t case_id[16], uint8_t audience, uint8_t kind,
-    const uint8_t *fields, size_t fieldslen, const uint8_t *reply_to,
+/* Signs and sends a post, as request type (POST, or EMERGENCY with its
+ * minutes before the post request when emergency is not NULL). */
+static void
+post_call(cli_t *c, const uint32_t *emergency, const uint8_t case_id[16], uint8_t audience,
+    uint8_t kind, const uint8_t *fields, size_t fieldslen, const uint8_t *reply_to,
     const uint8_t *supersedes, ch_postrep_t *rep)
 {
 	ch_plain_t p;
@@ -61,7 +64,21 @@ cli_post_ex(cli_t *c, const uint8_t case_id[16], uint8_t audience, uint8_t kind,
 	rq.plain.n = pl;
 	if (ch_postreq_encode(&rq, &req, &rl) != 0)
 		cli_die(EXIT_ERR, "entry too large");
-	cli_call(c, CH_CQ_POST, req, rl, &reply, &body, &bl);
+	if (emergency) {
+		uint8_t *e = malloc(rl + 4);
+		if (!e)
+			cli_die(EXIT_ERR, "out of memory");
+		e[0] = (uint8_t)(*emergency >> 24);
+		e[1] = (uint8_t)(*emergency >> 16);
+		e[2] = (uint8_t)(*emergency >> 8);
+		e[3] = (uint8_t)*emergency;
+		memcpy(e + 4, req, rl);
+		sodium_memzero(req, rl);
+		free(req);
+		req = e;
+		rl += 4;
+	}
+	cli_call(c, emergency ? CH_CQ_EMERGENCY : CH_CQ_POST, req, rl, &reply, &body, &bl);
 	if (ch_postrep_decode(body, bl, rep) != 0)
 		cli_die(EXIT_ERR, "malformed reply from the daemon");
 	sodium_memzero(plain, pl);
@@ -69,6 +86,22 @@ cli_post_ex(cli_t *c, const uint8_t case_id[16], uint8_t audience, uint8_t kind,
 	sodium_memzero(req, rl);
 	free(req);
 	cli_reply_free(&reply);
+}
+
+void
+cli_post_ex(cli_t *c, const uint8_t case_id[16], uint8_t audience, uint8_t kind,
+    const uint8_t *fields, size_t fieldslen, const uint8_t *reply_to,
+    const uint8_t *supersedes, ch_postrep_t *rep)
+{
+	post_call(c, NULL, case_id, audience, kind, fields, fieldslen, reply_to, supersedes, rep);
+}
+
+void
+cli_post_emergency(cli_t *c, const uint8_t case_id[16], uint32_t minutes,
+    const uint8_t *fields, size_t fieldslen, ch_postrep_t *rep)
+{
+	post_call(c, &minutes, case_id, CH_AUD_NETWORK, CH_KIND_ALERT, fields, fieldslen,
+	    NULL, NULL, rep);
 }
 
 void

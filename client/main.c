@@ -25,6 +25,7 @@ static const struct {
 	{ "task", cmd_task, "a task for an organization, or an agenda item; done, cancel, reopen" },
 	{ "appointment", cmd_appointment, "an appointment; done, cancel" },
 	{ "alert", cmd_alert, "an alert addressed to organizations of the case" },
+	{ "emergency", cmd_emergency, "break the glass: read beyond your role, with a reason, for a while" },
 	{ "ack", cmd_ack, "acknowledge an alert addressed to your organization" },
 	{ "handover", cmd_handover, "a handover to the network's contact point, with the screen" },
 	{ "consent", cmd_consent, "a consent or designation under patient-rights law" },

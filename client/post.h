@@ -15,6 +15,11 @@ void cli_post(cli_t *c, const uint8_t case_id[16], uint8_t audience, uint8_t kin
 void cli_post_ex(cli_t *c, const uint8_t case_id[16], uint8_t audience, uint8_t kind,
     const uint8_t *fields, size_t fieldslen, const uint8_t *reply_to,
     const uint8_t *supersedes, ch_postrep_t *rep);
+/* Breaks the glass (EMERGENCY): posts the alert whose fields are given,
+ * for the network audience, asking for minutes of emergency access (0:
+ * the daemon's default). */
+void cli_post_emergency(cli_t *c, const uint8_t case_id[16], uint32_t minutes,
+    const uint8_t *fields, size_t fieldslen, ch_postrep_t *rep);
 void cli_print_posted(const cli_t *c, const ch_postrep_t *rep, const char *what);
 
 /* Says what was posted and where it went: asks the daemon (WHERE) every

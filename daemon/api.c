@@ -5,6 +5,7 @@
 #include <sodium.h>
 
 #include "../proto/info.h"
+#include "../proto/kinds.h"
 #include "../proto/msg.h"
 #include "../proto/cbuf.h"
 #include "../proto/names.h"
@@ -576,6 +577,69 @@ do_verify(cahierd_t *d, provider_t *pv, const uint8_t *body, size_t bodylen,
 	cahierd_reply_ok(rep, out, outlen);
 }
 
+/* EMERGENCY: a provider breaks the glass. The alert they signed (why,
+ * addressed to the coordinator, in the network audience: every member
+ * and the people around the person see it) is posted as any post, and
+ * once it is written they may read the case beyond their role's
+ * audiences for the minutes asked (the daemon's default when 0, never
+ * more than emergency_max_minutes), every such read recorded with the
+ * purpose emergency (reads.c). */
+static void
+do_emergency(cahierd_t *d, provider_t *pv, const uint8_t *body, size_t bodylen,
+    cahierd_reply_t *rep)
+{
+	ch_postreq_t rq;
+	ch_plain_t p;
+	ch_fields_t f;
+	scase_t *c;
+	uint8_t coord[32];
+
+	if (ch_role_is_person(pv->cert.role)) {
+		cahierd_reply_err(rep, CH_ST_DENIED, "your role (%s) does not break the glass: "
+		    "the people around the person read what the charter gives them", pv->cert.role);
+		return;
+	}
+	if (bodylen < 4 || ch_postreq_decode(body + 4, bodylen - 4, &rq) != 0 ||
+	    ch_plain_decode(rq.plain.p, rq.plain.n, &p) != 0) {
+		cahierd_reply_err(rep, CH_ST_BADREQ, "malformed emergency request");
+		return;
+	}
+	uint32_t minutes = (uint32_t)body[0] << 24 | (uint32_t)body[1] << 16 |
+	    (uint32_t)body[2] << 8 | body[3];
+	if (minutes == 0)
+		minutes = (uint32_t)d->cfg.emergency_minutes;
+	if (minutes > (uint32_t)d->cfg.emergency_max_minutes) {
+		cahierd_reply_err(rep, CH_ST_BADREQ, "an emergency access lasts at most %d minutes at %s",
+		    d->cfg.emergency_max_minutes, d->cfg.name);
+		return;
+	}
+	if (store_case_get(d->store, rq.case_id, 0, &c) != 0 || state_coordinator(c, coord) != 0) {
+		cahierd_reply_err(rep, CH_ST_NOCASE, "no such case at %s", d->cfg.name);
+		return;
+	}
+	int addressed = 0;
+	if (p.kind == CH_KIND_ALERT && rq.audience == CH_AUD_NETWORK &&
+	    ch_fields_decode(p.kind, p.fields, p.fieldslen, &f) == 0) {
+		for (size_t i = 0; i < f.u.alert.addressed.n; i++)
+			addressed |= memcmp(f.u.alert.addressed.id[i], coord, 32) == 0;
+		addressed = addressed && f.u.alert.text[0];
+		ch_fields_clear(&f);
+	}
+	if (!addressed) {
+		cahierd_reply_err(rep, CH_ST_BADREQ, "an emergency access is an alert for the "
+		    "network audience, addressed to the coordinator, that says why");
+		return;
+	}
+	post_handle(d, pv, body + 4, bodylen - 4, rep);
+	if (rep->status != CH_ST_OK)
+		return;
+	uint64_t until = (uint64_t)clock_now_ms() + (uint64_t)minutes * 60000u;
+	grants_give(d->grants, pv->cert.provider, rq.case_id, until);
+	log_warn("EMERGENCY ACCESS: %s (%s) broke the glass in a case for %u minutes; the alert "
+	    "is posted to the coordinator and every read is recorded as emergency",
+	    pv->cert.name, pv->cert.role, minutes);
+}
+
 /* One handler per request type. */
 static const struct {
 	uint8_t type;
@@ -591,6 +655,7 @@ static const struct {
 	{ CH_CQ_REOPEN, do_reopen },
 	{ CH_CQ_WHERE, do_where },
 	{ CH_CQ_VERIFY, do_verify },
+	{ CH_CQ_EMERGENCY, do_emergency },
 };
 
 void

@@ -51,6 +51,8 @@ config_load(const char *dir, config_t *c, char *err, size_t errlen)
 	c->sync_interval_ms = 1000;
 	c->log_level = 2;
 	c->max_open_cases = 64;
+	c->emergency_minutes = 60;
+	c->emergency_max_minutes = 240;
 	snprintf(path, sizeof(path), "%s/cahierd.conf", dir);
 	if (!(f = fopen(path, "r"))) {
 		snprintf(err, errlen, "cannot read %s: %s (run 'cahierd init' first)",
@@ -81,6 +83,8 @@ config_load(const char *dir, config_t *c, char *err, size_t errlen)
 		else if (strcmp(k, "max_open_cases") == 0) rc = set_int(&c->max_open_cases, v, 1, 100000);
 		else if (strcmp(k, "rotate_days") == 0) rc = set_int(&c->rotate_days, v, 0, 3650);
 		else if (strcmp(k, "rotate_entries") == 0) rc = set_int(&c->rotate_entries, v, 0, 100000000);
+		else if (strcmp(k, "emergency_minutes") == 0) rc = set_int(&c->emergency_minutes, v, 1, 1440);
+		else if (strcmp(k, "emergency_max_minutes") == 0) rc = set_int(&c->emergency_max_minutes, v, 1, 1440);
 		else {
 			snprintf(err, errlen, "%s:%d: unknown key '%s'", path, lineno, k);
 			goto fail;
@@ -93,6 +97,12 @@ config_load(const char *dir, config_t *c, char *err, size_t errlen)
 	fclose(f);
 	if (!c->name || !c->peer_endpoint) {
 		snprintf(err, errlen, "%s: 'name' and 'peer_endpoint' are required", path);
+		config_clear(c);
+		return DERR_CONFIG;
+	}
+	if (c->emergency_minutes > c->emergency_max_minutes) {
+		snprintf(err, errlen, "%s: emergency_minutes (%d) is longer than emergency_max_minutes (%d)",
+		    path, c->emergency_minutes, c->emergency_max_minutes);
 		config_clear(c);
 		return DERR_CONFIG;
 	}

@@ -14,6 +14,9 @@ typedef struct {
 	int max_open_cases;     /* bounded cache of open case stores (default 64) */
 	int rotate_days;        /* cases we coordinate get new keys this often (0 = never) */
 	int rotate_entries;     /* ... or after this many entries in an epoch (0 = never) */
+	int emergency_minutes;  /* an emergency access lasts this long unless asked
+	                         * shorter (default 60) */
+	int emergency_max_minutes; /* and never longer (default 240) */
 } config_t;
 
 /* Reads <dir>/cahierd.conf. Returns 0, or DERR_CONFIG with a one-line

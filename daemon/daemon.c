@@ -82,7 +82,7 @@ cahierd_new(const char *dir, config_t *cfg, keys_secret_t **keys, uint8_t **card
 	    (rc = replay_new(&d->replay)) != 0 ||
 	    (rc = index_new(&d->ix)) != 0 ||
 	    (rc = shown_new(&d->shown)) != 0 ||
-	    (rc = held_new(&d->held)) != 0 ||
+	    (rc = held_new(&d->held)) != 0 || (rc = grants_new(&d->grants)) != 0 ||
 	    (rc = restore_new(d->store, &d->run)) != 0)
 		goto fail;
 	ingest_on_erase(d->in, forget_timeline, d->ix);
@@ -109,6 +109,7 @@ cahierd_destroy(cahierd_t **dp)
 	index_destroy(&d->ix);
 	shown_destroy(&d->shown);
 	held_destroy(&d->held);
+	grants_destroy(&d->grants);
 	restore_destroy(&d->run);
 	ingest_destroy(&d->in);
 	keyring_destroy(&d->kr);

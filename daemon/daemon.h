@@ -11,6 +11,7 @@
 
 #include "../keys/keys.h"
 #include "config.h"
+#include "grants.h"
 #include "held.h"
 #include "index.h"
 #include "ingest.h"
@@ -37,6 +38,7 @@ typedef struct {
 	index_t *ix;            /* the timelines of the cases read lately */
 	shown_t *shown;         /* case names shown in lists, recorded (audit.c) */
 	held_t *held;           /* what the peers hold of our feed (WHERE) */
+	grants_t *grants;       /* emergency access granted (grants.h) */
 	restore_t *run;         /* this run's id; what a restore holds back */
 } cahierd_t;
 

@@ -148,6 +148,12 @@ int ch_whererep_decode(const uint8_t *p, size_t n, ch_whereorg_t **v, size_t *co
  * range (other), else 0. At most CH_VERIFY_MAX findings: a case with more
  * reports the first ones and CH_VF_MORE last. */
 #define CH_CQ_VERIFY 9
+/* EMERGENCY (client request type 10): break the glass. Request: minutes
+ * u32 (0: the daemon's default) | a POST request body of an alert (kind
+ * 5) for the network audience, addressed at least to the coordinator,
+ * whose text says why. Reply: a POST reply. See PROTOCOL.md, "Emergency
+ * access". */
+#define CH_CQ_EMERGENCY 10
 #define CH_VERIFY_MAX 256
 #define CH_VERIFY_NAME_MAX 256
 enum {

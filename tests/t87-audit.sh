@@ -16,6 +16,7 @@ check "social worker" mkprov cpas ines "Inès Dubois" social-worker
 check "home nurse" mkprov nurse sophie "Sophie Lambert" home-nurse
 check "the person, certified by the CPAS" mkprov cpas fatima "Fatima El Amrani" patient
 check "her trusted person, certified by the CPAS" mkprov cpas youssef "Youssef El Amrani" trusted-person
+check "a home help of the nursing service" mkprov nurse lina "Lina Peeters" home-help
 for o in cpas nurse; do start $o || exit 1; done
 
 CASE=$(c ines case new "Mevrouw El Amrani" 2>/dev/null)
@@ -93,6 +94,34 @@ check "the person reads the audit of her case, at her own request" sh -c \
 	jq -e '(.records | length) > 0' >/dev/null"
 check "her read of the audit is recorded as own-request, scope audit" \
 	rec '.reader == "Fatima El Amrani" and .scope == "audit" and .purpose == "own-request"'
+# break the glass: the home help's role does not see the medical audience,
+# which her organization holds the key of
+check "a medical note" c sophie note "$CASE" --audience medical "Insuline 12 IE om 8u"
+logl() { "$B/cahier" --home "$T/lina" --passphrase-file "$T/pp" log "$CASE" "$@" 2>/dev/null; }
+check "the home help does not read it" sh -c "! '$B/cahier' --home '$T/lina' --passphrase-file '$T/pp' log '$CASE' 2>/dev/null | grep -q 'Insuline 12 IE'"
+check "an emergency read without a reason is refused" \
+	fails 2 "an emergency read needs the reason stated first" c lina log "$CASE" --purpose emergency
+check "longer than the daemon allows is refused" \
+	fails 2 "at most 240 minutes" c lina emergency "$CASE" --reason "Mevrouw gevallen" --for 600
+check "the people around the person do not break the glass" \
+	fails 2 "do not break the glass" c youssef emergency "$CASE" --reason "test"
+check "no reason: the usage" fails 2 "usage: cahier emergency CASE --reason TEXT" c lina emergency "$CASE"
+check "she breaks the glass, with a reason, for 30 minutes" sh -c \
+	"'$B/cahier' --home '$T/lina' --passphrase-file '$T/pp' emergency '$CASE' \
+	--reason 'Mevrouw gevallen, ambulance gebeld' --for 30 2>/dev/null | grep -q 'emergency access open for 30'"
+check "she reads the medical note, as an emergency" sh -c \
+	"'$B/cahier' --home '$T/lina' --passphrase-file '$T/pp' log '$CASE' --purpose emergency 2>/dev/null | grep -q 'Insuline 12 IE'"
+check "the coordinator is alerted, with who and why" wait_for "$SYNC_WAIT" sh -c \
+	"'$B/cahier' --home '$T/ines' --passphrase-file '$T/pp' alerts 2>/dev/null |
+	grep -q 'EMERGENCY ACCESS (break the glass) by Lina Peeters (home-help): Mevrouw gevallen, ambulance gebeld'"
+check "the person's contact point side sees it too (network audience)" sh -c \
+	"'$B/cahier' --home '$T/fatima' --passphrase-file '$T/pp' log '$CASE' 2>/dev/null | grep -q 'EMERGENCY ACCESS'"
+check "the read is recorded as an emergency" wait_for "$SYNC_WAIT" \
+	rec '.reader == "Lina Peeters" and .purpose == "emergency" and .outcome == "ok"'
+check "the refused one too" \
+	rec '.reader == "Lina Peeters" and .purpose == "emergency" and .outcome == "refused"'
+check "the daemon's log says so" grep -q "EMERGENCY ACCESS: Lina Peeters (home-help) broke the glass in a case for 30 minutes" "$T/nurse.log"
+
 # the person's report
 R=$T/report
 check "the person's report" sh -c "'$B/cahier' --home '$T/fatima' --passphrase-file '$T/pp' \
@@ -106,6 +135,7 @@ check "... the trusted person's reads as made on her behalf" sh -c \
 	"grep -A1 'Youssef El Amrani, trusted person' '$R.txt' | grep -q 'for you, on your behalf\\.'"
 check "... a refused read as refused, with what was claimed" grep -q "tried to read your notebook, for your care, and was refused\\.$" "$R.txt"
 check "... counts the records" grep -q "times in all\\.$" "$R.txt"
+check "... the emergency read, in words" sh -c "grep -A1 'Lina Peeters, home help' '$R.txt' | grep -q 'entries of your notebook, in an emergency\\.'"
 check "her trusted person runs it for her, as a page to print" sh -c "'$B/cahier' --home '$T/youssef' \
 	--passphrase-file '$T/pp' audit '$CASE' --for-person --html >'$R.html' 2>/dev/null"
 check "... HTML with print CSS for A4, names isolated" sh -c \
