@@ -224,7 +224,7 @@ run(cli_t *c, int argc, char **argv, int audit)
 				cli_die(EXIT_ERR, "--reader takes part of a name");
 		} else if (audit && strcmp(a, "--action") == 0 && more) {
 			static const char *const acts[] = { "create", "read", "update", "delete",
-			    "export", "search", "list" };
+			    "export", "search", "list", "print" };
 			af.action = argv[++i];
 			filtered = 1;
 			size_t k;

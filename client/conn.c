@@ -397,6 +397,7 @@ cli_action_name(uint8_t a)
 	case CH_ACT_EXPORT: return "export";
 	case CH_ACT_SEARCH: return "search";
 	case CH_ACT_LIST: return "list";
+	case CH_ACT_PRINT: return "print";
 	default: return "unknown";
 	}
 }

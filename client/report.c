@@ -75,6 +75,8 @@ what_words(const view_access_t *a, char *out, size_t n)
 		snprintf(out, n, "searched your notebook and saw %llu entr%s", k, k == 1 ? "y" : "ies");
 	else if (strcmp(a->action, "export") == 0)
 		snprintf(out, n, "exported %llu entr%s of your notebook", k, k == 1 ? "y" : "ies");
+	else if (strcmp(a->action, "print") == 0)
+		snprintf(out, n, "printed %llu entr%s of your notebook", k, k == 1 ? "y" : "ies");
 	else if (strcmp(a->scope, "the audit") == 0)
 		snprintf(out, n, "read who read your notebook (%llu record%s)", k, k == 1 ? "" : "s");
 	else if (strcmp(a->scope, "the care network") == 0)

@@ -637,7 +637,7 @@ ch_member_clear(ch_member_t *m)
 static int
 access_values_ok(uint8_t action, uint8_t outcome, uint8_t purpose)
 {
-	return action >= CH_ACT_CREATE && action <= CH_ACT_LIST &&
+	return action >= CH_ACT_CREATE && action <= CH_ACT_PRINT &&
 	    outcome <= CH_OUT_FAILED &&
 	    purpose >= CH_PURPOSE_TREATMENT && purpose <= CH_PURPOSE_AUDIT;
 }

@@ -173,7 +173,8 @@ void ch_member_clear(ch_member_t *m);
 /* Access record (NEN 7513 / FHIR AuditEvent shaped). */
 enum { CH_ACT_CREATE = 1, CH_ACT_READ = 2, CH_ACT_UPDATE = 3,
 	CH_ACT_DELETE = 4, CH_ACT_EXPORT = 5, CH_ACT_SEARCH = 6,
-	CH_ACT_LIST = 7 /* the case's name shown in a case list: no request, no ranges */ };
+	CH_ACT_LIST = 7, /* the case's name shown in a case list: no request, no ranges */
+	CH_ACT_PRINT = 8 /* a printed export (the booklet, the yellow-box sheet) */ };
 enum { CH_OUT_OK = 0, CH_OUT_REFUSED = 1, CH_OUT_FAILED = 2 };
 enum { CH_PURPOSE_TREATMENT = 1, CH_PURPOSE_EMERGENCY = 2,
 	CH_PURPOSE_COORDINATION = 3, CH_PURPOSE_OWN_REQUEST = 4,

@@ -71,7 +71,7 @@ static int
 readreq_values_ok(const ch_readreq_t *r)
 {
 	static const uint8_t zero[32];
-	if (r->action < CH_ACT_CREATE || r->action > CH_ACT_SEARCH ||
+	if (r->action < CH_ACT_CREATE || r->action > CH_ACT_PRINT || r->action == CH_ACT_LIST ||
 	    r->purpose < CH_PURPOSE_TREATMENT || r->purpose > CH_PURPOSE_AUDIT ||
 	    (r->flags & ~CH_RQ_FLAGS_ALL) || r->last > CH_PAGE_MAX ||
 	    (r->audiences & 0x81) || (r->kinds & 1))

@@ -1037,7 +1037,8 @@ TEST(access)
 	ch_access_clear(&d);
 	check(check_framing(dec_access, buf, n));
 	check_int(dec_patched(dec_access, buf, n, 16, 0), ==, CH_ERR_VALUE);
-	check_int(dec_patched(dec_access, buf, n, 16, 8), ==, CH_ERR_VALUE); /* 7 is list */
+	check_int(dec_patched(dec_access, buf, n, 16, 8), ==, 0);            /* 8 is print */
+	check_int(dec_patched(dec_access, buf, n, 16, 9), ==, CH_ERR_VALUE); /* past print */
 	check_int(dec_patched(dec_access, buf, n, 17, 3), ==, CH_ERR_VALUE);
 	check_int(dec_patched(dec_access, buf, n, 18, 6), ==, CH_ERR_VALUE);
 	/* cert length at 27 above 4096, request length above 1024. */
@@ -1387,8 +1388,14 @@ TEST(readreq)
 	r.action = 0;
 	check_int(sign_rc(&r), ==, CH_ERR_VALUE);
 	golden_readreq_fields(&r);
-	r.action = CH_ACT_SEARCH + 1;
+	r.action = CH_ACT_LIST;        /* a list is never a read */
 	check_int(sign_rc(&r), ==, CH_ERR_VALUE);
+	golden_readreq_fields(&r);
+	r.action = CH_ACT_PRINT + 1;
+	check_int(sign_rc(&r), ==, CH_ERR_VALUE);
+	golden_readreq_fields(&r);
+	r.action = CH_ACT_PRINT;       /* a printed export is a read */
+	check_int(sign_rc(&r), ==, 0);
 	golden_readreq_fields(&r);
 	r.purpose = 0;
 	check_int(sign_rc(&r), ==, CH_ERR_VALUE);
