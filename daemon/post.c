@@ -518,7 +518,11 @@ post_erase(cahierd_t *d, provider_t *pv, scase_t *c, const ch_postreq_t *rq,
 	post_ok(d, c, entry, entrylen, eid, rep);
 }
 
-int
+/* The check of a post's provider signature, to run before the post is
+ * handled: 1 and *job set when body is a POST whose plain body carries
+ * pv's certificate, 0 otherwise (post_handle then refuses it). job points
+ * into body, case_id and provider, which it fills. */
+static int
 post_precheck(const provider_t *pv, const uint8_t *body, size_t bodylen, sigjob_t *job,
     uint8_t case_id[16], uint8_t provider[32])
 {
@@ -664,4 +668,65 @@ post_handle_checked(cahierd_t *d, provider_t *pv, const uint8_t *body, size_t bo
 		return;
 	}
 	post_care(d, pv, c, &rq, &p, &chk, rep);
+}
+
+/* The provider signatures of a round's posts, checked on all cores. */
+struct post_batch {
+	size_t n;
+	sigjob_t *jobs;
+	size_t *jobof;          /* per post: its job + 1, or 0 */
+	uint8_t (*keys)[48];    /* per job: case id (16) | provider key (32) */
+	sigcheck_t *sc;
+};
+
+post_batch_t *
+post_batch_start(provider_t *const *pvs, const uint8_t *const *bodies, const size_t *lens,
+    size_t n)
+{
+	post_batch_t *b = calloc(1, sizeof(*b));
+	size_t nj = 0;
+
+	if (!b)
+		return NULL;
+	b->n = n;
+	b->jobs = calloc(n ? n : 1, sizeof(*b->jobs));
+	b->jobof = calloc(n ? n : 1, sizeof(*b->jobof));
+	b->keys = calloc(n ? n : 1, sizeof(*b->keys));
+	if (!b->jobs || !b->jobof || !b->keys) {
+		post_batch_end(&b);
+		return NULL;
+	}
+	for (size_t i = 0; i < n; i++)
+		if (pvs[i] && post_precheck(pvs[i], bodies[i], lens[i], &b->jobs[nj],
+		    b->keys[nj], b->keys[nj] + 16))
+			b->jobof[i] = ++nj;
+	b->sc = sigcheck_start(b->jobs, nj);
+	return b;
+}
+
+void
+post_batch_handle(cahierd_t *d, post_batch_t *b, size_t i, provider_t *pv,
+    const uint8_t *body, size_t bodylen, cahierd_reply_t *rep)
+{
+	const sigjob_t *job = NULL;
+
+	if (b && i < b->n && b->jobof[i]) {
+		sigcheck_wait(b->sc, b->jobof[i] - 1);
+		job = &b->jobs[b->jobof[i] - 1];
+	}
+	post_handle_checked(d, pv, body, bodylen, job, rep);
+}
+
+void
+post_batch_end(post_batch_t **bp)
+{
+	post_batch_t *b = *bp;
+	if (!b)
+		return;
+	sigcheck_finish(&b->sc);
+	free(b->jobs);
+	free(b->jobof);
+	free(b->keys);
+	free(b);
+	*bp = NULL;
 }
