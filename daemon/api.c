@@ -658,8 +658,25 @@ static const struct {
 	{ CH_CQ_EMERGENCY, do_emergency },
 };
 
-void
-api_handle(cahierd_t *d, zsock_t *sock, zframe_t *route, zframe_t *frame)
+/* Who is asking by frame, and what: the provider behind the connection's
+ * CURVE key if its certificate is valid now (else NULL), and the request's
+ * type and body. 0, or -1 for a malformed request. */
+static int
+api_decode(cahierd_t *d, zframe_t *frame, provider_t **pv, uint8_t *type,
+    const uint8_t **body, size_t *bodylen)
+{
+	uint8_t status;
+	*pv = peers_provider_by_curve(d->peers, zframe_meta(frame, "User-Id"));
+	if (*pv && keys_cert_check_time(&(*pv)->cert, (uint64_t)clock_now_ms() / 1000) != 0)
+		*pv = NULL;
+	return ch_msg_decode(zframe_data(frame), zframe_size(frame), CH_MAGIC_REQ, type,
+	    &status, body, bodylen) == 0 ? 0 : -1;
+}
+
+/* api_handle, for request i of the round's batch of posts b (or NULL). */
+static void
+api_handle_one(cahierd_t *d, zsock_t *sock, zframe_t *route, zframe_t *frame,
+    post_batch_t *b, size_t bi)
 {
 	const char *uid = zframe_meta(frame, "User-Id");
 	provider_t *pv = peers_provider_by_curve(d->peers, uid);
@@ -687,10 +704,48 @@ api_handle(cahierd_t *d, zsock_t *sock, zframe_t *route, zframe_t *frame)
 		for (i = 0; i < sizeof(handlers) / sizeof(handlers[0]); i++)
 			if (handlers[i].type == type)
 				break;
-		if (i < sizeof(handlers) / sizeof(handlers[0]))
+		if (i < sizeof(handlers) / sizeof(handlers[0]) && type == CH_CQ_POST && b)
+			post_batch_handle(d, b, bi, pv, body, bodylen, &rep);
+		else if (i < sizeof(handlers) / sizeof(handlers[0]))
 			handlers[i].fn(d, pv, body, bodylen, &rep);
 		else
 			cahierd_reply_err(&rep, CH_ST_BADREQ, "unknown request type %u", type);
 	}
 	send_reply(d, sock, route, type, &rep);
+}
+
+void
+api_handle(cahierd_t *d, zsock_t *sock, zframe_t *route, zframe_t *frame)
+{
+	api_handle_one(d, sock, route, frame, NULL, 0);
+}
+
+void
+api_handle_batch(cahierd_t *d, zsock_t *sock, zframe_t **routes, zframe_t **frames,
+    size_t n)
+{
+	provider_t **pvs = calloc(n ? n : 1, sizeof(*pvs));
+	const uint8_t **bodies = calloc(n ? n : 1, sizeof(*bodies));
+	size_t *lens = calloc(n ? n : 1, sizeof(*lens));
+	post_batch_t *b = NULL;
+
+	/* The posts' signatures first, on all cores, while the requests are
+	 * handled in order (each post waits for its own check). A request
+	 * that is not a post from a provider valid now is not checked ahead. */
+	if (pvs && bodies && lens) {
+		for (size_t i = 0; i < n; i++) {
+			uint8_t type = 0;
+			provider_t *pv;
+			if (api_decode(d, frames[i], &pv, &type, &bodies[i], &lens[i]) == 0 &&
+			    type == CH_CQ_POST)
+				pvs[i] = pv;
+		}
+		b = post_batch_start(pvs, bodies, lens, n);
+	}
+	for (size_t i = 0; i < n; i++)
+		api_handle_one(d, sock, routes[i], frames[i], b, i);
+	post_batch_end(&b);
+	free(pvs);
+	free(bodies);
+	free(lens);
 }

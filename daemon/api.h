@@ -12,5 +12,11 @@
 /* Handles one client request frame received on sock (route: the ROUTER
  * routing id, taken) and queues the reply. */
 void api_handle(cahierd_t *d, zsock_t *sock, zframe_t *route, zframe_t *frame);
+/* Handles the n requests a round drained from sock, in order, as
+ * api_handle does each (routes[i] taken, frames[i] left to the caller),
+ * with the provider signatures of the posts among them checked on all
+ * cores first (post.h: post_batch_start). */
+void api_handle_batch(cahierd_t *d, zsock_t *sock, zframe_t **routes, zframe_t **frames,
+    size_t n);
 
 #endif

@@ -1273,6 +1273,95 @@ ingest_entry(ingest_t *in, scase_t *c, const uint8_t *entry, size_t n,
 	return ingest_one(in, c, entry, n, from, NULL);
 }
 
+/* --- Our own next entry ---
+ *
+ * ingest_own signs the envelope itself and hands the bytes it has just
+ * encoded to ingest_one, with what it knows of them in a pre_t, as the
+ * batch's pre-check does for a peer's entries:
+ *
+ * - the organization signature is SIG_OWN without a check: the signature
+ *   was made here, a few lines above, over this very envelope, and the
+ *   bytes never left this process (nor this call) between the signing and
+ *   the rules. The function takes no signature and no signed bytes, so no
+ *   bytes from a peer or a client can reach this path: whatever env->sig
+ *   holds is overwritten, and an envelope of another organization is
+ *   refused (CH_ERR_VALUE) before anything is signed;
+ * - the provider signature of a care entry is SIG_OWN only when the
+ *   caller says it checked it (checked: a SIGJOB_PLAIN job whose ok is 1,
+ *   post.c: post_handle) for this case and audience, and the body, opened
+ *   here under the key held for its epoch and audience, is exactly the
+ *   plain text checked; check_care still requires the key of the
+ *   certificate inside that plain text to be the key checked. Otherwise
+ *   the rules check it as for any entry.
+ *
+ * Every other check of ingest_one runs: framing and body hash
+ * (ch_entry_form), case, fork mark, seq and chain, time, membership of
+ * our feed, slots, the check of its kind and its effects. */
+
+/* Opens our own body under the key held for its epoch and audience and
+ * takes the caller's check of its plain text if it is that very text. */
+static void
+own_plain(scase_t *c, pre_t *p, const sigjob_t *checked)
+{
+	const ch_env_t *env = &p->env;
+	uint8_t key[32];
+
+	if (!checked || checked->kind != SIGJOB_PLAIN || checked->ok != 1 ||
+	    memcmp(checked->case_id, env->case_id, 16) != 0 ||
+	    checked->audience != env->audience || env->audience == CH_AUD_MEMBERSHIP ||
+	    p->bodylen < 2 || p->body[0] != 0 || p->body[1] != 0 ||
+	    store_key_get(c, env->epoch, env->audience, key) != 0)
+		return;
+	if (ch_body_open(env, p->body, p->bodylen, key, &p->plain, &p->plainlen) != 0)
+		p->plain = NULL;
+	sodium_memzero(key, sizeof(key));
+	if (!p->plain)
+		return;
+	if (p->plainlen == checked->plainlen &&
+	    memcmp(p->plain, checked->plain, p->plainlen) == 0) {
+		p->psig = SIG_OWN;
+		memcpy(p->provider, checked->provider, 32);
+	}
+}
+
+int
+ingest_own(ingest_t *in, scase_t *c, ch_env_t *env, const uint8_t *body, size_t bodylen,
+    const sigjob_t *checked, uint8_t **entry, size_t *entrylen)
+{
+	pre_t pre;
+	uint8_t *e;
+	size_t n = CH_ENV_LEN + bodylen;
+	int rc;
+
+	if (memcmp(env->org, keyring_org(in->kr), 32) != 0)
+		return CH_ERR_VALUE;
+	keyring_sign(in->kr, env);
+	if (!(e = malloc(n)))
+		return CH_ERR_NOMEM;
+	ch_env_encode(env, e);
+	memcpy(e + CH_ENV_LEN, body, bodylen);
+	memset(&pre, 0, sizeof(pre));
+	if (ch_entry_form(e, n, &pre.env, &pre.body, &pre.bodylen, &pre.form, &pre.proof) == 0) {
+		pre.formed = 1;
+		ch_env_id(&pre.env, pre.id);
+		pre.org = SIG_OWN;
+		if (pre.form == CH_FORM_FULL)
+			own_plain(c, &pre, checked);
+	}
+	rc = ingest_one(in, c, e, n, "this daemon", &pre);
+	if (pre.plain) {
+		sodium_memzero(pre.plain, pre.plainlen);
+		free(pre.plain);
+	}
+	if (rc != INGEST_STORED) {
+		free(e);
+		return rc;
+	}
+	*entry = e;
+	*entrylen = n;
+	return INGEST_STORED;
+}
+
 /* --- The pre-check of a batch ---
  *
  * Before the rules run, the signatures of a batch are checked on every

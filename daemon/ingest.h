@@ -10,6 +10,7 @@
 #include "../proto/charter.h"
 #include "../proto/msg.h"
 #include "keyring.h"
+#include "sigcheck.h"
 #include "store.h"
 
 typedef struct ingest ingest_t;
@@ -47,6 +48,21 @@ enum {
  * damaged record): not the sender's fault, and nothing of it is kept. */
 int ingest_entry(ingest_t *in, scase_t *c, const uint8_t *entry, size_t n,
     const char *from) CH_WUR;
+
+/* Our own next entry of c (feed.c: feed_append is its one caller): signs
+ * env (its org must be this organization's; env->sig is overwritten) over
+ * body (the sealed body, bodylen bytes, whose hash env holds), encodes the
+ * entry and passes it through the checks of ingest_entry, but for the
+ * organization signature just made here, and for the provider signature
+ * of a care entry whose plain text the caller checked: checked (or NULL)
+ * is a SIGJOB_PLAIN job done with ok = 1 for env's case and audience, and
+ * the body must open to exactly its plain text (see ingest.c, "Our own
+ * next entry", for why that is safe). Returns INGEST_STORED with the
+ * entry in *entry (malloc'd, the caller frees it), another INGEST_*
+ * outcome (nothing kept), CH_ERR_VALUE for an envelope of another
+ * organization (nothing signed), or a store or proto error. */
+int ingest_own(ingest_t *in, scase_t *c, ch_env_t *env, const uint8_t *body, size_t bodylen,
+    const sigjob_t *checked, uint8_t **entry, size_t *entrylen) CH_WUR;
 
 /* What a batch brought: entries stored, entries that wait (on a gap or on
  * membership not received yet), and of those the gaps; entries refused. */

@@ -337,7 +337,7 @@ refs_refusal(cahierd_t *d, scase_t *c, const ch_postreq_t *rq, const ch_plain_t 
  * decode and references that hold. */
 static void
 post_care(cahierd_t *d, provider_t *pv, scase_t *c, const ch_postreq_t *rq,
-    const ch_plain_t *p, cahierd_reply_t *rep)
+    const ch_plain_t *p, const sigjob_t *checked, cahierd_reply_t *rep)
 {
 	uint8_t key[32], *entry = NULL, id[32];
 	size_t entrylen = 0;
@@ -387,8 +387,8 @@ post_care(cahierd_t *d, provider_t *pv, scase_t *c, const ch_postreq_t *rq,
 		    aud_name(rq->audience));
 		return;
 	}
-	rc = feed_append(d->in, c, e, rq->audience, NULL, 0, key, rq->plain.p, rq->plain.n,
-	    &entry, &entrylen, id);
+	rc = feed_append_checked(d->in, c, e, rq->audience, NULL, 0, key, rq->plain.p,
+	    rq->plain.n, checked, &entry, &entrylen, id);
 	sodium_memzero(key, sizeof(key));
 	if (rc == DERR_RESTORING) {
 		cahierd_reply_err(rep, CH_ST_DENIED, "not posted: %s", derr_str(rc));
@@ -518,13 +518,58 @@ post_erase(cahierd_t *d, provider_t *pv, scase_t *c, const ch_postreq_t *rq,
 	post_ok(d, c, entry, entrylen, eid, rep);
 }
 
+/* The check of a post's provider signature, to run before the post is
+ * handled: 1 and *job set when body is a POST whose plain body carries
+ * pv's certificate, 0 otherwise (post_handle then refuses it). job points
+ * into body, case_id and provider, which it fills. */
+static int
+post_precheck(const provider_t *pv, const uint8_t *body, size_t bodylen, sigjob_t *job,
+    uint8_t case_id[16], uint8_t provider[32])
+{
+	ch_postreq_t rq;
+	ch_plain_t p;
+
+	if (ch_postreq_decode(body, bodylen, &rq) != 0 ||
+	    ch_plain_decode(rq.plain.p, rq.plain.n, &p) != 0 ||
+	    p.certlen != pv->certlen || memcmp(p.cert, pv->certbuf, p.certlen) != 0)
+		return 0;
+	memcpy(case_id, rq.case_id, 16);
+	memcpy(provider, pv->cert.provider, 32);
+	memset(job, 0, sizeof(*job));
+	job->kind = SIGJOB_PLAIN;
+	job->plain = rq.plain.p;
+	job->plainlen = rq.plain.n;
+	job->case_id = case_id;
+	job->audience = rq.audience;
+	job->provider = provider;
+	return 1;
+}
+
+/* 1 if job is the check of this very post's signature: the same plain
+ * bytes (the same place in the same request), case, audience and key. */
+static int
+post_job_is(const sigjob_t *job, const ch_postreq_t *rq, const provider_t *pv)
+{
+	return job && job->kind == SIGJOB_PLAIN && job->plain == rq->plain.p &&
+	    job->plainlen == rq->plain.n && memcmp(job->case_id, rq->case_id, 16) == 0 &&
+	    job->audience == rq->audience && memcmp(job->provider, pv->cert.provider, 32) == 0;
+}
+
 void
 post_handle(cahierd_t *d, provider_t *pv, const uint8_t *body, size_t bodylen,
     cahierd_reply_t *rep)
 {
+	post_handle_checked(d, pv, body, bodylen, NULL, rep);
+}
+
+void
+post_handle_checked(cahierd_t *d, provider_t *pv, const uint8_t *body, size_t bodylen,
+    const sigjob_t *pre, cahierd_reply_t *rep)
+{
 	ch_postreq_t rq;
 	ch_plain_t p;
 	scase_t *c = NULL;
+	sigjob_t chk;
 	int rc;
 
 	if (ch_postreq_decode(body, bodylen, &rq) != 0 ||
@@ -532,9 +577,22 @@ post_handle(cahierd_t *d, provider_t *pv, const uint8_t *body, size_t bodylen,
 		cahierd_reply_err(rep, CH_ST_BADREQ, "malformed post");
 		return;
 	}
-	if (p.certlen != pv->certlen || memcmp(p.cert, pv->certbuf, p.certlen) != 0 ||
-	    ch_plain_verify(rq.plain.p, rq.plain.n, rq.case_id, rq.audience,
-	    pv->cert.provider) != 0) {
+	/* The provider's signature: checked by the round's pre-check (api.c,
+	 * on all cores) when pre is that very check, here otherwise. Either
+	 * way a post goes on only once it verified (chk.ok), and chk is what
+	 * the rules are told was checked (feed_append_checked). */
+	memset(&chk, 0, sizeof(chk));
+	chk.kind = SIGJOB_PLAIN;
+	chk.plain = rq.plain.p;
+	chk.plainlen = rq.plain.n;
+	chk.case_id = rq.case_id;
+	chk.audience = rq.audience;
+	chk.provider = pv->cert.provider;
+	if (p.certlen == pv->certlen && memcmp(p.cert, pv->certbuf, p.certlen) == 0)
+		chk.ok = post_job_is(pre, &rq, pv) ? pre->ok == 1 :
+		    ch_plain_verify(rq.plain.p, rq.plain.n, rq.case_id, rq.audience,
+		    pv->cert.provider) == 0;
+	if (!chk.ok) {
 		log_warn("refused a post by %s: not signed with the key of this connection's certificate",
 		    pv->cert.name);
 		cahierd_reply_err(rep, CH_ST_DENIED,
@@ -609,5 +667,66 @@ post_handle(cahierd_t *d, provider_t *pv, const uint8_t *body, size_t bodylen,
 		cahierd_reply_err(rep, CH_ST_BADREQ, "providers cannot post entries of kind %u", p.kind);
 		return;
 	}
-	post_care(d, pv, c, &rq, &p, rep);
+	post_care(d, pv, c, &rq, &p, &chk, rep);
+}
+
+/* The provider signatures of a round's posts, checked on all cores. */
+struct post_batch {
+	size_t n;
+	sigjob_t *jobs;
+	size_t *jobof;          /* per post: its job + 1, or 0 */
+	uint8_t (*keys)[48];    /* per job: case id (16) | provider key (32) */
+	sigcheck_t *sc;
+};
+
+post_batch_t *
+post_batch_start(provider_t *const *pvs, const uint8_t *const *bodies, const size_t *lens,
+    size_t n)
+{
+	post_batch_t *b = calloc(1, sizeof(*b));
+	size_t nj = 0;
+
+	if (!b)
+		return NULL;
+	b->n = n;
+	b->jobs = calloc(n ? n : 1, sizeof(*b->jobs));
+	b->jobof = calloc(n ? n : 1, sizeof(*b->jobof));
+	b->keys = calloc(n ? n : 1, sizeof(*b->keys));
+	if (!b->jobs || !b->jobof || !b->keys) {
+		post_batch_end(&b);
+		return NULL;
+	}
+	for (size_t i = 0; i < n; i++)
+		if (pvs[i] && post_precheck(pvs[i], bodies[i], lens[i], &b->jobs[nj],
+		    b->keys[nj], b->keys[nj] + 16))
+			b->jobof[i] = ++nj;
+	b->sc = sigcheck_start(b->jobs, nj);
+	return b;
+}
+
+void
+post_batch_handle(cahierd_t *d, post_batch_t *b, size_t i, provider_t *pv,
+    const uint8_t *body, size_t bodylen, cahierd_reply_t *rep)
+{
+	const sigjob_t *job = NULL;
+
+	if (b && i < b->n && b->jobof[i]) {
+		sigcheck_wait(b->sc, b->jobof[i] - 1);
+		job = &b->jobs[b->jobof[i] - 1];
+	}
+	post_handle_checked(d, pv, body, bodylen, job, rep);
+}
+
+void
+post_batch_end(post_batch_t **bp)
+{
+	post_batch_t *b = *bp;
+	if (!b)
+		return;
+	sigcheck_finish(&b->sc);
+	free(b->jobs);
+	free(b->jobof);
+	free(b->keys);
+	free(b);
+	*bp = NULL;
 }

@@ -91,18 +91,26 @@ static int
 on_client(zloop_t *loop, zsock_t *sock, void *arg)
 {
 	server_t *s = arg;
-	zframe_t *route, *payload;
+	zframe_t *route, *payload, *routes[DRAIN_MAX], *frames[DRAIN_MAX];
+	size_t n = 0;
 	(void)loop;
 	int rc;
+	/* The round's requests are taken first, then handled in order as one
+	 * batch: the posts' signatures are checked on all cores meanwhile
+	 * (api_handle_batch). */
 	for (int i = 0; i < DRAIN_MAX && (rc = recv_msg(sock, 1, &route, &payload)) >= 0; i++) {
-		if (rc == 0)
-			api_handle(s->d, sock, route, payload);
-		else {
-			log_limited(LOG_LVL_WARN, "client", "client request of several frames refused");
-			zframe_destroy(&route);
+		if (rc == 0) {
+			routes[n] = route;
+			frames[n++] = payload;
+			continue;
 		}
+		log_limited(LOG_LVL_WARN, "client", "client request of several frames refused");
+		zframe_destroy(&route);
 		zframe_destroy(&payload);
 	}
+	api_handle_batch(s->d, sock, routes, frames, n);
+	for (size_t i = 0; i < n; i++)
+		zframe_destroy(&frames[i]);
 	flush(s);
 	return 0;
 }
