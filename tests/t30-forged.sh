@@ -112,7 +112,11 @@ check "valid: the control entry reached the nursing service" sh -c \
 check "no fork recorded so far" [ "$(forks_count ines "$CASE")" = 0 ]
 attempt fork "fork in the feed" 0
 check "fork: coordinator keeps the second entry as evidence" [ "$(forks_count ines "$CASE")" = 1 ]
-check "fork: the fork evidence did not spread" [ "$(forks_count sophie "$CASE")" = 0 ]
+# The nursing service never met the second entry; it learns of the fork
+# from the coordinator's report, which carries both envelopes, and keeps
+# the one it does not hold as its own evidence (ingest.c: keep_fork).
+fork_at_nurse() { [ "$(forks_count sophie "$CASE")" = 1 ]; }
+check "fork: the report brings the evidence to the nursing service" wait_for "$SYNC_WAIT" fork_at_nurse
 
 # From now on the coordinator refuses the GP's feed: even a well-formed entry.
 wait_for "$SYNC_WAIT" settled
