@@ -500,13 +500,17 @@ static void
 watch_usage(int code)
 {
 	FILE *f = code ? stderr : stdout;
-	fprintf(f, "usage: cahier watch CASE [--every SECONDS] [--for SECONDS] [--last N]\n"
-	    "                   [--purpose PURPOSE]\n\n"
+	fprintf(f, "usage: cahier watch CASE [--access] [--every SECONDS] [--for SECONDS]\n"
+	    "                   [--last N] [--purpose PURPOSE]\n\n"
 	    "Shows the case's last entries (--last, default 10), then every new entry\n"
 	    "as it reaches your organization's daemon, from any organization, like\n"
 	    "tail -f: asks every --every seconds (default 2), until interrupted or\n"
 	    "--for seconds have passed. Every delivery is a read, and recorded; an\n"
-	    "answer with nothing new leaves no record.\n");
+	    "answer with nothing new leaves no record.\n"
+	    "  --access  the access records instead: each read of the case, by anyone,\n"
+	    "            as it becomes known here (the person, their trusted person or\n"
+	    "            contact point can follow who reads the notebook). Showing you\n"
+	    "            only your own reads of the audit leaves no record.\n");
 	exit(code);
 }
 
@@ -534,7 +538,7 @@ cmd_watch(cli_t *c, int argc, char **argv)
 {
 	const char *casearg = NULL;
 	uint8_t purpose = 0, id[16] = { 0 };
-	int every = 2, dur = 0, last = 10;
+	int every = 2, dur = 0, last = 10, access = 0;
 	ch_readreq_t rq;
 
 	for (int i = 1; i < argc; i++) {
@@ -544,6 +548,8 @@ cmd_watch(cli_t *c, int argc, char **argv)
 			watch_usage(0);
 		else if (strcmp(a, "--purpose") == 0 && more)
 			purpose = purpose_code(argv[++i]);
+		else if (strcmp(a, "--access") == 0)
+			access = 1;
 		else if (strcmp(a, "--every") == 0 && more)
 			every = seconds_arg(argv[++i], "--every", 3600);
 		else if (strcmp(a, "--for") == 0 && more)
@@ -574,6 +580,8 @@ cmd_watch(cli_t *c, int argc, char **argv)
 		cli_reply_t rep;
 		ch_readrep_t rr;
 		cli_readreq_init(&rq, id, CH_ACT_READ, purpose);
+		if (access)
+			rq.kinds = (uint64_t)1 << CH_KIND_ACCESS;
 		if (first) {
 			rq.last = (uint32_t)last;    /* the last few, newest last */
 		} else {
@@ -589,6 +597,8 @@ cmd_watch(cli_t *c, int argc, char **argv)
 			ch_readrep_clear(&rr);
 			cli_reply_free(&rep);
 			cli_readreq_init(&rq, id, CH_ACT_READ, purpose);
+			if (access)
+				rq.kinds = (uint64_t)1 << CH_KIND_ACCESS;
 			rq.flags = CH_RQ_AFTER;
 			rq.since = seen_time;
 			rq.last = CH_PAGE_MAX;

@@ -181,6 +181,35 @@ read_hits(cahierd_t *d, readctx_t *r, const ixhit_t *h, size_t n, const ch_chart
 	return 0;
 }
 
+/* 1 if every item shown is a record, in our feed, of this same reader's
+ * earlier read of the audit: showing a reader their own reads of the
+ * audit tells nothing new, and recording it would make a watch of the
+ * audit (cahier watch --access) record its own records forever. */
+static int
+only_own_audit_reads(cahierd_t *d, const readctx_t *r, const provider_t *pv)
+{
+	if (r->n == 0)
+		return 0;
+	for (size_t i = 0; i < r->n; i++) {
+		const ch_readitem_t *it = &r->items[i];
+		ch_plain_t p;
+		ch_access_t a;
+		ch_readreq_t rq;
+		if (it->state != CH_IT_OPEN || !it->plain.p ||
+		    memcmp(it->env.org, keyring_org(d->kr), 32) != 0 ||
+		    ch_plain_decode(it->plain.p, it->plain.n, &p) != 0 || p.kind != CH_KIND_ACCESS ||
+		    ch_access_decode(p.fields, p.fieldslen, &a) != 0)
+			return 0;
+		int own = a.certlen == pv->certlen && memcmp(a.cert, pv->certbuf, a.certlen) == 0 &&
+		    ch_readreq_decode(a.request, a.requestlen, &rq) == 0 &&
+		    rq.kinds == (uint64_t)1 << CH_KIND_ACCESS;
+		ch_access_clear(&a);
+		if (!own)
+			return 0;
+	}
+	return 1;
+}
+
 /* A refused read is recorded too, then answered with why. */
 static void
 refuse_read(cahierd_t *d, scase_t *c, provider_t *pv, const uint8_t *body,
@@ -306,9 +335,10 @@ reads_handle(cahierd_t *d, provider_t *pv, const uint8_t *body, size_t bodylen,
 	}
 	/* A read that shows nothing touched nothing: it leaves no record
 	 * (cahier watch asks every few seconds), unless it searched for a
-	 * text, which says something of what the reader looks for. Its
-	 * reply's record id stays zero. */
-	if ((r.n > 0 || rq.search[0]) &&
+	 * text, which says something of what the reader looks for; nor does
+	 * one that shows the reader only their own earlier reads of the
+	 * audit. Its reply's record id stays zero. */
+	if ((r.n > 0 || rq.search[0]) && !only_own_audit_reads(d, &r, pv) &&
 	    (rc = audit_record(d, c, pv, body, bodylen, rq.action, rq.purpose, CH_OUT_OK,
 	    r.ranges, r.nranges, access_id)) != 0) {
 		sodium_memzero(out, outlen);

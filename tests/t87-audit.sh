@@ -122,6 +122,23 @@ check "the refused one too" \
 	rec '.reader == "Lina Peeters" and .purpose == "emergency" and .outcome == "refused"'
 check "the daemon's log says so" grep -q "EMERGENCY ACCESS: Lina Peeters (home-help) broke the glass in a case for 30 minutes" "$T/nurse.log"
 
+# following who reads: the trusted person watches the access records
+W=$T/watch.out
+"$B/cahier" --home "$T/youssef" --passphrase-file "$T/pp" watch "$CASE" --access --every 1 --for 8 \
+	--last 1 >"$W" 2>"$T/watch.err" &
+WPID=$!
+sleep 3
+check "the nurse reads while he watches" c sophie log "$CASE"
+watched() { grep -q "Sophie Lambert (home-nurse) · Thuisverpleging Elsene  read the notebook" "$W"; }
+check "the watch reports her read as it arrives" wait_for 10 watched
+wait "$WPID"
+check "the watch ended by itself (--for), exit 0" [ $? = 0 ]
+own_audit_reads() { c ines --json audit "$CASE" --all 2>/dev/null |
+	jq '[.records[] | select(.kind == "access" and .reader == "Youssef El Amrani" and .scope == "audit")] | length'; }
+n=$(own_audit_reads)
+check "it did not record its own records over and over ($n reads of the audit recorded, 8 polls)" \
+	sh -c "[ -n '$n' ] && [ '$n' -ge 1 ] && [ '$n' -le 3 ]"
+
 # the person's report
 R=$T/report
 check "the person's report" sh -c "'$B/cahier' --home '$T/fatima' --passphrase-file '$T/pp' \
