@@ -50,6 +50,44 @@ ready_alone(cahierd_t *d)
 	free(ids);
 }
 
+/* The last cahierd.conf the journal knows of (its record's text). */
+static int
+last_config(void *arg, uint64_t seq, uint64_t time_ms, uint8_t action, const char *text, int ok)
+{
+	(void)seq; (void)time_ms; (void)ok;
+	if (action == STORE_J_CONFIG)
+		snprintf(arg, 128, "%s", text);
+	return 0;
+}
+
+/* A journal record when cahierd.conf differs from the one the last start
+ * saw: configuration changes are administrative actions (the record names
+ * the file's BLAKE2b-256, not its content). */
+static int
+journal_config(cahierd_t *d)
+{
+	char path[4096], was[128] = "", now[128], hex[65];
+	uint8_t h[32], buf[4096];
+	crypto_generichash_state st;
+	size_t n;
+	int intact;
+	snprintf(path, sizeof(path), "%s/cahierd.conf", d->dir);
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return 0; /* config_load read it: gone since, nothing to say */
+	crypto_generichash_init(&st, NULL, 0, 32);
+	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
+		crypto_generichash_update(&st, buf, n);
+	fclose(f);
+	crypto_generichash_final(&st, h, 32);
+	sodium_bin2hex(hex, sizeof(hex), h, 32);
+	snprintf(now, sizeof(now), "cahierd.conf is now BLAKE2b-256 %s", hex);
+	int rc = store_journal_each(d->store, last_config, was, &intact);
+	if (rc || strcmp(was, now) == 0)
+		return rc;
+	return store_journal_add(d->store, (uint64_t)clock_now_ms(), STORE_J_CONFIG, now);
+}
+
 int
 cahierd_new(const char *dir, config_t *cfg, keys_secret_t **keys, uint8_t **card,
     size_t cardlen, cahierd_t **out)
@@ -84,6 +122,8 @@ cahierd_new(const char *dir, config_t *cfg, keys_secret_t **keys, uint8_t **card
 	    (rc = shown_new(&d->shown)) != 0 ||
 	    (rc = held_new(&d->held)) != 0 || (rc = grants_new(&d->grants)) != 0 ||
 	    (rc = restore_new(d->store, &d->run)) != 0)
+		goto fail;
+	if ((rc = journal_config(d)) != 0)
 		goto fail;
 	ingest_on_erase(d->in, forget_timeline, d->ix);
 	ingest_on_append(d->in, may_append, d);

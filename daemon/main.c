@@ -15,6 +15,7 @@
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <sys/time.h>
 #include <unistd.h>
 #include <sodium.h>
 
@@ -78,6 +79,9 @@ static const char *usage_text =
 "  provider list -d DIR           list certified providers\n"
 "  provider revoke -d DIR KEYID   withdraw a provider's certificate (a lost\n"
 "                                 laptop): refused at once, announced in every case\n"
+"  journal   -d DIR               what the administrators did (peers added, providers\n"
+"                                 certified and revoked, configuration changes,\n"
+"                                 restores), each record chained to the one before\n"
 "  run       -d DIR [--passphrase-file F] [-v]\n"
 "                                 serve (until SIGINT or SIGTERM)\n"
 "\n"
@@ -199,6 +203,78 @@ open_store(const char *dir)
 		die("cannot open the store in %s: %s", dir, store_strerror(rc));
 	return s;
 }
+
+/* One record of the administrators' journal (store.h), in the same
+ * transaction as what it records. */
+static int
+journal(store_t *s, uint8_t action, const char *what)
+{
+	struct timeval tv;
+	gettimeofday(&tv, NULL);
+	return store_journal_add(s, (uint64_t)tv.tv_sec * 1000 + (uint64_t)tv.tv_usec / 1000,
+	    action, what);
+}
+
+static const char *
+journal_action(uint8_t a)
+{
+	switch (a) {
+	case STORE_J_PEER_ADD: return "peer-add";
+	case STORE_J_PROVIDER_ADD: return "certify";
+	case STORE_J_PROVIDER_REPLACE: return "re-certify";
+	case STORE_J_PROVIDER_REVOKE: return "revoke";
+	case STORE_J_CONFIG: return "config";
+	case STORE_J_RESTORED: return "restored";
+	case STORE_J_INIT: return "init";
+	}
+	return "?";
+}
+
+typedef struct { size_t n, bad; } jcount_t;
+
+static int
+print_journal(void *arg, uint64_t seq, uint64_t time_ms, uint8_t action, const char *text, int ok)
+{
+	jcount_t *j = arg;
+	char when[32] = "?";
+	time_t t = (time_t)(time_ms / 1000);
+	struct tm tm;
+	if (time_ms && gmtime_r(&t, &tm))
+		strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	j->n++;
+	if (!ok)
+		j->bad++;
+	/* The text came from names the administrators gave (checked when
+	 * cards and certificates are made): printed as it is stored. */
+	printf("%s%6llu  %s  %-10s  %s\n", ok ? "  " : "!!", (unsigned long long)seq, when,
+	    journal_action(action), text);
+	return 0;
+}
+
+/* cahierd journal -d DIR: what this organization's administrators did. */
+static int
+cmd_journal(int argc, char **argv)
+{
+	opts_t o;
+	jcount_t j = { 0, 0 };
+	int intact = 0;
+	parse_opts(argc, argv, &o);
+	store_t *s = open_store(o.dir);
+	int rc = store_journal_each(s, print_journal, &j, &intact);
+	store_destroy(&s);
+	if (rc)
+		die("cannot read the journal: %s", store_strerror(rc));
+	if (j.bad || !intact) {
+		fprintf(stderr, "cahierd: the journal was altered: %zu record%s out of place%s "
+		    "(marked !!)\n", j.bad, j.bad == 1 ? "" : "s",
+		    intact ? "" : ", and its last record is not the one it should end with");
+		return EXIT_NO;
+	}
+	fprintf(stderr, "%zu record%s, each chained to the one before: intact\n", j.n,
+	    j.n == 1 ? "" : "s");
+	return 0;
+}
+
 
 static void
 print_card(const uint8_t *card, size_t n, FILE *f)
@@ -386,7 +462,11 @@ cmd_peer(int argc, char **argv)
 			    strncmp(line, "yes", 3) != 0)
 				die("not added: check the fingerprint, then use --fingerprint \"DIGITS\"");
 		}
-		if ((rc = store_peer_put(s, c.org_id, card, n)) != 0)
+		char what[STORE_JOURNAL_TEXT_MAX];
+		snprintf(what, sizeof(what), "peer added: %s, fingerprint %s, endpoint %s",
+		    c.name, fpr, c.endpoint);
+		if ((rc = store_peer_put(s, c.org_id, card, n)) != 0 ||
+		    (rc = journal(s, STORE_J_PEER_ADD, what)) != 0)
 			die("cannot store the card: %s", store_strerror(rc));
 		bump_gen_commit(s);
 		printf("added peer %s (%s)\n", c.name, fpr);
@@ -550,7 +630,12 @@ provider_add(const opts_t *o)
 			die("cannot write %s: %s (nothing certified)", o->out, ch_strerror(rc));
 	} else if (fputs(text, stdout) == EOF || fflush(stdout) != 0)
 		die("cannot write the certificate: %s (nothing certified)", strerror(errno));
+	char what[STORE_JOURNAL_TEXT_MAX], kid[17];
+	keys_keyid(prov, kid);
+	snprintf(what, sizeof(what), "provider %s: %s (%s), key %s, for %d days",
+	    cf.found ? "re-certified" : "certified", o->name, o->role, kid, o->days);
 	if ((rc = store_provider_put(s, prov, cert, cl)) != 0 ||
+	    (rc = journal(s, cf.found ? STORE_J_PROVIDER_REPLACE : STORE_J_PROVIDER_ADD, what)) != 0 ||
 	    (rc = store_gen_bump(s)) != 0 || (rc = store_commit(s)) != 0) {
 		if (o->out)
 			unlink(o->out);
@@ -605,8 +690,11 @@ cmd_provider(int argc, char **argv)
 			die("no certified provider with key id %s", kid);
 		if (rv.found > 1)
 			die("key id %s is ambiguous: give more digits", kid);
+		char what[STORE_JOURNAL_TEXT_MAX];
+		snprintf(what, sizeof(what), "provider revoked: %s", rv.name);
 		if ((rc = store_provider_del(s, rv.provider)) != 0 ||
-		    (rc = store_revocation_put(s, rv.provider, (uint64_t)time(NULL))) != 0)
+		    (rc = store_revocation_put(s, rv.provider, (uint64_t)time(NULL))) != 0 ||
+		    (rc = journal(s, STORE_J_PROVIDER_REVOKE, what)) != 0)
 			die("cannot update the store: %s", store_strerror(rc));
 		bump_gen_commit(s);
 		store_destroy(&s);
@@ -679,7 +767,7 @@ main(int argc, char **argv)
 {
 	static const struct { const char *name; int (*fn)(int, char **); } cmds[] = {
 		{ "init", cmd_init }, { "card", cmd_card }, { "peer", cmd_peer },
-		{ "provider", cmd_provider }, { "run", cmd_run },
+		{ "provider", cmd_provider }, { "run", cmd_run }, { "journal", cmd_journal },
 	};
 	if (sodium_init() < 0)
 		die("libsodium failed to start");

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "../keys/keys.h"
+#include "clock.h"
 #include "derr.h"
 #include "log.h"
 #include "restore.h"
@@ -49,6 +50,12 @@ restore_new(store_t *s, restore_t **out)
 		return rc;
 	}
 	if (restored) {
+		if ((rc = store_journal_add(s, (uint64_t)clock_now_ms(), STORE_J_RESTORED,
+		    "the store was found put back from a copy at the daemon's start; its own "
+		    "feeds wait for the other members")) != 0) {
+			free(r);
+			return rc;
+		}
 		if ((rc = store_case_list(s, &ids, &n)) != 0 ||
 		    (n && !(r->slot = calloc(n, sizeof(*r->slot))))) {
 			free(ids);

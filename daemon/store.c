@@ -17,9 +17,9 @@
 #define CASE_MAP ((size_t)4 << 30)
 
 /* The tables: their names exist only here, their indices only in this file. */
-enum { O_META, O_PEERS, O_PROVIDERS, O_CASES, O_REVOKED, O_CLOSED };
+enum { O_META, O_PEERS, O_PROVIDERS, O_CASES, O_REVOKED, O_CLOSED, O_JOURNAL };
 static const char *const org_tables[] = { "meta", "peers", "providers", "cases",
-	"revoked", "closed", NULL };
+	"revoked", "closed", "journal", NULL };
 enum { C_ENTRIES, C_HEADS, C_KEYS, C_FORKS, C_EPOCHS, C_REVOKED, C_META };
 static const char *const case_tables[] = { "entries", "heads", "keys", "forks",
 	"epochs", "revoked", "meta", NULL };
@@ -1110,6 +1110,89 @@ store_providers_each(store_t *s, store_blob_fn fn, void *arg)
 {
 	blobwalk_t w = { fn, arg };
 	return rec_each(&s->org, O_PROVIDERS, NULL, 0, 0, blob_step, &w);
+}
+
+/* The journal's chain: hash = BLAKE2b-256(seq u64 || record). */
+static void
+journal_hash(uint64_t seq, const uint8_t *rec, size_t n, uint8_t out[32])
+{
+	crypto_generichash_state st;
+	uint8_t k[8];
+	be64(k, seq);
+	crypto_generichash_init(&st, NULL, 0, 32);
+	crypto_generichash_update(&st, k, 8);
+	crypto_generichash_update(&st, rec, n);
+	crypto_generichash_final(&st, out, 32);
+}
+
+int
+store_journal_add(store_t *s, uint64_t time_ms, uint8_t action, const char *text)
+{
+	uint8_t last[40], rec[8 + 1 + 32 + STORE_JOURNAL_TEXT_MAX], k[8];
+	uint64_t seq = 0;
+	size_t tl = strlen(text);
+	if (tl > STORE_JOURNAL_TEXT_MAX)
+		tl = STORE_JOURNAL_TEXT_MAX;
+	int rc = rec_get_fixed(&s->org, O_META, META("journal"), last, sizeof(last));
+	if (rc == ST_ERR_NOTFOUND)
+		memset(last, 0, sizeof(last));
+	else if (rc)
+		return rc;
+	else
+		seq = rd64(last);
+	be64(rec, time_ms);
+	rec[8] = action;
+	memcpy(rec + 9, last + 8, 32);
+	memcpy(rec + 41, text, tl);
+	seq++;
+	be64(k, seq);
+	be64(last, seq);
+	journal_hash(seq, rec, 41 + tl, last + 8);
+	if ((rc = rec_put(&s->org, O_JOURNAL, k, 8, rec, 41 + tl)) != 0)
+		return rc;
+	return rec_put(&s->org, O_META, META("journal"), last, sizeof(last));
+}
+
+typedef struct {
+	store_journal_fn fn;
+	void *arg;
+	uint64_t next;
+	uint8_t prev[32];
+	int broken;
+} journalwalk_t;
+
+static int
+journal_step(void *arg, const uint8_t *k, size_t klen, const uint8_t *v, size_t vlen)
+{
+	journalwalk_t *w = arg;
+	char text[STORE_JOURNAL_TEXT_MAX + 1];
+	if (klen != 8 || vlen < 41 || vlen > 41 + STORE_JOURNAL_TEXT_MAX)
+		return w->fn(w->arg, klen == 8 ? rd64(k) : 0, 0, 0, "", 0);
+	uint64_t seq = rd64(k);
+	int ok = seq == w->next && memcmp(v + 9, w->prev, 32) == 0;
+	memcpy(text, v + 41, vlen - 41);
+	text[vlen - 41] = '\0';
+	journal_hash(seq, v, vlen, w->prev);
+	w->next = seq + 1;
+	return w->fn(w->arg, seq, rd64(v), v[8], text, ok);
+}
+
+int
+store_journal_each(store_t *s, store_journal_fn fn, void *arg, int *intact)
+{
+	journalwalk_t w = { fn, arg, 1, { 0 }, 0 };
+	uint8_t last[40];
+	int rc = rec_each(&s->org, O_JOURNAL, NULL, 0, 0, journal_step, &w);
+	if (rc)
+		return rc;
+	rc = rec_get_fixed(&s->org, O_META, META("journal"), last, sizeof(last));
+	if (rc == ST_ERR_NOTFOUND)
+		*intact = w.next == 1;
+	else if (rc)
+		return rc;
+	else
+		*intact = rd64(last) == w.next - 1 && memcmp(last + 8, w.prev, 32) == 0;
+	return 0;
 }
 
 int

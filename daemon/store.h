@@ -127,6 +127,28 @@ typedef int (*store_revocation_fn)(void *arg, const uint8_t provider[32],
     uint64_t when);
 int store_revocations_each(store_t *s, store_revocation_fn fn, void *arg) CH_WUR;
 
+/* journal: seq u64 -> time_ms u64 | action u8 | prev 32 | text (UTF-8,
+ * at most STORE_JOURNAL_TEXT_MAX bytes): what this organization's
+ * administrators did (STORE_J_*), oldest first, each record chained to
+ * the one before (prev = BLAKE2b-256(seq u64 || record) of the previous
+ * one, zeros for the first); meta "journal" holds the last seq and that
+ * hash of the last record. The journal is only appended to. */
+#define STORE_JOURNAL_TEXT_MAX 512
+enum {
+	STORE_J_PEER_ADD = 1, STORE_J_PROVIDER_ADD = 2, STORE_J_PROVIDER_REPLACE = 3,
+	STORE_J_PROVIDER_REVOKE = 4, STORE_J_CONFIG = 5, STORE_J_RESTORED = 6,
+	STORE_J_INIT = 7,
+};
+int store_journal_add(store_t *s, uint64_t time_ms, uint8_t action, const char *text) CH_WUR;
+/* Calls fn for every record in seq order: ok is 1 when the record follows
+ * the one before it (its seq and prev), 0 when not (a record removed,
+ * changed or out of place); a record that is not a journal record is
+ * given as (its seq or 0, 0, 0, "", 0). *intact: the meta record names
+ * the last record walked. */
+typedef int (*store_journal_fn)(void *arg, uint64_t seq, uint64_t time_ms, uint8_t action,
+    const char *text, int ok);
+int store_journal_each(store_t *s, store_journal_fn fn, void *arg, int *intact) CH_WUR;
+
 /* closed: case id (16) -> u64 time closed (ms since the Unix epoch) |
  * provider key (32) of who closed it. A case this organization closed:
  * kept and readable, out of the daily case list, posts to it refused here.
