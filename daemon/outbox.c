@@ -77,6 +77,20 @@ outbox_queue(outbox_t *o, zsock_t *sock, zframe_t *route, uint8_t *data,
 	o->tail = &m->next;
 }
 
+void
+outbox_send_now(zsock_t *sock, zframe_t *route, uint8_t *data, size_t len)
+{
+	zframe_t *f = zframe_new(data, len);
+	sodium_memzero(data, len);
+	free(data);
+	if (route)
+		zframe_send(&route, sock, ZFRAME_MORE | ZFRAME_DONTWAIT);
+	if (f && zframe_send(&f, sock, ZFRAME_DONTWAIT) != 0)
+		zframe_destroy(&f);
+	zframe_destroy(&route);
+	zframe_destroy(&f);
+}
+
 uint64_t
 outbox_round(const outbox_t *o)
 {

@@ -26,6 +26,12 @@ void outbox_queue(outbox_t *o, zsock_t *sock, zframe_t *route, uint8_t *data,
  * messages are dropped: nothing that depended on the lost writes goes out.
  * Returns the commit's result. */
 int outbox_flush(outbox_t *o, store_t *s) CH_WUR;
+/* Sends data (len bytes) on sock at once, with a ROUTER routing id (NULL
+ * for a DEALER), never blocking (dropped when the queue is full), and
+ * takes ownership of both. Only for a message that says nothing of what
+ * the round writes, which therefore need not wait for its commit: a SYNC
+ * asked ahead of a batch's check (sync.c: ask_ahead). */
+void outbox_send_now(zsock_t *sock, zframe_t *route, uint8_t *data, size_t len);
 /* The number of the current round (flushes so far): what a peer may cost
  * is counted per round (sync.h). */
 uint64_t outbox_round(const outbox_t *o);

@@ -68,6 +68,9 @@ typedef struct {
 	uint64_t behind_at;     /* the last pull that ended behind: done + 1 then (0: none) */
 	int64_t refused_until;  /* ms: its last batch brought only refusals: no
 	                         * ask from a pull before then */
+	int64_t ahead_until;    /* ms: no SYNC asked ahead of a batch's check
+	                         * before then: a batch asked ahead did not
+	                         * store whole (sync.c: ask_ahead) */
 	int64_t vec_window;     /* ms: the start of the second vec_count counts in */
 	size_t vec_count;       /* vectors of its CHANGES taken in that second */
 	int64_t pull_wait;      /* ms: no new PULL before then */

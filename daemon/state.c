@@ -5,10 +5,73 @@
 #include "../proto/names.h"
 #include "state.h"
 
+/* Decoded charters, by their exact bytes: the rules look at the charter of
+ * an entry's epoch several times per entry (membership, roles), and a
+ * charter's decoding (its audience map of role names) costs more than
+ * the rest of those checks. The record is read from the store each time
+ * and only its decoding is skipped when the bytes are the same, so what
+ * a round wrote or aborted is always what is seen. A slot lent to a
+ * state_epoch_t (refs) is not reused until state_epoch_free gives it
+ * back; with every slot lent, a charter is decoded for its caller alone
+ * (from the record's bytes, which it points into, as before).
+ * One memo per thread. */
+#define CHARTER_MEMO 4
+typedef struct {
+	uint8_t *bytes;
+	size_t n;
+	ch_charter_t ch;
+	int refs;
+	uint64_t used;
+} charter_memo_t;
+static _Thread_local charter_memo_t memo[CHARTER_MEMO];
+static _Thread_local uint64_t memo_clock;
+
+/* Decodes bytes into *ch, from the memo when it holds them: returns the
+ * slot lent (1..CHARTER_MEMO), 0 for a charter decoded for the caller
+ * alone, or -1 when it does not decode. */
+static int
+charter_memo_get(const uint8_t *bytes, size_t n, ch_charter_t *ch)
+{
+	charter_memo_t *free_slot = NULL;
+	for (int i = 0; i < CHARTER_MEMO; i++) {
+		charter_memo_t *m = &memo[i];
+		if (m->bytes && m->n == n && memcmp(m->bytes, bytes, n) == 0) {
+			m->refs++;
+			m->used = ++memo_clock;
+			*ch = m->ch;
+			return i + 1;
+		}
+		if (!m->refs && (!free_slot || m->used < free_slot->used))
+			free_slot = m;
+	}
+	/* A decoded charter points into its bytes (the cards): the memo's
+	 * charter is decoded from the memo's own copy. */
+	uint8_t *copy = free_slot ? malloc(n ? n : 1) : NULL;
+	if (!copy)
+		return ch_charter_decode(bytes, n, ch) != 0 ? -1 : 0;
+	memcpy(copy, bytes, n);
+	if (ch_charter_decode(copy, n, ch) != 0) {
+		free(copy);
+		return -1;
+	}
+	if (free_slot->bytes) {
+		ch_charter_clear(&free_slot->ch);
+		free(free_slot->bytes);
+	}
+	free_slot->bytes = copy;
+	free_slot->n = n;
+	free_slot->ch = *ch;
+	free_slot->refs = 1;
+	free_slot->used = ++memo_clock;
+	return (int)(free_slot - memo) + 1;
+}
+
 void
 state_epoch_free(state_epoch_t *r)
 {
-	if (r->ok)
+	if (r->ok && r->memo)
+		memo[r->memo - 1].refs--;
+	else if (r->ok)
 		ch_charter_clear(&r->ch);
 	store_epochrec_clear(&r->rec);
 	memset(r, 0, sizeof(*r));
@@ -22,10 +85,11 @@ state_epoch_get(scase_t *c, uint32_t epoch, state_epoch_t *r)
 	memset(r, 0, sizeof(*r));
 	if ((rc = store_epochrec_get(c, epoch, &r->rec)) != 0)
 		return rc;
-	if (ch_charter_decode(r->rec.charter, r->rec.charterlen, &r->ch) != 0) {
+	if ((rc = charter_memo_get(r->rec.charter, r->rec.charterlen, &r->ch)) < 0) {
 		state_epoch_free(r);
 		return ST_ERR_DB;
 	}
+	r->memo = rc;
 	r->ok = 1;
 	r->epoch = epoch;
 	return 0;

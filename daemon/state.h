@@ -17,12 +17,17 @@
 typedef struct {
 	store_epochrec_t rec;
 	int ok;                 /* ch is decoded (cleared by state_epoch_free) */
+	int memo;               /* ch is lent by the memo of decoded charters
+	                         * (state.c): its slot + 1, or 0 */
 	uint32_t epoch;
-	ch_charter_t ch;
+	ch_charter_t ch;        /* read only: it may be shared (memo) */
 } state_epoch_t;
 
 /* Reads and decodes the record of epoch; free with state_epoch_free().
- * ST_ERR_NOTFOUND when that epoch is unknown here, ST_ERR_DB when damaged. */
+ * ST_ERR_NOTFOUND when that epoch is unknown here, ST_ERR_DB when damaged.
+ * WARNING: r->ch may be shared with other state_epoch_t of the same
+ * thread holding the same charter (a memo by the record's bytes): never
+ * change it; it is valid until state_epoch_free(r). */
 int state_epoch_get(scase_t *c, uint32_t epoch, state_epoch_t *r) CH_WUR;
 /* The record of the current epoch. */
 int state_epoch_current(scase_t *c, state_epoch_t *r) CH_WUR;

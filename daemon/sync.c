@@ -362,6 +362,64 @@ adopt(cahierd_t *d, const uint8_t case_id[16], const ch_slice_t *items, size_t n
 	return rc;
 }
 
+/* Pipelining a catch-up (PROTOCOL.md "Receiving ENTRIES"): on a batch that
+ * says more = 1 and whose every entry continues a feed as we hold it (its
+ * case, and for its feed the seq after our head or after the entry before
+ * it in the batch), ask for the next batch at once, before checking this
+ * one, with our vector raised as if the batch were stored: the peer reads
+ * and sends the next batch while we check this one. It replaces the SYNC
+ * that would follow the batch's commit, so a batch still makes us ask at
+ * most once (and a batch asked ahead that does not store whole, twice:
+ * then no more asking ahead from that peer for SYNC_WAIT_MS). A request
+ * says nothing of what the round writes: it goes out now, not after the
+ * commit. Returns 1 when it asked. */
+static int
+ask_ahead(zsock_t *sock, zframe_t *route, peer_t *p, scase_t *c,
+    const uint8_t case_id[16], const ch_slice_t *items, size_t n)
+{
+	vecb_t b;
+	uint8_t *body, *out;
+	size_t bl, len;
+	int ok = n > 0;
+
+	if (!ok || clock_now_ms() < p->ahead_until)
+		return 0;
+	memset(&b, 0, sizeof(b));
+	memcpy(b.v.case_id, case_id, 16);
+	if (store_heads_each(c, vec_add, &b) != 0)
+		ok = 0;
+	for (size_t i = 0; i < n && ok; i++) {
+		ch_env_t env;
+		size_t k = 0;
+		if (items[i].n < CH_ENV_LEN ||
+		    ch_env_decode(items[i].p, CH_ENV_LEN, &env) != 0 ||
+		    memcmp(env.case_id, case_id, 16) != 0) {
+			ok = 0;
+			break;
+		}
+		while (k < b.v.n && memcmp(b.v.org[k], env.org, 32) != 0)
+			k++;
+		if (k == b.v.n && vec_add(&b, env.org, 0, NULL) != 0)
+			ok = 0;
+		else if (env.seq != b.v.seq[k] + 1)
+			ok = 0;
+		else
+			b.v.seq[k] = env.seq;
+	}
+	if (ok && ch_vec_encode(&b.v, &body, &bl) == 0) {
+		if (ch_msg_encode(CH_MAGIC_PEER, CH_PM_SYNC, 0, body, bl, &out, &len) == 0)
+			outbox_send_now(sock, route ? zframe_dup(route) : NULL, out, len);
+		else
+			ok = 0;
+		free(body);
+	} else
+		ok = 0;
+	ch_vec_clear(&b.v);
+	if (ok)
+		p->busy_until = clock_now_ms() + SYNC_WAIT_MS;
+	return ok;
+}
+
 static void
 take_entries(cahierd_t *d, zsock_t *sock, zframe_t *route, peer_t *p,
     const uint8_t *body, size_t bodylen)
@@ -403,6 +461,7 @@ take_entries(cahierd_t *d, zsock_t *sock, zframe_t *route, peer_t *p,
 		p->busy_until = clock_now_ms() + SYNC_WAIT_MS;
 	}
 	ingest_tally_t t;
+	int ahead = 0;
 	if (!held) {
 		uint8_t coord[32];
 		int rc = member_join(d->in, d->store, case_id, items, n, p->card.name, &c, coord, &t);
@@ -424,11 +483,15 @@ take_entries(cahierd_t *d, zsock_t *sock, zframe_t *route, peer_t *p,
 		char name[256];
 		cahierd_org_name(d, NULL, coord, name, sizeof(name));
 		log_info("joined a case coordinated by %s", name);
-	} else if (ingest_batch(d->in, c, items, n, p->card.name, &t) != 0) {
-		log_err("sync: could not take a batch from %s", p->card.name);
-		free(items);
-		zframe_destroy(&route);
-		return;
+	} else {
+		if (more && state_is_member(c, keyring_org(d->kr)))
+			ahead = ask_ahead(sock, route, p, c, case_id, items, n);
+		if (ingest_batch(d->in, c, items, n, p->card.name, &t) != 0) {
+			log_err("sync: could not take a batch from %s", p->card.name);
+			free(items);
+			zframe_destroy(&route);
+			return;
+		}
 	}
 	if (t.branched && t.branch_seq) {
 		/* Ask the sender for its entry at branch_seq: our vector, with
@@ -460,10 +523,18 @@ take_entries(cahierd_t *d, zsock_t *sock, zframe_t *route, peer_t *p,
 	 * leaves the wait as it was, and one that brought only refusals starts
 	 * it: two daemons that each hold an entry the other refuses meet again
 	 * after SYNC_WAIT_MS, not at once nor at every round. */
-	int ask = (more || waiting) && stored;
+	/* Asked ahead (ask_ahead): the chain goes on from that SYNC when the
+	 * batch stored whole; else as below, and no asking ahead from p for
+	 * SYNC_WAIT_MS. */
+	int whole = ahead && stored == n && !waiting && !t.refused;
+	if (ahead && !whole)
+		p->ahead_until = clock_now_ms() + SYNC_WAIT_MS;
+	int ask = !whole && (more || waiting) && stored;
 	if (!ask && waiting && clock_now_ms() >= p->busy_until)
 		ask = 1; /* a push that shows a gap: fetch what is missing now */
-	if (ask) {
+	if (whole)
+		; /* asked ahead: busy_until runs from then */
+	else if (ask) {
 		ch_vec_t ours;
 		if (our_vector(c, &ours) == 0) {
 			send_sync(d, sock, route ? zframe_dup(route) : NULL, &ours);

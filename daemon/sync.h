@@ -24,9 +24,14 @@
  *   connection to it, and SYNC_HWM x SYNC_FRAME_MAX of its frames not
  *   read yet per connection it opens (about 86 MiB with two connections;
  *   ZeroMQ does not limit the connections of one CURVE key), plus one
- *   batch being checked;
+ *   batch being checked (the next one, asked ahead, waits in those
+ *   queues);
  * - one catch-up chain per peer: while a batch it asked for is awaited
- *   (SYNC_WAIT_MS at most) the periodic round leaves that peer alone;
+ *   (SYNC_WAIT_MS at most) the periodic round leaves that peer alone; a
+ *   chain asks for one batch ahead of the one it checks (sync.c:
+ *   ask_ahead), and a batch makes us ask at most once (twice when asked
+ *   ahead and not stored whole, then no asking ahead from that peer for
+ *   SYNC_WAIT_MS);
  * - a removed organization is told it was removed once per
  *   SYNC_REMOVED_MS;
  * - log lines: log_limited, per peer. */

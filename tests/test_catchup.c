@@ -4,7 +4,10 @@
  * with them. A coordinator A opens a case with a member B and a receiver
  * R; A and B write notes; R takes batches made of them, some altered, and
  * must store every valid entry and nothing else. Each case starts from the
- * same state of R (the round is aborted after it). */
+ * same state of R (the round is aborted after it). Last, R takes batches
+ * from A through sync_handle, as from A's daemon: the SYNC it asks ahead
+ * of a batch's check (sync.c: ask_ahead), at most one per batch, and
+ * every entry stored once. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +23,7 @@
 #include "../daemon/member.h"
 #include "../daemon/sigcheck.h"
 #include "../daemon/state.h"
+#include "../daemon/sync.h"
 
 static org_t A, B, R;            /* coordinator, member, receiver */
 static keys_secret_t *provA, *provB;
@@ -603,6 +607,136 @@ TEST(sigcheck_checks_every_job)
 	check(sigcheck_threads() >= 1 && sigcheck_threads() <= SIGCHECK_THREADS_MAX);
 }
 
+/* --- Asking ahead (sync.c: ask_ahead), through sync_handle --- */
+
+static zsock_t *ours, *theirs;   /* R's connection to A, and A's end */
+static peer_t *pa;               /* A, as R's peer */
+
+/* The SYNCs R has sent to A so far (read from A's end); *seqA: A's seq
+ * in the last one. */
+static int
+syncs_sent(uint64_t *seqA)
+{
+	int k = 0;
+	zframe_t *f;
+	while ((f = zframe_recv(theirs)) != NULL) {
+		uint8_t type, st;
+		const uint8_t *body;
+		size_t n;
+		ch_vec_t v;
+		if (ch_msg_decode(zframe_data(f), zframe_size(f), CH_MAGIC_PEER, &type, &st,
+		    &body, &n) == 0 && type == CH_PM_SYNC && ch_vec_decode(body, n, &v) == 0) {
+			k++;
+			for (size_t i = 0; i < v.n; i++)
+				if (memcmp(v.org[i], oid(&A), 32) == 0)
+					*seqA = v.seq[i];
+			ch_vec_clear(&v);
+		}
+		zframe_destroy(&f);
+	}
+	return k;
+}
+
+/* A sends R a batch of entries (more as given) on R's connection; R
+ * handles it, then ends its round (commit, then what waited for it).
+ * *ahead: the SYNCs sent before the round ended; *after: those sent with
+ * its end. */
+static void
+from_a(uint8_t *const *e, const size_t *en, size_t n, int more, int *ahead, int *after,
+    uint64_t *seqA)
+{
+	ch_slice_t items[8];
+	uint8_t *body, *msg;
+	size_t bl, ml;
+	for (size_t i = 0; i < n; i++) {
+		items[i].p = e[i];
+		items[i].n = en[i];
+	}
+	if (ch_batch_encode(case_id, (uint8_t)more, items, n, &body, &bl) != 0 ||
+	    ch_msg_encode(CH_MAGIC_PEER, CH_PM_ENTRIES, 0, body, bl, &msg, &ml) != 0)
+		abort();
+	free(body);
+	zframe_t *f = zframe_new(msg, ml);
+	free(msg);
+	sync_handle(R.d, ours, NULL, pa, f);
+	zframe_destroy(&f);
+	*ahead = syncs_sent(seqA);
+	check_int(outbox_flush(R.d->out, R.d->store), ==, 0);
+	*after = syncs_sent(seqA);
+}
+
+TEST(a_batch_asks_for_the_next_before_its_check)
+{
+	uint64_t before, count, seqA = 0, seq;
+	uint8_t hid[32];
+	int ahead, after;
+	check_int(store_peer_put(R.d->store, oid(&A), A.d->card, A.d->cardlen), ==, 0);
+	check_int(store_commit(R.d->store), ==, 0);
+	check_int(peers_load(R.d->peers, R.d->store, oid(&R)), ==, 0);
+	pa = peers_by_org(R.d->peers, oid(&A));
+	ours = zsock_new_pair("@inproc://test-catchup-ahead");
+	theirs = zsock_new_pair(">inproc://test-catchup-ahead");
+	check(pa && ours && theirs);
+	if (!pa || !ours || !theirs)
+		return;
+	zsock_set_rcvtimeo(theirs, 100);
+	check_int(store_entries_count(cs(&R), &before), ==, 0);
+	/* Four entries that continue A's feed, more to come: the next batch
+	 * is asked for at once, from the last one, and nothing after it. */
+	from_a(AE, AEn, 4, 1, &ahead, &after, &seqA);
+	check_int(ahead, ==, 1);
+	check_int(seqA, ==, (uint64_t)nE + 4);
+	check_int(after, ==, 0);
+	check_int(store_head(cs(&R), oid(&A), &seq, hid), ==, 0);
+	check_int(seq, ==, (uint64_t)nE + 4);
+	/* The last batch of a chain (more = 0) asks nothing. */
+	from_a(AE + 4, AEn + 4, 1, 0, &ahead, &after, &seqA);
+	check_int(ahead + after, ==, 0);
+	check_int(store_entries_count(cs(&R), &count), ==, 0);
+	check_int(count, ==, before + 5);
+}
+
+TEST(batches_not_asked_for_make_r_ask_at_most_once_each)
+{
+	uint64_t before, count, seqA = 0, seq;
+	uint8_t hid[32];
+	int ahead, after;
+	if (!pa)
+		return;
+	check_int(store_entries_count(cs(&R), &before), ==, 0);
+	/* The same batch again (held: it continues nothing): no request. */
+	from_a(AE, AEn, 4, 1, &ahead, &after, &seqA);
+	check_int(ahead + after, ==, 0);
+	/* A batch that continues the feed but fails its check: asked ahead
+	 * once, then no asking ahead from A for SYNC_WAIT_MS. */
+	uint8_t *x = dup_entry(AE[5], AEn[5]);
+	x[CH_ENV_HDR_LEN + 2] ^= 1;
+	uint8_t *bad[2] = { x, AE[6] };
+	size_t badn[2] = { AEn[5], AEn[6] };
+	from_a(bad, badn, 2, 1, &ahead, &after, &seqA);
+	check_int(ahead, ==, 1);
+	check_int(after, ==, 0);
+	check_int(store_entries_count(cs(&R), &count), ==, 0);
+	check_int(count, ==, before);
+	/* The valid ones, more to come: asked after the commit, not ahead. */
+	from_a(AE + 5, AEn + 5, 2, 1, &ahead, &after, &seqA);
+	check_int(ahead, ==, 0);
+	check_int(after, ==, 1);
+	check_int(seqA, ==, (uint64_t)nE + 7);
+	/* Ten times the last entry, unasked: held, no request. */
+	for (int i = 0; i < 10; i++) {
+		from_a(AE + NA - 1, AEn + NA - 1, 1, 1, &ahead, &after, &seqA);
+		check_int(ahead + after, ==, i == 0);
+	}
+	check_int(store_head(cs(&R), oid(&A), &seq, hid), ==, 0);
+	check_int(seq, ==, (uint64_t)nE + NA);
+	check_int(store_entries_count(cs(&R), &count), ==, 0);
+	check_int(count, ==, before + 3);
+	free(x);
+	zsock_destroy(&theirs);
+	zsock_destroy(&ours);
+}
+
 int
 main(void)
 {
@@ -629,6 +763,8 @@ main(void)
 	TAP_RUN(forks_inside_a_batch_are_evidence_with_their_own_signatures);
 	TAP_RUN(a_hostile_relayer_cannot_block_valid_entries);
 	TAP_RUN(sigcheck_checks_every_job);
+	TAP_RUN(a_batch_asks_for_the_next_before_its_check);
+	TAP_RUN(batches_not_asked_for_make_r_ask_at_most_once_each);
 	for (int i = 0; i < nE; i++)
 		free(E[i]);
 	for (int i = 0; i < NA; i++) {
