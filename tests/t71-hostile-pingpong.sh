@@ -69,7 +69,9 @@ forge() {
 #   nurse:       GP's h+1 (chain B)        psychiatric team's k+1, k+2 (chain C)
 # Both then hold as many entries; the coordinator is ahead on the GP's feed
 # with an entry the nurse refuses (wrong prev hash: it follows A, not B), the
-# nurse ahead on the team's feed with one the coordinator refuses.
+# nurse ahead on the team's feed with one the coordinator refuses. Each such
+# refusal is a branch: the refuser asks for the entry it follows, finds the
+# fork and freezes the feed (PROTOCOL.md, "A branch is a fork").
 stop gp; stop psy; stop nurse
 check "GP's chain A (2 entries) sent to the coordinator" forge gp karim cpas chain --count 2
 check "psychiatric team's chain D (1 entry) sent to the coordinator" forge psy pia cpas chain --count 1
@@ -120,11 +122,21 @@ check "ping-pong: the coordinator used at most $cpumax CPU ticks (got $((k2 - k1
 	[ $((k2 - k1)) -le "$cpumax" ]
 check "ping-pong: the nurse used at most $cpumax CPU ticks (got $((l2 - l1)))" \
 	[ $((l2 - l1)) -le "$cpumax" ]
-both_hold() { has_entries ines "$CASE" "$1" && has_entries sophie "$CASE" "$1"; }
-check "ping-pong: each still holds its own versions (counts unchanged)" both_hold $((N + 3))
+# Each entry the other refuses does not follow the one it holds before it
+# (a branch): each asks for that one, and finds the fork, of both feeds;
+# each forked feed is reported in the case (once by each daemon at most,
+# fewer when the other's report came first), and nothing else is written.
+check "the forks are found: the GP's and the team's, by both daemons" sh -c \
+	"[ \$(grep -c 'fork in the feed' '$T/cpas.log') -ge 1 ] && [ \$(grep -c 'fork in the feed' '$T/nurse.log') -ge 1 ]"
+# same_count: both hold as many entries (each its own branch of each forked
+# feed, 3 entries either way, and every report), at least one report a feed
+same_count() { a=$(entries_count ines "$CASE"); b=$(entries_count sophie "$CASE")
+	[ -n "$a" ] && [ "$a" = "$b" ] && [ "$a" -ge $((N + 5)) ] && [ "$a" -le $((N + 7)) ]; }
+check "ping-pong: each still holds its own versions, and the fork reports" wait_for "$SYNC_WAIT" same_count
+M=$(entries_count ines "$CASE")
 check "ping-pong: both daemons still answer" quiet c ines status
 check "... and the nurse's posts still reach the coordinator" quiet c sophie post "$CASE" "Wondzorg gedaan."
-check "... (the coordinator holds it)" wait_for "$SYNC_WAIT" has_entries ines "$CASE" $((N + 4))
+check "... (the coordinator holds it)" wait_for "$SYNC_WAIT" has_entries ines "$CASE" $((M + 1))
 
 check "no crash or assertion in the logs" sh -c "! grep -Eiq 'assert|segfault|abort' '$T/cpas.log' '$T/nurse.log'"
 done_testing
