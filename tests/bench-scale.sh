@@ -42,7 +42,7 @@
 # daemons stopped: a case opened by A's provider, B added and joined, then
 # notes of both feeds. Environment: BUILD, BENCH_CASES (10000),
 # BENCH_CASE_ENTRIES (100, at least 2: the genesis and B's addition count),
-# BENCH_SETTLE (5 s), BENCH_IDLE_SECS (10 s), BENCH_IDLE_ROUNDS (5),
+# BENCH_SETTLE (5 s + 1 s per 200 cases), BENCH_IDLE_SECS (10 s), BENCH_IDLE_ROUNDS (5),
 # BENCH_IDLE_MAX (120 s), BENCH_CONNECT_WAIT (120 s: daemons that have not
 # logged their connection by then are measured unconnected, said on
 # stderr), STOP_WAIT (120 s here: a daemon busy over many cases ends its
@@ -54,7 +54,9 @@ trap 'exit 130' INT TERM HUP
 
 CASES=${BENCH_CASES:-10000}
 PER=${BENCH_CASE_ENTRIES:-100}
-SETTLE=${BENCH_SETTLE:-5}
+# (after a start the peers exchange every case's vector once, 256 a round:
+# the default waits that out, so that the idle round is measured idle)
+SETTLE=${BENCH_SETTLE:-$((5 + CASES / 200))}
 IDLE=${BENCH_IDLE_SECS:-10}
 IDLE_ROUNDS=${BENCH_IDLE_ROUNDS:-5}
 IDLE_MAX=${BENCH_IDLE_MAX:-120}
