@@ -94,9 +94,13 @@ cmd_verify(cli_t *c, int argc, char **argv)
 				json_object_set_new(o, "to", json_integer((json_int_t)f->other));
 			json_array_append_new(arr, o);
 		}
-		cli_json_print(json_pack("{s:s, s:I, s:I, s:I, s:b, s:o}", "case", hex,
+		json_t *top = json_pack("{s:s, s:I, s:I, s:I, s:b, s:o}", "case", hex,
 		    "feeds", (json_int_t)r.feeds, "entries", (json_int_t)r.entries,
-		    "signatures", (json_int_t)r.sigs, "ok", problems == 0, "findings", arr));
+		    "signatures", (json_int_t)r.sigs, "ok", problems == 0, "findings", arr);
+		if (!top)
+			cli_die(EXIT_ERR, "out of memory");
+		cli_json_print(top);
+		json_decref(top);
 	} else {
 		cli_shown_t sh = { { NULL }, 0 };
 		for (size_t i = 0; i < r.n; i++) {
