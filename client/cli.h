@@ -89,9 +89,6 @@ void cli_json_init(void);
  * line holds no byte a terminal acts on. Does not take j's reference. */
 void cli_json_print(json_t *j);
 
-/* The name of an access record's action (CH_ACT_*: create, read, ...), or
- * "unknown"; a static string. */
-const char *cli_action_name(uint8_t a);
 
 /* Subcommands: cmd_<name>(argc, argv) with argv[0] = name. */
 int cmd_init(cli_t *c, int argc, char **argv);
@@ -107,6 +104,7 @@ int cmd_tasks(cli_t *c, int argc, char **argv);
 int cmd_alerts(cli_t *c, int argc, char **argv);
 int cmd_peers(cli_t *c, int argc, char **argv);
 int cmd_verify(cli_t *c, int argc, char **argv);
+int cmd_notify(cli_t *c, int argc, char **argv);
 int cmd_network(cli_t *c, int argc, char **argv);
 
 #endif

@@ -386,22 +386,6 @@ cli_read_text(const char *arg)
 	return s;
 }
 
-const char *
-cli_action_name(uint8_t a)
-{
-	switch (a) {
-	case CH_ACT_CREATE: return "create";
-	case CH_ACT_READ: return "read";
-	case CH_ACT_UPDATE: return "update";
-	case CH_ACT_DELETE: return "delete";
-	case CH_ACT_EXPORT: return "export";
-	case CH_ACT_SEARCH: return "search";
-	case CH_ACT_LIST: return "list";
-	case CH_ACT_PRINT: return "print";
-	default: return "unknown";
-	}
-}
-
 void
 cli_readreq_init(ch_readreq_t *rq, const uint8_t id[16], uint8_t action, uint8_t purpose)
 {

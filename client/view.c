@@ -246,7 +246,7 @@ describe_access(entry_t *e, const ch_plain_t *p)
 			}
 	}
 	v->for_person = v->have_reader && ch_role_acts_for_person(v->reader.role);
-	v->action = cli_action_name(a.action);
+	v->action = ch_action_name(a.action);
 	v->purpose = purpose_name(a.purpose);
 	v->ok = a.outcome == CH_OUT_OK;
 	v->outcome = a.outcome == CH_OUT_OK ? "ok" :

@@ -14,6 +14,7 @@
 #include "clock.h"
 #include "derr.h"
 #include "log.h"
+#include "notify.h"
 #include "post.h"
 #include "reads.h"
 #include "state.h"
@@ -640,6 +641,117 @@ do_emergency(cahierd_t *d, provider_t *pv, const uint8_t *body, size_t bodylen,
 	    pv->cert.name, pv->cert.role, minutes);
 }
 
+/* The roles the person's notification may go to: the person, and those
+ * who act for them or are their network's contact point (the charter must
+ * list them too). */
+static int
+may_be_told(const char *role)
+{
+	static const char *const roles[] = { "patient", "trusted-person", "representative",
+		"contact-point", "deputy-contact-point" };
+	for (size_t i = 0; i < sizeof(roles) / sizeof(roles[0]); i++)
+		if (strcmp(role, roles[i]) == 0)
+			return 1;
+	return 0;
+}
+
+typedef struct { size_t n; } notifycount_t;
+
+static int
+count_notify(void *arg, const uint8_t id[16], const uint8_t provider[32], uint64_t since)
+{
+	(void)id; (void)provider; (void)since;
+	((notifycount_t *)arg)->n++;
+	return 0;
+}
+
+/* NOTIFY: the person asks to be told of every new access record of a
+ * case, through the provider who asks (the person, their trusted person
+ * or representative, or the contact point, as the charter lists them):
+ * this daemon then runs its access_hook for each (notify.h). Asking
+ * whether it is on is open to every provider of this organization about
+ * themselves. Turning it on or off is recorded in the journal. */
+static void
+do_notify(cahierd_t *d, provider_t *pv, const uint8_t *body, size_t bodylen,
+    cahierd_reply_t *rep)
+{
+	ch_notifyreq_t rq;
+	ch_notifyrep_t r;
+	scase_t *c;
+	uint8_t *out = NULL;
+	size_t outlen = 0;
+	uint32_t out_at = 0;
+	int rc;
+
+	if (ch_notifyreq_decode(body, bodylen, &rq) != 0) {
+		cahierd_reply_err(rep, CH_ST_BADREQ, "malformed notify request");
+		return;
+	}
+	if (store_case_get(d->store, rq.case_id, 0, &c) != 0 ||
+	    !state_is_member(c, keyring_org(d->kr)) || state_excluded(c, &out_at)) {
+		cahierd_reply_err(rep, CH_ST_NOCASE, "no such case at %s", d->cfg.name);
+		return;
+	}
+	if (rq.op != CH_NOTIFY_ASK) {
+		if (!may_be_told(pv->cert.role)) {
+			cahierd_reply_err(rep, CH_ST_DENIED, "your role (%s) does not receive the "
+			    "person's notification: it goes to the person, their trusted person or "
+			    "representative, or the contact point ('cahier watch CASE --access' "
+			    "follows the audit)", pv->cert.role);
+			return;
+		}
+		if (!listed(c, pv)) {
+			cahierd_reply_err(rep, CH_ST_DENIED,
+			    "your role (%s) is not listed among the people of this case", pv->cert.role);
+			return;
+		}
+	}
+	rc = store_notify_get(d->store, rq.case_id, pv->cert.provider, &r.since);
+	if (rc != 0 && rc != ST_ERR_NOTFOUND) {
+		cahierd_reply_err(rep, CH_ST_INTERNAL, "cannot read the notification: %s", derr_str(rc));
+		return;
+	}
+	r.on = rc == 0;
+	if (!r.on)
+		r.since = 0;
+	if ((rq.op == CH_NOTIFY_ON && !r.on) || (rq.op == CH_NOTIFY_OFF && r.on)) {
+		char text[STORE_JOURNAL_TEXT_MAX], hex[17];
+		notifycount_t nc = { 0 };
+		uint64_t now = (uint64_t)clock_now_ms();
+		sodium_bin2hex(hex, sizeof(hex), rq.case_id, 8);
+		if (rq.op == CH_NOTIFY_ON) {
+			if ((rc = store_notify_each(d->store, count_notify, &nc)) == 0 &&
+			    nc.n >= NOTIFY_MAX) {
+				cahierd_reply_err(rep, CH_ST_DENIED, "%s already reports the reads of %d "
+				    "cases to their people, its most", d->cfg.name, NOTIFY_MAX);
+				return;
+			}
+			if (rc == 0)
+				rc = store_notify_put(d->store, rq.case_id, pv->cert.provider, now);
+		} else
+			rc = store_notify_del(d->store, rq.case_id, pv->cert.provider);
+		snprintf(text, sizeof(text), "%s (%s): %s of each read of case %s", pv->cert.name,
+		    pv->cert.role, rq.op == CH_NOTIFY_ON ? "to be told" : "no longer told", hex);
+		if (rc == 0)
+			rc = store_journal_add(d->store, now, rq.op == CH_NOTIFY_ON ?
+			    STORE_J_NOTIFY_ON : STORE_J_NOTIFY_OFF, text);
+		if (rc != 0) {
+			cahierd_reply_err(rep, CH_ST_INTERNAL, "cannot keep the notification: %s",
+			    derr_str(rc));
+			return;
+		}
+		log_info("%s", text);
+		r.on = rq.op == CH_NOTIFY_ON;
+		r.since = r.on ? now : 0;
+	}
+	r.hook = d->cfg.access_hook != NULL;
+	if (ch_notifyrep_encode(&r, &out, &outlen) != 0) {
+		cahierd_reply_err(rep, CH_ST_INTERNAL, "cannot encode the answer");
+		return;
+	}
+	cahierd_reply_ok(rep, out, outlen);
+}
+
 /* One handler per request type. */
 static const struct {
 	uint8_t type;
@@ -656,6 +768,7 @@ static const struct {
 	{ CH_CQ_WHERE, do_where },
 	{ CH_CQ_VERIFY, do_verify },
 	{ CH_CQ_EMERGENCY, do_emergency },
+	{ CH_CQ_NOTIFY, do_notify },
 };
 
 /* Who is asking by frame, and what: the provider behind the connection's

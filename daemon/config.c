@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "config.h"
@@ -37,6 +38,47 @@ set_int(int *dst, const char *v, int lo, int hi)
 	if (*v == '\0' || *end != '\0' || x < lo || x > hi)
 		return DERR_CONFIG;
 	*dst = (int)x;
+	return 0;
+}
+
+/* The access hook is a program the daemon runs with the notebook's audit
+ * data (notify.h): an absolute path to a regular, executable file that
+ * only its owner (root or the daemon's user) may change, in a directory
+ * no one else may change either. 0, or 1 with the reason in err. */
+static int
+hook_refusal(const char *hook, char *err, size_t errlen, const char *path)
+{
+	struct stat st;
+	char dir[4096];
+	if (hook[0] != '/') {
+		snprintf(err, errlen, "%s: access_hook must be an absolute path, not '%s'", path, hook);
+		return 1;
+	}
+	if (stat(hook, &st) != 0) {
+		snprintf(err, errlen, "%s: access_hook %s: %s", path, hook, strerror(errno));
+		return 1;
+	}
+	if (!S_ISREG(st.st_mode) || access(hook, X_OK) != 0) {
+		snprintf(err, errlen, "%s: access_hook %s is not an executable file", path, hook);
+		return 1;
+	}
+	if ((st.st_uid != 0 && st.st_uid != geteuid()) || (st.st_mode & 022)) {
+		snprintf(err, errlen, "%s: access_hook %s may be changed by others than root "
+		    "and this daemon's user (chmod go-w %s)", path, hook, hook);
+		return 1;
+	}
+	snprintf(dir, sizeof(dir), "%s", hook);
+	char *slash = strrchr(dir, '/');
+	if (slash == dir)
+		slash[1] = '\0';
+	else
+		*slash = '\0';
+	if (stat(dir, &st) != 0 || (st.st_uid != 0 && st.st_uid != geteuid()) ||
+	    ((st.st_mode & 022) && !(st.st_mode & S_ISVTX))) {
+		snprintf(err, errlen, "%s: the directory of access_hook, %s, may be changed by "
+		    "others than root and this daemon's user", path, dir);
+		return 1;
+	}
 	return 0;
 }
 
@@ -85,6 +127,7 @@ config_load(const char *dir, config_t *c, char *err, size_t errlen)
 		else if (strcmp(k, "rotate_entries") == 0) rc = set_int(&c->rotate_entries, v, 0, 100000000);
 		else if (strcmp(k, "emergency_minutes") == 0) rc = set_int(&c->emergency_minutes, v, 1, 1440);
 		else if (strcmp(k, "emergency_max_minutes") == 0) rc = set_int(&c->emergency_max_minutes, v, 1, 1440);
+		else if (strcmp(k, "access_hook") == 0) rc = set_str(&c->access_hook, v);
 		else {
 			snprintf(err, errlen, "%s:%d: unknown key '%s'", path, lineno, k);
 			goto fail;
@@ -103,6 +146,10 @@ config_load(const char *dir, config_t *c, char *err, size_t errlen)
 	if (c->emergency_minutes > c->emergency_max_minutes) {
 		snprintf(err, errlen, "%s: emergency_minutes (%d) is longer than emergency_max_minutes (%d)",
 		    path, c->emergency_minutes, c->emergency_max_minutes);
+		config_clear(c);
+		return DERR_CONFIG;
+	}
+	if (c->access_hook && hook_refusal(c->access_hook, err, errlen, path)) {
 		config_clear(c);
 		return DERR_CONFIG;
 	}
@@ -133,6 +180,7 @@ config_clear(config_t *c)
 	free(c->client_endpoint);
 	free(c->client_tcp);
 	free(c->passphrase_file);
+	free(c->access_hook);
 	memset(c, 0, sizeof(*c));
 }
 

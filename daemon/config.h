@@ -17,6 +17,9 @@ typedef struct {
 	int emergency_minutes;  /* an emergency access lasts this long unless asked
 	                         * shorter (default 60) */
 	int emergency_max_minutes; /* and never longer (default 240) */
+	char *access_hook;      /* a program run for each new access record of a
+	                         * case whose person asked to be told (notify.h);
+	                         * NULL: none */
 } config_t;
 
 /* Reads <dir>/cahierd.conf. Returns 0, or DERR_CONFIG with a one-line

@@ -226,6 +226,8 @@ journal_action(uint8_t a)
 	case STORE_J_CONFIG: return "config";
 	case STORE_J_RESTORED: return "restored";
 	case STORE_J_INIT: return "init";
+	case STORE_J_NOTIFY_ON: return "notify-on";
+	case STORE_J_NOTIFY_OFF: return "notify-off";
 	}
 	return "?";
 }

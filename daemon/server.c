@@ -9,6 +9,7 @@
 #include "derr.h"
 #include "housekeeping.h"
 #include "log.h"
+#include "notify.h"
 #include "server.h"
 #include "sync.h"
 
@@ -36,6 +37,7 @@ typedef struct {
 	int64_t last_housekeeping; /* ms: when the last pass ended */
 	int hk_pass;               /* a pass of housekeeping is under way */
 	size_t hk_cursor;          /* where it goes on */
+	notify_t *notify;          /* the person's notification of reads */
 } server_t;
 
 /* The end of a round: commit, then send what waited for the commit. */
@@ -283,6 +285,7 @@ on_sync_timer(zloop_t *loop, int timer_id, void *arg)
 		s->last_housekeeping = clock_now_ms();
 	}
 	sync_round(s->d);
+	notify_run(s->d, s->notify);
 	flush(s);
 	return 0;
 }
@@ -339,6 +342,8 @@ server_run(cahierd_t *d)
 	if ((rc = reload(&s)) != 0)
 		goto out;
 	rc = DERR_START;
+	if (notify_new(&s.notify) != 0)
+		goto out;
 	snprintf(dir, sizeof(dir), "%s/allow", d->dir);
 	zstr_sendx(s.auth, "CURVE", dir, NULL);
 	zsock_wait(s.auth);
@@ -378,5 +383,6 @@ out:
 	zsock_destroy(&s.peer_router);
 	zactor_destroy(&s.auth);
 	zcert_destroy(&s.zcert);
+	notify_destroy(&s.notify);
 	return rc;
 }

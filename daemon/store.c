@@ -17,9 +17,9 @@
 #define CASE_MAP ((size_t)4 << 30)
 
 /* The tables: their names exist only here, their indices only in this file. */
-enum { O_META, O_PEERS, O_PROVIDERS, O_CASES, O_REVOKED, O_CLOSED, O_JOURNAL };
+enum { O_META, O_PEERS, O_PROVIDERS, O_CASES, O_REVOKED, O_CLOSED, O_JOURNAL, O_NOTIFY };
 static const char *const org_tables[] = { "meta", "peers", "providers", "cases",
-	"revoked", "closed", "journal", NULL };
+	"revoked", "closed", "journal", "notify", NULL };
 enum { C_ENTRIES, C_HEADS, C_KEYS, C_FORKS, C_EPOCHS, C_REVOKED, C_META };
 static const char *const case_tables[] = { "entries", "heads", "keys", "forks",
 	"epochs", "revoked", "meta", NULL };
@@ -1248,6 +1248,56 @@ int
 store_closed_del(store_t *s, const uint8_t id[16])
 {
 	return rec_del(&s->org, O_CLOSED, id, 16);
+}
+
+int
+store_notify_put(store_t *s, const uint8_t id[16], const uint8_t provider[32],
+    uint64_t since_ms)
+{
+	uint8_t k[48];
+	memcpy(k, id, 16);
+	memcpy(k + 16, provider, 32);
+	return u64_put(&s->org, O_NOTIFY, k, sizeof(k), since_ms);
+}
+
+int
+store_notify_get(store_t *s, const uint8_t id[16], const uint8_t provider[32],
+    uint64_t *since_ms)
+{
+	uint8_t k[48], v[8];
+	memcpy(k, id, 16);
+	memcpy(k + 16, provider, 32);
+	int rc = rec_get_fixed(&s->org, O_NOTIFY, k, sizeof(k), v, sizeof(v));
+	if (rc == 0 && since_ms)
+		*since_ms = rd64(v);
+	return rc;
+}
+
+int
+store_notify_del(store_t *s, const uint8_t id[16], const uint8_t provider[32])
+{
+	uint8_t k[48];
+	memcpy(k, id, 16);
+	memcpy(k + 16, provider, 32);
+	return rec_del(&s->org, O_NOTIFY, k, sizeof(k));
+}
+
+typedef struct { store_notify_fn fn; void *arg; } notifywalk_t;
+
+static int
+notify_step(void *arg, const uint8_t *k, size_t klen, const uint8_t *v, size_t vlen)
+{
+	notifywalk_t *w = arg;
+	if (klen != 48 || vlen != 8)
+		return 0;
+	return w->fn(w->arg, k, k + 16, rd64(v));
+}
+
+int
+store_notify_each(store_t *s, store_notify_fn fn, void *arg)
+{
+	notifywalk_t w = { fn, arg };
+	return rec_each(&s->org, O_NOTIFY, NULL, 0, 0, notify_step, &w);
 }
 
 static int

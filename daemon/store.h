@@ -137,7 +137,7 @@ int store_revocations_each(store_t *s, store_revocation_fn fn, void *arg) CH_WUR
 enum {
 	STORE_J_PEER_ADD = 1, STORE_J_PROVIDER_ADD = 2, STORE_J_PROVIDER_REPLACE = 3,
 	STORE_J_PROVIDER_REVOKE = 4, STORE_J_CONFIG = 5, STORE_J_RESTORED = 6,
-	STORE_J_INIT = 7,
+	STORE_J_INIT = 7, STORE_J_NOTIFY_ON = 8, STORE_J_NOTIFY_OFF = 9,
 };
 int store_journal_add(store_t *s, uint64_t time_ms, uint8_t action, const char *text) CH_WUR;
 /* Calls fn for every record in seq order: ok is 1 when the record follows
@@ -159,6 +159,23 @@ int store_closed_put(store_t *s, const uint8_t id[16], uint64_t when_ms,
 int store_closed_get(store_t *s, const uint8_t id[16], uint64_t *when_ms,
     uint8_t provider[32]) CH_WUR;
 int store_closed_del(store_t *s, const uint8_t id[16]) CH_WUR;
+
+/* notify: case id (16) | provider key (32) -> u64 time it was asked (ms
+ * since the Unix epoch). The person asked that each new access record of
+ * the case be reported to this provider (their trusted person, contact
+ * point, or the person): the daemon runs its access_hook for it
+ * (notify.h). No name. store_notify_get and store_notify_del:
+ * ST_ERR_NOTFOUND when not asked (since_ms may be NULL). */
+int store_notify_put(store_t *s, const uint8_t id[16], const uint8_t provider[32],
+    uint64_t since_ms) CH_WUR;
+int store_notify_get(store_t *s, const uint8_t id[16], const uint8_t provider[32],
+    uint64_t *since_ms) CH_WUR;
+int store_notify_del(store_t *s, const uint8_t id[16], const uint8_t provider[32]) CH_WUR;
+typedef int (*store_notify_fn)(void *arg, const uint8_t id[16], const uint8_t provider[32],
+    uint64_t since_ms);
+/* Calls fn for every record, in key order (by case); a non-zero return
+ * stops the walk and is returned. */
+int store_notify_each(store_t *s, store_notify_fn fn, void *arg) CH_WUR;
 
 /* --- Cases --- */
 

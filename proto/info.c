@@ -309,6 +309,58 @@ ch_wherereq_decode(const uint8_t *p, size_t n, ch_wherereq_t *r)
 }
 
 int
+ch_notifyreq_encode(const ch_notifyreq_t *r, uint8_t **out, size_t *len)
+{
+	cwr_t w;
+	if (r->op > CH_NOTIFY_OFF)
+		return CH_ERR_VALUE;
+	cwr_init(&w, 17);
+	cwr_put(&w, r->case_id, CH_CASE_LEN);
+	cwr_u8(&w, r->op);
+	*out = cwr_take(&w, len);
+	return *out ? 0 : CH_ERR_NOMEM;
+}
+
+int
+ch_notifyreq_decode(const uint8_t *p, size_t n, ch_notifyreq_t *r)
+{
+	crd_t rd;
+	crd_init(&rd, p, n);
+	crd_copy(&rd, r->case_id, CH_CASE_LEN);
+	r->op = crd_u8(&rd);
+	int rc = crd_end(&rd);
+	return rc ? rc : r->op > CH_NOTIFY_OFF ? CH_ERR_VALUE : 0;
+}
+
+int
+ch_notifyrep_encode(const ch_notifyrep_t *r, uint8_t **out, size_t *len)
+{
+	cwr_t w;
+	if (r->on > 1 || r->hook > 1 || (!r->on && r->since))
+		return CH_ERR_VALUE;
+	cwr_init(&w, 10);
+	cwr_u8(&w, r->on);
+	cwr_u64(&w, r->since);
+	cwr_u8(&w, r->hook);
+	*out = cwr_take(&w, len);
+	return *out ? 0 : CH_ERR_NOMEM;
+}
+
+int
+ch_notifyrep_decode(const uint8_t *p, size_t n, ch_notifyrep_t *r)
+{
+	crd_t rd;
+	crd_init(&rd, p, n);
+	r->on = crd_u8(&rd);
+	r->since = crd_u64(&rd);
+	r->hook = crd_u8(&rd);
+	int rc = crd_end(&rd);
+	if (rc)
+		return rc;
+	return r->on > 1 || r->hook > 1 || (!r->on && r->since) ? CH_ERR_VALUE : 0;
+}
+
+int
 ch_whererep_encode(const ch_whereorg_t *v, size_t n, uint8_t **out, size_t *len)
 {
 	cwr_t w;

@@ -154,6 +154,27 @@ int ch_whererep_decode(const uint8_t *p, size_t n, ch_whereorg_t **v, size_t *co
  * whose text says why. Reply: a POST reply. See PROTOCOL.md, "Emergency
  * access". */
 #define CH_CQ_EMERGENCY 10
+/* NOTIFY (client request type 11): the person's wish to be told of every
+ * new access record of a case, through the provider who asks (PROTOCOL.md,
+ * "Notification of reads"). Request: case_id 16 | op u8 (17 bytes); reply:
+ * on u8 (0/1) | since u64 (ms; 0 when off) | hook u8 (1 when this daemon
+ * runs an access_hook) (10 bytes). */
+#define CH_CQ_NOTIFY 11
+enum { CH_NOTIFY_ASK = 0, CH_NOTIFY_ON = 1, CH_NOTIFY_OFF = 2 };
+typedef struct {
+	uint8_t case_id[CH_CASE_LEN];
+	uint8_t op;
+} ch_notifyreq_t;
+typedef struct {
+	uint8_t on;
+	uint64_t since;
+	uint8_t hook;
+} ch_notifyrep_t;
+/* CH_ERR_VALUE for an op, on or hook out of range. */
+int ch_notifyreq_encode(const ch_notifyreq_t *r, uint8_t **out, size_t *len) CH_WUR;
+int ch_notifyreq_decode(const uint8_t *p, size_t n, ch_notifyreq_t *r) CH_WUR;
+int ch_notifyrep_encode(const ch_notifyrep_t *r, uint8_t **out, size_t *len) CH_WUR;
+int ch_notifyrep_decode(const uint8_t *p, size_t n, ch_notifyrep_t *r) CH_WUR;
 #define CH_VERIFY_MAX 256
 #define CH_VERIFY_NAME_MAX 256
 enum {

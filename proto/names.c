@@ -181,6 +181,89 @@ ch_purpose_name(uint8_t purpose)
 	return name_of(purposes, NELEM(purposes), purpose);
 }
 
+/* Length of the valid UTF-8 character at s (n bytes left), or 0. */
+static size_t
+utf8_len(const uint8_t *s, size_t n)
+{
+	size_t k;
+	uint32_t c;
+	if (s[0] < 0x80)
+		return 1;
+	if (s[0] >= 0xc2 && s[0] <= 0xdf)
+		k = 2, c = s[0] & 0x1f;
+	else if (s[0] >= 0xe0 && s[0] <= 0xef)
+		k = 3, c = s[0] & 0x0f;
+	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+		k = 4, c = s[0] & 0x07;
+	else
+		return 0;
+	if (n < k)
+		return 0;
+	for (size_t i = 1; i < k; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		c = c << 6 | (s[i] & 0x3f);
+	}
+	if ((k == 3 && (c < 0x800 || (c >= 0xd800 && c <= 0xdfff))) ||
+	    (k == 4 && (c < 0x10000 || c > 0x10ffff)))
+		return 0;
+	return k;
+}
+
+size_t
+ch_text_inert(const uint8_t *s, size_t n, char *out, size_t outlen)
+{
+	size_t o = 0, i = 0;
+	while (i < n) {
+		size_t k = utf8_len(s + i, n - i);
+		const uint8_t *q = s + i;
+		int bad = k == 0 || (k == 1 && (q[0] < 0x20 || q[0] == 0x7f)) ||
+		    (k == 2 && q[0] == 0xc2 && q[1] <= 0x9f) ||
+		    (k == 2 && q[0] == 0xd8 && q[1] == 0x9c) ||
+		    (k == 3 && q[0] == 0xe2 && q[1] == 0x80 && (q[2] == 0x8e || q[2] == 0x8f ||
+		    (q[2] >= 0xa8 && q[2] <= 0xae))) ||
+		    (k == 3 && q[0] == 0xe2 && q[1] == 0x81 && q[2] >= 0xa6 && q[2] <= 0xa9);
+		size_t w = bad ? 1 : k;
+		if (o + w >= outlen)
+			break;
+		if (bad)
+			out[o] = '?';
+		else
+			memcpy(out + o, q, k);
+		o += w;
+		i += k ? k : 1;
+	}
+	out[o] = '\0';
+	return o;
+}
+
+const char *
+ch_action_name(uint8_t a)
+{
+	switch (a) {
+	case CH_ACT_CREATE: return "create";
+	case CH_ACT_READ: return "read";
+	case CH_ACT_UPDATE: return "update";
+	case CH_ACT_DELETE: return "delete";
+	case CH_ACT_EXPORT: return "export";
+	case CH_ACT_SEARCH: return "search";
+	case CH_ACT_LIST: return "list";
+	case CH_ACT_PRINT: return "print";
+	default: return "unknown";
+	}
+}
+
+const char *
+ch_outcome_name(uint8_t o)
+{
+	switch (o) {
+	case CH_OUT_OK: return "ok";
+	case CH_OUT_REFUSED: return "refused";
+	case CH_OUT_FAILED: return "failed";
+	default: return "unknown";
+	}
+}
+
 int
 ch_purpose_parse(const char *name, uint8_t *purpose)
 {

@@ -22,6 +22,20 @@ int ch_aud_parse(const char *name, uint8_t *aud) CH_WUR;
  * coordination, own-request, audit. Returns the name of purpose, or NULL
  * if it is not a purpose. */
 const char *ch_purpose_name(uint8_t purpose);
+/* The name of an access record's action (CH_ACT_*: create, read, update,
+ * delete, export, search, list, print), or "unknown"; a static string. */
+const char *ch_action_name(uint8_t action);
+/* The name of an access record's outcome (CH_OUT_*: ok, refused, failed),
+ * or "unknown". */
+const char *ch_outcome_name(uint8_t outcome);
+/* Copies the UTF-8 text s (n bytes) into out (outlen > 0, always
+ * NUL-terminated), each character a terminal or a program reading it
+ * might act on replaced by '?': C0 controls and DEL, C1 controls, the
+ * bidirectional controls (U+061C, U+200E, U+200F, U+202A..U+202E,
+ * U+2066..U+2069), the line and paragraph separators (U+2028, U+2029),
+ * and each byte that is not part of valid UTF-8. Cuts at a character
+ * boundary when out is too small. Returns the bytes written. */
+size_t ch_text_inert(const uint8_t *s, size_t n, char *out, size_t outlen);
 /* Sets *purpose to the purpose called name and returns 0; returns
  * CH_ERR_VALUE (and leaves *purpose alone) for any other name. */
 int ch_purpose_parse(const char *name, uint8_t *purpose) CH_WUR;

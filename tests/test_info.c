@@ -139,6 +139,26 @@ make_whererep(uint8_t **out, size_t *n)
 		abort();
 }
 
+static void
+make_notifyreq(uint8_t **out, size_t *n)
+{
+	ch_notifyreq_t r;
+	memset(r.case_id, 0x77, 16);
+	r.op = CH_NOTIFY_ON;
+	if (ch_notifyreq_encode(&r, out, n) != 0)
+		abort();
+}
+
+static void
+make_notifyrep(uint8_t **out, size_t *n)
+{
+	ch_notifyrep_t r = { 1, 1795000000000ull, 1 };
+	if (ch_notifyrep_encode(&r, out, n) != 0)
+		abort();
+}
+
+#define KAT_NOTIFYREQ "77777777777777777777777777777777" "01"
+#define KAT_NOTIFYREP "01" "000001a1ee565e00" "01"
 #define KAT_WHEREREQ "88888888888888888888888888888888" "0000000000000102"
 #define KAT_WHEREREP "0002" \
 	"9999999999999999999999999999999999999999999999999999999999999999" "01" \
@@ -234,6 +254,12 @@ TEST(golden_vectors)
 	make_verifyrep(&b, &n);
 	check_str(hex(b, n), KAT_VERIFYREP);
 	free(b);
+	make_notifyreq(&b, &n);
+	check_str(hex(b, n), KAT_NOTIFYREQ);
+	free(b);
+	make_notifyrep(&b, &n);
+	check_str(hex(b, n), KAT_NOTIFYREP);
+	free(b);
 }
 
 typedef int (*dec_fn)(const uint8_t *, size_t);
@@ -271,6 +297,9 @@ dec_whererep(const uint8_t *p, size_t n)
 	free(v);
 	return rc;
 }
+
+static int dec_notifyreq(const uint8_t *p, size_t n) { ch_notifyreq_t r; return ch_notifyreq_decode(p, n, &r); }
+static int dec_notifyrep(const uint8_t *p, size_t n) { ch_notifyrep_t r; return ch_notifyrep_decode(p, n, &r); }
 
 static int
 dec_verifyrep(const uint8_t *p, size_t n)
@@ -314,6 +343,39 @@ TEST(framing_of_every_body)
 	framing(dec_wherereq, make_wherereq);
 	framing(dec_whererep, make_whererep);
 	framing(dec_verifyrep, make_verifyrep);
+	framing(dec_notifyreq, make_notifyreq);
+	framing(dec_notifyrep, make_notifyrep);
+}
+
+TEST(notify_refusals)
+{
+	ch_notifyreq_t q;
+	ch_notifyrep_t r;
+	uint8_t b[17], *out;
+	size_t n;
+	memset(b, 0x77, sizeof(b));
+	/* op 3 and up: no such operation, either way */
+	b[16] = 3;
+	check_int(ch_notifyreq_decode(b, 17, &q), ==, CH_ERR_VALUE);
+	memset(q.case_id, 1, 16);
+	q.op = 3;
+	check_int(ch_notifyreq_encode(&q, &out, &n), ==, CH_ERR_VALUE);
+	b[16] = CH_NOTIFY_OFF;
+	check_int(ch_notifyreq_decode(b, 17, &q), ==, 0);
+	check_int(q.op, ==, CH_NOTIFY_OFF);
+	/* on and hook are 0 or 1; off has no time */
+	uint8_t rb[10] = { 2, 0, 0, 0, 0, 0, 0, 0, 0, 0 };
+	check_int(ch_notifyrep_decode(rb, 10, &r), ==, CH_ERR_VALUE);
+	rb[0] = 0;
+	rb[9] = 2;
+	check_int(ch_notifyrep_decode(rb, 10, &r), ==, CH_ERR_VALUE);
+	rb[9] = 0;
+	rb[8] = 1;
+	check_int(ch_notifyrep_decode(rb, 10, &r), ==, CH_ERR_VALUE);
+	r.on = 0;
+	r.since = 5;
+	r.hook = 0;
+	check_int(ch_notifyrep_encode(&r, &out, &n), ==, CH_ERR_VALUE);
 }
 
 TEST(verify_values_and_refusals)
@@ -557,6 +619,7 @@ main(int argc, char **argv)
 	TAP_RUN(roundtrip_values);
 	TAP_RUN(where_values_and_refusals);
 	TAP_RUN(verify_values_and_refusals);
+	TAP_RUN(notify_refusals);
 	TAP_RUN(lying_counts_are_refused_before_allocating);
 	TAP_RUN(case_list_values);
 	TAP_RUN(cases_request_flag);

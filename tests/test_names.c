@@ -69,6 +69,34 @@ TEST(audiences)
 	check_int(a, ==, 77);
 }
 
+TEST(inert_text)
+{
+	char out[64];
+	struct { const char *in; size_t n; const char *want; } v[] = {
+		{ "Fatima El Amrani", 16, "Fatima El Amrani" },
+		{ "Ine\xcc\x80s \xd9\x81\xd8\xa7\xd8\xb7\xd9\x85\xd8\xa9", 17,
+		  "Ine\xcc\x80s \xd9\x81\xd8\xa7\xd8\xb7\xd9\x85\xd8\xa9" },
+		{ "a\x1b[2Jb", 6, "a?[2Jb" },                      /* ESC */
+		{ "x\ny\r\x7f", 5, "x?y??" },                      /* C0, DEL */
+		{ "\xc2\x9b" "1m", 4, "?1m" },                       /* C1 CSI */
+		{ "ab\xe2\x80\xae" "cd", 7, "ab?cd" },                 /* RLO */
+		{ "\xe2\x81\xa6z\xd8\x9c", 6, "?z?" },             /* LRI, ALM */
+		{ "\xe2\x80\xa8", 3, "?" },                         /* LINE SEPARATOR */
+		{ "\xff\xc3", 2, "??" },                             /* not UTF-8 */
+		{ "\xed\xa0\x80", 3, "???" },                        /* a surrogate */
+		{ "a\0b", 3, "a?b" },                                /* NUL inside */
+	};
+	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+		size_t n = ch_text_inert((const uint8_t *)v[i].in, v[i].n, out, sizeof(out));
+		check_str(out, v[i].want);
+		check_int(n, ==, strlen(v[i].want));
+	}
+	/* cut at a character boundary: "é" does not fit in 2 bytes with the NUL */
+	char small[3];
+	check_int(ch_text_inert((const uint8_t *)"a\xc3\xa9", 3, small, sizeof(small)), ==, 1);
+	check_str(small, "a");
+}
+
 TEST(purposes)
 {
 	uint8_t p;
@@ -389,6 +417,7 @@ main(void)
 	if (sodium_init() < 0)
 		return 2;
 	TAP_RUN(audiences);
+	TAP_RUN(inert_text);
 	TAP_RUN(purposes);
 	TAP_RUN(reasons_of_an_epoch);
 	TAP_RUN(role_syntax);
