@@ -572,6 +572,20 @@ first_of(const notify_t *n, const uint8_t id[16])
 }
 
 void
+notify_pump(cahierd_t *d, notify_t *n)
+{
+	reap(n);
+	if (d->cfg.access_hook)
+		start_hook(d, n);
+}
+
+int
+notify_busy(const notify_t *n)
+{
+	return n->child != 0 || n->qn != 0;
+}
+
+void
 notify_run(cahierd_t *d, notify_t *n)
 {
 	uint8_t (*ids)[16];

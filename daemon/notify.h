@@ -46,6 +46,13 @@ void notify_destroy(notify_t **n);
  * is written to the store. Does nothing but reap while cahierd.conf names
  * no access_hook. */
 void notify_run(cahierd_t *d, notify_t *n);
+/* Between rounds, while reports wait or a hook runs (notify_busy): reaps
+ * or kills the hook and starts the next, so that a burst of reports goes
+ * out at the hook's pace, not one a round. The loop calls it every
+ * NOTIFY_PUMP_MS while notify_busy says so. */
+#define NOTIFY_PUMP_MS 20
+void notify_pump(cahierd_t *d, notify_t *n);
+int notify_busy(const notify_t *n);
 /* Reports queued, reports counted as missed, hooks run and hooks that
  * failed (exit status not 0, or killed) since the start: for tests and the
  * log. */

@@ -38,6 +38,7 @@ typedef struct {
 	int hk_pass;               /* a pass of housekeeping is under way */
 	size_t hk_cursor;          /* where it goes on */
 	notify_t *notify;          /* the person's notification of reads */
+	int pump;                  /* the timer of notify_pump, or -1 */
 } server_t;
 
 /* The end of a round: commit, then send what waited for the commit. */
@@ -258,13 +259,27 @@ redial(server_t *s)
 	}
 }
 
+/* Between rounds: the access hook's next report (notify.h), while any
+ * waits; the timer ends itself when none does. */
+static int
+on_pump_timer(zloop_t *loop, int timer_id, void *arg)
+{
+	server_t *s = arg;
+	notify_pump(s->d, s->notify);
+	if (!notify_busy(s->notify)) {
+		zloop_timer_end(loop, timer_id);
+		s->pump = -1;
+	}
+	return 0;
+}
+
 static int
 on_sync_timer(zloop_t *loop, int timer_id, void *arg)
 {
 	server_t *s = arg;
 	uint64_t gen = 0;
 	int reloaded = 0;
-	(void)loop; (void)timer_id;
+	(void)timer_id;
 	if (store_gen_get(s->d->store, &gen) == 0 && gen != s->gen) {
 		if (reload(s) != 0)
 			return -1;
@@ -286,6 +301,8 @@ on_sync_timer(zloop_t *loop, int timer_id, void *arg)
 	}
 	sync_round(s->d);
 	notify_run(s->d, s->notify);
+	if (s->pump < 0 && notify_busy(s->notify))
+		s->pump = zloop_timer(loop, NOTIFY_PUMP_MS, 0, on_pump_timer, s);
 	flush(s);
 	return 0;
 }
@@ -329,6 +346,7 @@ server_run(cahierd_t *d)
 
 	memset(&s, 0, sizeof(s));
 	s.d = d;
+	s.pump = -1;
 	zsys_init();
 	zsys_set_logident("cahierd");
 	s.zcert = zcert_new_from(d->keys->curve_pk, d->keys->curve_sk);

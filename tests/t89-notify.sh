@@ -111,6 +111,31 @@ n=$(reports '^access|Sophie')
 check "the next read" c sophie log "$CASE" --last 2
 check "... is reported" wait_for 20 sh -c "[ \$(grep -c '^access|Sophie' '$T/hook.out') -gt $n ]"
 
+# A member turned hostile floods the case with 400 valid access records
+# (one batch) while the hook hangs: 256 reports wait, the rest are counted,
+# and the hook is told how many it missed once there is room.
+stop nurse
+touch "$T/hang"
+check "a hostile member sends 400 valid access records in one batch" \
+	"$B/tests/tools/forge" -d "$T/nurse" --passphrase-file "$T/orgpass" --case "$CASE" \
+	--to "tcp://127.0.0.1:$((PORT_BASE + 1))" --to-card "$T/cpas/org.card" \
+	--provider-key "$T/sophie/provider.key" --provider-pass "$T/pp" \
+	--provider-cert "$T/sophie/provider.cert" --kind access --count 400 2>"$T/forge.err"
+check "... the CPAS stores them (they pass every rule)" wait_for 20 \
+	grep -q "stored 400 entries from Thuisverpleging Elsene" "$T/cpas.log"
+sleep 1   # the first report's hook has started, and hangs
+rm -f "$T/hang"
+check "... the hanging hook is killed" wait_for 30 sh -c \
+	"[ \$(grep -c 'access_hook was killed after 10 s' '$T/cpas.log') -ge 2 ]"
+check "... at most 256 reports waited, the hook is told of the 144 it missed" wait_for 60 \
+	grep -q "^missed|||||||Youssef El Amrani|trusted-person|Mevrouw El Amrani|144|fds=0$" "$T/hook.out"
+listed() { grep -c '^access|Sophie Lambert|home-nurse|Thuisverpleging Elsene|list|coordination|ok|' "$T/hook.out"; }
+check "... and every report that waited went out: 400 - 144 missed - 1 killed" wait_for 30 \
+	sh -c "[ \$(grep -c '^access|Sophie Lambert|home-nurse|Thuisverpleging Elsene|list|' '$T/hook.out') = 255 ]"
+sleep 1
+check "... and no more" [ "$(listed)" = 255 ]
+start nurse || exit 1
+
 # off
 check "the trusted person turns it off" sh -c "'$B/cahier' --home '$T/youssef' --passphrase-file '$T/pp' \
 	notify '$CASE' off | grep -q 'not reported to you any more'"

@@ -33,6 +33,11 @@
  *   changesflood --count CHANGES messages nobody asked for, each of
  *               CH_CHANGES_MAX vectors of made-up cases that claim many
  *               entries, over --conns connections
+ * KIND access: one ENTRIES message of --count valid access records (kind
+ * 32, action list: the certificate of our provider, no request, no
+ * entries), chained from our feed's head: records that pass every rule,
+ * as many as a batch holds, to load what the records of a case cost
+ * their readers (the access hook, notify.h).
  * KIND care: one ENTRIES message of valid entries (signatures, chain,
  * epoch all right) whose care references break the rules the posting
  * daemon applies and every daemon's index applies at display (PROTOCOL.md
@@ -83,7 +88,7 @@ usage(void)
 {
 	fprintf(stderr, "usage: forge -d ORGDIR --passphrase-file F --case CASEHEX "
 	    "--to ENDPOINT --to-card CARD --kind valid|orgsig|provsig|prev|gap|epoch|fork|garbage|"
-	    "chain|entryflood|syncflood|pullflood|changesflood|bigframe|frames|status|care|erasure "
+	    "chain|entryflood|syncflood|pullflood|changesflood|bigframe|frames|status|care|erasure|access "
 	    "[--edit HEX] [--ack HEX] [--hide HEX] [--erase HEX] "
 	    "[--count N] [--bytes N] [--conns K] [--vectors empty|mixed] [--wait MS] "
 	    "[--provider-key FILE --provider-pass F] [--provider-cert FILE]\n");
@@ -285,14 +290,30 @@ forge_entry(ctx_t *x, const keys_secret_t *org, const char *k, uint64_t seq,
 			cf.u.hide.reason = CH_HIDE_ERROR;
 		}
 	}
-	if (cf.kind) {
+	const uint8_t *sk = x->prov->sign_sk;
+	if (strcmp(k, "access") == 0) {
+		ch_access_t a;
+		memset(&a, 0, sizeof(a));
+		randombytes_buf(a.event_id, sizeof(a.event_id));
+		a.action = CH_ACT_LIST;
+		a.outcome = CH_OUT_OK;
+		a.purpose = CH_PURPOSE_COORDINATION;
+		a.time_ms = (uint64_t)zclock_time();
+		a.cert = x->cert.p;
+		a.certlen = x->cert.n;
+		p.kind = CH_KIND_ACCESS;
+		p.cert = NULL;
+		p.certlen = 0;
+		sk = NULL;   /* an organization's record: no provider signature */
+		rc = ch_access_encode(&a, &fields, &fl);
+	} else if (cf.kind) {
 		p.kind = cf.kind;
 		rc = ch_fields_encode(&cf, &fields, &fl);
 	} else
 		rc = ch_note_encode(text, &fields, &fl);
 	if (rc != 0 ||
 	    (p.fields = fields, p.fieldslen = fl,
-	    rc = ch_plain_encode(&p, x->case_id, CH_AUD_NETWORK, x->prov->sign_sk, &plain, &pl)) != 0)
+	    rc = ch_plain_encode(&p, x->case_id, CH_AUD_NETWORK, sk, &plain, &pl)) != 0)
 		die("cannot encode the body", rc);
 
 	memset(&env, 0, sizeof(env));
@@ -537,7 +558,7 @@ main(int argc, char **argv)
 	static const char *const kinds[] = { "valid", "orgsig", "provsig", "prev",
 		"gap", "epoch", "fork", "garbage", "chain", "entryflood", "syncflood",
 		"pullflood", "changesflood",
-		"bigframe", "frames", "status", "care", "erasure", NULL };
+		"bigframe", "frames", "status", "care", "erasure", "access", NULL };
 	uint8_t *msg = NULL, *card = NULL;
 	size_t ml = 0, cardlen = 0;
 	const char *countarg = NULL, *bytesarg = NULL, *connsarg = NULL, *waitarg = NULL;
@@ -583,7 +604,7 @@ main(int argc, char **argv)
 		conns = parse_num(connsarg, 256);
 	if (waitarg)
 		waitms = parse_num(waitarg, 600000);
-	if (strcmp(kind, "chain") == 0 && count > CH_BATCH_MAX)
+	if ((strcmp(kind, "chain") == 0 || strcmp(kind, "access") == 0) && count > CH_BATCH_MAX)
 		die("--count: a chain fits in one batch (at most 512 entries)", 0);
 	if (frame_bytes < 16)
 		die("--bytes: at least 16", 0);
@@ -640,7 +661,8 @@ main(int argc, char **argv)
 				snprintf(care[ncare++], sizeof(care[0]), "%s:%.64s", cn[j], cv[j]);
 		if (strcmp(kind, "care") == 0 && ncare == 0)
 			die("--kind care needs --edit, --ack or --hide", 0);
-		long n = strcmp(kind, "chain") == 0 ? count : strcmp(kind, "care") == 0 ? ncare : 1;
+		long n = strcmp(kind, "chain") == 0 || strcmp(kind, "access") == 0 ? count :
+		    strcmp(kind, "care") == 0 ? ncare : 1;
 		ch_slice_t *items = calloc((size_t)n, sizeof(*items));
 		uint8_t prev[32], id[32];
 		if (!items)
