@@ -1,6 +1,7 @@
 /* main.c - cahierd: set up an organization, import peers, certify providers,
  * and run the daemon. */
 #include <errno.h>
+#include <dirent.h>
 #include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
@@ -82,6 +83,12 @@ static const char *usage_text =
 "  journal   -d DIR               what the administrators did (peers added, providers\n"
 "                                 certified and revoked, configuration changes,\n"
 "                                 restores), each record chained to the one before\n"
+"  backup    -d DIR OUT           a consistent copy of the store (the organization\n"
+"                                 and every case) into the new directory OUT,\n"
+"                                 while the daemon runs; never the org key\n"
+"  restore   -d DIR BACKUP        put a backup back into DIR, which holds only\n"
+"                                 org.key; the daemon then learns its own feeds\n"
+"                                 from its peers before it writes again\n"
 "  run       -d DIR [--passphrase-file F] [-v]\n"
 "                                 serve (until SIGINT or SIGTERM)\n"
 "\n"
@@ -228,6 +235,8 @@ journal_action(uint8_t a)
 	case STORE_J_INIT: return "init";
 	case STORE_J_NOTIFY_ON: return "notify-on";
 	case STORE_J_NOTIFY_OFF: return "notify-off";
+	case STORE_J_BACKUP: return "backup";
+	case STORE_J_RESTORE: return "restore";
 	}
 	return "?";
 }
@@ -277,6 +286,184 @@ cmd_journal(int argc, char **argv)
 	return 0;
 }
 
+
+/* Copies the file from into the new file to (mode), synced. 0, or -1 with
+ * errno set. */
+static int
+copy_file(const char *from, const char *to, mode_t mode)
+{
+	char buf[65536];
+	ssize_t n;
+	int in = open(from, O_RDONLY | O_CLOEXEC), out = -1, rc = -1, e;
+	if (in < 0)
+		return -1;
+	if ((out = open(to, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode)) < 0)
+		goto done;
+	while ((n = read(in, buf, sizeof(buf))) > 0)
+		if (write(out, buf, (size_t)n) != n)
+			goto done;
+	if (n == 0 && fsync(out) == 0)
+		rc = 0;
+done:
+	e = errno;
+	close(in);
+	if (out >= 0)
+		close(out);
+	errno = e;
+	return rc;
+}
+
+static int
+exists(const char *dir, const char *name)
+{
+	char *p = path_in(dir, name);
+	int r = access(p, F_OK) == 0;
+	free(p);
+	return r;
+}
+
+static void
+backup_progress(void *arg, size_t done, size_t total)
+{
+	int *tty = arg;
+	if (*tty && (done % 100 == 0 || done == total))
+		fprintf(stderr, "\rbackup: %zu of %zu cases", done, total);
+	if (*tty && done == total)
+		fputc('\n', stderr);
+}
+
+/* cahierd backup -d DIR OUT: a hot copy of the store. */
+static int
+cmd_backup(int argc, char **argv)
+{
+	opts_t o;
+	size_t n = 0;
+	int tty = isatty(2);
+	char what[STORE_JOURNAL_TEXT_MAX];
+
+	parse_opts(argc, argv, &o);
+	if (optind != argc - 1)
+		die("backup needs the directory to write the copy into (see cahierd --help)");
+	const char *out = argv[optind];
+	if (access(out, F_OK) == 0)
+		die("%s exists: a backup goes into a new directory", out);
+	if (!exists(o.dir, "org"))
+		die("%s holds no store (no org/): nothing to back up", o.dir);
+	store_t *s = open_store(o.dir);
+	int rc = store_backup(s, out, backup_progress, &tty, &n);
+	if (rc) {
+		store_destroy(&s);
+		die("the backup failed (%s): the copy in %s is incomplete, remove it",
+		    store_strerror(rc), out);
+	}
+	static const struct { const char *name; mode_t mode; } files[] = {
+		{ "org.card", 0644 }, { "cahierd.conf", 0600 },
+	};
+	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		char *from = path_in(o.dir, files[i].name), *to = path_in(out, files[i].name);
+		if (copy_file(from, to, files[i].mode) != 0) {
+			store_destroy(&s);
+			die("cannot copy %s to %s: %s: the copy in %s is incomplete, remove it",
+			    from, to, strerror(errno), out);
+		}
+		free(from);
+		free(to);
+	}
+	snprintf(what, sizeof(what), "backup of the organization and %zu case%s to %.400s", n,
+	    n == 1 ? "" : "s", out);
+	if ((rc = journal(s, STORE_J_BACKUP, what)) != 0 || (rc = store_commit(s)) != 0)
+		die("cannot record the backup in the journal: %s", store_strerror(rc));
+	store_destroy(&s);
+	printf("backed up the organization and %zu case%s to %s\n"
+	    "org.key is not in it: keep a copy of org.key, and its passphrase, apart\n",
+	    n, n == 1 ? "" : "s", out);
+	return 0;
+}
+
+/* cahierd restore -d DIR BACKUP: a backup put back into a directory that
+ * holds the org key and no store. */
+static int
+cmd_restore(int argc, char **argv)
+{
+	opts_t o;
+	char what[STORE_JOURNAL_TEXT_MAX];
+	size_t n = 0;
+
+	parse_opts(argc, argv, &o);
+	if (optind != argc - 1)
+		die("restore needs the backup's directory (see cahierd --help)");
+	const char *bk = argv[optind];
+	if (!exists(o.dir, "org.key"))
+		die("%s has no org.key: put the organization's key file there first "
+		    "(a backup never holds it)", o.dir);
+	if (exists(o.dir, "org") || exists(o.dir, "cases"))
+		die("%s holds a store already (org/ or cases/): restore into a directory that "
+		    "holds only org.key", o.dir);
+	if (!exists(bk, "org/data.mdb") || !exists(bk, "cases") || !exists(bk, "org.card"))
+		die("%s is not a backup of cahierd (no org/data.mdb, cases/ or org.card)", bk);
+	char *lockpath = path_in(o.dir, "cahierd.lock");
+	int lockfd = open(lockpath, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (lockfd < 0 || flock(lockfd, LOCK_EX | LOCK_NB) != 0)
+		die("a cahierd runs on %s: stop it first", o.dir);
+	free(lockpath);
+	/* cases first, org last: a store is there once org/data.mdb is */
+	char *from = path_in(bk, "cases"), *to = path_in(o.dir, "cases");
+	DIR *dp = opendir(from);
+	struct dirent *de;
+	if (!dp || mkdir(to, 0700) != 0)
+		die("cannot restore the cases of %s into %s: %s", from, to, strerror(errno));
+	while ((de = readdir(dp))) {
+		char a[4200], b[4200];
+		if (strlen(de->d_name) != 32 || strspn(de->d_name, "0123456789abcdef") != 32)
+			continue;
+		snprintf(a, sizeof(a), "%s/%s/data.mdb", from, de->d_name);
+		snprintf(b, sizeof(b), "%s/%s", to, de->d_name);
+		if (mkdir(b, 0700) != 0)
+			die("cannot create %s: %s", b, strerror(errno));
+		snprintf(b, sizeof(b), "%s/%s/data.mdb", to, de->d_name);
+		if (copy_file(a, b, 0600) != 0)
+			die("cannot copy %s: %s", a, strerror(errno));
+		n++;
+	}
+	closedir(dp);
+	free(from);
+	free(to);
+	static const struct { const char *name; mode_t mode; int need; } files[] = {
+		{ "org.card", 0644, 1 }, { "cahierd.conf", 0600, 0 },
+	};
+	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		if (exists(o.dir, files[i].name))
+			continue;   /* the administrator's own file stays */
+		from = path_in(bk, files[i].name);
+		to = path_in(o.dir, files[i].name);
+		if (copy_file(from, to, files[i].mode) != 0 && (files[i].need || errno != ENOENT))
+			die("cannot copy %s to %s: %s", from, to, strerror(errno));
+		free(from);
+		free(to);
+	}
+	from = path_in(bk, "org/data.mdb");
+	to = path_in(o.dir, "org");
+	if (mkdir(to, 0700) != 0)
+		die("cannot create %s: %s", to, strerror(errno));
+	free(to);
+	to = path_in(o.dir, "org/data.mdb");
+	if (copy_file(from, to, 0600) != 0)
+		die("cannot copy %s: %s", from, strerror(errno));
+	free(from);
+	free(to);
+	store_t *s = open_store(o.dir);
+	snprintf(what, sizeof(what), "restore of %zu case%s from %.400s", n, n == 1 ? "" : "s", bk);
+	int rc;
+	if ((rc = journal(s, STORE_J_RESTORE, what)) != 0 || (rc = store_commit(s)) != 0)
+		die("cannot record the restore in the journal: %s", store_strerror(rc));
+	store_destroy(&s);
+	close(lockfd);
+	printf("restored the organization and %zu case%s into %s\n"
+	    "At its next start the daemon learns its own feeds from its peers before it\n"
+	    "writes to a case again (README, \"If a daemon's store is put back from a copy\").\n",
+	    n, n == 1 ? "" : "s", o.dir);
+	return 0;
+}
 
 static void
 print_card(const uint8_t *card, size_t n, FILE *f)
@@ -770,6 +957,7 @@ main(int argc, char **argv)
 	static const struct { const char *name; int (*fn)(int, char **); } cmds[] = {
 		{ "init", cmd_init }, { "card", cmd_card }, { "peer", cmd_peer },
 		{ "provider", cmd_provider }, { "run", cmd_run }, { "journal", cmd_journal },
+		{ "backup", cmd_backup }, { "restore", cmd_restore },
 	};
 	if (sodium_init() < 0)
 		die("libsodium failed to start");

@@ -551,6 +551,84 @@ store_case_get(store_t *s, const uint8_t id[16], int create, scase_t **out)
 	return 0;
 }
 
+/* fsyncs path (a file or a directory). */
+static int
+path_sync(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	int rc = fsync(fd);
+	close(fd);
+	return rc;
+}
+
+/* LMDB's own copy of env into the new directory to, compacted, then the
+ * copy and its directory synced. */
+static int
+env_copy(MDB_env *env, const char *to)
+{
+	char file[4200];
+	int rc;
+	if (mkdir(to, 0700) != 0) {
+		log_err("backup: cannot create %s: %s", to, strerror(errno));
+		return CH_ERR_IO;
+	}
+	if ((rc = mdb_env_copy2(env, to, MDB_CP_COMPACT)) != 0)
+		return mdb_fail(to, rc);
+	snprintf(file, sizeof(file), "%s/data.mdb", to);
+	if (path_sync(file) != 0 || path_sync(to) != 0) {
+		log_err("backup: cannot sync %s: %s", to, strerror(errno));
+		return CH_ERR_IO;
+	}
+	return 0;
+}
+
+int
+store_backup(store_t *s, const char *out, store_progress_fn progress, void *arg,
+    size_t *ncases)
+{
+	char path[4096], hex[33];
+	uint8_t (*ids)[16] = NULL;
+	size_t n = 0;
+	int rc;
+
+	*ncases = 0;
+	if (mkdir(out, 0700) != 0) {
+		log_err("backup: cannot create %s: %s", out, strerror(errno));
+		return CH_ERR_IO;
+	}
+	snprintf(path, sizeof(path), "%s/org", out);
+	if ((rc = env_copy(s->org.env, path)) != 0)
+		return rc;
+	snprintf(path, sizeof(path), "%s/cases", out);
+	if (mkdir(path, 0700) != 0) {
+		log_err("backup: cannot create %s: %s", path, strerror(errno));
+		return CH_ERR_IO;
+	}
+	if ((rc = store_case_list(s, &ids, &n)) != 0)
+		return rc;
+	for (size_t i = 0; i < n; i++) {
+		scase_t *c;
+		if ((rc = store_case_get(s, ids[i], 0, &c)) != 0)
+			break;
+		sodium_bin2hex(hex, sizeof(hex), ids[i], 16);
+		snprintf(path, sizeof(path), "%s/cases/%s", out, hex);
+		if ((rc = env_copy(c->db.env, path)) != 0)
+			break;
+		*ncases = i + 1;
+		if (progress)
+			progress(arg, i + 1, n);
+	}
+	free(ids);
+	if (rc == 0) {
+		snprintf(path, sizeof(path), "%s/cases", out);
+		if (path_sync(path) != 0 || path_sync(out) != 0)
+			rc = CH_ERR_IO;
+	}
+	return rc;
+}
+
 int
 store_case_forget(store_t *s, scase_t **cp)
 {

@@ -45,6 +45,18 @@ int store_open(const char *dir, const uint8_t *storage_key, int max_open,
 /* Aborts uncommitted writes, closes every environment, wipes the key and
  * sets *s to NULL. */
 void store_destroy(store_t **s);
+/* A hot copy of the store into the new directory out (mode 0700): org/
+ * and cases/HEX/ as in the data directory, each environment copied by
+ * LMDB's own copy (mdb_env_copy2, compacted) in one read transaction of
+ * its own, so each is consistent and a running daemon is neither blocked
+ * nor blocks it; each copy is synced before the next. What the store holds
+ * is what is copied: entries (sealed), keys (wrapped by the storage key,
+ * which only the org key gives), tables; never the org key, which is not
+ * in the store. progress (may be NULL) is called after each case with the
+ * count done and the total. *ncases: the cases copied. */
+typedef void (*store_progress_fn)(void *arg, size_t done, size_t total);
+int store_backup(store_t *s, const char *out, store_progress_fn progress, void *arg,
+    size_t *ncases) CH_WUR;
 /* A static description of a store or proto error; never NULL. */
 const char *store_strerror(int err);
 
@@ -138,6 +150,7 @@ enum {
 	STORE_J_PEER_ADD = 1, STORE_J_PROVIDER_ADD = 2, STORE_J_PROVIDER_REPLACE = 3,
 	STORE_J_PROVIDER_REVOKE = 4, STORE_J_CONFIG = 5, STORE_J_RESTORED = 6,
 	STORE_J_INIT = 7, STORE_J_NOTIFY_ON = 8, STORE_J_NOTIFY_OFF = 9,
+	STORE_J_BACKUP = 10, STORE_J_RESTORE = 11,
 };
 int store_journal_add(store_t *s, uint64_t time_ms, uint8_t action, const char *text) CH_WUR;
 /* Calls fn for every record in seq order: ok is 1 when the record follows
