@@ -89,6 +89,11 @@ static const char *usage_text =
 "  restore   -d DIR BACKUP        put a backup back into DIR, which holds only\n"
 "                                 org.key; the daemon then learns its own feeds\n"
 "                                 from its peers before it writes again\n"
+"  key export -d DIR [--passphrase-file F]\n"
+"                                 print the org key as a paper recovery key\n"
+"  key import -d DIR [--passphrase-file F]\n"
+"                                 make org.key again from a recovery key (stdin;\n"
+"                                 lines with words, as in the printout, are skipped)\n"
 "  run       -d DIR [--passphrase-file F] [-v]\n"
 "                                 serve (until SIGINT or SIGTERM)\n"
 "\n"
@@ -237,6 +242,8 @@ journal_action(uint8_t a)
 	case STORE_J_NOTIFY_OFF: return "notify-off";
 	case STORE_J_BACKUP: return "backup";
 	case STORE_J_RESTORE: return "restore";
+	case STORE_J_KEY_EXPORT: return "key-export";
+	case STORE_J_KEY_IMPORT: return "key-import";
 	}
 	return "?";
 }
@@ -558,6 +565,134 @@ read_card_file(const char *path, size_t *n)
 	if (rc)
 		die("%s is not an org card: %s", path, ch_strerror(rc));
 	return card;
+}
+
+/* Records what in the journal when DIR holds a store. */
+static void
+journal_if_store(const char *dir, uint8_t action, const char *what)
+{
+	if (!exists(dir, "org/data.mdb"))
+		return;
+	store_t *s = open_store(dir);
+	int rc;
+	if ((rc = journal(s, action, what)) != 0 || (rc = store_commit(s)) != 0)
+		die("cannot record it in the journal: %s", store_strerror(rc));
+	store_destroy(&s);
+}
+
+/* cahierd key export | import -d DIR: the org key as a paper recovery key
+ * (KEYS-FORMAT.md, "Recovery key"), and back. */
+static int
+cmd_key(int argc, char **argv)
+{
+	opts_t o;
+	config_t cfg;
+	char err[512], fpr[KEYS_FPR_LEN], text[KEYS_RECOVERY_TEXT];
+
+	parse_opts(argc, argv, &o);
+	if (optind != argc - 1)
+		die("key needs export or import (see cahierd --help)");
+	const char *sub = argv[optind];
+	if (strcmp(sub, "export") == 0) {
+		const char *pf = NULL;
+		if (config_load(o.dir, &cfg, err, sizeof(err)) == 0)
+			pf = cfg.passphrase_file;
+		keys_secret_t *k = unlock_org(&o, pf);
+		keys_fingerprint(k->sign_pk, fpr);
+		keys_recovery_encode(k->seed, text);
+		keys_secret_destroy(&k);
+		journal_if_store(o.dir, STORE_J_KEY_EXPORT,
+		    "the org key printed as a recovery key (cahierd key export)");
+		printf("cahier organization recovery key\n"
+		    "organization fingerprint %s\n\n%s\n\n"
+		    "Whoever holds these digits holds the organization's key: keep them on\n"
+		    "paper, in a safe, never in a file or a mail. 'cahierd key import'\n"
+		    "makes org.key again from them.\n", fpr, text);
+		sodium_memzero(text, sizeof(text));
+		if (pf)
+			config_clear(&cfg);
+		return 0;
+	}
+	if (strcmp(sub, "import") != 0)
+		die("unknown key command '%s' (export, import)", sub);
+	char *keyfile = path_in(o.dir, "org.key"), *in, *pass = NULL;
+	if (access(keyfile, F_OK) == 0)
+		die("%s exists: import makes a new org.key in a directory that has none", keyfile);
+	if (mkdir(o.dir, 0700) != 0 && errno != EEXIST)
+		die("cannot create %s: %s", o.dir, strerror(errno));
+	if (isatty(0))
+		fprintf(stderr, "Type the recovery key (18 groups of 6 digits), then an empty line:\n");
+	if (!(in = sodium_malloc(4096)))
+		die("out of memory");
+	size_t n = 0;
+	char line[512];
+	while (fgets(line, sizeof(line), stdin)) {
+		size_t l = strlen(line);
+		if (isatty(0) && (l == 0 || line[0] == '\n'))
+			break;
+		/* the printout's words (and its fingerprint line) are not the key */
+		int words = 0;
+		for (size_t i = 0; i < l; i++)
+			words |= (line[i] >= 'a' && line[i] <= 'z') || (line[i] >= 'A' && line[i] <= 'Z');
+		if (words)
+			continue;
+		if (n + l >= 4096)
+			die("the recovery key is 18 groups of 6 digits: this is far longer");
+		memcpy(in + n, line, l);
+		n += l;
+	}
+	sodium_memzero(line, sizeof(line));
+	in[n] = '\0';
+	uint8_t seed[KEYS_SEED_LEN];
+	int g, rc = keys_recovery_decode(in, seed, &g);
+	sodium_free(in);
+	if (rc == KEYS_RECOVERY_CHAR)
+		die("the recovery key holds only digits (spaces, dashes and line breaks are ignored)");
+	if (rc == KEYS_RECOVERY_LENGTH)
+		die("the recovery key is 18 groups of 6 digits (108 digits): count them again");
+	if (rc == KEYS_RECOVERY_GROUP)
+		die("group %d of the recovery key is mistyped (its last digit checks the other "
+		    "five): look at it again", g);
+	if (rc)
+		die("every group reads, but the whole does not match its checksum: a group "
+		    "may come from another key, or two groups may be swapped");
+	keys_secret_t *k = keys_secret_from_seed(KEYS_KIND_ORG, seed);
+	sodium_memzero(seed, sizeof(seed));
+	if (!k)
+		die("out of memory");
+	keys_fingerprint(k->sign_pk, fpr);
+	char *cardfile = path_in(o.dir, "org.card");
+	if (access(cardfile, F_OK) == 0) {
+		size_t cl = 0;
+		uint8_t *card = read_card_file(cardfile, &cl);
+		keys_card_t c;
+		if (keys_card_parse(card, cl, &c) != 0)
+			die("%s is damaged", cardfile);
+		if (memcmp(c.org_id, k->sign_pk, 32) != 0) {
+			char want[KEYS_FPR_LEN];
+			keys_fingerprint(c.org_id, want);
+			die("this recovery key is another organization's (fingerprint %s), not the "
+			    "key of %s in %s (fingerprint %s)", fpr, c.name, cardfile, want);
+		}
+		keys_card_clear(&c);
+		free(card);
+	}
+	free(cardfile);
+	size_t plen = 0;
+	rc = keys_pass_read("New passphrase for the organization key: ", o.pass_file, o.pass_fd,
+	    1, &pass, &plen);
+	if (rc)
+		die("cannot read the passphrase: %s", ch_strerror(rc));
+	rc = keys_file_write(keyfile, k, pass, plen);
+	keys_pass_free(&pass);
+	keys_secret_destroy(&k);
+	if (rc)
+		die("cannot write %s: %s", keyfile, rc == CH_ERR_IO ? strerror(errno) : ch_strerror(rc));
+	journal_if_store(o.dir, STORE_J_KEY_IMPORT,
+	    "org.key made again from the recovery key (cahierd key import)");
+	printf("wrote %s: the organization with fingerprint %s\n", keyfile, fpr);
+	free(keyfile);
+	return 0;
 }
 
 static int
@@ -957,7 +1092,7 @@ main(int argc, char **argv)
 	static const struct { const char *name; int (*fn)(int, char **); } cmds[] = {
 		{ "init", cmd_init }, { "card", cmd_card }, { "peer", cmd_peer },
 		{ "provider", cmd_provider }, { "run", cmd_run }, { "journal", cmd_journal },
-		{ "backup", cmd_backup }, { "restore", cmd_restore },
+		{ "backup", cmd_backup }, { "restore", cmd_restore }, { "key", cmd_key },
 	};
 	if (sodium_init() < 0)
 		die("libsodium failed to start");

@@ -35,6 +35,23 @@ typedef struct {
 /* A fresh random identity of the given kind; NULL when out of memory.
  * The caller owns it and releases it with keys_secret_destroy(). */
 keys_secret_t *keys_secret_new(uint8_t kind);
+/* The paper recovery key of a seed (KEYS-FORMAT.md, "Recovery key"): the
+ * seed and a 4-byte checksum as 18 groups of six digits (a 16-bit value in
+ * five digits, then a check digit), six groups a line. */
+#define KEYS_RECOVERY_GROUPS 18
+#define KEYS_RECOVERY_PER_LINE 6
+#define KEYS_RECOVERY_TEXT (KEYS_RECOVERY_GROUPS * 7)
+void keys_recovery_encode(const uint8_t seed[KEYS_SEED_LEN], char out[KEYS_RECOVERY_TEXT]);
+/* Reads a recovery key typed back: digits, with spaces, tabs, newlines and
+ * dashes anywhere. 0 and the seed, or: KEYS_RECOVERY_CHAR (another
+ * character), KEYS_RECOVERY_LENGTH (not 108 digits), KEYS_RECOVERY_GROUP
+ * (group *bad_group, counted from 1, does not match its check digit or is
+ * over 65535), KEYS_RECOVERY_SUM (every group reads, but the whole does
+ * not match its checksum). Wipes what it read. */
+enum { KEYS_RECOVERY_CHAR = 1, KEYS_RECOVERY_LENGTH = 2, KEYS_RECOVERY_GROUP = 3,
+	KEYS_RECOVERY_SUM = 4 };
+int keys_recovery_decode(const char *text, uint8_t seed[KEYS_SEED_LEN], int *bad_group) CH_WUR;
+
 /* The identity derived from seed (deterministic; used by tests and recovery). */
 keys_secret_t *keys_secret_from_seed(uint8_t kind, const uint8_t seed[KEYS_SEED_LEN]);
 /* Wipes and frees *k, sets *k to NULL; NULL-safe. */

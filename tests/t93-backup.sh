@@ -62,6 +62,13 @@ wait $LA
 wait $LB
 check "the journal records the backup" sh -c "'$B/cahierd' journal -d '$T/a' 2>/dev/null | grep -q ' backup .*2 cases to '"
 
+check "the org key printed as a paper recovery key" sh -c \
+	"'$B/cahierd' key export -d '$T/a' --passphrase-file '$T/orgpass' >'$T/paper'"
+check "... 18 groups of 6 digits, with the fingerprint" sh -c \
+	"[ \$(grep -cE '^[0-9]{6}( [0-9]{6}){5}\$' '$T/paper') = 3 ] &&
+	grep -q '^organization fingerprint $(fpr a)\$' '$T/paper'"
+check "... and the journal says so" sh -c "'$B/cahierd' journal -d '$T/a' 2>/dev/null | grep -q ' key-export '"
+
 # --- 2. -----------------------------------------------------------------------
 check "A posts after the backup" c ann note "$CASE" "Na de backup. MARKERAFTER"
 check "B holds all of it" wait_for "$SYNC_WAIT" same_count ann bea
@@ -72,7 +79,21 @@ mkdir -p "$T/a"
 chmod 700 "$T/a"
 check "restore without org.key is refused" fails 2 "has no org.key" \
 	"$B/cahierd" restore -d "$T/a" "$T/bk"
-cp "$T/a.lost/org.key" "$T/a/"
+# The org key comes back from paper (org.key was lost with the machine).
+# a mistyped digit is named by its group; another organization's key is refused
+sed '4s/^\(..\)5/\16/; t; 4s/^\(..\)./\15/' "$T/paper" >"$T/paper.swapped"
+check "the printout changed" sh -c "! cmp -s '$T/paper' '$T/paper.swapped'"
+check "a recovery key with a mistyped digit is refused, naming the group" \
+	fails 2 "group 1 of the recovery key is mistyped" \
+	sh -c "'$B/cahierd' key import -d '$T/a' --passphrase-file '$T/orgpass' <'$T/paper.swapped'"
+mkdir -p "$T/other"
+cp "$T/b/org.card" "$T/other/"
+check "the recovery key beside another organization's card is refused" \
+	fails 2 "another organization's" \
+	sh -c "'$B/cahierd' key import -d '$T/other' --passphrase-file '$T/orgpass' <'$T/paper'"
+check "org.key made again from the printout" sh -c \
+	"'$B/cahierd' key import -d '$T/a' --passphrase-file '$T/orgpass' <'$T/paper' >'$T/imp.out'"
+check "... the same organization" grep -q "fingerprint $(fpr a.lost)" "$T/imp.out"
 check "restore from a directory that is no backup is refused" fails 2 "is not a backup" \
 	"$B/cahierd" restore -d "$T/a" "$T/a.lost/cases"
 check "restore into a directory with only org.key" sh -c \

@@ -149,6 +149,11 @@ open_bin(const uint8_t *p, size_t n, uint8_t kind, const char *pass,
 
 /* ---- derivation ---- */
 
+/* The recovery key of the seed 00 01 02 .. 1f (KEYS-FORMAT.md). */
+#define RECOVERY_GOLDEN "000013 005151 010292 015437 020572 025719\n" \
+	"030855 035995 041134 046274 051418 056554\n" \
+	"061699 066832 071970 077117 334300 026667"
+
 TEST(derive_golden)
 {
 	keys_secret_t *o = org_key(), *p = prov_key();
@@ -890,6 +895,91 @@ pipe_with(const char *s, size_t n)
 	return fds[0];
 }
 
+TEST(recovery_key)
+{
+	uint8_t seed[KEYS_SEED_LEN], back[KEYS_SEED_LEN];
+	char t[KEYS_RECOVERY_TEXT], u[KEYS_RECOVERY_TEXT];
+	int g;
+	for (int i = 0; i < KEYS_SEED_LEN; i++)
+		seed[i] = (uint8_t)i;
+	keys_recovery_encode(seed, t);
+	/* the golden text (KEYS-FORMAT.md, "Recovery key") */
+	check_str(t, RECOVERY_GOLDEN);
+	check_int(strlen(t), ==, KEYS_RECOVERY_TEXT - 1);
+	check_int(keys_recovery_decode(t, back, &g), ==, 0);
+	check_mem(back, seed, KEYS_SEED_LEN);
+	/* typed back with other spacing, dashes and a CRLF */
+	char loose[300];
+	size_t k = 0;
+	for (size_t i = 0; t[i]; i++) {
+		if (t[i] == ' ')
+			loose[k++] = '-';
+		else if (t[i] == '\n') {
+			loose[k++] = '\r';
+			loose[k++] = '\n';
+		} else
+			loose[k++] = t[i];
+	}
+	loose[k] = '\0';
+	memset(back, 0, sizeof(back));
+	check_int(keys_recovery_decode(loose, back, &g), ==, 0);
+	check_mem(back, seed, KEYS_SEED_LEN);
+	/* every single wrong digit is found, in its group */
+	for (size_t i = 0; t[i]; i++) {
+		if (t[i] < '0' || t[i] > '9')
+			continue;
+		for (char d = '0'; d <= '9'; d++) {
+			if (d == t[i])
+				continue;
+			memcpy(u, t, sizeof(u));
+			u[i] = d;
+			int want = (int)(i / 7) + 1;
+			int rc = keys_recovery_decode(u, back, &g);
+			if (rc != KEYS_RECOVERY_GROUP || g != want) {
+				check_int(rc, ==, KEYS_RECOVERY_GROUP);
+				check_int(g, ==, want);
+			}
+		}
+	}
+	/* every swap of two neighbouring digits that differ, too */
+	for (size_t i = 0; t[i + 1]; i++) {
+		if (t[i] < '0' || t[i] > '9' || t[i + 1] < '0' || t[i + 1] > '9' || t[i] == t[i + 1])
+			continue;
+		memcpy(u, t, sizeof(u));
+		u[i] = t[i + 1];
+		u[i + 1] = t[i];
+		check_int(keys_recovery_decode(u, back, &g), ==, KEYS_RECOVERY_GROUP);
+	}
+	/* two groups typed in each other's place */
+	memcpy(u, t, sizeof(u));
+	memcpy(u, t + 7, 6);
+	memcpy(u + 7, t, 6);
+	check_int(keys_recovery_decode(u, back, &g), ==, KEYS_RECOVERY_GROUP);
+	/* a group of another seed, with its right check digit: the checksum */
+	uint8_t other[KEYS_SEED_LEN];
+	char o[KEYS_RECOVERY_TEXT];
+	memcpy(other, seed, sizeof(other));
+	other[4] ^= 0x40;
+	keys_recovery_encode(other, o);
+	memcpy(u, t, sizeof(u));
+	memcpy(u + 14, o + 14, 6);    /* group 3 holds seed bytes 4 and 5 */
+	check_int(keys_recovery_decode(u, back, &g), ==, KEYS_RECOVERY_SUM);
+	/* length and characters */
+	check_int(keys_recovery_decode("123456", back, &g), ==, KEYS_RECOVERY_LENGTH);
+	memcpy(u, t, sizeof(u));
+	u[3] = 'O';
+	check_int(keys_recovery_decode(u, back, &g), ==, KEYS_RECOVERY_CHAR);
+	char longer[KEYS_RECOVERY_TEXT + 8];
+	snprintf(longer, sizeof(longer), "%s 1", t);
+	check_int(keys_recovery_decode(longer, back, &g), ==, KEYS_RECOVERY_LENGTH);
+	check_int(keys_recovery_decode("", back, &g), ==, KEYS_RECOVERY_LENGTH);
+	/* 65536 and more in five digits is no 16-bit value */
+	memcpy(u, t, sizeof(u));
+	memcpy(u, "99999", 5);
+	check_int(keys_recovery_decode(u, back, &g), ==, KEYS_RECOVERY_GROUP);
+	check_int(g, ==, 1);
+}
+
 TEST(pass_fd)
 {
 	char *pw = NULL, rest[16];
@@ -1023,6 +1113,7 @@ main(void)
 	TAP_RUN(request);
 	TAP_RUN(armor);
 	TAP_RUN(fingerprint);
+	TAP_RUN(recovery_key);
 	TAP_RUN(pass_fd);
 	TAP_RUN(pass_file_and_slurp);
 	return TAP_DONE();
