@@ -4,6 +4,9 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
 #include <time.h>
 #include <sys/time.h>
 #include <czmq.h>
@@ -139,6 +142,44 @@ cli_open(cli_t *c)
 	cli_connect(c);
 }
 
+/* A daemon that is not running is reported at once, with the command
+ * that starts it: for ipc://PATH, a connect to the socket file says
+ * whether it exists and whether anything listens there. */
+static void
+probe_ipc(const char *endpoint)
+{
+	struct sockaddr_un sa;
+	const char *path = endpoint + 6;
+	char dir[sizeof(sa.sun_path)];
+	if (strncmp(endpoint, "ipc://", 6) != 0 || strlen(path) >= sizeof(sa.sun_path))
+		return;
+	snprintf(dir, sizeof(dir), "%s", path);
+	char *slash = strrchr(dir, '/');
+	if (slash && strcmp(slash, "/client.sock") == 0)
+		*slash = '\0';
+	else
+		snprintf(dir, sizeof(dir), "DIR");
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return;
+	memset(&sa, 0, sizeof(sa));
+	sa.sun_family = AF_UNIX;
+	memcpy(sa.sun_path, path, strlen(path));
+	int rc = connect(fd, (struct sockaddr *)&sa, sizeof(sa));
+	int e = errno;
+	close(fd);
+	if (rc == 0)
+		return;
+	if (e == ENOENT)
+		cli_die(EXIT_ERR, "your organization's daemon is not running: %s does not exist "
+		    "(start it with: cahierd run -d %s)", path, dir);
+	if (e == ECONNREFUSED)
+		cli_die(EXIT_ERR, "your organization's daemon is not running: nothing listens on "
+		    "%s (start it with: cahierd run -d %s)", path, dir);
+	if (e == EACCES)
+		cli_die(EXIT_ERR, "you may not use the daemon's socket %s (permission denied)", path);
+}
+
 void
 cli_connect(cli_t *c)
 {
@@ -166,7 +207,8 @@ cli_connect(cli_t *c)
 	char mep[64];
 	snprintf(mep, sizeof(mep), "inproc://cahier-monitor-%p", (void *)s);
 	if (ctx && zmq_socket_monitor(zsock_resolve(s), mep,
-	    ZMQ_EVENT_HANDSHAKE_FAILED_AUTH | ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL) == 0) {
+	    ZMQ_EVENT_HANDSHAKE_FAILED_AUTH | ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL |
+	    ZMQ_EVENT_CONNECT_RETRIED) == 0) {
 		c->monitor = zmq_socket(ctx, ZMQ_PAIR);
 		if (c->monitor && keep_monitor(c->monitor) != 0) {
 			zmq_close(c->monitor);
@@ -177,6 +219,7 @@ cli_connect(cli_t *c)
 			c->monitor = NULL;
 		}
 	}
+	probe_ipc(c->endpoint);
 	if (zsock_connect(s, "%s", c->endpoint) != 0)
 		cli_die(EXIT_ERR, "bad daemon endpoint '%s'", c->endpoint);
 	c->sock = s;
@@ -257,6 +300,10 @@ cli_call(cli_t *c, uint8_t type, const uint8_t *req, size_t reqlen,
 				cli_die(EXIT_ERR, "the daemon at %s refused your key: is your certificate "
 				    "known there (cahierd provider add) and not revoked? (a certificate "
 				    "issued a moment ago is taken up within a second)", c->endpoint);
+			if (event == ZMQ_EVENT_CONNECT_RETRIED)
+				cli_die(EXIT_ERR, "no daemon answers at %s: the connection was refused "
+				    "(is cahierd running there? start it with: cahierd run -d DIR)",
+				    c->endpoint);
 			if (event == ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL)
 				cli_die(EXIT_ERR, "the handshake with %s failed: is that the daemon of "
 				    "the organization on your card?", c->endpoint);

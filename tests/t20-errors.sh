@@ -150,6 +150,9 @@ check "the access record survived kill -9" q jq -e --arg id "$AR" \
 stop x
 check "status with the daemon stopped: exit 2, mentions the daemon" \
 	fails 2 'daemon' "$B/cahier" --home "$T/xav" --passphrase-file "$T/pp" --timeout 2 status
+check "... said at once (no waiting out the timeout), with the command that starts it" \
+	fails 2 "daemon is not running: nothing listens on .*client.sock \\(start it with: cahierd run -d $T/x\\)" \
+	"$B/cahier" --home "$T/xav" --passphrase-file "$T/pp" status
 
 check "z's daemon still holds no case, many sync rounds later" z_has_nothing
 check "... and its provider still sees none" \
