@@ -60,7 +60,8 @@ cli_case_arg(cli_t *c, const char *arg, uint8_t id[CH_CASE_LEN])
 		cli_die(EXIT_ERR, "%zu cases are named '%s' (ids %s%s): give the id instead; "
 		    "'cahier case list --all --verbose' shows them", found, cli_show(&sh, arg), ids,
 		    found > 3 ? ", ..." : "");
-	if (strspn(arg, "0123456789abcdef") == n) {
+	if (strspn(arg, "0123456789abcdefABCDEF") == n) {
+		/* no name is this: an id prefix in upper-case hex */
 		cli_shown_clear(&sh);
 		cli_case_id(c, arg, id);
 		return;

@@ -198,8 +198,14 @@ static char *
 text_arg(const char *s, const char *what)
 {
 	char *t = cli_read_text(s);
+	size_t n = strlen(t);
 	if (!*t)
 		cli_die(EXIT_ERR, "empty %s: nothing posted", what);
+	if (strspn(t, " \t\r\n\v\f") == n)
+		cli_die(EXIT_ERR, "a %s of only spaces or blank lines says nothing: nothing posted", what);
+	if (n > CH_TEXT_MAX)
+		cli_die(EXIT_ERR, "a %s holds at most %u bytes (64 KiB) of text, this one %zu: "
+		    "nothing posted", what, CH_TEXT_MAX, n);
 	return t;
 }
 
@@ -385,7 +391,8 @@ static const char help_note[] =
     "the default for a professional), medical, social or coordination; the\n"
     "people around the person post to network (their default). --reply REF\n"
     "answers an earlier entry. 'cahier post' is the same command, with\n"
-    "network as its default audience (as it always had).\n";
+    "network as its default audience (as it always had). A note holds 1 byte\n"
+    "to 64 KiB (65,536 bytes) of UTF-8 text, not only spaces.\n";
 
 static const char help_post[] =
     "usage: cahier post CASE TEXT [--audience A] [--reply REF]\n"

@@ -337,14 +337,18 @@ cli_call(cli_t *c, uint8_t type, const uint8_t *req, size_t reqlen,
 }
 
 void
-cli_case_id(cli_t *c, const char *arg, uint8_t id[CH_CASE_LEN])
+cli_case_id(cli_t *c, const char *arg0, uint8_t id[CH_CASE_LEN])
 {
-	size_t n = strlen(arg), bl = 0;
+	size_t n = strlen(arg0), bl = 0;
+	char arg[33];
+	/* hex in either case, as people copy it */
+	for (size_t i = 0; i < n; i++)
+		if (!strchr("0123456789abcdefABCDEF", arg0[i]) || n > 32)
+			cli_die(EXIT_ERR, "'%s' is not a case id (hex, as 'cahier case list' shows)", arg0);
+	for (size_t i = 0; i <= n; i++)
+		arg[i] = (char)(arg0[i] >= 'A' && arg0[i] <= 'F' ? arg0[i] - 'A' + 'a' : arg0[i]);
 	if (n == 32 && sodium_hex2bin(id, 16, arg, n, NULL, &bl, NULL) == 0 && bl == 16)
 		return;
-	for (size_t i = 0; i < n; i++)
-		if (!strchr("0123456789abcdef", arg[i]))
-			cli_die(EXIT_ERR, "'%s' is not a case id (hex, as 'cahier case list' shows)", arg);
 	if (n < 4)
 		cli_die(EXIT_ERR, "case id prefix '%s' is too short (give at least 4 hex digits)", arg);
 	cli_reply_t rep;
@@ -418,7 +422,8 @@ cli_read_text(const char *arg)
 	while ((r = fread(s + n, 1, cap - n - 1, stdin)) > 0) {
 		n += r;
 		if (n > CH_TEXT_MAX)
-			cli_die(EXIT_ERR, "text longer than %u bytes", CH_TEXT_MAX);
+			cli_die(EXIT_ERR, "a text holds at most %u bytes (64 KiB): nothing posted",
+			    CH_TEXT_MAX);
 		if (cap - n - 1 == 0) {
 			cap *= 2;
 			char *t = realloc(s, cap);

@@ -177,4 +177,20 @@ check "provider add of a revoked key: exit 2, says revoked" \
 check "... provider list unchanged" same "$T/provs.r" provs a
 check "... no certificate written" [ ! -e "$T/pat3.cert" ]
 
+# --- texts and case ids as people type them
+UPPER=$(printf '%s' "$CASE" | cut -c1-8 | tr 'a-f' 'A-F')
+check "an upper-case hex case prefix is taken" sh -c \
+	"'$B/cahier' --home '$T/ann' --passphrase-file '$T/pp' log '$UPPER' >/dev/null 2>&1"
+check "... and the whole id in upper case too" sh -c \
+	"'$B/cahier' --home '$T/ann' --passphrase-file '$T/pp' log \"\$(printf '%s' '$CASE' | tr 'a-f' 'A-F')\" >/dev/null 2>&1"
+check "a note of only spaces and blank lines is refused" fails 2 "only spaces or blank lines says nothing" \
+	c ann note "$CASE" "$(printf '   \n\t  ')"
+head -c 65537 /dev/zero | tr '\0' 'a' >"$T/big"
+check "a note over 64 KiB is refused, saying the limit" fails 2 "at most 65536 bytes \\(64 KiB\\)" \
+	sh -c "'$B/cahier' --home '$T/ann' --passphrase-file '$T/pp' --timeout 20 note '$CASE' - <'$T/big'"
+head -c 65536 /dev/zero | tr '\0' 'b' >"$T/big"
+check "... one of exactly 64 KiB is posted" sh -c \
+	"'$B/cahier' --home '$T/ann' --passphrase-file '$T/pp' --timeout 20 note '$CASE' - <'$T/big' >/dev/null"
+check "cahier note --help says the limit" sh -c "'$B/cahier' note --help | grep -q '64 KiB'"
+
 done_testing
