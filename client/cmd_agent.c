@@ -251,8 +251,10 @@ cmd_unlock(cli_t *c, int argc, char **argv)
 	char *path = cli_path(c, "provider.key");
 	rc = keys_pass_read("Passphrase of your key: ", c->pass_file, c->pass_fd, 0,
 	    &pass, &plen);
+	char why[600];
 	if (rc)
-		cli_die(EXIT_ERR, "cannot read the passphrase: %s", ch_strerror(rc));
+		cli_die(EXIT_ERR, "cannot read the passphrase: %s",
+		    keys_pass_why(rc, c->pass_file, why, sizeof(why)));
 	rc = keys_file_read(path, KEYS_KIND_PROVIDER, pass, plen, &k);
 	keys_pass_free(&pass);
 	if (rc == CH_ERR_PASS)

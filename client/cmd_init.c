@@ -43,8 +43,10 @@ cmd_init(cli_t *c, int argc, char **argv)
 		cli_die(EXIT_ERR, "out of memory");
 	rc = keys_pass_read("New passphrase for your key: ", c->pass_file, c->pass_fd, 1,
 	    &pass, &plen);
+	char why[600];
 	if (rc)
-		cli_die(EXIT_ERR, "cannot read the passphrase: %s", ch_strerror(rc));
+		cli_die(EXIT_ERR, "cannot read the passphrase: %s",
+		    keys_pass_why(rc, c->pass_file, why, sizeof(why)));
 	rc = keys_file_write(keyfile, k, pass, plen);
 	keys_pass_free(&pass);
 	if (rc == CH_ERR_EXISTS)

@@ -129,8 +129,10 @@ cli_open(cli_t *c)
 	if (agent_fetch(c->home, c->cert, c->certlen, &c->keys) != 0) {
 		rc = keys_pass_read("Passphrase of your key: ", c->pass_file, c->pass_fd, 0,
 		    &pass, &plen);
+		char why[600];
 		if (rc)
-			cli_die(EXIT_ERR, "cannot read the passphrase: %s", ch_strerror(rc));
+			cli_die(EXIT_ERR, "cannot read the passphrase: %s",
+			    keys_pass_why(rc, c->pass_file, why, sizeof(why)));
 		rc = keys_file_read(path, KEYS_KIND_PROVIDER, pass, plen, &c->keys);
 		keys_pass_free(&pass);
 		if (rc == CH_ERR_PASS)

@@ -183,8 +183,9 @@ unlock_org(const opts_t *o, const char *conf_pass_file)
 	const char *pf = o->pass_file ? o->pass_file : conf_pass_file;
 	int rc = keys_pass_read("Passphrase of the organization key: ", pf,
 	    o->pass_fd, 0, &pass, &plen);
+	char why[600];
 	if (rc)
-		die("cannot read the passphrase: %s", ch_strerror(rc));
+		die("cannot read the passphrase: %s", keys_pass_why(rc, pf, why, sizeof(why)));
 	rc = keys_file_read(keyfile, KEYS_KIND_ORG, pass, plen, &k);
 	keys_pass_free(&pass);
 	if (rc == CH_ERR_PASS)
@@ -513,8 +514,9 @@ cmd_init(int argc, char **argv)
 		    "characters)", ch_strerror(rc), KEYS_NAME_MAX);
 	rc = keys_pass_read("New passphrase for the organization key: ",
 	    o.pass_file, o.pass_fd, 1, &pass, &plen);
+	char why[600];
 	if (rc)
-		die("cannot read the passphrase: %s", ch_strerror(rc));
+		die("cannot read the passphrase: %s", keys_pass_why(rc, o.pass_file, why, sizeof(why)));
 	rc = keys_file_write(keyfile, k, pass, plen);
 	keys_pass_free(&pass);
 	if (rc)
@@ -681,8 +683,9 @@ cmd_key(int argc, char **argv)
 	size_t plen = 0;
 	rc = keys_pass_read("New passphrase for the organization key: ", o.pass_file, o.pass_fd,
 	    1, &pass, &plen);
+	char why[600];
 	if (rc)
-		die("cannot read the passphrase: %s", ch_strerror(rc));
+		die("cannot read the passphrase: %s", keys_pass_why(rc, o.pass_file, why, sizeof(why)));
 	rc = keys_file_write(keyfile, k, pass, plen);
 	keys_pass_free(&pass);
 	keys_secret_destroy(&k);

@@ -151,5 +151,10 @@ void keys_keyid(const uint8_t pk[32], char out[17]);
 int keys_pass_read(const char *prompt, const char *path, int fd, int confirm,
     char **out, size_t *len) CH_WUR;
 void keys_pass_free(char **p);
+/* What went wrong reading a passphrase (rc from keys_pass_read; path its
+ * file or NULL), as one line naming the file and how to fix it: a file
+ * others may read ("chmod go-rwx FILE"), missing or unreadable (errno),
+ * empty. Written into buf (n bytes), which is returned. */
+const char *keys_pass_why(int rc, const char *path, char *buf, size_t n);
 
 #endif

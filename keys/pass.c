@@ -2,6 +2,8 @@
  * into locked memory, never from argv. */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
+#include <sys/stat.h>
 #include <string.h>
 #include <termios.h>
 #include <unistd.h>
@@ -86,11 +88,15 @@ keys_pass_read(const char *prompt, const char *path, int fd, int confirm,
 	if (fd >= 0) {
 		rc = read_line(fd, buf, &n);
 	} else if (path != NULL) {
-		/* The file's mode is not checked: it is the caller's file
-		 * (a secret mounted by systemd, a test fixture), and refusing
-		 * it would only push people to pass the secret in argv. */
+		/* A secret others may read is refused, as ssh refuses such a
+		 * key (a credential systemd mounts is the service's alone). */
+		struct stat st;
 		if ((in = open(path, O_RDONLY | O_CLOEXEC)) < 0)
 			rc = CH_ERR_IO;
+		else if (fstat(in, &st) != 0)
+			rc = CH_ERR_IO;
+		else if (st.st_mode & 077)
+			rc = CH_ERR_MODE;
 		else
 			rc = read_line(in, buf, &n);
 	} else if ((in = open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC)) < 0) {
@@ -118,6 +124,27 @@ keys_pass_read(const char *prompt, const char *path, int fd, int confirm,
 	*out = buf;
 	*len = n;
 	return 0;
+}
+
+const char *
+keys_pass_why(int rc, const char *path, char *buf, size_t n)
+{
+	if (rc == CH_ERR_MODE && path)
+		snprintf(buf, n, "%s may be read by others than its owner: chmod go-rwx %s",
+		    path, path);
+	else if (rc == CH_ERR_IO && path)
+		snprintf(buf, n, "cannot read %s: %s", path, strerror(errno));
+	else if (rc == CH_ERR_IO)
+		snprintf(buf, n, "no terminal to ask on (give --passphrase-file FILE)");
+	else if (rc == CH_ERR_VALUE && path)
+		snprintf(buf, n, "%s holds no passphrase (its first line is empty)", path);
+	else if (rc == CH_ERR_VALUE)
+		snprintf(buf, n, "the passphrase is empty, or the two you typed differ");
+	else if (rc == CH_ERR_TOOBIG)
+		snprintf(buf, n, "the passphrase is longer than %d bytes", PASS_MAX);
+	else
+		snprintf(buf, n, "%s", ch_strerror(rc));
+	return buf;
 }
 
 void

@@ -26,6 +26,7 @@ ch_strerror(int err)
 	case CH_ERR_ENCODING: return "bad encoding";
 	case CH_ERR_EXISTS: return "file exists";
 	case CH_ERR_NOKEY: return "no key for this epoch and audience";
+	case CH_ERR_MODE: return "the file may be read by others than its owner";
 	default: return "unknown error";
 	}
 }

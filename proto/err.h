@@ -22,6 +22,7 @@ enum {
 	CH_ERR_ENCODING = -14,   /* bad base64 or text framing */
 	CH_ERR_EXISTS = -15,     /* refusing to overwrite an existing file */
 	CH_ERR_NOKEY = -16,      /* no key for this epoch/audience */
+	CH_ERR_MODE = -17,       /* a secret's file may be read by others than its owner */
 };
 
 /* Returns a static, human-readable description of an error code; never NULL. */

@@ -87,6 +87,22 @@ check "cahier post with a wrong passphrase: exit 2" fails 2 'wrong passphrase' \
 	"$B/cahier" --home "$T/ann" --passphrase-file "$T/wp" --timeout 5 post "$CASE" "never stored"
 check "... nothing posted" same "$T/cases.a" cases ann
 
+# --- 1c. a passphrase file others may read, one that is missing, one that is empty.
+cp "$T/pp" "$T/pp.open"
+chmod 644 "$T/pp.open"
+check "a passphrase file others may read is refused, with the chmod that fixes it" \
+	fails 2 "$T/pp.open may be read by others than its owner: chmod go-rwx $T/pp.open" \
+	"$B/cahier" --home "$T/ann" --passphrase-file "$T/pp.open" status
+check "... the organization's too" fails 2 "chmod go-rwx $T/pp.open" \
+	"$B/cahierd" key export -d "$T/a" --passphrase-file "$T/pp.open"
+check "a missing passphrase file is named, with why" \
+	fails 2 "cannot read $T/nothing: No such file or directory" \
+	"$B/cahier" --home "$T/ann" --passphrase-file "$T/nothing" status
+: >"$T/pp.empty"
+chmod 600 "$T/pp.empty"
+check "an empty one too" fails 2 "$T/pp.empty holds no passphrase" \
+	"$B/cahier" --home "$T/ann" --passphrase-file "$T/pp.empty" status
+
 # --- 4b. malformed cards for case add.
 for k in garbage trunc label; do
 	check "case add of a $k card: exit 2" \

@@ -1057,6 +1057,21 @@ TEST(pass_file_and_slurp)
 	check_int(n, ==, 15);
 	check_str(text, "s3cret\r\nsecond\n");
 	free(text);
+	/* a passphrase file others may read is refused, naming the chmod */
+	char why[600], want[600];
+	for (int i = 0; i < 3; i++) {
+		static const mode_t modes[] = { 0640, 0604, 0660 };
+		check_int(chmod(path, modes[i]), ==, 0);
+		check_int(keys_pass_read(NULL, path, -1, 0, &pw, &n), ==, CH_ERR_MODE);
+		check(pw == NULL);
+	}
+	snprintf(want, sizeof(want), "%s may be read by others than its owner: chmod go-rwx %s",
+	    path, path);
+	check_str(keys_pass_why(CH_ERR_MODE, path, why, sizeof(why)), want);
+	check_int(chmod(path, 0400), ==, 0);
+	check_int(keys_pass_read(NULL, path, -1, 0, &pw, &n), ==, 0);
+	keys_pass_free(&pw);
+	check_int(chmod(path, 0600), ==, 0);
 
 	snprintf(path, sizeof(path), "%s/new", tmpdir);
 	check_int(keys_write_new(path, "", 0, 0640), ==, 0);
