@@ -777,9 +777,21 @@ cmd_peer(int argc, char **argv)
 		free(oc);
 		free(own);
 		if (o.fingerprint) {
+			/* The card's own fingerprint is not shown: copying it from
+			 * here would defeat the check by phone. */
+			size_t nd = strspn(o.fingerprint, "0123456789 ");
+			size_t digits = 0;
+			for (const char *q = o.fingerprint; *q; q++)
+				digits += *q >= '0' && *q <= '9';
+			if (nd != strlen(o.fingerprint))
+				die("a fingerprint is six groups of five digits, separated by spaces; "
+				    "'%s' holds other characters", o.fingerprint);
+			if (digits != 30)
+				die("a fingerprint is six groups of five digits (30 digits), you gave %zu: "
+				    "ask %s's administrator to read it out again", digits, c.name);
 			if (!digits_equal(o.fingerprint, fpr))
-				die("fingerprint mismatch for %s: the card says %s; do not trust this card",
-				    c.name, fpr);
+				die("fingerprint mismatch for %s: this card is not the one whose "
+				    "fingerprint you were given; do not trust it (not added)", c.name);
 		} else if (!o.yes) {
 			char line[16];
 			fprintf(stderr, "%s\n  endpoint:    %s\n  fingerprint: %s\n"

@@ -41,6 +41,12 @@ check "peer add with a wrong fingerprint: exit 2" \
 	fails 2 'fingerprint' D peer add -d "$T/a" "$T/z/org.card" --fingerprint "$(fpr b)"
 check "... peer list unchanged" same "$T/peers.a" peers a
 check "... z is not among a's peers" sh -c "! grep -q 'Unverified Org' '$T/now'"
+check "... the refusal does not show the card's real fingerprint (to be copied)" sh -c \
+	"! '$B/cahierd' peer add -d '$T/a' '$T/z/org.card' --fingerprint '$(fpr b)' 2>&1 | grep -q '$(fpr z)'"
+zf=$(fpr z)
+check "a fingerprint cut short is called short, not a mismatch" fails 2 "six groups of five digits \\(30 digits\\), you gave 25" \
+	D peer add -d "$T/a" "$T/z/org.card" --fingerprint "${zf% *}"
+check "... nothing stored" same "$T/peers.a" peers a
 
 # --- 4. malformed card and key files.
 card=$T/z/org.card
