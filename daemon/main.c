@@ -109,8 +109,43 @@ usage(int code)
 	exit(code);
 }
 
+/* The lines of usage_text for command cmd (those that start with "  cmd",
+ * and the lines that continue them), then the footer. */
 static void
-parse_opts(int argc, char **argv, opts_t *o)
+usage_of(const char *cmd, int code)
+{
+	FILE *f = code ? stderr : stdout;
+	const char *p = usage_text;
+	size_t cl = strlen(cmd);
+	int in = 0, any = 0;
+	fputs("usage: cahierd ", f);
+	while (*p) {
+		const char *nl = strchr(p, '\n');
+		size_t n = nl ? (size_t)(nl - p) : strlen(p);
+		int head = n > 2 && p[0] == ' ' && p[1] == ' ' && p[2] != ' ';
+		if (head)
+			in = n >= 2 + cl && strncmp(p + 2, cmd, cl) == 0 &&
+			    (p[2 + cl] == ' ' || 2 + cl == n);
+		else if (n == 0)
+			in = 0;
+		if (in) {
+			fprintf(f, "%s%.*s\n", any && head ? "       cahierd " : "",
+			    (int)(head ? n - 2 : n), head ? p + 2 : p);
+			any = 1;
+		}
+		p += n + (nl ? 1 : 0);
+	}
+	fprintf(f, "\nPassphrases come from a prompt, --passphrase-file F or --passphrase-fd N,\n"
+	    "never from the command line. Exit codes: 0 ok, 1 a negative answer, 2 error.\n");
+	if (strcmp(cmd, "provider") == 0)
+		fprintf(f, "ROLE is one of: %s.\n", ch_roles_text());
+	exit(code);
+}
+
+/* The options of every command; each command takes those its allowed
+ * list names (space-separated long names), and any other is refused. */
+static void
+parse_opts(int argc, char **argv, opts_t *o, const char *cmd, const char *allowed)
 {
 	static const struct option lo[] = {
 		{ "dir", required_argument, NULL, 'd' },
@@ -132,11 +167,15 @@ parse_opts(int argc, char **argv, opts_t *o)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
+	char seen[32] = "";
 	int ch;
 	memset(o, 0, sizeof(*o));
 	o->pass_fd = -1;
 	o->days = 365;
-	while ((ch = getopt_long(argc, argv, "d:o:vh", lo, NULL)) != -1) {
+	opterr = 0;
+	while ((ch = getopt_long(argc, argv, ":d:o:vh", lo, NULL)) != -1) {
+		if (ch != '?' && ch != ':' && !strchr(seen, ch) && strlen(seen) < sizeof(seen) - 1)
+			seen[strlen(seen)] = (char)ch;
 		switch (ch) {
 		case 'd': o->dir = optarg; break;
 		case 'P': o->pass_file = optarg; break;
@@ -155,11 +194,30 @@ parse_opts(int argc, char **argv, opts_t *o)
 		case 'X': o->replace = 1; break;
 		case 'v': o->verbose = 1; break;
 		case 'h': o->help = 1; break;
-		default: usage(EXIT_ERR);
+		case ':':
+			die("%s: %s needs a value (see cahierd %s --help)", cmd, argv[optind - 1], cmd);
+		default:
+			die("%s: unknown option '%s' (see cahierd %s --help)", cmd, argv[optind - 1], cmd);
 		}
 	}
 	if (o->help)
-		usage(0);
+		usage_of(cmd, 0);
+	for (const char *q = seen; *q; q++) {
+		const char *name = NULL;
+		for (size_t i = 0; lo[i].name; i++)
+			if (lo[i].val == *q)
+				name = lo[i].name;
+		size_t nl = strlen(name);
+		const char *a = allowed;
+		int ok = 0;
+		while (a && *a && !ok) {
+			size_t wl = strcspn(a, " ");
+			ok = wl == nl && strncmp(a, name, nl) == 0;
+			a += wl + (a[wl] == ' ');
+		}
+		if (!ok)
+			die("cahierd %s does not take --%s (see cahierd %s --help)", cmd, name, cmd);
+	}
 	if (!o->dir && !(o->dir = getenv("CAHIERD_DIR")))
 		die("no data directory: give -d DIR (or set CAHIERD_DIR)");
 }
@@ -277,7 +335,7 @@ cmd_journal(int argc, char **argv)
 	opts_t o;
 	jcount_t j = { 0, 0 };
 	int intact = 0;
-	parse_opts(argc, argv, &o);
+	parse_opts(argc, argv, &o, "journal", "dir");
 	store_t *s = open_store(o.dir);
 	int rc = store_journal_each(s, print_journal, &j, &intact);
 	store_destroy(&s);
@@ -349,7 +407,7 @@ cmd_backup(int argc, char **argv)
 	int tty = isatty(2);
 	char what[STORE_JOURNAL_TEXT_MAX];
 
-	parse_opts(argc, argv, &o);
+	parse_opts(argc, argv, &o, "backup", "dir");
 	if (optind != argc - 1)
 		die("backup needs the directory to write the copy into (see cahierd --help)");
 	const char *out = argv[optind];
@@ -397,7 +455,7 @@ cmd_restore(int argc, char **argv)
 	char what[STORE_JOURNAL_TEXT_MAX];
 	size_t n = 0;
 
-	parse_opts(argc, argv, &o);
+	parse_opts(argc, argv, &o, "restore", "dir");
 	if (optind != argc - 1)
 		die("restore needs the backup's directory (see cahierd --help)");
 	const char *bk = argv[optind];
@@ -495,7 +553,7 @@ cmd_init(int argc, char **argv)
 	uint8_t *card = NULL;
 	char abspf[PATH_MAX];
 
-	parse_opts(argc, argv, &o);
+	parse_opts(argc, argv, &o, "init", "dir name endpoint bind client-tcp sync-ms passphrase-file passphrase-fd");
 	if (!o.name || !o.endpoint)
 		die("init needs --name and --endpoint (see cahierd --help)");
 	if (mkdir(o.dir, 0700) != 0 && errno != EEXIST)
@@ -591,7 +649,7 @@ cmd_key(int argc, char **argv)
 	config_t cfg;
 	char err[512], fpr[KEYS_FPR_LEN], text[KEYS_RECOVERY_TEXT];
 
-	parse_opts(argc, argv, &o);
+	parse_opts(argc, argv, &o, "key", "dir passphrase-file passphrase-fd");
 	if (optind != argc - 1)
 		die("key needs export or import (see cahierd --help)");
 	const char *sub = argv[optind];
@@ -704,7 +762,7 @@ cmd_card(int argc, char **argv)
 	opts_t o;
 	char *text = NULL, *path;
 	size_t tl = 0, n = 0;
-	parse_opts(argc, argv, &o);
+	parse_opts(argc, argv, &o, "card", "dir");
 	path = path_in(o.dir, "org.card");
 	if (keys_slurp(path, &text, &tl) != 0)
 		die("cannot read %s (run 'cahierd init' first)", path);
@@ -747,9 +805,9 @@ cmd_peer(int argc, char **argv)
 {
 	opts_t o;
 	if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)
-		usage(argc < 2 ? EXIT_ERR : 0);
+		usage_of("peer", argc < 2 ? EXIT_ERR : 0);
 	const char *sub = argv[1];
-	parse_opts(argc - 1, argv + 1, &o);
+	parse_opts(argc - 1, argv + 1, &o, "peer", "dir fingerprint yes");
 	store_t *s = open_store(o.dir);
 	if (strcmp(sub, "add") == 0) {
 		if (optind + 1 != argc - 1)
@@ -1001,9 +1059,10 @@ cmd_provider(int argc, char **argv)
 {
 	opts_t o;
 	if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)
-		usage(argc < 2 ? EXIT_ERR : 0);
+		usage_of("provider", argc < 2 ? EXIT_ERR : 0);
 	const char *sub = argv[1];
-	parse_opts(argc - 1, argv + 1, &o);
+	parse_opts(argc - 1, argv + 1, &o, "provider",
+	    "dir request name role days out replace passphrase-file passphrase-fd yes");
 	if (strcmp(sub, "list") == 0) {
 		store_t *s = open_store(o.dir);
 		int rc = store_providers_each(s, print_prov, NULL);
@@ -1059,7 +1118,7 @@ cmd_run(int argc, char **argv)
 	struct rlimit rl = { 0, 0 };
 	int lockfd, rc;
 
-	parse_opts(argc, argv, &o);
+	parse_opts(argc, argv, &o, "run", "dir passphrase-file passphrase-fd verbose");
 	if (config_load(o.dir, &cfg, err, sizeof(err)) != 0)
 		die("%s", err);
 	log_init("cahierd", o.verbose ? LOG_LVL_DEBUG : cfg.log_level);

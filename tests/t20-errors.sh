@@ -109,6 +109,19 @@ chmod 600 "$T/pp.empty"
 check "an empty one too" fails 2 "$T/pp.empty holds no passphrase" \
 	"$B/cahier" --home "$T/ann" --passphrase-file "$T/pp.empty" status
 
+# --- 1d. options a command does not take are refused; each command has its help.
+check "cahierd run --client-tcp is refused, not ignored (it belongs to init and cahierd.conf)" \
+	fails 2 "cahierd run does not take --client-tcp" "$B/cahierd" run -d "$T/a" --client-tcp tcp://127.0.0.1:1
+check "an unknown option is refused, naming it" fails 2 "unknown option '--frobnicate'" \
+	"$B/cahierd" card -d "$T/a" --frobnicate
+check "an option without its value says so" fails 2 "--name needs a value" "$B/cahierd" init -d "$T/new" --name
+check "cahierd backup --help shows backup's help alone" sh -c \
+	"'$B/cahierd' backup --help | head -1 | grep -q '^usage: cahierd backup ' &&
+	! '$B/cahierd' backup --help | grep -q 'provider add'"
+check "cahierd provider --help shows the provider commands and the roles" sh -c \
+	"'$B/cahierd' provider --help >'$T/ph' && grep -q 'provider revoke' '$T/ph' &&
+	grep -q '^ROLE is one of' '$T/ph' && ! grep -q '  run ' '$T/ph'"
+
 # --- 4b. malformed cards for case add.
 for k in garbage trunc label; do
 	check "case add of a $k card: exit 2" \
