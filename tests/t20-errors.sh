@@ -114,7 +114,7 @@ check "cahierd run --client-tcp is refused, not ignored (it belongs to init and 
 	fails 2 "cahierd run does not take --client-tcp" "$B/cahierd" run -d "$T/a" --client-tcp tcp://127.0.0.1:1
 check "an unknown option is refused, naming it" fails 2 "unknown option '--frobnicate'" \
 	"$B/cahierd" card -d "$T/a" --frobnicate
-check "an option without its value says so" fails 2 "--name needs a value" "$B/cahierd" init -d "$T/new" --name
+check "an option without its value says so" fails 2 "init: .*name needs a value" "$B/cahierd" init -d "$T/new" --name
 check "cahierd backup --help shows backup's help alone" sh -c \
 	"'$B/cahierd' backup --help | head -1 | grep -q '^usage: cahierd backup ' &&
 	! '$B/cahierd' backup --help | grep -q 'provider add'"
