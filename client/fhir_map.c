@@ -59,10 +59,18 @@ typedef struct {
 	char name[KEYS_NAME_MAX + 1];
 } orgname_t;
 
+/* An entry by its id or its first version's: the index the entries'
+ * references are looked up in. */
+typedef struct {
+	const uint8_t *id;
+	item_t *e;
+} byid_t;
+
 typedef struct {
 	const fhir_in_t *in;
 	item_t *items;
 	size_t n;
+	byid_t *byid;               /* 2n: each entry by its id and its root */
 	orgname_t *names;
 	size_t nnames, capnames;
 	json_t *grp[G_N];
@@ -507,15 +515,35 @@ who_ref(fx_t *x, const keys_cert_t *kc, int team)
 
 /* ---- the entries ---- */
 
+static int
+byid_cmp(const void *a, const void *b)
+{
+	return memcmp(((const byid_t *)a)->id, ((const byid_t *)b)->id, 32);
+}
+
+static void
+index_items(fx_t *x)
+{
+	if (!(x->byid = calloc(x->n ? 2 * x->n : 1, sizeof(*x->byid))))
+		cli_die(EXIT_ERR, "out of memory");
+	for (size_t i = 0; i < x->n; i++) {
+		x->byid[2 * i].id = x->items[i].id;
+		x->byid[2 * i].e = &x->items[i];
+		x->byid[2 * i + 1].id = x->items[i].it->root;
+		x->byid[2 * i + 1].e = &x->items[i];
+	}
+	qsort(x->byid, 2 * x->n, sizeof(*x->byid), byid_cmp);
+}
+
+/* The entry of this export whose id, or whose first version's id, is id. */
 static item_t *
 find(fx_t *x, const uint8_t id[32])
 {
-	if (sodium_is_zero(id, 32))
+	byid_t key = { id, NULL }, *hit;
+	if (sodium_is_zero(id, 32) || !x->n)
 		return NULL;
-	for (size_t i = 0; i < x->n; i++)
-		if (memcmp(x->items[i].id, id, 32) == 0 || memcmp(x->items[i].it->root, id, 32) == 0)
-			return &x->items[i];
-	return NULL;
+	hit = bsearch(&key, x->byid, 2 * x->n, sizeof(*x->byid), byid_cmp);
+	return hit ? hit->e : NULL;
 }
 
 /* A reference to the resource an entry the fields name became; when it is
@@ -524,6 +552,8 @@ find(fx_t *x, const uint8_t id[32])
 static json_t *
 entry_ref(fx_t *x, const uint8_t id[32], const char *type)
 {
+	if (sodium_is_zero(id, 32))
+		return NULL;
 	item_t *e = find(x, id);
 	if (e && e->rtype && strcmp(e->rtype, type) == 0)
 		return ref(type, e->uuid, NULL);
@@ -604,6 +634,8 @@ make_communication(fx_t *x, item_t *e)
 	switch (e->kind) {
 	case CH_KIND_NOTE: {
 		payload(pl, jstr(f->u.note.text));
+		/* a reply: to a Communication of this export only (what it
+		 * answers may be of any kind) */
 		json_t *t = entry_ref(x, e->p.reply_to, "Communication");
 		if (t && json_object_get(t, "reference"))
 			add(resp, t);
@@ -1349,6 +1381,7 @@ fhir_bundle(const fhir_in_t *in, size_t *entries)
 			decode_item(&x->items[x->n++], &in->pages[k].items[i]);
 	for (size_t i = 0; i < x->n; i++)
 		classify(&x->items[i]);
+	index_items(x);
 	learn_names(x);
 
 	/* The person, the care team and the care plan: one each. */
@@ -1460,6 +1493,7 @@ fhir_bundle(const fhir_in_t *in, size_t *entries)
 	json_decref(x->team);
 	for (size_t i = 0; i < x->n; i++)
 		item_clear(&x->items[i]);
+	free(x->byid);
 	free(x->items);
 	if (x->names)
 		sodium_memzero(x->names, x->capnames * sizeof(*x->names));

@@ -329,5 +329,30 @@ check "the nurse's audit shows Maria's export" wait_for "$SYNC_WAIT" sh -c \
 check "the person's report says she exported entries" sh -c \
 	"'$B/cahier' --home '$T/maria' --passphrase-file '$T/pp' audit '$C2' --for-person 2>/dev/null | grep -q 'exported [0-9]* entries of your notebook'"
 
+# --- a notebook of more than one page ------------------------------------
+# Case 1's man of 40, whose notebook is long: 1100 notes, generated straight
+# into the CPAS's store (tests/tools/bench_gen, its daemon stopped). The
+# export reads it in two pages, each recorded; the second page holds the
+# record of the first.
+C1=$(c ines case new "Pieter de Vries" 2>/dev/null)
+check "case 1 opened, at the CPAS alone" [ "${#C1}" = 32 ]
+check "Pieter listed as the person" c ines case person "$C1" --role patient --name "Pieter de Vries" --basis own-consent
+stop cpas
+check "1100 notes written into the CPAS's store" sh -c \
+	"'$B/tests/tools/bench_gen' '$T/cpas' '$T/orgpass' '$T/ines' '$T/pp' '$C1' 1100 >'$T/gen.log' 2>&1"
+start cpas || exit 1
+E7=$T/pieter.json
+check "the social worker exports it" export_to ines "$C1" "$E7"
+check "... FHIR.js finds no error in it" valid "$E7"
+check "... every note is there" sh -c "[ $(count "$E7" Communication) = 1100 ]"
+check "... the second page holds the record of the first" \
+	jqt "$E7" '[.entry[].resource | select(.resourceType == "AuditEvent" and .subtype[0].code == "export")] | length == 1'
+X1=$T/exports1.json
+c ines --json audit "$C1" --all --action export >"$X1" 2>/dev/null
+rec=$(jq '[.records[] | .entries] | add' "$X1")
+check "... three reads recorded as export: two pages and the care network" jqt "$X1" '.records | length == 3'
+check "... the records list exactly the entries the bundle holds ($rec, $(exported "$E7"), $(held "$E7"))" sh -c \
+	"[ '$rec' -gt 1100 ] && [ '$rec' = '$(exported "$E7")' ] && [ '$rec' = '$(held "$E7")' ]"
+
 stop_all
 done_testing
