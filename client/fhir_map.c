@@ -232,9 +232,11 @@ jday(uint64_t ms)
 /* ---- ids ---- */
 
 /* A UUID (RFC 9562, version 8: its bits are ours) from BLAKE2b-128 of
- * "cahier-fhir-id-v1", what it names and the key of that thing. */
+ * "cahier-fhir-id-v1", what it names and the key of that thing (k1, then
+ * k2 when there is one). */
 static void
-uuid_of(const char *what, const void *key, size_t n, char out[37])
+uuid_parts(const char *what, const void *k1, size_t n1, const void *k2, size_t n2,
+    char out[37])
 {
 	static const char tag[] = "cahier-fhir-id-v1";
 	uint8_t h[16];
@@ -242,13 +244,28 @@ uuid_of(const char *what, const void *key, size_t n, char out[37])
 	crypto_generichash_init(&st, NULL, 0, sizeof(h));
 	crypto_generichash_update(&st, (const uint8_t *)tag, sizeof(tag));
 	crypto_generichash_update(&st, (const uint8_t *)what, strlen(what) + 1);
-	crypto_generichash_update(&st, key, n);
+	crypto_generichash_update(&st, k1, n1);
+	if (k2)
+		crypto_generichash_update(&st, k2, n2);
 	crypto_generichash_final(&st, h, sizeof(h));
 	h[6] = (uint8_t)((h[6] & 0x0f) | 0x80);
 	h[8] = (uint8_t)((h[8] & 0x3f) | 0x80);
 	snprintf(out, 37, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
 	    h[0], h[1], h[2], h[3], h[4], h[5], h[6], h[7], h[8], h[9], h[10], h[11], h[12],
 	    h[13], h[14], h[15]);
+}
+
+static void
+uuid_of(const char *what, const void *key, size_t n, char out[37])
+{
+	uuid_parts(what, key, n, NULL, 0, out);
+}
+
+/* The id of a person known by role and name only: role, NUL, name. */
+static void
+uuid_named(const char *what, const char *role, const char *name, char out[37])
+{
+	uuid_parts(what, role, strlen(role) + 1, name, strlen(name), out);
 }
 
 /* A new resource of type with id uuid, listed in group g of the Bundle. */
@@ -453,12 +470,8 @@ related_ref(fx_t *x, const char *role, const char *name, const uint8_t key[32],
 	char uuid[37];
 	if (key && !sodium_is_zero(key, 32))
 		uuid_of("RelatedPerson", key, 32, uuid);
-	else {
-		char buf[CH_ROLE_MAX + 1 + CH_NAME_MAX + 1];
-		int n = snprintf(buf, sizeof(buf), "%s%c%s", role, 0, name);
-		uuid_of("RelatedPerson", buf, n > 0 ? (size_t)n : 0, uuid);
-		sodium_memzero(buf, sizeof(buf));
-	}
+	else
+		uuid_named("RelatedPerson", role, name, uuid);
 	if (!made(x, uuid)) {
 		json_t *r = resource(x, G_RELATED, "RelatedPerson", uuid);
 		if (key && !sodium_is_zero(key, 32))
@@ -967,7 +980,10 @@ make_consent(fx_t *x, item_t *e)
 	put(actor, "reference", who);
 	put(prov, "actor", one(actor));
 	purpose_codings(purp, k->purpose);
-	put(prov, "purpose", purp);
+	if (json_array_size(purp))
+		put(prov, "purpose", purp);
+	else
+		json_decref(purp);
 	put(r, "provision", prov);
 }
 
@@ -976,10 +992,8 @@ make_consent(fx_t *x, item_t *e)
 static void
 make_designation(fx_t *x, const ch_person_t *ps, json_t *who)
 {
-	char uuid[37], buf[CH_ROLE_MAX + 1 + CH_NAME_MAX + 1];
-	int n = snprintf(buf, sizeof(buf), "%s%c%s", ps->role, 0, ps->name);
-	uuid_of("Consent", buf, n > 0 ? (size_t)n : 0, uuid);
-	sodium_memzero(buf, sizeof(buf));
+	char uuid[37];
+	uuid_named("Consent", ps->role, ps->name, uuid);
 	if (made(x, uuid)) {
 		json_decref(who);
 		return;
@@ -1098,8 +1112,14 @@ make_audit(fx_t *x, item_t *e)
 	if (a->outcome != CH_OUT_OK)
 		puts_(r, "outcomeDesc", a->outcome == CH_OUT_REFUSED ? "refused" : "failed");
 	purpose_codings(pca, a->purpose);
-	put(pc, "coding", pca);
-	put(r, "purposeOfEvent", one(pc));
+	if (json_array_size(pca)) {
+		put(pc, "coding", pca);
+		put(r, "purposeOfEvent", one(pc));
+	} else {
+		/* a purpose this version does not know */
+		json_decref(pca);
+		json_decref(pc);
+	}
 
 	json_t *agents = arr();
 	ag = obj();
