@@ -105,6 +105,7 @@ int cmd_alerts(cli_t *c, int argc, char **argv);
 int cmd_peers(cli_t *c, int argc, char **argv);
 int cmd_verify(cli_t *c, int argc, char **argv);
 int cmd_notify(cli_t *c, int argc, char **argv);
+int cmd_export(cli_t *c, int argc, char **argv);
 int cmd_network(cli_t *c, int argc, char **argv);
 
 #endif

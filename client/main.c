@@ -44,6 +44,7 @@ static const struct {
 	{ "watch", cmd_watch, "new entries of a case as they arrive, like tail -f" },
 	{ "audit", cmd_audit, "who read what in a case, across all organizations" },
 	{ "notify", cmd_notify, "have each read of a case reported to you, if the person asks" },
+	{ "export", cmd_export, "the notebook as a booklet, a yellow-box sheet or FHIR" },
 	{ "verify", cmd_verify, "check every feed of a case: signatures, chains, gaps, forks" },
 	{ "network", cmd_network, "the care network of a case: organizations, people, audiences" },
 	{ "peers", cmd_peers, "the organizations your daemon syncs with" },

@@ -17,8 +17,21 @@ command -v cc >/dev/null 2>&1 || need="$need build-essential"
 command -v jq >/dev/null 2>&1 || need="$need jq"
 # tests/t83-json.sh validates every --json output against docs/schema
 python3 -c 'import jsonschema' >/dev/null 2>&1 || need="$need python3-jsonschema"
-[ -z "$need" ] && exit 0
-echo "deps: installing$need"
-if [ "$(id -u)" != 0 ]; then SUDO=sudo; else SUDO=; fi
-$SUDO apt-get update -qq
-DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends $need >/dev/null
+# tests/t89-fhir.sh validates the FHIR export with FHIR.js, run by node
+command -v node >/dev/null 2>&1 || need="$need nodejs"
+command -v npm >/dev/null 2>&1 || need="$need npm"
+if [ -n "$need" ]; then
+	echo "deps: installing$need"
+	if [ "$(id -u)" != 0 ]; then SUDO=sudo; else SUDO=; fi
+	$SUDO apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends $need >/dev/null
+fi
+# FHIR.js itself, from the npm registry, the version tests/fhir/package.json
+# and package-lock.json pin, into tests/fhir/node_modules (not in git)
+fhir=$(cd "$(dirname "$0")/../tests/fhir" && pwd)
+want=$(sed -n 's/^ *"fhir": "\([^"]*\)".*/\1/p' "$fhir/package.json")
+have=$(sed -n 's/^  "version": "\([^"]*\)".*/\1/p' "$fhir/node_modules/fhir/package.json" 2>/dev/null || true)
+if [ "$want" != "$have" ]; then
+	echo "deps: installing FHIR.js $want into tests/fhir/node_modules (npm ci)"
+	(cd "$fhir" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+fi
