@@ -1098,7 +1098,7 @@ make_audit(fx_t *x, item_t *e)
 	const ch_access_t *a = &e->acc;
 	json_t *r = resource(x, G_AUDIT, "AuditEvent", e->uuid), *meta = obj(), *ag, *src,
 	    *ents = arr(), *en, *pc = obj(), *pca = arr();
-	const char *action = cli_action_name(a->action);
+	const char *action = ch_action_name(a->action);
 	int export = a->action == CH_ACT_EXPORT || a->action == CH_ACT_PRINT;
 
 	put(meta, "lastUpdated", jtime(e->it->env.time_ms));
