@@ -763,19 +763,18 @@ network_html(paper_t *p)
 	html_t *h = &p->h;
 	html_raw(h, "<section>\n<h2>The care network</h2>\n");
 	if (!p->have_charter) {
-		cli_members_t ms;
-		cli_members_load(p->c, p->id, 1, &ms);
-		html_raw(h, "<p>Organizations in the case: ");
-		for (size_t i = 0; i < ms.n; i++) {
+		/* The organizations the daemon named in its replies: the
+		 * members, and those removed. */
+		html_raw(h, "<p>Organizations named in the notebook: ");
+		for (size_t i = 0; i < p->nnames; i++) {
 			html_raw(h, i ? ", <bdi>" : "<bdi>");
-			html_text(h, ms.m[i].name, 1);
+			html_text(h, p->names[i].name, 1);
 			html_raw(h, "</bdi>");
 		}
-		html_raw(h, ms.n ? ".</p>\n" : "none known.</p>\n");
+		html_raw(h, p->nnames ? ".</p>\n" : "none known.</p>\n");
 		html_raw(h, "<p class=\"note\">The list of the people around the person (contact "
 		    "point, deputy, trusted person) is read by the professionals of the network: "
 		    "ask one of them for the booklet with it.</p>\n</section>\n");
-		cli_members_clear(&ms);
 		return;
 	}
 	const ch_charter_t *ch = &p->ep.charter;
