@@ -989,19 +989,25 @@ static const char *const yb_headers[] = {
 	"Gele doos", "Bo\xc3\xaete jaune", "Yellow box",
 };
 
-/* How many lines of the sheet each field may take (about 46 characters a
- * line in the type used): together with the contacts they fit one page. */
+/* The page is fitted by counting lines: a line of a field holds at most
+ * LINE_CHARS characters in the largest type (fewer than fit, since lines
+ * break between words), and each field has a number of lines, beyond
+ * which its text is cut, saying where the rest is. The sum of them all,
+ * the contacts included, decides the type size (layout_scale): so the
+ * sheet is one page whatever the notebook holds, in large type when it
+ * holds little. The page's own box clips what would still overflow. */
+#define LINE_CHARS 34
 static const int field_lines[F_N] = {
-	[F_BORN] = 1, [F_COND] = 4, [F_MED] = 9, [F_ALLERGY] = 3, [F_BLOOD] = 1,
-	[F_DIRECTIVES] = 2, [F_PHONE] = 4, [F_BOOKLET] = 2, [F_OTHER] = 3,
+	[F_BORN] = 1, [F_COND] = 3, [F_MED] = 8, [F_ALLERGY] = 2, [F_BLOOD] = 1,
+	[F_DIRECTIVES] = 2, [F_PHONE] = 3, [F_BOOKLET] = 1, [F_OTHER] = 2,
 };
-#define LINE_CHARS 46
-#define CONTACTS_MAX 7
+#define CONTACTS_MAX 5         /* people and organizations to call */
+#define CONTACT_LINES 3        /* each */
 
 /* The sheet's words: [0] Dutch, [1] French. */
 enum { W_TITLE, W_SUB, W_NAME, W_BORN, W_COND, W_MED, W_ALLERGY, W_BLOOD, W_DIRECTIVES,
 	W_CALL, W_BOOKLET, W_OTHER, W_WHERE, W_PRINTED, W_NOT, W_MORE, W_CONTACT, W_DEPUTY,
-	W_TRUSTED, W_REPR, W_GP, W_COORD, W_HANDOVER, W_ASK, W_NONOTE, W_OLDER, W_ONLY,
+	W_TRUSTED, W_REPR, W_GP, W_HANDOVER, W_ASK, W_NONOTE, W_OLDER, W_ONLY,
 	W_NOTEBOOK, W_BY, W_N };
 static const char *const words[W_N][2] = {
 	[W_TITLE] = { "GELE DOOS", "BO\xc3\x8eTE JAUNE" },
@@ -1021,13 +1027,11 @@ static const char *const words[W_N][2] = {
 	[W_NOT] = { "niet vermeld", "non mentionn\xc3\xa9" },
 	[W_MORE] = { "(vervolg in het zorgschrift)", "(suite dans le cahier)" },
 	[W_CONTACT] = { "Aanspreekpunt", "Personne de contact" },
-	[W_DEPUTY] = { "Vervanger aanspreekpunt", "Suppl\xc3\xa9" "ant(e) de la personne de contact" },
+	[W_DEPUTY] = { "Vervanger aanspreekpunt", "Suppl\xc3\xa9" "ant(e)" },
 	[W_TRUSTED] = { "Vertrouwenspersoon", "Personne de confiance" },
 	[W_REPR] = { "Vertegenwoordiger", "Repr\xc3\xa9sentant(e)" },
 	[W_GP] = { "Huisarts", "M\xc3\xa9" "decin g\xc3\xa9n\xc3\xa9raliste" },
-	[W_COORD] = { "Co\xc3\xb6rdinatie", "Coordination" },
-	[W_HANDOVER] = { "Aanspreekpunt volgens de overdracht van", "Personne de contact selon le "
-	    "transfert du" },
+	[W_HANDOVER] = { "Aanspreekpunt (overdracht)", "Personne de contact (transfert)" },
 	[W_ASK] = { "vraag naar", "demander" },
 	[W_NONOTE] = { "Geen gele-doosnota in het zorgschrift die de afdrukker mag lezen.",
 	    "Pas de note \xc2\xab bo\xc3\xaete jaune \xc2\xbb dans le cahier que la personne qui "
@@ -1042,9 +1046,14 @@ static const char *const words[W_N][2] = {
 	[W_BY] = { "door", "par" },
 };
 
+/* A line of text to show, cut to its lines. */
 typedef struct {
-	html_t f[F_N];           /* each field's text, raw (escaped when written) */
-	int cut[F_N];
+	html_t t;                /* raw text (escaped when written) */
+	int cut;                 /* 1: cut short */
+} ybtext_t;
+
+typedef struct {
+	ybtext_t f[F_N];
 	uint64_t time;           /* the note's time; 0: none */
 	char author[KEYS_NAME_MAX + 1];
 	char org[KEYS_NAME_MAX + 1];
@@ -1055,9 +1064,59 @@ typedef struct {
 	/* the newest handover's contact point */
 	int have_handover;
 	uint64_t ho_time;
-	uint8_t ho_contact[32], ho_deputy[32];
+	uint8_t ho_contact[32];
 	char ho_person[CH_KSHORT_MAX + 1];
+	/* who to call: the role in the person's language, the rest as text */
+	struct { int w; ybtext_t t; } call[CONTACTS_MAX + 1];
+	size_t ncall;
 } yb_t;
+
+/* The lines text takes: each of its lines, by LINE_CHARS characters. */
+static int
+text_lines(const char *s, size_t n, size_t line_chars)
+{
+	int lines = n ? 1 : 0;
+	size_t col = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] == '\n') {
+			lines++;
+			col = 0;
+		} else if (((unsigned char)s[i] & 0xc0) != 0x80 && ++col > line_chars) {
+			lines++;
+			col = 1;
+		}
+	}
+	return lines;
+}
+
+/* Appends a line s[0..n) to t, as long as it stays within max lines;
+ * what does not fit is cut (t->cut). */
+static void
+text_add(ybtext_t *t, const char *s, size_t n, int max)
+{
+	if (t->cut)
+		return;
+	int used = text_lines(t->t.p, t->t.len, LINE_CHARS);
+	if (used >= max) {
+		t->cut = 1;
+		return;
+	}
+	size_t room = (size_t)(max - used) * LINE_CHARS, chars = 0, i;
+	for (i = 0; i < n; i++)
+		if (((unsigned char)s[i] & 0xc0) != 0x80 && ++chars > room)
+			break;
+	char *tmp = malloc(i + 2);
+	if (!tmp)
+		cli_die(EXIT_ERR, "out of memory");
+	tmp[0] = '\n';
+	memcpy(tmp + 1, s, i);
+	tmp[i + 1] = '\0';
+	html_raw(&t->t, t->t.len ? tmp : tmp + 1);
+	sodium_memzero(tmp, i + 1);
+	free(tmp);
+	if (i < n)
+		t->cut = 1;
+}
 
 /* 1 if s[0..) starts with label, ASCII letters in any case, other bytes
  * exactly; then *rest points after it. */
@@ -1116,54 +1175,9 @@ line_field(const char *line, const char **rest)
 	return -1;
 }
 
-/* Appends s[0..n) to field f, within its lines; the rest is cut. */
-static void
-field_add(yb_t *y, int f, const char *s, size_t n)
-{
-	html_t *b = &y->f[f];
-	if (y->cut[f])
-		return;
-	/* lines used so far, by newlines and length */
-	int used = 0;
-	size_t col = 0;
-	for (size_t i = 0; i < b->len; i++) {
-		if (b->p[i] == '\n') {
-			used++;
-			col = 0;
-		} else if (((unsigned char)b->p[i] & 0xc0) != 0x80 && ++col > LINE_CHARS) {
-			used++;
-			col = 1;
-		}
-	}
-	if (b->len)
-		used++;
-	if (b->len && used >= field_lines[f]) {
-		y->cut[f] = 1;
-		return;
-	}
-	if (b->len)
-		html_raw(b, "\n");
-	/* this line: as many characters as the lines left allow */
-	size_t room = (size_t)(field_lines[f] - (b->len ? used : 0)) * LINE_CHARS, chars = 0, i;
-	for (i = 0; i < n; i++) {
-		if (((unsigned char)s[i] & 0xc0) != 0x80 && ++chars > room)
-			break;
-	}
-	char *tmp = malloc(i + 1);
-	if (!tmp)
-		cli_die(EXIT_ERR, "out of memory");
-	memcpy(tmp, s, i);
-	tmp[i] = '\0';
-	html_raw(b, tmp);
-	sodium_memzero(tmp, i);
-	free(tmp);
-	if (i < n)
-		y->cut[f] = 1;
-}
-
-/* Reads the fields out of a yellow-box note's text: the lines after its
- * header; a label opens a field, the lines after it continue it, an empty
- * line ends it; text in no field is "other". */
+/* Reads the fields out of a yellow-box note's text: the lines after the
+ * line of its header; a label opens a field, the lines after it continue
+ * it, an empty line ends it; text in no field is "other". */
 static void
 yb_parse(yb_t *y, const char *text)
 {
@@ -1190,16 +1204,26 @@ yb_parse(yb_t *y, const char *text)
 		else if (f >= 0) {
 			cur = f;
 			if (*rest)
-				field_add(y, f, rest, strlen(rest));
+				text_add(&y->f[f], rest, strlen(rest), field_lines[f]);
 		} else {
 			const char *t = line;
 			while (*t == ' ' || *t == '\t')
 				t++;
-			field_add(y, cur >= 0 ? cur : F_OTHER, t, strlen(t));
+			int to = cur >= 0 ? cur : F_OTHER;
+			text_add(&y->f[to], t, strlen(t), field_lines[to]);
 		}
 		sodium_memzero(line, n);
 		free(line);
 		s = end;
+	}
+}
+
+static void
+yb_clear_fields(yb_t *y)
+{
+	for (int f = 0; f < F_N; f++) {
+		html_clear(&y->f[f].t);
+		y->f[f].cut = 0;
 	}
 }
 
@@ -1223,23 +1247,21 @@ page_yb(paper_t *p, const ch_readrep_t *rr, void *arg)
 				snprintf(author, sizeof(author), "%s", au.cert.name);
 			cli_author_clear(&au);
 		}
+		const size_t maxold = sizeof(y->older) / sizeof(y->older[0]);
 		if (it->env.time_ms > y->time) {
 			/* the newer one is the sheet; the one it replaces is a line */
-			if (y->time && y->nolder < sizeof(y->older) / sizeof(y->older[0])) {
+			if (y->time && y->nolder < maxold) {
 				y->older[y->nolder].time = y->time;
 				snprintf(y->older[y->nolder].author, KEYS_NAME_MAX + 1, "%s", y->author);
 				y->nolder++;
 			}
-			for (int f = 0; f < F_N; f++) {
-				html_clear(&y->f[f]);
-				y->cut[f] = 0;
-			}
+			yb_clear_fields(y);
 			y->time = it->env.time_ms;
 			snprintf(y->author, sizeof(y->author), "%s", author);
 			const char *o = org_name(p, it->env.org);
 			snprintf(y->org, sizeof(y->org), "%s", o ? o : "?");
 			yb_parse(y, note.text);
-		} else if (y->nolder < sizeof(y->older) / sizeof(y->older[0])) {
+		} else if (y->nolder < maxold) {
 			y->older[y->nolder].time = it->env.time_ms;
 			snprintf(y->older[y->nolder].author, KEYS_NAME_MAX + 1, "%s", author);
 			y->nolder++;
@@ -1248,7 +1270,7 @@ page_yb(paper_t *p, const ch_readrep_t *rr, void *arg)
 	}
 }
 
-/* The newest handover: its contact point, deputy and who to ask for. */
+/* The newest handover: its contact point and who to ask for there. */
 static void
 page_handover(paper_t *p, const ch_readrep_t *rr, void *arg)
 {
@@ -1259,37 +1281,110 @@ page_handover(paper_t *p, const ch_readrep_t *rr, void *arg)
 		ch_plain_t pl;
 		ch_fields_t f;
 		if (it->state != CH_IT_OPEN || ch_plain_decode(it->plain.p, it->plain.n, &pl) != 0 ||
-		    pl.kind != CH_KIND_HANDOVER || ch_fields_decode(pl.kind, pl.fields, pl.fieldslen, &f) != 0)
+		    pl.kind != CH_KIND_HANDOVER ||
+		    ch_fields_decode(pl.kind, pl.fields, pl.fieldslen, &f) != 0)
 			continue;
 		y->have_handover = 1;
 		y->ho_time = it->env.time_ms;
 		memcpy(y->ho_contact, f.u.handover.contact, 32);
-		memcpy(y->ho_deputy, f.u.handover.deputy, 32);
-		snprintf(y->ho_person, sizeof(y->ho_person), "%s", f.u.handover.person ?
-		    f.u.handover.person : "");
+		snprintf(y->ho_person, sizeof(y->ho_person), "%s",
+		    f.u.handover.person ? f.u.handover.person : "");
 		ch_fields_clear(&f);
 	}
+}
+
+/* One person or organization to call: role word w, then text. */
+static void
+call_add(yb_t *y, int w, const char *a, const char *b)
+{
+	if (y->ncall >= sizeof(y->call) / sizeof(y->call[0]))
+		return;
+	ybtext_t *t = &y->call[y->ncall].t;
+	y->call[y->ncall++].w = w;
+	size_t n = strlen(a) + (b && *b ? strlen(b) + 5 : 0) + 1;   /* " — " is 5 bytes */
+	char *s = malloc(n);
+	if (!s)
+		cli_die(EXIT_ERR, "out of memory");
+	snprintf(s, n, "%s%s%s", a, b && *b ? " \xe2\x80\x94 " : "", b && *b ? b : "");
+	/* (a newline in a name is shown escaped: one line) */
+	for (char *q = s; *q; q++)
+		if (*q == '\n' || *q == '\r')
+			*q = ' ';
+	text_add(t, s, strlen(s), CONTACT_LINES);
+	sodium_memzero(s, n);
+	free(s);
+}
+
+/* The contacts: the people of the network the sheet is about, the GP
+ * practices, the newest handover's contact point. */
+static void
+yb_contacts(paper_t *p, yb_t *y)
+{
+	int l = p->o->lang == LANG_FR;
+	if (p->have_charter) {
+		static const struct { const char *role; int w; } who[] = {
+			{ "contact-point", W_CONTACT }, { "deputy-contact-point", W_DEPUTY },
+			{ "trusted-person", W_TRUSTED }, { "representative", W_REPR },
+		};
+		const ch_charter_t *ch = &p->ep.charter;
+		for (size_t k = 0; k < sizeof(who) / sizeof(who[0]); k++)
+			for (size_t i = 0; i < ch->npeople && y->ncall < CONTACTS_MAX; i++)
+				if (strcmp(ch->people[i].role, who[k].role) == 0)
+					call_add(y, who[k].w, ch->people[i].name, NULL);
+		for (size_t i = 0; i < ch->norgs && y->ncall < CONTACTS_MAX; i++)
+			if (strcmp(ch->orgs[i].role, "gp") == 0) {
+				const char *nm = org_name(p, ch->orgs[i].org);
+				call_add(y, W_GP, nm ? nm : "?", NULL);
+			}
+	}
+	if (y->have_handover) {
+		char when[32], extra[CH_KSHORT_MAX + 64] = "";
+		const char *nm = org_name(p, y->ho_contact);
+		cli_time(y->ho_time, when);
+		when[10] = '\0';
+		if (y->ho_person[0])
+			snprintf(extra, sizeof(extra), "%s %s", words[W_ASK][l], y->ho_person);
+		char a[KEYS_NAME_MAX + 48];
+		snprintf(a, sizeof(a), "%s, %s", when, nm ? nm : "?");
+		call_add(y, W_HANDOVER, a, extra);
+	}
+}
+
+/* The type size the sheet needs (pt of the fields' text): the lines the
+ * fields and contacts take, at most about 30 in 14 pt, about 34 in 12 pt,
+ * 38 in 11 pt; 10 pt beyond (the most the fields and contacts can take,
+ * about 60, leaves room on the page in 10 pt). */
+static int
+layout_scale(paper_t *p, const yb_t *y)
+{
+	int lines = 2 * text_lines(person_name(p), strlen(person_name(p)), LINE_CHARS * 2 / 3);
+	for (int f = 0; f < F_N; f++)
+		lines += y->f[f].t.len ? text_lines(y->f[f].t.p, y->f[f].t.len, LINE_CHARS) +
+		    y->f[f].cut : (f == F_BORN || f == F_COND || f == F_MED || f == F_ALLERGY);
+	for (size_t i = 0; i < y->ncall; i++)
+		lines += text_lines(y->call[i].t.t.p, y->call[i].t.t.len, LINE_CHARS);
+	lines += 3 + (int)y->nolder;       /* where the notebook is, older notes */
+	return lines <= 30 ? 14 : lines <= 34 ? 12 : lines <= 38 ? 11 : 10;
 }
 
 static const char yb_css[] =
     "@page { size: A4; margin: 0; }\n"
     "html, body { margin: 0; padding: 0; }\n"
     ".sheet { box-sizing: border-box; width: 210mm; height: 296mm; padding: 9mm 11mm; "
-    "overflow: hidden; font-size: 13pt; line-height: 1.25; }\n"
+    "overflow: hidden; line-height: 1.25; }\n"
     "h1 { font-size: 24pt; margin: 0 0 3mm; padding: 2mm 4mm; border: 3px solid #000; "
     "background: #ffd500; -webkit-print-color-adjust: exact; print-color-adjust: exact; }\n"
     "h1 .other, th .other { font-weight: normal; }\n"
     "h1 .other { font-size: 16pt; }\n"
     "h1 .sub { display: block; font-size: 12pt; font-weight: normal; }\n"
     "table { width: 100%; border-collapse: collapse; table-layout: fixed; }\n"
-    "th { width: 31%; text-align: left; vertical-align: top; padding: 1.6mm 2mm; "
+    "th { width: 31%; text-align: left; vertical-align: top; padding: 1.4mm 2mm; "
     "border-top: 2px solid #000; font-size: 13pt; }\n"
     "th .other { display: block; font-size: 10pt; }\n"
-    "td { vertical-align: top; padding: 1.6mm 2mm; border-top: 2px solid #000; "
-    "font-size: 14pt; white-space: pre-wrap; overflow-wrap: anywhere; }\n"
-    "td.name { font-size: 20pt; font-weight: bold; }\n"
-    "td.med { font-size: 14pt; font-weight: bold; }\n"
-    ".none { font-style: italic; font-weight: normal; color: #333; font-size: 12pt; }\n"
+    "td { vertical-align: top; padding: 1.4mm 2mm; border-top: 2px solid #000; "
+    "white-space: pre-wrap; overflow-wrap: anywhere; }\n"
+    "td.med { font-weight: bold; }\n"
+    ".none { font-style: italic; font-weight: normal; color: #333; }\n"
     ".cut { font-size: 10pt; font-weight: normal; }\n"
     "p.foot { font-size: 9pt; margin: 2mm 0 0; color: #222; }\n";
 
@@ -1309,39 +1404,27 @@ yb_none(paper_t *p)
 	html_rawf(&p->h, "<span class=\"none\">%s</span>", words[W_NOT][l]);
 }
 
+static void
+yb_text(paper_t *p, const ybtext_t *t)
+{
+	int l = p->o->lang == LANG_FR;
+	html_text(&p->h, t->t.p, 0);
+	if (t->cut)
+		html_rawf(&p->h, " \xe2\x80\xa6 <span class=\"cut\">%s</span>", words[W_MORE][l]);
+}
+
 /* A field's row: its text, or "not stated". */
 static void
 yb_row(paper_t *p, yb_t *y, int w, int f, const char *cls)
 {
-	int l = p->o->lang == LANG_FR;
 	yb_th(p, w);
 	html_rawf(&p->h, "<td%s%s%s dir=\"auto\">", cls ? " class=\"" : "", cls ? cls : "",
 	    cls ? "\"" : "");
-	if (y->f[f].len) {
-		html_text(&p->h, y->f[f].p, 0);
-		if (y->cut[f])
-			html_rawf(&p->h, " … <span class=\"cut\">%s</span>", words[W_MORE][l]);
-	} else
+	if (y->f[f].t.len)
+		yb_text(p, &y->f[f]);
+	else
 		yb_none(p);
 	html_raw(&p->h, "</td></tr>\n");
-}
-
-static void
-yb_contact(paper_t *p, size_t *n, int w, const char *name, const char *extra)
-{
-	int l = p->o->lang == LANG_FR;
-	if (*n >= CONTACTS_MAX)
-		return;
-	html_raw(&p->h, (*n)++ ? "<br>" : "");
-	html_rawf(&p->h, "<b>%s</b> · <span lang=\"%s\">%s</span>: <bdi>", words[w][l],
-	    l ? "nl" : "fr", words[w][!l]);
-	html_text(&p->h, name, 1);
-	html_raw(&p->h, "</bdi>");
-	if (extra && *extra) {
-		html_raw(&p->h, " — <bdi>");
-		html_text(&p->h, extra, 1);
-		html_raw(&p->h, "</bdi>");
-	}
 }
 
 int
@@ -1375,14 +1458,19 @@ export_yellow_box(cli_t *c, int argc, char **argv)
 		snprintf(rq.search, sizeof(rq.search), "%s", yb_headers[k]);
 		paper_read(&p, &rq, 0, page_yb, &y);
 	}
+	yb_contacts(&p, &y);
+	int pt = layout_scale(&p, &y);
 
 	char title[CH_CASE_NAME_MAX + 64];
-	snprintf(title, sizeof(title), "%s — %s", words[W_TITLE][l], person_name(&p));
-	page_begin(&p, title, l ? "fr" : "nl", yb_css, 0);
+	snprintf(title, sizeof(title), "%s \xe2\x80\x94 %s", words[W_TITLE][l], person_name(&p));
+	char css[sizeof(yb_css) + 128];
+	snprintf(css, sizeof(css), "%std { font-size: %dpt; }\ntd.name { font-size: %dpt; "
+	    "font-weight: bold; }\n", yb_css, pt, pt + 6);
+	page_begin(&p, title, l ? "fr" : "nl", css, 0);
 	html_t *h = &p.h;
-	html_rawf(h, "<div class=\"sheet\">\n<h1>%s <span class=\"other\" lang=\"%s\">· %s</span>"
-	    "<span class=\"sub\">%s</span></h1>\n<table>\n", words[W_TITLE][l], l ? "nl" : "fr",
-	    words[W_TITLE][!l], words[W_SUB][l]);
+	html_rawf(h, "<div class=\"sheet\">\n<h1>%s <span class=\"other\" lang=\"%s\">\xc2\xb7 %s"
+	    "</span><span class=\"sub\">%s</span></h1>\n<table>\n", words[W_TITLE][l],
+	    l ? "nl" : "fr", words[W_TITLE][!l], words[W_SUB][l]);
 	yb_th(&p, W_NAME);
 	html_raw(h, "<td class=\"name\" dir=\"auto\">");
 	html_text(h, person_name(&p), 1);
@@ -1391,57 +1479,26 @@ export_yellow_box(cli_t *c, int argc, char **argv)
 	yb_row(&p, &y, W_COND, F_COND, NULL);
 	yb_row(&p, &y, W_MED, F_MED, "med");
 	yb_row(&p, &y, W_ALLERGY, F_ALLERGY, "med");
-	if (y.f[F_BLOOD].len)
+	if (y.f[F_BLOOD].t.len)
 		yb_row(&p, &y, W_BLOOD, F_BLOOD, NULL);
-	if (y.f[F_DIRECTIVES].len)
+	if (y.f[F_DIRECTIVES].t.len)
 		yb_row(&p, &y, W_DIRECTIVES, F_DIRECTIVES, NULL);
 
 	/* who to call */
 	yb_th(&p, W_CALL);
 	html_raw(h, "<td>");
-	size_t nc = 0;
-	if (p.have_charter) {
-		static const struct { const char *role; int w; } who[] = {
-			{ "contact-point", W_CONTACT }, { "deputy-contact-point", W_DEPUTY },
-			{ "trusted-person", W_TRUSTED }, { "representative", W_REPR },
-		};
-		const ch_charter_t *ch = &p.ep.charter;
-		for (size_t k = 0; k < sizeof(who) / sizeof(who[0]); k++)
-			for (size_t i = 0; i < ch->npeople; i++)
-				if (strcmp(ch->people[i].role, who[k].role) == 0)
-					yb_contact(&p, &nc, who[k].w, ch->people[i].name, NULL);
-		for (size_t i = 0; i < ch->norgs; i++)
-			if (strcmp(ch->orgs[i].role, "gp") == 0) {
-				const char *nm = org_name(&p, ch->orgs[i].org);
-				yb_contact(&p, &nc, W_GP, nm ? nm : "?", NULL);
-			}
-	}
-	if (y.have_handover && nc < CONTACTS_MAX) {
-		char when[32], extra[CH_KSHORT_MAX + 64] = "";
-		const char *nm = org_name(&p, y.ho_contact);
-		cli_time(y.ho_time, when);
-		when[10] = '\0';
-		if (y.ho_person[0])
-			snprintf(extra, sizeof(extra), "%s %s", words[W_ASK][l], y.ho_person);
-		html_raw(h, nc++ ? "<br>" : "");
-		html_rawf(h, "<b>%s ", words[W_HANDOVER][l]);
-		html_text(h, when, 1);
-		html_raw(h, "</b>: <bdi>");
-		html_text(h, nm ? nm : "?", 1);
+	for (size_t i = 0; i < y.ncall; i++) {
+		html_rawf(h, "%s<b>%s</b>: <bdi>", i ? "<br>" : "", words[y.call[i].w][l]);
+		yb_text(&p, &y.call[i].t);
 		html_raw(h, "</bdi>");
-		if (extra[0]) {
-			html_raw(h, " — <bdi>");
-			html_text(h, extra, 1);
-			html_raw(h, "</bdi>");
-		}
 	}
-	if (y.f[F_PHONE].len) {
-		html_raw(h, nc++ ? "<br>" : "");
-		html_raw(h, "☎ <span dir=\"auto\" style=\"white-space: pre-wrap\">");
-		html_text(h, y.f[F_PHONE].p, 0);
+	if (y.f[F_PHONE].t.len) {
+		html_raw(h, y.ncall ? "<br>" : "");
+		html_raw(h, "\xe2\x98\x8e <span dir=\"auto\">");
+		yb_text(&p, &y.f[F_PHONE]);
 		html_raw(h, "</span>");
 	}
-	if (!nc)
+	if (!y.ncall && !y.f[F_PHONE].t.len)
 		yb_none(&p);
 	html_raw(h, "</td></tr>\n");
 
@@ -1451,13 +1508,13 @@ export_yellow_box(cli_t *c, int argc, char **argv)
 	const char *coord = p.have_charter ? org_name(&p, p.ep.charter.coordinator) : NULL;
 	html_text(h, coord ? coord : p.usname, 1);
 	html_raw(h, "</bdi>");
-	if (y.f[F_BOOKLET].len) {
+	if (y.f[F_BOOKLET].t.len) {
 		html_rawf(h, "<br>%s: <span dir=\"auto\">", words[W_BOOKLET][l]);
-		html_text(h, y.f[F_BOOKLET].p, 1);
+		yb_text(&p, &y.f[F_BOOKLET]);
 		html_raw(h, "</span>");
 	}
 	html_raw(h, "</td></tr>\n");
-	if (y.f[F_OTHER].len)
+	if (y.f[F_OTHER].t.len)
 		yb_row(&p, &y, W_OTHER, F_OTHER, NULL);
 	html_raw(h, "</table>\n<p class=\"foot\">");
 
@@ -1468,7 +1525,7 @@ export_yellow_box(cli_t *c, int argc, char **argv)
 	html_text(h, p.reader, 1);
 	html_raw(h, "</bdi>, <bdi>");
 	html_text(h, p.usname, 1);
-	html_rawf(h, "</bdi> · <span lang=\"%s\">%s ", l ? "nl" : "fr", words[W_PRINTED][!l]);
+	html_rawf(h, "</bdi> \xc2\xb7 <span lang=\"%s\">%s ", l ? "nl" : "fr", words[W_PRINTED][!l]);
 	html_text(h, p.printed, 1);
 	html_raw(h, "</span>. ");
 	if (y.time) {
@@ -1496,8 +1553,9 @@ export_yellow_box(cli_t *c, int argc, char **argv)
 	}
 	html_raw(h, words[W_ONLY][l]);
 	html_raw(h, "</p>\n</div>\n</body>\n</html>\n");
-	for (int f = 0; f < F_N; f++)
-		html_clear(&y.f[f]);
+	yb_clear_fields(&y);
+	for (size_t i = 0; i < y.ncall; i++)
+		html_clear(&y.call[i].t.t);
 	sodium_memzero(&y, sizeof(y));
 
 	paper_write(&p, fd, renderer);

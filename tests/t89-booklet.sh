@@ -224,31 +224,51 @@ check "his yellow box, Dutch, as PDF" c sophie export "$C1" --yellow-box --lang 
 pdftotext -raw "$T/y1.pdf" "$T/y1.txt" && flat "$T/y1.txt"
 check "... one page; no yellow-box note, so 'niet vermeld'; the handover's contact and phone" sh -c \
 	"pdfinfo '$T/y1.pdf' | grep -q '^Pages: *1$' && grep -q 'Medicatie Médicaments niet vermeld' '$T/y1.txt' &&
-	grep -q 'Aanspreekpunt volgens de overdracht van 20[0-9-]*: Zorgcoördinatie Brussel — vraag naar Inès Lefèvre, 02 555 01 23' '$T/y1.txt'"
+	grep -q 'Aanspreekpunt (overdracht): 20[0-9-]*, Zorgcoördinatie Brussel — vraag naar Inès Lefèvre, 02 555 01 23' '$T/y1.txt'"
 
 # ---- case 3: a man with diabetes, living on the street --------------------
+# His sheet is the worst case for one page: every field, long, and many
+# people to call.
 YOUSSEF="Youssef B. — يوسف"
-C3=$(newcase "$YOUSSEF" nurse:home-nursing)
+C3=$(newcase "$YOUSSEF" nurse:home-nursing gp:gp)
 check "case 3 opened" [ "${#C3}" = 32 ]
+for r in contact-point deputy-contact-point trusted-person representative; do
+	check "case 3: a $r with a long name" c ines case person "$C3" --role "$r" \
+		--name "Jean-Baptiste Van den Heuvel-Lefèvre de la Rue des Tanneurs ($r) 0470 99 88 77"
+done
 check "case 3 reaches the nurse" wait_for "$SYNC_WAIT" c sophie --json network "$C3"
+check "a handover with who to ask for" c ines handover "$C3" "Sortie de Saint-Luc" \
+	--from "Cliniques Saint-Luc" --to "Rue" --contact Thuis \
+	--contact-person "Straathoekwerker Brussel, permanence 02 555 77 88, demander Mohammed"
+long() { i=1; while [ $i -le "$2" ]; do printf '%s-%d ' "$1" $i; i=$((i + 1)); done; }
 {
 	echo "Gele doos"
-	echo "Aandoeningen: diabetes type 2, insuline aangewezen maar niet gestart"
+	echo "Geboren: 1981 (ongeveer)"
+	echo "Aandoeningen: diabetes type 2, insuline aangewezen maar niet gestart; $(long aandoening 30)"
 	printf 'Medicatie: '
 	i=1; while [ $i -le 40 ]; do printf 'geneesmiddel-%d 10 mg 2x/dag; ' $i; i=$((i + 1)); done
 	echo
 	i=1; while [ $i -le 30 ]; do echo "  extra regel $i met nog een geneesmiddel en een lange uitleg"; i=$((i + 1)); done
-	echo "Allergieën: geen gekend"
+	echo "Allergieën: geen gekend $(long allergie 30)"
+	echo "Bloedgroep: O+ $(long bloed 20)"
+	echo "Wilsverklaring: geen reanimatie gewenst, zie huisarts $(long wil 30)"
 	echo "Telefoon: Straathoekwerker Brussel 02 555 77 88"
+	echo "Telefoon: $(long nummer 40)"
+	echo "Boekje: bij de straathoekwerker $(long boekje 20)"
+	echo
+	echo "Slaapt meestal aan het Zuidstation. $(long plaats 40)"
 } >"$T/yb3.txt"
-check "his yellow-box note, with a very long medication list" c sophie note "$C3" - <"$T/yb3.txt"
+check "his yellow-box note, every field and very long" c sophie note "$C3" - <"$T/yb3.txt"
 check "his yellow box, Dutch, as PDF" c sophie export "$C3" --yellow-box --lang nl --pdf --out "$T/y3.pdf"
 pdftotext -raw "$T/y3.pdf" "$T/y3.txt" && flat "$T/y3.txt"
 check "... still exactly one page" sh -c "pdfinfo '$T/y3.pdf' | grep -q '^Pages: *1$'"
-check "... the list cut, saying where the rest is; what follows it still there" sh -c \
-	"grep -q 'geneesmiddel-1 10 mg' '$T/y3.txt' && grep -q 'vervolg in het zorgschrift' '$T/y3.txt' &&
-	! grep -q 'geneesmiddel-40 ' '$T/y3.txt' && grep -q 'geen gekend' '$T/y3.txt' &&
-	grep -q '02 555 77 88' '$T/y3.txt' && grep -q 'يوسف' '$T/y3.txt'"
+check "... each long field cut, saying where the rest is; the name in Arabic" sh -c \
+	"grep -q 'geneesmiddel-1 10 mg' '$T/y3.txt' && ! grep -q 'geneesmiddel-40 ' '$T/y3.txt' &&
+	[ \"\$(grep -o 'vervolg in het zorgschrift' '$T/y3.txt' | wc -l)\" -ge 5 ] && grep -q 'يوسف' '$T/y3.txt'"
+check "... nothing lost off the page: the last row and the footer are there" sh -c \
+	"grep -q 'Slaapt meestal aan het Zuidstation' '$T/y3.txt' && grep -q 'Alleen wat de afdrukker mag lezen staat op deze fiche' '$T/y3.txt' &&
+	grep -q 'Aanspreekpunt (overdracht)' '$T/y3.txt' && grep -q '02 555 77 88' '$T/y3.txt' &&
+	grep -q 'Vertegenwoordiger: Jean-Baptiste Van den Heuvel-Lefèvre de la Rue des Tanneurs (representative) 0470 99 88 77' '$T/y3.txt'"
 check "no file of the renderer is left behind" [ -z "$(ls -A "$TMPDIR")" ]
 
 stop_all
