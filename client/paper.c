@@ -80,39 +80,39 @@ yellow_usage(int code)
 	FILE *f = code ? stderr : stdout;
 	fprintf(f, "usage: cahier export CASE --yellow-box --lang nl|fr [--out FILE] [--pdf]\n"
 	    "                     [--purpose PURPOSE]\n\n"
-	    "The one-page emergency sheet of the yellow box (gele doos, boite jaune):\n"
+	    "The one-page emergency sheet of the yellow box (gele doos, bo\xc3\xaete jaune):\n"
 	    "identity, main conditions, medication, allergies, who to call (contact\n"
 	    "point, deputy, trusted person, GP), where the notebook is, and the date it\n"
 	    "was printed; in the person's language (--lang nl or fr), with the other's\n"
 	    "headings beside. Exactly one A4 page, in large type.\n\n"
 	    "Conditions, medication and allergies come from the newest note you may\n"
-	    "read that holds the words 'Gele doos', 'Boite jaune' (with its circumflex)\n"
-	    "or 'Yellow box', in lines that start with a label:\n"
+	    "read that holds the words 'Gele doos', 'Bo\xc3\xaete jaune' or 'Yellow box' (any\n"
+	    "case of ASCII letters), in the lines after them that start with a label;\n"
+	    "a label's text runs on to the next label or an empty line:\n"
 	    "    Gele doos\n"
 	    "    Aandoeningen: diabetes type 2, hartfalen\n"
 	    "    Medicatie: metformine 850 mg 2x/dag\n"
-	    "    Allergieen: penicilline\n"
+	    "    Allergie\xc3\xabn: penicilline\n"
 	    "    Telefoon: An Peeters (dochter) 0470 12 34 56\n"
-	    "(labels in Dutch, French or English: 'cahier export --yellow-box --help'\n"
-	    "lists them with the man page, cahier(1)). Nothing else is guessed: what\n"
-	    "the notebook does not hold, or you may not read, is marked as not stated.\n"
-	    "The contacts come from the care network and the newest handover.\n"
-	    "Each read is recorded, as a print (cahier audit CASE --action print).\n\n"
+	    "Nothing else is guessed: what the notebook does not hold, or you may not\n"
+	    "read, is printed as not stated. The contacts come from the care network\n"
+	    "and the newest handover. Each read is recorded, as a print (cahier audit\n"
+	    "CASE --action print).\n\n"
 	    "  --lang nl|fr   the person's language (required)\n"
 	    "  --out FILE     write to FILE (mode 0600) instead of stdout\n"
 	    "  --pdf          PDF, rendered by headless chromium with no network; needs\n"
 	    "                 --out (a PDF is never written to a terminal)\n"
 	    "  --purpose P    the purpose of the reads (default: by your role)\n\n"
-	    "Labels (any case; the first line of each field is the one after the label):\n"
+	    "Labels, each followed by a colon:\n"
 	    "  date of birth  Date of birth, Born, Geboortedatum, Geboren,\n"
-	    "                 Date de naissance, Ne le, Nee le (with accents)\n"
+	    "                 Date de naissance, N\xc3\xa9 le, N\xc3\xa9" "e le\n"
 	    "  conditions     Conditions, Aandoeningen, Affections, Pathologies\n"
-	    "  medication     Medication, Medicatie, Medicaments, Medication (with accents),\n"
-	    "                 Traitement\n"
-	    "  allergies      Allergies, Allergieen (with its diaeresis), Allergie\n"
+	    "  medication     Medication, Medicatie, M\xc3\xa9" "dicaments, M\xc3\xa9" "dication, Traitement\n"
+	    "  allergies      Allergies, Allergie\xc3\xabn, Allergie\n"
 	    "  blood group    Blood group, Bloedgroep, Groupe sanguin\n"
-	    "  directives     Advance directives, Wilsverklaring, Directives anticipees\n"
-	    "  phone          Phone, Telephone, Telefoon, Tel, Telephone, Tel (with accents)\n"
+	    "  directives     Advance directives, Wilsverklaring(en),\n"
+	    "                 Directives anticip\xc3\xa9" "es, D\xc3\xa9" "clarations anticip\xc3\xa9" "es\n"
+	    "  phone          Phone, Telephone, Telefoon, Tel, T\xc3\xa9l\xc3\xa9phone, T\xc3\xa9l\n"
 	    "  booklet        Booklet, Boekje, Carnet: where the paper booklet is kept\n");
 	exit(code);
 }
@@ -567,6 +567,67 @@ acks_html(paper_t *p, const ch_readitem_t *it, const ch_fields_t *f)
 		html_raw(&p->h, ".</p>\n");
 }
 
+/* The main text of a care entry (its "text", an appointment's "what", a
+ * consultation's "agenda"), and the name of that field; NULL if none. */
+static const char *
+main_text(const ch_fields_t *f, const char **name)
+{
+	size_t n;
+	const ch_field_t *t = ch_kind_fields(f->kind, &n);
+	for (size_t i = 0; t && i < n; i++)
+		if (t[i].type == CH_FT_TEXT && (strcmp(t[i].name, "text") == 0 ||
+		    strcmp(t[i].name, "what") == 0 || strcmp(t[i].name, "agenda") == 0)) {
+			*name = t[i].name;
+			return *(char *const *)(const void *)((const uint8_t *)f + t[i].off);
+		}
+	return NULL;
+}
+
+/* A care entry of another kind than the note: its main text first, as a
+ * note's, then its other fields as render_lines() words them, but for
+ * those it leaves empty ("none"). */
+static void
+care_html(paper_t *p, const ch_fields_t *f)
+{
+	html_t *h = &p->h;
+	const char *name = NULL, *text = main_text(f, &name);
+	if (text && *text) {
+		html_raw(h, "<div class=\"text\" dir=\"auto\">");
+		html_text(h, text, 0);
+		html_raw(h, "</div>\n");
+	}
+	render_ctx_t rc = rctx(p);
+	char *lines = render_lines(f, &rc, "");
+	if (!lines)
+		cli_die(EXIT_ERR, "out of memory");
+	size_t nl = name ? strlen(name) : 0;
+	int skipping = 0, any = 0;
+	for (char *s = lines, *e; *s; s = e) {
+		e = strchr(s, '\n');
+		e = e ? e + 1 : s + strlen(s);
+		size_t len = (size_t)(e - s) - (e[-1] == '\n');
+		if (skipping && len >= 2 && s[0] == ' ' && s[1] == ' ')
+			continue;
+		skipping = 0;
+		if (name && len > nl && strncmp(s, name, nl) == 0 && s[nl] == ':') {
+			/* the main text, shown above (a text of several lines
+			 * follows its label on lines of their own) */
+			skipping = len == nl + 1;
+			continue;
+		}
+		if (len >= 6 && memcmp(s + len - 6, ": none", 6) == 0)
+			continue;
+		char save = s[len];
+		s[len] = '\0';
+		html_raw(h, any++ ? "\n" : "<div class=\"fields\" dir=\"auto\">");
+		html_text(h, s, 0);
+		s[len] = save;
+	}
+	if (any)
+		html_raw(h, "</div>\n");
+	render_free(&lines);
+}
+
 /* One entry of a reply, with its author, role, organization and time. */
 static void
 entry_html(paper_t *p, const ch_readitem_t *it, const ventry_t *e)
@@ -631,14 +692,7 @@ entry_html(paper_t *p, const ch_readitem_t *it, const ventry_t *e)
 		html_text(h, f->u.note.text, 0);
 		html_raw(h, "</div>\n");
 	} else if (f) {
-		render_ctx_t rc = rctx(p);
-		char *lines = render_lines(f, &rc, "");
-		if (!lines)
-			cli_die(EXIT_ERR, "out of memory");
-		html_raw(h, "<div class=\"fields\" dir=\"auto\">");
-		html_text(h, lines, 0);
-		html_raw(h, "</div>\n");
-		render_free(&lines);
+		care_html(p, f);
 		acks_html(p, it, f);
 	} else {
 		const char *kind = json_str(j, "kind");
@@ -714,6 +768,7 @@ static const char booklet_css[] =
     ".entry p { margin: .15em 0; }\n"
     "p.head { font-size: 10pt; }\n"
     ".text, .fields { white-space: pre-wrap; overflow-wrap: anywhere; }\n"
+    ".fields { font-size: 10pt; color: #222; }\n"
     "p.gone { font-style: italic; }\n"
     "p.waiting { font-weight: bold; }\n"
     "table { border-collapse: collapse; width: 100%; }\n"

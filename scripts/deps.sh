@@ -17,6 +17,12 @@ command -v cc >/dev/null 2>&1 || need="$need build-essential"
 command -v jq >/dev/null 2>&1 || need="$need jq"
 # tests/t83-json.sh validates every --json output against docs/schema
 python3 -c 'import jsonschema' >/dev/null 2>&1 || need="$need python3-jsonschema"
+# cahier export --pdf renders with headless chromium; tests/t89-booklet.sh
+# reads the PDFs back with pdfinfo and pdftotext (poppler-utils); the pages
+# ask for DejaVu Sans, which has Latin with accents, Arabic and Hebrew
+command -v chromium >/dev/null 2>&1 || need="$need chromium"
+command -v pdftotext >/dev/null 2>&1 && command -v pdfinfo >/dev/null 2>&1 || need="$need poppler-utils"
+[ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || need="$need fonts-dejavu-core"
 [ -z "$need" ] && exit 0
 echo "deps: installing$need"
 if [ "$(id -u)" != 0 ]; then SUDO=sudo; else SUDO=; fi
