@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
@@ -67,7 +68,7 @@ booklet_usage(int code)
 	    "Each read it makes is recorded, as a print, with the entries it holds\n"
 	    "(cahier audit CASE --action print).\n\n"
 	    "  --since DATE   the timeline from DATE on (YYYY-MM-DD, local time)\n"
-	    "  --out FILE     write to FILE (mode 0600) instead of stdout\n"
+	    "  --out FILE     write to FILE (made mode 0600) instead of stdout\n"
 	    "  --pdf          PDF, rendered by headless chromium with no network; needs\n"
 	    "                 --out (a PDF is never written to a terminal)\n"
 	    "  --purpose P    the purpose of the reads (default: by your role)\n", BOOKLET_DAYS);
@@ -99,7 +100,7 @@ yellow_usage(int code)
 	    "and the newest handover. Each read is recorded, as a print (cahier audit\n"
 	    "CASE --action print).\n\n"
 	    "  --lang nl|fr   the person's language (required)\n"
-	    "  --out FILE     write to FILE (mode 0600) instead of stdout\n"
+	    "  --out FILE     write to FILE (made mode 0600) instead of stdout\n"
 	    "  --pdf          PDF, rendered by headless chromium with no network; needs\n"
 	    "                 --out (a PDF is never written to a terminal)\n"
 	    "  --purpose P    the purpose of the reads (default: by your role)\n\n"
@@ -200,6 +201,12 @@ open_out(const opts_t *o)
 		fd = open(o->out, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOCTTY, 0600);
 		if (fd < 0)
 			cli_die(EXIT_ERR, "%s: cannot write '%s': %s", o->what, o->out, strerror(errno));
+		/* it holds medical secrets: an existing file is made private too */
+		struct stat st;
+		if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && (st.st_mode & 077) &&
+		    fchmod(fd, 0600) != 0)
+			cli_die(EXIT_ERR, "%s: cannot make '%s' private (mode 0600): %s", o->what,
+			    o->out, strerror(errno));
 	}
 	if (o->pdf && isatty(fd))
 		cli_die(EXIT_ERR, "%s --pdf: will not write a PDF to a terminal: give --out FILE",

@@ -114,6 +114,35 @@ check "no chromium: a clear error" fails 2 "install the chromium package" \
 	export "$C2" --booklet --pdf --out "$T/none.pdf"
 check "... and none of them read or recorded anything" [ "$(nprints karim "$C2")" = "$before" ]
 
+# A stand-in for chromium that says how it was run, then fails: the flags
+# that keep it off the network and out of the user's profile, the page a
+# private file in a private directory, and the failure reported.
+cat >"$T/fake-chromium" <<'EOF2'
+#!/bin/sh
+out=${0%/*}/fake-chromium.args
+for a in "$@"; do echo "$a"; done >"$out"
+page=$(for a in "$@"; do case $a in file://*) echo "${a#file://}";; esac; done)
+echo "page-mode $(stat -c %a "$page") dir-mode $(stat -c %a "${page%/*}") home $HOME" >>"$out"
+exit 3
+EOF2
+chmod 755 "$T/fake-chromium"
+check "a renderer that fails: a clear error" fails 2 "chromium failed to render the PDF \\(exit status 3\\)" \
+	env CAHIER_CHROMIUM="$T/fake-chromium" "$B/cahier" --home "$T/karim" --passphrase-file "$T/pp" \
+	export "$C2" --yellow-box --lang nl --pdf --out "$T/none.pdf"
+A=$T/fake-chromium.args
+check "... it ran headless, with no network: a proxy that is not there, loopback included, no name resolving" sh -c \
+	"grep -qx -- --headless '$A' && grep -qx -- --proxy-server=127.0.0.1:9 '$A' &&
+	grep -qxF -- '--proxy-bypass-list=<-loopback>' '$A' && grep -qxF -- '--host-resolver-rules=MAP * ~NOTFOUND' '$A'"
+check "... with a profile and a home of its own, in the private directory" sh -c \
+	"grep -q -- '^--user-data-dir=$TMPDIR/cahier-print\\.' '$A' && grep -q 'home $TMPDIR/cahier-print\\.' '$A'"
+check "... the page mode 0600 in a directory of mode 0700" grep -q "^page-mode 600 dir-mode 700 " "$A"
+if [ "$(id -u)" = 0 ]; then
+	check "... as root, without chromium's sandbox (it refuses root)" grep -qx -- --no-sandbox "$A"
+else
+	check "... not as root: with chromium's sandbox" sh -c "! grep -qx -- --no-sandbox '$A'"
+fi
+check "... and the page, the directory and the profile are gone" [ -z "$(ls -A "$TMPDIR")" ]
+
 # ---- the booklet, as the CPAS's social worker ---------------------------------
 H=$T/booklet2.html
 check "booklet as HTML on stdout" sh -c "'$B/cahier' --home '$T/karim' --passphrase-file '$T/pp' \
@@ -191,12 +220,13 @@ check "the nurse's yellow box is recorded as a print" sh -c \
 
 # the social worker's sheet: the medical note is not for her role
 YH=$T/yb2-cpas.html
+: >"$YH"; chmod 644 "$YH"
 check "the social worker's yellow box (HTML, Dutch)" sh -c "'$B/cahier' --home '$T/karim' --passphrase-file '$T/pp' \
 	export '$C2' --yellow-box --lang nl --out '$YH' 2>/dev/null"
 check "... no medication she may not read: 'niet vermeld' instead" sh -c \
 	"! grep -q 'metformine' '$YH' && ! grep -q 'pénicilline' '$YH' && grep -q 'niet vermeld' '$YH' &&
 	grep -q 'Alleen wat de afdrukker mag lezen' '$YH'"
-check "... and its file is private (0600)" [ "$(stat -c %a "$YH")" = 600 ]
+check "... and its file, there before as 0644, is now private (0600)" [ "$(stat -c %a "$YH")" = 600 ]
 
 # the person prints her own booklet: no care network list (not hers to read)
 check "the person prints her booklet" sh -c "'$B/cahier' --home '$T/fatima' --passphrase-file '$T/pp' \
