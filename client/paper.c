@@ -238,8 +238,8 @@ typedef struct {
 	cli_reply_t crep;
 	ch_readrep_t crr;
 	ch_epoch_t ep;
-	/* Organizations' names, from every reply. */
-	pname_t names[CH_READREP_ORGS_MAX];
+	/* Organizations' names, from every reply (CH_READREP_ORGS_MAX). */
+	pname_t *names;
 	size_t nnames;
 } paper_t;
 
@@ -249,7 +249,7 @@ names_put(paper_t *p, const uint8_t org[32], const char *name, size_t n)
 	for (size_t i = 0; i < p->nnames; i++)
 		if (memcmp(p->names[i].org, org, 32) == 0)
 			return;
-	if (p->nnames == sizeof(p->names) / sizeof(p->names[0]))
+	if (p->nnames == CH_READREP_ORGS_MAX)
 		return;
 	pname_t *e = &p->names[p->nnames++];
 	memcpy(e->org, org, 32);
@@ -375,6 +375,8 @@ paper_open(paper_t *p, cli_t *c, const opts_t *o)
 	memset(p, 0, sizeof(*p));
 	p->c = c;
 	p->o = o;
+	if (!(p->names = calloc(CH_READREP_ORGS_MAX, sizeof(*p->names))))
+		cli_die(EXIT_ERR, "out of memory");
 	cli_open(c);
 	cli_case_arg(c, o->casearg, p->id);
 	cli_case_notice(c, p->id);
@@ -406,6 +408,8 @@ paper_close(paper_t *p)
 		ch_readrep_clear(&p->crr);
 		cli_reply_free(&p->crep);
 	}
+	sodium_memzero(p->names, CH_READREP_ORGS_MAX * sizeof(*p->names));
+	free(p->names);
 	sodium_memzero(p, sizeof(*p));
 }
 
