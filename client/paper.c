@@ -32,7 +32,6 @@
 #include "cli.h"
 #include "export.h"
 #include "html.h"
-#include "orgarg.h"
 #include "pdf.h"
 #include "render.h"
 #include "view.h"
@@ -327,8 +326,8 @@ readreq(paper_t *p, ch_readreq_t *rq)
 
 /* The newest charter: one entry, read (and recorded) for the
  * professionals; the people around the person do not read it (it lists
- * the people, their bases and dates), and get the members' names from the
- * daemon's WHERE answer, which reads nothing. */
+ * the people, their bases and dates): their booklet names the
+ * organizations the daemon's replies name (network_html). */
 static void
 read_charter(paper_t *p)
 {
