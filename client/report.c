@@ -1,6 +1,6 @@
 /* report.c - who read the notebook, for the person (report.h). Every text
  * of others (names, roles, organizations, the case's name) is escaped:
- * for a terminal by cli_show (escape.h), for HTML by html() below, each
+ * for a terminal by cli_show (escape.h), for HTML by html_fput (html.h), each
  * name also isolated (<bdi>) so that a right-to-left name cannot reorder
  * what follows it. */
 #include <stdlib.h>
@@ -9,27 +9,8 @@
 
 #include "cli.h"
 #include "escape.h"
+#include "html.h"
 #include "report.h"
-
-static void
-html(FILE *f, const char *s)
-{
-	for (; *s; s++) {
-		switch (*s) {
-		case '&': fputs("&amp;", f); break;
-		case '<': fputs("&lt;", f); break;
-		case '>': fputs("&gt;", f); break;
-		case '"': fputs("&quot;", f); break;
-		case '\'': fputs("&#39;", f); break;
-		default:
-			/* C0 controls and DEL have no place in a page */
-			if ((unsigned char)*s < 0x20 || *s == 0x7f)
-				fputc(' ', f);
-			else
-				fputc(*s, f);
-		}
-	}
-}
 
 /* A role as words: "home-nurse" -> "home nurse". */
 static void
@@ -123,9 +104,9 @@ report_begin(report_t *r, FILE *f, int as_html, const char *casename)
 	    "@media print { @page { size: A4; margin: 15mm; } body { margin: 0; }\n"
 	    "  thead { display: table-header-group; } tr { page-break-inside: avoid; } }\n"
 	    "</style>\n</head>\n<body>\n<h1>Who read the notebook of <bdi>", f);
-	html(f, casename);
+	html_fput(f, casename);
 	fputs("</bdi></h1>\n<p class=\"meta\">Printed ", f);
-	html(f, now);
+	html_fput(f, now);
 	fputs(". Every time someone read the notebook, their organization's computer "
 	    "wrote it down; this is that list, oldest first.</p>\n"
 	    "<table>\n<thead><tr><th>When</th><th>Who</th><th>What</th><th>Why</th></tr></thead>\n"
@@ -150,17 +131,17 @@ report_line(report_t *r, const view_access_t *a)
 		return;
 	}
 	fprintf(r->f, "<tr%s><td class=\"when\">", strcmp(a->outcome, "ok") ? " class=\"refused\"" : "");
-	html(r->f, when);
+	html_fput(r->f, when);
 	fputs("</td><td><bdi>", r->f);
-	html(r->f, a->reader);
+	html_fput(r->f, a->reader);
 	fputs("</bdi>, ", r->f);
-	html(r->f, role);
+	html_fput(r->f, role);
 	fputs(" at <bdi>", r->f);
-	html(r->f, a->org);
+	html_fput(r->f, a->org);
 	fputs("</bdi></td><td>", r->f);
-	html(r->f, what);
+	html_fput(r->f, what);
 	fputs("</td><td>", r->f);
-	html(r->f, ok ? why_words(a) : "");
+	html_fput(r->f, ok ? why_words(a) : "");
 	fputs("</td></tr>\n", r->f);
 }
 

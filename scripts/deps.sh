@@ -20,6 +20,12 @@ python3 -c 'import jsonschema' >/dev/null 2>&1 || need="$need python3-jsonschema
 # tests/t89-fhir.sh validates the FHIR export with FHIR.js, run by node
 command -v node >/dev/null 2>&1 || need="$need nodejs"
 command -v npm >/dev/null 2>&1 || need="$need npm"
+# cahier export --pdf renders with headless chromium; tests/t89-booklet.sh
+# reads the PDFs back with pdfinfo and pdftotext (poppler-utils); the pages
+# ask for DejaVu Sans, which has Latin with accents, Arabic and Hebrew
+command -v chromium >/dev/null 2>&1 || need="$need chromium"
+command -v pdftotext >/dev/null 2>&1 && command -v pdfinfo >/dev/null 2>&1 || need="$need poppler-utils"
+[ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || need="$need fonts-dejavu-core"
 if [ -n "$need" ]; then
 	echo "deps: installing$need"
 	if [ "$(id -u)" != 0 ]; then SUDO=sudo; else SUDO=; fi
