@@ -45,6 +45,9 @@ typedef struct {
 	zsock_t *dealer;        /* our connection to it (NULL if none) */
 	int64_t last_heard;     /* ms, 0 = never since start */
 	int64_t busy_until;     /* a catch-up batch is in flight until then */
+	int64_t clock_lag;      /* ms: our clock less its, at most (sync.c:
+	                         * note_clock), measured at clock_at (0: never) */
+	int64_t clock_at;
 	uint64_t answer_round;  /* the round of answer_bytes (sync.h) */
 	size_t answer_bytes;    /* ENTRIES queued for it in that round */
 	int64_t dialed;         /* ms: when the DEALER was made, or last lost

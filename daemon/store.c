@@ -13,8 +13,8 @@
 #include "store.h"
 #include "log.h"
 
-#define ORG_MAP (256u << 20)
-#define CASE_MAP ((size_t)4 << 30)
+#define ORG_MAP STORE_ORG_MAP
+#define CASE_MAP STORE_CASE_MAP
 
 /* The tables: their names exist only here, their indices only in this file. */
 enum { O_META, O_PEERS, O_PROVIDERS, O_CASES, O_REVOKED, O_CLOSED, O_JOURNAL, O_NOTIFY };

@@ -45,6 +45,11 @@ int store_open(const char *dir, const uint8_t *storage_key, int max_open,
 /* Aborts uncommitted writes, closes every environment, wipes the key and
  * sets *s to NULL. */
 void store_destroy(store_t **s);
+/* The LMDB map of the organization's environment and of each case's: the
+ * most each data.mdb may grow to (cahierd status shows how much is used). */
+#define STORE_ORG_MAP ((size_t)256 << 20)
+#define STORE_CASE_MAP ((size_t)4 << 30)
+
 /* A hot copy of the store into the new directory out (mode 0700): org/
  * and cases/HEX/ as in the data directory, each environment copied by
  * LMDB's own copy (mdb_env_copy2, compacted) in one read transaction of

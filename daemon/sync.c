@@ -420,6 +420,32 @@ ask_ahead(zsock_t *sock, zframe_t *route, peer_t *p, scase_t *c,
 	return ok;
 }
 
+/* How far p's clock runs from ours, for the administrator (health.h):
+ * the least (our time - its entry's time) over the entries of p's own
+ * feed stored from this batch, taken over ten minutes. An entry carries
+ * its daemon's clock at the append; the delay of the push is added, so it
+ * is an upper bound for a clock behind ours. Only entries every check has
+ * passed count, and only those of the last hour (an old entry met in a
+ * catch-up says nothing of the clock). */
+static void
+note_clock(peer_t *p, const ch_slice_t *items, size_t n, const int *outcome)
+{
+	int64_t now = clock_now_ms();
+	for (size_t i = 0; i < n; i++) {
+		ch_env_t e;
+		if (outcome[i] != INGEST_STORED || items[i].n < CH_ENV_LEN ||
+		    ch_env_decode(items[i].p, CH_ENV_LEN, &e) != 0 || memcmp(e.org, p->org, 32) != 0)
+			continue;
+		int64_t lag = now - (int64_t)e.time_ms;
+		if (lag > 3600000 || lag < -3600000)
+			continue;
+		if (!p->clock_at || lag < p->clock_lag || now - p->clock_at > 600000) {
+			p->clock_lag = lag;
+			p->clock_at = now;
+		}
+	}
+}
+
 static void
 take_entries(cahierd_t *d, zsock_t *sock, zframe_t *route, peer_t *p,
     const uint8_t *body, size_t bodylen)
@@ -486,12 +512,17 @@ take_entries(cahierd_t *d, zsock_t *sock, zframe_t *route, peer_t *p,
 	} else {
 		if (more && state_is_member(c, keyring_org(d->kr)))
 			ahead = ask_ahead(sock, route, p, c, case_id, items, n);
-		if (ingest_batch(d->in, c, items, n, p->card.name, &t) != 0) {
+		int *outcome = malloc((n ? n : 1) * sizeof(*outcome));
+		if (!outcome || ingest_batch_outcomes(d->in, c, items, n, p->card.name, &t,
+		    outcome) != 0) {
 			log_err("sync: could not take a batch from %s", p->card.name);
+			free(outcome);
 			free(items);
 			zframe_destroy(&route);
 			return;
 		}
+		note_clock(p, items, n, outcome);
+		free(outcome);
 	}
 	if (t.branched && t.branch_seq) {
 		/* Ask the sender for its entry at branch_seq: our vector, with
