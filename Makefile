@@ -41,7 +41,19 @@ BINS := $(BUILD)/cahierd $(BUILD)/cahier
 TESTS := $(patsubst tests/%.c,$(BUILD)/tests/%,$(TEST_SRC))
 TOOLS := $(patsubst tests/tools/%.c,$(BUILD)/tests/tools/%,$(TOOL_SRC))
 
+# What --version prints (scripts/version.sh: git describe, else VERSION). The
+# stamp changes only when the version does; the two main.c are built again
+# then.
+VERSION := $(shell sh scripts/version.sh)
+MAINS := $(call obj,daemon/main.c client/main.c)
+
 all: $(BINS)
+
+$(BUILD)/version: FORCE
+	@mkdir -p $(dir $@)
+	@echo '$(VERSION)' | cmp -s - $@ 2>/dev/null || echo '$(VERSION)' > $@
+$(MAINS): $(BUILD)/version
+$(MAINS): override CFLAGS += -DCAHIER_VERSION='"$(VERSION)"'
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -155,6 +167,6 @@ install: $(BINS)
 clean:
 	rm -rf build build-san build-fuzz
 
-.PHONY: all tests deps check check-layers check-build check-long check-netns demo bench fuzz fuzz-run install clean
+.PHONY: all tests deps check check-layers check-build check-long check-netns demo bench fuzz fuzz-run install clean FORCE
 .SECONDARY:
 -include $(shell find $(BUILD) build-fuzz -name '*.d' 2>/dev/null)

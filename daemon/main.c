@@ -64,6 +64,7 @@ typedef struct {
 
 static const char *usage_text =
 "usage: cahierd <command> [options]\n"
+"       cahierd --version | --help\n"
 "\n"
 "  init      -d DIR --name NAME --endpoint tcp://HOST:PORT [--bind EP]\n"
 "            [--client-tcp EP] [--sync-ms N] [--passphrase-file F]\n"
@@ -771,6 +772,9 @@ main(int argc, char **argv)
 		{ "init", cmd_init }, { "card", cmd_card }, { "peer", cmd_peer },
 		{ "provider", cmd_provider }, { "run", cmd_run }, { "journal", cmd_journal },
 	};
+	if (argc >= 2 && (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "-V") == 0))
+		return printf("cahierd %s\n", CAHIER_VERSION) < 0 || fflush(stdout) != 0 ?
+		    EXIT_ERR : 0;
 	if (sodium_init() < 0)
 		die("libsodium failed to start");
 	if (argc < 2)
