@@ -10,7 +10,7 @@ CC ?= cc
 CFLAGS ?= -O2 -g
 BUILD ?= build
 
-PKGS := libsodium libzmq libczmq lmdb jansson
+PKGS := libsodium libzmq libczmq lmdb jansson libsystemd
 WARN := -Wall -Wextra -Wpedantic -Wformat=2 -Wstrict-prototypes \
 	-Wmissing-prototypes -Wcast-qual -Wwrite-strings -Wvla \
 	-Wimplicit-fallthrough -fno-common

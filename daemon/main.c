@@ -84,7 +84,8 @@ static const char *usage_text =
 "                                 certified and revoked, configuration changes,\n"
 "                                 restores), each record chained to the one before\n"
 "  run       -d DIR [--passphrase-file F] [-v]\n"
-"                                 serve (until SIGINT or SIGTERM)\n"
+"                                 serve (until SIGINT or SIGTERM; SIGHUP\n"
+"                                 reloads the peers and providers)\n"
 "\n"
 "Passphrases come from a prompt, --passphrase-file F or --passphrase-fd N,\n"
 "never from the command line. Exit codes: 0 ok, 1 a negative answer, 2 error.\n";
