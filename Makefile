@@ -6,6 +6,9 @@ PREFIX ?= /usr/local
 DESTDIR ?=
 BINDIR ?= $(PREFIX)/bin
 MANDIR ?= $(PREFIX)/share/man
+UNITDIR ?= $(PREFIX)/lib/systemd/system
+SYSUSERSDIR ?= $(PREFIX)/lib/sysusers.d
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
 CC ?= cc
 CFLAGS ?= -O2 -g
 BUILD ?= build
@@ -159,10 +162,21 @@ bench: deps
 	$(MAKE) BUILD=$(BUILD) all tests
 	@BUILD=$(BUILD) sh tests/bench.sh
 
+# The programs, their man pages, bash completion, the systemd unit (its
+# ExecStart names $(BINDIR)/cahierd) and the sysusers.d file that makes its
+# user. Nothing is started and no user is made here: see README.md,
+# "Install and run as a service".
 install: $(BINS)
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 \
+		$(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(UNITDIR) $(DESTDIR)$(SYSUSERSDIR)
 	install -m 0755 $(BINS) $(DESTDIR)$(BINDIR)/
 	install -m 0644 docs/cahier.1 docs/cahierd.1 $(DESTDIR)$(MANDIR)/man1/
+	install -m 0644 docs/cahierd.conf.5 $(DESTDIR)$(MANDIR)/man5/
+	install -m 0644 dist/cahier.bash $(DESTDIR)$(BASHCOMPDIR)/cahier
+	install -m 0644 dist/cahier.bash $(DESTDIR)$(BASHCOMPDIR)/cahierd
+	sed 's|@BINDIR@|$(BINDIR)|g' dist/cahierd.service > $(DESTDIR)$(UNITDIR)/cahierd.service
+	chmod 0644 $(DESTDIR)$(UNITDIR)/cahierd.service
+	install -m 0644 dist/cahierd.sysusers $(DESTDIR)$(SYSUSERSDIR)/cahierd.conf
 
 clean:
 	rm -rf build build-san build-fuzz
