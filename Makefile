@@ -6,11 +6,14 @@ PREFIX ?= /usr/local
 DESTDIR ?=
 BINDIR ?= $(PREFIX)/bin
 MANDIR ?= $(PREFIX)/share/man
+UNITDIR ?= $(PREFIX)/lib/systemd/system
+SYSUSERSDIR ?= $(PREFIX)/lib/sysusers.d
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
 CC ?= cc
 CFLAGS ?= -O2 -g
 BUILD ?= build
 
-PKGS := libsodium libzmq libczmq lmdb jansson
+PKGS := libsodium libzmq libczmq lmdb jansson libsystemd
 WARN := -Wall -Wextra -Wpedantic -Wformat=2 -Wstrict-prototypes \
 	-Wmissing-prototypes -Wcast-qual -Wwrite-strings -Wvla \
 	-Wimplicit-fallthrough -fno-common
@@ -41,7 +44,19 @@ BINS := $(BUILD)/cahierd $(BUILD)/cahier
 TESTS := $(patsubst tests/%.c,$(BUILD)/tests/%,$(TEST_SRC))
 TOOLS := $(patsubst tests/tools/%.c,$(BUILD)/tests/tools/%,$(TOOL_SRC))
 
+# What --version prints (scripts/version.sh: git describe, else VERSION). The
+# stamp changes only when the version does; the two main.c are built again
+# then.
+VERSION := $(shell sh scripts/version.sh)
+MAINS := $(call obj,daemon/main.c client/main.c)
+
 all: $(BINS)
+
+$(BUILD)/version: FORCE
+	@mkdir -p $(dir $@)
+	@echo '$(VERSION)' | cmp -s - $@ 2>/dev/null || echo '$(VERSION)' > $@
+$(MAINS): $(BUILD)/version
+$(MAINS): override CFLAGS += -DCAHIER_VERSION='"$(VERSION)"'
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -147,14 +162,25 @@ bench: deps
 	$(MAKE) BUILD=$(BUILD) all tests
 	@BUILD=$(BUILD) sh tests/bench.sh
 
+# The programs, their man pages, bash completion, the systemd unit (its
+# ExecStart names $(BINDIR)/cahierd) and the sysusers.d file that makes its
+# user. Nothing is started and no user is made here: see README.md,
+# "Install and run as a service".
 install: $(BINS)
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 \
+		$(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(UNITDIR) $(DESTDIR)$(SYSUSERSDIR)
 	install -m 0755 $(BINS) $(DESTDIR)$(BINDIR)/
 	install -m 0644 docs/cahier.1 docs/cahierd.1 $(DESTDIR)$(MANDIR)/man1/
+	install -m 0644 docs/cahierd.conf.5 $(DESTDIR)$(MANDIR)/man5/
+	install -m 0644 dist/cahier.bash $(DESTDIR)$(BASHCOMPDIR)/cahier
+	install -m 0644 dist/cahier.bash $(DESTDIR)$(BASHCOMPDIR)/cahierd
+	sed 's|@BINDIR@|$(BINDIR)|g' dist/cahierd.service > $(DESTDIR)$(UNITDIR)/cahierd.service
+	chmod 0644 $(DESTDIR)$(UNITDIR)/cahierd.service
+	install -m 0644 dist/cahierd.sysusers $(DESTDIR)$(SYSUSERSDIR)/cahierd.conf
 
 clean:
 	rm -rf build build-san build-fuzz
 
-.PHONY: all tests deps check check-layers check-build check-long check-netns demo bench fuzz fuzz-run install clean
+.PHONY: all tests deps check check-layers check-build check-long check-netns demo bench fuzz fuzz-run install clean FORCE
 .SECONDARY:
 -include $(shell find $(BUILD) build-fuzz -name '*.d' 2>/dev/null)

@@ -55,7 +55,8 @@ usage(int code)
 {
 	FILE *f = code ? stderr : stdout;
 	fprintf(f, "usage: cahier [--home DIR] [--json] [--passphrase-file F | --passphrase-fd N]\n"
-	    "              [--timeout SECONDS] <command> [<args>]\n\ncommands:\n");
+	    "              [--timeout SECONDS] <command> [<args>]\n"
+	    "       cahier --version | --help\n\ncommands:\n");
 	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
 		fprintf(f, "  %-11s %s\n", cmds[i].name, cmds[i].help);
 	fprintf(f, "\nThe home directory is --home, else $CAHIER_HOME, else ~/.cahier.\n"
@@ -72,6 +73,11 @@ main(int argc, char **argv)
 	char **args = calloc((size_t)argc + 1, sizeof(*args));
 	int n = 0;
 
+	if (argc >= 2 && (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "-V") == 0)) {
+		free(args);
+		return printf("cahier %s\n", CAHIER_VERSION) < 0 || fflush(stdout) != 0 ?
+		    EXIT_ERR : 0;
+	}
 	memset(&c, 0, sizeof(c));
 	c.pass_fd = -1;
 	c.timeout_ms = 15000;

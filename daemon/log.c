@@ -1,16 +1,21 @@
-/* log.c - one line per event on stderr: time, ident, level, message. */
+/* log.c - one line per event on stderr: time, ident, level, message; under
+ * journald, the level as a syslog priority prefix and the message only. */
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/stat.h>
 #include <sys/time.h>
+#include <systemd/sd-daemon.h>
 
 #include "clock.h"
 #include "log.h"
 
 static const char *log_ident = "cahierd";
 static int log_level = LOG_LVL_INFO;
+static int log_journal;   /* stderr is journald's stream */
 
 static struct {
 	char key[LOG_KEY_LEN];
@@ -22,21 +27,40 @@ static struct {
 void
 log_init(const char *ident, int level)
 {
+	const char *js = getenv("JOURNAL_STREAM");
+	unsigned long long dev, ino;
+	struct stat st;
+
 	log_ident = ident;
 	log_level = level;
 	memset(windows, 0, sizeof(windows));
+	/* systemd sets JOURNAL_STREAM to "DEVICE:INODE" of the stream it gave
+	 * as stdout or stderr; it counts only if stderr is still that stream
+	 * (not a file a child of such a service was redirected to).
+	 * journald then stamps each line with the time and the unit, and
+	 * takes its priority from the "<N>" prefix (sd-daemon(3)). */
+	log_journal = js && sscanf(js, "%llu:%llu", &dev, &ino) == 2 &&
+	    fstat(2, &st) == 0 && (unsigned long long)st.st_dev == dev &&
+	    (unsigned long long)st.st_ino == ino;
 }
 
 static void
 log_v(int level, const char *fmt, va_list ap)
 {
 	static const char *const names[] = { "error", "warn", "info", "debug" };
+	static const char *const prio[] = { SD_ERR, SD_WARNING, SD_INFO, SD_DEBUG };
 	char when[32];
 	struct timeval tv;
 	struct tm tm;
 
 	if (level > log_level)
 		return;
+	if (log_journal) {
+		fputs(prio[level], stderr);
+		vfprintf(stderr, fmt, ap);
+		fputc('\n', stderr);
+		return;
+	}
 	gettimeofday(&tv, NULL);
 	gmtime_r(&tv.tv_sec, &tm);
 	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%S", &tm);

@@ -65,6 +65,7 @@ typedef struct {
 
 static const char *usage_text =
 "usage: cahierd <command> [options]\n"
+"       cahierd --version | --help\n"
 "\n"
 "  init      -d DIR --name NAME --endpoint tcp://HOST:PORT [--bind EP]\n"
 "            [--client-tcp EP] [--sync-ms N] [--passphrase-file F]\n"
@@ -95,7 +96,8 @@ static const char *usage_text =
 "                                 make org.key again from a recovery key (stdin;\n"
 "                                 lines with words, as in the printout, are skipped)\n"
 "  run       -d DIR [--passphrase-file F] [-v]\n"
-"                                 serve (until SIGINT or SIGTERM)\n"
+"                                 serve (until SIGINT or SIGTERM; SIGHUP\n"
+"                                 reloads the peers and providers)\n"
 "\n"
 "Passphrases come from a prompt, --passphrase-file F or --passphrase-fd N,\n"
 "never from the command line. Exit codes: 0 ok, 1 a negative answer, 2 error.\n";
@@ -1168,6 +1170,9 @@ main(int argc, char **argv)
 		{ "provider", cmd_provider }, { "run", cmd_run }, { "journal", cmd_journal },
 		{ "backup", cmd_backup }, { "restore", cmd_restore }, { "key", cmd_key },
 	};
+	if (argc >= 2 && (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "-V") == 0))
+		return printf("cahierd %s\n", CAHIER_VERSION) < 0 || fflush(stdout) != 0 ?
+		    EXIT_ERR : 0;
 	if (sodium_init() < 0)
 		die("libsodium failed to start");
 	if (argc < 2)

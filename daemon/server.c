@@ -1,8 +1,14 @@
 /* server.c - the event loop: ZAP (fail-closed allow-list), the client and
  * peer sockets, timers, and the outbox flushed at the end of each round. */
+#include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/signalfd.h>
+#include <systemd/sd-daemon.h>
 
 #include "api.h"
 #include "clock.h"
@@ -39,6 +45,7 @@ typedef struct {
 	size_t hk_cursor;          /* where it goes on */
 	notify_t *notify;          /* the person's notification of reads */
 	int pump;                  /* the timer of notify_pump, or -1 */
+	int hup;                   /* signalfd of SIGHUP (a reload), or -1 */
 } server_t;
 
 /* The end of a round: commit, then send what waited for the commit. */
@@ -235,6 +242,34 @@ reload(server_t *s)
 		watch(s, peers_at(d->peers, i));
 	log_info("loaded %zu peers and %zu providers", peers_count(d->peers),
 	    peers_providers(d->peers));
+	/* systemd's status line (sd_notify(3): nothing unless it started us) */
+	sd_notifyf(0, "STATUS=%zu peers, %zu providers", peers_count(d->peers),
+	    peers_providers(d->peers));
+	return 0;
+}
+
+/* SIGHUP (systemctl reload): peers and providers loaded at once, as a
+ * change of the store's generation does within a round, then a
+ * housekeeping pass (a revocation to announce). cahierd.conf is read at
+ * the start only. */
+static int
+on_hup(zloop_t *loop, zmq_pollitem_t *item, void *arg)
+{
+	server_t *s = arg;
+	struct signalfd_siginfo si;
+	struct timespec ts;
+	(void)loop;
+	while (read(item->fd, &si, sizeof(si)) == (ssize_t)sizeof(si))
+		;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	sd_notifyf(0, "RELOADING=1\nMONOTONIC_USEC=%llu", (unsigned long long)ts.tv_sec *
+	    1000000ULL + (unsigned long long)ts.tv_nsec / 1000);
+	log_info("SIGHUP: reloading peers and providers");
+	if (reload(s) != 0)
+		return -1;
+	s->hk_pass = 1;
+	s->hk_cursor = 0;
+	sd_notify(0, "READY=1");
 	return 0;
 }
 
@@ -347,11 +382,20 @@ server_run(cahierd_t *d)
 	memset(&s, 0, sizeof(s));
 	s.d = d;
 	s.pump = -1;
+	/* SIGHUP asks for a reload. A signal would end zloop's poll, so it is
+	 * blocked, before any thread of ours starts (every thread inherits
+	 * that), and read from a descriptor in the loop (on_hup). */
+	sigset_t hupset;
+	sigemptyset(&hupset);
+	sigaddset(&hupset, SIGHUP);
+	pthread_sigmask(SIG_BLOCK, &hupset, NULL);
+	if ((s.hup = signalfd(-1, &hupset, SFD_NONBLOCK | SFD_CLOEXEC)) < 0)
+		return DERR_START;
 	zsys_init();
 	zsys_set_logident("cahierd");
 	s.zcert = zcert_new_from(d->keys->curve_pk, d->keys->curve_sk);
 	if (!s.zcert)
-		return DERR_START;
+		goto out;
 	/* ZAP first: with the handler in place before any socket binds, a
 	 * CURVE handshake from a key outside the allow-list never completes. */
 	s.auth = zactor_new(zauth, NULL);
@@ -381,14 +425,18 @@ server_run(cahierd_t *d)
 	for (size_t i = 0; i < peers_count(d->peers); i++)
 		watch(&s, peers_at(d->peers, i));
 	zloop_timer(s.loop, (size_t)d->cfg.sync_interval_ms, 0, on_sync_timer, &s);
+	zmq_pollitem_t hup = { NULL, s.hup, ZMQ_POLLIN, 0 };
+	zloop_poller(s.loop, &hup, on_hup, &s);
 	log_info("%s ready: clients on %s%s%s, peers on %s", d->cfg.name,
 	    d->cfg.client_endpoint, s.client_tcp ? " and " : "",
 	    s.client_tcp ? d->cfg.client_tcp : "", d->cfg.peer_bind);
+	sd_notify(0, "READY=1");
 	/* First round at once: catch up without waiting a whole interval. */
 	sync_round(d);
 	flush(&s);
 	zloop_start(s.loop);
 	log_info("stopping");
+	sd_notify(0, "STOPPING=1\nSTATUS=stopping");
 	rc = 0;
 out:
 	store_abort(d->store);
@@ -402,5 +450,6 @@ out:
 	zactor_destroy(&s.auth);
 	zcert_destroy(&s.zcert);
 	notify_destroy(&s.notify);
+	close(s.hup);
 	return rc;
 }

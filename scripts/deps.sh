@@ -10,6 +10,8 @@ pkgconf libzmq || need="$need libzmq3-dev"
 pkgconf libczmq || need="$need libczmq-dev"
 pkgconf lmdb || need="$need liblmdb-dev"
 pkgconf jansson || need="$need libjansson-dev"
+# sd_notify(3) and the journal's priorities (daemon/server.c, daemon/log.c)
+pkgconf libsystemd || need="$need libsystemd-dev"
 command -v clang >/dev/null 2>&1 || need="$need clang"
 command -v prove >/dev/null 2>&1 || need="$need perl"
 command -v mdb_dump >/dev/null 2>&1 || need="$need lmdb-utils"
@@ -26,6 +28,11 @@ command -v npm >/dev/null 2>&1 || need="$need npm"
 command -v chromium >/dev/null 2>&1 || need="$need chromium"
 command -v pdftotext >/dev/null 2>&1 && command -v pdfinfo >/dev/null 2>&1 || need="$need poppler-utils"
 [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || need="$need fonts-dejavu-core"
+# tests/t92-install.sh: systemd-analyze verify and security on the unit, the
+# man pages rendered by man, and systemd's notify socket played by python3
+command -v systemd-analyze >/dev/null 2>&1 || need="$need systemd"
+command -v man >/dev/null 2>&1 || need="$need man-db"
+command -v python3 >/dev/null 2>&1 || need="$need python3"
 if [ -n "$need" ]; then
 	echo "deps: installing$need"
 	if [ "$(id -u)" != 0 ]; then SUDO=sudo; else SUDO=; fi
