@@ -48,7 +48,7 @@ TOOLS := $(patsubst tests/tools/%.c,$(BUILD)/tests/tools/%,$(TOOL_SRC))
 # stamp changes only when the version does; the two main.c are built again
 # then.
 VERSION := $(shell sh scripts/version.sh)
-MAINS := $(call obj,daemon/main.c client/main.c)
+MAINS := $(call obj,daemon/main.c client/main.c daemon/health.c)
 
 all: $(BINS)
 

@@ -18,6 +18,7 @@
 #include <time.h>
 #include <sys/time.h>
 #include <unistd.h>
+#include <jansson.h>
 #include <sodium.h>
 
 #include "../proto/names.h"
@@ -60,6 +61,7 @@ typedef struct {
 	int replace;
 	int sync_ms;
 	int verbose;
+	int json;
 	int help;
 } opts_t;
 
@@ -95,6 +97,9 @@ static const char *usage_text =
 "  key import -d DIR [--passphrase-file F]\n"
 "                                 make org.key again from a recovery key (stdin;\n"
 "                                 lines with words, as in the printout, are skipped)\n"
+"  status    -d DIR [--json]      the daemon's health: version, uptime, peers\n"
+"                                 (connected, last heard, clock), cases, forks,\n"
+"                                 store size and map use, certificates ending\n"
 "  run       -d DIR [--passphrase-file F] [-v]\n"
 "                                 serve (until SIGINT or SIGTERM; SIGHUP\n"
 "                                 reloads the peers and providers)\n"
@@ -166,6 +171,7 @@ parse_opts(int argc, char **argv, opts_t *o, const char *cmd, const char *allowe
 		{ "yes", no_argument, NULL, 'y' },
 		{ "replace", no_argument, NULL, 'X' },
 		{ "verbose", no_argument, NULL, 'v' },
+		{ "json", no_argument, NULL, 'J' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -195,6 +201,7 @@ parse_opts(int argc, char **argv, opts_t *o, const char *cmd, const char *allowe
 		case 'y': o->yes = 1; break;
 		case 'X': o->replace = 1; break;
 		case 'v': o->verbose = 1; break;
+		case 'J': o->json = 1; break;
 		case 'h': o->help = 1; break;
 		case ':':
 			die("%s: %s needs a value (see cahierd %s --help)", cmd, argv[optind - 1], cmd);
@@ -531,6 +538,194 @@ cmd_restore(int argc, char **argv)
 	    "writes to a case again (README, \"If a daemon's store is put back from a copy\").\n",
 	    n, n == 1 ? "" : "s", o.dir);
 	return 0;
+}
+
+/* ---- cahierd status ---- */
+
+typedef struct {
+	json_t *soon;           /* certificates that end within 30 days */
+	uint64_t now;
+} certscan_t;
+
+static int
+cert_soon(void *arg, const uint8_t k[32], const uint8_t *v, size_t vlen)
+{
+	certscan_t *x = arg;
+	keys_cert_t c;
+	char kid[17], until[32];
+	(void)k;
+	if (keys_cert_parse(v, vlen, &c) != 0)
+		return 0;
+	if (c.valid_until < x->now + 30 * 86400) {
+		time_t t = (time_t)c.valid_until;
+		struct tm tm;
+		gmtime_r(&t, &tm);
+		strftime(until, sizeof(until), "%Y-%m-%d", &tm);
+		keys_keyid(c.provider, kid);
+		json_array_append_new(x->soon, json_pack("{s:s, s:s, s:s, s:s, s:b}", "name", c.name,
+		    "role", c.role, "key_id", kid, "valid_until", until, "ended",
+		    c.valid_until < x->now));
+	}
+	keys_cert_clear(&c);
+	return 0;
+}
+
+static uint64_t
+file_size(const char *path)
+{
+	struct stat st;
+	return stat(path, &st) == 0 ? (uint64_t)st.st_size : 0;
+}
+
+static void
+mib(uint64_t b, char out[32])
+{
+	snprintf(out, 32, "%.1f MiB", (double)b / 1048576.0);
+}
+
+static const char *
+ago(const char *iso_when, char out[64])
+{
+	struct tm tm;
+	memset(&tm, 0, sizeof(tm));
+	if (!iso_when || !strptime(iso_when, "%Y-%m-%dT%H:%M:%SZ", &tm)) {
+		snprintf(out, 64, "never");
+		return out;
+	}
+	long d = (long)(time(NULL) - timegm(&tm));
+	if (d < 120)
+		snprintf(out, 64, "%ld s ago", d < 0 ? 0 : d);
+	else if (d < 7200)
+		snprintf(out, 64, "%ld min ago", d / 60);
+	else
+		snprintf(out, 64, "at %s", iso_when);
+	return out;
+}
+
+/* cahierd status -d DIR [--json]: what the daemon reported last
+ * (status.json, health.h) and what the store holds. Exit 1 when no daemon
+ * runs on DIR. */
+static int
+cmd_status(int argc, char **argv)
+{
+	opts_t o;
+	parse_opts(argc, argv, &o, "status", "dir json");
+	char *lockpath = path_in(o.dir, "cahierd.lock"), *sp = path_in(o.dir, "status.json");
+	int running = 0, fd = open(lockpath, O_RDWR | O_CLOEXEC);
+	if (fd >= 0) {
+		running = flock(fd, LOCK_EX | LOCK_NB) != 0;
+		close(fd);
+	}
+	if (!exists(o.dir, "org/data.mdb"))
+		die("%s holds no store (no org/): run 'cahierd init' first", o.dir);
+	json_t *st = json_load_file(sp, 0, NULL);
+	store_t *s = open_store(o.dir);
+	uint8_t (*ids)[16] = NULL;
+	size_t n = 0, forks = 0, nf;
+	uint64_t cases_bytes = 0, largest = 0;
+	if (store_case_list(s, &ids, &n) != 0)
+		die("cannot list the cases of %s", o.dir);
+	for (size_t i = 0; i < n; i++) {
+		char hex[33], p[4300];
+		scase_t *c;
+		sodium_bin2hex(hex, sizeof(hex), ids[i], 16);
+		snprintf(p, sizeof(p), "%s/cases/%s/data.mdb", o.dir, hex);
+		uint64_t b = file_size(p);
+		cases_bytes += b;
+		if (b > largest)
+			largest = b;
+		if (store_case_get(s, ids[i], 0, &c) == 0 && store_fork_count(c, &nf) == 0)
+			forks += nf;
+		if (isatty(2) && n > 500 && (i % 500 == 499 || i + 1 == n))
+			fprintf(stderr, "\rstatus: %zu of %zu cases looked at", i + 1, n);
+	}
+	if (isatty(2) && n > 500)
+		fputc('\n', stderr);
+	free(ids);
+	certscan_t cs = { json_array(), (uint64_t)time(NULL) };
+	if (store_providers_each(s, cert_soon, &cs) != 0)
+		die("cannot read the certified providers of %s", o.dir);
+	store_destroy(&s);
+	char *orgp = path_in(o.dir, "org/data.mdb");
+	uint64_t org_bytes = file_size(orgp);
+	free(orgp);
+	json_t *daemon = st && running ? st : json_null();
+	if (st && !running)
+		json_decref(st);
+	if (o.json) {
+		json_t *out = json_pack("{s:b, s:o, s:I, s:I, s:{s:I, s:I, s:I, s:I, s:I}, s:o}",
+		    "running", running, "daemon", daemon, "cases", (json_int_t)n, "forks",
+		    (json_int_t)forks, "store", "org_bytes", (json_int_t)org_bytes, "org_map",
+		    (json_int_t)STORE_ORG_MAP, "cases_bytes", (json_int_t)cases_bytes,
+		    "largest_case_bytes", (json_int_t)largest, "case_map", (json_int_t)STORE_CASE_MAP,
+		    "certificates_ending", cs.soon);
+		char *text = json_dumps(out, JSON_COMPACT | JSON_ENSURE_ASCII);
+		printf("%s\n", text ? text : "{}");
+		free(text);
+		json_decref(out);
+	} else {
+		char a[32], b[32], c2[32], w[64];
+		if (running && json_is_object(daemon)) {
+			json_int_t up = json_integer_value(json_object_get(daemon, "uptime_s"));
+			printf("cahierd %s: running, pid %lld, up %lld h %02lld min (reported %s)\n",
+			    json_string_value(json_object_get(daemon, "version")),
+			    (long long)json_integer_value(json_object_get(daemon, "pid")),
+			    (long long)up / 3600, (long long)up / 60 % 60,
+			    ago(json_string_value(json_object_get(daemon, "written")), w));
+		} else
+			printf("cahierd: not running on %s (start it: cahierd run -d %s)\n", o.dir, o.dir);
+		printf("cases:        %zu%s\n", n, forks ? "" : ", no fork");
+		if (forks)
+			printf("FORKS:        %zu second entr%s kept as evidence of a fork: see the "
+			    "FORK alert in those cases\n", forks, forks == 1 ? "y" : "ies");
+		json_t *rs = json_is_object(daemon) ? json_object_get(daemon, "restoring") : NULL;
+		if (json_is_object(rs))
+			printf("RESTORED:     put back from a copy: %lld of %lld cases ready\n",
+			    (long long)json_integer_value(json_object_get(rs, "cases_ready")),
+			    (long long)json_integer_value(json_object_get(rs, "cases")));
+		mib(org_bytes, a);
+		mib(cases_bytes, b);
+		mib(largest, c2);
+		printf("store:        organization %s (%.1f%% of its %u MiB map); cases %s, the "
+		    "largest %s (%.2f%% of its %u GiB map)\n", a,
+		    100.0 * (double)org_bytes / (double)STORE_ORG_MAP, (unsigned)(STORE_ORG_MAP >> 20),
+		    b, c2, 100.0 * (double)largest / (double)STORE_CASE_MAP,
+		    (unsigned)(STORE_CASE_MAP >> 30));
+		json_t *ps = json_is_object(daemon) ? json_object_get(daemon, "peers") : NULL;
+		if (json_array_size(ps))
+			printf("peers:\n");
+		for (size_t i = 0; i < json_array_size(ps); i++) {
+			json_t *p = json_array_get(ps, i), *lag = json_object_get(p, "clock_behind_ms");
+			char clk[64] = "";
+			if (json_is_integer(lag)) {
+				double sec = (double)json_integer_value(lag) / 1000.0;
+				snprintf(clk, sizeof(clk), ", clock %.1f s %s", sec < 0 ? -sec : sec,
+				    sec < 0 ? "ahead" : "behind (or the delay)");
+			}
+			printf("  %-28s %s, last heard %s%s%s\n",
+			    json_string_value(json_object_get(p, "name")),
+			    json_is_true(json_object_get(p, "connected")) ? "connected" : "NOT CONNECTED",
+			    ago(json_string_value(json_object_get(p, "last_heard")), w), clk,
+			    json_is_true(json_object_get(p, "catching_up")) ? ", catching up" : "");
+		}
+		if (!json_array_size(cs.soon))
+			printf("certificates: none ends within 30 days\n");
+		for (size_t i = 0; i < json_array_size(cs.soon); i++) {
+			json_t *q = json_array_get(cs.soon, i);
+			printf("CERTIFICATE:  %s (%s), key %s, %s %s: issue a new one "
+			    "(cahierd provider add --replace)\n",
+			    json_string_value(json_object_get(q, "name")),
+			    json_string_value(json_object_get(q, "role")),
+			    json_string_value(json_object_get(q, "key_id")),
+			    json_is_true(json_object_get(q, "ended")) ? "ended" : "ends",
+			    json_string_value(json_object_get(q, "valid_until")));
+		}
+		json_decref(daemon);
+		json_decref(cs.soon);
+	}
+	free(lockpath);
+	free(sp);
+	return running ? 0 : EXIT_NO;
 }
 
 static void
@@ -1169,6 +1364,7 @@ main(int argc, char **argv)
 		{ "init", cmd_init }, { "card", cmd_card }, { "peer", cmd_peer },
 		{ "provider", cmd_provider }, { "run", cmd_run }, { "journal", cmd_journal },
 		{ "backup", cmd_backup }, { "restore", cmd_restore }, { "key", cmd_key },
+		{ "status", cmd_status },
 	};
 	if (argc >= 2 && (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "-V") == 0))
 		return printf("cahierd %s\n", CAHIER_VERSION) < 0 || fflush(stdout) != 0 ?

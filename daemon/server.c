@@ -13,6 +13,7 @@
 #include "api.h"
 #include "clock.h"
 #include "derr.h"
+#include "health.h"
 #include "housekeeping.h"
 #include "log.h"
 #include "notify.h"
@@ -44,6 +45,8 @@ typedef struct {
 	int hk_pass;               /* a pass of housekeeping is under way */
 	size_t hk_cursor;          /* where it goes on */
 	notify_t *notify;          /* the person's notification of reads */
+	int64_t started;           /* ms: this run's start (health.h) */
+	int64_t health_at;         /* ms: the status file's last writing */
 	int pump;                  /* the timer of notify_pump, or -1 */
 	int hup;                   /* signalfd of SIGHUP (a reload), or -1 */
 } server_t;
@@ -336,6 +339,10 @@ on_sync_timer(zloop_t *loop, int timer_id, void *arg)
 	}
 	sync_round(s->d);
 	notify_run(s->d, s->notify);
+	if (clock_now_ms() - s->health_at >= HEALTH_MS) {
+		s->health_at = clock_now_ms();
+		(void)health_write(s->d, s->started, 0);
+	}
 	if (s->pump < 0 && notify_busy(s->notify))
 		s->pump = zloop_timer(loop, NOTIFY_PUMP_MS, 0, on_pump_timer, s);
 	flush(s);
@@ -431,12 +438,15 @@ server_run(cahierd_t *d)
 	    d->cfg.client_endpoint, s.client_tcp ? " and " : "",
 	    s.client_tcp ? d->cfg.client_tcp : "", d->cfg.peer_bind);
 	sd_notify(0, "READY=1");
+	s.started = s.health_at = clock_now_ms();
+	(void)health_write(d, s.started, 0);
 	/* First round at once: catch up without waiting a whole interval. */
 	sync_round(d);
 	flush(&s);
 	zloop_start(s.loop);
 	log_info("stopping");
 	sd_notify(0, "STOPPING=1\nSTATUS=stopping");
+	(void)health_write(d, s.started, 1);
 	rc = 0;
 out:
 	store_abort(d->store);
