@@ -47,6 +47,14 @@ cmd_init(cli_t *c, int argc, char **argv)
 	if (rc)
 		cli_die(EXIT_ERR, "cannot read the passphrase: %s",
 		    keys_pass_why(rc, c->pass_file, why, sizeof(why)));
+	static const char *const words[] = { "cahier", NULL };
+	double bits = keys_pass_bits(pass, words);
+	if (bits < KEYS_PASS_MIN_BITS) {
+		keys_pass_free(&pass);
+		cli_die(EXIT_ERR, "this passphrase is too easy to guess (about %d bits, %d at "
+		    "least): take four or five words that do not belong together, or a longer "
+		    "sentence (nothing written)", (int)bits, (int)KEYS_PASS_MIN_BITS);
+	}
 	rc = keys_file_write(keyfile, k, pass, plen);
 	keys_pass_free(&pass);
 	if (rc == CH_ERR_EXISTS)

@@ -265,6 +265,20 @@ unlock_org(const opts_t *o, const char *conf_pass_file)
 	return k;
 }
 
+/* Refuses a new passphrase that is easy to guess (keys.h: keys_pass_bits),
+ * wiping it first. */
+static void
+weak_pass(char **pass, const char *const *words)
+{
+	double bits = keys_pass_bits(*pass, words);
+	if (bits >= KEYS_PASS_MIN_BITS)
+		return;
+	keys_pass_free(pass);
+	die("this passphrase is too easy to guess (about %d bits, %d at least): take four "
+	    "or five words that do not belong together, or a longer sentence (nothing written)",
+	    (int)bits, (int)KEYS_PASS_MIN_BITS);
+}
+
 /* Tells a running daemon to reload its peers and providers, and commits. */
 static void
 bump_gen_commit(store_t *s)
@@ -772,6 +786,8 @@ cmd_init(int argc, char **argv)
 	char why[600];
 	if (rc)
 		die("cannot read the passphrase: %s", keys_pass_why(rc, o.pass_file, why, sizeof(why)));
+	const char *words1[] = { o.name, "cahier", "cahierd", NULL };
+	weak_pass(&pass, words1);
 	rc = keys_file_write(keyfile, k, pass, plen);
 	keys_pass_free(&pass);
 	if (rc)
@@ -941,6 +957,8 @@ cmd_key(int argc, char **argv)
 	char why[600];
 	if (rc)
 		die("cannot read the passphrase: %s", keys_pass_why(rc, o.pass_file, why, sizeof(why)));
+	const char *words2[] = { "cahier", "cahierd", NULL };
+	weak_pass(&pass, words2);
 	rc = keys_file_write(keyfile, k, pass, plen);
 	keys_pass_free(&pass);
 	keys_secret_destroy(&k);

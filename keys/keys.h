@@ -151,6 +151,13 @@ void keys_keyid(const uint8_t pk[32], char out[17]);
 int keys_pass_read(const char *prompt, const char *path, int fd, int confirm,
     char **out, size_t *len) CH_WUR;
 void keys_pass_free(char **p);
+/* How hard a new passphrase is to guess, in bits (log2 of the guesses),
+ * by zxcvbn (Dropbox's estimator: dictionaries, names, keyboard patterns,
+ * dates, repeats); words (NULL-terminated, at most 8, may be NULL) are
+ * guessed first too: the organization's or the provider's name. A new
+ * passphrase needs KEYS_PASS_MIN_BITS. */
+#define KEYS_PASS_MIN_BITS 40.0
+double keys_pass_bits(const char *pass, const char *const *words);
 /* What went wrong reading a passphrase (rc from keys_pass_read; path its
  * file or NULL), as one line naming the file and how to fix it: a file
  * others may read ("chmod go-rwx FILE"), missing or unreadable (errno),

@@ -8,6 +8,7 @@
 #include <termios.h>
 #include <unistd.h>
 #include <sodium.h>
+#include <zxcvbn.h>
 
 #include "keys.h"
 
@@ -124,6 +125,17 @@ keys_pass_read(const char *prompt, const char *path, int fd, int confirm,
 	*out = buf;
 	*len = n;
 	return 0;
+}
+
+double
+keys_pass_bits(const char *pass, const char *const *words)
+{
+	const char *dict[9];
+	size_t n = 0;
+	for (; words && words[n] && n < 8; n++)
+		dict[n] = words[n];
+	dict[n] = NULL;
+	return ZxcvbnMatch(pass, dict, NULL);
 }
 
 const char *

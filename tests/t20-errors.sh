@@ -109,6 +109,18 @@ chmod 600 "$T/pp.empty"
 check "an empty one too" fails 2 "$T/pp.empty holds no passphrase" \
 	"$B/cahier" --home "$T/ann" --passphrase-file "$T/pp.empty" status
 
+# --- 1e. a new passphrase that is easy to guess is refused, nothing written.
+printf 'Welkom2026!\n' >"$T/weak"
+chmod 600 "$T/weak"
+check "cahier init with a weak passphrase is refused" fails 2 "too easy to guess" \
+	"$B/cahier" --home "$T/weakprov" --passphrase-file "$T/weak" init
+check "... no key written" [ ! -e "$T/weakprov/provider.key" ]
+check "cahierd init with a weak passphrase is refused" fails 2 "too easy to guess" \
+	"$B/cahierd" init -d "$T/weakorg" --name "Zwak" --endpoint "tcp://127.0.0.1:$((PORT_BASE + 9))" \
+	--passphrase-file "$T/weak"
+check "... no key, no card, no configuration" sh -c "[ ! -e '$T/weakorg/org.key' ] &&
+	[ ! -e '$T/weakorg/org.card' ] && [ ! -e '$T/weakorg/cahierd.conf' ]"
+
 # --- 1d. options a command does not take are refused; each command has its help.
 check "cahierd run --client-tcp is refused, not ignored (it belongs to init and cahierd.conf)" \
 	fails 2 "cahierd run does not take --client-tcp" "$B/cahierd" run -d "$T/a" --client-tcp tcp://127.0.0.1:1

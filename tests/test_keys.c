@@ -980,6 +980,21 @@ TEST(recovery_key)
 	check_int(g, ==, 1);
 }
 
+TEST(pass_strength)
+{
+	/* zxcvbn's estimate: the tests' own passphrases pass, common ones do not */
+	check(keys_pass_bits("org passphrase for tests", NULL) >= KEYS_PASS_MIN_BITS);
+	check(keys_pass_bits("correct horse battery staple", NULL) >= KEYS_PASS_MIN_BITS);
+	check(keys_pass_bits("ab", NULL) < KEYS_PASS_MIN_BITS);
+	check(keys_pass_bits("password123", NULL) < KEYS_PASS_MIN_BITS);
+	check(keys_pass_bits("Welkom2026!", NULL) < KEYS_PASS_MIN_BITS);
+	check(keys_pass_bits("azertyuiop", NULL) < KEYS_PASS_MIN_BITS);
+	/* the organization's own name is guessed first */
+	const char *words[] = { "Thuisverpleging", "Elsene", NULL };
+	check(keys_pass_bits("ThuisverplegingElsene", words) <
+	    keys_pass_bits("ThuisverplegingElsene", NULL));
+}
+
 TEST(pass_fd)
 {
 	char *pw = NULL, rest[16];
@@ -1129,6 +1144,7 @@ main(void)
 	TAP_RUN(armor);
 	TAP_RUN(fingerprint);
 	TAP_RUN(recovery_key);
+	TAP_RUN(pass_strength);
 	TAP_RUN(pass_fd);
 	TAP_RUN(pass_file_and_slurp);
 	return TAP_DONE();
