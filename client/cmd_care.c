@@ -1013,7 +1013,8 @@ static const char help_hide[] =
     "Hides the entry REF, written by your organization: every daemon then\n"
     "shows that it was hidden, by whom and when, and no longer its content.\n"
     "--reason: the person asked (asked, the default) or it was posted in\n"
-    "error. This cannot be undone: on a terminal it asks first, unless --yes.\n";
+    "error. This cannot be undone: it asks first on a terminal; elsewhere it\n"
+    "needs --yes.\n";
 
 int
 cmd_hide(cli_t *c, int argc, char **argv)
@@ -1032,7 +1033,9 @@ cmd_hide(cli_t *c, int argc, char **argv)
 	ref_find(&x, a.pos[1], &fd);
 	if (fd.kind == CH_KIND_HIDE)
 		cli_die(EXIT_ERR, "entry %s is itself a hide: it cannot be hidden", a.pos[1]);
-	if (!opt(&a, "yes") && isatty(0)) {
+	if (!opt(&a, "yes") && !isatty(0))
+		cli_die(EXIT_ERR, "hiding %s cannot be undone: give --yes to do it", a.pos[1]);
+	if (!opt(&a, "yes")) {
 		char line[16];
 		fprintf(stderr, "Hide %s %s for everyone in the case? This cannot be undone. [y/N] ",
 		    ch_kind_name(fd.kind), a.pos[1]);
@@ -1057,8 +1060,8 @@ static const char help_erase[] =
     "drops the content and keeps the trace (who wrote it, when, and that it\n"
     "was erased). --reason: the person asked (person-asked, the default), the\n"
     "end of the retention period (retention), or it was posted in error\n"
-    "(error). This cannot be undone: on a terminal it asks first, unless\n"
-    "--yes. A hidden entry can be erased too.\n";
+    "(error). This cannot be undone: it asks first on a terminal; elsewhere\n"
+    "it needs --yes. A hidden entry can be erased too.\n";
 
 static uint8_t
 erase_reason(const char *s)
@@ -1126,7 +1129,9 @@ cmd_erase(cli_t *c, int argc, char **argv)
 		cli_die(EXIT_ERR, others == rr.n ? "entry %s was written by another organization: "
 		    "only the organization that wrote an entry erases it" :
 		    "entry %s was erased already", a.pos[1]);
-	if (!opt(&a, "yes") && isatty(0)) {
+	if (!opt(&a, "yes") && !isatty(0))
+		cli_die(EXIT_ERR, "erasing %s cannot be undone: give --yes to do it", a.pos[1]);
+	if (!opt(&a, "yes")) {
 		char line[16];
 		fprintf(stderr, "Erase the content of %s %s (%zu version%s) for everyone in the "
 		    "case? This cannot be undone. [y/N] ", kind, a.pos[1], mine,

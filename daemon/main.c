@@ -81,7 +81,8 @@ static const char *usage_text =
 "                                 certify a provider's key (ROLE below);\n"
 "                                 --replace re-certifies a certified key\n"
 "  provider list -d DIR           list certified providers\n"
-"  provider revoke -d DIR KEYID   withdraw a provider's certificate (a lost\n"
+"  provider revoke -d DIR KEYID [--yes]\n"
+"                                 withdraw a provider's certificate (a lost\n"
 "                                 laptop): refused at once, announced in every case\n"
 "  journal   -d DIR               what the administrators did (peers added, providers\n"
 "                                 certified and revoked, configuration changes,\n"
@@ -1303,6 +1304,15 @@ cmd_provider(int argc, char **argv)
 			die("no certified provider with key id %s", kid);
 		if (rv.found > 1)
 			die("key id %s is ambiguous: give more digits", kid);
+		if (!o.yes) {
+			char line[16];
+			if (!isatty(0))
+				die("revoking %s cannot be undone: give --yes to do it", rv.name);
+			fprintf(stderr, "Revoke %s? The key is refused at once, in every case, and "
+			    "cannot be certified again. [yes/no] ", rv.name);
+			if (!fgets(line, sizeof(line), stdin) || strncmp(line, "yes", 3) != 0)
+				die("not revoked");
+		}
 		char what[STORE_JOURNAL_TEXT_MAX];
 		snprintf(what, sizeof(what), "provider revoked: %s", rv.name);
 		if ((rc = store_provider_del(s, rv.provider)) != 0 ||

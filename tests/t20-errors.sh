@@ -109,6 +109,12 @@ chmod 600 "$T/pp.empty"
 check "an empty one too" fails 2 "$T/pp.empty holds no passphrase" \
 	"$B/cahier" --home "$T/ann" --passphrase-file "$T/pp.empty" status
 
+# --- 1f. what cannot be undone needs --yes when nobody is at a terminal.
+check "provider revoke without --yes and without a terminal is refused" \
+	fails 2 "cannot be undone: give --yes" "$B/cahierd" provider revoke -d "$T/a" \
+	"$("$B/cahierd" provider list -d "$T/a" | head -1 | sed -n 's/.*key \([0-9a-f]*\).*/\1/p')" </dev/null
+check "... nothing revoked" same "$T/provs.a" provs a
+
 # --- 1e. a new passphrase that is easy to guess is refused, nothing written.
 printf 'Welkom2026!\n' >"$T/weak"
 chmod 600 "$T/weak"

@@ -34,7 +34,7 @@ check "... and are read by the coordinator" wait_for "$SYNC_WAIT" sh -c \
 check "the lost laptop's provider reads before" sh -c "'$B/cahier' --home '$T/lotte' --passphrase-file '$T/pp' log $CASE >/dev/null 2>&1"
 KID=$("$B/cahierd" provider list -d "$T/gp" | sed -n 's/^Dr. Lotte Maes.*key \([0-9a-f]*\).*/\1/p')
 check "its key id is listed" [ "${#KID}" = 16 ]
-check "cahierd provider revoke" sh -c "'$B/cahierd' provider revoke -d '$T/gp' $KID >/dev/null"
+check "cahierd provider revoke" sh -c "'$B/cahierd' provider revoke -d '$T/gp' $KID --yes >/dev/null"
 check "no longer listed" sh -c "! '$B/cahierd' provider list -d '$T/gp' | grep -q 'Lotte Maes'"
 refused() { c lotte --timeout 10 status >"$T/revoked.out" 2>&1; [ $? = 2 ] && grep -q "refused your key" "$T/revoked.out"; }
 check "the revoked key is refused at once, with a clear error" wait_for "$SYNC_WAIT" refused

@@ -169,7 +169,7 @@ check "case add of a card never imported: exit 2, says 'peer add' [daemon-side]"
 check "... nothing written to the case" same "$T/cases.a" cases ann
 # A revoked key (a lost laptop) is never certified again, not even with --replace.
 KID=$("$B/cahierd" provider list -d "$T/a" | awk -F'\t' '/^Pat Two/ { sub(/^key /, "", $3); print $3 }')
-check "the provider's key is revoked" q D provider revoke -d "$T/a" "$KID"
+check "the provider's key is revoked" q D provider revoke -d "$T/a" "$KID" --yes
 provs a >"$T/provs.r"
 check "provider add of a revoked key: exit 2, says revoked" \
 	fails 2 "revoked" D provider add -d "$T/a" --request "$T/pat/provider.request" \

@@ -200,7 +200,7 @@ json peers peers ines peers
 # --- the history granted, a provider key revoked, then watch --------------------
 json grant case-change ines case grant "$CASE" "$T/gp/org.card"
 KID=$("$B/cahierd" provider list -d "$T/gp" | sed -n 's/^Dr. Lotte Maes.*key \([0-9a-f]*\).*/\1/p')
-check "the second GP's key revoked" sh -c "'$B/cahierd' provider revoke -d '$T/gp' $KID >/dev/null"
+check "the second GP's key revoked" sh -c "'$B/cahierd' provider revoke -d '$T/gp' $KID --yes >/dev/null"
 revoked() { c ines --json log "$CASE" --last 20 2>/dev/null | jq -e '[.entries[].kind] | index("provider-revoked")' >/dev/null; }
 check "the revocation is announced in the case" wait_for $((SYNC_WAIT + 10)) revoked
 granted() { c karim --json log "$CASE" --last 200 2>/dev/null | jq -e '[.entries[].kind] | index("history-granted")' >/dev/null; }

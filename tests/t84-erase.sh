@@ -58,6 +58,9 @@ check "a bad reason is refused before anything is sent" \
 	c sophie erase "$CASE" "$NOTE" --reason whatever --yes
 
 # --- the writer erases --------------------------------------------------------
+check "without --yes, and nobody at a terminal, it is refused: it cannot be undone" \
+	fails 2 "cannot be undone: give --yes" c sophie erase "$CASE" "$NOTE" </dev/null
+check "... so is a hide" fails 2 "cannot be undone: give --yes" c sophie hide "$CASE" "$NOTE" </dev/null
 c sophie erase "$CASE" "$NOTE" --reason person-asked --yes >"$T/erase.out" 2>"$T/erase.err"
 check "the nurse's organization erases its note" grep -q "^posted erasure of $NOTE" "$T/erase.out" ||
 	diag_tail "$T/erase.err"

@@ -16,7 +16,7 @@ check "re-certified, as coordinator" sh -c "'$B/cahierd' provider add -d '$T/cpa
 	-o '$T/marc2.cert' --passphrase-file '$T/orgpass' >/dev/null 2>&1"
 KID=$("$B/cahierd" provider list -d "$T/cpas" 2>/dev/null | sed -n 's/.*Marc Lefèvre.*key \([0-9a-f]\{16\}\).*/\1/p' | head -1)
 check "his key id listed" [ ${#KID} = 16 ]
-check "revoked" sh -c "'$B/cahierd' provider revoke -d '$T/cpas' '$KID' >/dev/null"
+check "revoked" sh -c "'$B/cahierd' provider revoke -d '$T/cpas' '$KID' --yes >/dev/null"
 start cpas || exit 1
 stop cpas
 echo "rotate_days = 90" >>"$T/cpas/cahierd.conf"
