@@ -73,6 +73,8 @@ static const char *usage_text =
 "            [--client-tcp EP] [--sync-ms N] [--passphrase-file F]\n"
 "                                 create an organization: keys, card, config\n"
 "  card      -d DIR               print this organization's card and fingerprint\n"
+"  card      -d DIR --endpoint tcp://HOST:PORT\n"
+"                                 sign the card again with a new endpoint\n"
 "  peer add  -d DIR CARD (--fingerprint \"DIGITS\" | --yes)\n"
 "                                 trust another organization's card\n"
 "  peer list -d DIR               list trusted organizations\n"
@@ -327,6 +329,8 @@ journal_action(uint8_t a)
 	case STORE_J_RESTORE: return "restore";
 	case STORE_J_KEY_EXPORT: return "key-export";
 	case STORE_J_KEY_IMPORT: return "key-import";
+	case STORE_J_CARD: return "card";
+	case STORE_J_PEER_CARD: return "peer-card";
 	}
 	return "?";
 }
@@ -743,6 +747,81 @@ cmd_status(int argc, char **argv)
 	return running ? 0 : EXIT_NO;
 }
 
+/* Why ep cannot be a card's endpoint (where the other organizations dial
+ * in), or NULL: tcp://HOST:PORT, HOST a name, an IPv4 address or an IPv6
+ * address in brackets, not a wildcard (that is for --bind), PORT 1..65535. */
+static const char *
+endpoint_refusal(const char *ep, char *why, size_t n)
+{
+	if (strncmp(ep, "tcp://", 6) != 0) {
+		snprintf(why, n, "'%s' is not tcp://HOST:PORT", ep);
+		return why;
+	}
+	const char *h = ep + 6, *colon = strrchr(h, ':');
+	if (!colon || colon == h) {
+		snprintf(why, n, "'%s' has no host or no port: tcp://HOST:PORT", ep);
+		return why;
+	}
+	char *end;
+	long port = strtol(colon + 1, &end, 10);
+	if (*end || colon[1] == '\0' || port < 1 || port > 65535) {
+		snprintf(why, n, "'%s': the port is a number from 1 to 65535", ep);
+		return why;
+	}
+	size_t hl = (size_t)(colon - h);
+	if ((hl == 1 && h[0] == '*') || (hl == 7 && strncmp(h, "0.0.0.0", 7) == 0) ||
+	    (hl == 4 && strncmp(h, "[::]", 4) == 0)) {
+		snprintf(why, n, "'%s' is a wildcard: the card needs an address the other "
+		    "organizations can reach (a wildcard goes in --bind)", ep);
+		return why;
+	}
+	for (size_t i = 0; i < hl; i++) {
+		char ch = h[i];
+		int ok = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
+		    ch == '.' || ch == '-' || (h[0] == '[' && (ch == ':' || ch == '[' || ch == ']'));
+		if (!ok) {
+			snprintf(why, n, "'%s': the host holds '%c' (a name, an IPv4 address, or an "
+			    "IPv6 address in brackets)", ep, ch);
+			return why;
+		}
+	}
+	if (h[0] == '[' && h[hl - 1] != ']') {
+		snprintf(why, n, "'%s': an IPv6 address goes in brackets", ep);
+		return why;
+	}
+	return NULL;
+}
+
+/* Sets key = value in DIR/cahierd.conf (the line replaced, or added),
+ * through a temporary file renamed into place. */
+static void
+conf_set(const char *dir, const char *key, const char *value)
+{
+	char *path = path_in(dir, "cahierd.conf"), *tmp = path_in(dir, ".cahierd.conf.tmp");
+	FILE *in = fopen(path, "r"), *out;
+	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600), done = 0;
+	char line[4096];
+	if (!in || fd < 0 || !(out = fdopen(fd, "w")))
+		die("cannot rewrite %s: %s", path, strerror(errno));
+	size_t kl = strlen(key);
+	while (fgets(line, sizeof(line), in)) {
+		const char *q = line + strspn(line, " \t");
+		if (strncmp(q, key, kl) == 0 && strchr(" \t=", q[kl])) {
+			if (!done)
+				fprintf(out, "%s = %s\n", key, value);
+			done = 1;
+		} else
+			fputs(line, out);
+	}
+	if (!done)
+		fprintf(out, "%s = %s\n", key, value);
+	fclose(in);
+	if (fflush(out) != 0 || fsync(fileno(out)) != 0 || fclose(out) != 0 || rename(tmp, path) != 0)
+		die("cannot rewrite %s: %s", path, strerror(errno));
+	free(path);
+	free(tmp);
+}
+
 static void
 print_card(const uint8_t *card, size_t n, FILE *f)
 {
@@ -768,6 +847,9 @@ cmd_init(int argc, char **argv)
 	parse_opts(argc, argv, &o, "init", "dir name endpoint bind client-tcp sync-ms passphrase-file passphrase-fd");
 	if (!o.name || !o.endpoint)
 		die("init needs --name and --endpoint (see cahierd --help)");
+	char epwhy[600];
+	if (endpoint_refusal(o.endpoint, epwhy, sizeof(epwhy)))
+		die("--endpoint %s (nothing written)", epwhy);
 	if (mkdir(o.dir, 0700) != 0 && errno != EEXIST)
 		die("cannot create %s: %s", o.dir, strerror(errno));
 	char *keyfile = path_in(o.dir, "org.key");
@@ -978,11 +1060,68 @@ cmd_card(int argc, char **argv)
 	opts_t o;
 	char *text = NULL, *path;
 	size_t tl = 0, n = 0;
-	parse_opts(argc, argv, &o, "card", "dir");
+	parse_opts(argc, argv, &o, "card", "dir endpoint passphrase-file passphrase-fd");
 	path = path_in(o.dir, "org.card");
 	if (keys_slurp(path, &text, &tl) != 0)
 		die("cannot read %s (run 'cahierd init' first)", path);
 	uint8_t *card = read_card_file(path, &n);
+	if (o.endpoint) {
+		/* A new endpoint: the card signed again by the same key, issued
+		 * now; the peers take it over the old one (peer add). */
+		char why[600], comment[700], fpr[KEYS_FPR_LEN];
+		keys_card_t old;
+		config_t cfg;
+		if (endpoint_refusal(o.endpoint, why, sizeof(why)))
+			die("--endpoint %s (nothing changed)", why);
+		if (keys_card_parse(card, n, &old) != 0)
+			die("%s is damaged", path);
+		memset(&cfg, 0, sizeof(cfg));
+		int loaded = config_load(o.dir, &cfg, why, sizeof(why)) == 0;
+		const char *pf = loaded ? cfg.passphrase_file : NULL;
+		keys_secret_t *k = unlock_org(&o, pf);
+		if (memcmp(k->sign_pk, old.org_id, 32) != 0)
+			die("%s does not belong to org.key", path);
+		uint8_t *nc = NULL;
+		size_t ncl = 0;
+		uint64_t issued = (uint64_t)time(NULL);
+		if (issued <= old.issued)
+			issued = old.issued + 1;
+		int rc = keys_card_make(k, old.name, o.endpoint, issued, &nc, &ncl);
+		keys_secret_destroy(&k);
+		if (rc)
+			die("cannot make the card: %s", ch_strerror(rc));
+		keys_fingerprint(old.org_id, fpr);
+		snprintf(comment, sizeof(comment), "%s - fingerprint %s", old.name, fpr);
+		char *armored = NULL, *tmp = path_in(o.dir, ".org.card.tmp");
+		unlink(tmp);
+		if ((rc = keys_armor("ORG CARD", comment, nc, ncl, &armored)) != 0 ||
+		    (rc = keys_write_new(tmp, armored, strlen(armored), 0644)) != 0 ||
+		    rename(tmp, path) != 0)
+			die("cannot write %s: %s", path, rc ? ch_strerror(rc) : strerror(errno));
+		if (loaded) {
+			if (cfg.peer_bind && strcmp(cfg.peer_bind, cfg.peer_endpoint) == 0)
+				conf_set(o.dir, "peer_bind", o.endpoint);
+			config_clear(&cfg);
+		}
+		conf_set(o.dir, "peer_endpoint", o.endpoint);
+		char what[STORE_JOURNAL_TEXT_MAX];
+		snprintf(what, sizeof(what), "card signed again: endpoint %.200s (was %.200s)",
+		    o.endpoint, old.endpoint);
+		journal_if_store(o.dir, STORE_J_CARD, what);
+		printf("org.card signed again with endpoint %s (was %s), fingerprint %s unchanged.\n"
+		    "Restart the daemon to listen there, and give the new org.card to every partner\n"
+		    "organization: there 'cahierd peer add -d DIR org.card' takes it in place of the\n"
+		    "old one (the same key: no fingerprint to check again).\n",
+		    o.endpoint, old.endpoint, fpr);
+		keys_card_clear(&old);
+		free(armored);
+		free(tmp);
+		free(nc);
+		free(card);
+		free(text);
+		free(path);
+		return 0;
+	}
 	fputs(text, stdout);
 	print_card(card, n, stderr);
 	free(card);
@@ -1050,6 +1189,41 @@ cmd_peer(int argc, char **argv)
 		}
 		free(oc);
 		free(own);
+		/* A peer already: a card signed again by the same key (a new
+		 * endpoint, cahierd card --endpoint) takes the old one's place,
+		 * with no fingerprint to check again; an older or the same card
+		 * changes nothing. */
+		uint8_t *had = NULL;
+		size_t hl = 0;
+		if (store_peer_get(s, c.org_id, &had, &hl) == 0) {
+			keys_card_t hc;
+			if (keys_card_parse(had, hl, &hc) != 0)
+				die("the card held for this organization does not verify");
+			free(had);
+			if (c.issued <= hc.issued) {
+				fprintf(stderr, "cahierd: %s is a peer already, with this card or a newer "
+				    "one: nothing changed\n", c.name);
+				keys_card_clear(&hc);
+				keys_card_clear(&c);
+				free(card);
+				store_destroy(&s);
+				return EXIT_NO;
+			}
+			char what[STORE_JOURNAL_TEXT_MAX];
+			snprintf(what, sizeof(what), "peer card updated: %.200s, endpoint %.120s (was %.120s)",
+			    c.name, c.endpoint, hc.endpoint);
+			if ((rc = store_peer_put(s, c.org_id, card, n)) != 0 ||
+			    (rc = journal(s, STORE_J_PEER_CARD, what)) != 0)
+				die("cannot store the card: %s", store_strerror(rc));
+			bump_gen_commit(s);
+			printf("updated peer %s: endpoint %s (was %s); the same key, fingerprint %s\n",
+			    c.name, c.endpoint, hc.endpoint, fpr);
+			keys_card_clear(&hc);
+			keys_card_clear(&c);
+			free(card);
+			store_destroy(&s);
+			return 0;
+		}
 		if (o.fingerprint) {
 			/* The card's own fingerprint is not shown: copying it from
 			 * here would defeat the check by phone. */

@@ -156,7 +156,7 @@ enum {
 	STORE_J_PROVIDER_REVOKE = 4, STORE_J_CONFIG = 5, STORE_J_RESTORED = 6,
 	STORE_J_INIT = 7, STORE_J_NOTIFY_ON = 8, STORE_J_NOTIFY_OFF = 9,
 	STORE_J_BACKUP = 10, STORE_J_RESTORE = 11, STORE_J_KEY_EXPORT = 12,
-	STORE_J_KEY_IMPORT = 13,
+	STORE_J_KEY_IMPORT = 13, STORE_J_CARD = 14, STORE_J_PEER_CARD = 15,
 };
 int store_journal_add(store_t *s, uint64_t time_ms, uint8_t action, const char *text) CH_WUR;
 /* Calls fn for every record in seq order: ok is 1 when the record follows
