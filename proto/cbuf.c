@@ -1,5 +1,6 @@
 /* cbuf.c - the bounded reader and writer (see cbuf.h). */
 #include <stdlib.h>
+#include <errno.h>
 #include <string.h>
 #include <sodium.h>
 
@@ -20,7 +21,10 @@ ch_strerror(int err)
 	case CH_ERR_DECRYPT: return "decryption failed";
 	case CH_ERR_PASS: return "wrong passphrase or damaged key file";
 	case CH_ERR_NOMEM: return "out of memory";
-	case CH_ERR_IO: return "input/output error";
+	case CH_ERR_IO:
+		/* the system's own words for what failed (the caller names the
+		 * file): errno is still the failed call's when this is asked at once */
+		return errno ? strerror(errno) : "input/output error";
 	case CH_ERR_EXPIRED: return "certificate not valid at this time";
 	case CH_ERR_HASH: return "hash mismatch";
 	case CH_ERR_ENCODING: return "bad encoding";

@@ -25,7 +25,9 @@ enum {
 	CH_ERR_MODE = -17,       /* a secret's file may be read by others than its owner */
 };
 
-/* Returns a static, human-readable description of an error code; never NULL. */
+/* Returns a static, human-readable description of an error code; never NULL.
+ * For CH_ERR_IO it is the system's (strerror(errno)): ask at once, before
+ * another call changes errno, and name the file in the message. */
 const char *ch_strerror(int err);
 
 #endif
