@@ -13,6 +13,7 @@ CC ?= cc
 CFLAGS ?= -O2 -g
 BUILD ?= build
 
+.DEFAULT_GOAL := all
 PKGS := libsodium libzmq libczmq lmdb jansson libsystemd
 WARN := -Wall -Wextra -Wpedantic -Wformat=2 -Wstrict-prototypes \
 	-Wmissing-prototypes -Wcast-qual -Wwrite-strings -Wvla \
@@ -50,8 +51,21 @@ TOOLS := $(patsubst tests/tools/%.c,$(BUILD)/tests/tools/%,$(TOOL_SRC))
 # then.
 VERSION := $(shell sh scripts/version.sh)
 MAINS := $(call obj,daemon/main.c client/main.c daemon/health.c)
+LOCALEDIR ?= $(PREFIX)/share/locale
+$(call obj,client/i18n.c): override CFLAGS += -DLOCALEDIR='"$(LOCALEDIR)"'
+# The catalogues (client/i18n.h): po/LANG.po compiled into
+# BUILD/locale/LANG/LC_MESSAGES/cahier.mo, checked by msgfmt.
+LINGUAS := nl fr
+MOS := $(patsubst %,$(BUILD)/locale/%/LC_MESSAGES/cahier.mo,$(LINGUAS))
+$(BUILD)/locale/%/LC_MESSAGES/cahier.mo: po/%.po
+	@mkdir -p $(dir $@)
+	msgfmt --check -o $@ $<
+# po/cahier.pot, the English source text of every marked message
+pot:
+	xgettext --from-code=UTF-8 -k_ -kN_ -kngettext:1,2 --add-comments=TRANSLATORS \
+		--package-name=cahier -o po/cahier.pot $(sort $(wildcard client/*.c))
 
-all: $(BINS)
+all: $(BINS) $(MOS)
 
 $(BUILD)/version: FORCE
 	@mkdir -p $(dir $@)
@@ -79,7 +93,7 @@ $(BUILD)/tests/%: $(BUILD)/tests/%.o $(DLIB) $(CLIB) $(LIB)
 $(BUILD)/tests/tools/%: $(BUILD)/tests/tools/%.o $(DLIB) $(CLIB) $(LIB)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
-tests: $(BINS) $(TESTS) $(TOOLS)
+tests: $(BINS) $(MOS) $(TESTS) $(TOOLS)
 
 deps:
 	@sh scripts/deps.sh
@@ -167,7 +181,7 @@ bench: deps
 # ExecStart names $(BINDIR)/cahierd) and the sysusers.d file that makes its
 # user. Nothing is started and no user is made here: see README.md,
 # "Install and run as a service".
-install: $(BINS)
+install: $(BINS) $(MOS)
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 \
 		$(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(UNITDIR) $(DESTDIR)$(SYSUSERSDIR)
 	install -m 0755 $(BINS) $(DESTDIR)$(BINDIR)/
@@ -178,10 +192,12 @@ install: $(BINS)
 	sed 's|@BINDIR@|$(BINDIR)|g' dist/cahierd.service > $(DESTDIR)$(UNITDIR)/cahierd.service
 	chmod 0644 $(DESTDIR)$(UNITDIR)/cahierd.service
 	install -m 0644 dist/cahierd.sysusers $(DESTDIR)$(SYSUSERSDIR)/cahierd.conf
+	for l in $(LINGUAS); do install -d $(DESTDIR)$(LOCALEDIR)/$$l/LC_MESSAGES && \
+		install -m 0644 $(BUILD)/locale/$$l/LC_MESSAGES/cahier.mo $(DESTDIR)$(LOCALEDIR)/$$l/LC_MESSAGES/; done
 
 clean:
 	rm -rf build build-san build-fuzz
 
-.PHONY: all tests deps check check-layers check-build check-long check-netns demo bench fuzz fuzz-run install clean FORCE
+.PHONY: pot all tests deps check check-layers check-build check-long check-netns demo bench fuzz fuzz-run install clean FORCE
 .SECONDARY:
 -include $(shell find $(BUILD) build-fuzz -name '*.d' 2>/dev/null)

@@ -18,6 +18,7 @@
 #include "casearg.h"
 #include "orgarg.h"
 #include "cli.h"
+#include "i18n.h"
 #include "escape.h"
 #include "ref.h"
 #include "report.h"
@@ -124,7 +125,7 @@ log_usage(const char *cmd, int code)
 		    "purpose, and the outcome of a read that was refused or failed.\n"
 		    "  --org ORG          records of this organization's readers (a member's name)\n"
 		    "  --reader NAME      readers whose name holds NAME (ASCII letters in any case)\n"
-		    "  --action ACTION    read, search, list, export, create, update, delete\n"
+		    "  --action ACTION    read, search, list, export, print, create, update, delete\n"
 		    "  --why PURPOSE      reads made for PURPOSE (treatment, emergency,\n"
 		    "                     coordination, own-request, audit)\n"
 		    "  --outcome OUTCOME  ok, refused, failed\n"
@@ -134,6 +135,8 @@ log_usage(const char *cmd, int code)
 		    "                     entitled to: every record, oldest first, in words\n"
 		    "                     (who, organization and role, what, why)\n"
 		    "  --html             that report as a page to print (HTML, A4)\n"
+		    "  --lang nl|fr|en    that report in Dutch, French or English (default: as\n"
+		    "                     your locale says, LANGUAGE or LANG)\n"
 		    "--since and --until select by the time of the record. Reading the audit\n"
 		    "is itself recorded, with every record the page held, filtered or not.\n"
 		    "Exit codes: 0 records shown, 1 none matched, 2 an error.\n");
@@ -174,6 +177,7 @@ run(cli_t *c, int argc, char **argv, int audit)
 	uint8_t id[16] = { 0 };
 	ch_readreq_t rq;
 	int all = 0, verbose = 0, mine = 0, filtered = 0, for_person = 0, as_html = 0;
+	const char *lang = NULL;
 	report_t rp;
 	const char *orgarg = NULL;
 	view_afilter_t af;
@@ -217,6 +221,11 @@ run(cli_t *c, int argc, char **argv, int audit)
 			for_person = all = 1;
 		else if (audit && strcmp(a, "--html") == 0)
 			as_html = 1;
+		else if (audit && strcmp(a, "--lang") == 0 && more) {
+			lang = argv[++i];
+			if (strcmp(lang, "nl") && strcmp(lang, "fr") && strcmp(lang, "en"))
+				cli_die(EXIT_ERR, "--lang takes nl, fr or en, not '%s'", lang);
+		}
 		else if (audit && strcmp(a, "--reader") == 0 && more) {
 			af.reader = argv[++i];
 			filtered = 1;
@@ -232,7 +241,7 @@ run(cli_t *c, int argc, char **argv, int audit)
 				;
 			if (k == sizeof(acts) / sizeof(acts[0]))
 				cli_die(EXIT_ERR, "unknown action '%s' (read, search, list, export, "
-				    "create, update, delete)", af.action);
+				    "print, create, update, delete)", af.action);
 		} else if (audit && strcmp(a, "--why") == 0 && more) {
 			af.purpose = ch_purpose_name(purpose_code(argv[++i]));
 			filtered = 1;
@@ -263,6 +272,10 @@ run(cli_t *c, int argc, char **argv, int audit)
 		log_usage(argv[0], EXIT_ERR);
 	if (as_html && !for_person)
 		cli_die(EXIT_ERR, "--html goes with --for-person (the person's report)");
+	if (lang && !for_person)
+		cli_die(EXIT_ERR, "--lang goes with --for-person (the person's report)");
+	if (lang)
+		cli_i18n_lang(lang);
 	if (for_person && c->json)
 		cli_die(EXIT_ERR, "--for-person prints a report for people; --json lists the records");
 	if (rq.until && rq.since >= rq.until)

@@ -196,6 +196,18 @@ html_base_css(void)
 }
 
 void
+html_fput_n(FILE *f, const char *s, size_t n)
+{
+	char *t = malloc(n + 1);
+	if (!t)
+		return;
+	memcpy(t, s, n);
+	t[n] = '\0';
+	html_fput(f, t);
+	free(t);
+}
+
+void
 html_fput(FILE *f, const char *s)
 {
 	html_t h;

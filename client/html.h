@@ -57,5 +57,7 @@ const char *html_base_css(void);
 /* Writes text others wrote to f, escaped as html_text (flat); for pages
  * printed as they are made (the person's report). */
 void html_fput(FILE *f, const char *s);
+/* The same for the first n bytes of s. */
+void html_fput_n(FILE *f, const char *s, size_t n);
 
 #endif

@@ -7,6 +7,7 @@
 #include "agent.h"
 #include "care.h"
 #include "cli.h"
+#include "i18n.h"
 
 static const struct {
 	const char *name;
@@ -84,6 +85,7 @@ main(int argc, char **argv)
 	if (!args || sodium_init() < 0)
 		cli_die(EXIT_ERR, "cannot start");
 	cli_json_init();
+	cli_i18n_init();
 	/* Global options may stand anywhere; the rest goes to the subcommand. */
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];

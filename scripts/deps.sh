@@ -13,6 +13,7 @@ pkgconf jansson || need="$need libjansson-dev"
 # sd_notify(3) and the journal's priorities (daemon/server.c, daemon/log.c)
 pkgconf libsystemd || need="$need libsystemd-dev"
 [ -f /usr/include/zxcvbn.h ] || need="$need libzxcvbn-dev"
+command -v msgfmt >/dev/null 2>&1 || need="$need gettext"
 command -v clang >/dev/null 2>&1 || need="$need clang"
 command -v prove >/dev/null 2>&1 || need="$need perl"
 command -v mdb_dump >/dev/null 2>&1 || need="$need lmdb-utils"

@@ -221,6 +221,9 @@ echo "provider passphrase for tests" > "$T/pp"
 chmod 600 "$T/orgpass" "$T/pp"
 
 # cahier as provider HOME: c HOME args...
+# the client's catalogues (client/i18n.h) as this build made them
+export CAHIER_LOCALEDIR="$B/locale"
+
 c() { h=$1; shift; "$B/cahier" --home "$T/$h" --passphrase-file "$T/pp" --timeout 20 "$@"; }
 
 # fingerprint ORG

@@ -161,5 +161,34 @@ check "... HTML with print CSS for A4, names isolated" sh -c \
 	grep -q '</html>' '$R.html'"
 check "... an apostrophe in a name is escaped" grep -q "CPAS d&#39;Ixelles" "$R.html"
 check "--html alone is refused" fails 2 "html goes with --for-person" c fatima audit "$CASE" --html
+
+# the person's report in the person's language: the locale, or --lang
+check "in Dutch, as the locale says (LANGUAGE=nl)" sh -c "env -u LC_ALL -u LC_MESSAGES LANG=C.UTF-8 \
+	LANGUAGE=nl '$B/cahier' --home '$T/fatima' \
+	--passphrase-file '$T/pp' audit '$CASE' --for-person >'$R.nl' 2>/dev/null"
+check "... every sentence in Dutch" sh -c \
+	"grep -q '^Wie las het zorgschrift van Mevrouw El Amrani' '$R.nl' &&
+	grep -q 'Sophie Lambert, thuisverpleegkundige bij Thuisverpleging Elsene,' '$R.nl' &&
+	grep -q 'items van uw zorgschrift, voor uw zorg\\.' '$R.nl' &&
+	grep -q 'bekeek wie er in uw zorgnetwerk zit, om uw zorg te coördineren\\.' '$R.nl' &&
+	grep -q 'keer in totaal\\.\$' '$R.nl' && ! grep -q 'your notebook' '$R.nl'"
+check "in French with --lang fr, a page to print" sh -c "'$B/cahier' --home '$T/youssef' \
+	--passphrase-file '$T/pp' audit '$CASE' --for-person --html --lang fr >'$R.fr.html' 2>/dev/null"
+check "... every sentence in French, the page marked French" sh -c \
+	"grep -q '<html lang=\"fr\">' '$R.fr.html' &&
+	grep -q '<h1>Qui a lu le cahier de <bdi>Mevrouw El Amrani</bdi></h1>' '$R.fr.html' &&
+	grep -q '<bdi>Sophie Lambert</bdi>, infirmier·ère à domicile chez <bdi>Thuisverpleging Elsene</bdi>' '$R.fr.html' &&
+	grep -q 'pour vos soins' '$R.fr.html' && grep -q '<th>Pourquoi</th>' '$R.fr.html' &&
+	! grep -q 'your notebook' '$R.fr.html'"
+check "--lang en wins over the locale" sh -c "env -u LC_ALL -u LC_MESSAGES LANG=C.UTF-8 \
+	LANGUAGE=fr '$B/cahier' --home '$T/fatima' \
+	--passphrase-file '$T/pp' audit '$CASE' --for-person --lang en 2>/dev/null | grep -q '^Who read the notebook of'"
+check "another language is refused" fails 2 "lang takes nl, fr or en" c fatima audit "$CASE" --for-person --lang de
+TOP=$(cd "$(dirname "$0")/.." && pwd)
+check "every message marked for translation is translated in Dutch and French" sh -c \
+	"cd '$TOP' && xgettext --from-code=UTF-8 -k_ -kN_ -kngettext:1,2 -o '$T/now.pot' client/*.c &&
+	msgcmp po/nl.po '$T/now.pot' && msgcmp po/fr.po '$T/now.pot' &&
+	msgfmt --check -o /dev/null po/nl.po && msgfmt --check -o /dev/null po/fr.po &&
+	! msgattrib --only-fuzzy po/nl.po po/fr.po | grep -q msgid"
 stop_all
 done_testing
