@@ -61,10 +61,16 @@ not_ok() {
 	if [ "$LIB_TAP" = 0 ]; then diag "FAILED: $*"; else echo "not ok $TAP_N - $*"; fi
 }
 # check DESCRIPTION COMMAND...: passes when the command exits 0. A wait_for
-# in the command names DESCRIPTION when it gives up.
+# in the command names DESCRIPTION when it gives up. What the command says
+# on stderr is shown when it fails, and kept out of a passing run's output.
 check() {
 	CHECK_WHAT=$1; shift
-	if "$@"; then ok "$CHECK_WHAT"; else not_ok "$CHECK_WHAT"; fi
+	if "$@" 2>"$T/check.err"; then
+		ok "$CHECK_WHAT"
+	else
+		not_ok "$CHECK_WHAT"
+		diag_tail "$T/check.err" 20
+	fi
 	CHECK_WHAT=
 }
 

@@ -9,6 +9,7 @@
 #include <sodium.h>
 
 #include "tap.h"
+#include "../daemon/log.h"
 #include "../daemon/derr.h"
 #include "../daemon/restore.h"
 #include "../daemon/store.h"
@@ -339,6 +340,8 @@ main(void)
 {
 	if (sodium_init() < 0)
 		return 1;
+	/* the refusals the tests provoke are checked, not printed (VERBOSE=1 shows them) */
+	log_init("test_restore", getenv("VERBOSE") ? LOG_LVL_DEBUG : -1);
 	randombytes_buf(storage, sizeof(storage));
 	TAP_RUN(a_plain_restart_holds_nothing_back);
 	TAP_RUN(a_store_put_back_is_known);

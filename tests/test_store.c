@@ -6,6 +6,7 @@
 #include <sodium.h>
 
 #include "tap.h"
+#include "../daemon/log.h"
 #include "../daemon/store.h"
 
 static char dir[256];
@@ -393,6 +394,8 @@ main(void)
 {
 	if (sodium_init() < 0)
 		return 1;
+	/* the refusals the tests provoke are checked, not printed (VERBOSE=1 shows them) */
+	log_init("test_store", getenv("VERBOSE") ? LOG_LVL_DEBUG : -1);
 	randombytes_buf(storage, sizeof(storage));
 	TAP_RUN(feed_roundtrip);
 	TAP_RUN(feed_ranges_do_not_cross_feeds);
