@@ -443,7 +443,7 @@ view_new(cli_t *c, int verbose)
 	view_t *v = calloc(1, sizeof(*v));
 	keys_cert_t kc;
 	if (!v)
-		cli_die(EXIT_ERR, "out of memory");
+		cli_die(EXIT_ERR, _("out of memory"));
 	v->c = c;
 	v->verbose = verbose;
 	if (c->cert && keys_cert_parse(c->cert, c->certlen, &kc) == 0) {
@@ -538,7 +538,7 @@ view_describe(view_t *v, const ch_readitem_t *it)
 	uint8_t id[32];
 
 	if (!e)
-		cli_die(EXIT_ERR, "out of memory");
+		cli_die(EXIT_ERR, _("out of memory"));
 	ch_env_id(&it->env, id);
 	sodium_bin2hex(e->id, sizeof(e->id), id, 32);
 	cli_ref_fmt(it->root, e->ref);
@@ -805,7 +805,7 @@ view_print(view_t *v, const ventry_t *e)
 		} else {
 			char *lines = render_lines(&e->f, &rc, "    ");
 			if (!lines)
-				cli_die(EXIT_ERR, "out of memory");
+				cli_die(EXIT_ERR, _("out of memory"));
 			fputs(lines, stdout);
 			render_free(&lines);
 		}
@@ -888,7 +888,7 @@ view_json(view_t *v, const ventry_t *e)
 	    "readable", e->shape != SHOW_CLOSED, "versions", (int)e->versions,
 	    "edited", e->versions > 1);
 	if (!o)
-		cli_die(EXIT_ERR, "out of memory");
+		cli_die(EXIT_ERR, _("out of memory"));
 	json_object_set_new(o, "epoch", json_integer(e->epoch));
 	char orghex[65];
 	sodium_bin2hex(orghex, sizeof(orghex), e->it->env.org, 32);
@@ -916,7 +916,7 @@ view_json(view_t *v, const ventry_t *e)
 		render_ctx_t rc = render_ctx(v);
 		json_t *f = render_json(&e->f, &rc);
 		if (!f)
-			cli_die(EXIT_ERR, "out of memory");
+			cli_die(EXIT_ERR, _("out of memory"));
 		json_object_set_new(o, "kind", json_string(ch_kind_name(e->kind)));
 		if (e->shape == SHOW_NOTE)
 			json_object_set_new(o, "text", json_string(e->f.u.note.text));
