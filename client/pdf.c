@@ -32,10 +32,10 @@ pdf_renderer(const char *what)
 	char *found = NULL;
 	if (env && *env) {
 		if (!executable(env))
-			cli_die(EXIT_ERR, "%s --pdf: CAHIER_CHROMIUM names '%s', which is not an "
-			    "executable file: install the chromium package, or unset it", what, env);
+			cli_die(EXIT_ERR, _("%s --pdf: CAHIER_CHROMIUM names '%s', which is not an "
+			    "executable file: install the chromium package, or unset it"), what, env);
 		if (!(found = strdup(env)))
-			cli_die(EXIT_ERR, "out of memory");
+			cli_die(EXIT_ERR, _("out of memory"));
 		return found;
 	}
 	const char *path = getenv("PATH");
@@ -49,14 +49,14 @@ pdf_renderer(const char *what)
 			if (len && len + strlen(names[k]) + 2 <= sizeof(cand)) {
 				snprintf(cand, sizeof(cand), "%.*s/%s", (int)len, p, names[k]);
 				if (executable(cand) && !(found = strdup(cand)))
-					cli_die(EXIT_ERR, "out of memory");
+					cli_die(EXIT_ERR, _("out of memory"));
 			}
 			p += len + (end ? 1 : 0);
 		}
 	}
 	if (!found)
-		cli_die(EXIT_ERR, "%s --pdf: chromium is not installed: install the chromium "
-		    "package (apt-get install chromium), or write HTML (leave out --pdf)", what);
+		cli_die(EXIT_ERR, _("%s --pdf: chromium is not installed: install the chromium "
+		    "package (apt-get install chromium), or write HTML (leave out --pdf)"), what);
 	return found;
 }
 
@@ -223,7 +223,7 @@ pdf_render(const char *renderer, const char *what, const char *html, size_t n, i
 	if (!mkdtemp(w.dir)) {
 		int e = errno;
 		w.dir[0] = '\0';
-		cli_die(EXIT_ERR, "%s --pdf: cannot make a private directory in %s: %s", what, tmp,
+		cli_die(EXIT_ERR, _("%s --pdf: cannot make a private directory in %s: %s"), what, tmp,
 		    strerror(e));
 	}
 	snprintf(w.page, sizeof(w.page), "%s/page.html", w.dir);
