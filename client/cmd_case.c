@@ -90,8 +90,8 @@ case_new(cli_t *c, const char *name)
 		sodium_bin2hex(hex, sizeof(hex), id, 16);
 		/* The id on stdout, for scripts; people use the name. */
 		printf("%s\n", hex);
-		fprintf(stderr, "opened the case \"%s\", coordinated by your organization: "
-		    "give its name to the other commands\n", cli_show(&sh, name));
+		fprintf(stderr, _("opened the case \"%s\", coordinated by your organization: "
+		    "give its name to the other commands\n"), cli_show(&sh, name));
 		cli_shown_clear(&sh);
 	}
 	return 0;
@@ -131,7 +131,7 @@ case_add(cli_t *c, const char *caseid, const char *cardfile, const char *role)
 		cli_print_posted(c, &rep, "added");
 	else {
 		cli_shown_t sh = { { NULL }, 0 };
-		printf("added %s (fingerprint %s) as %s\n", cli_show(&sh, kc.name), fpr,
+		printf(_("added %s (fingerprint %s) as %s\n"), cli_show(&sh, kc.name), fpr,
 		    cli_show(&sh, role));
 		cli_shown_clear(&sh);
 	}
@@ -188,7 +188,7 @@ case_orgref(cli_t *c, const char *caseid, const char *orgarg, uint8_t kind,
 		cli_print_posted(c, &rep, done);
 	else {
 		cli_shown_t sh = { { NULL }, 0 };
-		printf("%s: %s\n", done, cli_show(&sh, name));
+		printf("%s: %s\n", _(done), cli_show(&sh, name));
 		cli_shown_clear(&sh);
 	}
 	return 0;
@@ -205,7 +205,7 @@ case_rotate(cli_t *c, const char *caseid)
 	if (c->json)
 		cli_print_posted(c, &rep, "rotated");
 	else
-		printf("rotated: every member has new keys from now on\n");
+		fputs(_("rotated: every member has new keys from now on\n"), stdout);
 	return 0;
 }
 
@@ -273,8 +273,8 @@ case_person(cli_t *c, const char *caseid, const char *role, const char *name,
 		cli_print_posted(c, &rep, remove ? "removed" : "recorded");
 	else {
 		cli_shown_t sh = { { NULL }, 0 };
-		printf("%s %s as %s\n", remove ? "removed" : "recorded", cli_show(&sh, name),
-		    cli_show(&sh, role));
+		printf(remove ? _("removed %s as %s\n") : _("recorded %s as %s\n"),
+		    cli_show(&sh, name), cli_show(&sh, role));
 		cli_shown_clear(&sh);
 	}
 	return 0;
@@ -349,38 +349,38 @@ case_list(cli_t *c, int all, int verbose, int nonames)
 		if (verbose || nonames)
 			printf("%.8s  ", hex);
 		if (!nonames)
-			printf("%s", v[i].name.n ? cli_show(&sh, name) : "(name not readable here)");
+			fputs(v[i].name.n ? cli_show(&sh, name) : _("(name not readable here)"), stdout);
 		if (removed) {
-			printf("  closed to us: removed by %s", cli_show(&sh, cname));
+			printf(_("  closed to us: removed by %s"), cli_show(&sh, cname));
 			if (v[i].since_ms && !closed) {
 				cli_time(v[i].since_ms, since);
-				printf(" on %.10s", since);
+				printf(_(" on %.10s"), since);
 			}
 		} else
-			printf("  coordinator %s%s", cli_show(&sh, cname), ours ? " (this organization)" : "");
-		printf(", %u organization%s", v[i].members, v[i].members == 1 ? "" : "s");
+			printf(_("  coordinator %s%s"), cli_show(&sh, cname), ours ? _(" (this organization)") : "");
+		printf(ngettext(", %u organization", ", %u organizations", v[i].members), v[i].members);
 		if (v[i].last_ms) {
 			cli_time(v[i].last_ms, last);
-			printf(", last activity %s", last);
+			printf(_(", last activity %s"), last);
 		}
 		if (verbose)
-			printf(", epoch %u, %llu entries held", v[i].epoch,
+			printf(_(", epoch %u, %llu entries held"), v[i].epoch,
 			    (unsigned long long)v[i].entries);
-		printf("%s%s%s%s\n", closed ? "  (closed)" : "",
-		    removed ? "  (removed from this case)" : "",
-		    same ? "  (same name as another case)" : "", fork && !ownfork ? "  (FORK)" : "");
+		printf("%s%s%s%s\n", closed ? _("  (closed)") : "",
+		    removed ? _("  (removed from this case)") : "",
+		    same ? _("  (same name as another case)") : "", fork && !ownfork ? _("  (FORK)") : "");
 		if (ownfork)
-			printf("    FORK of this organization's own feed: another daemon with its key "
+			fputs(_("    FORK of this organization's own feed: another daemon with its key "
 			    "(a restored backup?) wrote there too; this daemon can no longer write "
 			    "in this case. Stop every other copy, restore the newest backup, or "
-			    "contact the other members' administrators\n");
+			    "contact the other members' administrators\n"), stdout);
 		cli_shown_clear(&sh);
 	}
 	if (c->json) {
 		cli_json_print(arr);
 	} else if (n == 0)
-		fprintf(stderr, all ? "no cases yet ('cahier case new NAME' opens one)\n" :
-		    "no open cases ('cahier case list --all' shows the closed ones too)\n");
+		fputs(all ? _("no cases yet ('cahier case new NAME' opens one)\n") :
+		    _("no open cases ('cahier case list --all' shows the closed ones too)\n"), stderr);
 	json_decref(arr);
 	keys_card_clear(&mine);
 	sodium_memzero(v, n * sizeof(*v));
@@ -405,7 +405,6 @@ case_close(cli_t *c, const char *caseid, uint8_t type)
 	cli_call(c, type, req, rl, &rep, &body, &bl);
 	free(req);
 	cli_reply_free(&rep);
-	const char *what = type == CH_CQ_CLOSE ? "closed" : "reopened";
 	if (c->json) {
 		char hex[33];
 		sodium_bin2hex(hex, sizeof(hex), id, 16);
@@ -413,10 +412,10 @@ case_close(cli_t *c, const char *caseid, uint8_t type)
 		cli_json_print(o);
 		json_decref(o);
 	} else if (type == CH_CQ_CLOSE)
-		printf("%s at your organization: kept and readable, out of the daily list, "
-		    "no posts from here ('cahier case reopen' undoes it)\n", what);
+		fputs(_("closed at your organization: kept and readable, out of the daily list, "
+		    "no posts from here ('cahier case reopen' undoes it)\n"), stdout);
 	else
-		printf("%s at your organization\n", what);
+		fputs(_("reopened at your organization\n"), stdout);
 	return 0;
 }
 
@@ -472,11 +471,12 @@ cmd_case(cli_t *c, int argc, char **argv)
 	if (strcmp(pos[0], "reopen") == 0 && np == 2)
 		return case_close(c, pos[1], CH_CQ_REOPEN);
 	if (strcmp(pos[0], "remove") == 0 && np == 3)
-		return case_orgref(c, pos[1], pos[2], CH_REQ_REMOVE_ORG, "removed");
+		return case_orgref(c, pos[1], pos[2], CH_REQ_REMOVE_ORG, N_("removed"));
 	if (strcmp(pos[0], "handover") == 0 && np == 3)
-		return case_orgref(c, pos[1], pos[2], CH_REQ_HANDOVER, "coordination handed over to");
+		return case_orgref(c, pos[1], pos[2], CH_REQ_HANDOVER,
+		    N_("coordination handed over to"));
 	if (strcmp(pos[0], "grant") == 0 && np == 3)
-		return case_orgref(c, pos[1], pos[2], CH_REQ_HISTORY, "history granted to");
+		return case_orgref(c, pos[1], pos[2], CH_REQ_HISTORY, N_("history granted to"));
 	if (strcmp(pos[0], "rotate") == 0 && np == 2)
 		return case_rotate(c, pos[1]);
 	if (strcmp(pos[0], "person") == 0 && np == 2) {

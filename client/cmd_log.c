@@ -76,7 +76,7 @@ show_items(cli_t *c, view_t *v, const ch_readrep_t *rr, json_t *arr,
 		if (j - i > 2) {
 			char when[32];
 			cli_time(rr->items[j - 1].env.time_ms, when);
-			printf("    (and %zu more entries like it, the last on %s)\n", j - i - 1, when);
+			printf(_("    (and %zu more entries like it, the last on %s)\n"), j - i - 1, when);
 			shown += j - i - 1;
 			i = j - 1;
 		}
@@ -335,7 +335,7 @@ run(cli_t *c, int argc, char **argv, int audit)
 			memcpy(rq.cursor.org, last->org, 32);
 			rq.cursor.seq = last->seq;
 		} else if (!c->json && rr.more && !all)
-			fprintf(stderr, "(older entries not shown: --last N, --since DATE or --all)\n");
+			fputs(_("(older entries not shown: --last N, --since DATE or --all)\n"), stderr);
 		ch_readrep_clear(&rr);
 		cli_reply_free(&rep);
 		if (!again)
@@ -354,11 +354,15 @@ run(cli_t *c, int argc, char **argv, int audit)
 		json_decref(top);
 	} else {
 		json_decref(arr);
-		fprintf(stderr, "%zu %s shown%s\n", total,
-		    audit ? (total == 1 ? "access record" : "access records") :
-		    (total == 1 ? "entry" : "entries"),
-		    total ? (reads == 1 ? "; your read is recorded" :
-		    "; your reads are recorded, one record per page") : "");
+		if (audit)
+			fprintf(stderr, ngettext("%zu access record shown", "%zu access records shown",
+			    total), total);
+		else
+			fprintf(stderr, ngettext("%zu entry shown", "%zu entries shown", total), total);
+		if (total)
+			fputs(reads == 1 ? _("; your read is recorded") :
+			    _("; your reads are recorded, one record per page"), stderr);
+		fputc('\n', stderr);
 	}
 	return total ? 0 : EXIT_NO;
 }

@@ -116,7 +116,7 @@ cli_print_posted(const cli_t *c, const ch_postrep_t *rep, const char *what)
 		cli_json_print(o);
 		json_decref(o);
 	} else
-		printf("%s: committed by your organization's daemon (cahier log shows it)\n", what);
+		printf(_("%s: committed by your organization's daemon (cahier log shows it)\n"), what);
 }
 
 /* One WHERE: the other member organizations and whether each holds seq.
@@ -179,9 +179,9 @@ cli_report_posted(cli_t *c, const ch_postrep_t *rep, const char *what,
 		cli_shown_t sh = { { NULL }, 0 };
 		printf("posted %s %s\n", what, ref);
 		if (n == 0)
-			printf("held by: no other organization in the case\n");
+			fputs(_("held by: no other organization in the case\n"), stdout);
 		else {
-			printf("held by: ");
+			fputs(_("held by: "), stdout);
 			int k = 0;
 			for (size_t i = 0; i < n; i++)
 				if (v[i].held) {
@@ -191,9 +191,9 @@ cli_report_posted(cli_t *c, const ch_postrep_t *rep, const char *what,
 					free(nm);
 				}
 			if (!k)
-				printf("no other organization yet");
+				fputs(_("no other organization yet"), stdout);
 			if (held < n) {
-				printf(" (not yet: ");
+				fputs(_(" (not yet: "), stdout);
 				k = 0;
 				for (size_t i = 0; i < n; i++)
 					if (!v[i].held) {
