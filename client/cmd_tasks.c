@@ -114,8 +114,8 @@ one_case(cli_t *c, tasks_t *t, const uint8_t id[16], const char *name)
 			json_array_append_new(t->arr, j);
 		} else {
 			if (!header++)
-				printf("\n%s\n", cli_show(&sh, name[0] ? name : "(a case whose name "
-				    "this organization cannot read)"));
+				printf("\n%s\n", cli_show(&sh, name[0] ? name : _("(a case whose name "
+				    "this organization cannot read)")));
 			view_print(v, e);
 		}
 		view_entry_free(&e);
@@ -232,9 +232,9 @@ run(cli_t *c, int argc, char **argv, int alerts)
 	} else {
 		json_decref(t.arr);
 		if (!t.shown)
-			printf("%s\n", alerts ? (t.all ? "No alerts." :
-			    "No alert waits for an acknowledgement.") :
-			    "Nothing open.");
+			printf("%s\n", alerts ? (t.all ? _("No alerts.") :
+			    _("No alert waits for an acknowledgement.")) :
+			    _("Nothing open."));
 	}
 	return t.shown ? 0 : EXIT_NO;
 }

@@ -22,7 +22,7 @@ check "case created" [ "${#CASE}" = 32 ]
 REF=$(c ines note "$CASE" "Huisbezoek dinsdag, geen pijn" 2>/dev/null | sed -n 's/^posted note \([^ ]*\).*/\1/p')
 check "a note posted (its reference read in English)" [ -n "$REF" ]
 
-# in LANG: cahier in the language L, as a provider sets it (LANGUAGE=en has
+# in_lang L HOME ARGS...: cahier in the language L, as a provider sets it (en has
 # no catalogue: the English source text)
 in_lang() {
 	il_l=$1 il_h=$2; shift 2
@@ -64,7 +64,7 @@ three 2 "not an entry reference" "'zz' is not an entry reference" \
 	ines show "$CASE" zz
 three 2 "an unknown kind of entry" "unknown kind 'letter'" "onbekende soort 'letter'" \
 	"type inconnu 'letter'" ines log "$CASE" --kind letter
-three 2 ": --last out of range" ": --last takes a number from 1 to" \
+three 2 "--last out of range" ": --last takes a number from 1 to" \
 	": --last verwacht een getal van 1 tot" ": --last attend un nombre de 1 à" \
 	ines log "$CASE" --last 0
 three 2 "hiding without --yes (cannot be undone)" "hiding $REF cannot be undone: give --yes" \
@@ -93,6 +93,31 @@ check "... the command names stay as they are typed" sh -c \
 	"grep -q '^  keep-an-eye ' '$T/help.nl' && grep -q '^  keep-an-eye ' '$T/help.fr'"
 check "LC_MESSAGES chooses the language when LANGUAGE is not set" sh -c \
 	"env -u LC_ALL -u LANGUAGE LC_MESSAGES=C.UTF-8 LANG=C.UTF-8 '$B/cahier' --help | grep -q '^usage: cahier '"
+
+# the everyday lines
+check "the log's summary in Dutch" sh -c "env -u LC_ALL -u LC_MESSAGES LANG=C.UTF-8 LANGUAGE=nl \
+	'$B/cahier' --home '$T/ines' --passphrase-file '$T/pp' log '$CASE' 2>&1 >/dev/null |
+	grep -q '^[0-9][0-9]* items getoond; uw lezing wordt geregistreerd\$'"
+check "... in French" sh -c "env -u LC_ALL -u LC_MESSAGES LANG=C.UTF-8 LANGUAGE=fr \
+	'$B/cahier' --home '$T/ines' --passphrase-file '$T/pp' log '$CASE' 2>&1 >/dev/null |
+	grep -q '^[0-9][0-9]* éléments affichés ; votre lecture est enregistrée\$'"
+check "... in English" sh -c "env -u LC_ALL -u LC_MESSAGES LANG=C.UTF-8 LANGUAGE=en \
+	'$B/cahier' --home '$T/ines' --passphrase-file '$T/pp' log '$CASE' 2>&1 >/dev/null |
+	grep -q '^[0-9][0-9]* entries shown; your read is recorded\$'"
+check "the case list in Dutch" sh -c "env -u LC_ALL -u LC_MESSAGES LANG=C.UTF-8 LANGUAGE=nl \
+	'$B/cahier' --home '$T/ines' --passphrase-file '$T/pp' case list |
+	grep -q '^Meneer Haddad  coördinator CPAS de Schaerbeek (deze organisatie), 1 organisatie'"
+check "... in French (0 and 1 take the singular)" sh -c "env -u LC_ALL -u LC_MESSAGES LANG=C.UTF-8 LANGUAGE=fr \
+	'$B/cahier' --home '$T/ines' --passphrase-file '$T/pp' case list |
+	grep -q '^Meneer Haddad  coordinateur CPAS de Schaerbeek (cette organisation), 1 organisation'"
+check "a post in French: the reference line stays as scripts read it" sh -c "env -u LC_ALL -u LC_MESSAGES \
+	LANG=C.UTF-8 LANGUAGE=fr '$B/cahier' --home '$T/ines' --passphrase-file '$T/pp' \
+	note '$CASE' 'Rendez-vous chez le médecin' >'$T/post.fr' &&
+	grep -q '^posted note [a-z0-9]*\$' '$T/post.fr' &&
+	grep -q '^conservé par : aucune autre organisation dans le dossier\$' '$T/post.fr'"
+check "nothing open, in Dutch (exit 1)" sh -c "env -u LC_ALL -u LC_MESSAGES LANG=C.UTF-8 LANGUAGE=nl \
+	'$B/cahier' --home '$T/ines' --passphrase-file '$T/pp' alerts >'$T/alerts.nl'; [ \$? = 1 ] &&
+	grep -q '^Geen enkel alarm wacht op een bevestiging\.\$' '$T/alerts.nl'"
 
 # what programs read stays as it is: --json, the case id on stdout
 check "--json is the same in Dutch" sh -c "env -u LC_ALL -u LC_MESSAGES LANG=C.UTF-8 LANGUAGE=nl '$B/cahier' --home '$T/ines' \
