@@ -146,13 +146,23 @@ cli_case_notice(cli_t *c, const uint8_t id[CH_CASE_LEN])
 		return;
 	if (since)
 		cli_time(since, when);
-	if (flags & CH_CASE_REMOVED)
-		fprintf(stderr, "This case is closed to your organization: %s removed it from the "
-		    "case%s%s. You see what was written before; nothing written since "
-		    "reaches you.\n", coord[0] ? cli_show(&sh, coord) : "the coordinator",
-		    when[0] ? " on " : "", when);
-	else if (flags & CH_CASE_CLOSED)
-		fprintf(stderr, "This case is closed at your organization%s%s (read-only here; "
-		    "'cahier case reopen' reopens it).\n", when[0] ? " since " : "", when);
+	if (flags & CH_CASE_REMOVED) {
+		const char *who = coord[0] ? cli_show(&sh, coord) : _("the coordinator");
+		if (when[0])
+			fprintf(stderr, _("This case is closed to your organization: %s removed it "
+			    "from the case on %s. You see what was written before; nothing written "
+			    "since reaches you.\n"), who, when);
+		else
+			fprintf(stderr, _("This case is closed to your organization: %s removed it "
+			    "from the case. You see what was written before; nothing written "
+			    "since reaches you.\n"), who);
+	} else if (flags & CH_CASE_CLOSED) {
+		if (when[0])
+			fprintf(stderr, _("This case is closed at your organization since %s "
+			    "(read-only here; 'cahier case reopen' reopens it).\n"), when);
+		else
+			fputs(_("This case is closed at your organization (read-only here; "
+			    "'cahier case reopen' reopens it).\n"), stderr);
+	}
 	cli_shown_clear(&sh);
 }

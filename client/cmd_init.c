@@ -69,7 +69,7 @@ cmd_init(cli_t *c, int argc, char **argv)
 	    (rc = keys_write_new(reqfile, text, strlen(text), 0644)) != 0)
 		cli_die(EXIT_ERR, _("cannot write %s: %s"), reqfile, ch_strerror(rc));
 	fputs(text, stdout);
-	fprintf(stderr, "created your key %s in %s\nhand %s to your organization's administrator\n",
+	fprintf(stderr, _("created your key %s in %s\nhand %s to your organization's administrator\n"),
 	    kid, c->home, reqfile);
 	keys_secret_destroy(&k);
 	free(text);

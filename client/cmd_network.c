@@ -406,7 +406,7 @@ cmd_network(cli_t *c, int argc, char **argv)
 		json_decref(top);
 	} else {
 		print_text(&nw);
-		fprintf(stderr, "your read is recorded\n");
+		fputs(_("your read is recorded\n"), stderr);
 	}
 	network_clear(&nw);
 	ch_readrep_clear(&rr);

@@ -73,7 +73,7 @@ cli_die(int code, const char *fmt, ...)
 	va_end(ap);
 	if (n >= 0)
 		shown = cli_escape_dup(msg, (size_t)n, 0);
-	fprintf(stderr, "cahier: %s\n", shown ? shown : "out of memory");
+	fprintf(stderr, "cahier: %s\n", shown ? shown : _("out of memory"));
 	cli_escape_free(&shown);
 	if (n >= 0) {
 		sodium_memzero(msg, (size_t)n);

@@ -335,10 +335,12 @@ export_fhir(cli_t *c, int argc, char **argv)
 
 	size_t records = nb.records + net.records;
 	cli_shown_t sh = { { NULL }, 0 };
-	fprintf(stderr, "exported %zu entr%s of the notebook as %zu FHIR resources%s%s; "
-	    "your export is recorded%s\n", entries, entries == 1 ? "y" : "ies", nres,
-	    out ? " to " : "", out ? cli_show(&sh, out) : "",
-	    records > 1 ? ", one record per read" : "");
+	fprintf(stderr, ngettext("exported %zu entry of the notebook as %zu FHIR resources",
+	    "exported %zu entries of the notebook as %zu FHIR resources", entries), entries, nres);
+	if (out)
+		fprintf(stderr, _(" to %s"), cli_show(&sh, out));
+	fputs(records > 1 ? _("; your export is recorded, one record per read\n") :
+	    _("; your export is recorded\n"), stderr);
 	cli_shown_clear(&sh);
 	if (have_charter)
 		ch_epoch_clear(&ep);

@@ -1018,8 +1018,9 @@ export_booklet(cli_t *c, int argc, char **argv)
 	    "</body>\n</html>\n", p.held, p.held == 1 ? "y" : "ies", p.records,
 	    p.records == 1 ? "" : "s");
 	paper_write(&p, fd, renderer);
-	fprintf(stderr, "%zu entr%s printed; %s recorded\n", p.held, p.held == 1 ? "y" : "ies",
-	    p.records == 1 ? "your read is" : "your reads are");
+	fprintf(stderr, ngettext("%zu entry printed", "%zu entries printed", p.held), p.held);
+	fputs(p.records == 1 ? _("; your read is recorded\n") : _("; your reads are recorded\n"),
+	    stderr);
 	paper_close(&p);
 	free(renderer);
 	return 0;
@@ -1624,8 +1625,10 @@ export_yellow_box(cli_t *c, int argc, char **argv)
 	sodium_memzero(&y, sizeof(y));
 
 	paper_write(&p, fd, renderer);
-	fprintf(stderr, "yellow-box sheet printed (%zu entr%s); %s recorded\n", p.held,
-	    p.held == 1 ? "y" : "ies", p.records == 1 ? "your read is" : "your reads are");
+	fprintf(stderr, ngettext("yellow-box sheet printed (%zu entry)",
+	    "yellow-box sheet printed (%zu entries)", p.held), p.held);
+	fputs(p.records == 1 ? _("; your read is recorded\n") : _("; your reads are recorded\n"),
+	    stderr);
 	paper_close(&p);
 	free(renderer);
 	return 0;
