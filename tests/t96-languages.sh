@@ -119,6 +119,15 @@ check "nothing open, in Dutch (exit 1)" sh -c "env -u LC_ALL -u LC_MESSAGES LANG
 	'$B/cahier' --home '$T/ines' --passphrase-file '$T/pp' alerts >'$T/alerts.nl'; [ \$? = 1 ] &&
 	grep -q '^Geen enkel alarm wacht op een bevestiging\.\$' '$T/alerts.nl'"
 
+check "the note hidden (in English: scripts give --yes)" sh -c "'$B/cahier' --home '$T/ines' \
+	--passphrase-file '$T/pp' hide '$CASE' '$REF' --yes >/dev/null 2>&1"
+check "... the log says so in Dutch" sh -c "env -u LC_ALL -u LC_MESSAGES LANG=C.UTF-8 LANGUAGE=nl \
+	'$B/cahier' --home '$T/ines' --passphrase-file '$T/pp' log '$CASE' 2>/dev/null |
+	grep -q '^    (verborgen door .* op vraag van de persoon of omdat het per vergissing geplaatst werd)\$'"
+check "... and in French" sh -c "env -u LC_ALL -u LC_MESSAGES LANG=C.UTF-8 LANGUAGE=fr \
+	'$B/cahier' --home '$T/ines' --passphrase-file '$T/pp' log '$CASE' 2>/dev/null |
+	grep -q '^    (masqué par .*, à la demande de la personne ou parce que publié par erreur)\$'"
+
 # what programs read stays as it is: --json, the case id on stdout
 check "--json is the same in Dutch" sh -c "env -u LC_ALL -u LC_MESSAGES LANG=C.UTF-8 LANGUAGE=nl '$B/cahier' --home '$T/ines' \
 	--passphrase-file '$T/pp' --json case list >'$T/list.nl' &&
