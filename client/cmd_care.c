@@ -200,13 +200,21 @@ text_arg(const char *s, const char *what)
 {
 	char *t = cli_read_text(s);
 	size_t n = strlen(t);
-	if (!*t)
+	/* A refused text is freed first: the exit leaks nothing. */
+	if (!*t) {
+		free(t);
 		cli_die(EXIT_ERR, _("empty %s: nothing posted"), what);
-	if (strspn(t, " \t\r\n\v\f") == n)
-		cli_die(EXIT_ERR, _("a %s of only spaces or blank lines says nothing: nothing posted"), what);
-	if (n > CH_TEXT_MAX)
+	}
+	if (strspn(t, " \t\r\n\v\f") == n) {
+		free(t);
+		cli_die(EXIT_ERR, _("a %s of only spaces or blank lines says nothing: nothing posted"),
+		    what);
+	}
+	if (n > CH_TEXT_MAX) {
+		free(t);
 		cli_die(EXIT_ERR, _("a %s holds at most %u bytes (64 KiB) of text, this one %zu: "
 		    "nothing posted"), what, CH_TEXT_MAX, n);
+	}
 	return t;
 }
 
