@@ -30,11 +30,11 @@ cli_case_arg(cli_t *c, const char *arg, uint8_t id[CH_CASE_LEN])
 	uint8_t *req = NULL;
 	size_t rl = 0;
 	if (ch_casesreq_encode(CH_CASES_ALL, &req, &rl) != 0)
-		cli_die(EXIT_ERR, "out of memory");
+		cli_die(EXIT_ERR, _("out of memory"));
 	cli_call(c, CH_CQ_CASES, req, rl, &rep, &body, &bodylen);
 	free(req);
 	if (ch_caselist_decode(body, bodylen, &v, &k) != 0)
-		cli_die(EXIT_ERR, "malformed reply from the daemon");
+		cli_die(EXIT_ERR, _("malformed reply from the daemon"));
 	char ids[3 * 9 + 8] = "";
 	for (size_t i = 0; i < k; i++) {
 		/* as the duplicate flag compares: ASCII letters folded */
@@ -57,8 +57,8 @@ cli_case_arg(cli_t *c, const char *arg, uint8_t id[CH_CASE_LEN])
 		return;
 	cli_shown_t sh = { { NULL }, 0 };
 	if (found > 1)
-		cli_die(EXIT_ERR, "%zu cases are named '%s' (ids %s%s): give the id instead; "
-		    "'cahier case list --all --verbose' shows them", found, cli_show(&sh, arg), ids,
+		cli_die(EXIT_ERR, _("%zu cases are named '%s' (ids %s%s): give the id instead; "
+		    "'cahier case list --all --verbose' shows them"), found, cli_show(&sh, arg), ids,
 		    found > 3 ? ", ..." : "");
 	if (strspn(arg, "0123456789abcdefABCDEF") == n) {
 		/* no name is this: an id prefix in upper-case hex */
@@ -66,8 +66,8 @@ cli_case_arg(cli_t *c, const char *arg, uint8_t id[CH_CASE_LEN])
 		cli_case_id(c, arg, id);
 		return;
 	}
-	cli_die(EXIT_NO, "no case named '%s' here ('cahier case list --all' lists the names, "
-	    "exactly as they are to be given)", cli_show(&sh, arg));
+	cli_die(EXIT_NO, _("no case named '%s' here ('cahier case list --all' lists the names, "
+	    "exactly as they are to be given)"), cli_show(&sh, arg));
 }
 
 int
@@ -85,11 +85,11 @@ cli_case_standing(cli_t *c, const uint8_t id[CH_CASE_LEN], uint8_t *flags,
 	if (!c->sock)
 		cli_open(c);
 	if (ch_casesreq_encode(CH_CASES_ALL | CH_CASES_NONAMES, &req, &rl) != 0)
-		cli_die(EXIT_ERR, "out of memory");
+		cli_die(EXIT_ERR, _("out of memory"));
 	cli_call(c, CH_CQ_CASES, req, rl, &rep, &body, &bodylen);
 	free(req);
 	if (ch_caselist_decode(body, bodylen, &v, &k) != 0)
-		cli_die(EXIT_ERR, "malformed reply from the daemon");
+		cli_die(EXIT_ERR, _("malformed reply from the daemon"));
 	for (size_t i = 0; i < k; i++)
 		if (memcmp(v[i].case_id, id, CH_CASE_LEN) == 0) {
 			*flags = v[i].flags;
@@ -120,11 +120,11 @@ cli_case_name(cli_t *c, const uint8_t id[CH_CASE_LEN], char *out, size_t outlen)
 	if (!c->sock)
 		cli_open(c);
 	if (ch_casesreq_encode(CH_CASES_ALL, &req, &rl) != 0)
-		cli_die(EXIT_ERR, "out of memory");
+		cli_die(EXIT_ERR, _("out of memory"));
 	cli_call(c, CH_CQ_CASES, req, rl, &rep, &body, &bodylen);
 	free(req);
 	if (ch_caselist_decode(body, bodylen, &v, &k) != 0)
-		cli_die(EXIT_ERR, "malformed reply from the daemon");
+		cli_die(EXIT_ERR, _("malformed reply from the daemon"));
 	for (size_t i = 0; i < k; i++)
 		if (memcmp(v[i].case_id, id, CH_CASE_LEN) == 0 && v[i].name.n && v[i].name.n < outlen) {
 			memcpy(out, v[i].name.p, v[i].name.n);
@@ -146,13 +146,23 @@ cli_case_notice(cli_t *c, const uint8_t id[CH_CASE_LEN])
 		return;
 	if (since)
 		cli_time(since, when);
-	if (flags & CH_CASE_REMOVED)
-		fprintf(stderr, "This case is closed to your organization: %s removed it from the "
-		    "case%s%s. You see what was written before; nothing written since "
-		    "reaches you.\n", coord[0] ? cli_show(&sh, coord) : "the coordinator",
-		    when[0] ? " on " : "", when);
-	else if (flags & CH_CASE_CLOSED)
-		fprintf(stderr, "This case is closed at your organization%s%s (read-only here; "
-		    "'cahier case reopen' reopens it).\n", when[0] ? " since " : "", when);
+	if (flags & CH_CASE_REMOVED) {
+		const char *who = coord[0] ? cli_show(&sh, coord) : _("the coordinator");
+		if (when[0])
+			fprintf(stderr, _("This case is closed to your organization: %s removed it "
+			    "from the case on %s. You see what was written before; nothing written "
+			    "since reaches you.\n"), who, when);
+		else
+			fprintf(stderr, _("This case is closed to your organization: %s removed it "
+			    "from the case. You see what was written before; nothing written "
+			    "since reaches you.\n"), who);
+	} else if (flags & CH_CASE_CLOSED) {
+		if (when[0])
+			fprintf(stderr, _("This case is closed at your organization since %s "
+			    "(read-only here; 'cahier case reopen' reopens it).\n"), when);
+		else
+			fputs(_("This case is closed at your organization (read-only here; "
+			    "'cahier case reopen' reopens it).\n"), stderr);
+	}
 	cli_shown_clear(&sh);
 }

@@ -10,6 +10,7 @@
 #include "../keys/keys.h"
 #include "../proto/entry.h"
 #include "../proto/msg.h"
+#include "i18n.h"
 
 #define EXIT_NO 1
 #define EXIT_ERR 2

@@ -36,7 +36,7 @@ no_dumps(void)
 {
 	struct rlimit rl = { 0, 0 };
 	if (setrlimit(RLIMIT_CORE, &rl) != 0 || prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0)
-		cli_die(EXIT_ERR, "cannot disable core dumps: %s", strerror(errno));
+		cli_die(EXIT_ERR, _("cannot disable core dumps: %s"), strerror(errno));
 }
 
 static int64_t
@@ -218,15 +218,15 @@ cmd_unlock(cli_t *c, int argc, char **argv)
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--for") == 0 && i + 1 < argc) {
 			if (agent_parse_duration(argv[++i], &secs) != 0)
-				cli_die(EXIT_ERR, "bad duration '%s': give e.g. 30m, 8h or 1h30m, "
-				    "at most 24h", argv[i]);
+				cli_die(EXIT_ERR, _("bad duration '%s': give e.g. 30m, 8h or 1h30m, "
+				    "at most 24h"), argv[i]);
 		} else
-			cli_die(EXIT_ERR, "unexpected '%s' (see cahier unlock --help)", argv[i]);
+			cli_die(EXIT_ERR, _("unexpected '%s' (see cahier unlock --help)"), argv[i]);
 	}
 	char *sock = agent_sock_path(c->home);
 	if (!sock)
-		cli_die(EXIT_ERR, "the path of %s is too long for the agent's socket: "
-		    "use a shorter --home", c->home);
+		cli_die(EXIT_ERR, _("the path of %s is too long for the agent's socket: "
+		    "use a shorter --home"), c->home);
 	if (agent_ask(c->home, AGENT_OP_STATUS, &st) == 0) {
 		print_until("already unlocked", &st);
 		free(sock);
@@ -236,14 +236,14 @@ cmd_unlock(cli_t *c, int argc, char **argv)
 	 * directory must be ours alone too, or another user could put a
 	 * socket of theirs in its place. */
 	if (stat(c->home, &sb) != 0)
-		cli_die(EXIT_ERR, "cannot use %s: %s (run 'cahier init' first)", c->home,
+		cli_die(EXIT_ERR, _("cannot use %s: %s (run 'cahier init' first)"), c->home,
 		    strerror(errno));
 	if (sb.st_uid != getuid() || (sb.st_mode & 077))
-		cli_die(EXIT_ERR, "%s must be yours and closed to others for the agent "
-		    "(chmod 700 %s)", c->home, c->home);
+		cli_die(EXIT_ERR, _("%s must be yours and closed to others for the agent "
+		    "(chmod 700 %s)"), c->home, c->home);
 	if (lstat(sock, &sb) == 0) {
 		if (!S_ISSOCK(sb.st_mode))
-			cli_die(EXIT_ERR, "%s exists and is not a socket: remove it", sock);
+			cli_die(EXIT_ERR, _("%s exists and is not a socket: remove it"), sock);
 		(void)unlink(sock); /* an agent that ended without cleaning up */
 	}
 
@@ -253,14 +253,14 @@ cmd_unlock(cli_t *c, int argc, char **argv)
 	    &pass, &plen);
 	char why[600];
 	if (rc)
-		cli_die(EXIT_ERR, "cannot read the passphrase: %s",
+		cli_die(EXIT_ERR, _("cannot read the passphrase: %s"),
 		    keys_pass_why(rc, c->pass_file, why, sizeof(why)));
 	rc = keys_file_read(path, KEYS_KIND_PROVIDER, pass, plen, &k);
 	keys_pass_free(&pass);
 	if (rc == CH_ERR_PASS)
-		cli_die(EXIT_ERR, "wrong passphrase for %s", path);
+		cli_die(EXIT_ERR, _("wrong passphrase for %s"), path);
 	if (rc)
-		cli_die(EXIT_ERR, "cannot open %s: %s", path, ch_strerror(rc));
+		cli_die(EXIT_ERR, _("cannot open %s: %s"), path, ch_strerror(rc));
 	free(path);
 
 	/* Bound and listening before the fork: when this command returns,
@@ -278,7 +278,7 @@ cmd_unlock(cli_t *c, int argc, char **argv)
 		keys_secret_destroy(&k);
 		if (rc == 0)
 			(void)unlink(sock);
-		cli_die(EXIT_ERR, "cannot listen on %s: %s", sock, strerror(e));
+		cli_die(EXIT_ERR, _("cannot listen on %s: %s"), sock, strerror(e));
 	}
 	agent_rep_t mine = { 0 };
 	mine.until = (uint64_t)time(NULL) + secs;
@@ -300,7 +300,7 @@ cmd_unlock(cli_t *c, int argc, char **argv)
 		int e = errno;
 		keys_secret_destroy(&k);
 		(void)unlink(sock);
-		cli_die(EXIT_ERR, "cannot start the agent: %s", strerror(e));
+		cli_die(EXIT_ERR, _("cannot start the agent: %s"), strerror(e));
 	}
 	if (pid == 0)
 		agent_run(lfd, sock, sb.st_dev, sb.st_ino, k, secs, mine.until);
@@ -323,7 +323,7 @@ cmd_lock(cli_t *c, int argc, char **argv)
 	    "and exits. The next command asks for the passphrase again.\n"))
 		return 0;
 	if (argc != 1)
-		cli_die(EXIT_ERR, "lock takes no arguments (see cahier lock --help)");
+		cli_die(EXIT_ERR, _("lock takes no arguments (see cahier lock --help)"));
 	char *sock = agent_sock_path(c->home);
 	if (sock && agent_ask(c->home, AGENT_OP_LOCK, &r) == 0)
 		printf("locked: the agent (pid %u) wiped your key\n", r.pid);

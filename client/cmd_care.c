@@ -60,8 +60,8 @@ parse(const char *cmd, const char *spec, const char *help, size_t maxpos, int ar
 		}
 		if (strncmp(s, "--", 2) != 0 || !s[2]) {
 			if (a->npos == maxpos || a->npos == POS_MAX)
-				cli_die(EXIT_ERR, "too many arguments for cahier %s (quote a text "
-				    "of several words; see cahier %s --help)", cmd, cmd);
+				cli_die(EXIT_ERR, _("too many arguments for cahier %s (quote a text "
+				    "of several words; see cahier %s --help)"), cmd, cmd);
 			a->pos[a->npos++] = s;
 			continue;
 		}
@@ -77,17 +77,17 @@ parse(const char *cmd, const char *spec, const char *help, size_t maxpos, int ar
 			p += nl;
 		}
 		if (!kind)
-			cli_die(EXIT_ERR, "unknown option '%s' (see cahier %s --help)", s, cmd);
+			cli_die(EXIT_ERR, _("unknown option '%s' (see cahier %s --help)"), s, cmd);
 		if (kind != '*')
 			for (size_t k = 0; k < a->no; k++)
 				if (strcmp(a->o[k].name, name) == 0)
-					cli_die(EXIT_ERR, "%s is given twice", s);
+					cli_die(EXIT_ERR, _("%s is given twice"), s);
 		if (a->no == OPTS_MAX)
-			cli_die(EXIT_ERR, "too many options");
+			cli_die(EXIT_ERR, _("too many options"));
 		const char *val = "";
 		if (kind != 'f') {
 			if (i + 1 >= argc)
-				cli_die(EXIT_ERR, "%s needs a value (see cahier %s --help)", s, cmd);
+				cli_die(EXIT_ERR, _("%s needs a value (see cahier %s --help)"), s, cmd);
 			val = argv[++i];
 		}
 		a->o[a->no].name = name;
@@ -130,8 +130,9 @@ parse_time(const char *s, int with_clock, const char *what)
 		    tm.tm_hour == h && tm.tm_min == mi)
 			return (uint64_t)t * 1000;
 	}
-	cli_die(EXIT_ERR, "%s '%s' is not a %s", what, s,
-	    with_clock ? "local time \"YYYY-MM-DD HH:MM\"" : "date YYYY-MM-DD");
+	if (with_clock)
+		cli_die(EXIT_ERR, _("%s '%s' is not a local time \"YYYY-MM-DD HH:MM\""), what, s);
+	cli_die(EXIT_ERR, _("%s '%s' is not a date YYYY-MM-DD"), what, s);
 }
 
 static uint32_t
@@ -140,7 +141,7 @@ parse_uint(const char *s, uint32_t min, uint32_t max, const char *what)
 	char *end;
 	unsigned long v = strtoul(s, &end, 10);
 	if (!*s || *end || s[0] == '-' || v < min || v > max)
-		cli_die(EXIT_ERR, "%s '%s' is not a number from %u to %u", what, s, min, max);
+		cli_die(EXIT_ERR, _("%s '%s' is not a number from %u to %u"), what, s, min, max);
 	return (uint32_t)v;
 }
 
@@ -160,7 +161,7 @@ parse_value(uint8_t set, const char *s, const char *what, const char *names)
 		if (alias[i].set == set && strcmp(alias[i].word, s) == 0)
 			s = alias[i].name;
 	if (ch_value_parse(set, s, &v) != 0)
-		cli_die(EXIT_ERR, "%s '%s' is not one of: %s", what, s, names);
+		cli_die(EXIT_ERR, _("%s '%s' is not one of: %s"), what, s, names);
 	return v;
 }
 
@@ -169,7 +170,7 @@ parse_audience(const char *s)
 {
 	uint8_t a;
 	if (ch_aud_parse(s, &a) != 0 || a == CH_AUD_MEMBERSHIP)
-		cli_die(EXIT_ERR, "unknown audience '%s' (network, care, medical, social, coordination)", s);
+		cli_die(EXIT_ERR, _("unknown audience '%s' (network, care, medical, social, coordination)"), s);
 	return a;
 }
 
@@ -178,7 +179,7 @@ xstrdup(const char *s)
 {
 	char *p = strdup(s);
 	if (!p)
-		cli_die(EXIT_ERR, "out of memory");
+		cli_die(EXIT_ERR, _("out of memory"));
 	return p;
 }
 
@@ -199,13 +200,21 @@ text_arg(const char *s, const char *what)
 {
 	char *t = cli_read_text(s);
 	size_t n = strlen(t);
-	if (!*t)
-		cli_die(EXIT_ERR, "empty %s: nothing posted", what);
-	if (strspn(t, " \t\r\n\v\f") == n)
-		cli_die(EXIT_ERR, "a %s of only spaces or blank lines says nothing: nothing posted", what);
-	if (n > CH_TEXT_MAX)
-		cli_die(EXIT_ERR, "a %s holds at most %u bytes (64 KiB) of text, this one %zu: "
-		    "nothing posted", what, CH_TEXT_MAX, n);
+	/* A refused text is freed first: the exit leaks nothing. */
+	if (!*t) {
+		free(t);
+		cli_die(EXIT_ERR, _("empty %s: nothing posted"), what);
+	}
+	if (strspn(t, " \t\r\n\v\f") == n) {
+		free(t);
+		cli_die(EXIT_ERR, _("a %s of only spaces or blank lines says nothing: nothing posted"),
+		    what);
+	}
+	if (n > CH_TEXT_MAX) {
+		free(t);
+		cli_die(EXIT_ERR, _("a %s holds at most %u bytes (64 KiB) of text, this one %zu: "
+		    "nothing posted"), what, CH_TEXT_MAX, n);
+	}
 	return t;
 }
 
@@ -277,13 +286,13 @@ orgs_arg(ctx_t *x, const args_t *a, const char *name, ch_orgs_t *l)
 		if (strcmp(a->o[k].name, name) != 0)
 			continue;
 		if (l->n == CH_ORGS_MAX)
-			cli_die(EXIT_ERR, "at most %d organizations with %s", CH_ORGS_MAX, flag);
+			cli_die(EXIT_ERR, _("at most %d organizations with %s"), CH_ORGS_MAX, flag);
 		if (!l->id && !(l->id = calloc(CH_ORGS_MAX, 32)))
-			cli_die(EXIT_ERR, "out of memory");
+			cli_die(EXIT_ERR, _("out of memory"));
 		org_arg(x, a->o[k].val, flag, l->id[l->n]);
 		for (size_t j = 0; j < l->n; j++)
 			if (memcmp(l->id[j], l->id[l->n], 32) == 0)
-				cli_die(EXIT_ERR, "%s '%s' names an organization already given", flag,
+				cli_die(EXIT_ERR, _("%s '%s' names an organization already given"), flag,
 				    a->o[k].val);
 		l->n++;
 	}
@@ -310,16 +319,16 @@ ref_find(ctx_t *x, const char *ref, found_t *fd)
 	memset(fd, 0, sizeof(*fd));
 	cli_readreq_init(&rq, x->case_id, CH_ACT_READ, 0);
 	if (cli_ref_parse(ref, rq.entry) != 0)
-		cli_die(EXIT_ERR, "'%s' is not a reference to an entry (8 letters and digits, "
-		    "as cahier log shows them)", ref);
+		cli_die(EXIT_ERR, _("'%s' is not a reference to an entry (8 letters and digits, "
+		    "as cahier log shows them)"), ref);
 	rq.flags = CH_RQ_PREFIX;
 	rq.last = 2;
 	cli_read(x->c, &rq, &fd->rep, &fd->rr);
 	if (fd->rr.n == 0)
-		cli_die(EXIT_NO, "no entry %s in this case", ref);
+		cli_die(EXIT_NO, _("no entry %s in this case"), ref);
 	if (fd->rr.n > 1)
-		cli_die(EXIT_ERR, "the reference %s is ambiguous: two entries of this case share it "
-		    "(give the entry some other way, e.g. from cahier log --json)", ref);
+		cli_die(EXIT_ERR, _("the reference %s is ambiguous: two entries of this case share it "
+		    "(give the entry some other way, e.g. from cahier log --json)"), ref);
 	fd->it = &fd->rr.items[0];
 	ch_env_id(&fd->it->env, fd->id);
 	memcpy(fd->root, fd->it->root, 32);
@@ -327,20 +336,20 @@ ref_find(ctx_t *x, const char *ref, found_t *fd)
 	case CH_IT_OPEN:
 		break;
 	case CH_IT_HIDDEN:
-		cli_die(EXIT_ERR, "entry %s was hidden by its organization", ref);
+		cli_die(EXIT_ERR, _("entry %s was hidden by its organization"), ref);
 	case CH_IT_ERASED:
-		cli_die(EXIT_ERR, "entry %s was erased", ref);
+		cli_die(EXIT_ERR, _("entry %s was erased"), ref);
 	default:
-		cli_die(EXIT_ERR, "entry %s is not readable with your role or at your organization", ref);
+		cli_die(EXIT_ERR, _("entry %s is not readable with your role or at your organization"), ref);
 	}
 	if (ch_plain_decode(fd->it->plain.p, fd->it->plain.n, &p) != 0)
-		cli_die(EXIT_ERR, "entry %s does not decode", ref);
+		cli_die(EXIT_ERR, _("entry %s does not decode"), ref);
 	fd->kind = p.kind;
 	if (!ch_kind_is_care(p.kind))
-		cli_die(EXIT_ERR, "entry %s is not a care entry (it is a %s)", ref,
+		cli_die(EXIT_ERR, _("entry %s is not a care entry (it is a %s)"), ref,
 		    ch_kind_name(p.kind) ? ch_kind_name(p.kind) : "kind this version does not know");
 	if ((rc = ch_fields_decode(p.kind, p.fields, p.fieldslen, &fd->f)) != 0)
-		cli_die(EXIT_ERR, "the fields of entry %s do not decode: %s", ref, ch_strerror(rc));
+		cli_die(EXIT_ERR, _("the fields of entry %s do not decode: %s"), ref, ch_strerror(rc));
 }
 
 /* The entry must be of kind (the message names the command's use). */
@@ -348,7 +357,7 @@ static void
 ref_kind(const found_t *fd, const char *ref, uint8_t kind)
 {
 	if (fd->kind != kind)
-		cli_die(EXIT_ERR, "entry %s is a %s, not the %s this command takes", ref,
+		cli_die(EXIT_ERR, _("entry %s is a %s, not the %s this command takes"), ref,
 		    ch_kind_name(fd->kind), ch_kind_name(kind));
 }
 
@@ -371,10 +380,10 @@ post_fields(ctx_t *x, uint8_t audience, const ch_fields_t *f, const uint8_t *rep
 	int rc = f->kind == CH_KIND_NOTE ? ch_note_encode(f->u.note.text, &fields, &fl) :
 	    ch_fields_encode(f, &fields, &fl);
 	if (rc == CH_ERR_TOOBIG)
-		cli_die(EXIT_ERR, "a text or a list of this %s is too long", ch_kind_name(f->kind));
+		cli_die(EXIT_ERR, _("a text or a list of this %s is too long"), ch_kind_name(f->kind));
 	if (rc)
-		cli_die(EXIT_ERR, "this %s is not valid: a text is empty or not UTF-8, or a value "
-		    "is out of range (%s)", ch_kind_name(f->kind), ch_strerror(rc));
+		cli_die(EXIT_ERR, _("this %s is not valid: a text is empty or not UTF-8, or a value "
+		    "is out of range (%s)"), ch_kind_name(f->kind), ch_strerror(rc));
 	cli_post_ex(x->c, x->case_id, audience, f->kind, fields, fl, reply_to, supersedes, &rep);
 	sodium_memzero(fields, fl);
 	free(fields);
@@ -416,7 +425,7 @@ do_note(cli_t *c, int argc, char **argv, int post)
 
 	parse(argv[0], "audience= reply=", help, 2, argc, argv, 1, &a);
 	if (a.npos < 1)
-		cli_die(EXIT_ERR, "usage: cahier %s CASE TEXT", argv[0]);
+		cli_die(EXIT_ERR, _("usage: cahier %s CASE TEXT"), argv[0]);
 	char *text = text_arg(a.npos > 1 ? a.pos[1] : NULL, "note");
 	ctx_open(&x, c, argv[0], a.pos[0]);
 	uint8_t aud = opt(&a, "audience") ? parse_audience(opt(&a, "audience")) :
@@ -466,9 +475,9 @@ cmd_goal(cli_t *c, int argc, char **argv)
 
 	parse("goal", "own shared worker* audience=", help_goal, 2, argc, argv, 1, &a);
 	if (a.npos < 2)
-		cli_die(EXIT_ERR, "usage: cahier goal CASE TEXT [--own | --shared]");
+		cli_die(EXIT_ERR, _("usage: cahier goal CASE TEXT [--own | --shared]"));
 	if (opt(&a, "own") && opt(&a, "shared"))
-		cli_die(EXIT_ERR, "a goal is either --own or --shared, not both");
+		cli_die(EXIT_ERR, _("a goal is either --own or --shared, not both"));
 	char *text = text_arg(a.pos[1], "goal");
 	ctx_open(&x, c, "goal", a.pos[0]);
 	memset(&f, 0, sizeof(f));
@@ -508,7 +517,7 @@ status_change(cli_t *c, int argc, char **argv, const char *cmd, uint8_t kind,
 
 	parse(cmd, "", help, 2, argc, argv, 2, &a);
 	if (a.npos < 2)
-		cli_die(EXIT_ERR, "usage: cahier %s %s CASE REF", cmd, action);
+		cli_die(EXIT_ERR, _("usage: cahier %s %s CASE REF"), cmd, action);
 	ctx_open(&x, c, cmd, a.pos[0]);
 	ref_find(&x, a.pos[1], &fd);
 	ref_kind(&fd, a.pos[1], kind);
@@ -517,7 +526,7 @@ status_change(cli_t *c, int argc, char **argv, const char *cmd, uint8_t kind,
 	uint8_t want = strcmp(action, "done") == 0 ? 2 : strcmp(action, "cancel") == 0 ? 3 :
 	    strcmp(action, "stop") == 0 ? 0 : 1;
 	if (*st == want)
-		cli_die(EXIT_NO, "%s %s is %s already", ch_kind_name(kind), a.pos[1],
+		cli_die(EXIT_NO, _("%s %s is %s already"), ch_kind_name(kind), a.pos[1],
 		    kind == CH_KIND_KEEP ? "stopped" : ch_value_name(kind == CH_KIND_TASK ?
 		    CH_SET_TASK_STATUS : CH_SET_APPT_STATUS, want));
 	*st = want;
@@ -553,9 +562,9 @@ cmd_task(cli_t *c, int argc, char **argv)
 		return status_change(c, argc, argv, "task", CH_KIND_TASK, help_task);
 	parse("task", "owner= agenda due= goal= audience=", help_task, 2, argc, argv, 1, &a);
 	if (a.npos < 2)
-		cli_die(EXIT_ERR, "usage: cahier task CASE TEXT (--owner ORG | --agenda)");
+		cli_die(EXIT_ERR, _("usage: cahier task CASE TEXT (--owner ORG | --agenda)"));
 	if (!!opt(&a, "owner") == !!opt(&a, "agenda"))
-		cli_die(EXIT_ERR, "a task has an owner (--owner ORG) or is an agenda item (--agenda): give one");
+		cli_die(EXIT_ERR, _("a task has an owner (--owner ORG) or is an agenda item (--agenda): give one"));
 	uint64_t due = opt(&a, "due") ? parse_time(opt(&a, "due"), 0, "--due") : 0;
 	char *text = text_arg(a.pos[1], "task");
 	ctx_open(&x, c, "task", a.pos[0]);
@@ -603,7 +612,7 @@ cmd_appointment(cli_t *c, int argc, char **argv)
 	parse("appointment", "at= minutes= where= with= org* audience=", help_appt, 2, argc,
 	    argv, 1, &a);
 	if (a.npos < 2 || !opt(&a, "at"))
-		cli_die(EXIT_ERR, "usage: cahier appointment CASE WHAT --at \"YYYY-MM-DD HH:MM\"");
+		cli_die(EXIT_ERR, _("usage: cahier appointment CASE WHAT --at \"YYYY-MM-DD HH:MM\""));
 	uint64_t at = parse_time(opt(&a, "at"), 1, "--at");
 	uint32_t minutes = opt(&a, "minutes") ?
 	    parse_uint(opt(&a, "minutes"), 0, 10080, "--minutes") : 0;
@@ -641,7 +650,7 @@ cmd_alert(cli_t *c, int argc, char **argv)
 
 	parse("alert", "to* priority= audience=", help_alert, 2, argc, argv, 1, &a);
 	if (a.npos < 2 || !opt(&a, "to"))
-		cli_die(EXIT_ERR, "usage: cahier alert CASE TEXT --to ORG [--to ORG]...");
+		cli_die(EXIT_ERR, _("usage: cahier alert CASE TEXT --to ORG [--to ORG]..."));
 	uint8_t prio = opt(&a, "priority") ? parse_value(CH_SET_PRIORITY, opt(&a, "priority"),
 	    "--priority", "normal, high, urgent") : CH_PRIO_NORMAL;
 	char *text = text_arg(a.pos[1], "alert");
@@ -685,20 +694,20 @@ cmd_emergency(cli_t *c, int argc, char **argv)
 
 	parse("emergency", "reason= for=", help_emergency, 1, argc, argv, 1, &a);
 	if (a.npos < 1 || !opt(&a, "reason") || !opt(&a, "reason")[0])
-		cli_die(EXIT_ERR, "usage: cahier emergency CASE --reason TEXT [--for MINUTES]");
+		cli_die(EXIT_ERR, _("usage: cahier emergency CASE --reason TEXT [--for MINUTES]"));
 	if (opt(&a, "for")) {
 		char *end;
 		unsigned long m = strtoul(opt(&a, "for"), &end, 10);
 		if (*end || m < 1 || m > 1440 || !isdigit((unsigned char)opt(&a, "for")[0]))
-			cli_die(EXIT_ERR, "--for takes minutes, 1 to 1440 (the daemon may allow fewer)");
+			cli_die(EXIT_ERR, _("--for takes minutes, 1 to 1440 (the daemon may allow fewer)"));
 		minutes = (uint32_t)m;
 	}
 	ctx_open(&x, c, "emergency", a.pos[0]);
 	if (x.person)
-		cli_die(EXIT_ERR, "the people around the person do not break the glass: they "
-		    "read what the charter gives them");
+		cli_die(EXIT_ERR, _("the people around the person do not break the glass: they "
+		    "read what the charter gives them"));
 	if (keys_cert_parse(c->cert, c->certlen, &kc) != 0)
-		cli_die(EXIT_ERR, "your certificate does not parse");
+		cli_die(EXIT_ERR, _("your certificate does not parse"));
 	char text[CH_TEXT_MAX + 1];
 	snprintf(text, sizeof(text), "EMERGENCY ACCESS (break the glass) by %s (%s): %s",
 	    kc.name, kc.role, opt(&a, "reason"));
@@ -717,7 +726,7 @@ cmd_emergency(cli_t *c, int argc, char **argv)
 	f.u.alert.addressed.id = to;
 	int rc = ch_fields_encode(&f, &fields, &fl);
 	if (rc)
-		cli_die(EXIT_ERR, "the reason is too long or not text (%s)", ch_strerror(rc));
+		cli_die(EXIT_ERR, _("the reason is too long or not text (%s)"), ch_strerror(rc));
 	cli_post_emergency(c, x.case_id, minutes, fields, fl, &rep);
 	sodium_memzero(fields, fl);
 	free(fields);
@@ -744,7 +753,7 @@ refer(cli_t *c, int argc, char **argv, const char *cmd, uint8_t kind, uint8_t ta
 
 	parse(cmd, "", help, 3, argc, argv, 1, &a);
 	if (a.npos < 2 + (size_t)text_required)
-		cli_die(EXIT_ERR, "usage: cahier %s CASE REF %s", cmd, text_required ? "TEXT" : "[TEXT]");
+		cli_die(EXIT_ERR, _("usage: cahier %s CASE REF %s"), cmd, text_required ? "TEXT" : "[TEXT]");
 	char *text = a.npos > 2 ? text_arg(a.pos[2], cmd) : xstrdup("");
 	ctx_open(&x, c, cmd, a.pos[0]);
 	ref_find(&x, a.pos[1], &fd);
@@ -831,7 +840,7 @@ cmd_handover(cli_t *c, int argc, char **argv)
 	parse("handover", "from= to= contact= deputy= contact-person= isolation= fragility= "
 	    "network= told= audience=", help_handover, 2, argc, argv, 1, &a);
 	if (a.npos < 2 || !opt(&a, "from") || !opt(&a, "to") || !opt(&a, "contact"))
-		cli_die(EXIT_ERR, "usage: cahier handover CASE TEXT --from TEXT --to TEXT --contact ORG");
+		cli_die(EXIT_ERR, _("usage: cahier handover CASE TEXT --from TEXT --to TEXT --contact ORG"));
 	memset(&f, 0, sizeof(f));
 	f.kind = CH_KIND_HANDOVER;
 	ch_handover_t *h = &f.u.handover;
@@ -881,22 +890,22 @@ cmd_consent(cli_t *c, int argc, char **argv)
 	    help_consent, 2, argc, argv, 1, &a);
 	if (a.npos < 1 || !opt(&a, "grantor") || !opt(&a, "grantee") || !opt(&a, "role") ||
 	    !opt(&a, "purpose") || !opt(&a, "basis") || !opt(&a, "from"))
-		cli_die(EXIT_ERR, "usage: cahier consent CASE --grantor NAME --grantee NAME --role ROLE "
-		    "--purpose P --basis B --from DATE");
+		cli_die(EXIT_ERR, _("usage: cahier consent CASE --grantor NAME --grantee NAME --role ROLE "
+		    "--purpose P --basis B --from DATE"));
 	memset(&f, 0, sizeof(f));
 	f.kind = CH_KIND_CONSENT;
 	ch_consent_t *k = &f.u.consent;
 	if (ch_purpose_parse(opt(&a, "purpose"), &k->purpose) != 0)
-		cli_die(EXIT_ERR, "--purpose '%s' is not one of: treatment, emergency, coordination, "
-		    "own-request, audit", opt(&a, "purpose"));
+		cli_die(EXIT_ERR, _("--purpose '%s' is not one of: treatment, emergency, coordination, "
+		    "own-request, audit"), opt(&a, "purpose"));
 	k->basis = parse_value(CH_SET_BASIS, opt(&a, "basis"), "--basis", "consent, mandate, order");
 	k->from = parse_time(opt(&a, "from"), 0, "--from");
 	k->until = opt(&a, "until") ? parse_time(opt(&a, "until"), 0, "--until") : 0;
 	if (k->until && k->until <= k->from)
-		cli_die(EXIT_ERR, "--until must come after --from");
+		cli_die(EXIT_ERR, _("--until must come after --from"));
 	if (!ch_role_ok(opt(&a, "role")))
-		cli_die(EXIT_ERR, "--role '%s' is not a role (letters a-z, digits and '-', "
-		    "e.g. trusted-person, representative)", opt(&a, "role"));
+		cli_die(EXIT_ERR, _("--role '%s' is not a role (letters a-z, digits and '-', "
+		    "e.g. trusted-person, representative)"), opt(&a, "role"));
 	char *text = a.npos > 1 ? text_arg(a.pos[1], "consent") : xstrdup("");
 	ctx_open(&x, c, "consent", a.pos[0]);
 	k->grantor = (char *)(uintptr_t)opt(&a, "grantor");
@@ -924,7 +933,7 @@ cmd_consult(cli_t *c, int argc, char **argv)
 
 	parse("consult", "invite* answer-by= audience=", help_consult, 2, argc, argv, 1, &a);
 	if (a.npos < 2)
-		cli_die(EXIT_ERR, "usage: cahier consult CASE AGENDA [--invite ORG]...");
+		cli_die(EXIT_ERR, _("usage: cahier consult CASE AGENDA [--invite ORG]..."));
 	uint64_t by = opt(&a, "answer-by") ? parse_time(opt(&a, "answer-by"), 0, "--answer-by") : 0;
 	char *agenda = text_arg(a.pos[1], "agenda");
 	ctx_open(&x, c, "consult", a.pos[0]);
@@ -955,7 +964,7 @@ cmd_decide(cli_t *c, int argc, char **argv)
 
 	parse("decide", "carrier* due=", help_decide, 3, argc, argv, 1, &a);
 	if (a.npos < 3)
-		cli_die(EXIT_ERR, "usage: cahier decide CASE REF TEXT");
+		cli_die(EXIT_ERR, _("usage: cahier decide CASE REF TEXT"));
 	uint64_t due = opt(&a, "due") ? parse_time(opt(&a, "due"), 0, "--due") : 0;
 	char *text = text_arg(a.pos[2], "decision");
 	ctx_open(&x, c, "decide", a.pos[0]);
@@ -993,7 +1002,7 @@ cmd_keep(cli_t *c, int argc, char **argv)
 		return status_change(c, argc, argv, "keep-an-eye", CH_KIND_KEEP, help_keep);
 	parse("keep-an-eye", "every= audience=", help_keep, 2, argc, argv, 1, &a);
 	if (a.npos < 1 || !opt(&a, "every"))
-		cli_die(EXIT_ERR, "usage: cahier keep-an-eye CASE --every DAYS [TEXT]");
+		cli_die(EXIT_ERR, _("usage: cahier keep-an-eye CASE --every DAYS [TEXT]"));
 	uint32_t every = parse_uint(opt(&a, "every"), 1, 365, "--every");
 	char *text = a.npos > 1 ? text_arg(a.pos[1], "text") : xstrdup("");
 	ctx_open(&x, c, "keep-an-eye", a.pos[0]);
@@ -1026,21 +1035,21 @@ cmd_hide(cli_t *c, int argc, char **argv)
 
 	parse("hide", "reason= yes", help_hide, 2, argc, argv, 1, &a);
 	if (a.npos < 2)
-		cli_die(EXIT_ERR, "usage: cahier hide CASE REF [--reason asked|error]");
+		cli_die(EXIT_ERR, _("usage: cahier hide CASE REF [--reason asked|error]"));
 	uint8_t reason = opt(&a, "reason") ? parse_value(CH_SET_HIDE_REASON, opt(&a, "reason"),
 	    "--reason", "asked, error") : CH_HIDE_ASKED;
 	ctx_open(&x, c, "hide", a.pos[0]);
 	ref_find(&x, a.pos[1], &fd);
 	if (fd.kind == CH_KIND_HIDE)
-		cli_die(EXIT_ERR, "entry %s is itself a hide: it cannot be hidden", a.pos[1]);
+		cli_die(EXIT_ERR, _("entry %s is itself a hide: it cannot be hidden"), a.pos[1]);
 	if (!opt(&a, "yes") && !isatty(0))
-		cli_die(EXIT_ERR, "hiding %s cannot be undone: give --yes to do it", a.pos[1]);
+		cli_die(EXIT_ERR, _("hiding %s cannot be undone: give --yes to do it"), a.pos[1]);
 	if (!opt(&a, "yes")) {
 		char line[16];
 		fprintf(stderr, "Hide %s %s for everyone in the case? This cannot be undone. [y/N] ",
 		    ch_kind_name(fd.kind), a.pos[1]);
 		if (!fgets(line, sizeof(line), stdin) || (line[0] != 'y' && line[0] != 'Y'))
-			cli_die(EXIT_NO, "nothing hidden");
+			cli_die(EXIT_NO, _("nothing hidden"));
 	}
 	memset(&f, 0, sizeof(f));
 	f.kind = CH_KIND_HIDE;
@@ -1072,7 +1081,7 @@ erase_reason(const char *s)
 		return CH_ERASE_RETENTION;
 	if (strcmp(s, "error") == 0)
 		return CH_ERASE_ERROR;
-	cli_die(EXIT_ERR, "--reason is person-asked, retention or error, not '%s'", s);
+	cli_die(EXIT_ERR, _("--reason is person-asked, retention or error, not '%s'"), s);
 	return 0;
 }
 
@@ -1091,31 +1100,31 @@ cmd_erase(cli_t *c, int argc, char **argv)
 
 	parse("erase", "reason= yes", help_erase, 2, argc, argv, 1, &a);
 	if (a.npos < 2)
-		cli_die(EXIT_ERR, "usage: cahier erase CASE REF [--reason person-asked|retention|error]");
+		cli_die(EXIT_ERR, _("usage: cahier erase CASE REF [--reason person-asked|retention|error]"));
 	uint8_t reason = erase_reason(opt(&a, "reason"));
 	ctx_open(&x, c, "erase", a.pos[0]);
 	if (x.person)
-		cli_die(EXIT_ERR, "the people around the person do not erase entries: ask a "
-		    "professional of the organization that wrote it");
+		cli_die(EXIT_ERR, _("the people around the person do not erase entries: ask a "
+		    "professional of the organization that wrote it"));
 	if (keys_cert_parse(c->cert, c->certlen, &kc) != 0)
-		cli_die(EXIT_ERR, "your certificate does not parse");
+		cli_die(EXIT_ERR, _("your certificate does not parse"));
 	memcpy(me, kc.org_id, 32);
 	keys_cert_clear(&kc);
 	cli_readreq_init(&rq, x.case_id, CH_ACT_READ, 0);
 	if (cli_ref_parse(a.pos[1], rq.entry) != 0)
-		cli_die(EXIT_ERR, "'%s' is not a reference to an entry (8 letters and digits, "
-		    "as cahier log shows them)", a.pos[1]);
+		cli_die(EXIT_ERR, _("'%s' is not a reference to an entry (8 letters and digits, "
+		    "as cahier log shows them)"), a.pos[1]);
 	rq.flags = CH_RQ_PREFIX | CH_RQ_VERSIONS;
 	rq.last = CH_PAGE_MAX;
 	cli_read(c, &rq, &rep, &rr);
 	if (rr.n == 0)
-		cli_die(EXIT_NO, "no entry %s in this case", a.pos[1]);
+		cli_die(EXIT_NO, _("no entry %s in this case"), a.pos[1]);
 	memcpy(root, rr.items[0].root, 32);
 	for (size_t i = 0; i < rr.n; i++) {
 		const ch_readitem_t *it = &rr.items[i];
 		if (memcmp(it->root, root, 32) != 0)
-			cli_die(EXIT_ERR, "the reference %s is ambiguous: two entries of this case "
-			    "share it", a.pos[1]);
+			cli_die(EXIT_ERR, _("the reference %s is ambiguous: two entries of this case "
+			    "share it"), a.pos[1]);
 		if (memcmp(it->env.org, me, 32) != 0)
 			others++;
 		else if (it->state != CH_IT_ERASED)
@@ -1130,14 +1139,14 @@ cmd_erase(cli_t *c, int argc, char **argv)
 		    "only the organization that wrote an entry erases it" :
 		    "entry %s was erased already", a.pos[1]);
 	if (!opt(&a, "yes") && !isatty(0))
-		cli_die(EXIT_ERR, "erasing %s cannot be undone: give --yes to do it", a.pos[1]);
+		cli_die(EXIT_ERR, _("erasing %s cannot be undone: give --yes to do it"), a.pos[1]);
 	if (!opt(&a, "yes")) {
 		char line[16];
 		fprintf(stderr, "Erase the content of %s %s (%zu version%s) for everyone in the "
 		    "case? This cannot be undone. [y/N] ", kind, a.pos[1], mine,
 		    mine == 1 ? "" : "s");
 		if (!fgets(line, sizeof(line), stdin) || (line[0] != 'y' && line[0] != 'Y'))
-			cli_die(EXIT_NO, "nothing erased");
+			cli_die(EXIT_NO, _("nothing erased"));
 	}
 	size_t done = 0;
 	for (size_t i = 0; i < rr.n; i++) {
@@ -1149,7 +1158,7 @@ cmd_erase(cli_t *c, int argc, char **argv)
 			continue;
 		ch_env_id(&it->env, id);
 		if (ch_erasereq_encode(id, reason, &f, &fl) != 0)
-			cli_die(EXIT_ERR, "cannot encode the erasure");
+			cli_die(EXIT_ERR, _("cannot encode the erasure"));
 		cli_post(c, x.case_id, CH_AUD_NETWORK, CH_REQ_ERASE, f, fl, &pr);
 		free(f);
 		if (++done == mine)
@@ -1216,15 +1225,15 @@ cmd_edit(cli_t *c, int argc, char **argv)
 	parse("edit", "text= due= at= status= priority= every= answer-by= until=", help_edit, 2,
 	    argc, argv, 1, &a);
 	if (a.npos < 2)
-		cli_die(EXIT_ERR, "usage: cahier edit CASE REF [--text TEXT] [--due DATE] ...");
+		cli_die(EXIT_ERR, _("usage: cahier edit CASE REF [--text TEXT] [--due DATE] ..."));
 	if (a.no == 0)
-		cli_die(EXIT_ERR, "nothing to change: give --text, --due, --status, ... (see cahier edit --help)");
+		cli_die(EXIT_ERR, _("nothing to change: give --text, --due, --status, ... (see cahier edit --help)"));
 	ctx_open(&x, c, "edit", a.pos[0]);
 	ref_find(&x, a.pos[1], &fd);
 	ch_fields_t *f = &fd.f;
 	const char *kn = ch_kind_name(fd.kind);
 	if (fd.kind == CH_KIND_HIDE)
-		cli_die(EXIT_ERR, "a hide cannot be edited");
+		cli_die(EXIT_ERR, _("a hide cannot be edited"));
 	for (size_t k = 0; k < a.no; k++) {
 		const char *o = a.o[k].name, *v = a.o[k].val;
 		int ok = 1;
@@ -1232,7 +1241,7 @@ cmd_edit(cli_t *c, int argc, char **argv)
 			char **t = main_text(f);
 			if (!*v && f->kind != CH_KIND_ACK && f->kind != CH_KIND_CONSENT &&
 			    f->kind != CH_KIND_KEEP && f->kind != CH_KIND_CHECKIN)
-				cli_die(EXIT_ERR, "--text cannot be empty for a %s", kn);
+				cli_die(EXIT_ERR, _("--text cannot be empty for a %s"), kn);
 			set_text(t, v);
 		} else if (strcmp(o, "due") == 0 && f->kind == CH_KIND_TASK)
 			f->u.task.due = *v ? parse_time(v, 0, "--due") : 0;
@@ -1261,7 +1270,7 @@ cmd_edit(cli_t *c, int argc, char **argv)
 		else
 			ok = 0;
 		if (!ok)
-			cli_die(EXIT_ERR, "--%s does not apply to a %s (see cahier edit --help)", o, kn);
+			cli_die(EXIT_ERR, _("--%s does not apply to a %s (see cahier edit --help)"), o, kn);
 		changed++;
 	}
 	char what[64];

@@ -74,12 +74,12 @@ case_new(cli_t *c, const char *name)
 
 	cli_open(c);
 	if (keys_card_parse(c->card, c->cardlen, &card) != 0)
-		cli_die(EXIT_ERR, "the org card does not verify");
+		cli_die(EXIT_ERR, _("the org card does not verify"));
 	randombytes_buf(salt, sizeof(salt));
 	ch_case_id(card.org_id, salt, id);
 	keys_card_clear(&card);
 	if (ch_create_encode(salt, name, &fields, &fl) != 0)
-		cli_die(EXIT_ERR, "the case name must be 1 to 256 bytes of UTF-8 text");
+		cli_die(EXIT_ERR, _("the case name must be 1 to 256 bytes of UTF-8 text"));
 	cli_post(c, id, CH_AUD_NETWORK, CH_REQ_CASE_NEW, fields, fl, &rep);
 	free(fields);
 	if (c->json)
@@ -90,8 +90,8 @@ case_new(cli_t *c, const char *name)
 		sodium_bin2hex(hex, sizeof(hex), id, 16);
 		/* The id on stdout, for scripts; people use the name. */
 		printf("%s\n", hex);
-		fprintf(stderr, "opened the case \"%s\", coordinated by your organization: "
-		    "give its name to the other commands\n", cli_show(&sh, name));
+		fprintf(stderr, _("opened the case \"%s\", coordinated by your organization: "
+		    "give its name to the other commands\n"), cli_show(&sh, name));
 		cli_shown_clear(&sh);
 	}
 	return 0;
@@ -110,19 +110,19 @@ case_add(cli_t *c, const char *caseid, const char *cardfile, const char *role)
 	/* A role outside the vocabulary would fall outside every audience;
 	 * the people's roles are for 'case person' (the daemon refuses both). */
 	if (!ch_role_known(role))
-		cli_die(EXIT_ERR, "unknown role '%s' (known roles: %s)", role, ch_roles_text());
+		cli_die(EXIT_ERR, _("unknown role '%s' (known roles: %s)"), role, ch_roles_text());
 	if (ch_role_is_person(role))
-		cli_die(EXIT_ERR, "'%s' is a role of the people around the person, not of an "
-		    "organization ('cahier case person' records people)", role);
+		cli_die(EXIT_ERR, _("'%s' is a role of the people around the person, not of an "
+		    "organization ('cahier case person' records people)"), role);
 	int rc = keys_slurp(cardfile, &text, &tl);
 	if (rc)
-		cli_die(EXIT_ERR, "cannot read %s: %s", cardfile, ch_strerror(rc));
+		cli_die(EXIT_ERR, _("cannot read %s: %s"), cardfile, ch_strerror(rc));
 	if (keys_dearmor("ORG CARD", text, tl, &card, &cl) != 0 ||
 	    keys_card_parse(card, cl, &kc) != 0)
-		cli_die(EXIT_ERR, "%s is not a valid org card", cardfile);
+		cli_die(EXIT_ERR, _("%s is not a valid org card"), cardfile);
 	free(text);
 	if (ch_member_encode(card, cl, role, &fields, &fl) != 0)
-		cli_die(EXIT_ERR, "bad role '%s': use lower-case letters, digits and '-'", role);
+		cli_die(EXIT_ERR, _("bad role '%s': use lower-case letters, digits and '-'"), role);
 	cli_open(c);
 	cli_case_arg(c, caseid, id);
 	cli_post(c, id, CH_AUD_NETWORK, CH_REQ_ADD_ORG, fields, fl, &rep);
@@ -131,7 +131,7 @@ case_add(cli_t *c, const char *caseid, const char *cardfile, const char *role)
 		cli_print_posted(c, &rep, "added");
 	else {
 		cli_shown_t sh = { { NULL }, 0 };
-		printf("added %s (fingerprint %s) as %s\n", cli_show(&sh, kc.name), fpr,
+		printf(_("added %s (fingerprint %s) as %s\n"), cli_show(&sh, kc.name), fpr,
 		    cli_show(&sh, role));
 		cli_shown_clear(&sh);
 	}
@@ -160,7 +160,7 @@ org_arg(const char *arg, uint8_t org[32], char *name, size_t namelen)
 	if (keys_slurp(arg, &text, &tl) != 0 ||
 	    keys_dearmor("ORG CARD", text, tl, &card, &cl) != 0 ||
 	    keys_card_parse(card, cl, &kc) != 0)
-		cli_die(EXIT_ERR, "'%s' is neither an org card file nor a 64-digit org id", arg);
+		cli_die(EXIT_ERR, _("'%s' is neither an org card file nor a 64-digit org id"), arg);
 	memcpy(org, kc.org_id, 32);
 	snprintf(name, namelen, "%s", kc.name);
 	keys_card_clear(&kc);
@@ -179,7 +179,7 @@ case_orgref(cli_t *c, const char *caseid, const char *orgarg, uint8_t kind,
 
 	org_arg(orgarg, org, name, sizeof(name));
 	if (ch_orgref_encode(org, &fields, &fl) != 0)
-		cli_die(EXIT_ERR, "out of memory");
+		cli_die(EXIT_ERR, _("out of memory"));
 	cli_open(c);
 	cli_case_arg(c, caseid, id);
 	cli_post(c, id, CH_AUD_NETWORK, kind, fields, fl, &rep);
@@ -188,7 +188,7 @@ case_orgref(cli_t *c, const char *caseid, const char *orgarg, uint8_t kind,
 		cli_print_posted(c, &rep, done);
 	else {
 		cli_shown_t sh = { { NULL }, 0 };
-		printf("%s: %s\n", done, cli_show(&sh, name));
+		printf("%s: %s\n", _(done), cli_show(&sh, name));
 		cli_shown_clear(&sh);
 	}
 	return 0;
@@ -205,7 +205,7 @@ case_rotate(cli_t *c, const char *caseid)
 	if (c->json)
 		cli_print_posted(c, &rep, "rotated");
 	else
-		printf("rotated: every member has new keys from now on\n");
+		fputs(_("rotated: every member has new keys from now on\n"), stdout);
 	return 0;
 }
 
@@ -220,8 +220,8 @@ case_person(cli_t *c, const char *caseid, const char *role, const char *name,
 
 	/* The charter bounds the access of the people's roles only. */
 	if (!ch_role_is_person(role))
-		cli_die(EXIT_ERR, "role '%s' is not a role of a person around the patient "
-		    "(people's roles: %s)", role, ch_roles_person_text());
+		cli_die(EXIT_ERR, _("role '%s' is not a role of a person around the patient "
+		    "(people's roles: %s)"), role, ch_roles_person_text());
 	memset(&pr, 0, sizeof(pr));
 	pr.op = remove ? CH_PERSON_REMOVE : CH_PERSON_SET;
 	pr.person.role = (char *)(uintptr_t)role;
@@ -234,7 +234,7 @@ case_person(cli_t *c, const char *caseid, const char *role, const char *name,
 		if (keys_slurp(keyfile, &text, &tl) != 0 ||
 		    keys_dearmor("PROVIDER REQUEST", text, tl, &rb, &rl) != 0 ||
 		    keys_request_parse(rb, rl, pr.person.provider, curve) != 0)
-			cli_die(EXIT_ERR, "%s is not a provider request (made by 'cahier init')", keyfile);
+			cli_die(EXIT_ERR, _("%s is not a provider request (made by 'cahier init')"), keyfile);
 		free(text);
 		free(rb);
 	}
@@ -248,8 +248,8 @@ case_person(cli_t *c, const char *caseid, const char *role, const char *name,
 			memset(&tm, 0, sizeof(tm));
 			end = strptime(until, "%Y-%m-%d", &tm);
 			if (!end || *end)
-				cli_die(EXIT_ERR, "--until takes a date as YYYY-MM-DD "
-				    "(or an instant as YYYY-MM-DDTHH:MM:SSZ)");
+				cli_die(EXIT_ERR, _("--until takes a date as YYYY-MM-DD "
+				    "(or an instant as YYYY-MM-DDTHH:MM:SSZ)"));
 			tm.tm_hour = 23;
 			tm.tm_min = 59;
 			tm.tm_sec = 59;
@@ -258,13 +258,13 @@ case_person(cli_t *c, const char *caseid, const char *role, const char *name,
 		 * ended is a mistyped date; --remove ends one now. */
 		time_t last = timegm(&tm);
 		if (!remove && (last == (time_t)-1 || last <= time(NULL)))
-			cli_die(EXIT_ERR, "--until %s is already past: give a later date "
-			    "(--remove ends an access now)", until);
+			cli_die(EXIT_ERR, _("--until %s is already past: give a later date "
+			    "(--remove ends an access now)"), until);
 		pr.person.valid_until = (uint64_t)last;
 	}
 	if (ch_personreq_encode(&pr, &fields, &fl) != 0)
-		cli_die(EXIT_ERR, "bad person record: roles and bases are lower-case words "
-		    "(trusted-person, written-mandate), names 1 to 256 bytes");
+		cli_die(EXIT_ERR, _("bad person record: roles and bases are lower-case words "
+		    "(trusted-person, written-mandate), names 1 to 256 bytes"));
 	cli_open(c);
 	cli_case_arg(c, caseid, id);
 	cli_post(c, id, CH_AUD_NETWORK, CH_REQ_PERSON, fields, fl, &rep);
@@ -273,8 +273,8 @@ case_person(cli_t *c, const char *caseid, const char *role, const char *name,
 		cli_print_posted(c, &rep, remove ? "removed" : "recorded");
 	else {
 		cli_shown_t sh = { { NULL }, 0 };
-		printf("%s %s as %s\n", remove ? "removed" : "recorded", cli_show(&sh, name),
-		    cli_show(&sh, role));
+		printf(remove ? _("removed %s as %s\n") : _("recorded %s as %s\n"),
+		    cli_show(&sh, name), cli_show(&sh, role));
 		cli_shown_clear(&sh);
 	}
 	return 0;
@@ -302,13 +302,13 @@ case_list(cli_t *c, int all, int verbose, int nonames)
 	cli_open(c);
 	if (ch_casesreq_encode((all ? CH_CASES_ALL : CH_CASES_DAILY) |
 	    (nonames ? CH_CASES_NONAMES : 0), &req, &rl) != 0)
-		cli_die(EXIT_ERR, "out of memory");
+		cli_die(EXIT_ERR, _("out of memory"));
 	cli_call(c, CH_CQ_CASES, req, rl, &rep, &body, &bl);
 	free(req);
 	if (ch_caselist_decode(body, bl, &v, &n) != 0)
-		cli_die(EXIT_ERR, "malformed reply from the daemon");
+		cli_die(EXIT_ERR, _("malformed reply from the daemon"));
 	if (keys_card_parse(c->card, c->cardlen, &mine) != 0)
-		cli_die(EXIT_ERR, "the org card does not verify");
+		cli_die(EXIT_ERR, _("the org card does not verify"));
 	json_t *arr = json_array();
 	for (size_t i = 0; i < n; i++) {
 		char hex[33], coord[17], name[CH_CASE_NAME_MAX + 1], cname[CH_CASE_NAME_MAX + 1];
@@ -333,7 +333,7 @@ case_list(cli_t *c, int all, int verbose, int nonames)
 			    "epoch", (int)v[i].epoch, "forks", (int)v[i].forks,
 			    "closed", closed, "removed", removed, "same_name", same, "fork", fork);
 			if (!o)
-				cli_die(EXIT_ERR, "out of memory");
+				cli_die(EXIT_ERR, _("out of memory"));
 			json_object_set_new(o, "own_fork", json_boolean(ownfork));
 			json_object_set_new(o, "last_activity", v[i].last_ms ? json_string(last) : json_null());
 			/* Both keys always: the time is the one of what happened (closed
@@ -349,38 +349,38 @@ case_list(cli_t *c, int all, int verbose, int nonames)
 		if (verbose || nonames)
 			printf("%.8s  ", hex);
 		if (!nonames)
-			printf("%s", v[i].name.n ? cli_show(&sh, name) : "(name not readable here)");
+			fputs(v[i].name.n ? cli_show(&sh, name) : _("(name not readable here)"), stdout);
 		if (removed) {
-			printf("  closed to us: removed by %s", cli_show(&sh, cname));
+			printf(_("  closed to us: removed by %s"), cli_show(&sh, cname));
 			if (v[i].since_ms && !closed) {
 				cli_time(v[i].since_ms, since);
-				printf(" on %.10s", since);
+				printf(_(" on %.10s"), since);
 			}
 		} else
-			printf("  coordinator %s%s", cli_show(&sh, cname), ours ? " (this organization)" : "");
-		printf(", %u organization%s", v[i].members, v[i].members == 1 ? "" : "s");
+			printf(_("  coordinator %s%s"), cli_show(&sh, cname), ours ? _(" (this organization)") : "");
+		printf(ngettext(", %u organization", ", %u organizations", v[i].members), v[i].members);
 		if (v[i].last_ms) {
 			cli_time(v[i].last_ms, last);
-			printf(", last activity %s", last);
+			printf(_(", last activity %s"), last);
 		}
 		if (verbose)
-			printf(", epoch %u, %llu entries held", v[i].epoch,
+			printf(_(", epoch %u, %llu entries held"), v[i].epoch,
 			    (unsigned long long)v[i].entries);
-		printf("%s%s%s%s\n", closed ? "  (closed)" : "",
-		    removed ? "  (removed from this case)" : "",
-		    same ? "  (same name as another case)" : "", fork && !ownfork ? "  (FORK)" : "");
+		printf("%s%s%s%s\n", closed ? _("  (closed)") : "",
+		    removed ? _("  (removed from this case)") : "",
+		    same ? _("  (same name as another case)") : "", fork && !ownfork ? _("  (FORK)") : "");
 		if (ownfork)
-			printf("    FORK of this organization's own feed: another daemon with its key "
+			fputs(_("    FORK of this organization's own feed: another daemon with its key "
 			    "(a restored backup?) wrote there too; this daemon can no longer write "
 			    "in this case. Stop every other copy, restore the newest backup, or "
-			    "contact the other members' administrators\n");
+			    "contact the other members' administrators\n"), stdout);
 		cli_shown_clear(&sh);
 	}
 	if (c->json) {
 		cli_json_print(arr);
 	} else if (n == 0)
-		fprintf(stderr, all ? "no cases yet ('cahier case new NAME' opens one)\n" :
-		    "no open cases ('cahier case list --all' shows the closed ones too)\n");
+		fputs(all ? _("no cases yet ('cahier case new NAME' opens one)\n") :
+		    _("no open cases ('cahier case list --all' shows the closed ones too)\n"), stderr);
 	json_decref(arr);
 	keys_card_clear(&mine);
 	sodium_memzero(v, n * sizeof(*v));
@@ -401,11 +401,10 @@ case_close(cli_t *c, const char *caseid, uint8_t type)
 	cli_open(c);
 	cli_case_arg(c, caseid, id);
 	if (ch_caseref_encode(id, &req, &rl) != 0)
-		cli_die(EXIT_ERR, "out of memory");
+		cli_die(EXIT_ERR, _("out of memory"));
 	cli_call(c, type, req, rl, &rep, &body, &bl);
 	free(req);
 	cli_reply_free(&rep);
-	const char *what = type == CH_CQ_CLOSE ? "closed" : "reopened";
 	if (c->json) {
 		char hex[33];
 		sodium_bin2hex(hex, sizeof(hex), id, 16);
@@ -413,10 +412,10 @@ case_close(cli_t *c, const char *caseid, uint8_t type)
 		cli_json_print(o);
 		json_decref(o);
 	} else if (type == CH_CQ_CLOSE)
-		printf("%s at your organization: kept and readable, out of the daily list, "
-		    "no posts from here ('cahier case reopen' undoes it)\n", what);
+		fputs(_("closed at your organization: kept and readable, out of the daily list, "
+		    "no posts from here ('cahier case reopen' undoes it)\n"), stdout);
 	else
-		printf("%s at your organization\n", what);
+		fputs(_("reopened at your organization\n"), stdout);
 	return 0;
 }
 
@@ -450,7 +449,7 @@ cmd_case(cli_t *c, int argc, char **argv)
 		else if (strcmp(argv[i], "--no-names") == 0)
 			nonames = 1;
 		else if (argv[i][0] == '-' && argv[i][1])
-			cli_die(EXIT_ERR, "unknown option '%s' (see cahier case --help)", argv[i]);
+			cli_die(EXIT_ERR, _("unknown option '%s' (see cahier case --help)"), argv[i]);
 		else if (np < 4)
 			pos[np++] = argv[i];
 		else
@@ -462,7 +461,7 @@ cmd_case(cli_t *c, int argc, char **argv)
 		return case_new(c, pos[1]);
 	if (strcmp(pos[0], "add") == 0 && np == 3) {
 		if (!role)
-			cli_die(EXIT_ERR, "case add needs --role ROLE (e.g. gp, home-nursing, social-service)");
+			cli_die(EXIT_ERR, _("case add needs --role ROLE (e.g. gp, home-nursing, social-service)"));
 		return case_add(c, pos[1], pos[2], role);
 	}
 	if (strcmp(pos[0], "list") == 0 && np == 1)
@@ -472,16 +471,17 @@ cmd_case(cli_t *c, int argc, char **argv)
 	if (strcmp(pos[0], "reopen") == 0 && np == 2)
 		return case_close(c, pos[1], CH_CQ_REOPEN);
 	if (strcmp(pos[0], "remove") == 0 && np == 3)
-		return case_orgref(c, pos[1], pos[2], CH_REQ_REMOVE_ORG, "removed");
+		return case_orgref(c, pos[1], pos[2], CH_REQ_REMOVE_ORG, N_("removed"));
 	if (strcmp(pos[0], "handover") == 0 && np == 3)
-		return case_orgref(c, pos[1], pos[2], CH_REQ_HANDOVER, "coordination handed over to");
+		return case_orgref(c, pos[1], pos[2], CH_REQ_HANDOVER,
+		    N_("coordination handed over to"));
 	if (strcmp(pos[0], "grant") == 0 && np == 3)
-		return case_orgref(c, pos[1], pos[2], CH_REQ_HISTORY, "history granted to");
+		return case_orgref(c, pos[1], pos[2], CH_REQ_HISTORY, N_("history granted to"));
 	if (strcmp(pos[0], "rotate") == 0 && np == 2)
 		return case_rotate(c, pos[1]);
 	if (strcmp(pos[0], "person") == 0 && np == 2) {
 		if (!role || !name)
-			cli_die(EXIT_ERR, "case person needs --role ROLE and --name NAME");
+			cli_die(EXIT_ERR, _("case person needs --role ROLE and --name NAME"));
 		return case_person(c, pos[1], role, name, key, basis, until, remove);
 	}
 	case_usage(EXIT_ERR);

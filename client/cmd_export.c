@@ -38,7 +38,7 @@ cmd_export(cli_t *c, int argc, char **argv)
 		if (!f)
 			continue;
 		if (fn)
-			cli_die(EXIT_ERR, "%s and %s: one export at a time", chosen, argv[i]);
+			cli_die(EXIT_ERR, _("%s and %s: one export at a time"), chosen, argv[i]);
 		fn = f;
 		chosen = argv[i];
 	}

@@ -33,43 +33,43 @@ cmd_init(cli_t *c, int argc, char **argv)
 		return 0;
 	}
 	if (argc != 1)
-		cli_die(EXIT_ERR, "init takes no arguments (see cahier init --help)");
+		cli_die(EXIT_ERR, _("init takes no arguments (see cahier init --help)"));
 	if (mkdir(c->home, 0700) != 0 && errno != EEXIST)
-		cli_die(EXIT_ERR, "cannot create %s: %s", c->home, strerror(errno));
+		cli_die(EXIT_ERR, _("cannot create %s: %s"), c->home, strerror(errno));
 	char *keyfile = cli_path(c, "provider.key");
 	char *reqfile = cli_path(c, "provider.request");
 	keys_secret_t *k = keys_secret_new(KEYS_KIND_PROVIDER);
 	if (!k)
-		cli_die(EXIT_ERR, "out of memory");
+		cli_die(EXIT_ERR, _("out of memory"));
 	rc = keys_pass_read("New passphrase for your key: ", c->pass_file, c->pass_fd, 1,
 	    &pass, &plen);
 	char why[600];
 	if (rc)
-		cli_die(EXIT_ERR, "cannot read the passphrase: %s",
+		cli_die(EXIT_ERR, _("cannot read the passphrase: %s"),
 		    keys_pass_why(rc, c->pass_file, why, sizeof(why)));
 	static const char *const words[] = { "cahier", NULL };
 	double bits = keys_pass_bits(pass, words);
 	if (bits < KEYS_PASS_MIN_BITS) {
 		keys_pass_free(&pass);
-		cli_die(EXIT_ERR, "this passphrase is too easy to guess (about %d bits, %d at "
+		cli_die(EXIT_ERR, _("this passphrase is too easy to guess (about %d bits, %d at "
 		    "least): take four or five words that do not belong together, or a longer "
-		    "sentence (nothing written)", (int)bits, (int)KEYS_PASS_MIN_BITS);
+		    "sentence (nothing written)"), (int)bits, (int)KEYS_PASS_MIN_BITS);
 	}
 	rc = keys_file_write(keyfile, k, pass, plen);
 	keys_pass_free(&pass);
 	if (rc == CH_ERR_EXISTS)
-		cli_die(EXIT_ERR, "%s exists: you have a key already", keyfile);
+		cli_die(EXIT_ERR, _("%s exists: you have a key already"), keyfile);
 	if (rc)
-		cli_die(EXIT_ERR, "cannot write %s: %s", keyfile, ch_strerror(rc));
+		cli_die(EXIT_ERR, _("cannot write %s: %s"), keyfile, ch_strerror(rc));
 	char kid[17], comment[64];
 	keys_keyid(k->sign_pk, kid);
 	snprintf(comment, sizeof(comment), "provider key %s", kid);
 	if ((rc = keys_request_make(k, &req, &rl)) != 0 ||
 	    (rc = keys_armor("PROVIDER REQUEST", comment, req, rl, &text)) != 0 ||
 	    (rc = keys_write_new(reqfile, text, strlen(text), 0644)) != 0)
-		cli_die(EXIT_ERR, "cannot write %s: %s", reqfile, ch_strerror(rc));
+		cli_die(EXIT_ERR, _("cannot write %s: %s"), reqfile, ch_strerror(rc));
 	fputs(text, stdout);
-	fprintf(stderr, "created your key %s in %s\nhand %s to your organization's administrator\n",
+	fprintf(stderr, _("created your key %s in %s\nhand %s to your organization's administrator\n"),
 	    kid, c->home, reqfile);
 	keys_secret_destroy(&k);
 	free(text);
@@ -87,13 +87,13 @@ copy_armored(const cli_t *c, const char *src, const char *label, const char *dst
 	size_t tl = 0;
 	int rc = keys_slurp(src, &text, &tl);
 	if (rc)
-		cli_die(EXIT_ERR, "cannot read %s: %s", src,
+		cli_die(EXIT_ERR, _("cannot read %s: %s"), src,
 		    rc == CH_ERR_IO ? strerror(errno) : ch_strerror(rc));
 	if ((rc = keys_dearmor(label, text, tl, bytes, n)) != 0)
-		cli_die(EXIT_ERR, "%s is not a %s: %s", src, label, ch_strerror(rc));
+		cli_die(EXIT_ERR, _("%s is not a %s: %s"), src, label, ch_strerror(rc));
 	unlink(path);
 	if ((rc = keys_write_new(path, text, tl, 0644)) != 0)
-		cli_die(EXIT_ERR, "cannot write %s: %s", path, ch_strerror(rc));
+		cli_die(EXIT_ERR, _("cannot write %s: %s"), path, ch_strerror(rc));
 	free(text);
 	free(path);
 }
@@ -124,18 +124,18 @@ cmd_enroll(cli_t *c, int argc, char **argv)
 		else if (strcmp(argv[i], "--daemon") == 0 && i + 1 < argc)
 			daemon = argv[++i];
 		else
-			cli_die(EXIT_ERR, "unexpected '%s' (see cahier enroll --help)", argv[i]);
+			cli_die(EXIT_ERR, _("unexpected '%s' (see cahier enroll --help)"), argv[i]);
 	}
 	if (!cert || !card || !daemon)
-		cli_die(EXIT_ERR, "enroll needs --cert, --card and --daemon");
+		cli_die(EXIT_ERR, _("enroll needs --cert, --card and --daemon"));
 	if (strncmp(daemon, "ipc://", 6) != 0 && strncmp(daemon, "tcp://", 6) != 0)
-		cli_die(EXIT_ERR, "daemon endpoint must start with ipc:// or tcp://");
+		cli_die(EXIT_ERR, _("daemon endpoint must start with ipc:// or tcp://"));
 	/* Our public key, from the request made by init (no passphrase needed). */
 	char *reqfile = cli_path(c, "provider.request");
 	if (keys_slurp(reqfile, &text, &tl) != 0 ||
 	    keys_dearmor("PROVIDER REQUEST", text, tl, &rb, &rl) != 0 ||
 	    keys_request_parse(rb, rl, prov, curve) != 0)
-		cli_die(EXIT_ERR, "cannot read %s (run 'cahier init' first)", reqfile);
+		cli_die(EXIT_ERR, _("cannot read %s (run 'cahier init' first)"), reqfile);
 	free(text);
 	free(reqfile);
 	{
@@ -143,24 +143,24 @@ cmd_enroll(cli_t *c, int argc, char **argv)
 		size_t t2l = 0;
 		int rc = keys_slurp(cert, &t2, &t2l);
 		if (rc)
-			cli_die(EXIT_ERR, "cannot read %s: %s", cert, ch_strerror(rc));
+			cli_die(EXIT_ERR, _("cannot read %s: %s"), cert, ch_strerror(rc));
 		rc = keys_dearmor("PROVIDER CERT", t2, t2l, &cb, &cl);
 		free(t2);
 		if (rc || keys_cert_parse(cb, cl, &ct) != 0)
-			cli_die(EXIT_ERR, "%s is not a valid provider certificate", cert);
+			cli_die(EXIT_ERR, _("%s is not a valid provider certificate"), cert);
 		t2 = NULL;
 		rc = keys_slurp(card, &t2, &t2l);
 		if (rc)
-			cli_die(EXIT_ERR, "cannot read %s: %s", card, ch_strerror(rc));
+			cli_die(EXIT_ERR, _("cannot read %s: %s"), card, ch_strerror(rc));
 		rc = keys_dearmor("ORG CARD", t2, t2l, &kb, &kl);
 		free(t2);
 		if (rc || keys_card_parse(kb, kl, &kc) != 0)
-			cli_die(EXIT_ERR, "%s is not a valid org card", card);
+			cli_die(EXIT_ERR, _("%s is not a valid org card"), card);
 	}
 	if (memcmp(ct.provider, prov, 32) != 0 || memcmp(ct.curve_pk, curve, 32) != 0)
-		cli_die(EXIT_ERR, "%s certifies another key than yours", cert);
+		cli_die(EXIT_ERR, _("%s certifies another key than yours"), cert);
 	if (memcmp(ct.org_id, kc.org_id, 32) != 0)
-		cli_die(EXIT_ERR, "%s was not issued by %s", cert, kc.name);
+		cli_die(EXIT_ERR, _("%s was not issued by %s"), cert, kc.name);
 	free(cb);
 	free(kb);
 	free(rb);
@@ -171,7 +171,7 @@ cmd_enroll(cli_t *c, int argc, char **argv)
 	char line[1100];
 	snprintf(line, sizeof(line), "%s\n", daemon);
 	if (keys_write_new(dpath, line, strlen(line), 0644) != 0)
-		cli_die(EXIT_ERR, "cannot write %s", dpath);
+		cli_die(EXIT_ERR, _("cannot write %s"), dpath);
 	cli_shown_t sh = { { NULL }, 0 };
 	printf("enrolled %s (%s) at %s\n", cli_show(&sh, ct.name), cli_show(&sh, ct.role),
 	    cli_show(&sh, kc.name));

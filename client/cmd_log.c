@@ -30,7 +30,7 @@ purpose_code(const char *s)
 	uint8_t p;
 	if (ch_purpose_parse(s, &p) == 0)
 		return p;
-	cli_die(EXIT_ERR, "unknown purpose '%s' (treatment, emergency, coordination, own-request, audit)", s);
+	cli_die(EXIT_ERR, _("unknown purpose '%s' (treatment, emergency, coordination, own-request, audit)"), s);
 }
 
 /* Shows the items of a reply, as text or into arr; with a filter (cahier
@@ -76,7 +76,7 @@ show_items(cli_t *c, view_t *v, const ch_readrep_t *rr, json_t *arr,
 		if (j - i > 2) {
 			char when[32];
 			cli_time(rr->items[j - 1].env.time_ms, when);
-			printf("    (and %zu more entries like it, the last on %s)\n", j - i - 1, when);
+			printf(_("    (and %zu more entries like it, the last on %s)\n"), j - i - 1, when);
 			shown += j - i - 1;
 			i = j - 1;
 		}
@@ -151,11 +151,11 @@ parse_date(const char *s)
 	memset(&tm, 0, sizeof(tm));
 	const char *end = strptime(s, "%Y-%m-%d", &tm);
 	if (!end || *end)
-		cli_die(EXIT_ERR, "not a date: '%s' (give YYYY-MM-DD)", s);
+		cli_die(EXIT_ERR, _("not a date: '%s' (give YYYY-MM-DD)"), s);
 	tm.tm_isdst = -1;
 	time_t t = mktime(&tm);
 	if (t < 0)
-		cli_die(EXIT_ERR, "not a date: '%s' (give YYYY-MM-DD)", s);
+		cli_die(EXIT_ERR, _("not a date: '%s' (give YYYY-MM-DD)"), s);
 	return (uint64_t)t * 1000;
 }
 
@@ -165,7 +165,7 @@ parse_count(const char *s)
 	char *end;
 	long v = strtol(s, &end, 10);
 	if (*s == '\0' || *end || v < 1 || v > CH_PAGE_MAX)
-		cli_die(EXIT_ERR, "--last takes a number from 1 to %d, not '%s'", CH_PAGE_MAX, s);
+		cli_die(EXIT_ERR, _("--last takes a number from 1 to %d, not '%s'"), CH_PAGE_MAX, s);
 	return (uint32_t)v;
 }
 
@@ -204,11 +204,11 @@ run(cli_t *c, int argc, char **argv, int audit)
 		else if (!audit && strcmp(a, "--kind") == 0 && more) {
 			uint8_t k;
 			if (ch_kind_parse(argv[++i], &k) != 0 || !ch_kind_is_care(k))
-				cli_die(EXIT_ERR, "unknown kind '%s' (see cahier log --help)", argv[i]);
+				cli_die(EXIT_ERR, _("unknown kind '%s' (see cahier log --help)"), argv[i]);
 			rq.kinds |= (uint64_t)1 << k;
 		} else if (!audit && strcmp(a, "--search") == 0 && more) {
 			if (strlen(argv[++i]) > CH_SEARCH_MAX || argv[i][0] == '\0')
-				cli_die(EXIT_ERR, "--search takes 1 to %d bytes of text", CH_SEARCH_MAX);
+				cli_die(EXIT_ERR, _("--search takes 1 to %d bytes of text"), CH_SEARCH_MAX);
 			snprintf(rq.search, sizeof(rq.search), "%s", argv[i]);
 			rq.action = CH_ACT_SEARCH;
 		} else if (!audit && strcmp(a, "--open") == 0)
@@ -224,13 +224,13 @@ run(cli_t *c, int argc, char **argv, int audit)
 		else if (audit && strcmp(a, "--lang") == 0 && more) {
 			lang = argv[++i];
 			if (strcmp(lang, "nl") && strcmp(lang, "fr") && strcmp(lang, "en"))
-				cli_die(EXIT_ERR, "--lang takes nl, fr or en, not '%s'", lang);
+				cli_die(EXIT_ERR, _("--lang takes nl, fr or en, not '%s'"), lang);
 		}
 		else if (audit && strcmp(a, "--reader") == 0 && more) {
 			af.reader = argv[++i];
 			filtered = 1;
 			if (!af.reader[0])
-				cli_die(EXIT_ERR, "--reader takes part of a name");
+				cli_die(EXIT_ERR, _("--reader takes part of a name"));
 		} else if (audit && strcmp(a, "--action") == 0 && more) {
 			static const char *const acts[] = { "create", "read", "update", "delete",
 			    "export", "search", "list", "print" };
@@ -240,8 +240,8 @@ run(cli_t *c, int argc, char **argv, int audit)
 			for (k = 0; k < sizeof(acts) / sizeof(acts[0]) && strcmp(acts[k], af.action); k++)
 				;
 			if (k == sizeof(acts) / sizeof(acts[0]))
-				cli_die(EXIT_ERR, "unknown action '%s' (read, search, list, export, "
-				    "print, create, update, delete)", af.action);
+				cli_die(EXIT_ERR, _("unknown action '%s' (read, search, list, export, "
+				    "print, create, update, delete)"), af.action);
 		} else if (audit && strcmp(a, "--why") == 0 && more) {
 			af.purpose = ch_purpose_name(purpose_code(argv[++i]));
 			filtered = 1;
@@ -250,19 +250,19 @@ run(cli_t *c, int argc, char **argv, int audit)
 			filtered = 1;
 			if (strcmp(af.outcome, "ok") && strcmp(af.outcome, "refused") &&
 			    strcmp(af.outcome, "failed"))
-				cli_die(EXIT_ERR, "unknown outcome '%s' (ok, refused, failed)", af.outcome);
+				cli_die(EXIT_ERR, _("unknown outcome '%s' (ok, refused, failed)"), af.outcome);
 		}
 		else if (!audit && strcmp(a, "--audience") == 0 && more) {
 			uint8_t au;
 			if (ch_aud_parse(argv[++i], &au) != 0 || au == CH_AUD_MEMBERSHIP)
-				cli_die(EXIT_ERR, "unknown audience '%s' (network, care, medical, "
-				    "social, coordination)", argv[i]);
+				cli_die(EXIT_ERR, _("unknown audience '%s' (network, care, medical, "
+				    "social, coordination)"), argv[i]);
 			rq.audiences |= (uint8_t)(1u << au);
 		}
 		else if (!audit && strcmp(a, "--unacked") == 0)
 			rq.flags |= CH_RQ_UNACKED;
 		else if (a[0] == '-')
-			cli_die(EXIT_ERR, "unknown option '%s' (see cahier %s --help)", a, argv[0]);
+			cli_die(EXIT_ERR, _("unknown option '%s' (see cahier %s --help)"), a, argv[0]);
 		else if (!casearg)
 			casearg = a;
 		else
@@ -271,15 +271,15 @@ run(cli_t *c, int argc, char **argv, int audit)
 	if (!casearg)
 		log_usage(argv[0], EXIT_ERR);
 	if (as_html && !for_person)
-		cli_die(EXIT_ERR, "--html goes with --for-person (the person's report)");
+		cli_die(EXIT_ERR, _("--html goes with --for-person (the person's report)"));
 	if (lang && !for_person)
-		cli_die(EXIT_ERR, "--lang goes with --for-person (the person's report)");
+		cli_die(EXIT_ERR, _("--lang goes with --for-person (the person's report)"));
 	if (lang)
 		cli_i18n_lang(lang);
 	if (for_person && c->json)
-		cli_die(EXIT_ERR, "--for-person prints a report for people; --json lists the records");
+		cli_die(EXIT_ERR, _("--for-person prints a report for people; --json lists the records"));
 	if (rq.until && rq.since >= rq.until)
-		cli_die(EXIT_ERR, "--since must come before --until");
+		cli_die(EXIT_ERR, _("--since must come before --until"));
 	rq.purpose = purpose;
 	if (audit)
 		rq.kinds = (uint64_t)1 << CH_KIND_ACCESS;
@@ -290,7 +290,7 @@ run(cli_t *c, int argc, char **argv, int audit)
 	if (mine || orgarg) {
 		keys_cert_t kc;
 		if (keys_cert_parse(c->cert, c->certlen, &kc) != 0)
-			cli_die(EXIT_ERR, "your certificate does not parse");
+			cli_die(EXIT_ERR, _("your certificate does not parse"));
 		/* What you wrote: the key your certificate names. */
 		if (mine)
 			memcpy(rq.author, kc.provider, 32);
@@ -319,7 +319,7 @@ run(cli_t *c, int argc, char **argv, int audit)
 	size_t total = 0, reads = 0;
 	char aid[65] = "";
 	if (!arr)
-		cli_die(EXIT_ERR, "out of memory");
+		cli_die(EXIT_ERR, _("out of memory"));
 	for (;;) {
 		cli_reply_t rep;
 		ch_readrep_t rr;
@@ -335,7 +335,7 @@ run(cli_t *c, int argc, char **argv, int audit)
 			memcpy(rq.cursor.org, last->org, 32);
 			rq.cursor.seq = last->seq;
 		} else if (!c->json && rr.more && !all)
-			fprintf(stderr, "(older entries not shown: --last N, --since DATE or --all)\n");
+			fputs(_("(older entries not shown: --last N, --since DATE or --all)\n"), stderr);
 		ch_readrep_clear(&rr);
 		cli_reply_free(&rep);
 		if (!again)
@@ -354,11 +354,15 @@ run(cli_t *c, int argc, char **argv, int audit)
 		json_decref(top);
 	} else {
 		json_decref(arr);
-		fprintf(stderr, "%zu %s shown%s\n", total,
-		    audit ? (total == 1 ? "access record" : "access records") :
-		    (total == 1 ? "entry" : "entries"),
-		    total ? (reads == 1 ? "; your read is recorded" :
-		    "; your reads are recorded, one record per page") : "");
+		if (audit)
+			fprintf(stderr, ngettext("%zu access record shown", "%zu access records shown",
+			    total), total);
+		else
+			fprintf(stderr, ngettext("%zu entry shown", "%zu entries shown", total), total);
+		if (total)
+			fputs(reads == 1 ? _("; your read is recorded") :
+			    _("; your reads are recorded, one record per page"), stderr);
+		fputc('\n', stderr);
 	}
 	return total ? 0 : EXIT_NO;
 }
@@ -396,7 +400,7 @@ cmd_show(cli_t *c, int argc, char **argv)
 		else if (strcmp(a, "--verbose") == 0 || strcmp(a, "-v") == 0)
 			verbose = 1;
 		else if (a[0] == '-')
-			cli_die(EXIT_ERR, "unknown option '%s' (see cahier show --help)", a);
+			cli_die(EXIT_ERR, _("unknown option '%s' (see cahier show --help)"), a);
 		else if (!casearg)
 			casearg = a;
 		else if (!refarg)
@@ -407,8 +411,8 @@ cmd_show(cli_t *c, int argc, char **argv)
 	if (!casearg || !refarg)
 		show_usage(EXIT_ERR);
 	if (cli_ref_parse(refarg, prefix) != 0)
-		cli_die(EXIT_ERR, "'%s' is not an entry reference (8 letters and digits, as "
-		    "cahier log shows them)", refarg);
+		cli_die(EXIT_ERR, _("'%s' is not an entry reference (8 letters and digits, as "
+		    "cahier log shows them)"), refarg);
 	cli_open(c);
 	cli_case_arg(c, casearg, id);
 	cli_case_notice(c, id);
@@ -433,14 +437,14 @@ cmd_show(cli_t *c, int argc, char **argv)
 	if (!root) {
 		ch_readrep_clear(&rr);
 		cli_reply_free(&rep);
-		cli_die(EXIT_NO, "no entry %s in this case (or none you may see)", refarg);
+		cli_die(EXIT_NO, _("no entry %s in this case (or none you may see)"), refarg);
 	}
 	view_t *v = view_new(c, verbose);
 	view_set_case(v, casearg, 1);
 	view_learn(v, &rr);
 	json_t *arr = json_array(), *versions = json_array(), *refs = json_array();
 	if (!arr || !versions || !refs)
-		cli_die(EXIT_ERR, "out of memory");
+		cli_die(EXIT_ERR, _("out of memory"));
 	if (ambiguous && !c->json)
 		printf("The reference %s names several entries:\n", refarg);
 	/* The latest version first, then the earlier ones, then what refers
@@ -542,7 +546,7 @@ seconds_arg(const char *s, const char *opt, int max)
 	char *end;
 	long v = strtol(s, &end, 10);
 	if (*s == '\0' || *end || v < 1 || v > max)
-		cli_die(EXIT_ERR, "%s takes a number of seconds from 1 to %d, not '%s'", opt, max, s);
+		cli_die(EXIT_ERR, _("%s takes a number of seconds from 1 to %d, not '%s'"), opt, max, s);
 	return (int)v;
 }
 
@@ -570,7 +574,7 @@ cmd_watch(cli_t *c, int argc, char **argv)
 		else if (strcmp(a, "--last") == 0 && more)
 			last = (int)parse_count(argv[++i]);
 		else if (a[0] == '-')
-			cli_die(EXIT_ERR, "unknown option '%s' (see cahier watch --help)", a);
+			cli_die(EXIT_ERR, _("unknown option '%s' (see cahier watch --help)"), a);
 		else if (!casearg)
 			casearg = a;
 		else

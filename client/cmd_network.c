@@ -83,7 +83,7 @@ xcalloc(size_t n, size_t size)
 {
 	void *p = calloc(n ? n : 1, size);
 	if (!p)
-		cli_die(EXIT_ERR, "out of memory");
+		cli_die(EXIT_ERR, _("out of memory"));
 	return p;
 }
 
@@ -220,10 +220,10 @@ describe(network_t *nw, const ch_readitem_t *items, size_t n)
 		author_add(nw, maxauthors, &items[i]);
 	}
 	if (!best)
-		cli_die(EXIT_NO, "no charter of this case is readable here yet");
+		cli_die(EXIT_NO, _("no charter of this case is readable here yet"));
 	if (ch_plain_decode(best->plain.p, best->plain.n, &p) != 0 ||
 	    ch_epoch_decode(p.fields, p.fieldslen, &nw->ep) != 0)
-		cli_die(EXIT_ERR, "the case charter does not decode");
+		cli_die(EXIT_ERR, _("the case charter does not decode"));
 	nw->epoch = best->env.epoch;
 	describe_orgs(nw);
 	describe_people(nw);
@@ -372,14 +372,14 @@ cmd_network(cli_t *c, int argc, char **argv)
 			    "belong to each audience. It reads the notebook, so it is recorded.\n");
 			return 0;
 		} else if (argv[i][0] == '-')
-			cli_die(EXIT_ERR, "unknown option '%s' (see cahier network --help)", argv[i]);
+			cli_die(EXIT_ERR, _("unknown option '%s' (see cahier network --help)"), argv[i]);
 		else if (!casearg)
 			casearg = argv[i];
 		else
-			cli_die(EXIT_ERR, "usage: cahier network CASE");
+			cli_die(EXIT_ERR, _("usage: cahier network CASE"));
 	}
 	if (!casearg)
-		cli_die(EXIT_ERR, "usage: cahier network CASE");
+		cli_die(EXIT_ERR, _("usage: cahier network CASE"));
 	cli_open(c);
 	cli_case_arg(c, casearg, id);
 	cli_case_notice(c, id);
@@ -406,7 +406,7 @@ cmd_network(cli_t *c, int argc, char **argv)
 		json_decref(top);
 	} else {
 		print_text(&nw);
-		fprintf(stderr, "your read is recorded\n");
+		fputs(_("your read is recorded\n"), stderr);
 	}
 	network_clear(&nw);
 	ch_readrep_clear(&rr);

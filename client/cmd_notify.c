@@ -44,7 +44,7 @@ cmd_notify(cli_t *c, int argc, char **argv)
 		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0)
 			usage(0);
 		else if (argv[i][0] == '-' && argv[i][1])
-			cli_die(EXIT_ERR, "unknown option '%s' (see cahier notify --help)", argv[i]);
+			cli_die(EXIT_ERR, _("unknown option '%s' (see cahier notify --help)"), argv[i]);
 		else if (!casearg)
 			casearg = argv[i];
 		else if (rq.op == CH_NOTIFY_ASK && strcmp(argv[i], "on") == 0)
@@ -52,19 +52,19 @@ cmd_notify(cli_t *c, int argc, char **argv)
 		else if (rq.op == CH_NOTIFY_ASK && strcmp(argv[i], "off") == 0)
 			rq.op = CH_NOTIFY_OFF;
 		else
-			cli_die(EXIT_ERR, "unexpected '%s': on or off (see cahier notify --help)",
+			cli_die(EXIT_ERR, _("unexpected '%s': on or off (see cahier notify --help)"),
 			    argv[i]);
 	}
 	if (!casearg)
-		cli_die(EXIT_ERR, "usage: cahier notify CASE [on | off] (see cahier notify --help)");
+		cli_die(EXIT_ERR, _("usage: cahier notify CASE [on | off] (see cahier notify --help)"));
 	cli_open(c);
 	cli_case_arg(c, casearg, rq.case_id);
 	if (ch_notifyreq_encode(&rq, &req, &reqlen) != 0)
-		cli_die(EXIT_ERR, "out of memory");
+		cli_die(EXIT_ERR, _("out of memory"));
 	cli_call(c, CH_CQ_NOTIFY, req, reqlen, &rep, &body, &bl);
 	free(req);
 	if (ch_notifyrep_decode(body, bl, &r) != 0)
-		cli_die(EXIT_ERR, "malformed reply from the daemon");
+		cli_die(EXIT_ERR, _("malformed reply from the daemon"));
 	cli_reply_free(&rep);
 	char hex[33], when[32] = "";
 	sodium_bin2hex(hex, sizeof(hex), rq.case_id, sizeof(rq.case_id));

@@ -57,17 +57,17 @@ post_call(cli_t *c, const uint32_t *emergency, const uint8_t case_id[16], uint8_
 	if (supersedes)
 		memcpy(p.supersedes, supersedes, 32);
 	if (ch_plain_encode(&p, case_id, audience, c->keys->sign_sk, &plain, &pl) != 0)
-		cli_die(EXIT_ERR, "entry too large");
+		cli_die(EXIT_ERR, _("entry too large"));
 	memcpy(rq.case_id, case_id, 16);
 	rq.audience = audience;
 	rq.plain.p = plain;
 	rq.plain.n = pl;
 	if (ch_postreq_encode(&rq, &req, &rl) != 0)
-		cli_die(EXIT_ERR, "entry too large");
+		cli_die(EXIT_ERR, _("entry too large"));
 	if (emergency) {
 		uint8_t *e = malloc(rl + 4);
 		if (!e)
-			cli_die(EXIT_ERR, "out of memory");
+			cli_die(EXIT_ERR, _("out of memory"));
 		e[0] = (uint8_t)(*emergency >> 24);
 		e[1] = (uint8_t)(*emergency >> 16);
 		e[2] = (uint8_t)(*emergency >> 8);
@@ -80,7 +80,7 @@ post_call(cli_t *c, const uint32_t *emergency, const uint8_t case_id[16], uint8_
 	}
 	cli_call(c, emergency ? CH_CQ_EMERGENCY : CH_CQ_POST, req, rl, &reply, &body, &bl);
 	if (ch_postrep_decode(body, bl, rep) != 0)
-		cli_die(EXIT_ERR, "malformed reply from the daemon");
+		cli_die(EXIT_ERR, _("malformed reply from the daemon"));
 	sodium_memzero(plain, pl);
 	free(plain);
 	sodium_memzero(req, rl);
@@ -116,7 +116,7 @@ cli_print_posted(const cli_t *c, const ch_postrep_t *rep, const char *what)
 		cli_json_print(o);
 		json_decref(o);
 	} else
-		printf("%s: committed by your organization's daemon (cahier log shows it)\n", what);
+		printf(_("%s: committed by your organization's daemon (cahier log shows it)\n"), what);
 }
 
 /* One WHERE: the other member organizations and whether each holds seq.
@@ -133,11 +133,11 @@ where_ask(cli_t *c, const ch_postrep_t *rep, cli_reply_t *reply, ch_whereorg_t *
 	memcpy(rq.case_id, rep->case_id, 16);
 	rq.seq = rep->seq;
 	if (ch_wherereq_encode(&rq, &req, &rl) != 0)
-		cli_die(EXIT_ERR, "out of memory");
+		cli_die(EXIT_ERR, _("out of memory"));
 	cli_call(c, CH_CQ_WHERE, req, rl, reply, &body, &bl);
 	free(req);
 	if (ch_whererep_decode(body, bl, v, n) != 0)
-		cli_die(EXIT_ERR, "malformed reply from the daemon");
+		cli_die(EXIT_ERR, _("malformed reply from the daemon"));
 }
 
 void
@@ -179,9 +179,9 @@ cli_report_posted(cli_t *c, const ch_postrep_t *rep, const char *what,
 		cli_shown_t sh = { { NULL }, 0 };
 		printf("posted %s %s\n", what, ref);
 		if (n == 0)
-			printf("held by: no other organization in the case\n");
+			fputs(_("held by: no other organization in the case\n"), stdout);
 		else {
-			printf("held by: ");
+			fputs(_("held by: "), stdout);
 			int k = 0;
 			for (size_t i = 0; i < n; i++)
 				if (v[i].held) {
@@ -191,9 +191,9 @@ cli_report_posted(cli_t *c, const ch_postrep_t *rep, const char *what,
 					free(nm);
 				}
 			if (!k)
-				printf("no other organization yet");
+				fputs(_("no other organization yet"), stdout);
 			if (held < n) {
-				printf(" (not yet: ");
+				fputs(_(" (not yet: "), stdout);
 				k = 0;
 				for (size_t i = 0; i < n; i++)
 					if (!v[i].held) {

@@ -17,7 +17,7 @@ simple_help(int argc, char **argv, const char *text)
 			fputs(text, stdout);
 			return 1;
 		}
-		cli_die(EXIT_ERR, "unexpected '%s' (see cahier %s --help)", argv[i], argv[0]);
+		cli_die(EXIT_ERR, _("unexpected '%s' (see cahier %s --help)"), argv[i], argv[0]);
 	}
 	return 0;
 }
@@ -41,7 +41,7 @@ cmd_status(cli_t *c, int argc, char **argv)
 	if (ch_status_decode(body, bl, &st) != 0 ||
 	    keys_card_parse(st.card.p, st.card.n, &card) != 0 ||
 	    keys_cert_parse(st.cert.p, st.cert.n, &cert) != 0)
-		cli_die(EXIT_ERR, "malformed reply from the daemon");
+		cli_die(EXIT_ERR, _("malformed reply from the daemon"));
 	keys_fingerprint(card.org_id, fpr);
 	if (c->json) {
 		json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:i, s:i, s:i, s:i, s:o}",
@@ -100,7 +100,7 @@ cmd_peers(cli_t *c, int argc, char **argv)
 	cli_open(c);
 	cli_call(c, CH_CQ_PEERS, NULL, 0, &rep, &body, &bl);
 	if (ch_peerlist_decode(body, bl, &v, &n) != 0)
-		cli_die(EXIT_ERR, "malformed reply from the daemon");
+		cli_die(EXIT_ERR, _("malformed reply from the daemon"));
 	json_t *arr = json_array();
 	for (size_t i = 0; i < n; i++) {
 		keys_card_t card;

@@ -114,8 +114,8 @@ one_case(cli_t *c, tasks_t *t, const uint8_t id[16], const char *name)
 			json_array_append_new(t->arr, j);
 		} else {
 			if (!header++)
-				printf("\n%s\n", cli_show(&sh, name[0] ? name : "(a case whose name "
-				    "this organization cannot read)"));
+				printf("\n%s\n", cli_show(&sh, name[0] ? name : _("(a case whose name "
+				    "this organization cannot read)")));
 			view_print(v, e);
 		}
 		view_entry_free(&e);
@@ -180,17 +180,17 @@ run(cli_t *c, int argc, char **argv, int alerts)
 			t.verbose = 1;
 		else if (strcmp(a, "--purpose") == 0 && i + 1 < argc) {
 			if (ch_purpose_parse(argv[++i], &t.purpose) != 0)
-				cli_die(EXIT_ERR, "unknown purpose '%s' (treatment, emergency, "
-				    "coordination, own-request)", argv[i]);
+				cli_die(EXIT_ERR, _("unknown purpose '%s' (treatment, emergency, "
+				    "coordination, own-request)"), argv[i]);
 		} else if (a[0] == '-')
-			cli_die(EXIT_ERR, "unknown option '%s' (see cahier %s --help)", a, argv[0]);
+			cli_die(EXIT_ERR, _("unknown option '%s' (see cahier %s --help)"), a, argv[0]);
 		else if (!casearg)
 			casearg = a;
 		else
 			usage(alerts, EXIT_ERR);
 	}
 	if (!(t.arr = json_array()))
-		cli_die(EXIT_ERR, "out of memory");
+		cli_die(EXIT_ERR, _("out of memory"));
 	cli_open(c);
 	if (casearg) {
 		uint8_t id[16];
@@ -205,17 +205,17 @@ run(cli_t *c, int argc, char **argv, int alerts)
 		cli_reply_t rep;
 		ch_caseinfo_t *cs = NULL;
 		if (ch_casesreq_encode(CH_CASES_DAILY, &req, &reqlen) != 0)
-			cli_die(EXIT_ERR, "out of memory");
+			cli_die(EXIT_ERR, _("out of memory"));
 		cli_call(c, CH_CQ_CASES, req, reqlen, &rep, &body, &bl);
 		free(req);
 		if (ch_caselist_decode(body, bl, &cs, &n) != 0)
-			cli_die(EXIT_ERR, "malformed reply from the daemon");
+			cli_die(EXIT_ERR, _("malformed reply from the daemon"));
 		for (size_t i = 0; i < n; i++) {
 			if (cs[i].flags & (CH_CASE_CLOSED | CH_CASE_REMOVED))
 				continue;
 			char *name = malloc(cs[i].name.n + 1);
 			if (!name)
-				cli_die(EXIT_ERR, "out of memory");
+				cli_die(EXIT_ERR, _("out of memory"));
 			memcpy(name, cs[i].name.p, cs[i].name.n);
 			name[cs[i].name.n] = '\0';
 			one_case(c, &t, cs[i].case_id, name);
@@ -232,9 +232,9 @@ run(cli_t *c, int argc, char **argv, int alerts)
 	} else {
 		json_decref(t.arr);
 		if (!t.shown)
-			printf("%s\n", alerts ? (t.all ? "No alerts." :
-			    "No alert waits for an acknowledgement.") :
-			    "Nothing open.");
+			printf("%s\n", alerts ? (t.all ? _("No alerts.") :
+			    _("No alert waits for an acknowledgement.")) :
+			    _("Nothing open."));
 	}
 	return t.shown ? 0 : EXIT_NO;
 }

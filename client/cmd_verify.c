@@ -63,19 +63,19 @@ cmd_verify(cli_t *c, int argc, char **argv)
 		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0)
 			usage(0);
 		else if (argv[i][0] == '-' && argv[i][1])
-			cli_die(EXIT_ERR, "unknown option '%s' (see cahier verify --help)", argv[i]);
+			cli_die(EXIT_ERR, _("unknown option '%s' (see cahier verify --help)"), argv[i]);
 		else if (casearg)
-			cli_die(EXIT_ERR, "unexpected '%s' (see cahier verify --help)", argv[i]);
+			cli_die(EXIT_ERR, _("unexpected '%s' (see cahier verify --help)"), argv[i]);
 		else
 			casearg = argv[i];
 	}
 	if (!casearg)
-		cli_die(EXIT_ERR, "usage: cahier verify CASE (see cahier verify --help)");
+		cli_die(EXIT_ERR, _("usage: cahier verify CASE (see cahier verify --help)"));
 	cli_open(c);
 	cli_case_arg(c, casearg, id);
 	cli_call(c, CH_CQ_VERIFY, id, sizeof(id), &rep, &body, &bl);
 	if (ch_verifyrep_decode(body, bl, &r) != 0)
-		cli_die(EXIT_ERR, "malformed reply from the daemon");
+		cli_die(EXIT_ERR, _("malformed reply from the daemon"));
 	char hex[33], name[CH_VERIFY_NAME_MAX + 32];
 	sodium_bin2hex(hex, sizeof(hex), id, sizeof(id));
 	size_t problems = 0;
@@ -98,7 +98,7 @@ cmd_verify(cli_t *c, int argc, char **argv)
 		    "feeds", (json_int_t)r.feeds, "entries", (json_int_t)r.entries,
 		    "signatures", (json_int_t)r.sigs, "ok", problems == 0, "findings", arr);
 		if (!top)
-			cli_die(EXIT_ERR, "out of memory");
+			cli_die(EXIT_ERR, _("out of memory"));
 		cli_json_print(top);
 		json_decref(top);
 	} else {

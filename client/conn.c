@@ -73,7 +73,7 @@ cli_die(int code, const char *fmt, ...)
 	va_end(ap);
 	if (n >= 0)
 		shown = cli_escape_dup(msg, (size_t)n, 0);
-	fprintf(stderr, "cahier: %s\n", shown ? shown : "out of memory");
+	fprintf(stderr, "cahier: %s\n", shown ? shown : _("out of memory"));
 	cli_escape_free(&shown);
 	if (n >= 0) {
 		sodium_memzero(msg, (size_t)n);
@@ -87,7 +87,7 @@ cli_path(const cli_t *c, const char *name)
 {
 	char *p;
 	if (asprintf(&p, "%s/%s", c->home, name) < 0)
-		cli_die(EXIT_ERR, "out of memory");
+		cli_die(EXIT_ERR, _("out of memory"));
 	return p;
 }
 
@@ -99,10 +99,10 @@ load_armored(const cli_t *c, const char *file, const char *label, size_t *n)
 	uint8_t *out = NULL;
 	int rc = keys_slurp(path, &text, &tl);
 	if (rc)
-		cli_die(EXIT_ERR, "cannot read %s: %s (run 'cahier init' and 'cahier enroll' first)",
+		cli_die(EXIT_ERR, _("cannot read %s: %s (run 'cahier init' and 'cahier enroll' first)"),
 		    path, rc == CH_ERR_IO ? strerror(errno) : ch_strerror(rc));
 	if ((rc = keys_dearmor(label, text, tl, &out, n)) != 0)
-		cli_die(EXIT_ERR, "%s is damaged: %s", path, ch_strerror(rc));
+		cli_die(EXIT_ERR, _("%s is damaged: %s"), path, ch_strerror(rc));
 	free(text);
 	free(path);
 	return out;
@@ -119,7 +119,7 @@ cli_open(cli_t *c)
 	c->card = load_armored(c, "org.card", "ORG CARD", &c->cardlen);
 	path = cli_path(c, "daemon");
 	if (keys_slurp(path, &text, &tl) != 0)
-		cli_die(EXIT_ERR, "cannot read %s (run 'cahier enroll' first)", path);
+		cli_die(EXIT_ERR, _("cannot read %s (run 'cahier enroll' first)"), path);
 	text[strcspn(text, "\r\n")] = '\0';
 	c->endpoint = text;
 	free(path);
@@ -131,14 +131,14 @@ cli_open(cli_t *c)
 		    &pass, &plen);
 		char why[600];
 		if (rc)
-			cli_die(EXIT_ERR, "cannot read the passphrase: %s",
+			cli_die(EXIT_ERR, _("cannot read the passphrase: %s"),
 			    keys_pass_why(rc, c->pass_file, why, sizeof(why)));
 		rc = keys_file_read(path, KEYS_KIND_PROVIDER, pass, plen, &c->keys);
 		keys_pass_free(&pass);
 		if (rc == CH_ERR_PASS)
-			cli_die(EXIT_ERR, "wrong passphrase for %s", path);
+			cli_die(EXIT_ERR, _("wrong passphrase for %s"), path);
 		if (rc)
-			cli_die(EXIT_ERR, "cannot open %s: %s", path, ch_strerror(rc));
+			cli_die(EXIT_ERR, _("cannot open %s: %s"), path, ch_strerror(rc));
 	}
 	free(path);
 	cli_connect(c);
@@ -173,13 +173,13 @@ probe_ipc(const char *endpoint)
 	if (rc == 0)
 		return;
 	if (e == ENOENT)
-		cli_die(EXIT_ERR, "your organization's daemon is not running: %s does not exist "
-		    "(start it with: cahierd run -d %s)", path, dir);
+		cli_die(EXIT_ERR, _("your organization's daemon is not running: %s does not exist "
+		    "(start it with: cahierd run -d %s)"), path, dir);
 	if (e == ECONNREFUSED)
-		cli_die(EXIT_ERR, "your organization's daemon is not running: nothing listens on "
-		    "%s (start it with: cahierd run -d %s)", path, dir);
+		cli_die(EXIT_ERR, _("your organization's daemon is not running: nothing listens on "
+		    "%s (start it with: cahierd run -d %s)"), path, dir);
 	if (e == EACCES)
-		cli_die(EXIT_ERR, "you may not use the daemon's socket %s (permission denied)", path);
+		cli_die(EXIT_ERR, _("you may not use the daemon's socket %s (permission denied)"), path);
 }
 
 void
@@ -187,7 +187,7 @@ cli_connect(cli_t *c)
 {
 	keys_card_t card;
 	if (keys_card_parse(c->card, c->cardlen, &card) != 0)
-		cli_die(EXIT_ERR, "the org card in %s does not verify", c->home);
+		cli_die(EXIT_ERR, _("the org card in %s does not verify"), c->home);
 	char server[41];
 	zmq_z85_encode(server, card.curve_pk, 32);
 	keys_card_clear(&card);
@@ -196,7 +196,7 @@ cli_connect(cli_t *c)
 	zcert_t *zc = zcert_new_from(c->keys->curve_pk, c->keys->curve_sk);
 	zsock_t *s = zsock_new(ZMQ_DEALER);
 	if (!zc || !s)
-		cli_die(EXIT_ERR, "cannot create a socket");
+		cli_die(EXIT_ERR, _("cannot create a socket"));
 	live_sock = s;
 	zcert_apply(zc, s);
 	zcert_destroy(&zc);
@@ -223,7 +223,7 @@ cli_connect(cli_t *c)
 	}
 	probe_ipc(c->endpoint);
 	if (zsock_connect(s, "%s", c->endpoint) != 0)
-		cli_die(EXIT_ERR, "bad daemon endpoint '%s'", c->endpoint);
+		cli_die(EXIT_ERR, _("bad daemon endpoint '%s'"), c->endpoint);
 	c->sock = s;
 }
 
@@ -269,13 +269,13 @@ cli_call(cli_t *c, uint8_t type, const uint8_t *req, size_t reqlen,
 	uint8_t *msg = NULL, rtype, status;
 	size_t len = 0;
 	if (ch_msg_encode(CH_MAGIC_REQ, type, 0, req, reqlen, &msg, &len) != 0)
-		cli_die(EXIT_ERR, "request too large");
+		cli_die(EXIT_ERR, _("request too large"));
 	zframe_t *f = zframe_new(msg, len);
 	/* A post's request holds the note in clear. */
 	sodium_memzero(msg, len);
 	free(msg);
 	if (zframe_send(&f, c->sock, 0) != 0)
-		cli_die(EXIT_ERR, "cannot send to the daemon at %s", c->endpoint);
+		cli_die(EXIT_ERR, _("cannot send to the daemon at %s"), c->endpoint);
 	zmq_pollitem_t items[2] = {
 		{ zsock_resolve(c->sock), 0, ZMQ_POLLIN, 0 },
 		{ c->monitor, 0, ZMQ_POLLIN, 0 },
@@ -299,35 +299,35 @@ cli_call(cli_t *c, uint8_t type, const uint8_t *req, size_t reqlen,
 			(void)zmq_msg_recv(&ev, c->monitor, ZMQ_DONTWAIT);
 			zmq_msg_close(&ev);
 			if (event == ZMQ_EVENT_HANDSHAKE_FAILED_AUTH)
-				cli_die(EXIT_ERR, "the daemon at %s refused your key: is your certificate "
+				cli_die(EXIT_ERR, _("the daemon at %s refused your key: is your certificate "
 				    "known there (cahierd provider add) and not revoked? (a certificate "
-				    "issued a moment ago is taken up within a second)", c->endpoint);
+				    "issued a moment ago is taken up within a second)"), c->endpoint);
 			if (event == ZMQ_EVENT_CONNECT_RETRIED)
-				cli_die(EXIT_ERR, "no daemon answers at %s: the connection was refused "
-				    "(is cahierd running there? start it with: cahierd run -d DIR)",
+				cli_die(EXIT_ERR, _("no daemon answers at %s: the connection was refused "
+				    "(is cahierd running there? start it with: cahierd run -d DIR)"),
 				    c->endpoint);
 			if (event == ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL)
-				cli_die(EXIT_ERR, "the handshake with %s failed: is that the daemon of "
-				    "the organization on your card?", c->endpoint);
+				cli_die(EXIT_ERR, _("the handshake with %s failed: is that the daemon of "
+				    "the organization on your card?"), c->endpoint);
 		}
 	}
 	if (!which)
-		cli_die(EXIT_ERR, "no answer from the daemon at %s within %d s "
-		    "(is cahierd running, and does it know your certificate?)",
+		cli_die(EXIT_ERR, _("no answer from the daemon at %s within %d s "
+		    "(is cahierd running, and does it know your certificate?)"),
 		    c->endpoint, c->timeout_ms / 1000);
 	f = zframe_recv(c->sock);
 	if (!f)
-		cli_die(EXIT_ERR, "interrupted");
+		cli_die(EXIT_ERR, _("interrupted"));
 	len = zframe_size(f);
 	if (!(rep->p = malloc(len ? len : 1)))
-		cli_die(EXIT_ERR, "out of memory");
+		cli_die(EXIT_ERR, _("out of memory"));
 	rep->n = len;
 	memcpy(rep->p, zframe_data(f), len);
 	sodium_memzero(zframe_data(f), len);
 	zframe_destroy(&f);
 	if (ch_msg_decode(rep->p, rep->n, CH_MAGIC_REP, &rtype, &status, body, bodylen) != 0 ||
 	    rtype != type)
-		cli_die(EXIT_ERR, "malformed reply from the daemon");
+		cli_die(EXIT_ERR, _("malformed reply from the daemon"));
 	if (status != CH_ST_OK) {
 		char text[600];
 		size_t n = *bodylen < sizeof(text) - 1 ? *bodylen : sizeof(text) - 1;
@@ -346,20 +346,20 @@ cli_case_id(cli_t *c, const char *arg0, uint8_t id[CH_CASE_LEN])
 	/* hex in either case, as people copy it */
 	for (size_t i = 0; i < n; i++)
 		if (!strchr("0123456789abcdefABCDEF", arg0[i]) || n > 32)
-			cli_die(EXIT_ERR, "'%s' is not a case id (hex, as 'cahier case list' shows)", arg0);
+			cli_die(EXIT_ERR, _("'%s' is not a case id (hex, as 'cahier case list' shows)"), arg0);
 	for (size_t i = 0; i <= n; i++)
 		arg[i] = (char)(arg0[i] >= 'A' && arg0[i] <= 'F' ? arg0[i] - 'A' + 'a' : arg0[i]);
 	if (n == 32 && sodium_hex2bin(id, 16, arg, n, NULL, &bl, NULL) == 0 && bl == 16)
 		return;
 	if (n < 4)
-		cli_die(EXIT_ERR, "case id prefix '%s' is too short (give at least 4 hex digits)", arg);
+		cli_die(EXIT_ERR, _("case id prefix '%s' is too short (give at least 4 hex digits)"), arg);
 	cli_reply_t rep;
 	const uint8_t *body;
 	size_t bodylen, k;
 	ch_caseinfo_t *v;
 	cli_call(c, CH_CQ_CASES, NULL, 0, &rep, &body, &bodylen);
 	if (ch_caselist_decode(body, bodylen, &v, &k) != 0)
-		cli_die(EXIT_ERR, "malformed reply from the daemon");
+		cli_die(EXIT_ERR, _("malformed reply from the daemon"));
 	int found = 0;
 	for (size_t i = 0; i < k; i++) {
 		char hex[33];
@@ -372,9 +372,9 @@ cli_case_id(cli_t *c, const char *arg0, uint8_t id[CH_CASE_LEN])
 	free(v);
 	cli_reply_free(&rep);
 	if (found == 0)
-		cli_die(EXIT_NO, "no such case '%s' at this organization", arg);
+		cli_die(EXIT_NO, _("no such case '%s' at this organization"), arg);
 	if (found > 1)
-		cli_die(EXIT_ERR, "case id prefix '%s' is ambiguous: give more digits", arg);
+		cli_die(EXIT_ERR, _("case id prefix '%s' is ambiguous: give more digits"), arg);
 }
 
 void
@@ -400,7 +400,7 @@ cli_slice_dup(ch_slice_t s)
 {
 	char *p = malloc(s.n + 1);
 	if (!p)
-		cli_die(EXIT_ERR, "out of memory");
+		cli_die(EXIT_ERR, _("out of memory"));
 	if (s.n)
 		memcpy(p, s.p, s.n);
 	p[s.n] = '\0';
@@ -413,24 +413,24 @@ cli_read_text(const char *arg)
 	if (arg && strcmp(arg, "-") != 0) {
 		char *s = strdup(arg);
 		if (!s)
-			cli_die(EXIT_ERR, "out of memory");
+			cli_die(EXIT_ERR, _("out of memory"));
 		return s;
 	}
 	size_t cap = 4096, n = 0;
 	char *s = malloc(cap);
 	size_t r;
 	if (!s)
-		cli_die(EXIT_ERR, "out of memory");
+		cli_die(EXIT_ERR, _("out of memory"));
 	while ((r = fread(s + n, 1, cap - n - 1, stdin)) > 0) {
 		n += r;
 		if (n > CH_TEXT_MAX)
-			cli_die(EXIT_ERR, "a text holds at most %u bytes (64 KiB): nothing posted",
+			cli_die(EXIT_ERR, _("a text holds at most %u bytes (64 KiB): nothing posted"),
 			    CH_TEXT_MAX);
 		if (cap - n - 1 == 0) {
 			cap *= 2;
 			char *t = realloc(s, cap);
 			if (!t)
-				cli_die(EXIT_ERR, "out of memory");
+				cli_die(EXIT_ERR, _("out of memory"));
 			s = t;
 		}
 	}
@@ -464,7 +464,7 @@ cli_read(cli_t *c, ch_readreq_t *rq, cli_reply_t *rep, ch_readrep_t *rr)
 		 * (proto/names.h), never one the daemon would refuse. */
 		keys_cert_t kc;
 		if (keys_cert_parse(c->cert, c->certlen, &kc) != 0)
-			cli_die(EXIT_ERR, "your certificate does not parse");
+			cli_die(EXIT_ERR, _("your certificate does not parse"));
 		rq->purpose = ch_purpose_default(kc.role, rq->kinds);
 		keys_cert_clear(&kc);
 	}
@@ -472,9 +472,9 @@ cli_read(cli_t *c, ch_readreq_t *rq, cli_reply_t *rep, ch_readrep_t *rr)
 	rq->time_ms = (uint64_t)tv.tv_sec * 1000 + (uint64_t)tv.tv_usec / 1000;
 	randombytes_buf(rq->nonce, sizeof(rq->nonce));
 	if ((rc = ch_readreq_sign(rq, c->keys->sign_sk, &req, &reqlen)) != 0)
-		cli_die(EXIT_ERR, "cannot make the read request: %s", ch_strerror(rc));
+		cli_die(EXIT_ERR, _("cannot make the read request: %s"), ch_strerror(rc));
 	cli_call(c, CH_CQ_READ, req, reqlen, rep, &body, &bl);
 	free(req);
 	if (ch_readrep_decode(body, bl, rr) != 0)
-		cli_die(EXIT_ERR, "malformed reply from the daemon");
+		cli_die(EXIT_ERR, _("malformed reply from the daemon"));
 }

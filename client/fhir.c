@@ -75,11 +75,11 @@ parse_date(const char *s)
 	memset(&tm, 0, sizeof(tm));
 	const char *end = strptime(s, "%Y-%m-%d", &tm);
 	if (!end || *end)
-		cli_die(EXIT_ERR, "not a date: '%s' (give YYYY-MM-DD)", s);
+		cli_die(EXIT_ERR, _("not a date: '%s' (give YYYY-MM-DD)"), s);
 	tm.tm_isdst = -1;
 	time_t t = mktime(&tm);
 	if (t < 0)
-		cli_die(EXIT_ERR, "not a date: '%s' (give YYYY-MM-DD)", s);
+		cli_die(EXIT_ERR, _("not a date: '%s' (give YYYY-MM-DD)"), s);
 	return (uint64_t)t * 1000;
 }
 
@@ -103,7 +103,7 @@ pages_read(cli_t *c, pages_t *pg, ch_readreq_t *rq, int all)
 				pg->rep = rep;
 			ch_readrep_t *rr = rep ? realloc(pg->rr, cap * sizeof(*rr)) : NULL;
 			if (!rep || !rr)
-				cli_die(EXIT_ERR, "out of memory");
+				cli_die(EXIT_ERR, _("out of memory"));
 			pg->rr = rr;
 			pg->cap = cap;
 		}
@@ -168,17 +168,17 @@ bundle_text(json_t *b, size_t *len)
 	size_t n = 0;
 
 	if (!d)
-		cli_die(EXIT_ERR, "cannot write the bundle (out of memory?)");
+		cli_die(EXIT_ERR, _("cannot write the bundle (out of memory?)"));
 	t = cli_escape_dup(d, strlen(d), CLI_ESC_JSON | CLI_ESC_LINES);
 	/* jansson's blocks are freed by its free function, which wipes */
 	json_get_alloc_funcs(NULL, &jfree);
 	jfree(d);
 	if (!t)
-		cli_die(EXIT_ERR, "out of memory");
+		cli_die(EXIT_ERR, _("out of memory"));
 	for (const char *p = t; *p; p++)
 		n += strchr("<>&'", *p) ? 6 : 1;
 	if (!(out = malloc(n + 2)))
-		cli_die(EXIT_ERR, "out of memory");
+		cli_die(EXIT_ERR, _("out of memory"));
 	n = 0;
 	for (const char *p = t; *p; p++) {
 		if (strchr("<>&'", *p)) {
@@ -201,15 +201,15 @@ write_text(const char *path, const char *t, size_t n)
 {
 	if (!path || strcmp(path, "-") == 0) {
 		if (fwrite(t, 1, n, stdout) != n || fflush(stdout) != 0)
-			cli_die(EXIT_ERR, "cannot write the bundle: %s", strerror(errno));
+			cli_die(EXIT_ERR, _("cannot write the bundle: %s"), strerror(errno));
 		return;
 	}
 	char *tmp = NULL;
 	if (asprintf(&tmp, "%s.XXXXXX", path) < 0)
-		cli_die(EXIT_ERR, "out of memory");
+		cli_die(EXIT_ERR, _("out of memory"));
 	int fd = mkstemp(tmp);   /* mode 0600 */
 	if (fd < 0)
-		cli_die(EXIT_ERR, "cannot write %s: %s", path, strerror(errno));
+		cli_die(EXIT_ERR, _("cannot write %s: %s"), path, strerror(errno));
 	const char *why = NULL;
 	for (size_t off = 0; off < n && !why;) {
 		ssize_t w = write(fd, t + off, n - off);
@@ -229,7 +229,7 @@ write_text(const char *path, const char *t, size_t n)
 	if (why) {
 		unlink(tmp);
 		free(tmp);
-		cli_die(EXIT_ERR, "cannot write %s: %s", path, why);
+		cli_die(EXIT_ERR, _("cannot write %s: %s"), path, why);
 	}
 	free(tmp);
 }
@@ -254,11 +254,11 @@ export_fhir(cli_t *c, int argc, char **argv)
 		else if (strcmp(a, "--out") == 0 && more) {
 			out = argv[++i];
 			if (!*out)
-				cli_die(EXIT_ERR, "--out takes a file name");
+				cli_die(EXIT_ERR, _("--out takes a file name"));
 		} else if (strcmp(a, "--since") == 0 && more)
 			since = parse_date(argv[++i]);
 		else if (a[0] == '-')
-			cli_die(EXIT_ERR, "unknown option '%s' (see cahier export --fhir --help)", a);
+			cli_die(EXIT_ERR, _("unknown option '%s' (see cahier export --fhir --help)"), a);
 		else if (!casearg)
 			casearg = a;
 		else
@@ -270,7 +270,7 @@ export_fhir(cli_t *c, int argc, char **argv)
 	cli_case_arg(c, casearg, id);
 	cli_case_notice(c, id);
 	if (keys_cert_parse(c->cert, c->certlen, &me) != 0)
-		cli_die(EXIT_ERR, "your certificate does not parse");
+		cli_die(EXIT_ERR, _("your certificate does not parse"));
 	int person = ch_role_is_person(me.role);
 	memset(&nb, 0, sizeof(nb));
 	memset(&net, 0, sizeof(net));
@@ -335,10 +335,12 @@ export_fhir(cli_t *c, int argc, char **argv)
 
 	size_t records = nb.records + net.records;
 	cli_shown_t sh = { { NULL }, 0 };
-	fprintf(stderr, "exported %zu entr%s of the notebook as %zu FHIR resources%s%s; "
-	    "your export is recorded%s\n", entries, entries == 1 ? "y" : "ies", nres,
-	    out ? " to " : "", out ? cli_show(&sh, out) : "",
-	    records > 1 ? ", one record per read" : "");
+	fprintf(stderr, ngettext("exported %zu entry of the notebook as %zu FHIR resources",
+	    "exported %zu entries of the notebook as %zu FHIR resources", entries), entries, nres);
+	if (out)
+		fprintf(stderr, _(" to %s"), cli_show(&sh, out));
+	fputs(records > 1 ? _("; your export is recorded, one record per read\n") :
+	    _("; your export is recorded\n"), stderr);
 	cli_shown_clear(&sh);
 	if (have_charter)
 		ch_epoch_clear(&ep);

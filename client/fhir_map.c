@@ -90,7 +90,7 @@ static json_t *
 must(json_t *j)
 {
 	if (!j)
-		cli_die(EXIT_ERR, "out of memory");
+		cli_die(EXIT_ERR, _("out of memory"));
 	return j;
 }
 
@@ -120,14 +120,14 @@ static void
 put(json_t *o, const char *k, json_t *v)
 {
 	if (json_object_set_new(o, k, must(v)) != 0)
-		cli_die(EXIT_ERR, "out of memory");
+		cli_die(EXIT_ERR, _("out of memory"));
 }
 
 static void
 add(json_t *a, json_t *v)
 {
 	if (json_array_append_new(a, must(v)) != 0)
-		cli_die(EXIT_ERR, "out of memory");
+		cli_die(EXIT_ERR, _("out of memory"));
 }
 
 static void
@@ -149,7 +149,7 @@ jfmt(const char *fmt, ...)
 	int n = vasprintf(&s, fmt, ap);
 	va_end(ap);
 	if (n < 0)
-		cli_die(EXIT_ERR, "out of memory");
+		cli_die(EXIT_ERR, _("out of memory"));
 	json_t *j = jstr(s);
 	sodium_memzero(s, (size_t)n);
 	free(s);
@@ -280,7 +280,7 @@ resource(fx_t *x, int g, const char *type, const char *uuid)
 	add(x->grp[g], e);
 	/* r stays alive in the Bundle; made keeps a reference of its own */
 	if (json_object_set(x->made, uuid, r) != 0)
-		cli_die(EXIT_ERR, "out of memory");
+		cli_die(EXIT_ERR, _("out of memory"));
 	return r;
 }
 
@@ -328,7 +328,7 @@ name_add(fx_t *x, const uint8_t org[32], const char *name, size_t n)
 		size_t cap = x->capnames ? x->capnames * 2 : 16;
 		orgname_t *v = realloc(x->names, cap * sizeof(*v));
 		if (!v)
-			cli_die(EXIT_ERR, "out of memory");
+			cli_die(EXIT_ERR, _("out of memory"));
 		x->names = v;
 		x->capnames = cap;
 	}
@@ -434,7 +434,7 @@ participant(fx_t *x, json_t *member, const char *uuid)
 	put(p, "member", member);
 	add(x->participants, json_incref(p));
 	if (json_object_set_new(x->team, uuid, p) != 0)
-		cli_die(EXIT_ERR, "out of memory");
+		cli_die(EXIT_ERR, _("out of memory"));
 	return p;
 }
 
@@ -538,7 +538,7 @@ static void
 index_items(fx_t *x)
 {
 	if (!(x->byid = calloc(x->n ? 2 * x->n : 1, sizeof(*x->byid))))
-		cli_die(EXIT_ERR, "out of memory");
+		cli_die(EXIT_ERR, _("out of memory"));
 	for (size_t i = 0; i < x->n; i++) {
 		x->byid[2 * i].id = x->items[i].id;
 		x->byid[2 * i].e = &x->items[i];
@@ -959,7 +959,7 @@ make_consent(fx_t *x, item_t *e)
 		char *b = malloc(bl);
 		json_t *att = obj();
 		if (!b)
-			cli_die(EXIT_ERR, "out of memory");
+			cli_die(EXIT_ERR, _("out of memory"));
 		sodium_bin2base64(b, bl, (const unsigned char *)k->text, tl,
 		    sodium_base64_VARIANT_ORIGINAL);
 		puts_(att, "contentType", "text/plain; charset=utf-8");
@@ -1394,7 +1394,7 @@ fhir_bundle(const fhir_in_t *in, size_t *entries)
 	for (size_t k = 0; k < in->npages; k++)
 		x->n += in->pages[k].n;
 	if (!(x->items = calloc(x->n ? x->n : 1, sizeof(*x->items))))
-		cli_die(EXIT_ERR, "out of memory");
+		cli_die(EXIT_ERR, _("out of memory"));
 	x->n = 0;
 	for (size_t k = 0; k < in->npages; k++)
 		for (size_t i = 0; i < in->pages[k].n; i++)
@@ -1503,7 +1503,7 @@ fhir_bundle(const fhir_in_t *in, size_t *entries)
 	put(b, "timestamp", jtime(in->now_ms));
 	for (int g = 0; g < G_N; g++) {
 		if (json_array_extend(all, x->grp[g]) != 0)
-			cli_die(EXIT_ERR, "out of memory");
+			cli_die(EXIT_ERR, _("out of memory"));
 		json_decref(x->grp[g]);
 	}
 	put(b, "entry", all);

@@ -2,9 +2,11 @@
  * locale (LANGUAGE, LC_ALL, LC_MESSAGES, LANG), through GNU gettext: the
  * catalogues are po/nl.po and po/fr.po, compiled by make into
  * BUILD/locale and installed under PREFIX/share/locale. English is the
- * source text. So far the person's report (report.c) speaks all three;
- * the other messages are English only (docs/ARCHITECTURE.md, "Not built
- * yet"). */
+ * source text. The person's report (report.c), every error message,
+ * the usage text and the everyday confirmations speak all three; what is
+ * still English only is listed in docs/ARCHITECTURE.md, "Not built yet".
+ * Never translated: --json, the lines scripts read (the case id, "posted
+ * KIND REF"), and what goes to the daemon. */
 #ifndef CAHIER_I18N_H
 #define CAHIER_I18N_H
 

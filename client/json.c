@@ -92,7 +92,7 @@ cli_json_print(json_t *j)
 
 	if (json_dump_callback(j, dump_add, &d, JSON_COMPACT) != 0 || d.err || !d.p ||
 	    !(t = cli_escape_dup(d.p, d.len, CLI_ESC_JSON)))
-		cli_die(EXIT_ERR, "cannot write the JSON output (out of memory?)");
+		cli_die(EXIT_ERR, _("cannot write the JSON output (out of memory?)"));
 	puts(t);
 	cli_escape_free(&t);
 	sodium_memzero(d.p, d.cap);

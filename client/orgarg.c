@@ -22,13 +22,13 @@ members_from_where(cli_t *c, const uint8_t case_id[16], cli_members_t *ms)
 	memcpy(rq.case_id, case_id, 16);
 	rq.seq = 0;
 	if (ch_wherereq_encode(&rq, &req, &rl) != 0)
-		cli_die(EXIT_ERR, "out of memory");
+		cli_die(EXIT_ERR, _("out of memory"));
 	cli_call(c, CH_CQ_WHERE, req, rl, &rep, &body, &bl);
 	free(req);
 	if (ch_whererep_decode(body, bl, &v, &n) != 0)
-		cli_die(EXIT_ERR, "malformed reply from the daemon");
+		cli_die(EXIT_ERR, _("malformed reply from the daemon"));
 	if (!(ms->m = calloc(n + 1, sizeof(*ms->m))))
-		cli_die(EXIT_ERR, "out of memory");
+		cli_die(EXIT_ERR, _("out of memory"));
 	if (keys_card_parse(c->card, c->cardlen, &kc) == 0) {
 		memcpy(ms->m[0].org, kc.org_id, 32);
 		snprintf(ms->m[0].name, sizeof(ms->m[0].name), "%s", kc.name);
@@ -73,13 +73,13 @@ cli_members_load(cli_t *c, const uint8_t case_id[16], int person, cli_members_t 
 			best = it;
 	}
 	if (!best)
-		cli_die(EXIT_NO, "no charter of this case is readable here yet");
+		cli_die(EXIT_NO, _("no charter of this case is readable here yet"));
 	if (ch_plain_decode(best->plain.p, best->plain.n, &p) != 0 ||
 	    ch_epoch_decode(p.fields, p.fieldslen, &ep) != 0)
-		cli_die(EXIT_ERR, "the case charter does not decode");
+		cli_die(EXIT_ERR, _("the case charter does not decode"));
 	const ch_charter_t *ch = &ep.charter;
 	if (!(ms->m = calloc(ch->norgs ? ch->norgs : 1, sizeof(*ms->m))))
-		cli_die(EXIT_ERR, "out of memory");
+		cli_die(EXIT_ERR, _("out of memory"));
 	ms->n = ch->norgs;
 	memcpy(ms->coordinator, ch->coordinator, 32);
 	for (size_t i = 0; i < ch->norgs; i++) {
@@ -106,7 +106,7 @@ member_list(const cli_members_t *ms)
 		cap += strlen(ms->m[i].name) + 2;
 	char *s = calloc(1, cap);
 	if (!s)
-		cli_die(EXIT_ERR, "out of memory");
+		cli_die(EXIT_ERR, _("out of memory"));
 	for (size_t i = 0; i < ms->n; i++) {
 		if (i)
 			strcat(s, ", ");
@@ -136,8 +136,11 @@ cli_org_resolve(const cli_members_t *ms, const char *arg, const char *what, uint
 		return;
 	}
 	char *list = member_list(ms);
-	cli_die(EXIT_ERR, "%s '%s' names %s organization of this case: give one of: %s", what,
-	    arg, hits ? "more than one" : "no", list);
+	if (hits)
+		cli_die(EXIT_ERR, _("%s '%s' names more than one organization of this case: "
+		    "give one of: %s"), what, arg, list);
+	cli_die(EXIT_ERR, _("%s '%s' names no organization of this case: give one of: %s"),
+	    what, arg, list);
 }
 
 const char *

@@ -133,11 +133,11 @@ parse_date(const char *s)
 	memset(&tm, 0, sizeof(tm));
 	const char *end = strptime(s, "%Y-%m-%d", &tm);
 	if (!end || *end)
-		cli_die(EXIT_ERR, "not a date: '%s' (give YYYY-MM-DD)", s);
+		cli_die(EXIT_ERR, _("not a date: '%s' (give YYYY-MM-DD)"), s);
 	tm.tm_isdst = -1;
 	time_t t = mktime(&tm);
 	if (t < 0)
-		cli_die(EXIT_ERR, "not a date: '%s' (give YYYY-MM-DD)", s);
+		cli_die(EXIT_ERR, _("not a date: '%s' (give YYYY-MM-DD)"), s);
 	return (uint64_t)t * 1000;
 }
 
@@ -160,8 +160,8 @@ parse_opts(opts_t *o, int argc, char **argv, int yellow)
 			o->pdf = 1;
 		else if (strcmp(a, "--purpose") == 0 && more) {
 			if (ch_purpose_parse(argv[++i], &o->purpose) != 0)
-				cli_die(EXIT_ERR, "unknown purpose '%s' (treatment, emergency, "
-				    "coordination, own-request)", argv[i]);
+				cli_die(EXIT_ERR, _("unknown purpose '%s' (treatment, emergency, "
+				    "coordination, own-request)"), argv[i]);
 		} else if (!yellow && strcmp(a, "--since") == 0 && more)
 			o->since = parse_date(argv[++i]);
 		else if (yellow && strcmp(a, "--lang") == 0 && more) {
@@ -171,9 +171,9 @@ parse_opts(opts_t *o, int argc, char **argv, int yellow)
 			else if (strcmp(l, "fr") == 0)
 				o->lang = LANG_FR;
 			else
-				cli_die(EXIT_ERR, "--lang takes nl or fr (the person's language), not '%s'", l);
+				cli_die(EXIT_ERR, _("--lang takes nl or fr (the person's language), not '%s'"), l);
 		} else if (a[0] == '-')
-			cli_die(EXIT_ERR, "unknown option '%s' (see cahier %s --help)", a, o->what);
+			cli_die(EXIT_ERR, _("unknown option '%s' (see cahier %s --help)"), a, o->what);
 		else if (!o->casearg)
 			o->casearg = a;
 		else
@@ -182,12 +182,12 @@ parse_opts(opts_t *o, int argc, char **argv, int yellow)
 	if (!o->casearg)
 		yellow ? yellow_usage(EXIT_ERR) : booklet_usage(EXIT_ERR);
 	if (yellow && o->lang == LANG_NONE)
-		cli_die(EXIT_ERR, "%s needs --lang nl or --lang fr: the person's language", o->what);
+		cli_die(EXIT_ERR, _("%s needs --lang nl or --lang fr: the person's language"), o->what);
 	if (o->pdf && !o->out)
-		cli_die(EXIT_ERR, "%s --pdf needs --out FILE (a PDF is not written to a terminal)",
+		cli_die(EXIT_ERR, _("%s --pdf needs --out FILE (a PDF is not written to a terminal)"),
 		    o->what);
 	if (!yellow && o->since > now_ms())
-		cli_die(EXIT_ERR, "--since is in the future");
+		cli_die(EXIT_ERR, _("--since is in the future"));
 }
 
 /* The output, opened before anything is read: a file that cannot be
@@ -199,16 +199,16 @@ open_out(const opts_t *o)
 	if (o->out && strcmp(o->out, "-") != 0) {
 		fd = open(o->out, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOCTTY, 0600);
 		if (fd < 0)
-			cli_die(EXIT_ERR, "%s: cannot write '%s': %s", o->what, o->out, strerror(errno));
+			cli_die(EXIT_ERR, _("%s: cannot write '%s': %s"), o->what, o->out, strerror(errno));
 		/* it holds medical secrets: an existing file is made private too */
 		struct stat st;
 		if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && (st.st_mode & 077) &&
 		    fchmod(fd, 0600) != 0)
-			cli_die(EXIT_ERR, "%s: cannot make '%s' private (mode 0600): %s", o->what,
+			cli_die(EXIT_ERR, _("%s: cannot make '%s' private (mode 0600): %s"), o->what,
 			    o->out, strerror(errno));
 	}
 	if (o->pdf && isatty(fd))
-		cli_die(EXIT_ERR, "%s --pdf: will not write a PDF to a terminal: give --out FILE",
+		cli_die(EXIT_ERR, _("%s --pdf: will not write a PDF to a terminal: give --out FILE"),
 		    o->what);
 	return fd;
 }
@@ -375,12 +375,12 @@ paper_open(paper_t *p, cli_t *c, const opts_t *o)
 	p->c = c;
 	p->o = o;
 	if (!(p->names = calloc(CH_READREP_ORGS_MAX, sizeof(*p->names))))
-		cli_die(EXIT_ERR, "out of memory");
+		cli_die(EXIT_ERR, _("out of memory"));
 	cli_open(c);
 	cli_case_arg(c, o->casearg, p->id);
 	cli_case_notice(c, p->id);
 	if (keys_cert_parse(c->cert, c->certlen, &kc) != 0)
-		cli_die(EXIT_ERR, "your certificate does not parse");
+		cli_die(EXIT_ERR, _("your certificate does not parse"));
 	snprintf(p->reader, sizeof(p->reader), "%s", kc.name);
 	snprintf(p->role, sizeof(p->role), "%s", kc.role);
 	p->person = ch_role_is_person(kc.role);
@@ -430,7 +430,7 @@ paper_write(paper_t *p, int fd, const char *renderer)
 	size_t n;
 	char *page = html_take(&p->h, &n);
 	if (!page)
-		cli_die(EXIT_ERR, "out of memory");
+		cli_die(EXIT_ERR, _("out of memory"));
 	if (renderer)
 		pdf_render(renderer, p->o->what, page, n, fd);
 	else
@@ -440,14 +440,14 @@ paper_write(paper_t *p, int fd, const char *renderer)
 				continue;
 			if (k <= 0) {
 				html_free_buf(&page, n);
-				cli_die(EXIT_ERR, "%s: cannot write the page: %s", p->o->what,
+				cli_die(EXIT_ERR, _("%s: cannot write the page: %s"), p->o->what,
 				    strerror(errno));
 			}
 			off += (size_t)k;
 		}
 	html_free_buf(&page, n);
 	if (fd != 1 && close(fd) != 0)
-		cli_die(EXIT_ERR, "%s: cannot write '%s': %s", p->o->what, p->o->out, strerror(errno));
+		cli_die(EXIT_ERR, _("%s: cannot write '%s': %s"), p->o->what, p->o->out, strerror(errno));
 }
 
 /* ---- words ---- */
@@ -609,7 +609,7 @@ care_html(paper_t *p, const ch_fields_t *f)
 	render_ctx_t rc = rctx(p);
 	char *lines = render_lines(f, &rc, "");
 	if (!lines)
-		cli_die(EXIT_ERR, "out of memory");
+		cli_die(EXIT_ERR, _("out of memory"));
 	size_t nl = name ? strlen(name) : 0;
 	int skipping = 0, any = 0;
 	for (char *s = lines, *e; *s; s = e) {
@@ -1018,8 +1018,9 @@ export_booklet(cli_t *c, int argc, char **argv)
 	    "</body>\n</html>\n", p.held, p.held == 1 ? "y" : "ies", p.records,
 	    p.records == 1 ? "" : "s");
 	paper_write(&p, fd, renderer);
-	fprintf(stderr, "%zu entr%s printed; %s recorded\n", p.held, p.held == 1 ? "y" : "ies",
-	    p.records == 1 ? "your read is" : "your reads are");
+	fprintf(stderr, ngettext("%zu entry printed", "%zu entries printed", p.held), p.held);
+	fputs(p.records == 1 ? _("; your read is recorded\n") : _("; your reads are recorded\n"),
+	    stderr);
 	paper_close(&p);
 	free(renderer);
 	return 0;
@@ -1172,7 +1173,7 @@ text_add(ybtext_t *t, const char *s, size_t n, int max)
 			break;
 	char *tmp = malloc(i + 2);
 	if (!tmp)
-		cli_die(EXIT_ERR, "out of memory");
+		cli_die(EXIT_ERR, _("out of memory"));
 	tmp[0] = '\n';
 	memcpy(tmp + 1, s, i);
 	tmp[i + 1] = '\0';
@@ -1259,7 +1260,7 @@ yb_parse(yb_t *y, const char *text)
 			n--;
 		char *line = malloc(n + 1);
 		if (!line)
-			cli_die(EXIT_ERR, "out of memory");
+			cli_die(EXIT_ERR, _("out of memory"));
 		memcpy(line, s, n);
 		line[n] = '\0';
 		const char *rest;
@@ -1369,7 +1370,7 @@ call_add(yb_t *y, int w, const char *a, const char *b)
 	size_t n = strlen(a) + (b && *b ? strlen(b) + 5 : 0) + 1;   /* " — " is 5 bytes */
 	char *s = malloc(n);
 	if (!s)
-		cli_die(EXIT_ERR, "out of memory");
+		cli_die(EXIT_ERR, _("out of memory"));
 	snprintf(s, n, "%s%s%s", a, b && *b ? " \xe2\x80\x94 " : "", b && *b ? b : "");
 	/* (a newline in a name is shown escaped: one line) */
 	for (char *q = s; *q; q++)
@@ -1624,8 +1625,10 @@ export_yellow_box(cli_t *c, int argc, char **argv)
 	sodium_memzero(&y, sizeof(y));
 
 	paper_write(&p, fd, renderer);
-	fprintf(stderr, "yellow-box sheet printed (%zu entr%s); %s recorded\n", p.held,
-	    p.held == 1 ? "y" : "ies", p.records == 1 ? "your read is" : "your reads are");
+	fprintf(stderr, ngettext("yellow-box sheet printed (%zu entry)",
+	    "yellow-box sheet printed (%zu entries)", p.held), p.held);
+	fputs(p.records == 1 ? _("; your read is recorded\n") : _("; your reads are recorded\n"),
+	    stderr);
 	paper_close(&p);
 	free(renderer);
 	return 0;

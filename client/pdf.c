@@ -32,10 +32,10 @@ pdf_renderer(const char *what)
 	char *found = NULL;
 	if (env && *env) {
 		if (!executable(env))
-			cli_die(EXIT_ERR, "%s --pdf: CAHIER_CHROMIUM names '%s', which is not an "
-			    "executable file: install the chromium package, or unset it", what, env);
+			cli_die(EXIT_ERR, _("%s --pdf: CAHIER_CHROMIUM names '%s', which is not an "
+			    "executable file: install the chromium package, or unset it"), what, env);
 		if (!(found = strdup(env)))
-			cli_die(EXIT_ERR, "out of memory");
+			cli_die(EXIT_ERR, _("out of memory"));
 		return found;
 	}
 	const char *path = getenv("PATH");
@@ -49,14 +49,14 @@ pdf_renderer(const char *what)
 			if (len && len + strlen(names[k]) + 2 <= sizeof(cand)) {
 				snprintf(cand, sizeof(cand), "%.*s/%s", (int)len, p, names[k]);
 				if (executable(cand) && !(found = strdup(cand)))
-					cli_die(EXIT_ERR, "out of memory");
+					cli_die(EXIT_ERR, _("out of memory"));
 			}
 			p += len + (end ? 1 : 0);
 		}
 	}
 	if (!found)
-		cli_die(EXIT_ERR, "%s --pdf: chromium is not installed: install the chromium "
-		    "package (apt-get install chromium), or write HTML (leave out --pdf)", what);
+		cli_die(EXIT_ERR, _("%s --pdf: chromium is not installed: install the chromium "
+		    "package (apt-get install chromium), or write HTML (leave out --pdf)"), what);
 	return found;
 }
 
@@ -223,7 +223,7 @@ pdf_render(const char *renderer, const char *what, const char *html, size_t n, i
 	if (!mkdtemp(w.dir)) {
 		int e = errno;
 		w.dir[0] = '\0';
-		cli_die(EXIT_ERR, "%s --pdf: cannot make a private directory in %s: %s", what, tmp,
+		cli_die(EXIT_ERR, _("%s --pdf: cannot make a private directory in %s: %s"), what, tmp,
 		    strerror(e));
 	}
 	snprintf(w.page, sizeof(w.page), "%s/page.html", w.dir);
@@ -232,7 +232,7 @@ pdf_render(const char *renderer, const char *what, const char *html, size_t n, i
 	snprintf(w.profile, sizeof(w.profile), "%s/profile", w.dir);
 	snprintf(w.home, sizeof(w.home), "%s/home", w.dir);
 	if (mkdir(w.profile, 0700) != 0 || mkdir(w.home, 0700) != 0)
-		fail(&w, "%s --pdf: cannot make Chromium's directories in %s", what, w.dir);
+		fail(&w, _("%s --pdf: cannot make Chromium's directories in %s"), what, w.dir);
 
 	/* Interrupted from here on: remove what is written, then go. */
 	struct sigaction sa, old[3];
@@ -245,12 +245,12 @@ pdf_render(const char *renderer, const char *what, const char *html, size_t n, i
 
 	int fd = open(w.page, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (fd < 0)
-		fail(&w, "%s --pdf: cannot write the page in %s: %s", what, w.dir, strerror(errno));
+		fail(&w, _("%s --pdf: cannot write the page in %s: %s"), what, w.dir, strerror(errno));
 	for (size_t off = 0; off < n;) {
 		ssize_t k = write(fd, html + off, n - off);
 		if (k <= 0) {
 			close(fd);
-			fail(&w, "%s --pdf: cannot write the page in %s", what, w.dir);
+			fail(&w, _("%s --pdf: cannot write the page in %s"), what, w.dir);
 		}
 		off += (size_t)k;
 	}
@@ -260,7 +260,7 @@ pdf_render(const char *renderer, const char *what, const char *html, size_t n, i
 	fflush(stderr);
 	pid_t pid = fork();
 	if (pid < 0)
-		fail(&w, "%s --pdf: cannot start chromium: %s", what, strerror(errno));
+		fail(&w, _("%s --pdf: cannot start chromium: %s"), what, strerror(errno));
 	if (pid == 0)
 		child(&w, renderer);
 	setpgid(pid, pid);   /* (the child does it too: whichever runs first) */
@@ -304,15 +304,17 @@ pdf_render(const char *renderer, const char *what, const char *html, size_t n, i
 		_exit(128 + sig);
 	}
 	if (timed_out)
-		fail(&w, "%s --pdf: chromium did not finish within %d s; stopped it (is the "
-		    "machine very busy?)", what, PDF_TIMEOUT_S);
+		fail(&w, _("%s --pdf: chromium did not finish within %d s; stopped it (is the "
+		    "machine very busy?)"), what, PDF_TIMEOUT_S);
 	if (status == -1 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
 		int code = status != -1 && WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 		if (code == 127)
-			fail(&w, "%s --pdf: cannot run %s: install the chromium package", what, renderer);
-		fail(&w, "%s --pdf: chromium failed to render the PDF (%s %d)", what,
-		    code >= 0 ? "exit status" : "signal",
-		    code >= 0 ? code : (status != -1 && WIFSIGNALED(status) ? WTERMSIG(status) : 0));
+			fail(&w, _("%s --pdf: cannot run %s: install the chromium package"), what, renderer);
+		if (code >= 0)
+			fail(&w, _("%s --pdf: chromium failed to render the PDF (exit status %d)"), what,
+			    code);
+		fail(&w, _("%s --pdf: chromium failed to render the PDF (signal %d)"), what,
+		    status != -1 && WIFSIGNALED(status) ? WTERMSIG(status) : 0);
 	}
 
 	/* The PDF, checked and copied to the output. */
@@ -322,7 +324,7 @@ pdf_render(const char *renderer, const char *what, const char *html, size_t n, i
 	if (k != 5 || memcmp(buf, "%PDF-", 5) != 0) {
 		if (in >= 0)
 			close(in);
-		fail(&w, "%s --pdf: chromium wrote no PDF", what);
+		fail(&w, _("%s --pdf: chromium wrote no PDF"), what);
 	}
 	size_t total = 0;
 	for (;;) {
@@ -339,7 +341,7 @@ pdf_render(const char *renderer, const char *what, const char *html, size_t n, i
 				continue;
 			if (wr <= 0) {
 				close(in);
-				fail(&w, "%s --pdf: cannot write the PDF: %s", what, strerror(errno));
+				fail(&w, _("%s --pdf: cannot write the PDF: %s"), what, strerror(errno));
 			}
 			off += (size_t)wr;
 		}

@@ -443,7 +443,7 @@ view_new(cli_t *c, int verbose)
 	view_t *v = calloc(1, sizeof(*v));
 	keys_cert_t kc;
 	if (!v)
-		cli_die(EXIT_ERR, "out of memory");
+		cli_die(EXIT_ERR, _("out of memory"));
 	v->c = c;
 	v->verbose = verbose;
 	if (c->cert && keys_cert_parse(c->cert, c->certlen, &kc) == 0) {
@@ -538,7 +538,7 @@ view_describe(view_t *v, const ch_readitem_t *it)
 	uint8_t id[32];
 
 	if (!e)
-		cli_die(EXIT_ERR, "out of memory");
+		cli_die(EXIT_ERR, _("out of memory"));
 	ch_env_id(&it->env, id);
 	sodium_bin2hex(e->id, sizeof(e->id), id, 32);
 	cli_ref_fmt(it->root, e->ref);
@@ -703,23 +703,23 @@ print_closed(view_t *v, const entry_t *e, const char *when)
 	switch (e->state) {
 	case CH_IT_HIDDEN:
 		cli_time(e->hidden_at, at);
-		printf("    (hidden by %s on %s, at the person's request or as posted in error)\n",
+		printf(_("    (hidden by %s on %s, at the person's request or as posted in error)\n"),
 		    cli_show(&sh, e->hidden_by), at);
 		break;
 	case CH_IT_ERASED:
-		printf("    (its content was erased)\n");
+		fputs(_("    (its content was erased)\n"), stdout);
 		break;
 	case CH_IT_ROLE_AUD:
-		printf("    (for the %s audience, which your role (%s) is not in)\n", aud,
+		printf(_("    (for the %s audience, which your role (%s) is not in)\n"), aud,
 		    cli_show(&sh, v->role));
 		break;
 	case CH_IT_ORG_AUD:
-		printf("    (for the %s audience, which %s is not in)\n", aud,
+		printf(_("    (for the %s audience, which %s is not in)\n"), aud,
 		    cli_show(&sh, v->usname));
 		break;
 	default:
-		printf("    (written while %s was not a member of the case, or before it "
-		    "was granted the history)\n", cli_show(&sh, v->usname));
+		printf(_("    (written while %s was not a member of the case, or before it "
+		    "was granted the history)\n"), cli_show(&sh, v->usname));
 	}
 	cli_shown_clear(&sh);
 }
@@ -738,7 +738,7 @@ print_status(view_t *v, const entry_t *e)
 			const char *n = org_name_cb(v, o->id[i]);
 			if (acked_by(e, o->id[i], &t)) {
 				cli_time(t, at);
-				printf("    acknowledged by %s on %s\n",
+				printf(_("    acknowledged by %s on %s\n"),
 				    cli_show(&sh, n ? n : RENDER_UNKNOWN_ORG), at);
 			} else
 				waiting++;
@@ -747,8 +747,9 @@ print_status(view_t *v, const entry_t *e)
 		if (e->kind == CH_KIND_HANDOVER && waiting < o->n)
 			waiting = 0;
 		if (waiting) {
-			printf("    NOT ACKNOWLEDGED %s", e->kind == CH_KIND_HANDOVER ?
-			    "yet by its contact point or deputy:" : "by");
+			fputs(e->kind == CH_KIND_HANDOVER ?
+			    _("    NOT ACKNOWLEDGED yet by its contact point or deputy:") :
+			    _("    NOT ACKNOWLEDGED by"), stdout);
 			for (size_t i = 0, k = 0; i < o->n; i++)
 				if (!acked_by(e, o->id[i], NULL)) {
 					const char *n = org_name_cb(v, o->id[i]);
@@ -758,7 +759,7 @@ print_status(view_t *v, const entry_t *e)
 			if (acked_by(e, v->us, NULL) || !view_names_org(e, v->us))
 				printf("\n");
 			else
-				printf("  (yours to acknowledge: cahier ack %s %s)\n",
+				printf(_("  (yours to acknowledge: cahier ack %s %s)\n"),
 				    cli_show(&sh, v->casearg), e->ref);
 		}
 	}
@@ -768,15 +769,16 @@ print_status(view_t *v, const entry_t *e)
 		gettimeofday(&tv, NULL);
 		uint64_t now = (uint64_t)tv.tv_sec * 1000 + (uint64_t)tv.tv_usec / 1000;
 		cli_time(due, at);
-		printf("    %s %s\n", due <= now ? "CHECK-IN DUE since" : "next check-in by", at);
+		printf(due <= now ? _("    CHECK-IN DUE since %s\n") : _("    next check-in by %s\n"), at);
 	}
 	/* What cahier show would add; not inside cahier show itself. */
 	if (!v->in_show && e->versions > 1)
-		printf("    (edited: %u versions; cahier show %s %s lists them)\n", e->versions,
+		printf(_("    (edited: %u versions; cahier show %s %s lists them)\n"), e->versions,
 		    cli_show(&sh, v->casearg), e->ref);
 	if (!v->in_show && e->nrefs)
-		printf("    (%u entr%s to it: cahier show %s %s)\n", e->nrefs,
-		    e->nrefs == 1 ? "y refers" : "ies refer", cli_show(&sh, v->casearg), e->ref);
+		printf(ngettext("    (%u entry refers to it: cahier show %s %s)\n",
+		    "    (%u entries refer to it: cahier show %s %s)\n", e->nrefs), e->nrefs,
+		    cli_show(&sh, v->casearg), e->ref);
 	cli_shown_clear(&sh);
 }
 
@@ -805,7 +807,7 @@ view_print(view_t *v, const ventry_t *e)
 		} else {
 			char *lines = render_lines(&e->f, &rc, "    ");
 			if (!lines)
-				cli_die(EXIT_ERR, "out of memory");
+				cli_die(EXIT_ERR, _("out of memory"));
 			fputs(lines, stdout);
 			render_free(&lines);
 		}
@@ -888,7 +890,7 @@ view_json(view_t *v, const ventry_t *e)
 	    "readable", e->shape != SHOW_CLOSED, "versions", (int)e->versions,
 	    "edited", e->versions > 1);
 	if (!o)
-		cli_die(EXIT_ERR, "out of memory");
+		cli_die(EXIT_ERR, _("out of memory"));
 	json_object_set_new(o, "epoch", json_integer(e->epoch));
 	char orghex[65];
 	sodium_bin2hex(orghex, sizeof(orghex), e->it->env.org, 32);
@@ -916,7 +918,7 @@ view_json(view_t *v, const ventry_t *e)
 		render_ctx_t rc = render_ctx(v);
 		json_t *f = render_json(&e->f, &rc);
 		if (!f)
-			cli_die(EXIT_ERR, "out of memory");
+			cli_die(EXIT_ERR, _("out of memory"));
 		json_object_set_new(o, "kind", json_string(ch_kind_name(e->kind)));
 		if (e->shape == SHOW_NOTE)
 			json_object_set_new(o, "text", json_string(e->f.u.note.text));

@@ -229,6 +229,10 @@ chmod 600 "$T/orgpass" "$T/pp"
 # cahier as provider HOME: c HOME args...
 # the client's catalogues (client/i18n.h) as this build made them
 export CAHIER_LOCALEDIR="$B/locale"
+# English whatever the caller's locale: the tests read the client's messages
+# in English; a test of another language sets LANGUAGE for one command
+unset LANGUAGE LC_ALL
+export LC_MESSAGES=C.UTF-8
 
 c() { h=$1; shift; "$B/cahier" --home "$T/$h" --passphrase-file "$T/pp" --timeout 20 "$@"; }
 

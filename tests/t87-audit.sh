@@ -189,6 +189,7 @@ check "every message marked for translation is translated in Dutch and French" s
 	"cd '$TOP' && xgettext --from-code=UTF-8 -k_ -kN_ -kngettext:1,2 -o '$T/now.pot' client/*.c &&
 	msgcmp po/nl.po '$T/now.pot' && msgcmp po/fr.po '$T/now.pot' &&
 	msgfmt --check -o /dev/null po/nl.po && msgfmt --check -o /dev/null po/fr.po &&
-	! msgattrib --only-fuzzy po/nl.po po/fr.po | grep -q msgid"
+	! msgattrib --only-fuzzy po/nl.po | grep -q msgid &&
+	! msgattrib --only-fuzzy po/fr.po | grep -q msgid"
 stop_all
 done_testing
