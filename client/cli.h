@@ -71,6 +71,9 @@ void cli_readreq_init(ch_readreq_t *rq, const uint8_t id[16], uint8_t action,
 void cli_read(cli_t *c, ch_readreq_t *rq, cli_reply_t *rep, ch_readrep_t *rr);
 /* Resolves a case id given in full hex or as a unique prefix. */
 void cli_case_id(cli_t *c, const char *arg, uint8_t id[CH_CASE_LEN]);
+/* A date given as YYYY-MM-DD (--since, --until): its local midnight, in ms
+ * since 1970; exits with a message for anything else. */
+uint64_t cli_date(const char *s);
 /* Formats ms since the epoch as local "YYYY-MM-DD HH:MM". */
 void cli_time(uint64_t ms, char out[32]);
 /* An ISO 8601 UTC time for --json. */

@@ -37,6 +37,9 @@ cmd_init(cli_t *c, int argc, char **argv)
 	if (mkdir(c->home, 0700) != 0 && errno != EEXIST)
 		cli_die(EXIT_ERR, _("cannot create %s: %s"), c->home, strerror(errno));
 	char *keyfile = cli_path(c, "provider.key");
+	/* before the passphrase is asked for: a key there already stays */
+	if (access(keyfile, F_OK) == 0)
+		cli_die(EXIT_ERR, _("%s exists: you have a key already"), keyfile);
 	char *reqfile = cli_path(c, "provider.request");
 	keys_secret_t *k = keys_secret_new(KEYS_KIND_PROVIDER);
 	if (!k)

@@ -143,22 +143,6 @@ log_usage(const char *cmd, int code)
 	exit(code);
 }
 
-/* A date as local midnight, in ms since 1970. */
-static uint64_t
-parse_date(const char *s)
-{
-	struct tm tm;
-	memset(&tm, 0, sizeof(tm));
-	const char *end = strptime(s, "%Y-%m-%d", &tm);
-	if (!end || *end)
-		cli_die(EXIT_ERR, _("not a date: '%s' (give YYYY-MM-DD)"), s);
-	tm.tm_isdst = -1;
-	time_t t = mktime(&tm);
-	if (t < 0)
-		cli_die(EXIT_ERR, _("not a date: '%s' (give YYYY-MM-DD)"), s);
-	return (uint64_t)t * 1000;
-}
-
 static uint32_t
 parse_count(const char *s)
 {
@@ -198,9 +182,9 @@ run(cli_t *c, int argc, char **argv, int audit)
 		else if (strcmp(a, "--verbose") == 0 || strcmp(a, "-v") == 0)
 			verbose = 1;
 		else if (strcmp(a, "--since") == 0 && more)
-			rq.since = parse_date(argv[++i]);
+			rq.since = cli_date(argv[++i]);
 		else if (strcmp(a, "--until") == 0 && more)
-			rq.until = parse_date(argv[++i]);
+			rq.until = cli_date(argv[++i]);
 		else if (!audit && strcmp(a, "--kind") == 0 && more) {
 			uint8_t k;
 			if (ch_kind_parse(argv[++i], &k) != 0 || !ch_kind_is_care(k))

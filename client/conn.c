@@ -338,6 +338,21 @@ cli_call(cli_t *c, uint8_t type, const uint8_t *req, size_t reqlen,
 	}
 }
 
+uint64_t
+cli_date(const char *s)
+{
+	struct tm tm;
+	memset(&tm, 0, sizeof(tm));
+	const char *end = strptime(s, "%Y-%m-%d", &tm);
+	if (!end || *end)
+		cli_die(EXIT_ERR, _("not a date: '%s' (give YYYY-MM-DD)"), s);
+	tm.tm_isdst = -1;
+	time_t t = mktime(&tm);
+	if (t < 0)
+		cli_die(EXIT_ERR, _("not a date: '%s' (give YYYY-MM-DD)"), s);
+	return (uint64_t)t * 1000;
+}
+
 void
 cli_case_id(cli_t *c, const char *arg0, uint8_t id[CH_CASE_LEN])
 {

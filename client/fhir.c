@@ -67,22 +67,6 @@ usage(int code)
 	exit(code);
 }
 
-/* A date as local midnight, in ms since 1970. */
-static uint64_t
-parse_date(const char *s)
-{
-	struct tm tm;
-	memset(&tm, 0, sizeof(tm));
-	const char *end = strptime(s, "%Y-%m-%d", &tm);
-	if (!end || *end)
-		cli_die(EXIT_ERR, _("not a date: '%s' (give YYYY-MM-DD)"), s);
-	tm.tm_isdst = -1;
-	time_t t = mktime(&tm);
-	if (t < 0)
-		cli_die(EXIT_ERR, _("not a date: '%s' (give YYYY-MM-DD)"), s);
-	return (uint64_t)t * 1000;
-}
-
 /* The replies of the export's reads, kept until the bundle is made: the
  * items borrow from them. */
 typedef struct {
@@ -256,7 +240,7 @@ export_fhir(cli_t *c, int argc, char **argv)
 			if (!*out)
 				cli_die(EXIT_ERR, _("--out takes a file name"));
 		} else if (strcmp(a, "--since") == 0 && more)
-			since = parse_date(argv[++i]);
+			since = cli_date(argv[++i]);
 		else if (a[0] == '-')
 			cli_die(EXIT_ERR, _("unknown option '%s' (see cahier export --fhir --help)"), a);
 		else if (!casearg)

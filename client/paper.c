@@ -125,22 +125,6 @@ now_ms(void)
 	return (uint64_t)tv.tv_sec * 1000 + (uint64_t)tv.tv_usec / 1000;
 }
 
-/* A date as local midnight, in ms since 1970. */
-static uint64_t
-parse_date(const char *s)
-{
-	struct tm tm;
-	memset(&tm, 0, sizeof(tm));
-	const char *end = strptime(s, "%Y-%m-%d", &tm);
-	if (!end || *end)
-		cli_die(EXIT_ERR, _("not a date: '%s' (give YYYY-MM-DD)"), s);
-	tm.tm_isdst = -1;
-	time_t t = mktime(&tm);
-	if (t < 0)
-		cli_die(EXIT_ERR, _("not a date: '%s' (give YYYY-MM-DD)"), s);
-	return (uint64_t)t * 1000;
-}
-
 static void
 parse_opts(opts_t *o, int argc, char **argv, int yellow)
 {
@@ -163,7 +147,7 @@ parse_opts(opts_t *o, int argc, char **argv, int yellow)
 				cli_die(EXIT_ERR, _("unknown purpose '%s' (treatment, emergency, "
 				    "coordination, own-request)"), argv[i]);
 		} else if (!yellow && strcmp(a, "--since") == 0 && more)
-			o->since = parse_date(argv[++i]);
+			o->since = cli_date(argv[++i]);
 		else if (yellow && strcmp(a, "--lang") == 0 && more) {
 			const char *l = argv[++i];
 			if (strcmp(l, "nl") == 0)

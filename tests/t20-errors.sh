@@ -109,6 +109,10 @@ chmod 600 "$T/pp.empty"
 check "an empty one too" fails 2 "$T/pp.empty holds no passphrase" \
 	"$B/cahier" --home "$T/ann" --passphrase-file "$T/pp.empty" status
 
+# --- 1g. cahier init over a key that exists refuses before asking for a passphrase.
+check "cahier init over an existing key refuses at once, asking nothing" \
+	fails 2 "provider.key exists: you have a key already" "$B/cahier" --home "$T/ann" init </dev/null
+
 # --- 1f. what cannot be undone needs --yes when nobody is at a terminal.
 check "provider revoke without --yes and without a terminal is refused" \
 	fails 2 "cannot be undone: give --yes" "$B/cahierd" provider revoke -d "$T/a" \
