@@ -304,13 +304,37 @@ section "19. Who read what: the audit of case 2" \
 synced 2
 as ann audit "$C2" --last 12
 
-section "20. The hospital's part is done: it closes case 1 on its side" \
+section "20. Paper for the home, and a bundle for the hospital" \
+"The booklet stays in Maria Peeters' home for the visitors without cahier, and the one-page yellow-box sheet is for the ambulance crew; both are printed to PDF by headless Chromium, with no network. A FHIR R4 bundle carries case 1 to a hospital's system. Each export is a read like any other: recorded with the entries it holds, and only what the reader's role may read."
+say "The nurse keeps the yellow-box note current in the notebook (the sheet prints what the notebook says, never a guess):"
+as els note "$C2" --audience network "Gele doos
+Geboren: 14/05/1956
+Aandoeningen: artrose van de heup, hoge bloeddruk, valt sinds de zomer
+Medicatie: amlodipine 5 mg 's ochtends; paracetamol 1 g tot 3x per dag
+Allergieën: penicilline
+Telefoon: dochter An Peeters 0478 55 21 09
+Boekje: op de kast in de gang"
+as els export "$C2" --booklet --pdf --out booklet.pdf
+echo "      booklet.pdf: $(pdfinfo booklet.pdf | sed -n 's/^Pages: *//p') A4 pages"
+as els export "$C2" --yellow-box --lang nl --pdf --out gele-doos.pdf
+echo "      gele-doos.pdf: $(pdfinfo gele-doos.pdf | sed -n 's/^Pages: *//p') page; it reads:"
+pdftotext -layout gele-doos.pdf - | grep -v '^ *$' | sed -n '1,16p' | sed 's/^/        /'
+as ann export "$C1" --fhir --out case1.fhir.json
+echo "      resources: $(jq -r '[.entry[].resource.resourceType] | group_by(.) | map("\(.[0]) \(length)") | join(", ")' case1.fhir.json)"
+as els audit "$C2" --action print --last 6
+
+section "21. The administrator: the daemon's health, and a backup while it runs" \
+"'cahierd status' says what runs and how it is doing; 'cahierd backup' copies the store with LMDB's own copy while the daemon serves, never the organization's key."
+show cahierd status -d coord
+show cahierd backup -d coord coord-backup
+
+section "22. The hospital's part is done: it closes case 1 on its side" \
 "Closing is local: the notebook stays readable at the hospital and leaves its daily list; the other organizations still write."
 as claire case close "$C1"
 as claire case list --all
 
 # --------------------------------------------------------------------------
-section "21. The daemons converged, and nothing is readable at rest" \
+section "23. The daemons converged, and nothing is readable at rest" \
 "Each case's feeds are byte-identical on every daemon that is a member; a search of every file the daemons wrote (LMDB stores included) for the names and phrases above finds nothing."
 synced 1
 synced 2
@@ -332,7 +356,7 @@ done
 echo "      searched $(echo "$FILES" | wc -l) files for $nn names and phrases: found nothing"
 say "(What is not encrypted: cards and certificates. Pieter de Vries's own name is in the certificate the coordination service issued him, which its daemon keeps with its providers' certificates; no other daemon holds it outside the encrypted case.)"
 
-section "22. End of the working session" \
+section "24. End of the working session" \
 "'cahier lock' wipes a provider's key from memory; the next command would ask the passphrase again."
 as els lock
 echo
