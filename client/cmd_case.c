@@ -484,6 +484,11 @@ cmd_case(cli_t *c, int argc, char **argv)
 			cli_die(EXIT_ERR, _("case person needs --role ROLE and --name NAME"));
 		return case_person(c, pos[1], role, name, key, basis, until, remove);
 	}
-	case_usage(EXIT_ERR);
-	return EXIT_ERR;
+	static const char *const subs[] = { "new", "add", "remove", "rotate", "handover", "grant",
+		"person", "list", "close", "reopen" };
+	for (size_t i = 0; i < sizeof(subs) / sizeof(subs[0]); i++)
+		if (strcmp(pos[0], subs[i]) == 0)
+			cli_die(EXIT_ERR, _("case %s: wrong arguments (see cahier case --help)"), pos[0]);
+	cli_die(EXIT_ERR, _("unknown case command '%s' (new, add, remove, rotate, handover, grant, "
+	    "person, list, close, reopen; see cahier case --help)"), pos[0]);
 }

@@ -109,6 +109,12 @@ chmod 600 "$T/pp.empty"
 check "an empty one too" fails 2 "$T/pp.empty holds no passphrase" \
 	"$B/cahier" --home "$T/ann" --passphrase-file "$T/pp.empty" status
 
+# --- 1h. an unknown subcommand is named, not answered with the usage alone.
+check "cahier case frobnicate names the unknown command and lists the known ones" \
+	fails 2 "unknown case command 'frobnicate' \\(new, add, remove" c ann case frobnicate
+check "cahier case new without its name says which arguments are wrong" \
+	fails 2 "case new: wrong arguments" c ann case new
+
 # --- 1g. cahier init over a key that exists refuses before asking for a passphrase.
 check "cahier init over an existing key refuses at once, asking nothing" \
 	fails 2 "provider.key exists: you have a key already" "$B/cahier" --home "$T/ann" init </dev/null
