@@ -63,7 +63,8 @@ $(BUILD)/locale/%/LC_MESSAGES/cahier.mo: po/%.po
 # po/cahier.pot, the English source text of every marked message
 pot:
 	xgettext --from-code=UTF-8 -k_ -kN_ -kngettext:1,2 --add-comments=TRANSLATORS \
-		--package-name=cahier -o po/cahier.pot $(sort $(wildcard client/*.c))
+		--package-name=cahier -o po/cahier.pot \
+		$(sort $(wildcard client/*.c daemon/*.c keys/*.c proto/*.c))
 
 all: $(BINS) $(MOS)
 
