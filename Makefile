@@ -63,6 +63,8 @@ $(BUILD)/locale/%/LC_MESSAGES/cahier.mo: po/%.po
 # po/cahier.pot, the English source text of every marked message
 pot:
 	xgettext --from-code=UTF-8 -k_ -kN_ -kngettext:1,2 --add-comments=TRANSLATORS \
+		--keyword=CTX_:1c,2 \
+		--keyword=NCTX_:1c,2 \
 		--package-name=cahier -o po/cahier.pot \
 		$(sort $(wildcard client/*.c daemon/*.c keys/*.c proto/*.c))
 

@@ -593,7 +593,9 @@ render_lines_opt(const ch_fields_t *f, const render_ctx_t *c, const char *indent
 		const ch_field_t *d = &t[i];
 		if ((flags & RENDER_SKIP_MAIN) && is_main(d))
 			continue;
-		if (flags & RENDER_SKIP_EMPTY) {
+		/* an open-ended "until" says so: it is not empty */
+		if ((flags & RENDER_SKIP_EMPTY) && !(d->type == CH_FT_TIME && d->min == 0 &&
+		    strcmp(d->name, "until") == 0)) {
 			sb_t probe = { 0 };
 			int some = sb_value(&probe, f, d, c, 1);
 			char *pp = sb_take(&probe);
