@@ -605,7 +605,9 @@ render_lines_opt(const ch_fields_t *f, const render_ctx_t *c, const char *indent
 		}
 		sb_str(&b, indent);
 		sb_label(&b, f->kind, d->name);
-		sb_str(&b, ":");
+		/* TRANSLATORS: what follows a field's label, before its value
+		 * ("due: 2026-12-05"); French puts a space before it */
+		sb_str(&b, CTX_("after a label", ":"));
 		const char *s = d->type == CH_FT_TEXT ? TEXT_AT(f, d) : NULL;
 		if (s && strpbrk(s, "\r\n")) {
 			/* Each line of the text on a line of its own, further in:
