@@ -956,7 +956,7 @@ network_html(paper_t *p)
 			html_raw(h, "</td><td><bdi>");
 			html_text(h, ps->name, 1);
 			html_raw(h, "</bdi></td><td>");
-			html_text(h, ps->basis, 1);
+			html_text(h, render_word("basis", ps->basis), 1);
 			html_raw(h, "</td><td>");
 			html_text(h, until[0] ? until : _("no end"), 1);
 			html_raw(h, "</td></tr>\n");

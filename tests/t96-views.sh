@@ -56,7 +56,7 @@ check "cahier log in English: kinds, audience, labels" has "$T/log.en" \
 	'^    NOT ACKNOWLEDGED yet by its contact point or deputy: CPAS de Schaerbeek'
 check "... in Dutch" has "$T/log.nl" \
 	'\[zorg\]  taak [a-z0-9]{8}$' '\[zorg\]  afspraak ' '\[zorg\]  overdracht ' \
-	'^    tegen: 2030-12-05$' '^    status: open$' '^    duur: 30 min$' \
+	'^    uiterlijk: 2030-12-05$' '^    status: open$' '^    duur: 30 min$' \
 	'^    aanspreekpunt: CPAS de Schaerbeek$' '^    van: Hôpital Saint-Pierre$' \
 	'^    verantwoordelijke: CPAS de Schaerbeek$' '^    status: gepland$'
 check "... in French" has "$T/log.fr" \
@@ -137,18 +137,21 @@ check "... in Dutch: lang, headings, labels" has "$T/booklet.nl.html" \
 	'<html lang="nl">' '<h1>Zorgschrift van <bdi>Meneer Haddad</bdi></h1>' \
 	'<h2>Het zorgnetwerk</h2>' '<h2>Open taken en afspraken</h2>' \
 	'<h2>Alarmen die nog niet bevestigd zijn</h2>' '<h2>Het zorgschrift sinds ' \
-	'<span class="kind">taak</span>' 'publiek: zorg' 'Nog niet bevestigd door' 'tegen: 2030-12-05' \
-	'content: "pagina " counter\(page\) " van " counter\(pages\)' 'Dit boekje bevat [0-9]+ items'
+	'<span class="kind">taak</span>' 'publiek: zorg' 'Nog niet bevestigd door' 'uiterlijk: 2030-12-05' \
+	'content: "pagina " counter\(page\) " van " counter\(pages\)' 'Dit boekje bevat [0-9]+ items' \
+	'<tr class="key"><td>vertrouwenspersoon</td><td><bdi>Youssef Haddad</bdi></td><td>schriftelijk mandaat</td>'
 check "... in French" has "$T/booklet.fr.html" \
 	'<html lang="fr">' '<h1>Cahier de soins de <bdi>Meneer Haddad</bdi></h1>' \
 	'<h2>Le réseau de soins</h2>' '<h2>Tâches ouvertes et rendez-vous</h2>' \
 	'<h2>Alertes sans accusé de réception</h2>' '<h2>Le cahier depuis le ' \
 	'<span class="kind">rendez-vous</span>' 'public : soins' 'Pas encore d&#39;accusé de réception de' \
-	'échéance : 2030-12-05' 'Ce carnet contient [0-9]+ éléments'
+	'échéance : 2030-12-05' 'Ce carnet contient [0-9]+ éléments' \
+	'<tr class="key"><td>personne de confiance</td><td><bdi>Youssef Haddad</bdi></td><td>mandat écrit</td>'
 check "... in English" has "$T/booklet.en.html" \
 	'<html lang="en">' '<h1>Care notebook of <bdi>Meneer Haddad</bdi></h1>' \
 	'<h2>Open tasks and appointments</h2>' '<span class="kind">task</span>' 'for care' \
-	'due: 2030-12-05' 'Not yet acknowledged by'
+	'due: 2030-12-05' 'Not yet acknowledged by' \
+	'<tr class="key"><td>trusted person</td><td><bdi>Youssef Haddad</bdi></td><td>written-mandate</td>'
 check "... the note's escape sequence inert there too" sh -c \
 	"for l in nl fr; do ! LC_ALL=C grep -q \"\$(printf '\\033')\" '$T/booklet.'\$l.html &&
 	grep -qF '\\x1b[2J' '$T/booklet.'\$l.html || exit 1; done"
