@@ -163,7 +163,8 @@ check "... a wrong --lang is refused" fails 2 ": --lang takes nl, fr or en, not 
 check "cahier export --help in Dutch" sh -c "env -u LC_ALL -u LC_MESSAGES LANG=C.UTF-8 LANGUAGE=nl \
 	'$B/cahier' export --help | grep -q '^gebruik: cahier export DOSSIER --booklet'"
 check "cahier export --booklet --help in French names --lang" sh -c "env -u LC_ALL -u LC_MESSAGES \
-	LANG=C.UTF-8 LANGUAGE=fr '$B/cahier' export --booklet --help | grep -q '^  --lang nl|fr|en  le carnet en'"
+	LANG=C.UTF-8 LANGUAGE=fr '$B/cahier' export --booklet --help | grep -A1 '^  --lang nl|fr|en\$' |
+	grep -q '^                 le carnet en néerlandais'"
 
 stop_all
 done_testing
