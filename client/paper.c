@@ -82,7 +82,7 @@ static void
 yellow_usage(int code)
 {
 	FILE *f = code ? stderr : stdout;
-	fprintf(f, "usage: cahier export CASE --yellow-box --lang nl|fr [--out FILE] [--pdf]\n"
+	fputs(_("usage: cahier export CASE --yellow-box --lang nl|fr [--out FILE] [--pdf]\n"
 	    "                     [--purpose PURPOSE]\n\n"
 	    "The one-page emergency sheet of the yellow box (gele doos, bo\xc3\xaete jaune):\n"
 	    "identity, main conditions, medication, allergies, who to call (contact\n"
@@ -117,7 +117,7 @@ yellow_usage(int code)
 	    "  directives     Advance directives, Wilsverklaring(en),\n"
 	    "                 Directives anticip\xc3\xa9" "es, D\xc3\xa9" "clarations anticip\xc3\xa9" "es\n"
 	    "  phone          Phone, Telephone, Telefoon, Tel, T\xc3\xa9l\xc3\xa9phone, T\xc3\xa9l\n"
-	    "  booklet        Booklet, Boekje, Carnet: where the paper booklet is kept\n");
+	    "  booklet        Booklet, Boekje, Carnet: where the paper booklet is kept\n"), f);
 	exit(code);
 }
 
