@@ -165,6 +165,20 @@ check "cahier export --help in Dutch" sh -c "env -u LC_ALL -u LC_MESSAGES LANG=C
 check "cahier export --booklet --help in French names --lang" sh -c "env -u LC_ALL -u LC_MESSAGES \
 	LANG=C.UTF-8 LANGUAGE=fr '$B/cahier' export --booklet --help | grep -A1 '^  --lang nl|fr|en\$' |
 	grep -q '^                 le carnet en néerlandais'"
+check "cahier export --fhir --help and --yellow-box --help in Dutch and French" sh -c \
+	"env -u LC_ALL -u LC_MESSAGES LANG=C.UTF-8 LANGUAGE=nl '$B/cahier' export --fhir --help |
+	grep -q '^gebruik: cahier export DOSSIER --fhir' &&
+	env -u LC_ALL -u LC_MESSAGES LANG=C.UTF-8 LANGUAGE=fr '$B/cahier' export --yellow-box --help |
+	grep -q '^usage : cahier export DOSSIER --yellow-box --lang nl|fr'"
+# FHIR is for programs: the same resources whatever the language (the
+# bundle's own id and time, and the newest access records, set aside)
+for l in en nl fr; do
+	L $l export "$CASE" --fhir | jq -S '[.entry[].resource | select(.resourceType != "AuditEvent")]' \
+		>"$T/fhir.$l.json"
+done
+check "the FHIR bundle is the same in every language" sh -c \
+	"[ -s '$T/fhir.en.json' ] && cmp -s '$T/fhir.en.json' '$T/fhir.nl.json' &&
+	cmp -s '$T/fhir.en.json' '$T/fhir.fr.json' && grep -q '\"Task\"' '$T/fhir.nl.json'"
 
 stop_all
 done_testing
