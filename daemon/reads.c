@@ -351,8 +351,9 @@ reads_handle(cahierd_t *d, provider_t *pv, const uint8_t *body, size_t bodylen,
 	if (have_cur)
 		state_epoch_free(&cur);
 	if (shown || rq.search[0])
-		log_info("%s (%s) read %zu entr%s of a case: access record written",
-		    pv->cert.name, pv->cert.role, shown, shown == 1 ? "y" : "ies");
+		log_info(ngettext("%s (%s) read %zu entry of a case: access record written",
+		    "%s (%s) read %zu entries of a case: access record written", shown),
+		    pv->cert.name, pv->cert.role, shown);
 	cahierd_reply_ok(rep, out, outlen);
 	return;
 fail:
