@@ -499,8 +499,10 @@ static void
 backup_progress(void *arg, size_t done, size_t total)
 {
 	int *tty = arg;
-	if (*tty && (done % 100 == 0 || done == total))
-		fprintf(stderr, _("\rbackup: %zu of %zu cases"), done, total);
+	if (*tty && (done % 100 == 0 || done == total)) {
+		fputc('\r', stderr);
+		fprintf(stderr, _("backup: %zu of %zu cases"), done, total);
+	}
 	if (*tty && done == total)
 		fputc('\n', stderr);
 }
@@ -736,8 +738,10 @@ cmd_status(int argc, char **argv)
 			largest = b;
 		if (store_case_get(s, ids[i], 0, &c) == 0 && store_fork_count(c, &nf) == 0)
 			forks += nf;
-		if (isatty(2) && n > 500 && (i % 500 == 499 || i + 1 == n))
-			fprintf(stderr, _("\rstatus: %zu of %zu cases looked at"), i + 1, n);
+		if (isatty(2) && n > 500 && (i % 500 == 499 || i + 1 == n)) {
+			fputc('\r', stderr);
+			fprintf(stderr, _("status: %zu of %zu cases looked at"), i + 1, n);
+		}
 	}
 	if (isatty(2) && n > 500)
 		fputc('\n', stderr);

@@ -255,8 +255,10 @@ reads_handle(cahierd_t *d, provider_t *pv, const uint8_t *body, size_t bodylen,
 	int64_t skew = clock_now_ms() - (int64_t)rq.time_ms;
 	int stale = skew > READ_SKEW_MS || skew < -READ_SKEW_MS;
 	if (stale || replay_seen(d->replay, rq.nonce)) {
-		log_warn("refused a read by %s: %s request", pv->cert.name,
-		    stale ? "stale" : "replayed");
+		if (stale)
+			log_warn("refused a read by %s: stale request", pv->cert.name);
+		else
+			log_warn("refused a read by %s: replayed request", pv->cert.name);
 		refuse_read(d, c, pv, body, bodylen, &rq, rep, stale ?
 		    "stale read request (check the clock)" : "replayed read request (check the clock)");
 		return;

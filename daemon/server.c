@@ -434,9 +434,12 @@ server_run(cahierd_t *d)
 	zloop_timer(s.loop, (size_t)d->cfg.sync_interval_ms, 0, on_sync_timer, &s);
 	zmq_pollitem_t hup = { NULL, s.hup, ZMQ_POLLIN, 0 };
 	zloop_poller(s.loop, &hup, on_hup, &s);
-	log_info("%s ready: clients on %s%s%s, peers on %s", d->cfg.name,
-	    d->cfg.client_endpoint, s.client_tcp ? " and " : "",
-	    s.client_tcp ? d->cfg.client_tcp : "", d->cfg.peer_bind);
+	if (s.client_tcp)
+		log_info("%s ready: clients on %s and %s, peers on %s", d->cfg.name,
+		    d->cfg.client_endpoint, d->cfg.client_tcp, d->cfg.peer_bind);
+	else
+		log_info("%s ready: clients on %s, peers on %s", d->cfg.name,
+		    d->cfg.client_endpoint, d->cfg.peer_bind);
 	sd_notify(0, "READY=1");
 	s.started = s.health_at = clock_now_ms();
 	(void)health_write(d, s.started, 0);
