@@ -79,7 +79,8 @@ log_line(int level, const char *fmt, va_list ap)
 static void
 log_v(int level, const char *fmt, va_list ap)
 {
-	log_line(level, gettext(fmt), ap);
+	if (level <= log_level)
+		log_line(level, gettext(fmt), ap);
 }
 
 void
@@ -101,7 +102,6 @@ log_said(int level, const char *fmt, ...)
 	log_line(level, fmt, ap);
 	va_end(ap);
 }
-
 
 /* The line that counts what a window left out: its key is a peer's name,
  * or a reason and a peer's name joined by '|'. */

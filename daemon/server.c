@@ -245,9 +245,12 @@ reload(server_t *s)
 		watch(s, peers_at(d->peers, i));
 	log_info("loaded %zu peers and %zu providers", peers_count(d->peers),
 	    peers_providers(d->peers));
-	/* systemd's status line (sd_notify(3): nothing unless it started us) */
-	sd_notifyf(0, "STATUS=%zu peers, %zu providers", peers_count(d->peers),
+	/* systemd's status line (sd_notify(3): nothing unless it started us),
+	 * which systemctl status shows, in the daemon's language */
+	char st[256];
+	snprintf(st, sizeof(st), _("%zu peers, %zu providers"), peers_count(d->peers),
 	    peers_providers(d->peers));
+	sd_notifyf(0, "STATUS=%s", st);
 	return 0;
 }
 
@@ -448,7 +451,7 @@ server_run(cahierd_t *d)
 	flush(&s);
 	zloop_start(s.loop);
 	log_info("stopping");
-	sd_notify(0, "STOPPING=1\nSTATUS=stopping");
+	sd_notifyf(0, "STOPPING=1\nSTATUS=%s", _("stopping"));
 	(void)health_write(d, s.started, 1);
 	rc = 0;
 out:
