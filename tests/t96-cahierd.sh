@@ -45,6 +45,11 @@ three 2 "a wildcard as the card's endpoint" "'tcp://\\*:9' is a wildcard: the ca
 	"'tcp://\\*:9' est une adresse générique : la carte a besoin d'une adresse" \
 	init -d "$T/new" --name "Nieuw" --endpoint 'tcp://*:9'
 
+mkdir -p "$T/bad"
+printf 'name = X\nfrob = 1\n' >"$T/bad/cahierd.conf"
+three 2 "an unknown key in cahierd.conf" "cahierd.conf:2: unknown key 'frob'" \
+	"cahierd.conf:2: onbekende sleutel 'frob'" "cahierd.conf:2 : clé inconnue 'frob'" run -d "$T/bad"
+
 cp "$T/orgpass" "$T/open"
 chmod 644 "$T/open"
 three 2 "a passphrase file others may read" \
