@@ -109,11 +109,14 @@ static void
 left_out(int level, const char *key, unsigned n, int64_t ms)
 {
 	const char *bar = strchr(key, '|');
-	if (bar)
-		log_said(level, ngettext("... and %u more line like the last from %s (%.*s) in %lld s",
-		    "... and %u more lines like the last from %s (%.*s) in %lld s", n), n,
-		    bar + 1, (int)(bar - key), key, (long long)(ms / 1000));
-	else
+	char why[LOG_KEY_LEN];
+	if (bar) {
+		/* the reason as the refusal's own line gave it (ingest.c) */
+		snprintf(why, sizeof(why), "%.*s", (int)(bar - key), key);
+		log_said(level, ngettext("... and %u more line like the last from %s (%s) in %lld s",
+		    "... and %u more lines like the last from %s (%s) in %lld s", n), n,
+		    bar + 1, gettext(why), (long long)(ms / 1000));
+	} else
 		log_said(level, ngettext("... and %u more line like the last from %s in %lld s",
 		    "... and %u more lines like the last from %s in %lld s", n), n, key,
 		    (long long)(ms / 1000));
