@@ -60,9 +60,13 @@ MOS := $(patsubst %,$(BUILD)/locale/%/LC_MESSAGES/cahier.mo,$(LINGUAS))
 $(BUILD)/locale/%/LC_MESSAGES/cahier.mo: po/%.po
 	@mkdir -p $(dir $@)
 	msgfmt --check -o $@ $<
-# po/cahier.pot, the English source text of every marked message
+# po/cahier.pot, the English source text of every marked message; the
+# daemon's refusals are formats the client translates (daemon/why.h): their
+# only conversion is %s, and msgfmt --check holds each translation to it
 pot:
 	xgettext --from-code=UTF-8 -k_ -kN_ -kngettext:1,2 --add-comments=TRANSLATORS \
+		-kcahierd_reply_err:3 --flag=cahierd_reply_err:3:c-format \
+		-kwhy_set:2 --flag=why_set:2:c-format \
 		--package-name=cahier -o po/cahier.pot \
 		$(sort $(wildcard client/*.c daemon/*.c keys/*.c proto/*.c))
 

@@ -36,9 +36,10 @@ send_reply(cahierd_t *d, zsock_t *sock, zframe_t *route, uint8_t type,
 	}
 	rep->body = NULL;
 	if (rc != 0) {
-		static const char msg[] = "reply too large";
+		/* a refusal without arguments (proto/refusal.h) */
+		const char *msg = N_("reply too large");
 		if (ch_msg_encode(CH_MAGIC_REP, type, CH_ST_INTERNAL,
-		    (const uint8_t *)msg, sizeof(msg) - 1, &out, &len) != 0) {
+		    (const uint8_t *)msg, strlen(msg), &out, &len) != 0) {
 			zframe_destroy(&route);
 			return;
 		}
