@@ -23,15 +23,12 @@ render_dup(const char *fmt, const ch_refarg_t *args, size_t n)
 	return out;
 }
 
+/* p[0..n) as a string (malloc'd). */
 static char *
 dup_n(const char *p, size_t n)
 {
-	char *s = malloc(n + 1);
-	if (!s)
-		cli_die(EXIT_ERR, _("out of memory"));
-	memcpy(s, p, n);
-	s[n] = '\0';
-	return s;
+	ch_slice_t s = { (const uint8_t *)p, n };
+	return cli_slice_dup(s);
 }
 
 /* The translation of English text en (NUL-terminated) with args, when the
