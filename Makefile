@@ -64,7 +64,8 @@ $(BUILD)/locale/%/LC_MESSAGES/cahier.mo: po/%.po
 # N_(), ngettext(); the daemon's log lines (daemon/log.h: log_debug's stay
 # English) and the passphrase prompts (keys/pass.c), which are translated
 # where they are printed; each of those is a printf format, which msgfmt
-# --check then holds the translations to.
+# --check then holds the translations to; the daemon's refusals are formats
+# the client translates (daemon/why.h): their only conversion is %s.
 pot:
 	xgettext --from-code=UTF-8 -k_ -kN_ -kngettext:1,2 --add-comments=TRANSLATORS \
 		--keyword=CTX_:1c,2 \
@@ -73,6 +74,8 @@ pot:
 		--flag=log_err:1:c-format --flag=log_warn:1:c-format \
 		--flag=log_info:1:c-format --flag=log_limited:3:c-format \
 		-kkeys_pass_read:1 \
+		-kcahierd_reply_err:3 --flag=cahierd_reply_err:3:c-format \
+		-kwhy_set:2 --flag=why_set:2:c-format \
 		--package-name=cahier -o po/cahier.pot \
 		$(sort $(wildcard client/*.c daemon/*.c keys/*.c proto/*.c))
 

@@ -59,6 +59,16 @@ void cli_reply_free(cli_reply_t *r);
  * cli_reply_free(); *body borrows from it. */
 void cli_call(cli_t *c, uint8_t type, const uint8_t *req, size_t reqlen,
     cli_reply_t *rep, const uint8_t **body, size_t *bodylen);
+/* A refusal of the daemon (the body of a reply whose status is not 0,
+ * proto/refusal.h) in the provider's language: its English format and
+ * every argument marked as a reason translated with tr (gettext; NULL:
+ * English), a translation used only when its placeholders fit the
+ * arguments (else the English), every argument escaped for a terminal
+ * (escape.h). No format of the daemon's reaches printf. Returns the text
+ * in malloc'd memory (the caller frees it), or NULL when the body does
+ * not decode; exits when out of memory. */
+typedef const char *(*cli_tr_fn)(const char *english);
+char *cli_refusal_words(const uint8_t *body, size_t n, cli_tr_fn tr);
 /* A read request of case id for action (CH_ACT_*) and purpose, with no
  * filter: the caller sets the filters it wants (msg.h). Purpose 0: the
  * reader named none, and cli_read gives the read the default purpose of

@@ -262,6 +262,13 @@ cli_reply_free(cli_reply_t *r)
 	r->n = 0;
 }
 
+/* The catalogue's translation of English text s (cli_refusal_words). */
+static const char *
+tr_gettext(const char *s)
+{
+	return gettext(s);
+}
+
 void
 cli_call(cli_t *c, uint8_t type, const uint8_t *req, size_t reqlen,
     cli_reply_t *rep, const uint8_t **body, size_t *bodylen)
@@ -329,11 +336,11 @@ cli_call(cli_t *c, uint8_t type, const uint8_t *req, size_t reqlen,
 	    rtype != type)
 		cli_die(EXIT_ERR, _("malformed reply from the daemon"));
 	if (status != CH_ST_OK) {
-		char text[600];
-		size_t n = *bodylen < sizeof(text) - 1 ? *bodylen : sizeof(text) - 1;
-		memcpy(text, *body, n);
-		text[n] = '\0';
-		/* cli_die shows any control in it escaped, on one line. */
+		/* The refusal in the provider's language; cli_die shows it on
+		 * one line (its arguments are escaped already). */
+		char *text = cli_refusal_words(*body, *bodylen, tr_gettext);
+		if (!text)
+			cli_die(EXIT_ERR, _("malformed reply from the daemon"));
 		cli_die(status == CH_ST_NOCASE ? EXIT_NO : EXIT_ERR, "%s", text);
 	}
 }

@@ -36,9 +36,10 @@ send_reply(cahierd_t *d, zsock_t *sock, zframe_t *route, uint8_t type,
 	}
 	rep->body = NULL;
 	if (rc != 0) {
-		static const char msg[] = "reply too large";
+		/* a refusal without arguments (proto/refusal.h) */
+		const char *msg = N_("reply too large");
 		if (ch_msg_encode(CH_MAGIC_REP, type, CH_ST_INTERNAL,
-		    (const uint8_t *)msg, sizeof(msg) - 1, &out, &len) != 0) {
+		    (const uint8_t *)msg, strlen(msg), &out, &len) != 0) {
 			zframe_destroy(&route);
 			return;
 		}
@@ -360,15 +361,22 @@ do_cases(cahierd_t *d, provider_t *pv, const uint8_t *body, size_t bodylen,
  * by a professional (not one of the people's roles). */
 static int
 closing_case(cahierd_t *d, provider_t *pv, const uint8_t *body, size_t bodylen,
-    cahierd_reply_t *rep, uint8_t id[16], const char *what)
+    cahierd_reply_t *rep, uint8_t id[16], int reopen)
 {
 	if (ch_caseref_decode(body, bodylen, id) != 0) {
-		cahierd_reply_err(rep, CH_ST_BADREQ, "malformed %s request", what);
+		if (reopen)
+			cahierd_reply_err(rep, CH_ST_BADREQ, "malformed reopen request");
+		else
+			cahierd_reply_err(rep, CH_ST_BADREQ, "malformed close request");
 		return -1;
 	}
 	if (ch_role_is_person(pv->cert.role)) {
-		cahierd_reply_err(rep, CH_ST_DENIED, "your role (%s) does not %s cases",
-		    pv->cert.role, what);
+		if (reopen)
+			cahierd_reply_err(rep, CH_ST_DENIED, "your role (%s) does not reopen cases",
+			    pv->cert.role);
+		else
+			cahierd_reply_err(rep, CH_ST_DENIED, "your role (%s) does not close cases",
+			    pv->cert.role);
 		return -1;
 	}
 	if (!store_case_exists(d->store, id)) {
@@ -386,7 +394,7 @@ do_close(cahierd_t *d, provider_t *pv, const uint8_t *body, size_t bodylen,
 {
 	uint8_t id[16];
 	int rc;
-	if (closing_case(d, pv, body, bodylen, rep, id, "close") != 0)
+	if (closing_case(d, pv, body, bodylen, rep, id, 0) != 0)
 		return;
 	if ((rc = store_closed_get(d->store, id, NULL, NULL)) == 0) {
 		cahierd_reply_ok(rep, NULL, 0); /* closed already: the first close stands */
@@ -394,7 +402,8 @@ do_close(cahierd_t *d, provider_t *pv, const uint8_t *body, size_t bodylen,
 	}
 	if (rc != ST_ERR_NOTFOUND ||
 	    (rc = store_closed_put(d->store, id, (uint64_t)clock_now_ms(), pv->cert.provider)) != 0) {
-		cahierd_reply_err(rep, CH_ST_INTERNAL, "cannot close the case: %s", derr_str(rc));
+		cahierd_reply_err(rep, CH_ST_INTERNAL, "cannot close the case: %s",
+		    WHY_REASON(derr_str(rc)));
 		return;
 	}
 	log_info("%s (%s) closed a case at %s", pv->cert.name, pv->cert.role, d->cfg.name);
@@ -407,10 +416,11 @@ do_reopen(cahierd_t *d, provider_t *pv, const uint8_t *body, size_t bodylen,
 {
 	uint8_t id[16];
 	int rc;
-	if (closing_case(d, pv, body, bodylen, rep, id, "reopen") != 0)
+	if (closing_case(d, pv, body, bodylen, rep, id, 1) != 0)
 		return;
 	if ((rc = store_closed_del(d->store, id)) != 0 && rc != ST_ERR_NOTFOUND) {
-		cahierd_reply_err(rep, CH_ST_INTERNAL, "cannot reopen the case: %s", derr_str(rc));
+		cahierd_reply_err(rep, CH_ST_INTERNAL, "cannot reopen the case: %s",
+		    WHY_REASON(derr_str(rc)));
 		return;
 	}
 	if (rc == 0)
@@ -551,9 +561,10 @@ do_verify(cahierd_t *d, provider_t *pv, const uint8_t *body, size_t bodylen,
 		return;
 	}
 	if ((rc = store_case_get(d->store, body, 0, &c)) != 0) {
-		cahierd_reply_err(rep, rc == ST_ERR_NOTFOUND ? CH_ST_NOCASE : CH_ST_INTERNAL,
-		    rc == ST_ERR_NOTFOUND ? "no such case at %s" : "cannot open the case at %s",
-		    d->cfg.name);
+		if (rc == ST_ERR_NOTFOUND)
+			cahierd_reply_err(rep, CH_ST_NOCASE, "no such case at %s", d->cfg.name);
+		else
+			cahierd_reply_err(rep, CH_ST_INTERNAL, "cannot open the case at %s", d->cfg.name);
 		return;
 	}
 	if (ch_role_is_person(pv->cert.role) && !listed(c, pv)) {
@@ -563,7 +574,8 @@ do_verify(cahierd_t *d, provider_t *pv, const uint8_t *body, size_t bodylen,
 	}
 	if ((rc = verify_case(d, c, &r)) != 0) {
 		log_err("verify: cannot read the case: %s", derr_str(rc));
-		cahierd_reply_err(rep, CH_ST_INTERNAL, "cannot read the case: %s", derr_str(rc));
+		cahierd_reply_err(rep, CH_ST_INTERNAL, "cannot read the case: %s",
+		    WHY_REASON(derr_str(rc)));
 		return;
 	}
 	if (r.n)
@@ -611,8 +623,9 @@ do_emergency(cahierd_t *d, provider_t *pv, const uint8_t *body, size_t bodylen,
 	if (minutes == 0)
 		minutes = (uint32_t)d->cfg.emergency_minutes;
 	if (minutes > (uint32_t)d->cfg.emergency_max_minutes) {
-		cahierd_reply_err(rep, CH_ST_BADREQ, "an emergency access lasts at most %d minutes at %s",
-		    d->cfg.emergency_max_minutes, d->cfg.name);
+		char most[WHY_NUM_LEN];
+		cahierd_reply_err(rep, CH_ST_BADREQ, "an emergency access lasts at most %s minutes at %s",
+		    why_num(most, (uint64_t)d->cfg.emergency_max_minutes), d->cfg.name);
 		return;
 	}
 	if (store_case_get(d->store, rq.case_id, 0, &c) != 0 || state_coordinator(c, coord) != 0) {
@@ -709,7 +722,8 @@ do_notify(cahierd_t *d, provider_t *pv, const uint8_t *body, size_t bodylen,
 	}
 	rc = store_notify_get(d->store, rq.case_id, pv->cert.provider, &r.since);
 	if (rc != 0 && rc != ST_ERR_NOTFOUND) {
-		cahierd_reply_err(rep, CH_ST_INTERNAL, "cannot read the notification: %s", derr_str(rc));
+		cahierd_reply_err(rep, CH_ST_INTERNAL, "cannot read the notification: %s",
+		    WHY_REASON(derr_str(rc)));
 		return;
 	}
 	r.on = rc == 0;
@@ -723,8 +737,9 @@ do_notify(cahierd_t *d, provider_t *pv, const uint8_t *body, size_t bodylen,
 		if (rq.op == CH_NOTIFY_ON) {
 			if ((rc = store_notify_each(d->store, count_notify, &nc)) == 0 &&
 			    nc.n >= NOTIFY_MAX) {
-				cahierd_reply_err(rep, CH_ST_DENIED, "%s already reports the reads of %d "
-				    "cases to their people, its most", d->cfg.name, NOTIFY_MAX);
+				char most[WHY_NUM_LEN];
+				cahierd_reply_err(rep, CH_ST_DENIED, "%s already reports the reads of %s "
+				    "cases to their people, its most", d->cfg.name, why_num(most, NOTIFY_MAX));
 				return;
 			}
 			if (rc == 0)
@@ -738,7 +753,7 @@ do_notify(cahierd_t *d, provider_t *pv, const uint8_t *body, size_t bodylen,
 			    STORE_J_NOTIFY_ON : STORE_J_NOTIFY_OFF, text);
 		if (rc != 0) {
 			cahierd_reply_err(rep, CH_ST_INTERNAL, "cannot keep the notification: %s",
-			    derr_str(rc));
+			    WHY_REASON(derr_str(rc)));
 			return;
 		}
 		if (rq.op == CH_NOTIFY_ON)
@@ -827,8 +842,10 @@ api_handle_one(cahierd_t *d, zsock_t *sock, zframe_t *route, zframe_t *frame,
 			post_batch_handle(d, b, bi, pv, body, bodylen, &rep);
 		else if (i < sizeof(handlers) / sizeof(handlers[0]))
 			handlers[i].fn(d, pv, body, bodylen, &rep);
-		else
-			cahierd_reply_err(&rep, CH_ST_BADREQ, "unknown request type %u", type);
+		else {
+			char t[WHY_NUM_LEN];
+			cahierd_reply_err(&rep, CH_ST_BADREQ, "unknown request type %s", why_num(t, type));
+		}
 	}
 	send_reply(d, sock, route, type, &rep);
 }

@@ -44,38 +44,38 @@ copy_charter(change_t *c, const ch_charter_t *cur)
 }
 
 static int
-add_org(change_t *c, const ch_plain_t *p, char *why, size_t wl)
+add_org(change_t *c, const ch_plain_t *p, why_t *why)
 {
 	ch_charter_t *ch = &c->ep.charter;
 	keys_card_t card;
 
 	c->ep.why = CH_WHY_ADD;
 	if (ch_member_decode(p->fields, p->fieldslen, &c->m) != 0) {
-		snprintf(why, wl, "malformed member addition");
+		why_set(why, "malformed member addition");
 		return DERR_REFUSED;
 	}
 	c->have_m = 1;
 	if (ch_role_is_person(c->m.role)) {
-		snprintf(why, wl, "'%s' is a role of the people around the person, "
+		why_set(why, "'%s' is a role of the people around the person, "
 		    "not of an organization", c->m.role);
 		return DERR_REFUSED;
 	}
 	if (!ch_role_known(c->m.role)) {
-		snprintf(why, wl, "unknown role '%s' (one of: %s)", c->m.role, ch_roles_text());
+		why_set(why, "unknown role '%s' (one of: %s)", c->m.role, ch_roles_text());
 		return DERR_REFUSED;
 	}
 	if (keys_card_parse(c->m.card, c->m.cardlen, &card) != 0) {
-		snprintf(why, wl, "the member's card does not verify");
+		why_set(why, "the member's card does not verify");
 		return DERR_REFUSED;
 	}
 	int rc = 0;
 	if (ch_charter_find_org(ch, card.org_id) >= 0) {
-		snprintf(why, wl, "%s is a member already", card.name);
+		why_set(why, "%s is a member already", card.name);
 		rc = DERR_REFUSED;
 	}
 	for (size_t i = 0; !rc && i < ch->nremoved; i++)
 		if (memcmp(ch->removed[i].org, card.org_id, 32) == 0) {
-			snprintf(why, wl, "%s was removed from this case; removals are final",
+			why_set(why, "%s was removed from this case; removals are final",
 			    card.name);
 			rc = DERR_REFUSED;
 		}
@@ -93,25 +93,27 @@ add_org(change_t *c, const ch_plain_t *p, char *why, size_t wl)
 
 static int
 remove_or_hand_over(change_t *c, const uint8_t self[32], const ch_plain_t *p,
-    change_cut_fn cut, void *arg, char *why, size_t wl)
+    change_cut_fn cut, void *arg, why_t *why)
 {
 	ch_charter_t *ch = &c->ep.charter;
 	uint8_t org[32];
 
 	c->ep.why = p->kind == CH_REQ_REMOVE_ORG ? CH_WHY_REMOVE : CH_WHY_HANDOVER;
 	if (ch_orgref_decode(p->fields, p->fieldslen, org) != 0) {
-		snprintf(why, wl, "malformed request");
+		why_set(why, "malformed request");
 		return DERR_REFUSED;
 	}
 	int i = ch_charter_find_org(ch, org);
 	if (i < 0) {
-		snprintf(why, wl, "that organization is not a member of the case");
+		why_set(why, "that organization is not a member of the case");
 		return DERR_REFUSED;
 	}
 	if (memcmp(org, self, 32) == 0) {
-		snprintf(why, wl, "%s", c->ep.why == CH_WHY_REMOVE ?
-		    "the coordinator cannot remove itself: hand coordination over first" :
-		    "this organization coordinates the case already");
+		if (c->ep.why == CH_WHY_REMOVE)
+			why_set(why, "the coordinator cannot remove itself: hand coordination "
+			    "over first");
+		else
+			why_set(why, "this organization coordinates the case already");
 		return DERR_REFUSED;
 	}
 	memcpy(c->ep.subject, org, 32);
@@ -130,7 +132,7 @@ remove_or_hand_over(change_t *c, const uint8_t self[32], const ch_plain_t *p,
 }
 
 static int
-change_people(change_t *c, const ch_plain_t *p, uint64_t now_s, char *why, size_t wl)
+change_people(change_t *c, const ch_plain_t *p, uint64_t now_s, why_t *why)
 {
 	ch_charter_t *ch = &c->ep.charter;
 	size_t j = 0;
@@ -138,19 +140,19 @@ change_people(change_t *c, const ch_plain_t *p, uint64_t now_s, char *why, size_
 
 	c->ep.why = CH_WHY_PEOPLE;
 	if (ch_personreq_decode(p->fields, p->fieldslen, &c->pr) != 0) {
-		snprintf(why, wl, "malformed person record");
+		why_set(why, "malformed person record");
 		return DERR_REFUSED;
 	}
 	c->have_pr = 1;
 	if (!ch_role_is_person(c->pr.person.role)) {
-		snprintf(why, wl, "'%s' is not a role of the people around the person "
+		why_set(why, "'%s' is not a role of the people around the person "
 		    "(patient, trusted-person, representative, informal-carer, contact-point, "
 		    "deputy-contact-point)", c->pr.person.role);
 		return DERR_REFUSED;
 	}
 	if (c->pr.op == CH_PERSON_SET && c->pr.person.valid_until &&
 	    c->pr.person.valid_until <= now_s) {
-		snprintf(why, wl, "the end date of that access is already past");
+		why_set(why, "the end date of that access is already past");
 		return DERR_REFUSED;
 	}
 	for (size_t i = 0; i < ch->npeople; i++) {
@@ -166,7 +168,7 @@ change_people(change_t *c, const ch_plain_t *p, uint64_t now_s, char *why, size_
 		c->people[j++] = c->people[i];
 	}
 	if (!found && c->pr.op == CH_PERSON_REMOVE) {
-		snprintf(why, wl, "no %s of that name in this case", c->pr.person.role);
+		why_set(why, "no %s of that name in this case", c->pr.person.role);
 		return DERR_REFUSED;
 	}
 	if (!found)
@@ -178,33 +180,35 @@ change_people(change_t *c, const ch_plain_t *p, uint64_t now_s, char *why, size_
 int
 change_make(const ch_charter_t *cur, const uint8_t self[32],
     const uint8_t *req, size_t reqlen, const ch_plain_t *p, uint64_t now_s,
-    change_cut_fn cut, void *arg, change_t *out, char *why, size_t whylen)
+    change_cut_fn cut, void *arg, change_t *out, why_t *why)
 {
 	int rc;
 
 	memset(out, 0, sizeof(*out));
-	why[0] = '\0';
+	why->len = 0;
 	if ((rc = copy_charter(out, cur)) != 0)
 		return rc;
 	out->ep.request = req;
 	out->ep.requestlen = reqlen;
 	switch (p->kind) {
 	case CH_REQ_ADD_ORG:
-		rc = add_org(out, p, why, whylen);
+		rc = add_org(out, p, why);
 		break;
 	case CH_REQ_REMOVE_ORG:
 	case CH_REQ_HANDOVER:
-		rc = remove_or_hand_over(out, self, p, cut, arg, why, whylen);
+		rc = remove_or_hand_over(out, self, p, cut, arg, why);
 		break;
 	case CH_REQ_ROTATE:
 		out->ep.why = CH_WHY_ROTATE;
 		break;
 	case CH_REQ_PERSON:
-		rc = change_people(out, p, now_s, why, whylen);
+		rc = change_people(out, p, now_s, why);
 		break;
-	default:
-		snprintf(why, whylen, "providers cannot post requests of kind %u", p->kind);
+	default: {
+		char kind[WHY_NUM_LEN];
+		why_set(why, "providers cannot post requests of kind %s", why_num(kind, p->kind));
 		rc = DERR_REFUSED;
+	}
 	}
 	return rc;
 }

@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include "../proto/charter.h"
 #include "../proto/entry.h"
+#include "why.h"
 
 /* The cut of org's feed for a removal: the seq and id of its last entry
  * that stays part of the case (0 and zeros for an empty feed). */
@@ -40,10 +41,11 @@ typedef struct {
  * coordinator to write an epoch entry, the members to check it. Returns 0
  * and fills
  * *out (release with change_free), DERR_REFUSED with a one-line reason for
- * the provider in why, or CH_ERR_NOMEM. */
+ * the provider in *why (why.h: in words the client translates), or
+ * CH_ERR_NOMEM. */
 int change_make(const ch_charter_t *cur, const uint8_t self[32],
     const uint8_t *req, size_t reqlen, const ch_plain_t *p, uint64_t now_s,
-    change_cut_fn cut, void *arg, change_t *out, char *why, size_t whylen) CH_WUR;
+    change_cut_fn cut, void *arg, change_t *out, why_t *why) CH_WUR;
 void change_free(change_t *c);
 
 #endif

@@ -1,5 +1,4 @@
 /* daemon.c - building and tearing down one cahierd. */
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -200,18 +199,21 @@ cahierd_reply_ok(cahierd_reply_t *r, uint8_t *body, size_t len)
 }
 
 void
-cahierd_reply_err(cahierd_reply_t *r, uint8_t status, const char *fmt, ...)
+cahierd_reply_why(cahierd_reply_t *r, uint8_t status, const why_t *w)
 {
-	char msg[512];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
 	r->status = status;
-	r->len = strlen(msg);
+	r->len = w->len;
 	r->body = malloc(r->len ? r->len : 1);
 	if (r->body)
-		memcpy(r->body, msg, r->len);
+		memcpy(r->body, w->body, r->len);
 	else
 		r->len = 0;
+}
+
+void
+cahierd_reply_errv(cahierd_reply_t *r, uint8_t status, const char *const *v, size_t n)
+{
+	why_t w;
+	why_setv(&w, v, n);
+	cahierd_reply_why(r, status, &w);
 }

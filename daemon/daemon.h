@@ -22,6 +22,7 @@
 #include "restore.h"
 #include "shown.h"
 #include "store.h"
+#include "why.h"
 
 typedef struct {
 	char *dir;              /* the data directory */
@@ -65,8 +66,18 @@ typedef struct {
 } cahierd_reply_t;
 /* Sets an ok reply with body (taken; may be NULL for an empty one). */
 void cahierd_reply_ok(cahierd_reply_t *r, uint8_t *body, size_t len);
-/* Sets an error reply: status and a one-line message for the provider. */
-void cahierd_reply_err(cahierd_reply_t *r, uint8_t status, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
+/* Sets an error reply: status and a one-line refusal for the provider,
+ * in words the client translates (why.h): an English format whose only
+ * conversion is %s, then its arguments, every one a string (why_num()
+ * formats a number; WHY_REASON(s) marks a reason the client translates):
+ *     cahierd_reply_err(rep, CH_ST_DENIED, "your role (%s) does not open cases",
+ *         pv->cert.role);
+ * A sentence is written whole for each case, never glued from parts, so
+ * that it can be translated. */
+#define cahierd_reply_err(r, status, ...) \
+	cahierd_reply_errv((r), (status), WHY_LIST(__VA_ARGS__))
+void cahierd_reply_errv(cahierd_reply_t *r, uint8_t status, const char *const *v, size_t n);
+/* Sets an error reply: status and the refusal w (copied). */
+void cahierd_reply_why(cahierd_reply_t *r, uint8_t status, const why_t *w);
 
 #endif

@@ -431,7 +431,7 @@ check_change(check_t *x)
 	ch_epoch_t cur;
 	ch_plain_t rq;
 	change_t chg;
-	char why[300];
+	why_t why;
 	int ok, rc;
 
 	if ((rc = ingest_charter(x->in, x->c, state_epoch(x->c), &buf, &buflen, &cur)) != 0) {
@@ -445,7 +445,7 @@ check_change(check_t *x)
 		ok = 0;
 	} else {
 		rc = change_make(&cur.charter, x->env->org, ep->request, ep->requestlen, &rq,
-		    x->env->time_ms / 1000, claimed_cut, (void *)(uintptr_t)&ep->charter, &chg, why, sizeof(why));
+		    x->env->time_ms / 1000, claimed_cut, (void *)(uintptr_t)&ep->charter, &chg, &why);
 		ok = rc == 0 && chg.ep.why == ep->why &&
 		    memcmp(chg.ep.subject, ep->subject, 32) == 0 &&
 		    charter_same(&chg.ep.charter, &ep->charter);

@@ -111,12 +111,13 @@ outbox_flush(outbox_t *o, store_t *s)
 	while (m) {
 		outmsg_t *next = m->next;
 		if (rc && m->client_type) {
-			static const char msg[] = "could not commit to disk (see the daemon's log)";
+			/* a refusal without arguments (proto/refusal.h) */
+			const char *msg = N_("could not commit to disk (see the daemon's log)");
 			sodium_memzero(m->data, m->len);
 			free(m->data);
 			m->data = NULL;
 			if (ch_msg_encode(CH_MAGIC_REP, m->client_type, CH_ST_INTERNAL,
-			    (const uint8_t *)msg, sizeof(msg) - 1, &m->data, &m->len) != 0)
+			    (const uint8_t *)msg, strlen(msg), &m->data, &m->len) != 0)
 				m->data = NULL;
 		} else if (rc) {
 			free(m->data);

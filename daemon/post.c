@@ -76,7 +76,8 @@ grant_history(cahierd_t *d, scase_t *c, const ch_postreq_t *rq, const ch_plain_t
 	}
 	if ((rc = member_grant_history(d->in, c, org, rq->plain.p, rq->plain.n, &entry,
 	    &entrylen, id)) != 0) {
-		cahierd_reply_err(rep, CH_ST_INTERNAL, "cannot grant history: %s", derr_str(rc));
+		cahierd_reply_err(rep, CH_ST_INTERNAL, "cannot grant history: %s",
+		    WHY_REASON(derr_str(rc)));
 		return;
 	}
 	post_ok(d, c, entry, entrylen, id, rep);
@@ -105,17 +106,18 @@ change_membership(cahierd_t *d, scase_t *c, const ch_postreq_t *rq, const ch_pla
 	size_t buflen = 0, entrylen = 0;
 	ch_epoch_t cur;
 	change_t ch;
-	char why[300];
+	why_t why;
 	int rc;
 
 	if (state_coordinator(c, coord) != 0 || memcmp(coord, keyring_org(d->kr), 32) != 0) {
 		char name[256];
-		if (state_coordinator(c, coord) == 0)
+		if (state_coordinator(c, coord) == 0) {
 			cahierd_org_name(d, c, coord, name, sizeof(name));
-		else
-			snprintf(name, sizeof(name), "unknown");
-		cahierd_reply_err(rep, CH_ST_DENIED,
-		    "only the coordinator of the case (%s) changes its membership", name);
+			cahierd_reply_err(rep, CH_ST_DENIED,
+			    "only the coordinator of the case (%s) changes its membership", name);
+		} else
+			cahierd_reply_err(rep, CH_ST_DENIED,
+			    "only the coordinator of the case changes its membership");
 		return;
 	}
 	if (rq->audience != CH_AUD_NETWORK) {
@@ -128,29 +130,29 @@ change_membership(cahierd_t *d, scase_t *c, const ch_postreq_t *rq, const ch_pla
 	}
 	if ((rc = ingest_charter(d->in, c, state_epoch(c), &buf, &buflen, &cur)) != 0) {
 		cahierd_reply_err(rep, CH_ST_INTERNAL, "cannot read the case charter: %s",
-		    derr_str(rc));
+		    WHY_REASON(derr_str(rc)));
 		return;
 	}
 	rc = change_make(&cur.charter, keyring_org(d->kr), rq->plain.p, rq->plain.n, p,
-	    (uint64_t)clock_now_ms() / 1000, head_of, c, &ch, why, sizeof(why));
+	    (uint64_t)clock_now_ms() / 1000, head_of, c, &ch, &why);
 	/* An organization joins only with the card this one imported, its
 	 * fingerprint checked by phone (cahierd peer add). */
 	if (rc == 0 && ch.ep.why == CH_WHY_ADD && !imported(d, &ch)) {
-		snprintf(why, sizeof(why), "%s has not imported that organization's card: "
+		why_set(&why, "%s has not imported that organization's card: "
 		    "check its fingerprint by phone, then 'cahierd peer add CARD --fingerprint "
 		    "\"DIGITS\"' there first", d->cfg.name);
 		rc = DERR_REFUSED;
 	}
 	if (rc == 0 && (rc = member_new_epoch(d->in, c, &ch.ep, &entry, &entrylen, id)) != 0) {
-		snprintf(why, sizeof(why), "the new epoch was refused: %s", derr_str(rc));
+		why_set(&why, "the new epoch was refused: %s", WHY_REASON(derr_str(rc)));
 		rc = DERR_REFUSED;
 	}
 	if (rc == 0)
 		post_ok(d, c, entry, entrylen, id, rep);
 	else if (rc == DERR_REFUSED)
-		cahierd_reply_err(rep, CH_ST_BADREQ, "%s", why);
+		cahierd_reply_why(rep, CH_ST_BADREQ, &why);
 	else
-		cahierd_reply_err(rep, CH_ST_INTERNAL, "internal error: %s", derr_str(rc));
+		cahierd_reply_err(rep, CH_ST_INTERNAL, "internal error: %s", WHY_REASON(derr_str(rc)));
 	change_free(&ch);
 	ch_epoch_clear(&cur);
 	ingest_charter_free(buf, buflen);
@@ -219,7 +221,8 @@ create_case(cahierd_t *d, const ch_postreq_t *rq, const ch_plain_t *p,
 	free_audiences(&ep.charter);
 	ch_create_clear(&cr);
 	if (rc) {
-		cahierd_reply_err(rep, CH_ST_INTERNAL, "cannot open the case: %s", derr_str(rc));
+		cahierd_reply_err(rep, CH_ST_INTERNAL, "cannot open the case: %s",
+		    WHY_REASON(derr_str(rc)));
 		return;
 	}
 	post_ok(d, c, entry, entrylen, eid, rep);
@@ -235,14 +238,14 @@ person_may_not(const ch_fields_t *f)
 		return NULL;
 	case CH_KIND_GOAL:
 		return f->u.goal.whose == CH_GOAL_OWN ? NULL :
-		    "the people around the person post their own goals; shared goals are "
-		    "the professionals'";
+		    N_("the people around the person post their own goals; shared goals are "
+		    "the professionals'");
 	case CH_KIND_TASK:
 		return f->u.task.agenda ? NULL :
-		    "the people around the person add agenda items (a task with --agenda), "
-		    "not tasks for an organization";
+		    N_("the people around the person add agenda items (a task with --agenda), "
+		    "not tasks for an organization");
 	default:
-		return "this kind is the professionals'";
+		return N_("this kind is the professionals'");
 	}
 }
 
@@ -252,10 +255,10 @@ person_may_not(const ch_fields_t *f)
  * and comes from an organization that may edit it; a hide comes from the
  * organization that wrote the entry; an acknowledgement from an addressee
  * of the alert; the other references name an entry of the right kind.
- * Writes why into why and returns -1 if one fails. */
+ * Sets *why and returns -1 if one fails. */
 static int
 refs_refusal(cahierd_t *d, scase_t *c, const ch_postreq_t *rq, const ch_plain_t *p,
-    const ch_fields_t *f, char *why, size_t len)
+    const ch_fields_t *f, why_t *why)
 {
 	const uint8_t *me = keyring_org(d->kr);
 	ixcase_t *x;
@@ -266,65 +269,75 @@ refs_refusal(cahierd_t *d, scase_t *c, const ch_postreq_t *rq, const ch_plain_t 
 	    ch_fields_refs(f, refs) == 0)
 		return 0;
 	if (index_case(d->ix, c, &x) != 0) {
-		snprintf(why, len, "cannot read the case's timeline (see the daemon's log)");
+		why_set(why, "cannot read the case's timeline (see the daemon's log)");
 		return -1;
 	}
 	if (!sodium_is_zero(p->supersedes, 32)) {
 		if (index_lookup(x, p->supersedes, &in) != 0 || in.kind == 0) {
-			snprintf(why, len, "the entry this edits is not in the case here");
+			why_set(why, "the entry this edits is not in the case here");
 			return -1;
 		}
 		if (in.kind != p->kind || in.audience != rq->audience) {
-			snprintf(why, len, "an edit keeps the kind (%s) and the audience (%s) of the entry",
+			why_set(why, "an edit keeps the kind (%s) and the audience (%s) of the entry",
 			    ch_kind_name(in.kind), aud_name(in.audience));
 			return -1;
 		}
 		if (!in.latest) {
-			snprintf(why, len, "that is an earlier version: edit the latest one");
+			why_set(why, "that is an earlier version: edit the latest one");
 			return -1;
 		}
 		if (!index_may_edit(x, p->supersedes, me)) {
-			snprintf(why, len, "only the organization that wrote this %s%s may edit it",
-			    ch_kind_name(in.kind), p->kind == CH_KIND_TASK ? " or its owner" :
-			    p->kind == CH_KIND_GOAL ? " or the organizations working on it" :
-			    p->kind == CH_KIND_APPOINTMENT ? " or the organizations it names" : "");
+			const char *kind = ch_kind_name(in.kind);
+			if (p->kind == CH_KIND_TASK)
+				why_set(why, "only the organization that wrote this %s or its owner "
+				    "may edit it", kind);
+			else if (p->kind == CH_KIND_GOAL)
+				why_set(why, "only the organization that wrote this %s or the "
+				    "organizations working on it may edit it", kind);
+			else if (p->kind == CH_KIND_APPOINTMENT)
+				why_set(why, "only the organization that wrote this %s or the "
+				    "organizations it names may edit it", kind);
+			else
+				why_set(why, "only the organization that wrote this %s may edit it", kind);
 			return -1;
 		}
 	}
 	if (!sodium_is_zero(p->reply_to, 32) && index_lookup(x, p->reply_to, &in) != 0) {
-		snprintf(why, len, "the entry this replies to is not in the case here");
+		why_set(why, "the entry this replies to is not in the case here");
 		return -1;
 	}
 	size_t n = ch_fields_refs(f, refs);
 	for (size_t i = 0; i < n; i++) {
 		if (index_lookup(x, refs[i].id, &in) != 0 || in.kind == 0) {
-			snprintf(why, len, "the entry this %s refers to is not in the case here",
+			why_set(why, "the entry this %s refers to is not in the case here",
 			    ch_kind_name(p->kind));
 			return -1;
 		}
 		if (refs[i].kind && in.kind != refs[i].kind) {
-			snprintf(why, len, "a %s refers to a %s, not to a %s", ch_kind_name(p->kind),
+			why_set(why, "a %s refers to a %s, not to a %s", ch_kind_name(p->kind),
 			    ch_kind_name(refs[i].kind), ch_kind_name(in.kind));
 			return -1;
 		}
 		if (p->kind == CH_KIND_HIDE) {
 			ixinfo_t root;
 			if (index_lookup(x, in.root, &root) != 0 || memcmp(root.org, me, 32) != 0) {
-				snprintf(why, len, "only the organization that wrote an entry hides it");
+				why_set(why, "only the organization that wrote an entry hides it");
 				return -1;
 			}
 		}
 		if (p->kind == CH_KIND_ACK && in.kind != CH_KIND_ALERT &&
 		    in.kind != CH_KIND_HANDOVER) {
-			snprintf(why, len, "an acknowledgement is of an alert or a handover, not of a %s",
+			why_set(why, "an acknowledgement is of an alert or a handover, not of a %s",
 			    ch_kind_name(in.kind));
 			return -1;
 		}
 		if (p->kind == CH_KIND_ACK && !index_names_org(x, refs[i].id, me)) {
-			snprintf(why, len, in.kind == CH_KIND_ALERT ?
-			    "%s is not among the organizations this alert is addressed to" :
-			    "%s is neither the contact point nor the deputy this handover names",
-			    d->cfg.name);
+			if (in.kind == CH_KIND_ALERT)
+				why_set(why, "%s is not among the organizations this alert is "
+				    "addressed to", d->cfg.name);
+			else
+				why_set(why, "%s is neither the contact point nor the deputy this "
+				    "handover names", d->cfg.name);
 			return -1;
 		}
 	}
@@ -343,12 +356,12 @@ post_care(cahierd_t *d, provider_t *pv, scase_t *c, const ch_postreq_t *rq,
 	size_t entrylen = 0;
 	state_epoch_t r;
 	ch_fields_t f;
-	char why[300];
+	why_t why;
 	int rc;
 
 	if ((rc = ch_fields_decode(p->kind, p->fields, p->fieldslen, &f)) != 0) {
 		cahierd_reply_err(rep, CH_ST_BADREQ, "the fields of this %s do not decode: %s",
-		    ch_kind_name(p->kind), ch_strerror(rc));
+		    ch_kind_name(p->kind), WHY_REASON(ch_strerror(rc)));
 		return;
 	}
 	if (state_epoch_current(c, &r) != 0) {
@@ -364,7 +377,7 @@ post_care(cahierd_t *d, provider_t *pv, scase_t *c, const ch_postreq_t *rq,
 		refusal = person_may_not(&f);
 	if (refusal) {
 		ch_fields_clear(&f);
-		cahierd_reply_err(rep, CH_ST_DENIED, "%s", refusal);
+		cahierd_reply_err(rep, CH_ST_DENIED, refusal);
 		return;
 	}
 	if (!in) {
@@ -374,10 +387,10 @@ post_care(cahierd_t *d, provider_t *pv, scase_t *c, const ch_postreq_t *rq,
 		    aud_name(rq->audience));
 		return;
 	}
-	rc = refs_refusal(d, c, rq, p, &f, why, sizeof(why));
+	rc = refs_refusal(d, c, rq, p, &f, &why);
 	ch_fields_clear(&f);
 	if (rc) {
-		cahierd_reply_err(rep, CH_ST_BADREQ, "%s", why);
+		cahierd_reply_why(rep, CH_ST_BADREQ, &why);
 		return;
 	}
 	uint32_t e = state_epoch(c);
@@ -391,12 +404,12 @@ post_care(cahierd_t *d, provider_t *pv, scase_t *c, const ch_postreq_t *rq,
 	    rq->plain.n, checked, &entry, &entrylen, id);
 	sodium_memzero(key, sizeof(key));
 	if (rc == DERR_RESTORING) {
-		cahierd_reply_err(rep, CH_ST_DENIED, "not posted: %s", derr_str(rc));
+		cahierd_reply_err(rep, CH_ST_DENIED, "not posted: %s", WHY_REASON(derr_str(rc)));
 		return;
 	}
 	if (rc) {
 		cahierd_reply_err(rep, CH_ST_BADREQ, "entry refused: %s (see the daemon's log)",
-		    derr_str(rc));
+		    WHY_REASON(derr_str(rc)));
 		return;
 	}
 	post_ok(d, c, entry, entrylen, id, rep);
@@ -464,7 +477,7 @@ post_erase(cahierd_t *d, provider_t *pv, scase_t *c, const ch_postreq_t *rq,
 	    (rc = ch_entry_form(held, hl, &env, &body, &bl, &form, &proof)) != 0) {
 		free(held);
 		cahierd_reply_err(rep, CH_ST_INTERNAL, "cannot read that entry: %s",
-		    store_strerror(rc));
+		    WHY_REASON(store_strerror(rc)));
 		return;
 	}
 	if (form == CH_FORM_ERASED) {
@@ -500,7 +513,7 @@ post_erase(cahierd_t *d, provider_t *pv, scase_t *c, const ch_postreq_t *rq,
 		free(fields);
 		free(pl);
 		cahierd_reply_err(rep, CH_ST_INTERNAL, "cannot write the erasure: %s",
-		    store_strerror(rc));
+		    WHY_REASON(store_strerror(rc)));
 		return;
 	}
 	rc = feed_append(d->in, c, e, CH_AUD_NETWORK, NULL, 0, key, pl, pln, &entry, &entrylen,
@@ -510,7 +523,7 @@ post_erase(cahierd_t *d, provider_t *pv, scase_t *c, const ch_postreq_t *rq,
 	free(pl);
 	if (rc) {
 		cahierd_reply_err(rep, CH_ST_BADREQ, "erasure refused: %s (see the daemon's log)",
-		    derr_str(rc));
+		    WHY_REASON(derr_str(rc)));
 		return;
 	}
 	log_info("erased the body of entry %llu of this organization's feed, at the request of %s",
@@ -601,11 +614,11 @@ post_handle_checked(cahierd_t *d, provider_t *pv, const uint8_t *body, size_t bo
 	}
 	/* A case closed here is read-only here; the others still write. */
 	if (store_closed_get(d->store, rq.case_id, NULL, NULL) == 0) {
-		char hex[33];
-		sodium_bin2hex(hex, sizeof(hex), rq.case_id, 16);
+		char hex[9];
+		sodium_bin2hex(hex, sizeof(hex), rq.case_id, 4);
 		cahierd_reply_err(rep, CH_ST_DENIED,
 		    "this case is closed at %s: it is kept and can be read, not written; "
-		    "'cahier case reopen %.8s' reopens it", d->cfg.name, hex);
+		    "'cahier case reopen %s' reopens it", d->cfg.name, hex);
 		return;
 	}
 	if (p.kind == CH_REQ_CASE_NEW) {
@@ -625,15 +638,16 @@ post_handle_checked(cahierd_t *d, provider_t *pv, const uint8_t *body, size_t bo
 		return;
 	} else if (rc) {
 		cahierd_reply_err(rep, CH_ST_INTERNAL, "cannot open the case: %s",
-		    store_strerror(rc));
+		    WHY_REASON(store_strerror(rc)));
 		return;
 	}
 	uint32_t out_at = 0;
 	if (!state_is_member(c, keyring_org(d->kr)) || state_excluded(c, &out_at)) {
+		char epoch[WHY_NUM_LEN];
 		if (out_at)
 			cahierd_reply_err(rep, CH_ST_DENIED,
-			    "%s was removed from this case at epoch %u: it keeps what it had, "
-			    "and nothing it writes there counts", d->cfg.name, out_at);
+			    "%s was removed from this case at epoch %s: it keeps what it had, "
+			    "and nothing it writes there counts", d->cfg.name, why_num(epoch, out_at));
 		else
 			cahierd_reply_err(rep, CH_ST_DENIED,
 			    "%s is not a member of this case (any more)", d->cfg.name);
@@ -664,7 +678,9 @@ post_handle_checked(cahierd_t *d, provider_t *pv, const uint8_t *body, size_t bo
 		return;
 	}
 	if (!ch_kind_is_care(p.kind)) {
-		cahierd_reply_err(rep, CH_ST_BADREQ, "providers cannot post entries of kind %u", p.kind);
+		char kind[WHY_NUM_LEN];
+		cahierd_reply_err(rep, CH_ST_BADREQ, "providers cannot post entries of kind %s",
+		    why_num(kind, p.kind));
 		return;
 	}
 	post_care(d, pv, c, &rq, &p, &chk, rep);

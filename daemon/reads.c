@@ -213,13 +213,13 @@ only_own_audit_reads(cahierd_t *d, const readctx_t *r, const provider_t *pv)
 /* A refused read is recorded too, then answered with why. */
 static void
 refuse_read(cahierd_t *d, scase_t *c, provider_t *pv, const uint8_t *body,
-    size_t bodylen, const ch_readreq_t *rq, cahierd_reply_t *rep, const char *why)
+    size_t bodylen, const ch_readreq_t *rq, cahierd_reply_t *rep, const why_t *why)
 {
 	uint8_t access_id[32];
 	if (audit_record(d, c, pv, body, bodylen, rq->action, rq->purpose, CH_OUT_REFUSED,
 	    NULL, 0, access_id) != 0)
 		log_err("could not record a refused read");
-	cahierd_reply_err(rep, CH_ST_DENIED, "%s", why);
+	cahierd_reply_why(rep, CH_ST_DENIED, why);
 }
 
 void
@@ -249,48 +249,57 @@ reads_handle(cahierd_t *d, provider_t *pv, const uint8_t *body, size_t bodylen,
 			    hex, d->cfg.name);
 		else
 			cahierd_reply_err(rep, CH_ST_INTERNAL,
-			    "cannot open case %s: %s (see the daemon's log)", hex, store_strerror(rc));
+			    "cannot open case %s: %s (see the daemon's log)", hex,
+			    WHY_REASON(store_strerror(rc)));
 		return;
 	}
 	int64_t skew = clock_now_ms() - (int64_t)rq.time_ms;
 	int stale = skew > READ_SKEW_MS || skew < -READ_SKEW_MS;
 	if (stale || replay_seen(d->replay, rq.nonce)) {
-		if (stale)
+		why_t why;
+		if (stale) {
 			log_warn("refused a read by %s: stale request", pv->cert.name);
-		else
+			why_set(&why, "stale read request (check the clock)");
+		} else {
 			log_warn("refused a read by %s: replayed request", pv->cert.name);
-		refuse_read(d, c, pv, body, bodylen, &rq, rep, stale ?
-		    "stale read request (check the clock)" : "replayed read request (check the clock)");
+			why_set(&why, "replayed read request (check the clock)");
+		}
+		refuse_read(d, c, pv, body, bodylen, &rq, rep, &why);
 		return;
 	}
 	state_epoch_t cur;
 	int have_cur = state_epoch_current(c, &cur) == 0;
-	const char *refusal = state_person_refusal(have_cur ? &cur.ch : NULL, pv->cert.role,
+	/* The people's roles: listed in the case, within their date. */
+	const char *person = state_person_refusal(have_cur ? &cur.ch : NULL, pv->cert.role,
 	    pv->cert.provider, (uint64_t)clock_now_ms() / 1000);
 	/* The purpose the reader states must fit their role: a read recorded
 	 * as made for treatment by the person's trusted person would be a
 	 * false record (proto/names.h). */
-	char why[256];
-	const char *bad = refusal ? NULL : ch_purpose_refusal(pv->cert.role, rq.purpose);
-	if (bad) {
-		snprintf(why, sizeof(why), "purpose %s refused for your role (%s): %s",
-		    ch_purpose_name(rq.purpose) ? ch_purpose_name(rq.purpose) : "?",
-		    pv->cert.role, bad);
-		refusal = why;
-	}
+	const char *bad = person ? NULL : ch_purpose_refusal(pv->cert.role, rq.purpose);
 	/* An emergency read needs the glass broken first (api.c, grants.h):
 	 * then the role's audiences do not bound it, every audience this
 	 * organization holds keys for opens. */
-	int emergency = !refusal && rq.purpose == CH_PURPOSE_EMERGENCY;
-	if (emergency && !grants_until(d->grants, pv->cert.provider, rq.case_id,
-	    (uint64_t)clock_now_ms()))
-		refusal = "an emergency read needs the reason stated first: 'cahier emergency "
-		    "CASE --reason TEXT' alerts the coordinator and opens the case for a while";
-	if (refusal) {
+	int emergency = !person && !bad && rq.purpose == CH_PURPOSE_EMERGENCY;
+	int unbroken = emergency && !grants_until(d->grants, pv->cert.provider, rq.case_id,
+	    (uint64_t)clock_now_ms());
+	if (person || bad || unbroken) {
+		why_t why;
+		char text[CH_REFUSAL_MAX];
+		if (person)
+			why_set(&why, person);
+		else if (bad)
+			why_set(&why, "purpose %s refused for your role (%s): %s",
+			    ch_purpose_name(rq.purpose) ? ch_purpose_name(rq.purpose) : "?",
+			    pv->cert.role, WHY_REASON(bad));
+		else
+			why_set(&why, "an emergency read needs the reason stated first: 'cahier "
+			    "emergency CASE --reason TEXT' alerts the coordinator and opens the case "
+			    "for a while");
 		if (have_cur)
 			state_epoch_free(&cur);
-		log_warn("refused a read by %s (%s): %s", pv->cert.name, pv->cert.role, refusal);
-		refuse_read(d, c, pv, body, bodylen, &rq, rep, refusal);
+		log_warn("refused a read by %s (%s): %s", pv->cert.name, pv->cert.role,
+		    why_text(&why, text, sizeof(text)));
+		refuse_read(d, c, pv, body, bodylen, &rq, rep, &why);
 		return;
 	}
 	memset(&r, 0, sizeof(r));
@@ -364,9 +373,9 @@ fail:
 		state_epoch_free(&cur);
 	if (rc == DERR_RESTORING) {
 		/* Every read is recorded in our feed, which waits. */
-		cahierd_reply_err(rep, CH_ST_DENIED, "not read: %s", derr_str(rc));
+		cahierd_reply_err(rep, CH_ST_DENIED, "not read: %s", WHY_REASON(derr_str(rc)));
 		return;
 	}
 	log_err("read failed: %s", derr_str(rc));
-	cahierd_reply_err(rep, CH_ST_INTERNAL, "read failed: %s", derr_str(rc));
+	cahierd_reply_err(rep, CH_ST_INTERNAL, "read failed: %s", WHY_REASON(derr_str(rc)));
 }

@@ -232,13 +232,13 @@ state_person_refusal(const ch_charter_t *ch, const char *role,
 {
 	if (!ch_role_is_person(role))
 		return NULL;
-	const char *refusal = "you are not listed among the people of this case";
+	const char *refusal = N_("you are not listed among the people of this case");
 	for (size_t j = 0; ch && j < ch->npeople; j++) {
 		const ch_person_t *ps = &ch->people[j];
 		if (memcmp(ps->provider, provider, 32) != 0)
 			continue;
 		if (ps->valid_until && now_s > ps->valid_until)
-			refusal = "your access to this case has ended";
+			refusal = N_("your access to this case has ended");
 		else
 			return NULL;
 	}

@@ -58,9 +58,9 @@ const char *
 store_strerror(int err)
 {
 	switch (err) {
-	case ST_ERR_NOTFOUND: return "not found";
-	case ST_ERR_DB: return "database error";
-	case ST_ERR_FULL: return "database full";
+	case ST_ERR_NOTFOUND: return N_("not found");
+	case ST_ERR_DB: return N_("database error");
+	case ST_ERR_FULL: return N_("database full");
 	default: return ch_strerror(err);
 	}
 }

@@ -10,28 +10,28 @@ const char *
 ch_strerror(int err)
 {
 	switch (err) {
-	case CH_OK: return "success";
-	case CH_ERR_TRUNCATED: return "truncated input";
-	case CH_ERR_TRAILING: return "trailing data after message";
-	case CH_ERR_TOOBIG: return "length above limit";
-	case CH_ERR_MAGIC: return "wrong magic (not this kind of data)";
-	case CH_ERR_VERSION: return "unsupported format version";
-	case CH_ERR_VALUE: return "invalid field value";
-	case CH_ERR_SIG: return "bad signature";
-	case CH_ERR_DECRYPT: return "decryption failed";
-	case CH_ERR_PASS: return "wrong passphrase or damaged key file";
-	case CH_ERR_NOMEM: return "out of memory";
+	case CH_OK: return N_("success");
+	case CH_ERR_TRUNCATED: return N_("truncated input");
+	case CH_ERR_TRAILING: return N_("trailing data after message");
+	case CH_ERR_TOOBIG: return N_("length above limit");
+	case CH_ERR_MAGIC: return N_("wrong magic (not this kind of data)");
+	case CH_ERR_VERSION: return N_("unsupported format version");
+	case CH_ERR_VALUE: return N_("invalid field value");
+	case CH_ERR_SIG: return N_("bad signature");
+	case CH_ERR_DECRYPT: return N_("decryption failed");
+	case CH_ERR_PASS: return N_("wrong passphrase or damaged key file");
+	case CH_ERR_NOMEM: return N_("out of memory");
 	case CH_ERR_IO:
 		/* the system's own words for what failed (the caller names the
 		 * file): errno is still the failed call's when this is asked at once */
-		return errno ? strerror(errno) : "input/output error";
-	case CH_ERR_EXPIRED: return "certificate not valid at this time";
-	case CH_ERR_HASH: return "hash mismatch";
-	case CH_ERR_ENCODING: return "bad encoding";
-	case CH_ERR_EXISTS: return "file exists";
-	case CH_ERR_NOKEY: return "no key for this epoch and audience";
-	case CH_ERR_MODE: return "the file may be read by others than its owner";
-	default: return "unknown error";
+		return errno ? strerror(errno) : N_("input/output error");
+	case CH_ERR_EXPIRED: return N_("certificate not valid at this time");
+	case CH_ERR_HASH: return N_("hash mismatch");
+	case CH_ERR_ENCODING: return N_("bad encoding");
+	case CH_ERR_EXISTS: return N_("file exists");
+	case CH_ERR_NOKEY: return N_("no key for this epoch and audience");
+	case CH_ERR_MODE: return N_("the file may be read by others than its owner");
+	default: return N_("unknown error");
 	}
 }
 
@@ -282,42 +282,46 @@ cwr_free(cwr_t *w)
 	w->len = w->cap = 0;
 }
 
+size_t
+ch_utf8_char(const uint8_t *s, size_t n)
+{
+	if (n == 0 || s[0] == 0)
+		return 0;
+	uint8_t c = s[0];
+	size_t k;
+	uint32_t cp;
+	if (c < 0x80)
+		return 1;
+	else if ((c & 0xe0) == 0xc0) {
+		k = 1;
+		cp = c & 0x1f;
+	} else if ((c & 0xf0) == 0xe0) {
+		k = 2;
+		cp = c & 0x0f;
+	} else if ((c & 0xf8) == 0xf0) {
+		k = 3;
+		cp = c & 0x07;
+	} else
+		return 0;
+	if (n - 1 < k)
+		return 0;
+	for (size_t j = 1; j <= k; j++) {
+		if ((s[j] & 0xc0) != 0x80)
+			return 0;
+		cp = (cp << 6) | (s[j] & 0x3f);
+	}
+	if ((k == 1 && cp < 0x80) || (k == 2 && cp < 0x800) ||
+	    (k == 3 && cp < 0x10000) || cp > 0x10ffff ||
+	    (cp >= 0xd800 && cp <= 0xdfff))
+		return 0;
+	return k + 1;
+}
+
 int
 ch_utf8_valid(const uint8_t *s, size_t n)
 {
-	size_t i = 0;
-	while (i < n) {
-		uint8_t c = s[i];
-		size_t k;
-		uint32_t cp;
-		if (c == 0)
+	for (size_t i = 0, k; i < n; i += k)
+		if ((k = ch_utf8_char(s + i, n - i)) == 0)
 			return 0;
-		if (c < 0x80) {
-			i++;
-			continue;
-		} else if ((c & 0xe0) == 0xc0) {
-			k = 1;
-			cp = c & 0x1f;
-		} else if ((c & 0xf0) == 0xe0) {
-			k = 2;
-			cp = c & 0x0f;
-		} else if ((c & 0xf8) == 0xf0) {
-			k = 3;
-			cp = c & 0x07;
-		} else
-			return 0;
-		if (n - i - 1 < k)
-			return 0;
-		for (size_t j = 1; j <= k; j++) {
-			if ((s[i + j] & 0xc0) != 0x80)
-				return 0;
-			cp = (cp << 6) | (s[i + j] & 0x3f);
-		}
-		if ((k == 1 && cp < 0x80) || (k == 2 && cp < 0x800) ||
-		    (k == 3 && cp < 0x10000) || cp > 0x10ffff ||
-		    (cp >= 0xd800 && cp <= 0xdfff))
-			return 0;
-		i += k + 1;
-	}
 	return 1;
 }

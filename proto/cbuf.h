@@ -76,5 +76,9 @@ void cwr_free(cwr_t *w);
 
 /* True if s[0..n) is valid UTF-8 with no NUL and no overlong forms. */
 int ch_utf8_valid(const uint8_t *s, size_t n);
+/* The length (1..4) of the character s[0..n) starts with, by the rules of
+ * ch_utf8_valid; 0 when it is not one (a NUL, a stray or overlong byte, a
+ * surrogate, a sequence cut short, or n == 0). */
+size_t ch_utf8_char(const uint8_t *s, size_t n);
 
 #endif

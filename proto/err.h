@@ -4,6 +4,14 @@
 
 #define CH_WUR __attribute__((warn_unused_result))
 
+/* Marks English text that a client translates (xgettext -kN_, make pot):
+ * the descriptions below, the daemon's reasons, which a refusal carries as
+ * an argument for the client to translate (refusal.h, CH_REFUSAL_MSG).
+ * Does nothing here; the client's i18n.h defines it the same way. */
+#ifndef N_
+#define N_(s) (s)
+#endif
+
 enum {
 	CH_OK = 0,
 	CH_ERR_TRUNCATED = -1,   /* input ended before the format said it would */

@@ -294,11 +294,11 @@ const char *
 ch_purpose_refusal(const char *role, uint8_t purpose)
 {
 	if (!ch_purpose_name(purpose))
-		return "that is not a purpose";
+		return N_("that is not a purpose");
 	if (ch_role_is_person(role) && purpose != CH_PURPOSE_OWN_REQUEST)
-		return "the people around the person read at their own request (purpose own-request)";
+		return N_("the people around the person read at their own request (purpose own-request)");
 	if (!ch_role_is_person(role) && purpose == CH_PURPOSE_OWN_REQUEST)
-		return "a professional reads for the person's care, not at their own request";
+		return N_("a professional reads for the person's care, not at their own request");
 	return NULL;
 }
 

@@ -121,9 +121,11 @@ ixf_post_a(ixf_t *f, ixf_prov_t *p, uint8_t kind, const uint8_t *fields, size_t 
 	IXF_NEED(ch_postreq_encode(&rq, &req, &rl) == 0);
 	memset(&rep, 0, sizeof(rep));
 	post_handle(f->d[IXF_A], &p->pv, req, rl, &rep);
-	if (rep.status != CH_ST_OK)
-		fprintf(stderr, "index fixture: post refused: %.*s\n", (int)rep.len,
-		    rep.body ? (const char *)rep.body : "");
+	if (rep.status != CH_ST_OK) {
+		char why[CH_REFUSAL_MAX];
+		(void)ch_refusal_text(rep.body, rep.len, why, sizeof(why));
+		fprintf(stderr, "index fixture: post refused: %s\n", why);
+	}
 	free(rep.body);
 	free(plain);
 	free(req);

@@ -267,10 +267,14 @@ mkprov() {
 # running ORG: ORG's daemon is running
 running() { eval "rn_p=\$PID_$1"; [ -n "$rn_p" ] && alive "$rn_p"; }
 
-# ready_since LOG N PID: LOG has a " ready: " line after its first N lines,
-# or PID has exited (start tells which)
+# ready_since LOG N PID [DIR]: LOG has a " ready: " line after its first N
+# lines, or DIR/status.json, which the daemon writes once its sockets are
+# bound (daemon/health.h), names PID (a daemon that logs in another
+# language than English), or PID has exited (start tells which)
 ready_since() {
-	tail -n +"$(($2 + 1))" "$1" 2>/dev/null | grep -q " ready: " || ! alive "$3"
+	tail -n +"$(($2 + 1))" "$1" 2>/dev/null | grep -q " ready: " ||
+		{ [ -n "${4:-}" ] && grep -q "\"pid\": *$3[,}]" "$4/status.json" 2>/dev/null; } ||
+		! alive "$3"
 }
 
 # start ORG: runs ORG's daemon in the background and waits until it logs,
@@ -287,8 +291,8 @@ start() {
 	eval "PID_$1=$st_pid"
 	PIDS="$PIDS $st_pid"
 	if wait_for -w "the daemon of $1 (pid $st_pid) to log that it is ready, in $st_log" \
-		"${START_WAIT:-30}" ready_since "$st_log" "$st_n" "$st_pid"; then
-		tail -n +"$((st_n + 1))" "$st_log" | grep -q " ready: " && return 0
+		"${START_WAIT:-30}" ready_since "$st_log" "$st_n" "$st_pid" "$T/$1"; then
+		alive "$st_pid" && return 0
 		reap "$st_pid" "the daemon of $1"
 		pids_drop "$st_pid"
 		eval "PID_$1="

@@ -85,8 +85,9 @@ post(prov_t *p, uint8_t kind, const uint8_t *fields, size_t fl)
 		abort();
 	memset(&rep, 0, sizeof(rep));
 	post_handle(A.d, &p->pv, req, rl, &rep);
-	snprintf(msg, sizeof(msg), "%.*s", rep.status == CH_ST_OK ? 0 : (int)rep.len,
-	    rep.body ? (const char *)rep.body : "");
+	msg[0] = '\0';
+	if (rep.status != CH_ST_OK && ch_refusal_text(rep.body, rep.len, msg, sizeof(msg)) != 0)
+		snprintf(msg, sizeof(msg), "(a refusal that does not decode)");
 	if (rep.status != CH_ST_OK)
 		printf("# reply %u: %s\n", rep.status, msg);
 	free(rep.body);

@@ -411,8 +411,11 @@ read_ok(ch_readreq_t *rq, ixf_prov_t *p)
 	NEED(ch_readreq_sign(rq, p->k->sign_sk, &req, &rl) == 0);
 	memset(&rep, 0, sizeof(rep));
 	reads_handle(F.d[IXF_B], &p->pv, req, rl, &rep);
-	if (rep.status != CH_ST_OK)
-		fprintf(stderr, "fuzz_index: read: %.*s\n", (int)rep.len, (const char *)rep.body);
+	if (rep.status != CH_ST_OK) {
+		char why[CH_REFUSAL_MAX];
+		(void)ch_refusal_text(rep.body, rep.len, why, sizeof(why));
+		fprintf(stderr, "fuzz_index: read: %s\n", why);
+	}
 	NEED(rep.status == CH_ST_OK);
 	ch_readrep_t rp;
 	NEED(ch_readrep_decode(rep.body, rep.len, &rp) == 0);

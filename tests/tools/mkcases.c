@@ -213,9 +213,11 @@ post_at(org_t *o, const uint8_t id[16], uint8_t kind, const uint8_t *fields, siz
 		die("cannot encode a post");
 	memset(&rep, 0, sizeof(rep));
 	post_handle(o->d, &o->pv, req, rl, &rep);
-	if (rep.status != CH_ST_OK)
-		die("post of kind %u refused: %.*s", kind, (int)rep.len,
-		    rep.body ? (const char *)rep.body : "");
+	if (rep.status != CH_ST_OK) {
+		char why[CH_REFUSAL_MAX];
+		(void)ch_refusal_text(rep.body, rep.len, why, sizeof(why));
+		die("post of kind %u refused: %s", kind, why);
+	}
 	free(rep.body);
 	free(plain);
 	free(req);
