@@ -56,10 +56,26 @@ ch_postrep_decode(const uint8_t *p, size_t n, ch_postrep_t *r)
 	return crd_end(&rd);
 }
 
+/* A daemon's version: 1..CH_VERSION_MAX bytes, printable ASCII only (a
+ * client prints it as it is). */
+static int
+version_ok(const ch_slice_t *v)
+{
+	if (v->n < 1 || v->n > CH_VERSION_MAX)
+		return 0;
+	for (size_t i = 0; i < v->n; i++)
+		if (v->p[i] < 0x20 || v->p[i] > 0x7e)
+			return 0;
+	return 1;
+}
+
 int
 ch_status_encode(const ch_status_t *s, uint8_t **out, size_t *len)
 {
 	cwr_t w;
+	*out = NULL;
+	if (s->version.n ? !version_ok(&s->version) : s->started_ms || s->uptime_s)
+		return CH_ERR_VALUE;
 	cwr_init(&w, 16384);
 	cwr_var(&w, s->card.p, s->card.n, 4096);
 	cwr_var(&w, s->cert.p, s->cert.n, 4096);
@@ -69,6 +85,11 @@ ch_status_encode(const ch_status_t *s, uint8_t **out, size_t *len)
 	cwr_u32(&w, s->ownforks);
 	cwr_u32(&w, s->restore_ready);
 	cwr_u32(&w, s->restore_total);
+	if (s->version.n) {
+		cwr_var(&w, s->version.p, s->version.n, CH_VERSION_MAX);
+		cwr_u64(&w, s->started_ms);
+		cwr_u64(&w, s->uptime_s);
+	}
 	*out = cwr_take(&w, len);
 	return *out ? 0 : CH_ERR_TOOBIG;
 }
@@ -86,7 +107,19 @@ ch_status_decode(const uint8_t *p, size_t n, ch_status_t *s)
 	s->ownforks = crd_u32(&rd);
 	s->restore_ready = crd_u32(&rd);
 	s->restore_total = crd_u32(&rd);
-	return crd_end(&rd);
+	s->version.p = NULL;
+	s->version.n = 0;
+	s->started_ms = s->uptime_s = 0;
+	/* An older daemon's reply ends here. */
+	if (crd_left(&rd) == 0)
+		return crd_end(&rd);
+	s->version.p = crd_var(&rd, CH_VERSION_MAX, &s->version.n);
+	s->started_ms = crd_u64(&rd);
+	s->uptime_s = crd_u64(&rd);
+	int rc = crd_end(&rd);
+	if (rc == 0 && !version_ok(&s->version))
+		rc = CH_ERR_VALUE;
+	return rc;
 }
 
 int
