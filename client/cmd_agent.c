@@ -336,15 +336,16 @@ cmd_lock(cli_t *c, int argc, char **argv)
 }
 
 void
-agent_print_status(const cli_t *c)
+agent_print_status(const cli_t *c, const char *label, size_t width)
 {
 	agent_rep_t r;
 	if (c->json)
 		return;
+	cli_label(stdout, label, width);
 	if (agent_ask(c->home, AGENT_OP_STATUS, &r) == 0) {
 		char when[32];
 		cli_time(r.until * 1000, when);
-		printf("key:          unlocked until %s ('cahier lock' ends it)\n", when);
+		printf(_("unlocked until %s ('cahier lock' ends it)\n"), when);
 	} else
-		printf("key:          locked ('cahier unlock' keeps it open for a session)\n");
+		fputs(_("locked ('cahier unlock' keeps it open for a session)\n"), stdout);
 }
