@@ -1086,9 +1086,9 @@ cmd_hide(cli_t *c, int argc, char **argv)
 		cli_die(EXIT_ERR, _("hiding %s cannot be undone: give --yes to do it"), a.pos[1]);
 	if (!opt(&a, "yes")) {
 		char q[256];
-		/* TRANSLATORS: %1$s is the kind of entry as typed (note, task...),
-		 * %2$s its reference */
-		snprintf(q, sizeof(q), _("Hide %1$s %2$s for everyone in the case? This cannot "
+		/* TRANSLATORS: the first %s is the kind of entry as typed (note, task...),
+		 * the second its reference */
+		snprintf(q, sizeof(q), _("Hide %s %s for everyone in the case? This cannot "
 		    "be undone."), ch_kind_name(fd.kind), a.pos[1]);
 		if (!cli_ask_yes(q))
 			cli_die(EXIT_NO, _("nothing hidden"));
@@ -1186,11 +1186,11 @@ cmd_erase(cli_t *c, int argc, char **argv)
 		cli_die(EXIT_ERR, _("erasing %s cannot be undone: give --yes to do it"), a.pos[1]);
 	if (!opt(&a, "yes")) {
 		char q[256];
-		/* TRANSLATORS: %1$s is the kind of entry as typed (note, task...),
-		 * %2$s its reference, %3$zu its versions */
-		snprintf(q, sizeof(q), ngettext("Erase the content of %1$s %2$s (%3$zu version) "
+		/* TRANSLATORS: the first %s is the kind of entry as typed (note, task...),
+		 * the second its reference, then the number of its versions */
+		snprintf(q, sizeof(q), ngettext("Erase the content of %s %s (%zu version) "
 		    "for everyone in the case? This cannot be undone.", "Erase the content of "
-		    "%1$s %2$s (%3$zu versions) for everyone in the case? This cannot be undone.",
+		    "%s %s (%zu versions) for everyone in the case? This cannot be undone.",
 		    mine), kind, a.pos[1], mine);
 		if (!cli_ask_yes(q))
 			cli_die(EXIT_NO, _("nothing erased"));
