@@ -255,7 +255,7 @@ cmd_unlock(cli_t *c, int argc, char **argv)
 
 	no_dumps();
 	char *path = cli_path(c, "provider.key");
-	rc = keys_pass_read("Passphrase of your key: ", c->pass_file, c->pass_fd, 0,
+	rc = keys_pass_read(_("Passphrase of your key: "), c->pass_file, c->pass_fd, 0,
 	    &pass, &plen);
 	char why[600];
 	if (rc)

@@ -49,7 +49,7 @@ cmd_init(cli_t *c, int argc, char **argv)
 	keys_secret_t *k = keys_secret_new(KEYS_KIND_PROVIDER);
 	if (!k)
 		cli_die(EXIT_ERR, _("out of memory"));
-	rc = keys_pass_read("New passphrase for your key: ", c->pass_file, c->pass_fd, 1,
+	rc = keys_pass_read(_("New passphrase for your key: "), c->pass_file, c->pass_fd, 1,
 	    &pass, &plen);
 	char why[600];
 	if (rc)

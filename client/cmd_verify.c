@@ -124,10 +124,10 @@ cmd_verify(cli_t *c, int argc, char **argv)
 			else if ((f->code == CH_VF_GAP || f->code == CH_VF_BEYOND) && f->other != f->seq)
 				printf(_("%s, entries %llu..%llu: %s\n"), who,
 				    (unsigned long long)f->seq, (unsigned long long)f->other,
-				    ch_vf_str(f->code));
+				    _(ch_vf_str(f->code)));
 			else
 				printf(_("%s, entry %llu: %s\n"), who,
-				    (unsigned long long)f->seq, ch_vf_str(f->code));
+				    (unsigned long long)f->seq, _(ch_vf_str(f->code)));
 		}
 		cli_shown_clear(&sh);
 		/* "OK  case 0123abcd: 3 feeds, 14 entries, 14 signatures checked: ..." */

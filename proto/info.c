@@ -541,22 +541,27 @@ ch_verifyrep_clear(ch_verifyrep_t *r)
 	r->nnames = r->n = 0;
 }
 
+/* The findings' words are marked for the client's catalogue (make pot), which
+ * translates them for people (cahier verify); proto/ calls no gettext, and
+ * --json and the daemon's log keep them as they are. */
+#define N_(s) (s)
+
 const char *
 ch_vf_str(uint8_t code)
 {
 	switch (code) {
-	case CH_VF_GAP: return "entries missing below the feed's head";
-	case CH_VF_MALFORMED: return "the bytes held are not an entry";
-	case CH_VF_PLACE: return "the entry names another case, feed or number than where it is kept";
-	case CH_VF_SIG: return "the organization's signature does not verify";
-	case CH_VF_BODY: return "the body does not match the hash its organization signed";
-	case CH_VF_CHAIN: return "the entry does not follow the one before (hash chain broken)";
-	case CH_VF_ERASURE: return "the erased body's proof does not verify";
-	case CH_VF_HEAD: return "the feed's head record does not match its last entry";
-	case CH_VF_BEYOND: return "entries held after the feed's head";
-	case CH_VF_FORK: return "two signed entries for one number (fork): the feed is frozen";
-	case CH_VF_BEHIND: return "a member holds more of this organization's own feed than this daemon";
-	case CH_VF_MORE: return "more findings than one reply holds";
+	case CH_VF_GAP: return N_("entries missing below the feed's head");
+	case CH_VF_MALFORMED: return N_("the bytes held are not an entry");
+	case CH_VF_PLACE: return N_("the entry names another case, feed or number than where it is kept");
+	case CH_VF_SIG: return N_("the organization's signature does not verify");
+	case CH_VF_BODY: return N_("the body does not match the hash its organization signed");
+	case CH_VF_CHAIN: return N_("the entry does not follow the one before (hash chain broken)");
+	case CH_VF_ERASURE: return N_("the erased body's proof does not verify");
+	case CH_VF_HEAD: return N_("the feed's head record does not match its last entry");
+	case CH_VF_BEYOND: return N_("entries held after the feed's head");
+	case CH_VF_FORK: return N_("two signed entries for one number (fork): the feed is frozen");
+	case CH_VF_BEHIND: return N_("a member holds more of this organization's own feed than this daemon");
+	case CH_VF_MORE: return N_("more findings than one reply holds");
 	}
-	return "unknown finding";
+	return N_("unknown finding");
 }
