@@ -213,6 +213,12 @@ if command -v script >/dev/null 2>&1; then
 	R5=$(note "Nota vijf")
 	ask fr j "$R5"; rc=$?
 	check "... a Dutch j is no French yes" sh -c "[ $rc = 1 ] && grep -q 'rien n.a été masqué' '$T/ask.out'"
+	printf 'oui\n' | env -u LC_ALL -u LC_MESSAGES LANG=C.UTF-8 LANGUAGE=fr \
+		script -qec "'$B/cahier' --home '$T/ines' --passphrase-file '$T/pp' --timeout 20 erase '$CASE' '$R5'" \
+		/dev/null >"$T/ask.out" 2>&1; rc=$?
+	check "erasing, in French, answered oui: erased" sh -c "[ $rc = 0 ] &&
+		grep -q 'Effacer le contenu de note $R5 (1 version) pour tout le monde dans le dossier ? C.est irréversible\\. \\[o/N\\]' '$T/ask.out' &&
+		grep -q 'posted erasure of $R5' '$T/ask.out'"
 else
 	skip "the yes/no questions" "no script(1) here"
 fi
