@@ -180,7 +180,7 @@ for l in en nl fr; do
 done
 check "cahier peers in English" grep -q "^Wit-Gele Kruis Brussel  *tcp://[^ ]*  *offline    last heard never\$" "$T/peers.en"
 check "... in Dutch" grep -q "^Wit-Gele Kruis Brussel  *tcp://[^ ]*  *offline    laatst gehoord nooit\$" "$T/peers.nl"
-check "... in French" grep -q "^Wit-Gele Kruis Brussel  *tcp://[^ ]*  *hors ligne  dernier signe jamais\$" "$T/peers.fr"
+check "... in French" grep -q "^Wit-Gele Kruis Brussel  *tcp://[^ ]*  *hors ligne  dernier contact jamais\$" "$T/peers.fr"
 
 # a question before what cannot be undone, on a terminal (script(1) gives one):
 # the language's yes hides, anything else hides nothing (exit 1)
