@@ -52,17 +52,27 @@ TOOLS := $(patsubst tests/tools/%.c,$(BUILD)/tests/tools/%,$(TOOL_SRC))
 VERSION := $(shell sh scripts/version.sh)
 MAINS := $(call obj,daemon/main.c client/main.c daemon/health.c)
 LOCALEDIR ?= $(PREFIX)/share/locale
-$(call obj,client/i18n.c): override CFLAGS += -DLOCALEDIR='"$(LOCALEDIR)"'
-# The catalogues (client/i18n.h): po/LANG.po compiled into
+$(call obj,keys/i18n.c): override CFLAGS += -DLOCALEDIR='"$(LOCALEDIR)"'
+# The catalogues (keys/i18n.h): po/LANG.po compiled into
 # BUILD/locale/LANG/LC_MESSAGES/cahier.mo, checked by msgfmt.
 LINGUAS := nl fr
 MOS := $(patsubst %,$(BUILD)/locale/%/LC_MESSAGES/cahier.mo,$(LINGUAS))
 $(BUILD)/locale/%/LC_MESSAGES/cahier.mo: po/%.po
 	@mkdir -p $(dir $@)
 	msgfmt --check -o $@ $<
-# po/cahier.pot, the English source text of every marked message
+# po/cahier.pot, the English source text of every marked message: _(),
+# N_(), ngettext(); the daemon's log lines (daemon/log.h: log_debug's stay
+# English) and the passphrase prompts (keys/pass.c), which are translated
+# where they are printed; each of those is a printf format, which msgfmt
+# --check then holds the translations to.
 pot:
 	xgettext --from-code=UTF-8 -k_ -kN_ -kngettext:1,2 --add-comments=TRANSLATORS \
+		--keyword=CTX_:1c,2 \
+		--keyword=NCTX_:1c,2 \
+		-klog_err -klog_warn -klog_info -klog_limited:3 \
+		--flag=log_err:1:c-format --flag=log_warn:1:c-format \
+		--flag=log_info:1:c-format --flag=log_limited:3:c-format \
+		-kkeys_pass_read:1 \
 		--package-name=cahier -o po/cahier.pot \
 		$(sort $(wildcard client/*.c daemon/*.c keys/*.c proto/*.c))
 

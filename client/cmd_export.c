@@ -10,14 +10,14 @@ static void
 export_usage(int code)
 {
 	FILE *f = code ? stderr : stdout;
-	fprintf(f, "usage: cahier export CASE --booklet | --yellow-box | --fhir [options]\n\n"
+	fputs(_("usage: cahier export CASE --booklet | --yellow-box | --fhir [options]\n\n"
 	    "The case's notebook for paper and for other systems. Each export is a read:\n"
 	    "it is recorded (as an export, or as a print for paper) with the entries it\n"
 	    "holds, and shows only what your role may read.\n"
 	    "  --booklet     the printable booklet for the person's home\n"
 	    "  --yellow-box  the one-page emergency sheet of the yellow box\n"
 	    "  --fhir        a FHIR R4 Bundle (JSON) for hospital and GP systems\n"
-	    "'cahier export --booklet --help' (and so on) describes each one's options.\n");
+	    "'cahier export --booklet --help' (and so on) describes each one's options.\n"), f);
 	exit(code);
 }
 

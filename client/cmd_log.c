@@ -89,7 +89,7 @@ log_usage(const char *cmd, int code)
 {
 	FILE *f = code ? stderr : stdout;
 	if (strcmp(cmd, "log") == 0)
-		fprintf(f, "usage: cahier log CASE [--last N | --all] [--since DATE] [--until DATE]\n"
+		fputs(_("usage: cahier log CASE [--last N | --all] [--since DATE] [--until DATE]\n"
 		    "                 [--kind KIND]... [--search TEXT] [--open] [--unacked]\n"
 		    "                 [--org ORG] [--audience A]... [--mine]\n"
 		    "                 [--purpose PURPOSE] [--verbose]\n\n"
@@ -115,9 +115,9 @@ log_usage(const char *cmd, int code)
 		    "  --verbose      also each entry's id, seq and epoch\n"
 		    "Exit codes: 0 entries shown, 1 none matched, 2 an error.\n"
 		    "PURPOSE: treatment, emergency, coordination, own-request, audit; without\n"
-		    "--purpose, the one your role and the read give (cahier(1)).\n");
+		    "--purpose, the one your role and the read give (cahier(1)).\n"), f);
 	else
-		fprintf(f, "usage: cahier audit CASE [--last N | --all] [--since DATE] [--until DATE]\n"
+		fputs(_("usage: cahier audit CASE [--last N | --all] [--since DATE] [--until DATE]\n"
 		    "                   [--org ORG] [--reader NAME] [--action ACTION]\n"
 		    "                   [--why PURPOSE] [--outcome OUTCOME] [--purpose PURPOSE]\n\n"
 		    "Lists who read what in the case, across all its organizations: time,\n"
@@ -139,7 +139,7 @@ log_usage(const char *cmd, int code)
 		    "                     your locale says, LANGUAGE or LANG)\n"
 		    "--since and --until select by the time of the record. Reading the audit\n"
 		    "is itself recorded, with every record the page held, filtered or not.\n"
-		    "Exit codes: 0 records shown, 1 none matched, 2 an error.\n");
+		    "Exit codes: 0 records shown, 1 none matched, 2 an error.\n"), f);
 	exit(code);
 }
 
@@ -357,13 +357,13 @@ static void
 show_usage(int code)
 {
 	FILE *f = code ? stderr : stdout;
-	fprintf(f, "usage: cahier show CASE REF [--purpose PURPOSE] [--verbose]\n\n"
+	fputs(_("usage: cahier show CASE REF [--purpose PURPOSE] [--verbose]\n\n"
 	    "Shows one entry of the case: its latest version, every earlier version\n"
 	    "(an edit never rewrites one), and the entries that refer to it: the\n"
 	    "acknowledgements of an alert, the answers and decisions of a\n"
 	    "consultation, the check-ins of a keep-an-eye, the replies to a note.\n"
 	    "REF is the entry's short reference, as cahier log, tasks and alerts\n"
-	    "show it (8 letters and digits). The read is recorded.\n");
+	    "show it (8 letters and digits). The read is recorded.\n"), f);
 	exit(code);
 }
 
@@ -430,7 +430,7 @@ cmd_show(cli_t *c, int argc, char **argv)
 	if (!arr || !versions || !refs)
 		cli_die(EXIT_ERR, _("out of memory"));
 	if (ambiguous && !c->json)
-		printf("The reference %s names several entries:\n", refarg);
+		printf(_("The reference %s names several entries:\n"), refarg);
 	/* The latest version first, then the earlier ones, then what refers
 	 * to it (each group oldest first). */
 	for (int pass = 0; pass < 3; pass++) {
@@ -465,9 +465,9 @@ cmd_show(cli_t *c, int argc, char **argv)
 				    view_json(v, e));
 			else {
 				if (!printed && pass == 1)
-					printf("\nearlier versions:\n");
+					fputs(_("\nearlier versions:\n"), stdout);
 				if (!printed && pass == 2)
-					printf("\nreferring to it:\n");
+					fputs(_("\nreferring to it:\n"), stdout);
 				view_print(v, e);
 			}
 			view_entry_free(&e);
@@ -501,7 +501,7 @@ static void
 watch_usage(int code)
 {
 	FILE *f = code ? stderr : stdout;
-	fprintf(f, "usage: cahier watch CASE [--access] [--every SECONDS] [--for SECONDS]\n"
+	fputs(_("usage: cahier watch CASE [--access] [--every SECONDS] [--for SECONDS]\n"
 	    "                   [--last N] [--purpose PURPOSE]\n\n"
 	    "Shows the case's last entries (--last, default 10), then every new entry\n"
 	    "as it reaches your organization's daemon, from any organization, like\n"
@@ -511,7 +511,7 @@ watch_usage(int code)
 	    "  --access  the access records instead: each read of the case, by anyone,\n"
 	    "            as it becomes known here (the person, their trusted person or\n"
 	    "            contact point can follow who reads the notebook). Showing you\n"
-	    "            only your own reads of the audit leaves no record.\n");
+	    "            only your own reads of the audit leaves no record.\n"), f);
 	exit(code);
 }
 

@@ -48,7 +48,7 @@ static void
 usage(int code)
 {
 	FILE *f = code ? stderr : stdout;
-	fprintf(f, "usage: cahier export CASE --fhir [--out FILE] [--since DATE]\n\n"
+	fputs(_("usage: cahier export CASE --fhir [--out FILE] [--since DATE]\n\n"
 	    "The case's notebook as a FHIR R4 Bundle (JSON, type collection) for\n"
 	    "hospital and GP systems: the person (Patient), the care network (CareTeam,\n"
 	    "with its Organizations, Practitioners and RelatedPersons), the care plan\n"
@@ -63,7 +63,7 @@ usage(int code)
 	    "  --out FILE    write the bundle to FILE (mode 0600), not to stdout\n"
 	    "  --since DATE  the entries and access records from DATE on (YYYY-MM-DD,\n"
 	    "                local time); the person and the care network always\n"
-	    "Exit codes: 0 the bundle was written, 2 an error.\n");
+	    "Exit codes: 0 the bundle was written, 2 an error.\n"), f);
 	exit(code);
 }
 

@@ -1,24 +1,15 @@
-/* i18n.c - binding the gettext catalogues (i18n.h). */
+/* i18n.c - the client's language: the catalogues bound as cahierd binds
+ * them (keys/i18n.c), and --lang (i18n.h). */
 #include <locale.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "i18n.h"
 
-#ifndef LOCALEDIR
-#define LOCALEDIR "/usr/local/share/locale"
-#endif
-
 void
 cli_i18n_init(void)
 {
-	const char *dir = getenv("CAHIER_LOCALEDIR");
-	/* Messages only: numbers, times and the character classes the
-	 * escaping of others' text relies on stay as in the C locale. */
-	setlocale(LC_MESSAGES, "");
-	bindtextdomain("cahier", dir && dir[0] ? dir : LOCALEDIR);
-	bind_textdomain_codeset("cahier", "UTF-8");
-	textdomain("cahier");
+	i18n_bind();
 }
 
 void

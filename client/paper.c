@@ -46,6 +46,7 @@ enum { LANG_NONE, LANG_NL, LANG_FR };
 typedef struct {
 	const char *what;         /* "export --booklet" */
 	const char *casearg, *out;
+	const char *words;        /* the booklet's --lang (nl, fr, en), or NULL: the locale's */
 	int pdf, lang, yellow;
 	uint8_t purpose;
 	uint64_t since;           /* ms; 0: the default period */
@@ -55,8 +56,8 @@ static void
 booklet_usage(int code)
 {
 	FILE *f = code ? stderr : stdout;
-	fprintf(f, "usage: cahier export CASE --booklet [--since DATE] [--out FILE] [--pdf]\n"
-	    "                     [--purpose PURPOSE]\n\n"
+	fprintf(f, _("usage: cahier export CASE --booklet [--since DATE] [--lang nl|fr|en]\n"
+	    "                     [--out FILE] [--pdf] [--purpose PURPOSE]\n\n"
 	    "The notebook as a booklet to print and keep in the person's home, for the\n"
 	    "visitors who do not use cahier: the person and their own goals first, the\n"
 	    "care network (coordinator, contact point and deputy, trusted person), the\n"
@@ -67,10 +68,13 @@ booklet_usage(int code)
 	    "Each read it makes is recorded, as a print, with the entries it holds\n"
 	    "(cahier audit CASE --action print).\n\n"
 	    "  --since DATE   the timeline from DATE on (YYYY-MM-DD, local time)\n"
+	    "  --lang nl|fr|en\n"
+	    "                 the booklet in Dutch, French or English (default: as\n"
+	    "                 your locale says, LANGUAGE or LANG)\n"
 	    "  --out FILE     write to FILE (made mode 0600) instead of stdout\n"
 	    "  --pdf          PDF, rendered by headless chromium with no network; needs\n"
 	    "                 --out (a PDF is never written to a terminal)\n"
-	    "  --purpose P    the purpose of the reads (default: by your role)\n", BOOKLET_DAYS);
+	    "  --purpose P    the purpose of the reads (default: by your role)\n"), BOOKLET_DAYS);
 	exit(code);
 }
 
@@ -78,7 +82,7 @@ static void
 yellow_usage(int code)
 {
 	FILE *f = code ? stderr : stdout;
-	fprintf(f, "usage: cahier export CASE --yellow-box --lang nl|fr [--out FILE] [--pdf]\n"
+	fputs(_("usage: cahier export CASE --yellow-box --lang nl|fr [--out FILE] [--pdf]\n"
 	    "                     [--purpose PURPOSE]\n\n"
 	    "The one-page emergency sheet of the yellow box (gele doos, bo\xc3\xaete jaune):\n"
 	    "identity, main conditions, medication, allergies, who to call (contact\n"
@@ -113,7 +117,7 @@ yellow_usage(int code)
 	    "  directives     Advance directives, Wilsverklaring(en),\n"
 	    "                 Directives anticip\xc3\xa9" "es, D\xc3\xa9" "clarations anticip\xc3\xa9" "es\n"
 	    "  phone          Phone, Telephone, Telefoon, Tel, T\xc3\xa9l\xc3\xa9phone, T\xc3\xa9l\n"
-	    "  booklet        Booklet, Boekje, Carnet: where the paper booklet is kept\n");
+	    "  booklet        Booklet, Boekje, Carnet: where the paper booklet is kept\n"), f);
 	exit(code);
 }
 
@@ -148,7 +152,11 @@ parse_opts(opts_t *o, int argc, char **argv, int yellow)
 				    "coordination, own-request)"), argv[i]);
 		} else if (!yellow && strcmp(a, "--since") == 0 && more)
 			o->since = cli_date(argv[++i]);
-		else if (yellow && strcmp(a, "--lang") == 0 && more) {
+		else if (!yellow && strcmp(a, "--lang") == 0 && more) {
+			o->words = argv[++i];
+			if (strcmp(o->words, "nl") && strcmp(o->words, "fr") && strcmp(o->words, "en"))
+				cli_die(EXIT_ERR, _("--lang takes nl, fr or en, not '%s'"), o->words);
+		} else if (yellow && strcmp(a, "--lang") == 0 && more) {
 			const char *l = argv[++i];
 			if (strcmp(l, "nl") == 0)
 				o->lang = LANG_NL;
@@ -172,6 +180,8 @@ parse_opts(opts_t *o, int argc, char **argv, int yellow)
 		    o->what);
 	if (!yellow && o->since > now_ms())
 		cli_die(EXIT_ERR, _("--since is in the future"));
+	if (o->words)
+		cli_i18n_lang(o->words);
 }
 
 /* The output, opened before anything is read: a file that cannot be
@@ -436,14 +446,66 @@ paper_write(paper_t *p, int fd, const char *renderer)
 
 /* ---- words ---- */
 
-/* A role as words: "home-nurse" -> "home nurse". */
+/* A role as words, in the booklet's language: "home-nurse" -> "home nurse". */
 static void
 role_words(const char *role, char *out, size_t n)
 {
-	snprintf(out, n, "%s", role ? role : "?");
-	for (char *q = out; *q; q++)
-		if (*q == '-')
-			*q = ' ';
+	render_role_words(role, out, n);
+}
+
+/* Appends fmt, words of the program in the booklet's language, with each
+ * %s (or %N$s) replaced by the next (or the Nth) of args: 'b' in kinds
+ * says text others wrote, escaped and isolated in <bdi>; 't' text of the
+ * program (a date), escaped; 'r' markup the program made. */
+static void
+words_html(html_t *h, const char *fmt, const char *kinds, const char *const *args)
+{
+	size_t n = strlen(kinds), next = 0;
+	const char *q = fmt;
+	while (*q) {
+		const char *pc = strchr(q, '%');
+		char lit[512];
+		size_t len = pc ? (size_t)(pc - q) : strlen(q);
+		while (len) {
+			size_t k = len < sizeof(lit) - 1 ? len : sizeof(lit) - 1;
+			memcpy(lit, q, k);
+			lit[k] = '\0';
+			html_text(h, lit, 1);
+			q += k;
+			len -= k;
+		}
+		if (!pc)
+			break;
+		size_t at = next;
+		const char *t = pc + 1;
+		if (*t == '%') {
+			html_raw(h, "%");
+			q = t + 1;
+			continue;
+		}
+		if (*t >= '1' && *t <= '9' && t[1] == '$') {
+			at = (size_t)(*t - '1');
+			t += 2;
+		} else
+			next++;
+		if (*t != 's') {          /* nothing else is used: shown as it is */
+			html_raw(h, "%");
+			q = pc + 1;
+			continue;
+		}
+		q = t + 1;
+		if (at >= n)
+			continue;
+		if (kinds[at] == 'r')
+			html_raw(h, args[at]);
+		else {
+			if (kinds[at] == 'b')
+				html_raw(h, "<bdi>");
+			html_text(h, args[at], 1);
+			if (kinds[at] == 'b')
+				html_raw(h, "</bdi>");
+		}
+	}
 }
 
 static const char *
@@ -459,47 +521,46 @@ static const char *
 event_words(const char *kind)
 {
 	static const struct { const char *kind, *words; } w[] = {
-		{ "case-opened", "opened the case" },
-		{ "org-added", "added an organization to the case:" },
-		{ "org-removed", "removed an organization from the case:" },
-		{ "keys-rotated", "renewed the keys of the case" },
-		{ "coordination-handed-over", "handed coordination of the case to" },
-		{ "people-changed", "updated the people around the person" },
-		{ "history-granted", "granted the history of the case to" },
-		{ "provider-revoked", "revoked the key of one of its providers" },
-		{ "fork", "reported two different entries at one place of a feed (a fork) of" },
-		{ "erase", "erased the content of one of its entries, at the person's request or "
-		    "as posted in error; its trace stays" },
+		{ "case-opened", N_("opened the case") },
+		{ "org-added", N_("added an organization to the case:") },
+		{ "org-removed", N_("removed an organization from the case:") },
+		{ "keys-rotated", N_("renewed the keys of the case") },
+		{ "coordination-handed-over", N_("handed coordination of the case to") },
+		{ "people-changed", N_("updated the people around the person") },
+		{ "history-granted", N_("granted the history of the case to") },
+		{ "provider-revoked", N_("revoked the key of one of its providers") },
+		{ "fork", N_("reported two different entries at one place of a feed (a fork) of") },
+		{ "erase", N_("erased the content of one of its entries, at the person's request or "
+		    "as posted in error; its trace stays") },
 	};
 	for (size_t i = 0; i < sizeof(w) / sizeof(w[0]); i++)
 		if (strcmp(kind, w[i].kind) == 0)
-			return w[i].words;
-	return "wrote an entry of a kind this version cannot show";
+			return _(w[i].words);
+	return _("wrote an entry of a kind this version cannot show");
 }
 
-/* Why an entry is not shown, for a reader of role. */
+/* Why an entry is not shown, for a reader of role: a sentence. */
 static void
 closed_words(paper_t *p, const ch_readitem_t *it, char *out, size_t n)
 {
-	const char *aud = it->env.audience == CH_AUD_MEMBERSHIP ? "membership" :
-	    ch_aud_name(it->env.audience) ? ch_aud_name(it->env.audience) : "?";
-	char role[KEYS_ROLE_MAX + 1];
+	const char *aud = render_aud_word(it->env.audience);
+	char role[KEYS_ROLE_MAX * 2 + 1];
 	role_words(p->role, role, sizeof(role));
 	switch (it->state) {
 	case CH_IT_ERASED:
-		snprintf(out, n, "its content was erased");
+		snprintf(out, n, "%s", _("An entry whose content was erased."));
 		break;
 	case CH_IT_ROLE_AUD:
-		snprintf(out, n, "for the %s audience, which the role of the person who printed "
-		    "this (%s) is not in: not shown", aud, role);
+		snprintf(out, n, _("An entry for the %s audience, which the role of the person who "
+		    "printed this (%s) is not in: not shown."), aud, role);
 		break;
 	case CH_IT_ORG_AUD:
-		snprintf(out, n, "for the %s audience, which the organization that printed this "
-		    "is not in: not shown", aud);
+		snprintf(out, n, _("An entry for the %s audience, which the organization that "
+		    "printed this is not in: not shown."), aud);
 		break;
 	default:
-		snprintf(out, n, "written before the organization that printed this joined the "
-		    "case: not shown");
+		snprintf(out, n, "%s", _("An entry written before the organization that printed "
+		    "this joined the case: not shown."));
 	}
 }
 
@@ -533,11 +594,12 @@ acks_html(paper_t *p, const ch_readitem_t *it, const ch_fields_t *f)
 		ch_readitem_ack(it, i, org, &t);
 		cli_time(t, when);
 		nm = org_name(p, org);
-		html_raw(&p->h, acked++ ? ", " : "<p class=\"acks\">Acknowledged by ");
-		html_raw(&p->h, "<bdi>");
-		html_text(&p->h, nm ? nm : RENDER_UNKNOWN_ORG, 1);
-		html_raw(&p->h, "</bdi> on ");
-		html_text(&p->h, when, 1);
+		const char *args[] = { nm ? nm : render_unknown_org(), when };
+		html_raw(&p->h, acked++ ? ", " : "<p class=\"acks\">");
+		/* TRANSLATORS: the first of the organizations that acknowledged
+		 * an alert, with the time; the others follow as "%s on %s" */
+		words_html(&p->h, acked == 1 ? _("Acknowledged by %s on %s") : _("%s on %s"), "bt",
+		    args);
 	}
 	if (acked)
 		html_raw(&p->h, ".</p>\n");
@@ -552,73 +614,47 @@ acks_html(paper_t *p, const ch_readitem_t *it, const ch_fields_t *f)
 		if (done)
 			continue;
 		const char *nm = org_name(p, o->id[i]);
-		html_raw(&p->h, waiting++ ? ", " : "<p class=\"waiting\">Not yet acknowledged by ");
+		if (!waiting++) {
+			html_raw(&p->h, "<p class=\"waiting\">");
+			html_text(&p->h, _("Not yet acknowledged by"), 1);
+			html_raw(&p->h, " ");
+		} else
+			html_raw(&p->h, ", ");
 		html_raw(&p->h, "<bdi>");
-		html_text(&p->h, nm ? nm : RENDER_UNKNOWN_ORG, 1);
+		html_text(&p->h, nm ? nm : render_unknown_org(), 1);
 		html_raw(&p->h, "</bdi>");
 	}
 	if (waiting)
 		html_raw(&p->h, ".</p>\n");
 }
 
-/* The main text of a care entry (its "text", an appointment's "what", a
- * consultation's "agenda"), and the name of that field; NULL if none. */
-static const char *
-main_text(const ch_fields_t *f, const char **name)
-{
-	size_t n;
-	const ch_field_t *t = ch_kind_fields(f->kind, &n);
-	for (size_t i = 0; t && i < n; i++)
-		if (t[i].type == CH_FT_TEXT && (strcmp(t[i].name, "text") == 0 ||
-		    strcmp(t[i].name, "what") == 0 || strcmp(t[i].name, "agenda") == 0)) {
-			*name = t[i].name;
-			return *(char *const *)(const void *)((const uint8_t *)f + t[i].off);
-		}
-	return NULL;
-}
-
 /* A care entry of another kind than the note: its main text first, as a
  * note's, then its other fields as render_lines() words them, but for
- * those it leaves empty ("none"). */
+ * those it leaves empty. */
 static void
 care_html(paper_t *p, const ch_fields_t *f)
 {
 	html_t *h = &p->h;
-	const char *name = NULL, *text = main_text(f, &name);
+	const char *text = render_main_text(f);
 	if (text && *text) {
 		html_raw(h, "<div class=\"text\" dir=\"auto\">");
 		html_text(h, text, 0);
 		html_raw(h, "</div>\n");
 	}
 	render_ctx_t rc = rctx(p);
-	char *lines = render_lines(f, &rc, "");
+	char *lines = render_lines_opt(f, &rc, "", RENDER_SKIP_EMPTY | RENDER_SKIP_MAIN);
 	if (!lines)
 		cli_die(EXIT_ERR, _("out of memory"));
-	size_t nl = name ? strlen(name) : 0;
-	int skipping = 0, any = 0;
-	for (char *s = lines, *e; *s; s = e) {
-		e = strchr(s, '\n');
-		e = e ? e + 1 : s + strlen(s);
-		size_t len = (size_t)(e - s) - (e[-1] == '\n');
-		if (skipping && len >= 2 && s[0] == ' ' && s[1] == ' ')
-			continue;
-		skipping = 0;
-		if (name && len > nl && strncmp(s, name, nl) == 0 && s[nl] == ':') {
-			/* the main text, shown above (a text of several lines
-			 * follows its label on lines of their own) */
-			skipping = len == nl + 1;
-			continue;
-		}
-		if (len >= 6 && memcmp(s + len - 6, ": none", 6) == 0)
-			continue;
-		char save = s[len];
-		s[len] = '\0';
-		html_raw(h, any++ ? "\n" : "<div class=\"fields\" dir=\"auto\">");
-		html_text(h, s, 0);
-		s[len] = save;
-	}
-	if (any)
+	size_t n = strlen(lines);
+	if (n && lines[n - 1] == '\n')
+		lines[n - 1] = '\0';
+	if (lines[0]) {
+		/* render_lines escaped what others wrote; html_text escapes
+		 * again only what HTML would read as markup */
+		html_raw(h, "<div class=\"fields\" dir=\"auto\">");
+		html_text(h, lines, 0);
 		html_raw(h, "</div>\n");
+	}
 	render_free(&lines);
 }
 
@@ -627,12 +663,12 @@ static void
 entry_html(paper_t *p, const ch_readitem_t *it, const ventry_t *e)
 {
 	html_t *h = &p->h;
-	char when[32], role[KEYS_ROLE_MAX + 1];
+	char when[32], role[KEYS_ROLE_MAX * 2 + 1];
 	json_t *j = view_json(p->v, e);
 	const char *state = json_str(j, "state");
 	int hidden = strcmp(state, "hidden") == 0;
 	int readable = json_is_true(json_object_get(j, "readable"));
-	const char *aud = json_str(j, "audience");
+	const char *aud = render_aud_word(it->env.audience);
 	cli_time(it->env.time_ms, when);
 
 	html_rawf(h, "<div class=\"entry%s\">\n<p class=\"head\"><span class=\"when\">", hidden ?
@@ -651,15 +687,24 @@ entry_html(paper_t *p, const ch_readitem_t *it, const ventry_t *e)
 	html_text(h, json_str(j, "org"), 1);
 	html_raw(h, "</bdi>");
 	const ch_fields_t *f = view_fields(e);
-	if (f)
-		html_rawf(h, " · <span class=\"kind\">%s</span>", ch_kind_name(f->kind));
-	html_raw(h, " · <span class=\"aud\">for ");
-	html_text(h, aud, 1);
+	if (f) {
+		html_raw(h, " · <span class=\"kind\">");
+		html_text(h, render_kind_word(f->kind), 1);
+		html_raw(h, "</span>");
+	}
+	html_raw(h, " · <span class=\"aud\">");
+	/* TRANSLATORS: the audience of an entry in the booklet: "for care" */
+	words_html(h, _("for %s"), "t", &aud);
 	html_raw(h, "</span>");
-	if (json_is_true(json_object_get(j, "edited")))
-		html_raw(h, " · edited");
-	if (readable && json_object_get(j, "verified") && !json_is_true(json_object_get(j, "verified")))
-		html_raw(h, " · <b>SIGNATURE DOES NOT VERIFY</b>");
+	if (json_is_true(json_object_get(j, "edited"))) {
+		html_raw(h, " · ");
+		html_text(h, _("edited"), 1);
+	}
+	if (readable && json_object_get(j, "verified") && !json_is_true(json_object_get(j, "verified"))) {
+		html_raw(h, " · <b>");
+		html_text(h, _("SIGNATURE DOES NOT VERIFY"), 1);
+		html_raw(h, "</b>");
+	}
 	html_raw(h, "</p>\n");
 
 	if (hidden) {
@@ -667,21 +712,24 @@ entry_html(paper_t *p, const ch_readitem_t *it, const ventry_t *e)
 		char at[32] = "?";
 		if (it->hidden_at)
 			cli_time(it->hidden_at, at);
-		html_raw(h, "<p class=\"gone\">Hidden by <bdi>");
-		html_text(h, hj ? json_str(hj, "by") : "?", 1);
-		html_raw(h, "</bdi> on ");
-		html_text(h, at, 1);
-		html_raw(h, ", at the person's request or as posted in error: what it said is "
-		    "not shown.</p>\n");
+		const char *args[] = { hj ? json_str(hj, "by") : "?", at };
+		html_raw(h, "<p class=\"gone\">");
+		words_html(h, _("Hidden by %s on %s, at the person's request or as posted in error: "
+		    "what it said is not shown."), "bt", args);
+		html_raw(h, "</p>\n");
 	} else if (!readable) {
-		char why[256];
+		char why[512];
 		closed_words(p, it, why, sizeof(why));
-		html_raw(h, "<p class=\"gone\">An entry ");
+		html_raw(h, "<p class=\"gone\">");
 		html_text(h, why, 1);
-		html_raw(h, ".</p>\n");
+		html_raw(h, "</p>\n");
 	} else if (f && f->kind == CH_KIND_NOTE) {
 		if (json_object_get(j, "reply_to"))
-			html_raw(h, "<p class=\"meta\">(a reply)</p>\n");
+		{
+			html_raw(h, "<p class=\"meta\">");
+			html_text(h, _("(a reply)"), 1);
+			html_raw(h, "</p>\n");
+		}
 		html_raw(h, "<div class=\"text\" dir=\"auto\">");
 		html_text(h, f->u.note.text, 0);
 		html_raw(h, "</div>\n");
@@ -738,10 +786,14 @@ page_entries(paper_t *p, const ch_readrep_t *rr, void *arg)
 		if (run > 1) {
 			char last[32];
 			cli_time(rr->items[i + run - 1].env.time_ms, last);
-			html_rawf(&p->h, "<p class=\"more\">(and %zu more entries like it, the last "
-			    "on ", run - 1);
-			html_text(&p->h, last, 1);
-			html_raw(&p->h, ")</p>\n");
+			char more[64];
+			snprintf(more, sizeof(more), "%zu", run - 1);
+			const char *args[] = { more, last };
+			html_raw(&p->h, "<p class=\"more\">");
+			words_html(&p->h, ngettext("(and %s more entry like it, the last on %s)",
+			    "(and %s more entries like it, the last on %s)", (unsigned long)(run - 1)),
+			    "tt", args);
+			html_raw(&p->h, "</p>\n");
 		}
 		*count += run;
 		i += run;
@@ -789,12 +841,28 @@ page_begin(paper_t *p, const char *title, const char *lang, const char *css, int
 		html_raw(h, "@page { size: A4; margin: 18mm 15mm 16mm 15mm;\n"
 		    "  @top-left { content: \"");
 		html_css_string(h, person_name(p));
+		char printed[128];
+		snprintf(printed, sizeof(printed), _("printed %s"), p->printed);
 		html_raw(h, "\"; font: 9pt \"DejaVu Sans\", sans-serif; }\n"
-		    "  @top-right { content: \"printed ");
-		html_css_string(h, p->printed);
+		    "  @top-right { content: \"");
+		html_css_string(h, printed);
 		html_raw(h, "\"; font: 9pt \"DejaVu Sans\", sans-serif; }\n"
-		    "  @bottom-right { content: \"page \" counter(page) \" of \" counter(pages); "
-		    "font: 9pt \"DejaVu Sans\", sans-serif; } }\n");
+		    "  @bottom-right { content: \"");
+		/* "page %s of %s": the page number, then the number of pages */
+		const char *pg = _("page %s of %s"), *a1 = strstr(pg, "%s");
+		const char *a2 = a1 ? strstr(a1 + 2, "%s") : NULL;
+		if (a1 && a2) {
+			char part[128];
+			snprintf(part, sizeof(part), "%.*s", (int)(a1 - pg), pg);
+			html_css_string(h, part);
+			html_raw(h, "\" counter(page) \"");
+			snprintf(part, sizeof(part), "%.*s", (int)(a2 - a1 - 2), a1 + 2);
+			html_css_string(h, part);
+			html_raw(h, "\" counter(pages) \"");
+			html_css_string(h, a2 + 2);
+		} else
+			html_raw(h, "\" counter(page) \"");
+		html_raw(h, "\"; font: 9pt \"DejaVu Sans\", sans-serif; } }\n");
 	}
 	html_raw(h, "</style>\n</head>\n<body>\n");
 }
@@ -810,33 +878,67 @@ static void
 network_html(paper_t *p)
 {
 	html_t *h = &p->h;
-	html_raw(h, "<section>\n<h2>The care network</h2>\n");
+	html_raw(h, "<section>\n<h2>");
+	html_text(h, _("The care network"), 1);
+	html_raw(h, "</h2>\n");
 	if (!p->have_charter) {
 		/* The organizations the daemon named in its replies: the
 		 * members, and those removed. */
-		html_raw(h, "<p>Organizations named in the notebook: ");
+		html_t list = { 0 };
 		for (size_t i = 0; i < p->nnames; i++) {
-			html_raw(h, i ? ", <bdi>" : "<bdi>");
-			html_text(h, p->names[i].name, 1);
-			html_raw(h, "</bdi>");
+			html_raw(&list, i ? ", <bdi>" : "<bdi>");
+			html_text(&list, p->names[i].name, 1);
+			html_raw(&list, "</bdi>");
 		}
-		html_raw(h, p->nnames ? ".</p>\n" : "none known.</p>\n");
-		html_raw(h, "<p class=\"note\">The list of the people around the person (contact "
-		    "point, deputy, trusted person) is read by the professionals of the network: "
-		    "ask one of them for the booklet with it.</p>\n</section>\n");
+		size_t ln;
+		char *lp = html_take(&list, &ln);
+		if (!lp)
+			cli_die(EXIT_ERR, _("out of memory"));
+		const char *args[] = { lp };
+		html_raw(h, "<p>");
+		words_html(h, p->nnames ? _("Organizations named in the notebook: %s.") :
+		    _("Organizations named in the notebook: none known."), "r", args);
+		html_free_buf(&lp, ln);
+		html_raw(h, "</p>\n<p class=\"note\">");
+		html_text(h, _("The list of the people around the person (contact point, deputy, "
+		    "trusted person) is read by the professionals of the network: ask one of them "
+		    "for the booklet with it."), 1);
+		html_raw(h, "</p>\n</section>\n");
 		return;
 	}
 	const ch_charter_t *ch = &p->ep.charter;
 	const char *coord = org_name(p, ch->coordinator);
-	char words[96];
-	html_raw(h, "<p>Coordinated by <b><bdi>");
-	html_text(h, coord ? coord : RENDER_UNKNOWN_ORG, 1);
-	html_raw(h, "</bdi></b>.</p>\n<h3>The people around the person</h3>\n");
-	if (!ch->npeople)
-		html_raw(h, "<p>None recorded.</p>\n");
-	else
-		html_raw(h, "<table>\n<thead><tr><th>Role</th><th>Name</th><th>On what basis</th>"
-		    "<th>Until</th></tr></thead>\n<tbody>\n");
+	char words[192];
+	html_t b = { 0 };
+	html_raw(&b, "<b><bdi>");
+	html_text(&b, coord ? coord : render_unknown_org(), 1);
+	html_raw(&b, "</bdi></b>");
+	size_t bn;
+	char *bp = html_take(&b, &bn);
+	if (!bp)
+		cli_die(EXIT_ERR, _("out of memory"));
+	const char *cargs[] = { bp };
+	html_raw(h, "<p>");
+	words_html(h, _("Coordinated by %s."), "r", cargs);
+	html_free_buf(&bp, bn);
+	html_raw(h, "</p>\n<h3>");
+	html_text(h, _("The people around the person"), 1);
+	html_raw(h, "</h3>\n");
+	if (!ch->npeople) {
+		html_raw(h, "<p>");
+		html_text(h, _("None recorded."), 1);
+		html_raw(h, "</p>\n");
+	} else {
+		html_raw(h, "<table>\n<thead><tr><th>");
+		html_text(h, _("Role"), 1);
+		html_raw(h, "</th><th>");
+		html_text(h, _("Name"), 1);
+		html_raw(h, "</th><th>");
+		html_text(h, _("On what basis"), 1);
+		html_raw(h, "</th><th>");
+		html_text(h, _("Until"), 1);
+		html_raw(h, "</th></tr></thead>\n<tbody>\n");
+	}
 	for (size_t k = 0; k <= sizeof(people_order) / sizeof(people_order[0]); k++)
 		for (size_t i = 0; i < ch->npeople; i++) {
 			const ch_person_t *ps = &ch->people[i];
@@ -855,15 +957,20 @@ network_html(paper_t *p)
 			html_raw(h, "</td><td><bdi>");
 			html_text(h, ps->name, 1);
 			html_raw(h, "</bdi></td><td>");
-			html_text(h, ps->basis, 1);
+			html_text(h, render_word("basis", ps->basis), 1);
 			html_raw(h, "</td><td>");
-			html_text(h, until[0] ? until : "no end", 1);
+			html_text(h, until[0] ? until : _("no end"), 1);
 			html_raw(h, "</td></tr>\n");
 		}
 	if (ch->npeople)
 		html_raw(h, "</tbody>\n</table>\n");
-	html_raw(h, "<h3>Organizations</h3>\n<table>\n<thead><tr><th>Organization</th>"
-	    "<th>Role in the case</th></tr></thead>\n<tbody>\n");
+	html_raw(h, "<h3>");
+	html_text(h, _("Organizations"), 1);
+	html_raw(h, "</h3>\n<table>\n<thead><tr><th>");
+	html_text(h, _("Organization"), 1);
+	html_raw(h, "</th><th>");
+	html_text(h, _("Role in the case"), 1);
+	html_raw(h, "</th></tr></thead>\n<tbody>\n");
 	for (size_t i = 0; i < ch->norgs; i++) {
 		const char *nm = org_name(p, ch->orgs[i].org);
 		role_words(ch->orgs[i].role, words, sizeof(words));
@@ -871,8 +978,12 @@ network_html(paper_t *p)
 		html_text(h, nm ? nm : "?", 1);
 		html_raw(h, "</bdi></td><td>");
 		html_text(h, words, 1);
-		if (memcmp(ch->orgs[i].org, ch->coordinator, 32) == 0)
-			html_raw(h, ", coordinator");
+		if (memcmp(ch->orgs[i].org, ch->coordinator, 32) == 0) {
+			html_raw(h, ", ");
+			/* TRANSLATORS: after an organization's role in the booklet's
+			 * table: "home nursing service, coordinator" */
+			html_text(h, CTX_("booklet", "coordinator"), 1);
+		}
 		html_raw(h, "</td></tr>\n");
 	}
 	html_raw(h, "</tbody>\n</table>\n</section>\n");
@@ -890,9 +1001,12 @@ page_goals(paper_t *p, const ch_readrep_t *rr, void *arg)
 			const ch_fields_t *f = view_fields(e);
 			int own = f && f->kind == CH_KIND_GOAL && f->u.goal.whose == CH_GOAL_OWN;
 			if (own == (pass == 0)) {
-				if (!shown++)
-					html_raw(&p->h, pass == 0 ? "<h3>Their own goals</h3>\n" :
-					    "<h3>Shared goals, and who works on each</h3>\n");
+				if (!shown++) {
+					html_raw(&p->h, "<h3>");
+					html_text(&p->h, pass == 0 ? _("Their own goals") :
+					    _("Shared goals, and who works on each"), 1);
+					html_raw(&p->h, "</h3>\n");
+				}
 				entry_html(p, &rr->items[i], e);
 				(*count)++;
 			}
@@ -906,12 +1020,12 @@ section(paper_t *p, const char *title, ch_readreq_t *rq, page_fn fn, const char 
 {
 	size_t count = 0;
 	html_raw(&p->h, "<section>\n<h2>");
-	html_raw(&p->h, title);
+	html_text(&p->h, title, 1);
 	html_raw(&p->h, "</h2>\n");
 	paper_read(p, rq, 1, fn, &count);
 	if (!count) {
 		html_raw(&p->h, "<p>");
-		html_raw(&p->h, none);
+		html_text(&p->h, none, 1);
 		html_raw(&p->h, "</p>\n");
 	}
 	html_raw(&p->h, "</section>\n");
@@ -936,28 +1050,28 @@ export_booklet(cli_t *c, int argc, char **argv)
 	sincebuf[10] = '\0';
 
 	read_charter(&p);
-	char title[CH_CASE_NAME_MAX + 64];
-	snprintf(title, sizeof(title), "Care notebook of %s", person_name(&p));
-	page_begin(&p, title, "en", booklet_css, 1);
-	html_raw(&p.h, "<header>\n<h1>Care notebook of <bdi>");
-	html_text(&p.h, person_name(&p), 1);
-	html_raw(&p.h, "</bdi></h1>\n<p class=\"meta\">Printed ");
-	html_text(&p.h, p.printed, 1);
-	html_raw(&p.h, " by <bdi>");
-	html_text(&p.h, p.reader, 1);
-	char role[KEYS_ROLE_MAX + 1];
+	char title[CH_CASE_NAME_MAX * 2 + 128];
+	snprintf(title, sizeof(title), _("Care notebook of %s"), person_name(&p));
+	/* TRANSLATORS: the language code of the page (html lang): nl, fr */
+	page_begin(&p, title, _("en"), booklet_css, 1);
+	const char *name[] = { person_name(&p) };
+	html_raw(&p.h, "<header>\n<h1>");
+	words_html(&p.h, _("Care notebook of %s"), "b", name);
+	html_raw(&p.h, "</h1>\n<p class=\"meta\">");
+	char role[KEYS_ROLE_MAX * 2 + 1];
 	role_words(p.role, role, sizeof(role));
-	html_raw(&p.h, "</bdi> (");
-	html_text(&p.h, role, 1);
-	html_raw(&p.h, "), <bdi>");
-	html_text(&p.h, p.usname, 1);
-	html_raw(&p.h, "</bdi>. It holds what that role may read of the notebook; an entry "
-	    "hidden at the person's request is marked as hidden, never shown. The notebook "
-	    "itself is kept up to date in cahier by the care network; this paper is not.</p>\n"
-	    "</header>\n");
+	const char *by[] = { p.printed, p.reader, role, p.usname };
+	words_html(&p.h, _("Printed %s by %s (%s), %s."), "tbtb", by);
+	html_raw(&p.h, " ");
+	html_text(&p.h, _("It holds what that role may read of the notebook; an entry hidden at "
+	    "the person's request is marked as hidden, never shown. The notebook itself is kept "
+	    "up to date in cahier by the care network; this paper is not."), 1);
+	html_raw(&p.h, "</p>\n</header>\n");
 
 	/* 1. the person and their own goals */
-	html_raw(&p.h, "<section>\n<h2>The person</h2>\n<p class=\"person\"><b><bdi>");
+	html_raw(&p.h, "<section>\n<h2>");
+	html_text(&p.h, _("The person"), 1);
+	html_raw(&p.h, "</h2>\n<p class=\"person\"><b><bdi>");
 	html_text(&p.h, person_name(&p), 1);
 	html_raw(&p.h, "</bdi></b></p>\n");
 	size_t goals = 0;
@@ -965,8 +1079,11 @@ export_booklet(cli_t *c, int argc, char **argv)
 	rq.kinds = (uint64_t)1 << CH_KIND_GOAL;
 	rq.flags = CH_RQ_OPEN;
 	paper_read(&p, &rq, 1, page_goals, &goals);
-	if (!goals)
-		html_raw(&p.h, "<p>No active goal in the notebook.</p>\n");
+	if (!goals) {
+		html_raw(&p.h, "<p>");
+		html_text(&p.h, _("No active goal in the notebook."), 1);
+		html_raw(&p.h, "</p>\n");
+	}
 	html_raw(&p.h, "</section>\n");
 
 	/* 2. the care network */
@@ -976,31 +1093,41 @@ export_booklet(cli_t *c, int argc, char **argv)
 	readreq(&p, &rq);
 	rq.kinds = (uint64_t)1 << CH_KIND_TASK | (uint64_t)1 << CH_KIND_APPOINTMENT;
 	rq.flags = CH_RQ_OPEN;
-	section(&p, "Open tasks and appointments", &rq, page_entries,
-	    "No open task, no planned appointment.");
+	section(&p, _("Open tasks and appointments"), &rq, page_entries,
+	    _("No open task, no planned appointment."));
 
 	/* 4. alerts (and handovers) some addressee has not acknowledged */
 	readreq(&p, &rq);
 	rq.kinds = (uint64_t)1 << CH_KIND_ALERT | (uint64_t)1 << CH_KIND_HANDOVER;
 	rq.flags = CH_RQ_UNACKED;
-	section(&p, "Alerts not yet acknowledged", &rq, page_entries,
-	    "None: every alert has been acknowledged.");
+	section(&p, _("Alerts not yet acknowledged"), &rq, page_entries,
+	    _("None: every alert has been acknowledged."));
 
 	/* 5. the timeline of the period */
 	readreq(&p, &rq);
 	rq.since = since;
-	char h2[96];
-	snprintf(h2, sizeof(h2), "The notebook since %s", sincebuf);
-	char none[160];
-	snprintf(none, sizeof(none), "Nothing written since %s (cahier export --booklet "
-	    "--since DATE prints more).", sincebuf);
+	char h2[160];
+	snprintf(h2, sizeof(h2), _("The notebook since %s"), sincebuf);
+	char none[320];
+	snprintf(none, sizeof(none), _("Nothing written since %s (cahier export --booklet "
+	    "--since DATE prints more)."), sincebuf);
 	section(&p, h2, &rq, page_entries, none);
 
-	html_rawf(&p.h, "<footer>This booklet holds %zu entr%s of the notebook, read in %zu "
-	    "read%s; each read is recorded in the notebook's access records, as a print, with "
-	    "the entries it returned (cahier audit CASE --action print).</footer>\n"
-	    "</body>\n</html>\n", p.held, p.held == 1 ? "y" : "ies", p.records,
-	    p.records == 1 ? "" : "s");
+	char foot[640];
+	unsigned long held = (unsigned long)(p.held > 1000000 ? 1000000 : p.held);
+	unsigned long reads = (unsigned long)(p.records > 1000000 ? 1000000 : p.records);
+	int k = snprintf(foot, sizeof(foot), ngettext("This booklet holds %zu entry of the notebook",
+	    "This booklet holds %zu entries of the notebook", held), p.held);
+	if (k > 0 && (size_t)k < sizeof(foot))
+		k += snprintf(foot + k, sizeof(foot) - (size_t)k, ngettext(", read in %zu read",
+		    ", read in %zu reads", reads), p.records);
+	if (k > 0 && (size_t)k < sizeof(foot))
+		snprintf(foot + k, sizeof(foot) - (size_t)k, "%s", _("; each read is recorded in "
+		    "the notebook's access records, as a print, with the entries it returned "
+		    "(cahier audit CASE --action print)."));
+	html_raw(&p.h, "<footer>");
+	html_text(&p.h, foot, 1);
+	html_raw(&p.h, "</footer>\n</body>\n</html>\n");
 	paper_write(&p, fd, renderer);
 	fprintf(stderr, ngettext("%zu entry printed", "%zu entries printed", p.held), p.held);
 	fputs(p.records == 1 ? _("; your read is recorded\n") : _("; your reads are recorded\n"),

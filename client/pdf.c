@@ -285,8 +285,8 @@ pdf_render(const char *renderer, const char *what, const char *html, size_t n, i
 			break;
 		}
 		if (t >= next_say) {
-			fprintf(stderr, "cahier: rendering the PDF in chromium: %d s so far (stopped "
-			    "at %d s)\n", (int)(t - start), PDF_TIMEOUT_S);
+			fprintf(stderr, _("cahier: rendering the PDF in chromium: %d s so far (stopped "
+			    "at %d s)\n"), (int)(t - start), PDF_TIMEOUT_S);
 			next_say = t + 10;
 		}
 		struct timespec ts = { 0, 100 * 1000 * 1000 };

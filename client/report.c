@@ -11,39 +11,14 @@
 #include "escape.h"
 #include "html.h"
 #include "i18n.h"
+#include "render.h"
 #include "report.h"
-
-/* The roles as words, in the reader's language (DOMAIN.md's names). */
-static const struct { const char *role, *words; } role_names[] = {
-	{ "gp", N_("GP") }, { "physician", N_("physician") },
-	{ "home-nurse", N_("home nurse") }, { "nurse", N_("nurse") },
-	{ "home-nursing", N_("home nursing service") },
-	{ "psychiatric-home-care", N_("psychiatric home-care team") },
-	{ "psychiatric-nurse", N_("psychiatric nurse") }, { "psychologist", N_("psychologist") },
-	{ "pharmacist", N_("pharmacist") }, { "social-worker", N_("social worker") },
-	{ "social-service", N_("social service") },
-	{ "hospital-social-service", N_("hospital social service") },
-	{ "home-help", N_("home help") }, { "family-help", N_("family help") },
-	{ "coordinator", N_("coordinator") }, { "coordination", N_("coordination") },
-	{ "case-manager", N_("case manager") }, { "patient", N_("the person") },
-	{ "trusted-person", N_("trusted person") }, { "representative", N_("representative") },
-	{ "informal-carer", N_("informal carer") }, { "contact-point", N_("contact point") },
-	{ "deputy-contact-point", N_("deputy contact point") },
-};
 
 /* A role as words: "home-nurse" -> "home nurse" (translated when known). */
 static void
 role_words(const char *role, char *out, size_t n)
 {
-	for (size_t i = 0; i < sizeof(role_names) / sizeof(role_names[0]); i++)
-		if (strcmp(role, role_names[i].role) == 0) {
-			snprintf(out, n, "%s", _(role_names[i].words));
-			return;
-		}
-	snprintf(out, n, "%s", role);
-	for (char *p = out; *p; p++)
-		if (*p == '-')
-			*p = ' ';
+	render_role_words(role, out, n);
 }
 
 static const char *

@@ -103,6 +103,8 @@ typedef struct {
 	                                   * network", "one entry" */
 	char kinds[160];                  /* the kinds a notebook read asked for,
 	                                   * by name ("task, keep-an-eye"), or "" */
+	char kinds_words[480];            /* the same as words of the reader's
+	                                   * language (render_kind_word) */
 	int for_person;                   /* the reader acts for the person */
 	int ok;                           /* outcome is ok */
 	uint64_t count;                   /* entries shown */
@@ -227,6 +229,7 @@ describe_access(entry_t *e, const ch_plain_t *p)
 	 * request inside the record says what was asked for. */
 	v->scope = "the notebook";
 	v->kinds[0] = '\0';
+	v->kinds_words[0] = '\0';
 	if (ch_readreq_decode(a.request, a.requestlen, &rq) == 0) {
 		const uint64_t membership = (uint64_t)1 << CH_KIND_CASE_CREATE |
 		    (uint64_t)1 << CH_KIND_EPOCH;
@@ -240,9 +243,13 @@ describe_access(entry_t *e, const ch_plain_t *p)
 			for (unsigned k = 0; k < 64; k++) {
 				const char *kn = (rq.kinds >> k) & 1 ? ch_kind_name((uint8_t)k) : NULL;
 				size_t l = strlen(v->kinds);
-				if (kn && l + strlen(kn) + 3 < sizeof(v->kinds))
+				if (kn && l + strlen(kn) + 3 < sizeof(v->kinds)) {
 					snprintf(v->kinds + l, sizeof(v->kinds) - l, "%s%s",
 					    l ? ", " : "", kn);
+					size_t w = strlen(v->kinds_words);
+					snprintf(v->kinds_words + w, sizeof(v->kinds_words) - w,
+					    "%s%s", w ? ", " : "", render_kind_word((uint8_t)k));
+				}
 			}
 	}
 	v->for_person = v->have_reader && ch_role_acts_for_person(v->reader.role);
@@ -280,7 +287,7 @@ view_access_get(const ventry_t *e, view_access_t *out)
 	out->purpose = v->purpose;
 	out->outcome = v->outcome;
 	out->scope = v->scope;
-	out->kinds = v->kinds;
+	out->kinds = v->kinds_words;
 	out->count = v->count;
 	out->for_person = v->for_person;
 	return 0;
@@ -314,21 +321,21 @@ print_head(const entry_t *e, const char *when)
 	cli_shown_t sh = { { NULL }, 0 };
 	/* Who may read it: the audience (the membership key's entries are the
 	 * professionals'). An alert waiting for an acknowledgement stands out. */
-	const char *aud = e->audience == CH_AUD_MEMBERSHIP ? "membership" : ch_aud_name(e->audience);
+	const char *aud = render_aud_word(e->audience);
 	int waiting = e->shape == SHOW_CARE && ((e->kind == CH_KIND_ALERT &&
 	    e->it->nacks < orgs_of(e)->n) || (e->kind == CH_KIND_HANDOVER && e->it->nacks == 0));
 	/* A care entry's kind and its short reference: what to act on. */
 	char what[64] = "";
 	if (e->shape == SHOW_NOTE || e->shape == SHOW_CARE)
-		snprintf(what, sizeof(what), "  %s %s", ch_kind_name(e->kind), e->ref);
+		snprintf(what, sizeof(what), "  %s %s", render_kind_word(e->kind), e->ref);
 	if (e->author.found)
 		printf("%s%s  %s (%s) · %s  [%s]%s%s%s\n", waiting ? "!! " : "", when,
 		    cli_show(&sh, e->author.cert.name), cli_show(&sh, e->author.cert.role),
-		    cli_show(&sh, e->org), aud ? aud : "?", what,
-		    e->versions > 1 ? " (edited)" : "",
-		    e->author.verified ? "" : "  [SIGNATURE DOES NOT VERIFY]");
+		    cli_show(&sh, e->org), aud, what,
+		    e->versions > 1 ? _(" (edited)") : "",
+		    e->author.verified ? "" : _("  [SIGNATURE DOES NOT VERIFY]"));
 	else /* written by the organization's daemon on its own */
-		printf("%s  %s  [%s]\n", when, cli_show(&sh, e->org), aud ? aud : "?");
+		printf("%s  %s  [%s]\n", when, cli_show(&sh, e->org), aud);
 	cli_shown_clear(&sh);
 }
 
@@ -343,7 +350,8 @@ person_change(const epoch_view_t *v, char *out, size_t n)
 	    p.kind != CH_REQ_PERSON || ch_personreq_decode(p.fields, p.fieldslen, &pr) != 0)
 		return -1;
 	cli_shown_t sh = { { NULL }, 0 };
-	snprintf(out, n, "%s %s (%s)", pr.op == 2 ? "removed" : "listed",
+	snprintf(out, n, pr.op == 2 ? _("    removed %s (%s) from the people around the person\n") :
+	    _("    listed %s (%s) among the people around the person\n"),
 	    cli_show(&sh, pr.person.name), cli_show(&sh, pr.person.role));
 	cli_shown_clear(&sh);
 	ch_personreq_clear(&pr);
@@ -360,50 +368,70 @@ print_epoch(const entry_t *e, int verbose)
 	char who[600];
 	switch (v->ep.why) {
 	case CH_WHY_CREATE:
-		printf("    opened the case \"%s\"\n", cli_show(&sh, v->ep.charter.name));
+		printf(_("    opened the case \"%s\"\n"), cli_show(&sh, v->ep.charter.name));
 		break;
 	case CH_WHY_ADD:
-		printf("    added %s to the case as %s (it reads nothing written before, "
-		    "unless granted the history)\n",
+		printf(_("    added %s to the case as %s (it reads nothing written before, "
+		    "unless granted the history)\n"),
 		    cli_show(&sh, v->member), cli_show(&sh, v->role));
 		break;
 	case CH_WHY_REMOVE:
-		printf("    removed %s from the case (new keys for the others: it reads "
-		    "nothing written from now on)\n", cli_show(&sh, v->member));
+		printf(_("    removed %s from the case (new keys for the others: it reads "
+		    "nothing written from now on)\n"), cli_show(&sh, v->member));
 		break;
 	case CH_WHY_ROTATE:
-		printf("    renewed the keys of the case%s\n",
-		    v->ep.requestlen ? "" : ", as scheduled");
+		fputs(v->ep.requestlen ? _("    renewed the keys of the case\n") :
+		    _("    renewed the keys of the case, as scheduled\n"), stdout);
 		break;
 	case CH_WHY_HANDOVER:
-		printf("    handed coordination of the case to %s\n", cli_show(&sh, v->member));
+		printf(_("    handed coordination of the case to %s\n"), cli_show(&sh, v->member));
 		break;
 	default:
 		if (person_change(v, who, sizeof(who)) == 0)
-			printf("    %s among the people around the person\n", who);
+			fputs(who, stdout);
 		else
-			printf("    updated the people around the person\n");
+			fputs(_("    updated the people around the person\n"), stdout);
 	}
 	if (verbose)
-		printf("    (epoch %u)\n", e->epoch);
+		printf(_("    (epoch %u)\n"), e->epoch);
 	cli_shown_clear(&sh);
 }
 
+/* Where a read looked, in words (v->scope names it in English). */
+static const char *
+scope_words(const char *scope)
+{
+	if (strcmp(scope, "the audit") == 0)
+		return _("the audit");
+	if (strcmp(scope, "the care network") == 0)
+		return _("the care network");
+	if (strcmp(scope, "one entry") == 0)
+		return _("one entry");
+	return _("the notebook");
+}
+
+/* An access record on one line: when, who (role, organization), what was
+ * done to what, how many entries, why, and how it went when not ok. The
+ * codes as words of the reader's language; --json keeps the names. */
 static void
 print_access(const entry_t *e)
 {
 	const access_view_t *v = &e->acc;
 	cli_shown_t sh = { { NULL }, 0 };
-	char when[32];
+	char when[32], count[64], purpose[160], outcome[160] = "";
+	unsigned long long n = (unsigned long long)v->count;
 	cli_time(v->time_ms, when);
-	printf("%s  %s (%s%s) · %s  %s %s%s%s (%llu entr%s)  purpose: %s%s%s\n",
+	snprintf(count, sizeof(count), ngettext("(%llu entry)", "(%llu entries)",
+	    (unsigned long)(n > 1000000 ? 1000000 : n)), n);
+	snprintf(purpose, sizeof(purpose), _("purpose: %s"), render_purpose_word(v->purpose));
+	if (!v->ok)
+		snprintf(outcome, sizeof(outcome), _("  outcome: %s"), render_outcome_word(v->outcome));
+	printf("%s  %s (%s%s) · %s  %s %s%s%s %s  %s%s\n",
 	    when, cli_show(&sh, v->have_reader ? v->reader.name : "?"),
 	    cli_show(&sh, v->have_reader ? v->reader.role : "?"),
-	    v->for_person ? ", for the person" : "", cli_show(&sh, e->org),
-	    v->action, v->scope, v->kinds[0] ? ": " : "", v->kinds,
-	    (unsigned long long)v->count, v->count == 1 ? "y" : "ies",
-	    v->purpose,
-	    v->ok ? "" : "  outcome: ", v->ok ? "" : v->outcome);
+	    v->for_person ? _(", for the person") : "", cli_show(&sh, e->org),
+	    render_action_word(v->action), scope_words(v->scope), v->kinds[0] ? ": " : "",
+	    v->kinds_words, count, purpose, outcome);
 	cli_shown_clear(&sh);
 }
 
@@ -459,7 +487,7 @@ view_new(cli_t *c, int verbose)
 		names_put(&v->nm, card.org_id, card.name, strlen(card.name));
 		keys_card_clear(&card);
 	} else
-		snprintf(v->usname, sizeof(v->usname), "your organization");
+		snprintf(v->usname, sizeof(v->usname), "%s", _("your organization"));
 	return v;
 }
 
@@ -696,9 +724,7 @@ print_closed(view_t *v, const entry_t *e, const char *when)
 {
 	cli_shown_t sh = { { NULL }, 0 };
 	char at[32];
-	const char *aud = ch_aud_name(e->audience);
-	if (!aud)
-		aud = "?";
+	const char *aud = render_aud_word(e->audience);
 	printf("%s  %s  [%s]\n", when, cli_show(&sh, e->org), aud);
 	switch (e->state) {
 	case CH_IT_HIDDEN:
@@ -739,7 +765,7 @@ print_status(view_t *v, const entry_t *e)
 			if (acked_by(e, o->id[i], &t)) {
 				cli_time(t, at);
 				printf(_("    acknowledged by %s on %s\n"),
-				    cli_show(&sh, n ? n : RENDER_UNKNOWN_ORG), at);
+				    cli_show(&sh, n ? n : render_unknown_org()), at);
 			} else
 				waiting++;
 		}
@@ -754,7 +780,7 @@ print_status(view_t *v, const entry_t *e)
 				if (!acked_by(e, o->id[i], NULL)) {
 					const char *n = org_name_cb(v, o->id[i]);
 					printf("%s %s", k++ ? "," : "",
-					    cli_show(&sh, n ? n : RENDER_UNKNOWN_ORG));
+					    cli_show(&sh, n ? n : render_unknown_org()));
 				}
 			if (acked_by(e, v->us, NULL) || !view_names_org(e, v->us))
 				printf("\n");
@@ -789,7 +815,7 @@ view_print(view_t *v, const ventry_t *e)
 	char when[32];
 	cli_time(e->time_ms, when);
 	if (v->verbose)
-		printf("-- entry %s · seq %llu · epoch %u\n", e->id, (unsigned long long)e->seq,
+		printf(_("-- entry %s · seq %llu · epoch %u\n"), e->id, (unsigned long long)e->seq,
 		    e->epoch);
 	switch (e->shape) {
 	case SHOW_CLOSED:
@@ -802,7 +828,7 @@ view_print(view_t *v, const ventry_t *e)
 		if (e->shape == SHOW_NOTE) {
 			/* Every line of the note indented: none can pass for a header. */
 			if (!sodium_is_zero(e->reply_to, 32))
-				printf("    (a reply)\n");
+				fputs(_("    (a reply)\n"), stdout);
 			cli_print_lines(stdout, "    ", e->f.u.note.text);
 		} else {
 			char *lines = render_lines(&e->f, &rc, "    ");
@@ -820,33 +846,34 @@ view_print(view_t *v, const ventry_t *e)
 		break;
 	case SHOW_HISTORY:
 		print_head(e, when);
-		printf("    granted %s the history of the epochs before it joined\n",
+		printf(_("    granted %s the history of the epochs before it joined\n"),
 		    cli_show(&sh, e->grantee));
 		break;
 	case SHOW_REVOKE:
-		printf("%s  %s\n    revoked the key of one of its providers: nothing it "
-		    "signs later counts\n", when, cli_show(&sh, e->org));
+		printf("%s  %s\n", when, cli_show(&sh, e->org));
+		fputs(_("    revoked the key of one of its providers: nothing it signs later "
+		    "counts\n"), stdout);
 		if (v->verbose)
-			printf("    (the key %s)\n", e->revoked);
+			printf(_("    (the key %s)\n"), e->revoked);
 		break;
 	case SHOW_FORK: {
 		/* It cannot be acknowledged: it stands out like an alert waiting. */
 		const char *who = cli_show(&sh, e->forked);
-		printf("!! %s  %s\n    FORK: %s wrote two different entries at the same place of "
-		    "its feed (seq %llu): its entries from there on are refused; ask %s what "
-		    "happened (a restored backup?)\n", when, cli_show(&sh, e->org), who,
-		    (unsigned long long)e->forked_seq, who);
+		printf("!! %s  %s\n", when, cli_show(&sh, e->org));
+		printf(_("    FORK: %s wrote two different entries at the same place of its feed "
+		    "(seq %llu): its entries from there on are refused; ask %s what happened "
+		    "(a restored backup?)\n"), who, (unsigned long long)e->forked_seq, who);
 		break;
 	}
 	case SHOW_ERASE: {
 		char ref[CLI_REF_CHARS + 1];
 		cli_ref_fmt(e->erase.id, ref);
-		printf("%s  %s  [%s]\n    erased the content of its entry %s (%s); its trace stays: "
-		    "who wrote it and when\n", when, cli_show(&sh, e->org),
-		    ch_aud_name(e->audience) ? ch_aud_name(e->audience) : "?", ref,
-		    e->erase.reason == CH_ERASE_ASKED ? "at the person's request" :
-		    e->erase.reason == CH_ERASE_RETENTION ? "at the end of its retention" :
-		    "posted in error");
+		printf("%s  %s  [%s]\n", when, cli_show(&sh, e->org), render_aud_word(e->audience));
+		printf(_("    erased the content of its entry %s (%s); its trace stays: who wrote "
+		    "it and when\n"), ref,
+		    e->erase.reason == CH_ERASE_ASKED ? _("at the person's request") :
+		    e->erase.reason == CH_ERASE_RETENTION ? _("at the end of its retention") :
+		    _("posted in error"));
 		break;
 	}
 	case SHOW_ACCESS:
@@ -854,11 +881,11 @@ view_print(view_t *v, const ventry_t *e)
 		break;
 	case SHOW_OTHER:
 		print_head(e, when);
-		printf("    (an entry of a kind this version cannot show)\n");
+		fputs(_("    (an entry of a kind this version cannot show)\n"), stdout);
 		break;
 	default: /* SHOW_BROKEN */
 		print_head(e, when);
-		printf("    (an entry whose content does not decode)\n");
+		fputs(_("    (an entry whose content does not decode)\n"), stdout);
 		break;
 	}
 	cli_shown_clear(&sh);

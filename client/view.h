@@ -64,7 +64,8 @@ typedef struct {
 	const char *reader, *role, *org;   /* "?" when unknown */
 	const char *action, *purpose, *outcome;
 	const char *scope;                 /* "the notebook", "the audit", ... */
-	const char *kinds;                 /* "" or "task, keep-an-eye" */
+	const char *kinds;                 /* "" or "task, keep-an-eye", as words
+	                                    * of the reader's language */
 	uint64_t count;
 	int for_person;
 } view_access_t;

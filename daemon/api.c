@@ -574,8 +574,9 @@ do_verify(cahierd_t *d, provider_t *pv, const uint8_t *body, size_t bodylen,
 		return;
 	}
 	if (r.n)
-		log_warn("verify by %s: %zu finding%s in a case (first: %s)", pv->cert.name,
-		    r.n, r.n == 1 ? "" : "s", ch_vf_str(r.f[0].code));
+		log_warn(ngettext("verify by %s: %zu finding in a case (first: %s)",
+		    "verify by %s: %zu findings in a case (first: %s)", r.n), pv->cert.name,
+		    r.n, ch_vf_str(r.f[0].code));
 	rc = ch_verifyrep_encode(&r, &out, &outlen);
 	verify_free(&r);
 	if (rc) {
@@ -747,7 +748,12 @@ do_notify(cahierd_t *d, provider_t *pv, const uint8_t *body, size_t bodylen,
 			    derr_str(rc));
 			return;
 		}
-		log_info("%s", text);
+		if (rq.op == CH_NOTIFY_ON)
+			log_info("%s (%s): to be told of each read of case %s", pv->cert.name,
+			    pv->cert.role, hex);
+		else
+			log_info("%s (%s): no longer told of each read of case %s", pv->cert.name,
+			    pv->cert.role, hex);
 		r.on = rq.op == CH_NOTIFY_ON;
 		r.since = r.on ? now : 0;
 	}

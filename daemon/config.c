@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "../keys/i18n.h"
 #include "config.h"
 #include "derr.h"
 
@@ -51,20 +52,20 @@ hook_refusal(const char *hook, char *err, size_t errlen, const char *path)
 	struct stat st;
 	char dir[4096];
 	if (hook[0] != '/') {
-		snprintf(err, errlen, "%s: access_hook must be an absolute path, not '%s'", path, hook);
+		snprintf(err, errlen, _("%s: access_hook must be an absolute path, not '%s'"), path, hook);
 		return 1;
 	}
 	if (stat(hook, &st) != 0) {
-		snprintf(err, errlen, "%s: access_hook %s: %s", path, hook, strerror(errno));
+		snprintf(err, errlen, _("%s: access_hook %s: %s"), path, hook, strerror(errno));
 		return 1;
 	}
 	if (!S_ISREG(st.st_mode) || access(hook, X_OK) != 0) {
-		snprintf(err, errlen, "%s: access_hook %s is not an executable file", path, hook);
+		snprintf(err, errlen, _("%s: access_hook %s is not an executable file"), path, hook);
 		return 1;
 	}
 	if ((st.st_uid != 0 && st.st_uid != geteuid()) || (st.st_mode & 022)) {
-		snprintf(err, errlen, "%s: access_hook %s may be changed by others than root "
-		    "and this daemon's user (chmod go-w %s)", path, hook, hook);
+		snprintf(err, errlen, _("%s: access_hook %s may be changed by others than root "
+		    "and this daemon's user (chmod go-w %s)"), path, hook, hook);
 		return 1;
 	}
 	snprintf(dir, sizeof(dir), "%s", hook);
@@ -75,8 +76,8 @@ hook_refusal(const char *hook, char *err, size_t errlen, const char *path)
 		*slash = '\0';
 	if (stat(dir, &st) != 0 || (st.st_uid != 0 && st.st_uid != geteuid()) ||
 	    ((st.st_mode & 022) && !(st.st_mode & S_ISVTX))) {
-		snprintf(err, errlen, "%s: the directory of access_hook, %s, may be changed by "
-		    "others than root and this daemon's user", path, dir);
+		snprintf(err, errlen, _("%s: the directory of access_hook, %s, may be changed by "
+		    "others than root and this daemon's user"), path, dir);
 		return 1;
 	}
 	return 0;
@@ -97,7 +98,7 @@ config_load(const char *dir, config_t *c, char *err, size_t errlen)
 	c->emergency_max_minutes = 240;
 	snprintf(path, sizeof(path), "%s/cahierd.conf", dir);
 	if (!(f = fopen(path, "r"))) {
-		snprintf(err, errlen, "cannot read %s: %s (run 'cahierd init' first)",
+		snprintf(err, errlen, _("cannot read %s: %s (run 'cahierd init' first)"),
 		    path, strerror(errno));
 		return DERR_CONFIG;
 	}
@@ -108,7 +109,7 @@ config_load(const char *dir, config_t *c, char *err, size_t errlen)
 		if (*s == '\0' || *s == '#')
 			continue;
 		if (!(eq = strchr(s, '='))) {
-			snprintf(err, errlen, "%s:%d: expected 'key = value'", path, lineno);
+			snprintf(err, errlen, _("%s:%d: expected 'key = value'"), path, lineno);
 			goto fail;
 		}
 		*eq = '\0';
@@ -129,22 +130,22 @@ config_load(const char *dir, config_t *c, char *err, size_t errlen)
 		else if (strcmp(k, "emergency_max_minutes") == 0) rc = set_int(&c->emergency_max_minutes, v, 1, 1440);
 		else if (strcmp(k, "access_hook") == 0) rc = set_str(&c->access_hook, v);
 		else {
-			snprintf(err, errlen, "%s:%d: unknown key '%s'", path, lineno, k);
+			snprintf(err, errlen, _("%s:%d: unknown key '%s'"), path, lineno, k);
 			goto fail;
 		}
 		if (rc) {
-			snprintf(err, errlen, "%s:%d: bad value for '%s'", path, lineno, k);
+			snprintf(err, errlen, _("%s:%d: bad value for '%s'"), path, lineno, k);
 			goto fail;
 		}
 	}
 	fclose(f);
 	if (!c->name || !c->peer_endpoint) {
-		snprintf(err, errlen, "%s: 'name' and 'peer_endpoint' are required", path);
+		snprintf(err, errlen, _("%s: 'name' and 'peer_endpoint' are required"), path);
 		config_clear(c);
 		return DERR_CONFIG;
 	}
 	if (c->emergency_minutes > c->emergency_max_minutes) {
-		snprintf(err, errlen, "%s: emergency_minutes (%d) is longer than emergency_max_minutes (%d)",
+		snprintf(err, errlen, _("%s: emergency_minutes (%d) is longer than emergency_max_minutes (%d)"),
 		    path, c->emergency_minutes, c->emergency_max_minutes);
 		config_clear(c);
 		return DERR_CONFIG;
@@ -162,7 +163,7 @@ config_load(const char *dir, config_t *c, char *err, size_t errlen)
 	}
 	return 0;
 nomem:
-	snprintf(err, errlen, "out of memory");
+	snprintf(err, errlen, _("out of memory"));
 	config_clear(c);
 	return DERR_CONFIG;
 fail:
@@ -194,7 +195,7 @@ config_write(const char *dir, const config_t *c, char *err, size_t errlen)
 	snprintf(path, sizeof(path), "%s/cahierd.conf", dir);
 	if ((fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0600)) < 0 ||
 	    !(f = fdopen(fd, "w"))) {
-		snprintf(err, errlen, "cannot create %s: %s", path, strerror(errno));
+		snprintf(err, errlen, _("cannot create %s: %s"), path, strerror(errno));
 		if (fd >= 0)
 			close(fd);
 		return DERR_CONFIG;
@@ -216,7 +217,7 @@ config_write(const char *dir, const config_t *c, char *err, size_t errlen)
 	if (c->rotate_entries)
 		fprintf(f, "rotate_entries = %d\n", c->rotate_entries);
 	if (fflush(f) != 0 || fsync(fd) != 0) {
-		snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
+		snprintf(err, errlen, _("cannot write %s: %s"), path, strerror(errno));
 		fclose(f);
 		return DERR_CONFIG;
 	}

@@ -205,8 +205,10 @@ refuse(const ch_env_t *env, const char *from, const char *why)
 	/* One budget of lines per peer and reason: a flood of one refusal is
 	 * counted, a different refusal still gets its line. */
 	snprintf(key, sizeof(key), "%s|%s", why ? why : "invalid", from);
+	/* the reason in the daemon's language when it is one of the rules'
+	 * (marked N_ where it is set); a library's text stays as it is */
 	log_limited(LOG_LVL_WARN, key, "rejected entry %s#%llu from %s: %s", oid,
-	    (unsigned long long)env->seq, from, why ? why : "invalid");
+	    (unsigned long long)env->seq, from, why ? gettext(why) : _("invalid"));
 	return INGEST_REFUSED;
 }
 
@@ -344,15 +346,15 @@ check_genesis(check_t *x)
 	if (x->ep.why != CH_WHY_CREATE || env->seq != 1 || env->epoch != 0 ||
 	    memcmp(id, env->case_id, 16) != 0 || x->has_coord ||
 	    memcmp(ch->coordinator, env->org, 32) != 0) {
-		x->why = "case creation not bound to its organization";
+		x->why = N_("case creation not bound to its organization");
 		return INGEST_REFUSED;
 	}
 	if (check_request(x, x->ep.request, x->ep.requestlen, CH_REQ_CASE_NEW, &rq) != 0) {
-		x->why = "the embedded request does not verify";
+		x->why = N_("the embedded request does not verify");
 		return INGEST_REFUSED;
 	}
 	if (ch_create_decode(rq.fields, rq.fieldslen, &cr) != 0) {
-		x->why = "the embedded request is malformed";
+		x->why = N_("the embedded request is malformed");
 		return INGEST_REFUSED;
 	}
 	memset(&want, 0, sizeof(want));
@@ -373,7 +375,7 @@ check_genesis(check_t *x)
 	}
 	ch_create_clear(&cr);
 	if (!ok) {
-		x->why = "the new charter is not the one its request asks for";
+		x->why = N_("the new charter is not the one its request asks for");
 		return INGEST_REFUSED;
 	}
 	return 0;
@@ -386,15 +388,15 @@ check_next_epoch(check_t *x)
 	const ch_env_t *env = x->env;
 
 	if (!x->has_coord || memcmp(env->org, x->coord, 32) != 0) {
-		x->why = "only the coordinator changes membership";
+		x->why = N_("only the coordinator changes membership");
 		return INGEST_REFUSED;
 	}
 	if (env->epoch != state_epoch(x->c) + 1) {
-		x->why = "that epoch has started already";
+		x->why = N_("that epoch has started already");
 		return INGEST_REFUSED;
 	}
 	if (x->ep.why == CH_WHY_CREATE) {
-		x->why = "malformed membership entry";
+		x->why = N_("malformed membership entry");
 		return INGEST_REFUSED;
 	}
 	return 0;
@@ -433,7 +435,7 @@ check_change(check_t *x)
 	int ok, rc;
 
 	if ((rc = ingest_charter(x->in, x->c, state_epoch(x->c), &buf, &buflen, &cur)) != 0) {
-		x->why = "the current charter cannot be read here";
+		x->why = N_("the current charter cannot be read here");
 		return rc < 0 && rc != CH_ERR_NOKEY && rc != ST_ERR_NOTFOUND ? rc : INGEST_NOTYET;
 	}
 	if (ep->requestlen == 0) {
@@ -457,7 +459,7 @@ check_change(check_t *x)
 	ch_epoch_clear(&cur);
 	ingest_charter_free(buf, buflen);
 	if (!ok) {
-		x->why = "the new charter is not the current one plus the change its request asks for";
+		x->why = N_("the new charter is not the current one plus the change its request asks for");
 		return INGEST_REFUSED;
 	}
 	return 0;
@@ -472,19 +474,19 @@ check_epoch(check_t *x)
 
 	if (x->p.certlen != 0 || sodium_is_zero(x->p.sig, 64) != 1 ||
 	    ch_epoch_decode(x->p.fields, x->p.fieldslen, &x->ep) != 0) {
-		x->why = "malformed membership entry";
+		x->why = N_("malformed membership entry");
 		return INGEST_REFUSED;
 	}
 	x->have_ep = 1;
 	if (x->ep.why > CH_WHY_PEOPLE) {
-		x->why = "malformed membership entry";
+		x->why = N_("malformed membership entry");
 		return INGEST_REFUSED;
 	}
 	rc = x->p.kind == CH_KIND_CASE_CREATE ? check_genesis(x) : check_next_epoch(x);
 	if (rc)
 		return rc;
 	if (!charter_cards_ok(&x->ep.charter) || !epoch_slots_ok(env, &x->ep, x->o)) {
-		x->why = "a member card does not verify, or a key slot is not for a member";
+		x->why = N_("a member card does not verify, or a key slot is not for a member");
 		return INGEST_REFUSED;
 	}
 	/* The request that asked for it, by a provider of the coordinator (a
@@ -493,7 +495,7 @@ check_epoch(check_t *x)
 		if (x->ep.requestlen != 0 &&
 		    check_request(x, x->ep.request, x->ep.requestlen, want_req[x->ep.why],
 		    NULL) != 0) {
-			x->why = "the embedded request does not verify";
+			x->why = N_("the embedded request does not verify");
 			return INGEST_REFUSED;
 		}
 		if ((rc = check_change(x)) != 0)
@@ -502,7 +504,7 @@ check_epoch(check_t *x)
 	/* A member of the new epoch must have received its keys. */
 	if (ch_charter_find_org(&x->ep.charter, keyring_org(x->in->kr)) >= 0 &&
 	    !keyring_opened_key(x->o, env->epoch, CH_AUD_NETWORK)) {
-		x->why = "no key for this organization in the new epoch (sealed to the wrong member?)";
+		x->why = N_("no key for this organization in the new epoch (sealed to the wrong member?)");
 		return INGEST_REFUSED;
 	}
 	return 0;
@@ -530,12 +532,12 @@ check_history(check_t *x)
 	uint8_t asked[32];
 
 	if (x->p.certlen != 0 || ch_history_decode(x->p.fields, x->p.fieldslen, &hi) != 0) {
-		x->why = "malformed history grant";
+		x->why = N_("malformed history grant");
 		return INGEST_REFUSED;
 	}
 	if (!x->has_coord || memcmp(x->env->org, x->coord, 32) != 0 ||
 	    x->env->audience != CH_AUD_NETWORK) {
-		x->why = "only the coordinator grants history";
+		x->why = N_("only the coordinator grants history");
 		return INGEST_REFUSED;
 	}
 	if (state_epoch_get(x->c, x->env->epoch, &cur) != 0)
@@ -547,7 +549,7 @@ check_history(check_t *x)
 	    memcmp(asked, hi.grantee, 32) == 0;
 	state_epoch_free(&cur);
 	if (!ok) {
-		x->why = "history grant for a non-member, with foreign slots, or not the one its signed request asks for";
+		x->why = N_("history grant for a non-member, with foreign slots, or not the one its signed request asks for");
 		return INGEST_REFUSED;
 	}
 	return 0;
@@ -559,7 +561,7 @@ check_revoke(check_t *x)
 {
 	if (x->p.certlen != 0 || sodium_is_zero(x->p.sig, 64) != 1 ||
 	    ch_revoke_decode(x->p.fields, x->p.fieldslen, &x->rv) != 0) {
-		x->why = "malformed revocation";
+		x->why = N_("malformed revocation");
 		return INGEST_REFUSED;
 	}
 	return 0;
@@ -585,12 +587,12 @@ check_fork(check_t *x)
 	if (x->p.certlen != 0 || sodium_is_zero(x->p.sig, 64) != 1 ||
 	    x->env->audience != CH_AUD_NETWORK ||
 	    ch_fork_decode(x->p.fields, x->p.fieldslen, &f) != 0) {
-		x->why = "malformed fork report";
+		x->why = N_("malformed fork report");
 		return INGEST_REFUSED;
 	}
 	if (memcmp(f.a.case_id, x->env->case_id, 16) != 0 ||
 	    ch_env_verify(&f.a) != 0 || ch_env_verify(&f.b) != 0) {
-		x->why = "a fork report whose evidence does not verify";
+		x->why = N_("a fork report whose evidence does not verify");
 		return INGEST_REFUSED;
 	}
 	if (state_epoch_get(x->c, x->env->epoch, &r) != 0)
@@ -600,7 +602,7 @@ check_fork(check_t *x)
 		known = memcmp(r.ch.removed[i].org, f.org, 32) == 0;
 	state_epoch_free(&r);
 	if (!known) {
-		x->why = "a fork report about an organization that is not a member of the case";
+		x->why = N_("a fork report about an organization that is not a member of the case");
 		return INGEST_REFUSED;
 	}
 	return 0;
@@ -670,7 +672,7 @@ check_access(check_t *x)
 
 	if (x->p.certlen != 0 || sodium_is_zero(x->p.sig, 64) != 1 ||
 	    ch_access_decode(x->p.fields, x->p.fieldslen, &a) != 0) {
-		x->why = "malformed access record";
+		x->why = N_("malformed access record");
 		return INGEST_REFUSED;
 	}
 	rc = certs_check(x->in->certs, a.cert, a.certlen, x->env->org, a.time_ms,
@@ -686,7 +688,7 @@ check_access(check_t *x)
 		rc = CH_ERR_VALUE;
 	ch_access_clear(&a);
 	if (rc) {
-		x->why = "access record with a foreign request or certificate";
+		x->why = N_("access record with a foreign request or certificate");
 		return INGEST_REFUSED;
 	}
 	return 0;
@@ -719,8 +721,8 @@ erasable(scase_t *c, const ch_env_t *env, const uint8_t *body, size_t bl)
 	return yes;
 }
 
-#define WHY_PROOF "erasure proof does not verify: not its organization's erasure of that entry of this case"
-#define WHY_NOT_CARE "an erasure of what is not care content (membership, access records, revocations, history grants and erasures stay)"
+#define WHY_PROOF N_("erasure proof does not verify: not its organization's erasure of that entry of this case")
+#define WHY_NOT_CARE N_("an erasure of what is not care content (membership, access records, revocations, history grants and erasures stay)")
 
 /* Replaces the entry held at (org, seq) by its erased form, and says so. */
 static int
@@ -748,15 +750,15 @@ check_erase(check_t *x)
 
 	if (x->p.certlen != 0 || sodium_is_zero(x->p.sig, 64) != 1 ||
 	    ch_erase_decode(x->p.fields, x->p.fieldslen, &x->er) != 0) {
-		x->why = "malformed erasure";
+		x->why = N_("malformed erasure");
 		return INGEST_REFUSED;
 	}
 	if (env->audience != CH_AUD_NETWORK) {
-		x->why = "an erasure is written for the network audience";
+		x->why = N_("an erasure is written for the network audience");
 		return INGEST_REFUSED;
 	}
 	if (x->er.seq >= env->seq) {
-		x->why = "an erasure names an earlier entry of its own feed";
+		x->why = N_("an erasure names an earlier entry of its own feed");
 		return INGEST_REFUSED;
 	}
 	if ((rc = store_entry_get(x->c, env->org, x->er.seq, &held, &hl)) != 0)
@@ -766,7 +768,7 @@ check_erase(check_t *x)
 		ch_env_id(&tenv, tid);
 	if (rc != 0 || memcmp(tid, x->er.id, 32) != 0) {
 		free(held);
-		x->why = "the entry an erasure names is not the one its feed holds at that seq";
+		x->why = N_("the entry an erasure names is not the one its feed holds at that seq");
 		return INGEST_REFUSED;
 	}
 	if (ch_erasure_verify(&tenv, x->er.proof) != 0) {
@@ -809,8 +811,8 @@ check_care(check_t *x)
 
 	if ((rc = certs_check(x->in->certs, x->p.cert, x->p.certlen, env->org, env->time_ms,
 	    provider, &role)) != 0) {
-		x->why = rc == CH_ERR_EXPIRED ? "provider certificate not valid at that time" :
-		    "provider certificate does not verify";
+		x->why = rc == CH_ERR_EXPIRED ? N_("provider certificate not valid at that time") :
+		    N_("provider certificate does not verify");
 		return INGEST_REFUSED;
 	}
 	/* Checked once: by the batch's pre-check when it opened this very
@@ -820,19 +822,19 @@ check_care(check_t *x)
 	    memcmp(pre->provider, provider, 32) == 0;
 	if (known ? pre->psig != SIG_OWN :
 	    ch_plain_verify(x->plain, x->plainlen, env->case_id, env->audience, provider) != 0) {
-		x->why = "bad provider signature";
+		x->why = N_("bad provider signature");
 		return INGEST_REFUSED;
 	}
 	uint64_t rseq = state_revoked_at(x->c, env->org, provider);
 	if (rseq && env->seq > rseq) {
-		x->why = "signed by a provider its organization revoked";
+		x->why = N_("signed by a provider its organization revoked");
 		return INGEST_REFUSED;
 	}
 	if (state_epoch_get(x->c, env->epoch, &r) == 0) {
 		int in = ch_charter_role_in(&r.ch, role, env->audience);
 		state_epoch_free(&r);
 		if (!in) {
-			x->why = "the author's role is not in that audience";
+			x->why = N_("the author's role is not in that audience");
 			return INGEST_REFUSED;
 		}
 	}
@@ -849,7 +851,7 @@ check_care(check_t *x)
 	    (f.kind == CH_KIND_TASK && f.u.task.agenda);
 	ch_fields_clear(&f);
 	if (ch_role_is_person(role) && !person_ok) {
-		x->why = "a kind the people's roles do not write";
+		x->why = N_("a kind the people's roles do not write");
 		return INGEST_REFUSED;
 	}
 	return 0;
@@ -906,15 +908,15 @@ check_plain(check_t *x, size_t *row)
 		if (kinds[*row].kind == x->p.kind)
 			break;
 	if (*row == sizeof(kinds) / sizeof(kinds[0])) {
-		x->why = "unknown kind";
+		x->why = N_("unknown kind");
 		return INGEST_REFUSED;
 	}
 	if (x->o->nall && !kinds[*row].slots) {
-		x->why = "key slots in an entry that may not carry any";
+		x->why = N_("key slots in an entry that may not carry any");
 		return INGEST_REFUSED;
 	}
 	if ((x->env->audience == CH_AUD_MEMBERSHIP) != kinds[*row].membership) {
-		x->why = "membership key used for another kind, or the other way round";
+		x->why = N_("membership key used for another kind, or the other way round");
 		return INGEST_REFUSED;
 	}
 	return kinds[*row].check(x);
@@ -1014,7 +1016,7 @@ check_membership(scase_t *c, const ch_env_t *env, const uint8_t id[32],
 	char why[96];
 
 	if (env->epoch > cur + 1) {
-		snprintf(why, sizeof(why), "unknown epoch %u", env->epoch);
+		snprintf(why, sizeof(why), _("unknown epoch %u"), env->epoch);
 		return refuse(env, from, why);
 	}
 	if (env->epoch == cur + 1 && memcmp(env->org, coord, 32) != 0)
@@ -1025,7 +1027,7 @@ check_membership(scase_t *c, const ch_env_t *env, const uint8_t id[32],
 		int in = ch_charter_find_org(&r.ch, env->org) >= 0;
 		state_epoch_free(&r);
 		if (!in) {
-			snprintf(why, sizeof(why), "not a member of the case in epoch %u", env->epoch);
+			snprintf(why, sizeof(why), _("not a member of the case in epoch %u"), env->epoch);
 			return refuse(env, from, why);
 		}
 	}

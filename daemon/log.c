@@ -1,5 +1,6 @@
 /* log.c - one line per event on stderr: time, ident, level, message; under
- * journald, the level as a syslog priority prefix and the message only. */
+ * journald, the level as a syslog priority prefix and the message only. The
+ * message in the daemon's language (log.h). */
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -10,6 +11,7 @@
 #include <sys/time.h>
 #include <systemd/sd-daemon.h>
 
+#include "../keys/i18n.h"
 #include "clock.h"
 #include "log.h"
 
@@ -44,8 +46,9 @@ log_init(const char *ident, int level)
 	    (unsigned long long)st.st_ino == ino;
 }
 
+/* One line, fmt already in the daemon's language. */
 static void
-log_v(int level, const char *fmt, va_list ap)
+log_line(int level, const char *fmt, va_list ap)
 {
 	static const char *const names[] = { "error", "warn", "info", "debug" };
 	static const char *const prio[] = { SD_ERR, SD_WARNING, SD_INFO, SD_DEBUG };
@@ -70,6 +73,16 @@ log_v(int level, const char *fmt, va_list ap)
 	fputc('\n', stderr);
 }
 
+/* The format is the English source text: its translation, when the
+ * catalogue has one, takes its place (msgfmt --check has made sure it
+ * keeps the same conversions); what fills it stays as the caller made it. */
+static void
+log_v(int level, const char *fmt, va_list ap)
+{
+	if (level <= log_level)
+		log_line(level, gettext(fmt), ap);
+}
+
 void
 log_msg(int level, const char *fmt, ...)
 {
@@ -79,6 +92,16 @@ log_msg(int level, const char *fmt, ...)
 	va_end(ap);
 }
 
+static void
+log_said(int level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void
+log_said(int level, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	log_line(level, fmt, ap);
+	va_end(ap);
+}
 
 /* The line that counts what a window left out: its key is a peer's name,
  * or a reason and a peer's name joined by '|'. */
@@ -86,11 +109,16 @@ static void
 left_out(int level, const char *key, unsigned n, int64_t ms)
 {
 	const char *bar = strchr(key, '|');
-	if (bar)
-		log_msg(level, "... and %u more lines like the last from %s (%.*s) in %lld s", n,
-		    bar + 1, (int)(bar - key), key, (long long)(ms / 1000));
-	else
-		log_msg(level, "... and %u more lines like the last from %s in %lld s", n, key,
+	char why[LOG_KEY_LEN];
+	if (bar) {
+		/* the reason as the refusal's own line gave it (ingest.c) */
+		snprintf(why, sizeof(why), "%.*s", (int)(bar - key), key);
+		log_said(level, ngettext("... and %u more line like the last from %s (%s) in %lld s",
+		    "... and %u more lines like the last from %s (%s) in %lld s", n), n,
+		    bar + 1, gettext(why), (long long)(ms / 1000));
+	} else
+		log_said(level, ngettext("... and %u more line like the last from %s in %lld s",
+		    "... and %u more lines like the last from %s in %lld s", n), n, key,
 		    (long long)(ms / 1000));
 }
 

@@ -1,6 +1,15 @@
-/* log.h - the daemon's log: one line per event on stderr, with a level. */
+/* log.h - the daemon's log: one line per event on stderr, with a level.
+ * Each line is in the daemon's language, as LANGUAGE, LC_ALL, LC_MESSAGES
+ * or LANG say when it starts (keys/i18n.h; the service's Environment=):
+ * the format given to log_msg, log_err .. log_debug and log_limited is the
+ * English source text, looked up in the catalogue (make pot extracts it:
+ * a format is a string literal, never text from elsewhere); the values
+ * that fill it, among them whatever a peer or a client sent, escaped by
+ * the caller, are printed as they are. */
 #ifndef CAHIER_LOG_H
 #define CAHIER_LOG_H
+
+#include "../keys/i18n.h"
 
 enum { LOG_LVL_ERR = 0, LOG_LVL_WARN = 1, LOG_LVL_INFO = 2, LOG_LVL_DEBUG = 3 };
 

@@ -65,90 +65,162 @@ typedef struct {
 	int help;
 } opts_t;
 
-static const char *usage_text =
-"usage: cahierd <command> [options]\n"
-"       cahierd --version | --help\n"
-"\n"
-"  init      -d DIR --name NAME --endpoint tcp://HOST:PORT [--bind EP]\n"
-"            [--client-tcp EP] [--sync-ms N] [--passphrase-file F]\n"
-"                                 create an organization: keys, card, config\n"
-"  card      -d DIR               print this organization's card and fingerprint\n"
-"  card      -d DIR --endpoint tcp://HOST:PORT\n"
-"                                 sign the card again with a new endpoint\n"
-"  peer add  -d DIR CARD (--fingerprint \"DIGITS\" | --yes)\n"
-"                                 trust another organization's card\n"
-"  peer list -d DIR               list trusted organizations\n"
-"  provider add -d DIR --request FILE --name NAME --role ROLE [--days N]\n"
-"            [-o CERT] [--replace] [--passphrase-file F]\n"
-"                                 certify a provider's key (ROLE below);\n"
-"                                 --replace re-certifies a certified key\n"
-"  provider list -d DIR           list certified providers\n"
-"  provider revoke -d DIR KEYID [--yes]\n"
-"                                 withdraw a provider's certificate (a lost\n"
-"                                 laptop): refused at once, announced in every case\n"
-"  journal   -d DIR               what the administrators did (peers added, providers\n"
-"                                 certified and revoked, configuration changes,\n"
-"                                 restores), each record chained to the one before\n"
-"  backup    -d DIR OUT           a consistent copy of the store (the organization\n"
-"                                 and every case) into the new directory OUT,\n"
-"                                 while the daemon runs; never the org key\n"
-"  restore   -d DIR BACKUP        put a backup back into DIR, which holds only\n"
-"                                 org.key; the daemon then learns its own feeds\n"
-"                                 from its peers before it writes again\n"
-"  key export -d DIR [--passphrase-file F]\n"
-"                                 print the org key as a paper recovery key\n"
-"  key import -d DIR [--passphrase-file F]\n"
-"                                 make org.key again from a recovery key (stdin;\n"
-"                                 lines with words, as in the printout, are skipped)\n"
-"  status    -d DIR [--json]      the daemon's health: version, uptime, peers\n"
-"                                 (connected, last heard, clock), cases, forks,\n"
-"                                 store size and map use, certificates ending\n"
-"  run       -d DIR [--passphrase-file F] [-v]\n"
-"                                 serve (until SIGINT or SIGTERM; SIGHUP\n"
-"                                 reloads the peers and providers)\n"
-"\n"
-"Passphrases come from a prompt, --passphrase-file F or --passphrase-fd N,\n"
-"never from the command line. Exit codes: 0 ok, 1 a negative answer, 2 error.\n";
+/* The commands of the usage text: the synopsis as typed (never
+ * translated; its lines after the first are continued under the command's
+ * name), then what it does, in the language of the messages (lines
+ * separated by '\n'), from column USAGE_COL. */
+#define USAGE_COL 33
+static const struct {
+	const char *cmd;
+	const char *syn;
+	const char *what;
+} usage_cmds[] = {
+	{ "init", "init      -d DIR --name NAME --endpoint tcp://HOST:PORT [--bind EP]\n"
+	    "          [--client-tcp EP] [--sync-ms N] [--passphrase-file F]",
+	    N_("create an organization: keys, card, config") },
+	{ "card", "card      -d DIR", N_("print this organization's card and fingerprint") },
+	{ "card", "card      -d DIR --endpoint tcp://HOST:PORT",
+	    N_("sign the card again with a new endpoint") },
+	{ "peer", "peer add  -d DIR CARD (--fingerprint \"DIGITS\" | --yes)",
+	    N_("trust another organization's card") },
+	{ "peer", "peer list -d DIR", N_("list trusted organizations") },
+	{ "provider", "provider add -d DIR --request FILE --name NAME --role ROLE [--days N]\n"
+	    "          [-o CERT] [--replace] [--passphrase-file F]",
+	    N_("certify a provider's key (ROLE below);\n"
+	    "--replace re-certifies a certified key") },
+	{ "provider", "provider list -d DIR", N_("list certified providers") },
+	{ "provider", "provider revoke -d DIR KEYID [--yes]",
+	    N_("withdraw a provider's certificate (a lost\n"
+	    "laptop): refused at once, announced in every case") },
+	{ "journal", "journal   -d DIR",
+	    N_("what the administrators did (peers added, providers\n"
+	    "certified and revoked, configuration changes,\n"
+	    "restores), each record chained to the one before") },
+	{ "backup", "backup    -d DIR OUT",
+	    N_("a consistent copy of the store (the organization\n"
+	    "and every case) into the new directory OUT,\n"
+	    "while the daemon runs; never the org key") },
+	{ "restore", "restore   -d DIR BACKUP",
+	    N_("put a backup back into DIR, which holds only\n"
+	    "org.key; the daemon then learns its own feeds\n"
+	    "from its peers before it writes again") },
+	{ "key", "key export -d DIR [--passphrase-file F]",
+	    N_("print the org key as a paper recovery key") },
+	{ "key", "key import -d DIR [--passphrase-file F]",
+	    N_("make org.key again from a recovery key (stdin;\n"
+	    "lines with words, as in the printout, are skipped)") },
+	{ "status", "status    -d DIR [--json]",
+	    N_("the daemon's health: version, uptime, peers\n"
+	    "(connected, last heard, clock), cases, forks,\n"
+	    "store size and map use, certificates ending") },
+	{ "run", "run       -d DIR [--passphrase-file F] [-v]",
+	    N_("serve (until SIGINT or SIGTERM; SIGHUP\n"
+	    "reloads the peers and providers)") },
+};
+
+/* The number of characters of the UTF-8 string s (its bytes that do not
+ * continue a character): the width of a label in a column, as a terminal
+ * shows it. */
+static size_t
+width(const char *s)
+{
+	size_t w = 0;
+	for (; *s; s++)
+		w += ((unsigned char)*s & 0xc0) != 0x80;
+	return w;
+}
+
+/* s, then spaces up to col characters (at least one). */
+static void
+put_padded(FILE *f, const char *s, size_t col)
+{
+	size_t w = width(s);
+	fputs(s, f);
+	do
+		fputc(' ', f);
+	while (++w < col);
+}
+
+/* One command of the usage text: its synopsis after lead (the first line)
+ * or after two spaces (the others), then what it does: on the synopsis's
+ * last line when there is room (as far right of lead as USAGE_COL is of two
+ * spaces), else and for its other lines from USAGE_COL. */
+static void
+usage_cmd(FILE *f, size_t i, const char *lead)
+{
+	const char *syn = usage_cmds[i].syn, *what = _(usage_cmds[i].what);
+	const char *pre = lead;
+	size_t col = 0, at = width(lead) + USAGE_COL - 2;
+	for (;;) {
+		const char *nl = strchr(syn, '\n');
+		size_t n = nl ? (size_t)(nl - syn) : strlen(syn);
+		col = width(pre) + n;
+		fprintf(f, "%s%.*s", pre, (int)n, syn);
+		if (!nl)
+			break;
+		fputc('\n', f);
+		syn = nl + 1;
+		pre = "  ";
+	}
+	if (col + 1 >= at) {
+		fputc('\n', f);
+		col = 0;
+		at = USAGE_COL;
+	}
+	for (;;) {
+		const char *nl = strchr(what, '\n');
+		size_t n = nl ? (size_t)(nl - what) : strlen(what);
+		fprintf(f, "%*s%.*s\n", (int)(at - col), "", (int)n, what);
+		if (!nl)
+			break;
+		what = nl + 1;
+		col = 0;
+		at = USAGE_COL;
+	}
+}
+
+static void
+usage_footer(FILE *f, int roles)
+{
+	fputs(_("\nPassphrases come from a prompt, --passphrase-file F or --passphrase-fd N,\n"
+	    "never from the command line. Exit codes: 0 ok, 1 a negative answer, 2 error.\n"), f);
+	if (roles)
+		fprintf(f, _("ROLE is one of: %s.\n"), ch_roles_text());
+}
 
 static void
 usage(int code)
 {
 	FILE *f = code ? stderr : stdout;
-	fputs(usage_text, f);
-	fprintf(f, "ROLE is one of: %s.\n", ch_roles_text());
+	fprintf(f, _("usage: cahierd <command> [options]\n"
+	    "       cahierd --version | --help\n"));
+	fputc('\n', f);
+	for (size_t i = 0; i < sizeof(usage_cmds) / sizeof(usage_cmds[0]); i++)
+		usage_cmd(f, i, "  ");
+	usage_footer(f, 1);
 	exit(code);
 }
 
-/* The lines of usage_text for command cmd (those that start with "  cmd",
- * and the lines that continue them), then the footer. */
+/* The usage of command cmd: its synopses, each under the headline's
+ * "usage: cahierd ", then the footer. */
 static void
 usage_of(const char *cmd, int code)
 {
 	FILE *f = code ? stderr : stdout;
-	const char *p = usage_text;
-	size_t cl = strlen(cmd);
-	int in = 0, any = 0;
-	fputs("usage: cahierd ", f);
-	while (*p) {
-		const char *nl = strchr(p, '\n');
-		size_t n = nl ? (size_t)(nl - p) : strlen(p);
-		int head = n > 2 && p[0] == ' ' && p[1] == ' ' && p[2] != ' ';
-		if (head)
-			in = n >= 2 + cl && strncmp(p + 2, cmd, cl) == 0 &&
-			    (p[2 + cl] == ' ' || 2 + cl == n);
-		else if (n == 0)
-			in = 0;
-		if (in) {
-			fprintf(f, "%s%.*s\n", any && head ? "       cahierd " : "",
-			    (int)(head ? n - 2 : n), head ? p + 2 : p);
-			any = 1;
-		}
-		p += n + (nl ? 1 : 0);
+	const char *head = _("usage: cahierd ");
+	char *under = NULL;
+	size_t hw = width(head);
+	if (hw >= 8 && asprintf(&under, "%*scahierd ", (int)(hw - 8), "") < 0)
+		under = NULL;
+	int any = 0;
+	for (size_t i = 0; i < sizeof(usage_cmds) / sizeof(usage_cmds[0]); i++) {
+		if (strcmp(usage_cmds[i].cmd, cmd) != 0)
+			continue;
+		usage_cmd(f, i, any ? (under ? under : head) : head);
+		any = 1;
 	}
-	fprintf(f, "\nPassphrases come from a prompt, --passphrase-file F or --passphrase-fd N,\n"
-	    "never from the command line. Exit codes: 0 ok, 1 a negative answer, 2 error.\n");
-	if (strcmp(cmd, "provider") == 0)
-		fprintf(f, "ROLE is one of: %s.\n", ch_roles_text());
+	free(under);
+	usage_footer(f, strcmp(cmd, "provider") == 0);
 	exit(code);
 }
 
@@ -207,9 +279,9 @@ parse_opts(int argc, char **argv, opts_t *o, const char *cmd, const char *allowe
 		case 'J': o->json = 1; break;
 		case 'h': o->help = 1; break;
 		case ':':
-			die("%s: %s needs a value (see cahierd %s --help)", cmd, argv[optind - 1], cmd);
+			die(_("%s: %s needs a value (see cahierd %s --help)"), cmd, argv[optind - 1], cmd);
 		default:
-			die("%s: unknown option '%s' (see cahierd %s --help)", cmd, argv[optind - 1], cmd);
+			die(_("%s: unknown option '%s' (see cahierd %s --help)"), cmd, argv[optind - 1], cmd);
 		}
 	}
 	if (o->help)
@@ -228,10 +300,10 @@ parse_opts(int argc, char **argv, opts_t *o, const char *cmd, const char *allowe
 			a += wl + (a[wl] == ' ');
 		}
 		if (!ok)
-			die("cahierd %s does not take --%s (see cahierd %s --help)", cmd, name, cmd);
+			die(_("cahierd %s does not take --%s (see cahierd %s --help)"), cmd, name, cmd);
 	}
 	if (!o->dir && !(o->dir = getenv("CAHIERD_DIR")))
-		die("no data directory: give -d DIR (or set CAHIERD_DIR)");
+		die(_("no data directory: give -d DIR (or set CAHIERD_DIR)"));
 }
 
 static char *
@@ -239,7 +311,7 @@ path_in(const char *dir, const char *name)
 {
 	char *p;
 	if (asprintf(&p, "%s/%s", dir, name) < 0)
-		die("out of memory");
+		die(_("out of memory"));
 	return p;
 }
 
@@ -255,15 +327,15 @@ unlock_org(const opts_t *o, const char *conf_pass_file)
 	    o->pass_fd, 0, &pass, &plen);
 	char why[600];
 	if (rc)
-		die("cannot read the passphrase: %s", keys_pass_why(rc, pf, why, sizeof(why)));
+		die(_("cannot read the passphrase: %s"), keys_pass_why(rc, pf, why, sizeof(why)));
 	rc = keys_file_read(keyfile, KEYS_KIND_ORG, pass, plen, &k);
 	keys_pass_free(&pass);
 	if (rc == CH_ERR_PASS)
-		die("wrong passphrase for %s", keyfile);
+		die(_("wrong passphrase for %s"), keyfile);
 	if (rc == CH_ERR_IO)
-		die("cannot read %s: %s", keyfile, strerror(errno));
+		die(_("cannot read %s: %s"), keyfile, strerror(errno));
 	if (rc)
-		die("cannot open %s: %s", keyfile, ch_strerror(rc));
+		die(_("cannot open %s: %s"), keyfile, ch_strerror(rc));
 	free(keyfile);
 	return k;
 }
@@ -277,8 +349,8 @@ weak_pass(char **pass, const char *const *words)
 	if (bits >= KEYS_PASS_MIN_BITS)
 		return;
 	keys_pass_free(pass);
-	die("this passphrase is too easy to guess (about %d bits, %d at least): take four "
-	    "or five words that do not belong together, or a longer sentence (nothing written)",
+	die(_("this passphrase is too easy to guess (about %d bits, %d at least): take four "
+	    "or five words that do not belong together, or a longer sentence (nothing written)"),
 	    (int)bits, (int)KEYS_PASS_MIN_BITS);
 }
 
@@ -288,7 +360,7 @@ bump_gen_commit(store_t *s)
 {
 	int rc;
 	if ((rc = store_gen_bump(s)) != 0 || (rc = store_commit(s)) != 0)
-		die("cannot commit to the store: %s", store_strerror(rc));
+		die(_("cannot commit to the store: %s"), store_strerror(rc));
 }
 
 static store_t *
@@ -297,7 +369,7 @@ open_store(const char *dir)
 	store_t *s;
 	int rc = store_open(dir, NULL, 4, &s);
 	if (rc)
-		die("cannot open the store in %s: %s", dir, store_strerror(rc));
+		die(_("cannot open the store in %s: %s"), dir, store_strerror(rc));
 	return s;
 }
 
@@ -368,15 +440,22 @@ cmd_journal(int argc, char **argv)
 	int rc = store_journal_each(s, print_journal, &j, &intact);
 	store_destroy(&s);
 	if (rc)
-		die("cannot read the journal: %s", store_strerror(rc));
+		die(_("cannot read the journal: %s"), store_strerror(rc));
 	if (j.bad || !intact) {
-		fprintf(stderr, "cahierd: the journal was altered: %zu record%s out of place%s "
-		    "(marked !!)\n", j.bad, j.bad == 1 ? "" : "s",
-		    intact ? "" : ", and its last record is not the one it should end with");
+		fputs("cahierd: ", stderr);
+		if (intact)
+			fprintf(stderr, ngettext("the journal was altered: %zu record out of place "
+			    "(marked !!)\n", "the journal was altered: %zu records out of place "
+			    "(marked !!)\n", j.bad), j.bad);
+		else
+			fprintf(stderr, ngettext("the journal was altered: %zu record out of place, "
+			    "and its last record is not the one it should end with (marked !!)\n",
+			    "the journal was altered: %zu records out of place, and its last record "
+			    "is not the one it should end with (marked !!)\n", j.bad), j.bad);
 		return EXIT_NO;
 	}
-	fprintf(stderr, "%zu record%s, each chained to the one before: intact\n", j.n,
-	    j.n == 1 ? "" : "s");
+	fprintf(stderr, ngettext("%zu record, each chained to the one before: intact\n",
+	    "%zu records, each chained to the one before: intact\n", j.n), j.n);
 	return 0;
 }
 
@@ -420,8 +499,10 @@ static void
 backup_progress(void *arg, size_t done, size_t total)
 {
 	int *tty = arg;
-	if (*tty && (done % 100 == 0 || done == total))
-		fprintf(stderr, "\rbackup: %zu of %zu cases", done, total);
+	if (*tty && (done % 100 == 0 || done == total)) {
+		fputc('\r', stderr);
+		fprintf(stderr, _("backup: %zu of %zu cases"), done, total);
+	}
 	if (*tty && done == total)
 		fputc('\n', stderr);
 }
@@ -437,17 +518,17 @@ cmd_backup(int argc, char **argv)
 
 	parse_opts(argc, argv, &o, "backup", "dir");
 	if (optind != argc - 1)
-		die("backup needs the directory to write the copy into (see cahierd --help)");
+		die(_("backup needs the directory to write the copy into (see cahierd --help)"));
 	const char *out = argv[optind];
 	if (access(out, F_OK) == 0)
-		die("%s exists: a backup goes into a new directory", out);
+		die(_("%s exists: a backup goes into a new directory"), out);
 	if (!exists(o.dir, "org"))
-		die("%s holds no store (no org/): nothing to back up", o.dir);
+		die(_("%s holds no store (no org/): nothing to back up"), o.dir);
 	store_t *s = open_store(o.dir);
 	int rc = store_backup(s, out, backup_progress, &tty, &n);
 	if (rc) {
 		store_destroy(&s);
-		die("the backup failed (%s): the copy in %s is incomplete, remove it",
+		die(_("the backup failed (%s): the copy in %s is incomplete, remove it"),
 		    store_strerror(rc), out);
 	}
 	static const struct { const char *name; mode_t mode; } files[] = {
@@ -457,7 +538,7 @@ cmd_backup(int argc, char **argv)
 		char *from = path_in(o.dir, files[i].name), *to = path_in(out, files[i].name);
 		if (copy_file(from, to, files[i].mode) != 0) {
 			store_destroy(&s);
-			die("cannot copy %s to %s: %s: the copy in %s is incomplete, remove it",
+			die(_("cannot copy %s to %s: %s: the copy in %s is incomplete, remove it"),
 			    from, to, strerror(errno), out);
 		}
 		free(from);
@@ -466,11 +547,12 @@ cmd_backup(int argc, char **argv)
 	snprintf(what, sizeof(what), "backup of the organization and %zu case%s to %.400s", n,
 	    n == 1 ? "" : "s", out);
 	if ((rc = journal(s, STORE_J_BACKUP, what)) != 0 || (rc = store_commit(s)) != 0)
-		die("cannot record the backup in the journal: %s", store_strerror(rc));
+		die(_("cannot record the backup in the journal: %s"), store_strerror(rc));
 	store_destroy(&s);
-	printf("backed up the organization and %zu case%s to %s\n"
-	    "org.key is not in it: keep a copy of org.key, and its passphrase, apart\n",
-	    n, n == 1 ? "" : "s", out);
+	printf(ngettext("backed up the organization and %zu case to %s\n",
+	    "backed up the organization and %zu cases to %s\n", n), n, out);
+	fputs(_("org.key is not in it: keep a copy of org.key, and its passphrase, apart\n"),
+	    stdout);
 	return 0;
 }
 
@@ -485,27 +567,27 @@ cmd_restore(int argc, char **argv)
 
 	parse_opts(argc, argv, &o, "restore", "dir");
 	if (optind != argc - 1)
-		die("restore needs the backup's directory (see cahierd --help)");
+		die(_("restore needs the backup's directory (see cahierd --help)"));
 	const char *bk = argv[optind];
 	if (!exists(o.dir, "org.key"))
-		die("%s has no org.key: put the organization's key file there first "
-		    "(a backup never holds it)", o.dir);
+		die(_("%s has no org.key: put the organization's key file there first "
+		    "(a backup never holds it)"), o.dir);
 	if (exists(o.dir, "org") || exists(o.dir, "cases"))
-		die("%s holds a store already (org/ or cases/): restore into a directory that "
-		    "holds only org.key", o.dir);
+		die(_("%s holds a store already (org/ or cases/): restore into a directory that "
+		    "holds only org.key"), o.dir);
 	if (!exists(bk, "org/data.mdb") || !exists(bk, "cases") || !exists(bk, "org.card"))
-		die("%s is not a backup of cahierd (no org/data.mdb, cases/ or org.card)", bk);
+		die(_("%s is not a backup of cahierd (no org/data.mdb, cases/ or org.card)"), bk);
 	char *lockpath = path_in(o.dir, "cahierd.lock");
 	int lockfd = open(lockpath, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
 	if (lockfd < 0 || flock(lockfd, LOCK_EX | LOCK_NB) != 0)
-		die("a cahierd runs on %s: stop it first", o.dir);
+		die(_("a cahierd runs on %s: stop it first"), o.dir);
 	free(lockpath);
 	/* cases first, org last: a store is there once org/data.mdb is */
 	char *from = path_in(bk, "cases"), *to = path_in(o.dir, "cases");
 	DIR *dp = opendir(from);
 	struct dirent *de;
 	if (!dp || mkdir(to, 0700) != 0)
-		die("cannot restore the cases of %s into %s: %s", from, to, strerror(errno));
+		die(_("cannot restore the cases of %s into %s: %s"), from, to, strerror(errno));
 	while ((de = readdir(dp))) {
 		char a[4200], b[4200];
 		if (strlen(de->d_name) != 32 || strspn(de->d_name, "0123456789abcdef") != 32)
@@ -513,10 +595,10 @@ cmd_restore(int argc, char **argv)
 		snprintf(a, sizeof(a), "%s/%s/data.mdb", from, de->d_name);
 		snprintf(b, sizeof(b), "%s/%s", to, de->d_name);
 		if (mkdir(b, 0700) != 0)
-			die("cannot create %s: %s", b, strerror(errno));
+			die(_("cannot create %s: %s"), b, strerror(errno));
 		snprintf(b, sizeof(b), "%s/%s/data.mdb", to, de->d_name);
 		if (copy_file(a, b, 0600) != 0)
-			die("cannot copy %s: %s", a, strerror(errno));
+			die(_("cannot copy %s: %s"), a, strerror(errno));
 		n++;
 	}
 	closedir(dp);
@@ -531,31 +613,32 @@ cmd_restore(int argc, char **argv)
 		from = path_in(bk, files[i].name);
 		to = path_in(o.dir, files[i].name);
 		if (copy_file(from, to, files[i].mode) != 0 && (files[i].need || errno != ENOENT))
-			die("cannot copy %s to %s: %s", from, to, strerror(errno));
+			die(_("cannot copy %s to %s: %s"), from, to, strerror(errno));
 		free(from);
 		free(to);
 	}
 	from = path_in(bk, "org/data.mdb");
 	to = path_in(o.dir, "org");
 	if (mkdir(to, 0700) != 0)
-		die("cannot create %s: %s", to, strerror(errno));
+		die(_("cannot create %s: %s"), to, strerror(errno));
 	free(to);
 	to = path_in(o.dir, "org/data.mdb");
 	if (copy_file(from, to, 0600) != 0)
-		die("cannot copy %s: %s", from, strerror(errno));
+		die(_("cannot copy %s: %s"), from, strerror(errno));
 	free(from);
 	free(to);
 	store_t *s = open_store(o.dir);
 	snprintf(what, sizeof(what), "restore of %zu case%s from %.400s", n, n == 1 ? "" : "s", bk);
 	int rc;
 	if ((rc = journal(s, STORE_J_RESTORE, what)) != 0 || (rc = store_commit(s)) != 0)
-		die("cannot record the restore in the journal: %s", store_strerror(rc));
+		die(_("cannot record the restore in the journal: %s"), store_strerror(rc));
 	store_destroy(&s);
 	close(lockfd);
-	printf("restored the organization and %zu case%s into %s\n"
-	    "At its next start the daemon learns its own feeds from its peers before it\n"
-	    "writes to a case again (README, \"If a daemon's store is put back from a copy\").\n",
-	    n, n == 1 ? "" : "s", o.dir);
+	printf(ngettext("restored the organization and %zu case into %s\n",
+	    "restored the organization and %zu cases into %s\n", n), n, o.dir);
+	fputs(_("At its next start the daemon learns its own feeds from its peers before it\n"
+	    "writes to a case again (README, \"If a daemon's store is put back from a copy\").\n"),
+	    stdout);
 	return 0;
 }
 
@@ -608,16 +691,16 @@ ago(const char *iso_when, char out[64])
 	struct tm tm;
 	memset(&tm, 0, sizeof(tm));
 	if (!iso_when || !strptime(iso_when, "%Y-%m-%dT%H:%M:%SZ", &tm)) {
-		snprintf(out, 64, "never");
+		snprintf(out, 64, "%s", _("never"));
 		return out;
 	}
 	long d = (long)(time(NULL) - timegm(&tm));
 	if (d < 120)
-		snprintf(out, 64, "%ld s ago", d < 0 ? 0 : d);
+		snprintf(out, 64, _("%ld s ago"), d < 0 ? 0 : d);
 	else if (d < 7200)
-		snprintf(out, 64, "%ld min ago", d / 60);
+		snprintf(out, 64, _("%ld min ago"), d / 60);
 	else
-		snprintf(out, 64, "at %s", iso_when);
+		snprintf(out, 64, _("at %s"), iso_when);
 	return out;
 }
 
@@ -636,14 +719,14 @@ cmd_status(int argc, char **argv)
 		close(fd);
 	}
 	if (!exists(o.dir, "org/data.mdb"))
-		die("%s holds no store (no org/): run 'cahierd init' first", o.dir);
+		die(_("%s holds no store (no org/): run 'cahierd init' first"), o.dir);
 	json_t *st = json_load_file(sp, 0, NULL);
 	store_t *s = open_store(o.dir);
 	uint8_t (*ids)[16] = NULL;
 	size_t n = 0, forks = 0, nf;
 	uint64_t cases_bytes = 0, largest = 0;
 	if (store_case_list(s, &ids, &n) != 0)
-		die("cannot list the cases of %s", o.dir);
+		die(_("cannot list the cases of %s"), o.dir);
 	for (size_t i = 0; i < n; i++) {
 		char hex[33], p[4300];
 		scase_t *c;
@@ -655,15 +738,17 @@ cmd_status(int argc, char **argv)
 			largest = b;
 		if (store_case_get(s, ids[i], 0, &c) == 0 && store_fork_count(c, &nf) == 0)
 			forks += nf;
-		if (isatty(2) && n > 500 && (i % 500 == 499 || i + 1 == n))
-			fprintf(stderr, "\rstatus: %zu of %zu cases looked at", i + 1, n);
+		if (isatty(2) && n > 500 && (i % 500 == 499 || i + 1 == n)) {
+			fputc('\r', stderr);
+			fprintf(stderr, _("status: %zu of %zu cases looked at"), i + 1, n);
+		}
 	}
 	if (isatty(2) && n > 500)
 		fputc('\n', stderr);
 	free(ids);
 	certscan_t cs = { json_array(), (uint64_t)time(NULL) };
 	if (store_providers_each(s, cert_soon, &cs) != 0)
-		die("cannot read the certified providers of %s", o.dir);
+		die(_("cannot read the certified providers of %s"), o.dir);
 	store_destroy(&s);
 	char *orgp = path_in(o.dir, "org/data.mdb");
 	uint64_t org_bytes = file_size(orgp);
@@ -684,59 +769,89 @@ cmd_status(int argc, char **argv)
 		json_decref(out);
 	} else {
 		char a[32], b[32], c2[32], w[64];
+		/* The labels in one column, as wide as the widest in this
+		 * language (in characters: a translation may be longer). */
+		const char *l_cases = _("cases:"), *l_forks = _("FORKS:"),
+		    *l_restored = _("RESTORED:"), *l_store = _("store:"), *l_peers = _("peers:"),
+		    *l_certs = _("certificates:"), *l_cert = _("CERTIFICATE:");
+		const char *labels[] = { l_cases, l_forks, l_restored, l_store, l_peers, l_certs,
+		    l_cert };
+		size_t col = 0;
+		for (size_t i = 0; i < sizeof(labels) / sizeof(labels[0]); i++)
+			if (width(labels[i]) + 1 > col)
+				col = width(labels[i]) + 1;
 		if (running && json_is_object(daemon)) {
 			json_int_t up = json_integer_value(json_object_get(daemon, "uptime_s"));
-			printf("cahierd %s: running, pid %lld, up %lld h %02lld min (reported %s)\n",
+			printf(_("cahierd %s: running, pid %lld, up %lld h %02lld min (reported %s)\n"),
 			    json_string_value(json_object_get(daemon, "version")),
 			    (long long)json_integer_value(json_object_get(daemon, "pid")),
 			    (long long)up / 3600, (long long)up / 60 % 60,
 			    ago(json_string_value(json_object_get(daemon, "written")), w));
 		} else
-			printf("cahierd: not running on %s (start it: cahierd run -d %s)\n", o.dir, o.dir);
-		printf("cases:        %zu%s\n", n, forks ? "" : ", no fork");
+			printf(_("cahierd: not running on %s (start it: cahierd run -d %s)\n"), o.dir,
+			    o.dir);
+		put_padded(stdout, l_cases, col);
 		if (forks)
-			printf("FORKS:        %zu second entr%s kept as evidence of a fork: see the "
-			    "FORK alert in those cases\n", forks, forks == 1 ? "y" : "ies");
+			printf("%zu\n", n);
+		else
+			printf(_("%zu, no fork\n"), n);
+		if (forks) {
+			put_padded(stdout, l_forks, col);
+			printf(ngettext("%zu second entry kept as evidence of a fork: see the FORK "
+			    "alert in those cases\n", "%zu second entries kept as evidence of a fork: "
+			    "see the FORK alert in those cases\n", forks), forks);
+		}
 		json_t *rs = json_is_object(daemon) ? json_object_get(daemon, "restoring") : NULL;
-		if (json_is_object(rs))
-			printf("RESTORED:     put back from a copy: %lld of %lld cases ready\n",
+		if (json_is_object(rs)) {
+			put_padded(stdout, l_restored, col);
+			printf(_("put back from a copy: %lld of %lld cases ready\n"),
 			    (long long)json_integer_value(json_object_get(rs, "cases_ready")),
 			    (long long)json_integer_value(json_object_get(rs, "cases")));
+		}
 		mib(org_bytes, a);
 		mib(cases_bytes, b);
 		mib(largest, c2);
-		printf("store:        organization %s (%.1f%% of its %u MiB map); cases %s, the "
-		    "largest %s (%.2f%% of its %u GiB map)\n", a,
+		put_padded(stdout, l_store, col);
+		printf(_("organization %s (%.1f%% of its %u MiB map); cases %s, the largest %s "
+		    "(%.2f%% of its %u GiB map)\n"), a,
 		    100.0 * (double)org_bytes / (double)STORE_ORG_MAP, (unsigned)(STORE_ORG_MAP >> 20),
 		    b, c2, 100.0 * (double)largest / (double)STORE_CASE_MAP,
 		    (unsigned)(STORE_CASE_MAP >> 30));
 		json_t *ps = json_is_object(daemon) ? json_object_get(daemon, "peers") : NULL;
 		if (json_array_size(ps))
-			printf("peers:\n");
+			printf("%s\n", l_peers);
 		for (size_t i = 0; i < json_array_size(ps); i++) {
 			json_t *p = json_array_get(ps, i), *lag = json_object_get(p, "clock_behind_ms");
-			char clk[64] = "";
+			const char *name = json_string_value(json_object_get(p, "name"));
+			char clk[128] = "";
 			if (json_is_integer(lag)) {
 				double sec = (double)json_integer_value(lag) / 1000.0;
-				snprintf(clk, sizeof(clk), ", clock %.1f s %s", sec < 0 ? -sec : sec,
-				    sec < 0 ? "ahead" : "behind (or the delay)");
+				snprintf(clk, sizeof(clk), sec < 0 ? _(", clock %.1f s ahead") :
+				    _(", clock %.1f s behind (or the delay)"), sec < 0 ? -sec : sec);
 			}
-			printf("  %-28s %s, last heard %s%s%s\n",
-			    json_string_value(json_object_get(p, "name")),
-			    json_is_true(json_object_get(p, "connected")) ? "connected" : "NOT CONNECTED",
+			fputs("  ", stdout);
+			put_padded(stdout, name ? name : "?", 29);
+			printf(_("%s, last heard %s%s%s\n"),
+			    json_is_true(json_object_get(p, "connected")) ? _("connected") :
+			    _("NOT CONNECTED"),
 			    ago(json_string_value(json_object_get(p, "last_heard")), w), clk,
-			    json_is_true(json_object_get(p, "catching_up")) ? ", catching up" : "");
+			    json_is_true(json_object_get(p, "catching_up")) ? _(", catching up") : "");
 		}
-		if (!json_array_size(cs.soon))
-			printf("certificates: none ends within 30 days\n");
+		if (!json_array_size(cs.soon)) {
+			put_padded(stdout, l_certs, col);
+			printf("%s\n", _("none ends within 30 days"));
+		}
 		for (size_t i = 0; i < json_array_size(cs.soon); i++) {
 			json_t *q = json_array_get(cs.soon, i);
-			printf("CERTIFICATE:  %s (%s), key %s, %s %s: issue a new one "
-			    "(cahierd provider add --replace)\n",
+			put_padded(stdout, l_cert, col);
+			printf(json_is_true(json_object_get(q, "ended")) ?
+			    _("%s (%s), key %s, ended %s: issue a new one "
+			    "(cahierd provider add --replace)\n") :
+			    _("%s (%s), key %s, ends %s: issue a new one "
+			    "(cahierd provider add --replace)\n"),
 			    json_string_value(json_object_get(q, "name")),
 			    json_string_value(json_object_get(q, "role")),
 			    json_string_value(json_object_get(q, "key_id")),
-			    json_is_true(json_object_get(q, "ended")) ? "ended" : "ends",
 			    json_string_value(json_object_get(q, "valid_until")));
 		}
 		json_decref(daemon);
@@ -754,25 +869,25 @@ static const char *
 endpoint_refusal(const char *ep, char *why, size_t n)
 {
 	if (strncmp(ep, "tcp://", 6) != 0) {
-		snprintf(why, n, "'%s' is not tcp://HOST:PORT", ep);
+		snprintf(why, n, _("'%s' is not tcp://HOST:PORT"), ep);
 		return why;
 	}
 	const char *h = ep + 6, *colon = strrchr(h, ':');
 	if (!colon || colon == h) {
-		snprintf(why, n, "'%s' has no host or no port: tcp://HOST:PORT", ep);
+		snprintf(why, n, _("'%s' has no host or no port: tcp://HOST:PORT"), ep);
 		return why;
 	}
 	char *end;
 	long port = strtol(colon + 1, &end, 10);
 	if (*end || colon[1] == '\0' || port < 1 || port > 65535) {
-		snprintf(why, n, "'%s': the port is a number from 1 to 65535", ep);
+		snprintf(why, n, _("'%s': the port is a number from 1 to 65535"), ep);
 		return why;
 	}
 	size_t hl = (size_t)(colon - h);
 	if ((hl == 1 && h[0] == '*') || (hl == 7 && strncmp(h, "0.0.0.0", 7) == 0) ||
 	    (hl == 4 && strncmp(h, "[::]", 4) == 0)) {
-		snprintf(why, n, "'%s' is a wildcard: the card needs an address the other "
-		    "organizations can reach (a wildcard goes in --bind)", ep);
+		snprintf(why, n, _("'%s' is a wildcard: the card needs an address the other "
+		    "organizations can reach (a wildcard goes in --bind)"), ep);
 		return why;
 	}
 	for (size_t i = 0; i < hl; i++) {
@@ -780,13 +895,13 @@ endpoint_refusal(const char *ep, char *why, size_t n)
 		int ok = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
 		    ch == '.' || ch == '-' || (h[0] == '[' && (ch == ':' || ch == '[' || ch == ']'));
 		if (!ok) {
-			snprintf(why, n, "'%s': the host holds '%c' (a name, an IPv4 address, or an "
-			    "IPv6 address in brackets)", ep, ch);
+			snprintf(why, n, _("'%s': the host holds '%c' (a name, an IPv4 address, or an "
+			    "IPv6 address in brackets)"), ep, ch);
 			return why;
 		}
 	}
 	if (h[0] == '[' && h[hl - 1] != ']') {
-		snprintf(why, n, "'%s': an IPv6 address goes in brackets", ep);
+		snprintf(why, n, _("'%s': an IPv6 address goes in brackets"), ep);
 		return why;
 	}
 	return NULL;
@@ -802,7 +917,7 @@ conf_set(const char *dir, const char *key, const char *value)
 	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600), done = 0;
 	char line[4096];
 	if (!in || fd < 0 || !(out = fdopen(fd, "w")))
-		die("cannot rewrite %s: %s", path, strerror(errno));
+		die(_("cannot rewrite %s: %s"), path, strerror(errno));
 	size_t kl = strlen(key);
 	while (fgets(line, sizeof(line), in)) {
 		const char *q = line + strspn(line, " \t");
@@ -817,9 +932,23 @@ conf_set(const char *dir, const char *key, const char *value)
 		fprintf(out, "%s = %s\n", key, value);
 	fclose(in);
 	if (fflush(out) != 0 || fsync(fileno(out)) != 0 || fclose(out) != 0 || rename(tmp, path) != 0)
-		die("cannot rewrite %s: %s", path, strerror(errno));
+		die(_("cannot rewrite %s: %s"), path, strerror(errno));
 	free(path);
 	free(tmp);
+}
+
+/* A card as the administrator reads it: the name, then its endpoint and
+ * fingerprint under labels of one width (in characters). */
+static void
+card_lines(FILE *f, const char *name, const char *endpoint, const char *fpr)
+{
+	const char *le = _("endpoint:"), *lf = _("fingerprint:");
+	size_t col = 1 + (width(le) > width(lf) ? width(le) : width(lf));
+	fprintf(f, "%s\n  ", name);
+	put_padded(f, le, col);
+	fprintf(f, "%s\n  ", endpoint);
+	put_padded(f, lf, col);
+	fprintf(f, "%s\n", fpr);
 }
 
 static void
@@ -828,9 +957,9 @@ print_card(const uint8_t *card, size_t n, FILE *f)
 	keys_card_t c;
 	char fpr[KEYS_FPR_LEN];
 	if (keys_card_parse(card, n, &c) != 0)
-		die("damaged card");
+		die(_("damaged card"));
 	keys_fingerprint(c.org_id, fpr);
-	fprintf(f, "%s\n  endpoint:    %s\n  fingerprint: %s\n", c.name, c.endpoint, fpr);
+	card_lines(f, c.name, c.endpoint, fpr);
 	keys_card_clear(&c);
 }
 
@@ -846,35 +975,35 @@ cmd_init(int argc, char **argv)
 
 	parse_opts(argc, argv, &o, "init", "dir name endpoint bind client-tcp sync-ms passphrase-file passphrase-fd");
 	if (!o.name || !o.endpoint)
-		die("init needs --name and --endpoint (see cahierd --help)");
+		die(_("init needs --name and --endpoint (see cahierd --help)"));
 	char epwhy[600];
 	if (endpoint_refusal(o.endpoint, epwhy, sizeof(epwhy)))
-		die("--endpoint %s (nothing written)", epwhy);
+		die(_("--endpoint %s (nothing written)"), epwhy);
 	if (mkdir(o.dir, 0700) != 0 && errno != EEXIST)
-		die("cannot create %s: %s", o.dir, strerror(errno));
+		die(_("cannot create %s: %s"), o.dir, strerror(errno));
 	char *keyfile = path_in(o.dir, "org.key");
 	if (access(keyfile, F_OK) == 0)
-		die("%s exists: this directory holds an organization already", keyfile);
+		die(_("%s exists: this directory holds an organization already"), keyfile);
 	keys_secret_t *k = keys_secret_new(KEYS_KIND_ORG);
 	if (!k)
-		die("out of memory");
+		die(_("out of memory"));
 	/* The card first, in memory: a name or an endpoint it refuses stops
 	 * here, before any file is written. */
 	int rc = keys_card_make(k, o.name, o.endpoint, (uint64_t)time(NULL), &card, &cl);
 	if (rc)
-		die("cannot make the card: %s (a name is 1 to %d bytes of text, no control "
-		    "characters)", ch_strerror(rc), KEYS_NAME_MAX);
+		die(_("cannot make the card: %s (a name is 1 to %d bytes of text, no control "
+		    "characters)"), ch_strerror(rc), KEYS_NAME_MAX);
 	rc = keys_pass_read("New passphrase for the organization key: ",
 	    o.pass_file, o.pass_fd, 1, &pass, &plen);
 	char why[600];
 	if (rc)
-		die("cannot read the passphrase: %s", keys_pass_why(rc, o.pass_file, why, sizeof(why)));
+		die(_("cannot read the passphrase: %s"), keys_pass_why(rc, o.pass_file, why, sizeof(why)));
 	const char *words1[] = { o.name, "cahier", "cahierd", NULL };
 	weak_pass(&pass, words1);
 	rc = keys_file_write(keyfile, k, pass, plen);
 	keys_pass_free(&pass);
 	if (rc)
-		die("cannot write %s: %s", keyfile, ch_strerror(rc));
+		die(_("cannot write %s: %s"), keyfile, ch_strerror(rc));
 	memset(&c, 0, sizeof(c));
 	c.name = (char *)(uintptr_t)o.name;
 	c.peer_endpoint = (char *)(uintptr_t)o.endpoint;
@@ -883,7 +1012,7 @@ cmd_init(int argc, char **argv)
 	c.sync_interval_ms = o.sync_ms > 0 ? o.sync_ms : 1000;
 	if (o.pass_file) {
 		if (!realpath(o.pass_file, abspf))
-			die("cannot resolve %s: %s", o.pass_file, strerror(errno));
+			die(_("cannot resolve %s: %s"), o.pass_file, strerror(errno));
 		c.passphrase_file = abspf;
 	}
 	if (config_write(o.dir, &c, err, sizeof(err)) != 0)
@@ -893,12 +1022,20 @@ cmd_init(int argc, char **argv)
 	char *cardfile = path_in(o.dir, "org.card");
 	if ((rc = keys_armor("ORG CARD", comment, card, cl, &text)) != 0 ||
 	    (rc = keys_write_new(cardfile, text, strlen(text), 0644)) != 0)
-		die("cannot write %s: %s", cardfile, ch_strerror(rc));
+		die(_("cannot write %s: %s"), cardfile, ch_strerror(rc));
 	store_t *s = open_store(o.dir);
 	store_destroy(&s);
-	printf("created organization %s in %s\n", o.name, o.dir);
-	printf("  card:        %s (give it to the other organizations)\n", cardfile);
-	printf("  fingerprint: %s (read it to them by phone)\n", fpr);
+	printf(_("created organization %s in %s\n"), o.name, o.dir);
+	{
+		const char *lc = _("card:"), *lf = _("fingerprint:");
+		size_t col = 1 + (width(lc) > width(lf) ? width(lc) : width(lf));
+		fputs("  ", stdout);
+		put_padded(stdout, lc, col);
+		printf(_("%s (give it to the other organizations)\n"), cardfile);
+		fputs("  ", stdout);
+		put_padded(stdout, lf, col);
+		printf(_("%s (read it to them by phone)\n"), fpr);
+	}
 	free(text);
 	free(card);
 	free(cardfile);
@@ -915,11 +1052,11 @@ read_card_file(const char *path, size_t *n)
 	uint8_t *card = NULL;
 	int rc = keys_slurp(path, &text, &tl);
 	if (rc)
-		die("cannot read %s: %s", path, rc == CH_ERR_IO ? strerror(errno) : ch_strerror(rc));
+		die(_("cannot read %s: %s"), path, rc == CH_ERR_IO ? strerror(errno) : ch_strerror(rc));
 	rc = keys_dearmor("ORG CARD", text, tl, &card, n);
 	free(text);
 	if (rc)
-		die("%s is not an org card: %s", path, ch_strerror(rc));
+		die(_("%s is not an org card: %s"), path, ch_strerror(rc));
 	return card;
 }
 
@@ -932,7 +1069,7 @@ journal_if_store(const char *dir, uint8_t action, const char *what)
 	store_t *s = open_store(dir);
 	int rc;
 	if ((rc = journal(s, action, what)) != 0 || (rc = store_commit(s)) != 0)
-		die("cannot record it in the journal: %s", store_strerror(rc));
+		die(_("cannot record it in the journal: %s"), store_strerror(rc));
 	store_destroy(&s);
 }
 
@@ -947,7 +1084,7 @@ cmd_key(int argc, char **argv)
 
 	parse_opts(argc, argv, &o, "key", "dir passphrase-file passphrase-fd");
 	if (optind != argc - 1)
-		die("key needs export or import (see cahierd --help)");
+		die(_("key needs export or import (see cahierd --help)"));
 	const char *sub = argv[optind];
 	if (strcmp(sub, "export") == 0) {
 		const char *pf = NULL;
@@ -959,27 +1096,30 @@ cmd_key(int argc, char **argv)
 		keys_secret_destroy(&k);
 		journal_if_store(o.dir, STORE_J_KEY_EXPORT,
 		    "the org key printed as a recovery key (cahierd key export)");
-		printf("cahier organization recovery key\n"
+		/* The printout's words are skipped by key import, whatever
+		 * their language: only the lines of digits are read. */
+		printf(_("cahier organization recovery key\n"
 		    "organization fingerprint %s\n\n%s\n\n"
 		    "Whoever holds these digits holds the organization's key: keep them on\n"
 		    "paper, in a safe, never in a file or a mail. 'cahierd key import'\n"
-		    "makes org.key again from them.\n", fpr, text);
+		    "makes org.key again from them.\n"), fpr, text);
 		sodium_memzero(text, sizeof(text));
 		if (pf)
 			config_clear(&cfg);
 		return 0;
 	}
 	if (strcmp(sub, "import") != 0)
-		die("unknown key command '%s' (export, import)", sub);
+		die(_("unknown key command '%s' (export, import)"), sub);
 	char *keyfile = path_in(o.dir, "org.key"), *in, *pass = NULL;
 	if (access(keyfile, F_OK) == 0)
-		die("%s exists: import makes a new org.key in a directory that has none", keyfile);
+		die(_("%s exists: import makes a new org.key in a directory that has none"), keyfile);
 	if (mkdir(o.dir, 0700) != 0 && errno != EEXIST)
-		die("cannot create %s: %s", o.dir, strerror(errno));
+		die(_("cannot create %s: %s"), o.dir, strerror(errno));
 	if (isatty(0))
-		fprintf(stderr, "Type the recovery key (18 groups of 6 digits), then an empty line:\n");
+		fputs(_("Type the recovery key (18 groups of 6 digits), then an empty line:\n"),
+		    stderr);
 	if (!(in = sodium_malloc(4096)))
-		die("out of memory");
+		die(_("out of memory"));
 	size_t n = 0;
 	char line[512];
 	while (fgets(line, sizeof(line), stdin)) {
@@ -993,7 +1133,7 @@ cmd_key(int argc, char **argv)
 		if (words)
 			continue;
 		if (n + l >= 4096)
-			die("the recovery key is 18 groups of 6 digits: this is far longer");
+			die(_("the recovery key is 18 groups of 6 digits: this is far longer"));
 		memcpy(in + n, line, l);
 		n += l;
 	}
@@ -1003,19 +1143,19 @@ cmd_key(int argc, char **argv)
 	int g, rc = keys_recovery_decode(in, seed, &g);
 	sodium_free(in);
 	if (rc == KEYS_RECOVERY_CHAR)
-		die("the recovery key holds only digits (spaces, dashes and line breaks are ignored)");
+		die(_("the recovery key holds only digits (spaces, dashes and line breaks are ignored)"));
 	if (rc == KEYS_RECOVERY_LENGTH)
-		die("the recovery key is 18 groups of 6 digits (108 digits): count them again");
+		die(_("the recovery key is 18 groups of 6 digits (108 digits): count them again"));
 	if (rc == KEYS_RECOVERY_GROUP)
-		die("group %d of the recovery key is mistyped (its last digit checks the other "
-		    "five): look at it again", g);
+		die(_("group %d of the recovery key is mistyped (its last digit checks the other "
+		    "five): look at it again"), g);
 	if (rc)
-		die("every group reads, but the whole does not match its checksum: a group "
-		    "may come from another key, or two groups may be swapped");
+		die(_("every group reads, but the whole does not match its checksum: a group "
+		    "may come from another key, or two groups may be swapped"));
 	keys_secret_t *k = keys_secret_from_seed(KEYS_KIND_ORG, seed);
 	sodium_memzero(seed, sizeof(seed));
 	if (!k)
-		die("out of memory");
+		die(_("out of memory"));
 	keys_fingerprint(k->sign_pk, fpr);
 	char *cardfile = path_in(o.dir, "org.card");
 	if (access(cardfile, F_OK) == 0) {
@@ -1023,12 +1163,12 @@ cmd_key(int argc, char **argv)
 		uint8_t *card = read_card_file(cardfile, &cl);
 		keys_card_t c;
 		if (keys_card_parse(card, cl, &c) != 0)
-			die("%s is damaged", cardfile);
+			die(_("%s is damaged"), cardfile);
 		if (memcmp(c.org_id, k->sign_pk, 32) != 0) {
 			char want[KEYS_FPR_LEN];
 			keys_fingerprint(c.org_id, want);
-			die("this recovery key is another organization's (fingerprint %s), not the "
-			    "key of %s in %s (fingerprint %s)", fpr, c.name, cardfile, want);
+			die(_("this recovery key is another organization's (fingerprint %s), not the "
+			    "key of %s in %s (fingerprint %s)"), fpr, c.name, cardfile, want);
 		}
 		keys_card_clear(&c);
 		free(card);
@@ -1039,17 +1179,17 @@ cmd_key(int argc, char **argv)
 	    1, &pass, &plen);
 	char why[600];
 	if (rc)
-		die("cannot read the passphrase: %s", keys_pass_why(rc, o.pass_file, why, sizeof(why)));
+		die(_("cannot read the passphrase: %s"), keys_pass_why(rc, o.pass_file, why, sizeof(why)));
 	const char *words2[] = { "cahier", "cahierd", NULL };
 	weak_pass(&pass, words2);
 	rc = keys_file_write(keyfile, k, pass, plen);
 	keys_pass_free(&pass);
 	keys_secret_destroy(&k);
 	if (rc)
-		die("cannot write %s: %s", keyfile, rc == CH_ERR_IO ? strerror(errno) : ch_strerror(rc));
+		die(_("cannot write %s: %s"), keyfile, rc == CH_ERR_IO ? strerror(errno) : ch_strerror(rc));
 	journal_if_store(o.dir, STORE_J_KEY_IMPORT,
 	    "org.key made again from the recovery key (cahierd key import)");
-	printf("wrote %s: the organization with fingerprint %s\n", keyfile, fpr);
+	printf(_("wrote %s: the organization with fingerprint %s\n"), keyfile, fpr);
 	free(keyfile);
 	return 0;
 }
@@ -1063,7 +1203,7 @@ cmd_card(int argc, char **argv)
 	parse_opts(argc, argv, &o, "card", "dir endpoint passphrase-file passphrase-fd");
 	path = path_in(o.dir, "org.card");
 	if (keys_slurp(path, &text, &tl) != 0)
-		die("cannot read %s (run 'cahierd init' first)", path);
+		die(_("cannot read %s (run 'cahierd init' first)"), path);
 	uint8_t *card = read_card_file(path, &n);
 	if (o.endpoint) {
 		/* A new endpoint: the card signed again by the same key, issued
@@ -1072,15 +1212,15 @@ cmd_card(int argc, char **argv)
 		keys_card_t old;
 		config_t cfg;
 		if (endpoint_refusal(o.endpoint, why, sizeof(why)))
-			die("--endpoint %s (nothing changed)", why);
+			die(_("--endpoint %s (nothing changed)"), why);
 		if (keys_card_parse(card, n, &old) != 0)
-			die("%s is damaged", path);
+			die(_("%s is damaged"), path);
 		memset(&cfg, 0, sizeof(cfg));
 		int loaded = config_load(o.dir, &cfg, why, sizeof(why)) == 0;
 		const char *pf = loaded ? cfg.passphrase_file : NULL;
 		keys_secret_t *k = unlock_org(&o, pf);
 		if (memcmp(k->sign_pk, old.org_id, 32) != 0)
-			die("%s does not belong to org.key", path);
+			die(_("%s does not belong to org.key"), path);
 		uint8_t *nc = NULL;
 		size_t ncl = 0;
 		uint64_t issued = (uint64_t)time(NULL);
@@ -1089,7 +1229,7 @@ cmd_card(int argc, char **argv)
 		int rc = keys_card_make(k, old.name, o.endpoint, issued, &nc, &ncl);
 		keys_secret_destroy(&k);
 		if (rc)
-			die("cannot make the card: %s", ch_strerror(rc));
+			die(_("cannot make the card: %s"), ch_strerror(rc));
 		keys_fingerprint(old.org_id, fpr);
 		snprintf(comment, sizeof(comment), "%s - fingerprint %s", old.name, fpr);
 		char *armored = NULL, *tmp = path_in(o.dir, ".org.card.tmp");
@@ -1097,7 +1237,7 @@ cmd_card(int argc, char **argv)
 		if ((rc = keys_armor("ORG CARD", comment, nc, ncl, &armored)) != 0 ||
 		    (rc = keys_write_new(tmp, armored, strlen(armored), 0644)) != 0 ||
 		    rename(tmp, path) != 0)
-			die("cannot write %s: %s", path, rc ? ch_strerror(rc) : strerror(errno));
+			die(_("cannot write %s: %s"), path, rc ? ch_strerror(rc) : strerror(errno));
 		if (loaded) {
 			if (cfg.peer_bind && strcmp(cfg.peer_bind, cfg.peer_endpoint) == 0)
 				conf_set(o.dir, "peer_bind", o.endpoint);
@@ -1108,10 +1248,10 @@ cmd_card(int argc, char **argv)
 		snprintf(what, sizeof(what), "card signed again: endpoint %.200s (was %.200s)",
 		    o.endpoint, old.endpoint);
 		journal_if_store(o.dir, STORE_J_CARD, what);
-		printf("org.card signed again with endpoint %s (was %s), fingerprint %s unchanged.\n"
+		printf(_("org.card signed again with endpoint %s (was %s), fingerprint %s unchanged.\n"
 		    "Restart the daemon to listen there, and give the new org.card to every partner\n"
 		    "organization: there 'cahierd peer add -d DIR org.card' takes it in place of the\n"
-		    "old one (the same key: no fingerprint to check again).\n",
+		    "old one (the same key: no fingerprint to check again).\n"),
 		    o.endpoint, old.endpoint, fpr);
 		keys_card_clear(&old);
 		free(armored);
@@ -1166,7 +1306,7 @@ cmd_peer(int argc, char **argv)
 	store_t *s = open_store(o.dir);
 	if (strcmp(sub, "add") == 0) {
 		if (optind + 1 != argc - 1)
-			die("peer add needs one card file");
+			die(_("peer add needs one card file"));
 		const char *file = argv[optind + 1];
 		size_t n = 0;
 		uint8_t *card = read_card_file(file, &n);
@@ -1174,7 +1314,7 @@ cmd_peer(int argc, char **argv)
 		char fpr[KEYS_FPR_LEN], mine[KEYS_FPR_LEN];
 		int rc = keys_card_parse(card, n, &c);
 		if (rc)
-			die("%s does not verify: %s", file, ch_strerror(rc));
+			die(_("%s does not verify: %s"), file, ch_strerror(rc));
 		keys_fingerprint(c.org_id, fpr);
 		/* Our own card is not a peer. */
 		char *own = path_in(o.dir, "org.card");
@@ -1184,7 +1324,7 @@ cmd_peer(int argc, char **argv)
 		if (keys_card_parse(oc, on, &occ) == 0) {
 			keys_fingerprint(occ.org_id, mine);
 			if (memcmp(occ.org_id, c.org_id, 32) == 0)
-				die("%s is this organization's own card", file);
+				die(_("%s is this organization's own card"), file);
 			keys_card_clear(&occ);
 		}
 		free(oc);
@@ -1198,11 +1338,12 @@ cmd_peer(int argc, char **argv)
 		if (store_peer_get(s, c.org_id, &had, &hl) == 0) {
 			keys_card_t hc;
 			if (keys_card_parse(had, hl, &hc) != 0)
-				die("the card held for this organization does not verify");
+				die(_("the card held for this organization does not verify"));
 			free(had);
 			if (c.issued <= hc.issued) {
-				fprintf(stderr, "cahierd: %s is a peer already, with this card or a newer "
-				    "one: nothing changed\n", c.name);
+				fputs("cahierd: ", stderr);
+				fprintf(stderr, _("%s is a peer already, with this card or a newer "
+				    "one: nothing changed\n"), c.name);
 				keys_card_clear(&hc);
 				keys_card_clear(&c);
 				free(card);
@@ -1214,9 +1355,9 @@ cmd_peer(int argc, char **argv)
 			    c.name, c.endpoint, hc.endpoint);
 			if ((rc = store_peer_put(s, c.org_id, card, n)) != 0 ||
 			    (rc = journal(s, STORE_J_PEER_CARD, what)) != 0)
-				die("cannot store the card: %s", store_strerror(rc));
+				die(_("cannot store the card: %s"), store_strerror(rc));
 			bump_gen_commit(s);
-			printf("updated peer %s: endpoint %s (was %s); the same key, fingerprint %s\n",
+			printf(_("updated peer %s: endpoint %s (was %s); the same key, fingerprint %s\n"),
 			    c.name, c.endpoint, hc.endpoint, fpr);
 			keys_card_clear(&hc);
 			keys_card_clear(&c);
@@ -1232,39 +1373,40 @@ cmd_peer(int argc, char **argv)
 			for (const char *q = o.fingerprint; *q; q++)
 				digits += *q >= '0' && *q <= '9';
 			if (nd != strlen(o.fingerprint))
-				die("a fingerprint is six groups of five digits, separated by spaces; "
-				    "'%s' holds other characters", o.fingerprint);
+				die(_("a fingerprint is six groups of five digits, separated by spaces; "
+				    "'%s' holds other characters"), o.fingerprint);
 			if (digits != 30)
-				die("a fingerprint is six groups of five digits (30 digits), you gave %zu: "
-				    "ask %s's administrator to read it out again", digits, c.name);
+				die(_("a fingerprint is six groups of five digits (30 digits), you gave %zu: "
+				    "ask %s's administrator to read it out again"), digits, c.name);
 			if (!digits_equal(o.fingerprint, fpr))
-				die("fingerprint mismatch for %s: this card is not the one whose "
-				    "fingerprint you were given; do not trust it (not added)", c.name);
+				die(_("fingerprint mismatch for %s: this card is not the one whose "
+				    "fingerprint you were given; do not trust it (not added)"), c.name);
 		} else if (!o.yes) {
 			char line[16];
-			fprintf(stderr, "%s\n  endpoint:    %s\n  fingerprint: %s\n"
-			    "Have you checked this fingerprint with %s by phone? [yes/no] ",
-			    c.name, c.endpoint, fpr, c.name);
+			card_lines(stderr, c.name, c.endpoint, fpr);
+			/* TRANSLATORS: the answer stays "yes", in every language */
+			fprintf(stderr, _("Have you checked this fingerprint with %s by phone? [yes/no] "),
+			    c.name);
 			if (!isatty(0) || !fgets(line, sizeof(line), stdin) ||
 			    strncmp(line, "yes", 3) != 0)
-				die("not added: check the fingerprint, then use --fingerprint \"DIGITS\"");
+				die(_("not added: check the fingerprint, then use --fingerprint \"DIGITS\""));
 		}
 		char what[STORE_JOURNAL_TEXT_MAX];
 		snprintf(what, sizeof(what), "peer added: %s, fingerprint %s, endpoint %s",
 		    c.name, fpr, c.endpoint);
 		if ((rc = store_peer_put(s, c.org_id, card, n)) != 0 ||
 		    (rc = journal(s, STORE_J_PEER_ADD, what)) != 0)
-			die("cannot store the card: %s", store_strerror(rc));
+			die(_("cannot store the card: %s"), store_strerror(rc));
 		bump_gen_commit(s);
-		printf("added peer %s (%s)\n", c.name, fpr);
+		printf(_("added peer %s (%s)\n"), c.name, fpr);
 		keys_card_clear(&c);
 		free(card);
 	} else if (strcmp(sub, "list") == 0) {
 		int rc = store_peers_each(s, print_peer, NULL);
 		if (rc)
-			die("cannot list the peers: %s", store_strerror(rc));
+			die(_("cannot list the peers: %s"), store_strerror(rc));
 	} else
-		die("unknown peer command '%s' (add, list)", sub);
+		die(_("unknown peer command '%s' (add, list)"), sub);
 	store_destroy(&s);
 	return 0;
 }
@@ -1367,21 +1509,21 @@ provider_add(const opts_t *o)
 	int rc;
 
 	if (!o->request || !o->name || !o->role)
-		die("provider add needs --request FILE --name NAME --role ROLE");
+		die(_("provider add needs --request FILE --name NAME --role ROLE"));
 	/* A role outside the vocabulary would fall outside every audience. */
 	if (!ch_role_known(o->role))
-		die("unknown role '%s' (known roles: %s)", o->role, ch_roles_text());
+		die(_("unknown role '%s' (known roles: %s)"), o->role, ch_roles_text());
 	if (o->days <= 0 || o->days > 3650)
-		die("--days must be between 1 and 3650");
+		die(_("--days must be between 1 and 3650"));
 	if (o->out && lstat(o->out, &st) == 0)
-		die("%s exists: give -o a new file (nothing certified)", o->out);
+		die(_("%s exists: give -o a new file (nothing certified)"), o->out);
 	if (config_load(o->dir, &cfg, err, sizeof(err)) != 0)
 		die("%s", err);
 	if ((rc = keys_slurp(o->request, &text, &tl)) != 0)
-		die("cannot read %s: %s", o->request, ch_strerror(rc));
+		die(_("cannot read %s: %s"), o->request, ch_strerror(rc));
 	if ((rc = keys_dearmor("PROVIDER REQUEST", text, tl, &req, &rl)) != 0 ||
 	    (rc = keys_request_parse(req, rl, prov, curve)) != 0)
-		die("%s is not a valid provider request: %s", o->request, ch_strerror(rc));
+		die(_("%s is not a valid provider request: %s"), o->request, ch_strerror(rc));
 	free(text);
 	text = NULL;
 	store_t *s = open_store(o->dir);
@@ -1389,34 +1531,34 @@ provider_add(const opts_t *o)
 	memset(&cf, 0, sizeof(cf));
 	cf.provider = prov;
 	if ((rc = store_providers_each(s, find_cert, &cf)) != 0)
-		die("cannot read the providers: %s", store_strerror(rc));
+		die(_("cannot read the providers: %s"), store_strerror(rc));
 	if (cf.found && !o->replace)
-		die("%s is already certified: give --replace to issue a new certificate in "
-		    "its place (nothing changed)", cf.who);
+		die(_("%s is already certified: give --replace to issue a new certificate in "
+		    "its place (nothing changed)"), cf.who);
 	int revoked = 0;
 	if ((rc = store_revocations_each(s, find_revoked, prov)) < 0)
-		die("cannot read the revoked providers: %s", store_strerror(rc));
+		die(_("cannot read the revoked providers: %s"), store_strerror(rc));
 	revoked = rc == 1;
 	if (revoked)
-		die("that key was revoked (a lost or stolen device): the provider makes a new "
-		    "key with 'cahier init', and that one is certified (nothing changed)");
+		die(_("that key was revoked (a lost or stolen device): the provider makes a new "
+		    "key with 'cahier init', and that one is certified (nothing changed)"));
 	keys_secret_t *k = unlock_org(o, cfg.passphrase_file);
 	uint64_t now = (uint64_t)time(NULL);
 	if ((rc = keys_cert_make(k, prov, curve, o->name, o->role, now - 60,
 	    now + (uint64_t)o->days * 86400, &cert, &cl)) != 0)
-		die("cannot certify: %s (a name is 1 to %d bytes of text, no control "
-		    "characters)", ch_strerror(rc), KEYS_NAME_MAX);
+		die(_("cannot certify: %s (a name is 1 to %d bytes of text, no control "
+		    "characters)"), ch_strerror(rc), KEYS_NAME_MAX);
 	keys_secret_destroy(&k);
 	snprintf(comment, sizeof(comment), "%s (%s) at %s", o->name, o->role, cfg.name);
 	if ((rc = keys_armor("PROVIDER CERT", comment, cert, cl, &text)) != 0)
-		die("cannot encode the certificate: %s", ch_strerror(rc));
+		die(_("cannot encode the certificate: %s"), ch_strerror(rc));
 
 	/* The certificate out first, then the store. */
 	if (o->out) {
 		if ((rc = keys_write_new(o->out, text, strlen(text), 0644)) != 0)
-			die("cannot write %s: %s (nothing certified)", o->out, ch_strerror(rc));
+			die(_("cannot write %s: %s (nothing certified)"), o->out, ch_strerror(rc));
 	} else if (fputs(text, stdout) == EOF || fflush(stdout) != 0)
-		die("cannot write the certificate: %s (nothing certified)", strerror(errno));
+		die(_("cannot write the certificate: %s (nothing certified)"), strerror(errno));
 	char what[STORE_JOURNAL_TEXT_MAX], kid[17];
 	keys_keyid(prov, kid);
 	snprintf(what, sizeof(what), "provider %s: %s (%s), key %s, for %d days",
@@ -1426,16 +1568,19 @@ provider_add(const opts_t *o)
 	    (rc = store_gen_bump(s)) != 0 || (rc = store_commit(s)) != 0) {
 		if (o->out)
 			unlink(o->out);
-		die("cannot store the certificate: %s (%s)", store_strerror(rc),
+		die(_("cannot store the certificate: %s (%s)"), store_strerror(rc),
 		    o->out ? "the certificate file is removed" :
 		    "discard the certificate printed above: it is not valid");
 	}
 	store_destroy(&s);
-	if (o->out)
-		fprintf(stderr, "%s %s (%s); certificate in %s\n",
-		    cf.found ? "re-certified" : "certified", o->name, o->role, o->out);
+	if (o->out && cf.found)
+		fprintf(stderr, _("re-certified %s (%s); certificate in %s\n"), o->name, o->role,
+		    o->out);
+	else if (o->out)
+		fprintf(stderr, _("certified %s (%s); certificate in %s\n"), o->name, o->role,
+		    o->out);
 	else if (cf.found)
-		fprintf(stderr, "re-certified %s (%s): the new certificate replaces the old one\n",
+		fprintf(stderr, _("re-certified %s (%s): the new certificate replaces the old one\n"),
 		    o->name, o->role);
 	free(text);
 	free(cert);
@@ -1458,49 +1603,50 @@ cmd_provider(int argc, char **argv)
 		int rc = store_providers_each(s, print_prov, NULL);
 		store_destroy(&s);
 		if (rc)
-			die("cannot list the providers: %s", store_strerror(rc));
+			die(_("cannot list the providers: %s"), store_strerror(rc));
 		return 0;
 	}
 	if (strcmp(sub, "revoke") == 0) {
 		if (optind + 1 != argc - 1)
-			die("provider revoke needs the provider's key id (see cahierd provider list)");
+			die(_("provider revoke needs the provider's key id (see cahierd provider list)"));
 		const char *kid = argv[optind + 1];
 		if (strlen(kid) < 8)
-			die("give at least 8 hex digits of the key id");
+			die(_("give at least 8 hex digits of the key id"));
 		store_t *s = open_store(o.dir);
 		revoke_t rv;
 		memset(&rv, 0, sizeof(rv));
 		rv.prefix = kid;
 		int rc = store_providers_each(s, find_prov, &rv);
 		if (rc)
-			die("cannot read the providers: %s", store_strerror(rc));
+			die(_("cannot read the providers: %s"), store_strerror(rc));
 		if (rv.found == 0)
-			die("no certified provider with key id %s", kid);
+			die(_("no certified provider with key id %s"), kid);
 		if (rv.found > 1)
-			die("key id %s is ambiguous: give more digits", kid);
+			die(_("key id %s is ambiguous: give more digits"), kid);
 		if (!o.yes) {
 			char line[16];
 			if (!isatty(0))
-				die("revoking %s cannot be undone: give --yes to do it", rv.name);
-			fprintf(stderr, "Revoke %s? The key is refused at once, in every case, and "
-			    "cannot be certified again. [yes/no] ", rv.name);
+				die(_("revoking %s cannot be undone: give --yes to do it"), rv.name);
+			/* TRANSLATORS: the answer stays "yes", in every language */
+			fprintf(stderr, _("Revoke %s? The key is refused at once, in every case, and "
+			    "cannot be certified again. [yes/no] "), rv.name);
 			if (!fgets(line, sizeof(line), stdin) || strncmp(line, "yes", 3) != 0)
-				die("not revoked");
+				die(_("not revoked"));
 		}
 		char what[STORE_JOURNAL_TEXT_MAX];
 		snprintf(what, sizeof(what), "provider revoked: %s", rv.name);
 		if ((rc = store_provider_del(s, rv.provider)) != 0 ||
 		    (rc = store_revocation_put(s, rv.provider, (uint64_t)time(NULL))) != 0 ||
 		    (rc = journal(s, STORE_J_PROVIDER_REVOKE, what)) != 0)
-			die("cannot update the store: %s", store_strerror(rc));
+			die(_("cannot update the store: %s"), store_strerror(rc));
 		bump_gen_commit(s);
 		store_destroy(&s);
-		printf("revoked %s: the daemon refuses the key at once and announces it in every "
-		    "case; nothing it signs from now on counts\n", rv.name);
+		printf(_("revoked %s: the daemon refuses the key at once and announces it in every "
+		    "case; nothing it signs from now on counts\n"), rv.name);
 		return 0;
 	}
 	if (strcmp(sub, "add") != 0)
-		die("unknown provider command '%s' (add, list, revoke)", sub);
+		die(_("unknown provider command '%s' (add, list, revoke)"), sub);
 	return provider_add(&o);
 }
 
@@ -1538,9 +1684,9 @@ cmd_run(int argc, char **argv)
 	lockpath = path_in(o.dir, "cahierd.lock");
 	lockfd = open(lockpath, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
 	if (lockfd < 0)
-		die("cannot open %s: %s", lockpath, strerror(errno));
+		die(_("cannot open %s: %s"), lockpath, strerror(errno));
 	if (flock(lockfd, LOCK_EX | LOCK_NB) != 0)
-		die("another cahierd is already running on %s", o.dir);
+		die(_("another cahierd is already running on %s"), o.dir);
 	free(lockpath);
 	keys = unlock_org(&o, cfg.passphrase_file);
 	char *cardfile = path_in(o.dir, "org.card");
@@ -1549,10 +1695,10 @@ cmd_run(int argc, char **argv)
 	keys_card_t mine;
 	if (keys_card_parse(card, cardlen, &mine) != 0 ||
 	    memcmp(mine.org_id, keys->sign_pk, 32) != 0)
-		die("org.card in %s does not belong to org.key", o.dir);
+		die(_("org.card in %s does not belong to org.key"), o.dir);
 	keys_card_clear(&mine);
 	if ((rc = cahierd_new(o.dir, &cfg, &keys, &card, cardlen, &d)) != 0)
-		die("cannot open the store in %s: %s", o.dir, derr_str(rc));
+		die(_("cannot open the store in %s: %s"), o.dir, derr_str(rc));
 	rc = server_run(d);
 	cahierd_destroy(&d);
 	close(lockfd);
@@ -1568,11 +1714,14 @@ main(int argc, char **argv)
 		{ "backup", cmd_backup }, { "restore", cmd_restore }, { "key", cmd_key },
 		{ "status", cmd_status },
 	};
+	/* The administrator's language: the messages, and the log's lines,
+	 * follow the locale (a service sets it with Environment=). */
+	i18n_bind();
 	if (argc >= 2 && (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "-V") == 0))
 		return printf("cahierd %s\n", CAHIER_VERSION) < 0 || fflush(stdout) != 0 ?
 		    EXIT_ERR : 0;
 	if (sodium_init() < 0)
-		die("libsodium failed to start");
+		die(_("libsodium failed to start"));
 	if (argc < 2)
 		usage(EXIT_ERR);
 	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
@@ -1581,6 +1730,7 @@ main(int argc, char **argv)
 	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
 		if (strcmp(argv[1], cmds[i].name) == 0)
 			return cmds[i].fn(argc - 1, argv + 1);
-	fprintf(stderr, "cahierd: unknown command '%s' (see cahierd --help)\n", argv[1]);
+	fputs("cahierd: ", stderr);
+	fprintf(stderr, _("unknown command '%s' (see cahierd --help)\n"), argv[1]);
 	return EXIT_ERR;
 }

@@ -124,13 +124,13 @@ reap(notify_t *n)
 	pid_t r = waitpid(n->child, &status, WNOHANG);
 	if (r == n->child) {
 		if (n->killed || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-			char why[64];
+			char why[160];
 			if (n->killed)
-				snprintf(why, sizeof(why), "was killed after %d s", NOTIFY_HOOK_MS / 1000);
+				snprintf(why, sizeof(why), _("was killed after %d s"), NOTIFY_HOOK_MS / 1000);
 			else if (WIFEXITED(status))
-				snprintf(why, sizeof(why), "exited with status %d", WEXITSTATUS(status));
+				snprintf(why, sizeof(why), _("exited with status %d"), WEXITSTATUS(status));
 			else
-				snprintf(why, sizeof(why), "was ended by signal %d", WTERMSIG(status));
+				snprintf(why, sizeof(why), _("was ended by signal %d"), WTERMSIG(status));
 			n->st.failed++;
 			log_limited(LOG_LVL_WARN, "hook", "access_hook %s: its report is not sent "
 			    "again (cahier audit holds the record)", why);

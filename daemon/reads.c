@@ -255,8 +255,10 @@ reads_handle(cahierd_t *d, provider_t *pv, const uint8_t *body, size_t bodylen,
 	int64_t skew = clock_now_ms() - (int64_t)rq.time_ms;
 	int stale = skew > READ_SKEW_MS || skew < -READ_SKEW_MS;
 	if (stale || replay_seen(d->replay, rq.nonce)) {
-		log_warn("refused a read by %s: %s request", pv->cert.name,
-		    stale ? "stale" : "replayed");
+		if (stale)
+			log_warn("refused a read by %s: stale request", pv->cert.name);
+		else
+			log_warn("refused a read by %s: replayed request", pv->cert.name);
 		refuse_read(d, c, pv, body, bodylen, &rq, rep, stale ?
 		    "stale read request (check the clock)" : "replayed read request (check the clock)");
 		return;
@@ -351,8 +353,9 @@ reads_handle(cahierd_t *d, provider_t *pv, const uint8_t *body, size_t bodylen,
 	if (have_cur)
 		state_epoch_free(&cur);
 	if (shown || rq.search[0])
-		log_info("%s (%s) read %zu entr%s of a case: access record written",
-		    pv->cert.name, pv->cert.role, shown, shown == 1 ? "y" : "ies");
+		log_info(ngettext("%s (%s) read %zu entry of a case: access record written",
+		    "%s (%s) read %zu entries of a case: access record written", shown),
+		    pv->cert.name, pv->cert.role, shown);
 	cahierd_reply_ok(rep, out, outlen);
 	return;
 fail:

@@ -68,10 +68,13 @@ restore_new(store_t *s, restore_t **out)
 		qsort(r->slot, n, sizeof(*r->slot), id_cmp);
 		r->n = n;
 		r->active = 1;
-		log_warn("this daemon's store was put back from a copy (a backup, or files copied in): "
-		    "it writes nothing in the %zu case%s it holds until the other members' daemons "
-		    "have told it what this organization wrote in each since ('cahier status' shows "
-		    "how far it is)", n, n == 1 ? "" : "s");
+		log_warn(ngettext("this daemon's store was put back from a copy (a backup, or files "
+		    "copied in): it writes nothing in the %zu case it holds until the other members' "
+		    "daemons have told it what this organization wrote in each since ('cahier status' "
+		    "shows how far it is)", "this daemon's store was put back from a copy (a backup, "
+		    "or files copied in): it writes nothing in the %zu cases it holds until the other "
+		    "members' daemons have told it what this organization wrote in each since "
+		    "('cahier status' shows how far it is)", n), n);
 	}
 	*out = r;
 	return 0;
@@ -212,7 +215,8 @@ restore_tick(restore_t *r, store_t *s, const uint8_t self[32], int64_t now)
 	r->active = 0;
 	free(r->slot);
 	r->slot = NULL;
-	log_info("learnt this organization's own feeds from the other members in all %zu case%s: "
-	    "writing as usual again", r->n, r->n == 1 ? "" : "s");
+	log_info(ngettext("learnt this organization's own feeds from the other members in the %zu "
+	    "case: writing as usual again", "learnt this organization's own feeds from the other "
+	    "members in all %zu cases: writing as usual again", r->n), r->n);
 	return 1;
 }

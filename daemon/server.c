@@ -245,9 +245,12 @@ reload(server_t *s)
 		watch(s, peers_at(d->peers, i));
 	log_info("loaded %zu peers and %zu providers", peers_count(d->peers),
 	    peers_providers(d->peers));
-	/* systemd's status line (sd_notify(3): nothing unless it started us) */
-	sd_notifyf(0, "STATUS=%zu peers, %zu providers", peers_count(d->peers),
+	/* systemd's status line (sd_notify(3): nothing unless it started us),
+	 * which systemctl status shows, in the daemon's language */
+	char st[256];
+	snprintf(st, sizeof(st), _("%zu peers, %zu providers"), peers_count(d->peers),
 	    peers_providers(d->peers));
+	sd_notifyf(0, "STATUS=%s", st);
 	return 0;
 }
 
@@ -434,9 +437,12 @@ server_run(cahierd_t *d)
 	zloop_timer(s.loop, (size_t)d->cfg.sync_interval_ms, 0, on_sync_timer, &s);
 	zmq_pollitem_t hup = { NULL, s.hup, ZMQ_POLLIN, 0 };
 	zloop_poller(s.loop, &hup, on_hup, &s);
-	log_info("%s ready: clients on %s%s%s, peers on %s", d->cfg.name,
-	    d->cfg.client_endpoint, s.client_tcp ? " and " : "",
-	    s.client_tcp ? d->cfg.client_tcp : "", d->cfg.peer_bind);
+	if (s.client_tcp)
+		log_info("%s ready: clients on %s and %s, peers on %s", d->cfg.name,
+		    d->cfg.client_endpoint, d->cfg.client_tcp, d->cfg.peer_bind);
+	else
+		log_info("%s ready: clients on %s, peers on %s", d->cfg.name,
+		    d->cfg.client_endpoint, d->cfg.peer_bind);
 	sd_notify(0, "READY=1");
 	s.started = s.health_at = clock_now_ms();
 	d->started_ms = s.started;
@@ -446,7 +452,7 @@ server_run(cahierd_t *d)
 	flush(&s);
 	zloop_start(s.loop);
 	log_info("stopping");
-	sd_notify(0, "STOPPING=1\nSTATUS=stopping");
+	sd_notifyf(0, "STOPPING=1\nSTATUS=%s", _("stopping"));
 	(void)health_write(d, s.started, 1);
 	rc = 0;
 out:

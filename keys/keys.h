@@ -145,7 +145,9 @@ void keys_keyid(const uint8_t pk[32], char out[17]);
 
 /* Passphrases never come from argv. keys_pass_read takes the first line of
  * fd (if fd >= 0), else of the file path (if non-NULL), else prompts on
- * /dev/tty without echo (twice when confirm is set). Returns the passphrase
+ * /dev/tty without echo (twice when confirm is set); prompt is English source
+ * text, shown in the language of the messages (i18n.h; make pot extracts
+ * the literal given here). Returns the passphrase
  * in sodium_malloc'd memory (NUL-terminated) in *out; free it with
  * keys_pass_free(). An empty passphrase is refused (CH_ERR_VALUE). */
 int keys_pass_read(const char *prompt, const char *path, int fd, int confirm,
@@ -161,7 +163,8 @@ double keys_pass_bits(const char *pass, const char *const *words);
 /* What went wrong reading a passphrase (rc from keys_pass_read; path its
  * file or NULL), as one line naming the file and how to fix it: a file
  * others may read ("chmod go-rwx FILE"), missing or unreadable (errno),
- * empty. Written into buf (n bytes), which is returned. */
+ * empty, in the language of the messages (i18n.h). Written into buf (n
+ * bytes), which is returned. */
 const char *keys_pass_why(int rc, const char *path, char *buf, size_t n);
 
 #endif

@@ -10,6 +10,7 @@
 #include <sodium.h>
 #include <zxcvbn.h>
 
+#include "i18n.h"
 #include "keys.h"
 
 #define PASS_MAX 1023
@@ -55,8 +56,11 @@ tty_read(int tty, const char *prompt, char *buf, size_t *len)
 	struct termios old, noecho;
 	int rc, restore = 0;
 
-	if (prompt != NULL && write(tty, prompt, strlen(prompt)) < 0)
-		return CH_ERR_IO;
+	if (prompt != NULL) {
+		prompt = gettext(prompt);
+		if (write(tty, prompt, strlen(prompt)) < 0)
+			return CH_ERR_IO;
+	}
 	if (tcgetattr(tty, &old) == 0) {
 		noecho = old;
 		noecho.c_lflag &= ~(tcflag_t)ECHO;
@@ -142,18 +146,18 @@ const char *
 keys_pass_why(int rc, const char *path, char *buf, size_t n)
 {
 	if (rc == CH_ERR_MODE && path)
-		snprintf(buf, n, "%s may be read by others than its owner: chmod go-rwx %s",
+		snprintf(buf, n, _("%s may be read by others than its owner: chmod go-rwx %s"),
 		    path, path);
 	else if (rc == CH_ERR_IO && path)
-		snprintf(buf, n, "cannot read %s: %s", path, strerror(errno));
+		snprintf(buf, n, _("cannot read %s: %s"), path, strerror(errno));
 	else if (rc == CH_ERR_IO)
-		snprintf(buf, n, "no terminal to ask on (give --passphrase-file FILE)");
+		snprintf(buf, n, _("no terminal to ask on (give --passphrase-file FILE)"));
 	else if (rc == CH_ERR_VALUE && path)
-		snprintf(buf, n, "%s holds no passphrase (its first line is empty)", path);
+		snprintf(buf, n, _("%s holds no passphrase (its first line is empty)"), path);
 	else if (rc == CH_ERR_VALUE)
-		snprintf(buf, n, "the passphrase is empty, or the two you typed differ");
+		snprintf(buf, n, _("the passphrase is empty, or the two you typed differ"));
 	else if (rc == CH_ERR_TOOBIG)
-		snprintf(buf, n, "the passphrase is longer than %d bytes", PASS_MAX);
+		snprintf(buf, n, _("the passphrase is longer than %d bytes"), PASS_MAX);
 	else
 		snprintf(buf, n, "%s", ch_strerror(rc));
 	return buf;

@@ -92,7 +92,7 @@ check "... the coordinator refuses the team's k+2" \
 refusals() {
 	tail -n +"$(($2 + 1))" "$1" | awk '
 		/rejected entry|fork in the feed|ignored entry/ { n++ }
-		/more lines like the last/ { for (i = 1; i <= NF; i++) if ($i == "and") { n += $(i + 1); break } }
+		/more lines? like the last/ { for (i = 1; i <= NF; i++) if ($i == "and") { n += $(i + 1); break } }
 		END { print n + 0 }'
 }
 # cpu ORG: the CPU time its daemon used so far (clock ticks)

@@ -242,7 +242,7 @@ check "--json is the same in Dutch" sh -c "env -u LC_ALL -u LC_MESSAGES LANG=C.U
 
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 check "every message marked for translation is translated in Dutch and French" sh -c \
-	"cd '$TOP' && xgettext --from-code=UTF-8 -k_ -kN_ -kngettext:1,2 -o '$T/now.pot' client/*.c &&
+	"cd '$TOP' && xgettext --from-code=UTF-8 -k_ -kN_ -kngettext:1,2 -kCTX_:1c,2 -kNCTX_:1c,2 -o '$T/now.pot' client/*.c &&
 	msgcmp po/nl.po '$T/now.pot' && msgcmp po/fr.po '$T/now.pot' &&
 	msgfmt --check -o /dev/null po/nl.po && msgfmt --check -o /dev/null po/fr.po &&
 	! msgattrib --only-fuzzy po/nl.po | grep -q msgid &&

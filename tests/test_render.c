@@ -5,6 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <locale.h>
+#include <libintl.h>
+#include <unistd.h>
 #include <jansson.h>
 #include <sodium.h>
 
@@ -347,9 +350,104 @@ TEST(json)
 	ch_fields_clear(&f);
 }
 
-int
-main(void)
+/* render_lines_opt: the booklet's form, without the empty fields and the
+ * main text (shown apart), but an open-ended consent says so. */
+TEST(lines_opt)
 {
+	ch_fields_t f;
+
+	kfix_golden(CH_KIND_TASK, &f);
+	f.u.task.due = 0;
+	char *l = render_lines_opt(&f, &ctx, "", RENDER_SKIP_EMPTY | RENDER_SKIP_MAIN);
+	check_str(l, "status: open\n"
+	    "agenda item: no\n"
+	    "owner: Thuisverpleging Brussel\n"
+	    "assigned to: a provider\n"
+	    "goal: an earlier goal\n");
+	check_str(render_main_text(&f), "Wound care check: left heel, change the dressing");
+	render_free(&l);
+	ch_fields_clear(&f);
+
+	kfix_golden(CH_KIND_CONSENT, &f);
+	f.u.consent.until = 0;
+	l = render_lines_opt(&f, &ctx, "", RENDER_SKIP_EMPTY);
+	check(strstr(l, "until: open-ended\n") != NULL);
+	check(strstr(l, "none") == NULL);
+	render_free(&l);
+	ch_fields_clear(&f);
+
+	/* a consultation's agenda is its main text; a task's agenda flag is not */
+	kfix_golden(CH_KIND_CONSULTATION, &f);
+	l = render_lines_opt(&f, &ctx, "", RENDER_SKIP_MAIN);
+	check(strstr(l, "agenda") == NULL && strstr(l, "answer by: ") != NULL);
+	render_free(&l);
+	ch_fields_clear(&f);
+}
+
+/* The words a reader sees for the codes: without a catalogue, the English
+ * names (those --json and the options use); anything unknown stays as it
+ * is, never NULL. */
+TEST(words)
+{
+	check_str(render_kind_word(CH_KIND_KEEP), "keep-an-eye");
+	check_str(render_kind_word(200), "entry");
+	check_str(render_aud_word(CH_AUD_MEMBERSHIP), "membership");
+	check_str(render_aud_word(200), "?");
+	check_str(render_value_word(CH_SET_TASK_STATUS, 1), "open");
+	check_str(render_value_word(CH_SET_TASK_STATUS, 9), "?");
+	check_str(render_value_word(200, 1), "?");
+	check_str(render_action_word("print"), "print");
+	check_str(render_outcome_word("a-new-outcome"), "a-new-outcome");
+	check_str(render_word_key(NCTX_("field", "due")), "due");
+	char r[64];
+	render_role_words("home-nurse", r, sizeof(r));
+	check_str(r, "home nurse");
+	render_role_words("street-worker", r, sizeof(r));
+	check_str(r, "street worker");
+}
+
+static char localedir[512];
+
+/* The same in French, from the catalogue the build made: each word by its
+ * context, so the audience, the purpose and the role "coordination" are
+ * three words. */
+TEST(words_fr)
+{
+	setenv("LANGUAGE", "fr", 1);
+	if (!setlocale(LC_MESSAGES, "C.UTF-8"))
+		setlocale(LC_MESSAGES, "");
+	bindtextdomain("cahier", localedir);
+	bind_textdomain_codeset("cahier", "UTF-8");
+	textdomain("cahier");
+	check_str(render_kind_word(CH_KIND_TASK), "t\xc3\xa2" "che");
+	check_str(render_aud_word(CH_AUD_CARE), "soins");
+	check_str(render_value_word(CH_SET_TASK_STATUS, 1), "ouverte");
+	check_str(render_value_word(CH_SET_APPT_STATUS, 2), "a eu lieu");
+	check_str(render_purpose_word("treatment"), "traitement");
+	check_str(render_outcome_word("refused"), "refus\xc3\xa9");
+	char r[64];
+	render_role_words("coordination", r, sizeof(r));
+	check(strcmp(r, render_aud_word(CH_AUD_COORDINATION)) != 0);
+
+	ch_fields_t f;
+	kfix_golden(CH_KIND_TASK, &f);
+	char *l = render_lines(&f, &ctx, "");
+	check(strstr(l, "\xc3\xa9" "ch\xc3\xa9" "ance : 2026-12-05\n") != NULL);
+	check(strstr(l, "statut : ouverte\n") != NULL);
+	render_free(&l);
+	char *s = render_summary(&f, &ctx);
+	const char *want = "t\xc3\xa2" "che \xc2\xb7 ouverte \xc2\xb7 " "\xc3\xa9" "ch\xc3\xa9"
+	    "ance 2026-12-05 \xc2\xb7 responsable Thuisverpleging Brussel: Wound care";
+	check(s && strncmp(s, want, strlen(want)) == 0);
+	render_free(&s);
+	ch_fields_clear(&f);
+	unsetenv("LANGUAGE");
+}
+
+int
+main(int argc, char **argv)
+{
+	(void)argc;
 	if (sodium_init() < 0)
 		return 2;
 	setenv("TZ", "UTC", 1);
@@ -361,5 +459,29 @@ main(void)
 	TAP_RUN(unknown_org);
 	TAP_RUN(resolvers);
 	TAP_RUN(json);
+	TAP_RUN(lines_opt);
+	TAP_RUN(words);
+	/* the catalogues: BUILD/locale, beside BUILD/tests/test_render */
+	const char *dir = getenv("CAHIER_LOCALEDIR");
+	if (dir && dir[0])
+		snprintf(localedir, sizeof(localedir), "%s", dir);
+	else {
+		snprintf(localedir, sizeof(localedir), "%s", argv[0]);
+		char *sl = strrchr(localedir, '/');
+		if (sl)
+			*sl = '\0';
+		sl = strrchr(localedir, '/');
+		if (sl)
+			sl[1] = '\0';
+		else
+			snprintf(localedir, sizeof(localedir), "./");
+		strncat(localedir, "locale", sizeof(localedir) - strlen(localedir) - 1);
+	}
+	char mo[600];
+	snprintf(mo, sizeof(mo), "%s/fr/LC_MESSAGES/cahier.mo", localedir);
+	if (access(mo, R_OK) == 0)
+		TAP_RUN(words_fr);
+	else
+		printf("ok %d - words_fr # SKIP no catalogue at %s (make builds it)\n", ++tap_n, mo);
 	return TAP_DONE();
 }
