@@ -71,8 +71,9 @@ int agent_ask(const char *home, uint8_t op, agent_rep_t *r);
 int agent_fetch(const char *home, const uint8_t *cert, size_t certlen,
     keys_secret_t **out);
 
-/* cahier status's line about the key (nothing under --json). */
-void agent_print_status(const cli_t *c);
+/* cahier status's line about the key, after label in a column of width
+ * (cli_label); nothing under --json. */
+void agent_print_status(const cli_t *c, const char *label, size_t width);
 
 /* cahier unlock [--for DURATION], cahier lock. */
 int cmd_unlock(cli_t *c, int argc, char **argv);

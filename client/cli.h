@@ -94,6 +94,22 @@ char *cli_read_text(const char *arg);
  * memory). Free with free(), after wiping if it held decrypted text. */
 char *cli_slice_dup(ch_slice_t s);
 
+/* Prints help, a NULL-terminated list of paragraphs marked with N_() (the
+ * first the usage lines), each translated, with a blank line between. */
+void cli_help(FILE *f, const char *const *help);
+/* Asks question (translated, one line, no hint) on stderr, with the
+ * language's [y/N], and reads a line from stdin: 1 when it says yes (y,
+ * yes, or the language's words: j, ja in Dutch, o, oui in French; any
+ * case), 0 for anything else or nothing. The caller makes sure stdin is a
+ * terminal, or was told --yes. */
+int cli_ask_yes(const char *question);
+/* A label before its value, in a column of labels: "label:" in the
+ * language's way (French "label :"), padded with spaces to width columns
+ * (display width, escape.h). cli_label_width: the columns "label:" takes;
+ * a column is one more than the widest. label: translated, trusted text. */
+size_t cli_label_width(const char *label);
+void cli_label(FILE *f, const char *label, size_t width);
+
 /* Makes jansson wipe every block it frees (--json copies decrypted text
  * into it). Call once, before any other jansson call. */
 void cli_json_init(void);

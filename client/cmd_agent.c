@@ -19,11 +19,11 @@
 #include "agent.h"
 
 static int
-wants_help(int argc, char **argv, const char *text)
+wants_help(int argc, char **argv, const char *const *help)
 {
 	for (int i = 1; i < argc; i++)
 		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-			fputs(text, stdout);
+			cli_help(stdout, help);
 			return 1;
 		}
 	return 0;
@@ -188,12 +188,14 @@ out:
 	_exit(0);
 }
 
+/* what: 0 unlocked now, 1 unlocked already. */
 static void
-print_until(const char *what, const agent_rep_t *r)
+print_until(int already, const agent_rep_t *r)
 {
 	char when[32];
 	cli_time(r->until * 1000, when);
-	printf("%s until %s (agent pid %u; 'cahier lock' ends it)\n", what, when, r->pid);
+	printf(already ? _("already unlocked until %s (agent pid %u; 'cahier lock' ends it)\n") :
+	    _("unlocked until %s (agent pid %u; 'cahier lock' ends it)\n"), when, r->pid);
 }
 
 int
@@ -207,13 +209,17 @@ cmd_unlock(cli_t *c, int argc, char **argv)
 	keys_secret_t *k = NULL;
 	int rc;
 
-	if (wants_help(argc, argv, "usage: cahier unlock [--for DURATION]\n\n"
-	    "Asks your passphrase once and keeps your key unlocked for a working\n"
-	    "session (DURATION: 8h unless given, at most 24h; e.g. 30m, 8h, 1h30m)\n"
-	    "in an agent, a background cahier process that hands it to your own\n"
-	    "commands over $CAHIER_HOME/agent.sock. Until then, or 'cahier lock',\n"
-	    "no command asks for the passphrase. The agent wipes the key and ends\n"
-	    "when its time runs out, on 'cahier lock', or on SIGTERM, SIGINT, SIGHUP.\n"))
+	static const char *const help[] = {
+		N_("usage: cahier unlock [--for DURATION]\n"),
+		N_("Asks your passphrase once and keeps your key unlocked for a working\n"
+		    "session (DURATION: 8h unless given, at most 24h; e.g. 30m, 8h, 1h30m)\n"
+		    "in an agent, a background cahier process that hands it to your own\n"
+		    "commands over $CAHIER_HOME/agent.sock. Until then, or 'cahier lock',\n"
+		    "no command asks for the passphrase. The agent wipes the key and ends\n"
+		    "when its time runs out, on 'cahier lock', or on SIGTERM, SIGINT, SIGHUP.\n"),
+		NULL
+	};
+	if (wants_help(argc, argv, help))
 		return 0;
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--for") == 0 && i + 1 < argc) {
@@ -228,7 +234,7 @@ cmd_unlock(cli_t *c, int argc, char **argv)
 		cli_die(EXIT_ERR, _("the path of %s is too long for the agent's socket: "
 		    "use a shorter --home"), c->home);
 	if (agent_ask(c->home, AGENT_OP_STATUS, &st) == 0) {
-		print_until("already unlocked", &st);
+		print_until(1, &st);
 		free(sock);
 		return 0;
 	}
@@ -249,7 +255,7 @@ cmd_unlock(cli_t *c, int argc, char **argv)
 
 	no_dumps();
 	char *path = cli_path(c, "provider.key");
-	rc = keys_pass_read("Passphrase of your key: ", c->pass_file, c->pass_fd, 0,
+	rc = keys_pass_read(_("Passphrase of your key: "), c->pass_file, c->pass_fd, 0,
 	    &pass, &plen);
 	char why[600];
 	if (rc)
@@ -307,7 +313,7 @@ cmd_unlock(cli_t *c, int argc, char **argv)
 	close(lfd);
 	keys_secret_destroy(&k);
 	mine.pid = (uint32_t)pid;
-	print_until("unlocked", &mine);
+	print_until(0, &mine);
 	free(sock);
 	return 0;
 }
@@ -318,33 +324,38 @@ cmd_lock(cli_t *c, int argc, char **argv)
 	agent_rep_t r;
 	struct stat sb;
 
-	if (wants_help(argc, argv, "usage: cahier lock\n\n"
-	    "Ends the agent 'cahier unlock' started: it wipes your key from memory\n"
-	    "and exits. The next command asks for the passphrase again.\n"))
+	static const char *const help[] = {
+		N_("usage: cahier lock\n"),
+		N_("Ends the agent 'cahier unlock' started: it wipes your key from memory\n"
+		    "and exits. The next command asks for the passphrase again.\n"),
+		NULL
+	};
+	if (wants_help(argc, argv, help))
 		return 0;
 	if (argc != 1)
 		cli_die(EXIT_ERR, _("lock takes no arguments (see cahier lock --help)"));
 	char *sock = agent_sock_path(c->home);
 	if (sock && agent_ask(c->home, AGENT_OP_LOCK, &r) == 0)
-		printf("locked: the agent (pid %u) wiped your key\n", r.pid);
+		printf(_("locked: the agent (pid %u) wiped your key\n"), r.pid);
 	else if (sock && lstat(sock, &sb) == 0 && S_ISSOCK(sb.st_mode) && unlink(sock) == 0)
-		printf("locked (removed the socket of an agent that no longer answers)\n");
+		fputs(_("locked (removed the socket of an agent that no longer answers)\n"), stdout);
 	else
-		printf("locked (no agent was running)\n");
+		fputs(_("locked (no agent was running)\n"), stdout);
 	free(sock);
 	return 0;
 }
 
 void
-agent_print_status(const cli_t *c)
+agent_print_status(const cli_t *c, const char *label, size_t width)
 {
 	agent_rep_t r;
 	if (c->json)
 		return;
+	cli_label(stdout, label, width);
 	if (agent_ask(c->home, AGENT_OP_STATUS, &r) == 0) {
 		char when[32];
 		cli_time(r.until * 1000, when);
-		printf("key:          unlocked until %s ('cahier lock' ends it)\n", when);
+		printf(_("unlocked until %s ('cahier lock' ends it)\n"), when);
 	} else
-		printf("key:          locked ('cahier unlock' keeps it open for a session)\n");
+		fputs(_("locked ('cahier unlock' keeps it open for a session)\n"), stdout);
 }

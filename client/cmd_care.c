@@ -48,14 +48,14 @@ typedef struct {
  * options, a missing value, an option given twice, more than maxpos
  * positionals. */
 static void
-parse(const char *cmd, const char *spec, const char *help, size_t maxpos, int argc,
+parse(const char *cmd, const char *spec, const char *const *help, size_t maxpos, int argc,
     char **argv, int first, args_t *a)
 {
 	memset(a, 0, sizeof(*a));
 	for (int i = first; i < argc; i++) {
 		const char *s = argv[i];
 		if (strcmp(s, "--help") == 0 || strcmp(s, "-h") == 0) {
-			fputs(help, stdout);
+			cli_help(stdout, help);
 			exit(0);
 		}
 		if (strncmp(s, "--", 2) != 0 || !s[2]) {
@@ -347,7 +347,7 @@ ref_find(ctx_t *x, const char *ref, found_t *fd)
 	fd->kind = p.kind;
 	if (!ch_kind_is_care(p.kind))
 		cli_die(EXIT_ERR, _("entry %s is not a care entry (it is a %s)"), ref,
-		    ch_kind_name(p.kind) ? ch_kind_name(p.kind) : "kind this version does not know");
+		    ch_kind_name(p.kind) ? ch_kind_name(p.kind) : _("kind this version does not know"));
 	if ((rc = ch_fields_decode(p.kind, p.fields, p.fieldslen, &fd->f)) != 0)
 		cli_die(EXIT_ERR, _("the fields of entry %s do not decode: %s"), ref, ch_strerror(rc));
 }
@@ -392,27 +392,31 @@ post_fields(ctx_t *x, uint8_t audience, const ch_fields_t *f, const uint8_t *rep
 
 /* ---- the commands ---- */
 
-static const char help_note[] =
-    "usage: cahier note CASE TEXT [--audience A] [--reply REF]\n"
-    "       cahier note CASE - [--audience A] [--reply REF] < file\n\n"
-    "Posts a note to the case, signed with your key. AUDIENCE is network\n"
-    "(everyone in the case, the person included), care (the professionals:\n"
-    "the default for a professional), medical, social or coordination; the\n"
-    "people around the person post to network (their default). --reply REF\n"
-    "answers an earlier entry. 'cahier post' is the same command, with\n"
-    "network as its default audience (as it always had). A note holds 1 byte\n"
-    "to 64 KiB (65,536 bytes) of UTF-8 text, not only spaces.\n";
+static const char *const help_note[] = {
+	N_("usage: cahier note CASE TEXT [--audience A] [--reply REF]\n"
+	    "       cahier note CASE - [--audience A] [--reply REF] < file\n"),
+	N_("Posts a note to the case, signed with your key. AUDIENCE is network\n"
+	    "(everyone in the case, the person included), care (the professionals:\n"
+	    "the default for a professional), medical, social or coordination; the\n"
+	    "people around the person post to network (their default). --reply REF\n"
+	    "answers an earlier entry. 'cahier post' is the same command, with\n"
+	    "network as its default audience (as it always had). A note holds 1 byte\n"
+	    "to 64 KiB (65,536 bytes) of UTF-8 text, not only spaces.\n"),
+	NULL
+};
 
-static const char help_post[] =
-    "usage: cahier post CASE TEXT [--audience A] [--reply REF]\n"
-    "       cahier post CASE - [--audience A] [--reply REF] < file\n\n"
-    "Posts a note to the case, signed with your key: 'cahier note', with\n"
-    "network (everyone in the case, the person included) as its default\n"
-    "audience, as it always had. AUDIENCE is network, care, medical, social\n"
-    "or coordination; 'cahier network CASE' shows which roles each holds.\n"
-    "Only organizations in the audience can decrypt the note. The daemon\n"
-    "answers once the entry is on disk; then cahier says which other\n"
-    "organizations of the case hold it (it waits up to 3 s for them).\n";
+static const char *const help_post[] = {
+	N_("usage: cahier post CASE TEXT [--audience A] [--reply REF]\n"
+	    "       cahier post CASE - [--audience A] [--reply REF] < file\n"),
+	N_("Posts a note to the case, signed with your key: 'cahier note', with\n"
+	    "network (everyone in the case, the person included) as its default\n"
+	    "audience, as it always had. AUDIENCE is network, care, medical, social\n"
+	    "or coordination; 'cahier network CASE' shows which roles each holds.\n"
+	    "Only organizations in the audience can decrypt the note. The daemon\n"
+	    "answers once the entry is on disk; then cahier says which other\n"
+	    "organizations of the case hold it (it waits up to 3 s for them).\n"),
+	NULL
+};
 
 static int
 do_note(cli_t *c, int argc, char **argv, int post)
@@ -421,7 +425,7 @@ do_note(cli_t *c, int argc, char **argv, int post)
 	ctx_t x;
 	found_t fd;
 	ch_fields_t f;
-	const char *help = post ? help_post : help_note;
+	const char *const *help = post ? help_post : help_note;
 
 	parse(argv[0], "audience= reply=", help, 2, argc, argv, 1, &a);
 	if (a.npos < 1)
@@ -459,12 +463,14 @@ cmd_post(cli_t *c, int argc, char **argv)
 	return do_note(c, argc, argv, 1);
 }
 
-static const char help_goal[] =
-    "usage: cahier goal CASE TEXT [--own | --shared] [--worker ORG]... [--audience A]\n\n"
-    "Posts a goal: by default the person's own goal, in their words (--own);\n"
-    "--shared for a goal the network agreed on. Each --worker names an\n"
-    "organization of the case working on it (by its name, or the start of\n"
-    "it, any case). The organizations working on a goal may edit it.\n";
+static const char *const help_goal[] = {
+	N_("usage: cahier goal CASE TEXT [--own | --shared] [--worker ORG]... [--audience A]\n"),
+	N_("Posts a goal: by default the person's own goal, in their words (--own);\n"
+	    "--shared for a goal the network agreed on. Each --worker names an\n"
+	    "organization of the case working on it (by its name, or the start of\n"
+	    "it, any case). The organizations working on a goal may edit it.\n"),
+	NULL
+};
 
 int
 cmd_goal(cli_t *c, int argc, char **argv)
@@ -507,7 +513,7 @@ post_edit(ctx_t *x, found_t *fd, const char *what)
 /* task|appointment|keep-an-eye ACTION CASE REF: a status change. */
 static int
 status_change(cli_t *c, int argc, char **argv, const char *cmd, uint8_t kind,
-    const char *help)
+    const char *const *help)
 {
 	args_t a;
 	ctx_t x;
@@ -539,15 +545,17 @@ status_change(cli_t *c, int argc, char **argv, const char *cmd, uint8_t kind,
 	return 0;
 }
 
-static const char help_task[] =
-    "usage: cahier task CASE TEXT (--owner ORG | --agenda) [--due DATE] [--goal REF]\n"
-    "                  [--audience A]\n"
-    "       cahier task done|cancel|reopen CASE REF\n\n"
-    "Posts a task owned by an organization of the case (--owner, by its name\n"
-    "or the start of it), or an agenda item the person or their family raise\n"
-    "(--agenda: no owner). DATE is YYYY-MM-DD (local); --goal REF links the\n"
-    "goal it serves. 'task done', 'cancel' and 'reopen' post the next version\n"
-    "with that status; the organization that wrote the task or its owner may.\n";
+static const char *const help_task[] = {
+	N_("usage: cahier task CASE TEXT (--owner ORG | --agenda) [--due DATE] [--goal REF]\n"
+	    "                  [--audience A]\n"
+	    "       cahier task done|cancel|reopen CASE REF\n"),
+	N_("Posts a task owned by an organization of the case (--owner, by its name\n"
+	    "or the start of it), or an agenda item the person or their family raise\n"
+	    "(--agenda: no owner). DATE is YYYY-MM-DD (local); --goal REF links the\n"
+	    "goal it serves. 'task done', 'cancel' and 'reopen' post the next version\n"
+	    "with that status; the organization that wrote the task or its owner may.\n"),
+	NULL
+};
 
 int
 cmd_task(cli_t *c, int argc, char **argv)
@@ -591,14 +599,16 @@ cmd_task(cli_t *c, int argc, char **argv)
 	return 0;
 }
 
-static const char help_appt[] =
-    "usage: cahier appointment CASE WHAT --at \"YYYY-MM-DD HH:MM\" [--minutes N]\n"
-    "                  [--where TEXT] [--with TEXT] [--org ORG]... [--audience A]\n"
-    "       cahier appointment done|cancel CASE REF\n\n"
-    "Posts an appointment at a local time, lasting N minutes (up to a week),\n"
-    "where and with whom (free text), and the organizations taking part\n"
-    "(--org, by name). 'done' and 'cancel' post the next version with that\n"
-    "status.\n";
+static const char *const help_appt[] = {
+	N_("usage: cahier appointment CASE WHAT --at \"YYYY-MM-DD HH:MM\" [--minutes N]\n"
+	    "                  [--where TEXT] [--with TEXT] [--org ORG]... [--audience A]\n"
+	    "       cahier appointment done|cancel CASE REF\n"),
+	N_("Posts an appointment at a local time, lasting N minutes (up to a week),\n"
+	    "where and with whom (free text), and the organizations taking part\n"
+	    "(--org, by name). 'done' and 'cancel' post the next version with that\n"
+	    "status.\n"),
+	NULL
+};
 
 int
 cmd_appointment(cli_t *c, int argc, char **argv)
@@ -634,12 +644,14 @@ cmd_appointment(cli_t *c, int argc, char **argv)
 	return 0;
 }
 
-static const char help_alert[] =
-    "usage: cahier alert CASE TEXT --to ORG [--to ORG]... [--priority normal|high|urgent]\n"
-    "                  [--audience A]\n\n"
-    "Posts an alert (a fall, a deterioration) addressed to organizations of\n"
-    "the case (by name); each answers with 'cahier ack'. The audience is care\n"
-    "unless --audience says otherwise.\n";
+static const char *const help_alert[] = {
+	N_("usage: cahier alert CASE TEXT --to ORG [--to ORG]... [--priority normal|high|urgent]\n"
+	    "                  [--audience A]\n"),
+	N_("Posts an alert (a fall, a deterioration) addressed to organizations of\n"
+	    "the case (by name); each answers with 'cahier ack'. The audience is care\n"
+	    "unless --audience says otherwise.\n"),
+	NULL
+};
 
 int
 cmd_alert(cli_t *c, int argc, char **argv)
@@ -668,17 +680,19 @@ cmd_alert(cli_t *c, int argc, char **argv)
 	return 0;
 }
 
-static const char help_emergency[] =
-    "usage: cahier emergency CASE --reason TEXT [--for MINUTES]\n\n"
-    "Breaks the glass: in an emergency, lets you read what your role would not\n"
-    "(every audience your organization holds the keys of) for a while: the\n"
-    "daemon's default (60 minutes unless set otherwise), or MINUTES, at most its\n"
-    "maximum (240). It first posts an urgent alert, for everyone in the case\n"
-    "(the person's contact point included), addressed to the coordinator,\n"
-    "saying who you are and why; then read with --purpose emergency\n"
-    "(cahier log CASE --purpose emergency): each such read is recorded as an\n"
-    "emergency, and shown as one in every audit. The people around the person\n"
-    "do not break the glass.\n";
+static const char *const help_emergency[] = {
+	N_("usage: cahier emergency CASE --reason TEXT [--for MINUTES]\n"),
+	N_("Breaks the glass: in an emergency, lets you read what your role would not\n"
+	    "(every audience your organization holds the keys of) for a while: the\n"
+	    "daemon's default (60 minutes unless set otherwise), or MINUTES, at most its\n"
+	    "maximum (240). It first posts an urgent alert, for everyone in the case\n"
+	    "(the person's contact point included), addressed to the coordinator,\n"
+	    "saying who you are and why; then read with --purpose emergency\n"
+	    "(cahier log CASE --purpose emergency): each such read is recorded as an\n"
+	    "emergency, and shown as one in every audit. The people around the person\n"
+	    "do not break the glass.\n"),
+	NULL
+};
 
 int
 cmd_emergency(cli_t *c, int argc, char **argv)
@@ -731,9 +745,17 @@ cmd_emergency(cli_t *c, int argc, char **argv)
 	sodium_memzero(fields, fl);
 	free(fields);
 	if (!c->json)
-		printf("emergency access open%s%s; the coordinator is alerted. Read with: "
-		    "cahier log %s --purpose emergency\n", minutes ? " for " : "",
-		    minutes ? opt(&a, "for") : "", a.pos[0]);
+	{
+		if (minutes)
+			printf(ngettext("emergency access open for %u minute; the coordinator is "
+			    "alerted. Read with: cahier log %s --purpose emergency\n",
+			    "emergency access open for %u minutes; the coordinator is alerted. "
+			    "Read with: cahier log %s --purpose emergency\n", minutes), minutes,
+			    a.pos[0]);
+		else
+			printf(_("emergency access open; the coordinator is alerted. Read with: "
+			    "cahier log %s --purpose emergency\n"), a.pos[0]);
+	}
 	else
 		cli_print_posted(c, &rep, "emergency alert");
 	ctx_close(&x);
@@ -744,7 +766,7 @@ cmd_emergency(cli_t *c, int argc, char **argv)
  * in that entry's audience. */
 static int
 refer(cli_t *c, int argc, char **argv, const char *cmd, uint8_t kind, uint8_t target,
-    int text_required, const char *help)
+    int text_required, const char *const *help)
 {
 	args_t a;
 	ctx_t x;
@@ -784,12 +806,14 @@ refer(cli_t *c, int argc, char **argv, const char *cmd, uint8_t kind, uint8_t ta
 	return 0;
 }
 
-static const char help_ack[] =
-    "usage: cahier ack CASE REF [TEXT]\n\n"
-    "Acknowledges the alert REF for your organization (it must be among the\n"
-    "organizations the alert is addressed to), or the handover REF (your\n"
-    "organization is the contact point or the deputy it names), with an\n"
-    "optional follow-up.\n";
+static const char *const help_ack[] = {
+	N_("usage: cahier ack CASE REF [TEXT]\n"),
+	N_("Acknowledges the alert REF for your organization (it must be among the\n"
+	    "organizations the alert is addressed to), or the handover REF (your\n"
+	    "organization is the contact point or the deputy it names), with an\n"
+	    "optional follow-up.\n"),
+	NULL
+};
 
 int
 cmd_ack(cli_t *c, int argc, char **argv)
@@ -797,9 +821,11 @@ cmd_ack(cli_t *c, int argc, char **argv)
 	return refer(c, argc, argv, "ack", CH_KIND_ACK, CH_KIND_ALERT, 0, help_ack);
 }
 
-static const char help_answer[] =
-    "usage: cahier answer CASE REF TEXT\n\n"
-    "Answers the consultation REF, in its audience.\n";
+static const char *const help_answer[] = {
+	N_("usage: cahier answer CASE REF TEXT\n"),
+	N_("Answers the consultation REF, in its audience.\n"),
+	NULL
+};
 
 int
 cmd_answer(cli_t *c, int argc, char **argv)
@@ -808,9 +834,11 @@ cmd_answer(cli_t *c, int argc, char **argv)
 	    help_answer);
 }
 
-static const char help_checkin[] =
-    "usage: cahier check-in CASE REF [TEXT]\n\n"
-    "Records a check-in on the keep-an-eye entry REF: how it goes, in a word.\n";
+static const char *const help_checkin[] = {
+	N_("usage: cahier check-in CASE REF [TEXT]\n"),
+	N_("Records a check-in on the keep-an-eye entry REF: how it goes, in a word.\n"),
+	NULL
+};
 
 int
 cmd_checkin(cli_t *c, int argc, char **argv)
@@ -818,17 +846,19 @@ cmd_checkin(cli_t *c, int argc, char **argv)
 	return refer(c, argc, argv, "check-in", CH_KIND_CHECKIN, CH_KIND_KEEP, 0, help_checkin);
 }
 
-static const char help_handover[] =
-    "usage: cahier handover CASE TEXT --from TEXT --to TEXT --contact ORG\n"
-    "                  [--deputy ORG] [--contact-person NAME] [--told TEXT]\n"
-    "                  [--isolation V] [--fragility V] [--network V] [--audience A]\n\n"
-    "Posts a handover (at discharge, or a change of setting): where the person\n"
-    "leaves and goes, the network's contact point and deputy (organizations\n"
-    "of the case, by name), who to call there, what the person was told, and\n"
-    "the vulnerability screen, each not-assessed unless given:\n"
-    "  --isolation  not-isolated, partly-isolated, isolated\n"
-    "  --fragility  none, some, marked (psychosocial fragility)\n"
-    "  --network    able, partly-able, unable (to mobilise a network)\n";
+static const char *const help_handover[] = {
+	N_("usage: cahier handover CASE TEXT --from TEXT --to TEXT --contact ORG\n"
+	    "                  [--deputy ORG] [--contact-person NAME] [--told TEXT]\n"
+	    "                  [--isolation V] [--fragility V] [--network V] [--audience A]\n"),
+	N_("Posts a handover (at discharge, or a change of setting): where the person\n"
+	    "leaves and goes, the network's contact point and deputy (organizations\n"
+	    "of the case, by name), who to call there, what the person was told, and\n"
+	    "the vulnerability screen, each not-assessed unless given:\n"
+	    "  --isolation  not-isolated, partly-isolated, isolated\n"
+	    "  --fragility  none, some, marked (psychosocial fragility)\n"
+	    "  --network    able, partly-able, unable (to mobilise a network)\n"),
+	NULL
+};
 
 int
 cmd_handover(cli_t *c, int argc, char **argv)
@@ -869,15 +899,17 @@ cmd_handover(cli_t *c, int argc, char **argv)
 	return 0;
 }
 
-static const char help_consent[] =
-    "usage: cahier consent CASE --grantor NAME --grantee NAME --role ROLE --purpose P\n"
-    "                  --basis consent|mandate|order --from DATE [--until DATE]\n"
-    "                  [--audience A] [TEXT]\n\n"
-    "Records a consent or a designation under patient-rights law: who grants\n"
-    "it to whom, the grantee's role (trusted-person, representative, ...), for\n"
-    "which purpose (treatment, emergency, coordination, own-request, audit),\n"
-    "on which basis (the person's own consent, a written mandate, a legal\n"
-    "order), from a date, until a date or open-ended.\n";
+static const char *const help_consent[] = {
+	N_("usage: cahier consent CASE --grantor NAME --grantee NAME --role ROLE --purpose P\n"
+	    "                  --basis consent|mandate|order --from DATE [--until DATE]\n"
+	    "                  [--audience A] [TEXT]\n"),
+	N_("Records a consent or a designation under patient-rights law: who grants\n"
+	    "it to whom, the grantee's role (trusted-person, representative, ...), for\n"
+	    "which purpose (treatment, emergency, coordination, own-request, audit),\n"
+	    "on which basis (the person's own consent, a written mandate, a legal\n"
+	    "order), from a date, until a date or open-ended.\n"),
+	NULL
+};
 
 int
 cmd_consent(cli_t *c, int argc, char **argv)
@@ -918,11 +950,13 @@ cmd_consent(cli_t *c, int argc, char **argv)
 	return 0;
 }
 
-static const char help_consult[] =
-    "usage: cahier consult CASE AGENDA [--invite ORG]... [--answer-by DATE] [--audience A]\n\n"
-    "Opens a consultation on AGENDA, answered asynchronously ('cahier answer')\n"
-    "by the invited organizations (by name) before DATE, and closed by\n"
-    "decisions ('cahier decide').\n";
+static const char *const help_consult[] = {
+	N_("usage: cahier consult CASE AGENDA [--invite ORG]... [--answer-by DATE] [--audience A]\n"),
+	N_("Opens a consultation on AGENDA, answered asynchronously ('cahier answer')\n"
+	    "by the invited organizations (by name) before DATE, and closed by\n"
+	    "decisions ('cahier decide').\n"),
+	NULL
+};
 
 int
 cmd_consult(cli_t *c, int argc, char **argv)
@@ -949,10 +983,12 @@ cmd_consult(cli_t *c, int argc, char **argv)
 	return 0;
 }
 
-static const char help_decide[] =
-    "usage: cahier decide CASE REF TEXT [--carrier ORG]... [--due DATE]\n\n"
-    "Records a decision of the consultation REF, in its audience: what was\n"
-    "decided, the organizations that carry it out (by name), and by when.\n";
+static const char *const help_decide[] = {
+	N_("usage: cahier decide CASE REF TEXT [--carrier ORG]... [--due DATE]\n"),
+	N_("Records a decision of the consultation REF, in its audience: what was\n"
+	    "decided, the organizations that carry it out (by name), and by when.\n"),
+	NULL
+};
 
 int
 cmd_decide(cli_t *c, int argc, char **argv)
@@ -984,12 +1020,14 @@ cmd_decide(cli_t *c, int argc, char **argv)
 	return 0;
 }
 
-static const char help_keep[] =
-    "usage: cahier keep-an-eye CASE --every DAYS [TEXT] [--audience A]\n"
-    "       cahier keep-an-eye stop CASE REF\n\n"
-    "Keeps an eye on the case: the network stays at low intensity and checks\n"
-    "in every DAYS days (1..365) with 'cahier check-in'; TEXT says why.\n"
-    "'stop' posts the next version, stopped.\n";
+static const char *const help_keep[] = {
+	N_("usage: cahier keep-an-eye CASE --every DAYS [TEXT] [--audience A]\n"
+	    "       cahier keep-an-eye stop CASE REF\n"),
+	N_("Keeps an eye on the case: the network stays at low intensity and checks\n"
+	    "in every DAYS days (1..365) with 'cahier check-in'; TEXT says why.\n"
+	    "'stop' posts the next version, stopped.\n"),
+	NULL
+};
 
 int
 cmd_keep(cli_t *c, int argc, char **argv)
@@ -1017,13 +1055,15 @@ cmd_keep(cli_t *c, int argc, char **argv)
 	return 0;
 }
 
-static const char help_hide[] =
-    "usage: cahier hide CASE REF [--reason asked|error] [--yes]\n\n"
-    "Hides the entry REF, written by your organization: every daemon then\n"
-    "shows that it was hidden, by whom and when, and no longer its content.\n"
-    "--reason: the person asked (asked, the default) or it was posted in\n"
-    "error. This cannot be undone: it asks first on a terminal; elsewhere it\n"
-    "needs --yes.\n";
+static const char *const help_hide[] = {
+	N_("usage: cahier hide CASE REF [--reason asked|error] [--yes]\n"),
+	N_("Hides the entry REF, written by your organization: every daemon then\n"
+	    "shows that it was hidden, by whom and when, and no longer its content.\n"
+	    "--reason: the person asked (asked, the default) or it was posted in\n"
+	    "error. This cannot be undone: it asks first on a terminal; elsewhere it\n"
+	    "needs --yes.\n"),
+	NULL
+};
 
 int
 cmd_hide(cli_t *c, int argc, char **argv)
@@ -1045,10 +1085,12 @@ cmd_hide(cli_t *c, int argc, char **argv)
 	if (!opt(&a, "yes") && !isatty(0))
 		cli_die(EXIT_ERR, _("hiding %s cannot be undone: give --yes to do it"), a.pos[1]);
 	if (!opt(&a, "yes")) {
-		char line[16];
-		fprintf(stderr, "Hide %s %s for everyone in the case? This cannot be undone. [y/N] ",
-		    ch_kind_name(fd.kind), a.pos[1]);
-		if (!fgets(line, sizeof(line), stdin) || (line[0] != 'y' && line[0] != 'Y'))
+		char q[256];
+		/* TRANSLATORS: the first %s is the kind of entry as typed (note, task...),
+		 * the second its reference */
+		snprintf(q, sizeof(q), _("Hide %s %s for everyone in the case? This cannot "
+		    "be undone."), ch_kind_name(fd.kind), a.pos[1]);
+		if (!cli_ask_yes(q))
 			cli_die(EXIT_NO, _("nothing hidden"));
 	}
 	memset(&f, 0, sizeof(f));
@@ -1061,16 +1103,18 @@ cmd_hide(cli_t *c, int argc, char **argv)
 	return 0;
 }
 
-static const char help_erase[] =
-    "usage: cahier erase CASE REF [--reason person-asked|retention|error] [--yes]\n\n"
-    "Erases the content of the entry REF, written by your organization, and of\n"
-    "each of its versions your organization wrote: your daemon signs the\n"
-    "erasure and writes it in the notebook, and every daemon of the case then\n"
-    "drops the content and keeps the trace (who wrote it, when, and that it\n"
-    "was erased). --reason: the person asked (person-asked, the default), the\n"
-    "end of the retention period (retention), or it was posted in error\n"
-    "(error). This cannot be undone: it asks first on a terminal; elsewhere\n"
-    "it needs --yes. A hidden entry can be erased too.\n";
+static const char *const help_erase[] = {
+	N_("usage: cahier erase CASE REF [--reason person-asked|retention|error] [--yes]\n"),
+	N_("Erases the content of the entry REF, written by your organization, and of\n"
+	    "each of its versions your organization wrote: your daemon signs the\n"
+	    "erasure and writes it in the notebook, and every daemon of the case then\n"
+	    "drops the content and keeps the trace (who wrote it, when, and that it\n"
+	    "was erased). --reason: the person asked (person-asked, the default), the\n"
+	    "end of the retention period (retention), or it was posted in error\n"
+	    "(error). This cannot be undone: it asks first on a terminal; elsewhere\n"
+	    "it needs --yes. A hidden entry can be erased too.\n"),
+	NULL
+};
 
 static uint8_t
 erase_reason(const char *s)
@@ -1135,17 +1179,20 @@ cmd_erase(cli_t *c, int argc, char **argv)
 			kind = ch_kind_name(p.kind);
 	}
 	if (mine == 0)
-		cli_die(EXIT_ERR, others == rr.n ? "entry %s was written by another organization: "
-		    "only the organization that wrote an entry erases it" :
-		    "entry %s was erased already", a.pos[1]);
+		cli_die(EXIT_ERR, others == rr.n ? _("entry %s was written by another organization: "
+		    "only the organization that wrote an entry erases it") :
+		    _("entry %s was erased already"), a.pos[1]);
 	if (!opt(&a, "yes") && !isatty(0))
 		cli_die(EXIT_ERR, _("erasing %s cannot be undone: give --yes to do it"), a.pos[1]);
 	if (!opt(&a, "yes")) {
-		char line[16];
-		fprintf(stderr, "Erase the content of %s %s (%zu version%s) for everyone in the "
-		    "case? This cannot be undone. [y/N] ", kind, a.pos[1], mine,
-		    mine == 1 ? "" : "s");
-		if (!fgets(line, sizeof(line), stdin) || (line[0] != 'y' && line[0] != 'Y'))
+		char q[256];
+		/* TRANSLATORS: the first %s is the kind of entry as typed (note, task...),
+		 * the second its reference, then the number of its versions */
+		snprintf(q, sizeof(q), ngettext("Erase the content of %s %s (%zu version) "
+		    "for everyone in the case? This cannot be undone.", "Erase the content of "
+		    "%s %s (%zu versions) for everyone in the case? This cannot be undone.",
+		    mine), kind, a.pos[1], mine);
+		if (!cli_ask_yes(q))
 			cli_die(EXIT_NO, _("nothing erased"));
 	}
 	size_t done = 0;
@@ -1166,12 +1213,13 @@ cmd_erase(cli_t *c, int argc, char **argv)
 		else if (!c->json) {
 			char r[CLI_REF_CHARS + 1];
 			cli_ref_fmt(id, r);
-			printf("erased version %s\n", r);
+			printf(_("erased version %s\n"), r);
 		}
 	}
 	if (others && !c->json)
-		printf("%zu version%s written by other organizations stay%s: only they erase them\n",
-		    others, others == 1 ? "" : "s", others == 1 ? "s" : "");
+		printf(ngettext("%zu version written by other organizations stays: only they "
+		    "erase it\n", "%zu versions written by other organizations stay: only they "
+		    "erase them\n", others), others);
 	ch_readrep_clear(&rr);
 	cli_reply_free(&rep);
 	ctx_close(&x);
@@ -1200,19 +1248,21 @@ main_text(ch_fields_t *f)
 	}
 }
 
-static const char help_edit[] =
-    "usage: cahier edit CASE REF [--text TEXT] [--due DATE] [--at TIME] [--status S]\n"
-    "                  [--priority P] [--every DAYS] [--answer-by DATE] [--until DATE]\n\n"
-    "Posts the next version of the entry REF with what the options change;\n"
-    "everything else stays as the latest version has it (its kind and\n"
-    "audience too). --text is the entry's main text (a task's, an\n"
-    "appointment's what, a consultation's agenda, ...); --due a task's or a\n"
-    "decision's date; --at an appointment's time; --status a goal's (active,\n"
-    "reached, dropped), a task's (open, done, cancelled) or an appointment's\n"
-    "(planned, done, cancelled). The organization that wrote the entry may\n"
-    "edit it, and a task's owner, a goal's workers, an appointment's\n"
-    "organizations; the daemons show an edit by anyone else as if it were\n"
-    "not there. Every version stays in the notebook.\n";
+static const char *const help_edit[] = {
+	N_("usage: cahier edit CASE REF [--text TEXT] [--due DATE] [--at TIME] [--status S]\n"
+	    "                  [--priority P] [--every DAYS] [--answer-by DATE] [--until DATE]\n"),
+	N_("Posts the next version of the entry REF with what the options change;\n"
+	    "everything else stays as the latest version has it (its kind and\n"
+	    "audience too). --text is the entry's main text (a task's, an\n"
+	    "appointment's what, a consultation's agenda, ...); --due a task's or a\n"
+	    "decision's date; --at an appointment's time; --status a goal's (active,\n"
+	    "reached, dropped), a task's (open, done, cancelled) or an appointment's\n"
+	    "(planned, done, cancelled). The organization that wrote the entry may\n"
+	    "edit it, and a task's owner, a goal's workers, an appointment's\n"
+	    "organizations; the daemons show an edit by anyone else as if it were\n"
+	    "not there. Every version stays in the notebook.\n"),
+	NULL
+};
 
 int
 cmd_edit(cli_t *c, int argc, char **argv)

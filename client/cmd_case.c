@@ -14,11 +14,11 @@
 #include "escape.h"
 #include "post.h"
 
-static void
-case_usage(int code)
-{
-	FILE *f = code ? stderr : stdout;
-	fprintf(f, "usage: cahier case new NAME\n"
+/* TRANSLATORS: in the lines of cahier case --help that describe a
+ * subcommand, keep its name (new, add...) as typed and the description's
+ * column (the 11th) */
+static const char *const help_case[] = {
+	N_("usage: cahier case new NAME\n"
 	    "       cahier case add CASE CARDFILE --role ROLE\n"
 	    "       cahier case remove CASE ORG\n"
 	    "       cahier case rotate CASE\n"
@@ -28,39 +28,52 @@ case_usage(int code)
 	    "                          [--basis BASIS] [--until DATE] [--remove]\n"
 	    "       cahier case list [--all] [--verbose] [--no-names]\n"
 	    "       cahier case close CASE\n"
-	    "       cahier case reopen CASE\n\n"
-	    "new       opens a case coordinated by your organization (the name is encrypted).\n"
-	    "add       adds an organization, from its card, with its role in the case (ROLE\n"
+	    "       cahier case reopen CASE\n"),
+	N_("new       opens a case coordinated by your organization (the name is encrypted).\n"),
+	N_("add       adds an organization, from its card, with its role in the case (ROLE\n"
 	    "          below: gp, home-nursing, social-service, psychiatric-home-care, ...).\n"
 	    "          The case moves to a new epoch: the new member reads nothing written\n"
-	    "          before.\n"
-	    "remove    removes an organization: new keys for everyone else; it keeps what\n"
-	    "          it had and reads nothing written after; its later posts are refused.\n"
-	    "rotate    new keys for every member now.\n"
-	    "handover  hands coordination to another member organization.\n"
-	    "grant     gives a member the keys of the epochs before it joined (history).\n"
-	    "person    records a person around the patient, with a person's role: patient,\n"
+	    "          before.\n"),
+	N_("remove    removes an organization: new keys for everyone else; it keeps what\n"
+	    "          it had and reads nothing written after; its later posts are refused.\n"),
+	N_("rotate    new keys for every member now.\n"),
+	N_("handover  hands coordination to another member organization.\n"),
+	N_("grant     gives a member the keys of the epochs before it joined (history).\n"),
+	N_("person    records a person around the patient, with a person's role: patient,\n"
 	    "          trusted-person, representative, informal-carer, contact-point,\n"
 	    "          deputy-contact-point; --key gives their provider key (a request made\n"
 	    "          by 'cahier init') so they can read; --basis (e.g. written-mandate,\n"
 	    "          legal-order) and --until (YYYY-MM-DD: through that day, UTC; or\n"
 	    "          YYYY-MM-DDTHH:MM:SSZ) bound a trusted person's or representative's\n"
-	    "          access; a date already past is refused (--remove ends an access).\n"
-	    "list      the cases you may see here, by name: coordinator, organizations, last\n"
+	    "          access; a date already past is refused (--remove ends an access).\n"),
+	N_("list      the cases you may see here, by name: coordinator, organizations, last\n"
 	    "          activity, and (closed), (removed from this case), (same name as another\n"
 	    "          case), (FORK). Cases closed here are left out unless --all; --verbose\n"
 	    "          adds the id's first digits, the epoch and the entries held. Your\n"
 	    "          daemon records that it showed you a case's name (once a day per case);\n"
-	    "          --no-names lists ids and counts only, and nothing is recorded.\n"
-	    "close     closes a case at your organization: kept and readable ('cahier log'),\n"
-	    "          out of the daily list, no posts from here; the others still write.\n"
-	    "reopen    undoes close.\n"
-	    "CASE is a case's name as 'case list' shows it (when no other case has it), its\n"
+	    "          --no-names lists ids and counts only, and nothing is recorded.\n"),
+	N_("close     closes a case at your organization: kept and readable ('cahier log'),\n"
+	    "          out of the daily list, no posts from here; the others still write.\n"),
+	N_("reopen    undoes close.\n"),
+	N_("CASE is a case's name as 'case list' shows it (when no other case has it), its\n"
 	    "          id, or the first digits of its id ('case list --verbose').\n"
-	    "ORG is an organization's card file or its 64-digit hex id (cahier network --json).\n"
-	    "ROLE (of an organization) is one of: %s.\n"
-	    "Only providers of the coordinating organization change membership.\n",
-	    ch_roles_text());
+	    "ORG is an organization's card file or its 64-digit hex id (cahier network --json).\n"),
+	NULL
+};
+
+static void
+case_usage(int code)
+{
+	FILE *f = code ? stderr : stdout;
+	const char *const *h = help_case;
+	/* The first paragraph, then the subcommands' lines without blank
+	 * lines between them, as a table. */
+	fputs(_(h[0]), f);
+	fputc('\n', f);
+	for (size_t i = 1; h[i]; i++)
+		fputs(_(h[i]), f);
+	fprintf(f, _("ROLE (of an organization) is one of: %s.\n"), ch_roles_text());
+	fputs(_("Only providers of the coordinating organization change membership.\n"), f);
 	exit(code);
 }
 

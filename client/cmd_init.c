@@ -27,9 +27,14 @@ cmd_init(cli_t *c, int argc, char **argv)
 	int rc;
 
 	if (wants_help(argc, argv)) {
-		printf("usage: cahier init\n\nCreates your provider key in the home directory "
-		    "(sealed with a passphrase)\nand prints a certificate request to hand to "
-		    "your organization's administrator,\nwho answers with 'cahierd provider add'.\n");
+		static const char *const help[] = {
+			N_("usage: cahier init\n"),
+			N_("Creates your provider key in the home directory (sealed with a passphrase)\n"
+			    "and prints a certificate request to hand to your organization's administrator,\n"
+			    "who answers with 'cahierd provider add'.\n"),
+			NULL
+		};
+		cli_help(stdout, help);
 		return 0;
 	}
 	if (argc != 1)
@@ -44,7 +49,7 @@ cmd_init(cli_t *c, int argc, char **argv)
 	keys_secret_t *k = keys_secret_new(KEYS_KIND_PROVIDER);
 	if (!k)
 		cli_die(EXIT_ERR, _("out of memory"));
-	rc = keys_pass_read("New passphrase for your key: ", c->pass_file, c->pass_fd, 1,
+	rc = keys_pass_read(_("New passphrase for your key: "), c->pass_file, c->pass_fd, 1,
 	    &pass, &plen);
 	char why[600];
 	if (rc)
@@ -113,10 +118,14 @@ cmd_enroll(cli_t *c, int argc, char **argv)
 	keys_card_t kc;
 
 	if (wants_help(argc, argv)) {
-		printf("usage: cahier enroll --cert FILE --card FILE --daemon ENDPOINT\n\n"
-		    "Installs the certificate your organization issued for your key, the\n"
-		    "organization's card, and where its daemon listens (ipc://PATH on the\n"
-		    "same machine, tcp://HOST:PORT from a laptop).\n");
+		static const char *const help[] = {
+			N_("usage: cahier enroll --cert FILE --card FILE --daemon ENDPOINT\n"),
+			N_("Installs the certificate your organization issued for your key, the\n"
+			    "organization's card, and where its daemon listens (ipc://PATH on the\n"
+			    "same machine, tcp://HOST:PORT from a laptop).\n"),
+			NULL
+		};
+		cli_help(stdout, help);
 		return 0;
 	}
 	for (int i = 1; i < argc; i++) {
@@ -176,7 +185,8 @@ cmd_enroll(cli_t *c, int argc, char **argv)
 	if (keys_write_new(dpath, line, strlen(line), 0644) != 0)
 		cli_die(EXIT_ERR, _("cannot write %s"), dpath);
 	cli_shown_t sh = { { NULL }, 0 };
-	printf("enrolled %s (%s) at %s\n", cli_show(&sh, ct.name), cli_show(&sh, ct.role),
+	/* TRANSLATORS: your name, your role, your organization */
+	printf(_("enrolled %s (%s) at %s\n"), cli_show(&sh, ct.name), cli_show(&sh, ct.role),
 	    cli_show(&sh, kc.name));
 	cli_shown_clear(&sh);
 	keys_cert_clear(&ct);

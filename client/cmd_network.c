@@ -252,8 +252,9 @@ static void
 print_text(const network_t *nw)
 {
 	cli_shown_t sh = { { NULL }, 0 };
-	printf("Case \"%s\", coordinated by %s\n\nOrganizations\n",
-	    cli_show(&sh, nw->ep.charter.name), cli_show(&sh, nw->coordinator));
+	printf(_("Case \"%s\", coordinated by %s\n"), cli_show(&sh, nw->ep.charter.name),
+	    cli_show(&sh, nw->coordinator));
+	printf("\n%s\n", _("Organizations"));
 	cli_shown_clear(&sh);
 	for (size_t i = 0; i < nw->norgs; i++) {
 		const org_view_t *o = &nw->orgs[i];
@@ -262,7 +263,8 @@ print_text(const network_t *nw)
 		cli_pad(stdout, cli_show(&sh, o->name), 40);
 		putchar(' ');
 		cli_pad(stdout, cli_show(&sh, o->role), 22);
-		printf(" %s%s\n", o->coordinator ? "coordinator; " : "", o->audiences);
+		/* The audiences stay as typed (--audience). */
+		printf(" %s%s\n", o->coordinator ? _("coordinator; ") : "", o->audiences);
 		cli_shown_clear(&sh);
 		for (size_t j = 0; j < nw->nauthors; j++)
 			if (memcmp(nw->authors[j].org, o->org, 32) == 0) {
@@ -271,31 +273,36 @@ print_text(const network_t *nw)
 				cli_shown_clear(&sh);
 			}
 	}
-	printf("\nPeople around the person\n");
+	printf("\n%s\n", _("People around the person"));
 	if (!nw->npeople)
-		printf("  (none recorded: 'cahier case person' records them)\n");
+		fputs(_("  (none recorded: 'cahier case person' records them)\n"), stdout);
 	for (size_t i = 0; i < nw->npeople; i++) {
 		const person_view_t *v = &nw->people[i];
 		fputs("  ", stdout);
 		cli_pad(stdout, cli_show(&sh, v->role), 22);
-		printf(" %s%s%s%s%s%s\n", cli_show(&sh, v->name),
-		    *v->basis ? "  basis: " : "", cli_show(&sh, v->basis),
-		    *v->until ? "  until " : "", v->until, v->reads ? "  (reads in cahier)" : "");
+		printf(" %s", cli_show(&sh, v->name));
+		if (*v->basis)
+			/* TRANSLATORS: the legal basis of a person's access, as typed */
+			printf(_("  basis: %s"), cli_show(&sh, v->basis));
+		if (*v->until)
+			printf(_("  until %s"), v->until);
+		printf("%s\n", v->reads ? _("  (reads in cahier)") : "");
 		cli_shown_clear(&sh);
 	}
 	if (nw->nremoved) {
 		cli_shown_t sh = { { NULL }, 0 };
-		printf("\nRemoved organizations (they keep what they had, and read nothing written since)\n");
+		printf("\n%s\n", _("Removed organizations (they keep what they had, and read nothing "
+		    "written since)"));
 		for (size_t i = 0; i < nw->nremoved; i++) {
 			if (nw->removed[i].name[0])
 				printf("  %s\n", cli_show(&sh, nw->removed[i].name));
 			else
-				printf("  an organization this one has no card of (key %s)\n",
+				printf(_("  an organization this one has no card of (key %s)\n"),
 				    nw->removed[i].kid);
 		}
 		cli_shown_clear(&sh);
 	}
-	printf("\nAudiences (network: everyone in the case)\n");
+	printf("\n%s\n", _("Audiences (network: everyone in the case)"));
 	for (size_t a = 0; a < 4; a++) {
 		printf("  %-13s", nw->aud[a].name);
 		for (size_t j = 0; j < nw->aud[a].nroles; j++) {
@@ -363,13 +370,17 @@ cmd_network(cli_t *c, int argc, char **argv)
 
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-			printf("usage: cahier network CASE\n\n"
-			    "Shows the care network of the case: each organization with its role,\n"
-			    "the audiences it holds keys for and its providers active in the case;\n"
-			    "the coordinator; the people around the person (patient, trusted\n"
-			    "person, representative, informal carers, contact point and deputy)\n"
-			    "with their basis and expiry; removed organizations; and which roles\n"
-			    "belong to each audience. It reads the notebook, so it is recorded.\n");
+			static const char *const help[] = {
+				N_("usage: cahier network CASE\n"),
+				N_("Shows the care network of the case: each organization with its role,\n"
+				    "the audiences it holds keys for and its providers active in the case;\n"
+				    "the coordinator; the people around the person (patient, trusted\n"
+				    "person, representative, informal carers, contact point and deputy)\n"
+				    "with their basis and expiry; removed organizations; and which roles\n"
+				    "belong to each audience. It reads the notebook, so it is recorded.\n"),
+				NULL
+			};
+			cli_help(stdout, help);
 			return 0;
 		} else if (argv[i][0] == '-')
 			cli_die(EXIT_ERR, _("unknown option '%s' (see cahier network --help)"), argv[i]);

@@ -10,19 +10,23 @@
 #include "casearg.h"
 #include "cli.h"
 
-static void
-usage(int code)
-{
-	FILE *f = code ? stderr : stdout;
-	fprintf(f, "usage: cahier notify CASE [on | off]\n\n"
-	    "When the person asks for it, each new access record of the case (each read,\n"
+static const char *const help_notify[] = {
+	N_("usage: cahier notify CASE [on | off]\n"),
+	N_("When the person asks for it, each new access record of the case (each read,\n"
 	    "export or print by anyone, at any organization, refused ones too) is reported\n"
 	    "to you: your organization's daemon runs its access hook (cahierd.conf,\n"
 	    "access_hook) for each, which sends it on, by mail or text message for\n"
 	    "instance. Your own reads are not reported to you. Only the person, their\n"
 	    "trusted person or representative, and the contact point, as the case lists\n"
 	    "them, turn it on or off. Without on or off: whether it is on for you.\n"
-	    "'cahier watch CASE --access' follows the same records on screen.\n");
+	    "'cahier watch CASE --access' follows the same records on screen.\n"),
+	NULL
+};
+
+static void
+usage(int code)
+{
+	cli_help(code ? stderr : stdout, help_notify);
 	exit(code);
 }
 
@@ -83,13 +87,13 @@ cmd_notify(cli_t *c, int argc, char **argv)
 	}
 	if (r.on) {
 		cli_time(r.since, when);
-		printf("Each read of this case is reported to you (asked %s).\n", when);
+		printf(_("Each read of this case is reported to you (asked %s).\n"), when);
 		if (!r.hook)
-			printf("Your organization's daemon runs no access hook yet, so nothing is "
-			    "sent: ask its administrator (cahierd.conf, access_hook).\n");
+			fputs(_("Your organization's daemon runs no access hook yet, so nothing is "
+			    "sent: ask its administrator (cahierd.conf, access_hook).\n"), stdout);
 	} else
-		printf("Reads of this case are not reported to you%s.\n",
-		    rq.op == CH_NOTIFY_OFF ? " any more" : "");
+		fputs(rq.op == CH_NOTIFY_OFF ? _("Reads of this case are not reported to you any "
+		    "more.\n") : _("Reads of this case are not reported to you.\n"), stdout);
 	cli_close(c);
 	return 0;
 }

@@ -126,31 +126,37 @@ one_case(cli_t *c, tasks_t *t, const uint8_t id[16], const char *name)
 	cli_shown_clear(&sh);
 }
 
+static const char *const help_alerts[] = {
+	N_("usage: cahier alerts [CASE] [--all] [--purpose PURPOSE] [--verbose]\n"),
+	N_("Lists the alerts that some organization they address has not yet\n"
+	    "acknowledged, and the handovers their contact point or deputy has not,\n"
+	    "in every case you work in (or in CASE), with who has\n"
+	    "acknowledged and who has not; 'yours to acknowledge' marks those\n"
+	    "addressed to your organization (cahier ack CASE REF). --all: the\n"
+	    "acknowledged ones too. A FORK (an organization wrote two different\n"
+	    "entries at one place of its feed) is always listed. Each case read is\n"
+	    "recorded.\n"),
+	N_("Exit codes: 0 alerts listed, 1 none, 2 an error.\n"),
+	NULL
+};
+
+static const char *const help_tasks[] = {
+	N_("usage: cahier tasks [CASE] [--mine | --ours] [--overdue] [--purpose PURPOSE]\n"
+	    "                   [--verbose]\n"),
+	N_("Lists the open tasks and the check-ins due (cases kept at low\n"
+	    "intensity) in every case you work in, or in CASE.\n"
+	    "  --mine     tasks assigned to you\n"
+	    "  --ours     tasks your organization owns\n"
+	    "  --overdue  only tasks past their due date\n"),
+	N_("Each case read is recorded. Exit codes: 0 something listed, 1 nothing,\n"
+	    "2 an error.\n"),
+	NULL
+};
+
 static void
 usage(int alerts, int code)
 {
-	FILE *f = code ? stderr : stdout;
-	if (alerts)
-		fprintf(f, "usage: cahier alerts [CASE] [--all] [--purpose PURPOSE] [--verbose]\n\n"
-		    "Lists the alerts that some organization they address has not yet\n"
-		    "acknowledged, and the handovers their contact point or deputy has not,\n"
-		    "in every case you work in (or in CASE), with who has\n"
-		    "acknowledged and who has not; 'yours to acknowledge' marks those\n"
-		    "addressed to your organization (cahier ack CASE REF). --all: the\n"
-		    "acknowledged ones too. A FORK (an organization wrote two different\n"
-		    "entries at one place of its feed) is always listed. Each case read is\n"
-		    "recorded.\n"
-		    "Exit codes: 0 alerts listed, 1 none, 2 an error.\n");
-	else
-		fprintf(f, "usage: cahier tasks [CASE] [--mine | --ours] [--overdue] [--purpose PURPOSE]\n"
-		    "                   [--verbose]\n\n"
-		    "Lists the open tasks and the check-ins due (cases kept at low\n"
-		    "intensity) in every case you work in, or in CASE.\n"
-		    "  --mine     tasks assigned to you\n"
-		    "  --ours     tasks your organization owns\n"
-		    "  --overdue  only tasks past their due date\n"
-		    "Each case read is recorded. Exit codes: 0 something listed, 1 nothing,\n"
-		    "2 an error.\n");
+	cli_help(code ? stderr : stdout, alerts ? help_alerts : help_tasks);
 	exit(code);
 }
 

@@ -18,19 +18,23 @@ static const char *const codes[] = {
 	[CH_VF_FORK] = "fork", [CH_VF_BEHIND] = "behind", [CH_VF_MORE] = "more",
 };
 
-static void
-usage(int code)
-{
-	FILE *f = code ? stderr : stdout;
-	fprintf(f, "usage: cahier verify CASE\n\n"
-	    "Checks every feed your organization's daemon holds of the case: each entry's\n"
+static const char *const help_verify[] = {
+	N_("usage: cahier verify CASE\n"),
+	N_("Checks every feed your organization's daemon holds of the case: each entry's\n"
 	    "organization signature, each body against the hash that was signed, each\n"
 	    "erasure proof, the hash chain, numbers contiguous from 1 to each feed's\n"
 	    "head, the fork evidence kept, and whether another member holds more of\n"
 	    "your organization's own feed than your daemon does (entries removed here).\n"
 	    "It shows no entry's content: only which organization's feed and which\n"
-	    "entry number is at fault, and what is wrong.\n\n"
-	    "Exit codes: 0 nothing wrong found, 1 a problem found, 2 it could not be checked.\n");
+	    "entry number is at fault, and what is wrong.\n"),
+	N_("Exit codes: 0 nothing wrong found, 1 a problem found, 2 it could not be checked.\n"),
+	NULL
+};
+
+static void
+usage(int code)
+{
+	cli_help(code ? stderr : stdout, help_verify);
 	exit(code);
 }
 
@@ -103,33 +107,44 @@ cmd_verify(cli_t *c, int argc, char **argv)
 		json_decref(top);
 	} else {
 		cli_shown_t sh = { { NULL }, 0 };
+		/* The mark of a problem line, its column as wide as the mark. */
+		const char *mark = _("PROBLEM");
+		size_t mw = cli_width(mark) + 2;
 		for (size_t i = 0; i < r.n; i++) {
 			const ch_finding_t *f = &r.f[i];
 			const char *who = cli_show(&sh, name_of(&r, f->org, name, sizeof(name)));
+			cli_pad(stdout, f->code == CH_VF_MORE ? "..." : mark, mw);
 			if (f->code == CH_VF_MORE)
-				printf("...      more problems than one answer holds\n");
+				fputs(_("more problems than one answer holds\n"), stdout);
 			else if (f->code == CH_VF_BEHIND)
-				printf("PROBLEM  %s holds your organization's feed up to entry %llu; "
-				    "your daemon only up to %llu: entries %llu..%llu are gone from here\n",
+				printf(_("%s holds your organization's feed up to entry %llu; "
+				    "your daemon only up to %llu: entries %llu..%llu are gone from here\n"),
 				    who, (unsigned long long)f->other, (unsigned long long)f->seq,
 				    (unsigned long long)f->seq + 1, (unsigned long long)f->other);
 			else if ((f->code == CH_VF_GAP || f->code == CH_VF_BEYOND) && f->other != f->seq)
-				printf("PROBLEM  %s, entries %llu..%llu: %s\n", who,
+				printf(_("%s, entries %llu..%llu: %s\n"), who,
 				    (unsigned long long)f->seq, (unsigned long long)f->other,
-				    ch_vf_str(f->code));
+				    _(ch_vf_str(f->code)));
 			else
-				printf("PROBLEM  %s, entry %llu: %s\n", who,
-				    (unsigned long long)f->seq, ch_vf_str(f->code));
+				printf(_("%s, entry %llu: %s\n"), who,
+				    (unsigned long long)f->seq, _(ch_vf_str(f->code)));
 		}
 		cli_shown_clear(&sh);
-		printf("%scase %.8s: %u feed%s, %llu entr%s, %llu signature%s checked: ",
-		    problems ? "" : "OK  ", hex, r.feeds, r.feeds == 1 ? "" : "s",
-		    (unsigned long long)r.entries, r.entries == 1 ? "y" : "ies",
-		    (unsigned long long)r.sigs, r.sigs == 1 ? "" : "s");
+		/* "OK  case 0123abcd: 3 feeds, 14 entries, 14 signatures checked: ..." */
+		if (!problems)
+			fputs("OK  ", stdout);
+		printf(_("case %.8s: "), hex);
+		printf(ngettext("%u feed", "%u feeds", r.feeds), r.feeds);
+		fputs(", ", stdout);
+		printf(ngettext("%llu entry", "%llu entries", (unsigned long)r.entries),
+		    (unsigned long long)r.entries);
+		fputs(", ", stdout);
+		printf(ngettext("%llu signature checked: ", "%llu signatures checked: ",
+		    (unsigned long)r.sigs), (unsigned long long)r.sigs);
 		if (problems)
-			printf("%zu problem%s found\n", problems, problems == 1 ? "" : "s");
+			printf(ngettext("%zu problem found\n", "%zu problems found\n", problems), problems);
 		else
-			printf("nothing wrong found\n");
+			fputs(_("nothing wrong found\n"), stdout);
 	}
 	ch_verifyrep_clear(&r);
 	cli_reply_free(&rep);

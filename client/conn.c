@@ -127,7 +127,7 @@ cli_open(cli_t *c)
 	/* The agent of 'cahier unlock' first, if one answers; else the
 	 * passphrase. */
 	if (agent_fetch(c->home, c->cert, c->certlen, &c->keys) != 0) {
-		rc = keys_pass_read("Passphrase of your key: ", c->pass_file, c->pass_fd, 0,
+		rc = keys_pass_read(_("Passphrase of your key: "), c->pass_file, c->pass_fd, 0,
 		    &pass, &plen);
 		char why[600];
 		if (rc)

@@ -13,6 +13,7 @@
 #include "audit.h"
 #include "clock.h"
 #include "derr.h"
+#include "health.h"
 #include "log.h"
 #include "notify.h"
 #include "post.h"
@@ -120,6 +121,12 @@ do_status(cahierd_t *d, provider_t *pv, const uint8_t *body, size_t bodylen,
 	for (size_t i = 0; !person && i < peers_count(d->peers); i++)
 		if (connected(d, peers_at(d->peers, i), now))
 			st.nconnected++;
+	/* What `cahierd status` tells the administrator, for the provider too. */
+	st.version.p = (const uint8_t *)health_version();
+	st.version.n = strnlen(health_version(), CH_VERSION_MAX);
+	st.started_ms = st.version.n && d->started_ms > 0 ? (uint64_t)d->started_ms : 0;
+	st.uptime_s = st.started_ms && now > d->started_ms ?
+	    (uint64_t)(now - d->started_ms) / 1000 : 0;
 	if (ch_status_encode(&st, &out, &outlen) != 0) {
 		cahierd_reply_err(rep, CH_ST_INTERNAL, "status too large");
 		return;

@@ -41,6 +41,7 @@ typedef struct {
 	held_t *held;           /* what the peers hold of our feed (WHERE) */
 	grants_t *grants;       /* emergency access granted (grants.h) */
 	restore_t *run;         /* this run's id; what a restore holds back */
+	int64_t started_ms;     /* when the loop began serving (server.c); 0 before */
 } cahierd_t;
 
 /* Builds a daemon over data directory dir: opens the store (cfg's cache

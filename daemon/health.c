@@ -27,6 +27,12 @@ iso(int64_t ms)
 	return json_string(out);
 }
 
+const char *
+health_version(void)
+{
+	return CAHIER_VERSION;
+}
+
 int
 health_write(cahierd_t *d, int64_t started_ms, int stopping)
 {

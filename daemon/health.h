@@ -19,5 +19,8 @@
 /* Writes DIR/status.json; started_ms: when this run began; stopping: the
  * loop is ending. 0, or -1 (logged). */
 int health_write(cahierd_t *d, int64_t started_ms, int stopping);
+/* This daemon's version (VERSION, as make stamped it), a static string:
+ * what status.json and the STATUS reply to a client say. */
+const char *health_version(void);
 
 #endif

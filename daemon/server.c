@@ -445,6 +445,7 @@ server_run(cahierd_t *d)
 		    d->cfg.client_endpoint, d->cfg.peer_bind);
 	sd_notify(0, "READY=1");
 	s.started = s.health_at = clock_now_ms();
+	d->started_ms = s.started;
 	(void)health_write(d, s.started, 0);
 	/* First round at once: catch up without waiting a whole interval. */
 	sync_round(d);

@@ -56,10 +56,26 @@ ch_postrep_decode(const uint8_t *p, size_t n, ch_postrep_t *r)
 	return crd_end(&rd);
 }
 
+/* A daemon's version: 1..CH_VERSION_MAX bytes, printable ASCII only (a
+ * client prints it as it is). */
+static int
+version_ok(const ch_slice_t *v)
+{
+	if (v->n < 1 || v->n > CH_VERSION_MAX)
+		return 0;
+	for (size_t i = 0; i < v->n; i++)
+		if (v->p[i] < 0x20 || v->p[i] > 0x7e)
+			return 0;
+	return 1;
+}
+
 int
 ch_status_encode(const ch_status_t *s, uint8_t **out, size_t *len)
 {
 	cwr_t w;
+	*out = NULL;
+	if (s->version.n ? !version_ok(&s->version) : s->started_ms || s->uptime_s)
+		return CH_ERR_VALUE;
 	cwr_init(&w, 16384);
 	cwr_var(&w, s->card.p, s->card.n, 4096);
 	cwr_var(&w, s->cert.p, s->cert.n, 4096);
@@ -69,6 +85,11 @@ ch_status_encode(const ch_status_t *s, uint8_t **out, size_t *len)
 	cwr_u32(&w, s->ownforks);
 	cwr_u32(&w, s->restore_ready);
 	cwr_u32(&w, s->restore_total);
+	if (s->version.n) {
+		cwr_var(&w, s->version.p, s->version.n, CH_VERSION_MAX);
+		cwr_u64(&w, s->started_ms);
+		cwr_u64(&w, s->uptime_s);
+	}
 	*out = cwr_take(&w, len);
 	return *out ? 0 : CH_ERR_TOOBIG;
 }
@@ -86,7 +107,19 @@ ch_status_decode(const uint8_t *p, size_t n, ch_status_t *s)
 	s->ownforks = crd_u32(&rd);
 	s->restore_ready = crd_u32(&rd);
 	s->restore_total = crd_u32(&rd);
-	return crd_end(&rd);
+	s->version.p = NULL;
+	s->version.n = 0;
+	s->started_ms = s->uptime_s = 0;
+	/* An older daemon's reply ends here. */
+	if (crd_left(&rd) == 0)
+		return crd_end(&rd);
+	s->version.p = crd_var(&rd, CH_VERSION_MAX, &s->version.n);
+	s->started_ms = crd_u64(&rd);
+	s->uptime_s = crd_u64(&rd);
+	int rc = crd_end(&rd);
+	if (rc == 0 && !version_ok(&s->version))
+		rc = CH_ERR_VALUE;
+	return rc;
 }
 
 int
@@ -508,22 +541,27 @@ ch_verifyrep_clear(ch_verifyrep_t *r)
 	r->nnames = r->n = 0;
 }
 
+/* The findings' words are marked for the client's catalogue (make pot), which
+ * translates them for people (cahier verify); proto/ calls no gettext, and
+ * --json and the daemon's log keep them as they are. */
+#define N_(s) (s)
+
 const char *
 ch_vf_str(uint8_t code)
 {
 	switch (code) {
-	case CH_VF_GAP: return "entries missing below the feed's head";
-	case CH_VF_MALFORMED: return "the bytes held are not an entry";
-	case CH_VF_PLACE: return "the entry names another case, feed or number than where it is kept";
-	case CH_VF_SIG: return "the organization's signature does not verify";
-	case CH_VF_BODY: return "the body does not match the hash its organization signed";
-	case CH_VF_CHAIN: return "the entry does not follow the one before (hash chain broken)";
-	case CH_VF_ERASURE: return "the erased body's proof does not verify";
-	case CH_VF_HEAD: return "the feed's head record does not match its last entry";
-	case CH_VF_BEYOND: return "entries held after the feed's head";
-	case CH_VF_FORK: return "two signed entries for one number (fork): the feed is frozen";
-	case CH_VF_BEHIND: return "a member holds more of this organization's own feed than this daemon";
-	case CH_VF_MORE: return "more findings than one reply holds";
+	case CH_VF_GAP: return N_("entries missing below the feed's head");
+	case CH_VF_MALFORMED: return N_("the bytes held are not an entry");
+	case CH_VF_PLACE: return N_("the entry names another case, feed or number than where it is kept");
+	case CH_VF_SIG: return N_("the organization's signature does not verify");
+	case CH_VF_BODY: return N_("the body does not match the hash its organization signed");
+	case CH_VF_CHAIN: return N_("the entry does not follow the one before (hash chain broken)");
+	case CH_VF_ERASURE: return N_("the erased body's proof does not verify");
+	case CH_VF_HEAD: return N_("the feed's head record does not match its last entry");
+	case CH_VF_BEYOND: return N_("entries held after the feed's head");
+	case CH_VF_FORK: return N_("two signed entries for one number (fork): the feed is frozen");
+	case CH_VF_BEHIND: return N_("a member holds more of this organization's own feed than this daemon");
+	case CH_VF_MORE: return N_("more findings than one reply holds");
 	}
-	return "unknown finding";
+	return N_("unknown finding");
 }

@@ -30,14 +30,27 @@ int ch_postrep_decode(const uint8_t *p, size_t n, ch_postrep_t *r) CH_WUR;
  * ownforks u32 (the cases in which this organization's own feed forked) |
  * restore_ready u32 | restore_total u32 (after a restore, the cases whose
  * own feed this daemon has learnt from its peers, of those it must; both
- * 0 when it is not restoring). */
+ * 0 when it is not restoring) | then, from a daemon that sends them:
+ * version var (1..CH_VERSION_MAX bytes of printable ASCII) | started_ms u64
+ * (when the daemon began serving, ms since 1970) | uptime_s u64 (seconds
+ * since, by the daemon's clock). A reply that ends after restore_total
+ * comes from a daemon older than these fields: it decodes with an empty
+ * version and both times 0, and the encoder writes that short form for an
+ * empty version. */
+#define CH_VERSION_MAX 64
 typedef struct {
 	ch_slice_t card;
 	ch_slice_t cert;
 	uint32_t ncases, npeers, nconnected, ownforks;
 	uint32_t restore_ready, restore_total;
+	ch_slice_t version;         /* n 0: a daemon that does not say */
+	uint64_t started_ms, uptime_s;
 } ch_status_t;
+/* CH_ERR_VALUE for a version longer than CH_VERSION_MAX or not printable
+ * ASCII, or times given without a version. */
 int ch_status_encode(const ch_status_t *s, uint8_t **out, size_t *len) CH_WUR;
+/* s's slices borrow from p. CH_ERR_VALUE for a version that is empty, not
+ * printable ASCII, when the fields are there at all. */
 int ch_status_decode(const uint8_t *p, size_t n, ch_status_t *s) CH_WUR;
 
 /* Client request types this file's bodies belong to, after msg.h's 1..5

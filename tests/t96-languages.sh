@@ -1,10 +1,13 @@
 #!/bin/sh
 # t96-languages.sh - the client speaks the provider's language: its errors,
-# the usage text of cahier --help and the everyday lines in English (the
-# source text), Dutch or French, as LANGUAGE (then LC_ALL, LC_MESSAGES, LANG)
-# says (client/i18n.h); each error stays one line on stderr with the same
-# exit code in every language; and every message marked for translation is
-# translated in po/nl.po and po/fr.po.
+# the usage text of cahier --help and of each command's --help, the
+# everyday lines, cahier status (with the daemon's version and uptime),
+# cahier peers and the yes/no questions (answered j in Dutch, o in French)
+# in English (the source text), Dutch or French, as LANGUAGE (then LC_ALL,
+# LC_MESSAGES, LANG) says (client/i18n.h); each error stays one line on
+# stderr with the same exit code in every language; --json is the same in
+# every language; and every message marked for translation is translated in
+# po/nl.po and po/fr.po.
 . "$(dirname "$0")/lib.sh"
 
 echo "not the passphrase" >"$T/wp"
@@ -128,7 +131,110 @@ check "... and in French" sh -c "env -u LC_ALL -u LC_MESSAGES LANG=C.UTF-8 LANGU
 	'$B/cahier' --home '$T/ines' --passphrase-file '$T/pp' log '$CASE' 2>/dev/null |
 	grep -q '^    (masqué par .*, à la demande de la personne ou parce que publié par erreur)\$'"
 
+# a command's own --help: the usage line keeps its command and options, the
+# description speaks the language
+for l in en nl fr; do
+	in_lang $l ines note --help >"$T/note.$l" 2>&1
+done
+check "cahier note --help in English" sh -c "grep -q '^usage: cahier note CASE TEXT \\[--audience A\\]' '$T/note.en' &&
+	grep -q '^Posts a note to the case, signed with your key' '$T/note.en'"
+check "... in Dutch" sh -c "grep -q '^gebruik: cahier note DOSSIER TEKST \\[--audience P\\] \\[--reply REF\\]' '$T/note.nl' &&
+	grep -q '^Plaatst een note in het dossier, ondertekend met uw sleutel' '$T/note.nl'"
+check "... in French" sh -c "grep -q '^usage : cahier note DOSSIER TEXTE \\[--audience P\\] \\[--reply RÉF\\]' '$T/note.fr' &&
+	grep -q '^Publie une note dans le dossier, signée avec votre clé' '$T/note.fr'"
+check "cahier case --help in Dutch: the subcommands keep their names" sh -c \
+	"env -u LC_ALL -u LC_MESSAGES LANG=C.UTF-8 LANGUAGE=nl '$B/cahier' case --help >'$T/case.nl' &&
+	grep -q '^rotate    nu nieuwe sleutels voor elk lid\\.\$' '$T/case.nl' &&
+	grep -q '^Alleen zorgverleners van de coördinerende organisatie' '$T/case.nl'"
+check "cahier verify --help in French" sh -c "env -u LC_ALL -u LC_MESSAGES LANG=C.UTF-8 LANGUAGE=fr \
+	'$B/cahier' verify --help | grep -q '^Codes de sortie : 0 rien d.anormal, 1 un problème trouvé'"
+
+# cahier status: its labels in each language, values in one column however
+# wide the language's labels, the daemon's version and how long it has run
+for l in en nl fr; do
+	in_lang $l ines status >"$T/status.$l" 2>&1
+done
+VER=$("$B/cahierd" --version | sed 's/^cahierd //')
+check "cahier status in English" sh -c "grep -q '^organization: *CPAS de Schaerbeek\$' '$T/status.en' &&
+	grep -q '^version: *cahierd $VER\$' '$T/status.en' &&
+	grep -q '^up: *[0-9][0-9]* h [0-9][0-9] min, since 20[0-9-]* [0-9:]*\$' '$T/status.en' &&
+	grep -q '^peers: *1 (0 connected)\$' '$T/status.en'"
+check "... in Dutch" sh -c "grep -q '^organisatie: *CPAS de Schaerbeek\$' '$T/status.nl' &&
+	grep -q '^versie: *cahierd $VER\$' '$T/status.nl' &&
+	grep -q '^actief: *[0-9][0-9]* u [0-9][0-9] min, sinds 20[0-9-]* [0-9:]*\$' '$T/status.nl' &&
+	grep -q '^sleutel: *vergrendeld' '$T/status.nl' && grep -q '^partners: *1 (0 verbonden)\$' '$T/status.nl'"
+check "... in French" sh -c "grep -q '^organisation : *CPAS de Schaerbeek\$' '$T/status.fr' &&
+	grep -q '^version : *cahierd $VER\$' '$T/status.fr' &&
+	grep -q '^en service : *[0-9][0-9]* h [0-9][0-9] min, depuis le 20[0-9-]* [0-9:]*\$' '$T/status.fr' &&
+	grep -q '^clé : *verrouillée' '$T/status.fr' && grep -q '^partenaires : *1 (0 connecté)\$' '$T/status.fr'"
+# cols FILE: the distinct columns (in characters) at which the values start
+cols() { LC_ALL=C.UTF-8 sed -n 's/^\([^:]*: *\).*/\1/p' "$1" | while IFS= read -r x; do
+	printf '%s' "$x" | LC_ALL=C.UTF-8 wc -m; done | sort -u | wc -l; }
+for l in en nl fr; do
+	check "... $l: every value starts in the same column" [ "$(cols "$T/status.$l")" = 1 ]
+done
+
+# cahier peers: the states and "last heard" in each language, in a column
+for l in en nl fr; do
+	in_lang $l ines peers >"$T/peers.$l" 2>&1
+done
+check "cahier peers in English" grep -q "^Wit-Gele Kruis Brussel  *tcp://[^ ]*  *offline    last heard never\$" "$T/peers.en"
+check "... in Dutch" grep -q "^Wit-Gele Kruis Brussel  *tcp://[^ ]*  *offline    laatst gehoord nooit\$" "$T/peers.nl"
+check "... in French" grep -q "^Wit-Gele Kruis Brussel  *tcp://[^ ]*  *hors ligne  dernier contact jamais\$" "$T/peers.fr"
+
+# a question before what cannot be undone, on a terminal (script(1) gives one):
+# the language's yes hides, anything else hides nothing (exit 1)
+# ask L ANSWER REF: hide REF in language L, answering ANSWER on the terminal
+ask() {
+	printf '%s\n' "$2" | env -u LC_ALL -u LC_MESSAGES LANG=C.UTF-8 LANGUAGE="$1" \
+		script -qec "'$B/cahier' --home '$T/ines' --passphrase-file '$T/pp' --timeout 20 hide '$CASE' '$3'" \
+		/dev/null >"$T/ask.out" 2>&1
+}
+note() { c ines note "$CASE" "$1" 2>/dev/null | sed -n 's/^posted note \([^ ]*\).*/\1/p'; }
+if command -v script >/dev/null 2>&1; then
+	R1=$(note "Nota een") R2=$(note "Nota twee") R3=$(note "Nota drie") R4=$(note "Nota vier")
+	check "four notes to hide" [ -n "$R1" ] && [ -n "$R2" ] && [ -n "$R3" ] && [ -n "$R4" ]
+	ask nl n "$R1"; rc=$?
+	check "a Dutch question, answered n: nothing hidden (exit 1)" sh -c "[ $rc = 1 ] &&
+		grep -q 'note $R1 voor iedereen in het dossier verbergen? Dit kan niet ongedaan gemaakt worden\\. \\[j/N\\]' '$T/ask.out' &&
+		grep -q 'niets verborgen' '$T/ask.out'"
+	ask nl j "$R1"; rc=$?
+	check "... answered j: hidden" sh -c "[ $rc = 0 ] && grep -q 'posted hide ' '$T/ask.out'"
+	ask nl ja "$R2"; rc=$?
+	check "... answered ja: hidden" sh -c "[ $rc = 0 ] && grep -q 'posted hide ' '$T/ask.out'"
+	ask fr o "$R3"; rc=$?
+	check "a French question, answered o: hidden" sh -c "[ $rc = 0 ] &&
+		grep -q 'Masquer note $R3 pour tout le monde dans le dossier ? C.est irréversible\\. \\[o/N\\]' '$T/ask.out' &&
+		grep -q 'posted hide ' '$T/ask.out'"
+	ask en y "$R4"; rc=$?
+	check "an English question, answered y: hidden" sh -c "[ $rc = 0 ] &&
+		grep -q 'Hide note $R4 for everyone in the case? This cannot be undone\\. \\[y/N\\]' '$T/ask.out' &&
+		grep -q 'posted hide ' '$T/ask.out'"
+	R5=$(note "Nota vijf")
+	ask fr j "$R5"; rc=$?
+	check "... a Dutch j is no French yes" sh -c "[ $rc = 1 ] && grep -q 'rien n.a été masqué' '$T/ask.out'"
+	printf 'oui\n' | env -u LC_ALL -u LC_MESSAGES LANG=C.UTF-8 LANGUAGE=fr \
+		script -qec "'$B/cahier' --home '$T/ines' --passphrase-file '$T/pp' --timeout 20 erase '$CASE' '$R5'" \
+		/dev/null >"$T/ask.out" 2>&1; rc=$?
+	check "erasing, in French, answered oui: erased" sh -c "[ $rc = 0 ] &&
+		grep -q 'Effacer le contenu de note $R5 (1 version) pour tout le monde dans le dossier ? C.est irréversible\\. \\[o/N\\]' '$T/ask.out' &&
+		grep -q 'posted erasure of $R5' '$T/ask.out'"
+else
+	skip "the yes/no questions" "no script(1) here"
+fi
+
 # what programs read stays as it is: --json, the case id on stdout
+# jsonish L ARGS...: cahier --json ARGS in language L, the uptime left out
+jsonish() { l=$1; shift; in_lang "$l" ines --json "$@" | sed 's/"daemon_uptime_s": *[0-9]*//'; }
+jsonish en status >"$T/st.en"; jsonish nl status >"$T/st.nl"; jsonish fr status >"$T/st.fr"
+check "cahier --json status: the daemon's version, and the same in every language" sh -c \
+	"grep -q '\"daemon_version\": *\"$VER\"' '$T/st.en' && grep -q '\"daemon_started\": *\"20' '$T/st.en' &&
+	cmp -s '$T/st.en' '$T/st.nl' && cmp -s '$T/st.en' '$T/st.fr'"
+check "... with an uptime" sh -c "'$B/cahier' --home '$T/ines' --passphrase-file '$T/pp' \
+	--json status | grep -q '\"daemon_uptime_s\": *[0-9]'"
+jsonish en peers >"$T/pj.en"; jsonish nl peers >"$T/pj.nl"; jsonish fr peers >"$T/pj.fr"
+check "cahier --json peers is the same in every language" sh -c \
+	"cmp -s '$T/pj.en' '$T/pj.nl' && cmp -s '$T/pj.en' '$T/pj.fr'"
 check "--json is the same in Dutch" sh -c "env -u LC_ALL -u LC_MESSAGES LANG=C.UTF-8 LANGUAGE=nl '$B/cahier' --home '$T/ines' \
 	--passphrase-file '$T/pp' --json case list >'$T/list.nl' &&
 	env -u LC_ALL -u LC_MESSAGES LANG=C.UTF-8 LANGUAGE=en '$B/cahier' --home '$T/ines' \

@@ -46,7 +46,19 @@ make_postrep(uint8_t **out, size_t *n)
 static void
 make_status(uint8_t **out, size_t *n)
 {
-	ch_status_t s = { { card_bytes, 4 }, { cert_bytes, 4 }, 3, 2, 1, 0, 5, 9 };
+	static const uint8_t version[] = "0.1.0";
+	ch_status_t s = { { card_bytes, 4 }, { cert_bytes, 4 }, 3, 2, 1, 0, 5, 9,
+		{ version, 5 }, 1795000000000ull, 3600 };
+	if (ch_status_encode(&s, out, n) != 0)
+		abort();
+}
+
+/* The status reply of a daemon from before the version and times. */
+static void
+make_status_old(uint8_t **out, size_t *n)
+{
+	ch_status_t s = { { card_bytes, 4 }, { cert_bytes, 4 }, 3, 2, 1, 0, 5, 9,
+		{ NULL, 0 }, 0, 0 };
 	if (ch_status_encode(&s, out, n) != 0)
 		abort();
 }
@@ -203,7 +215,8 @@ make_verifyrep(uint8_t **out, size_t *n)
 	"0000000000000002" "05" "0000000000000000" \
 	"bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb" \
 	"0000000000000003" "01" "0000000000000004"
-#define KAT_STATUS "0000000463617264000000046365727400000003000000020000000" "1" "00000000" "00000005" "00000009"
+#define KAT_STATUS_OLD "0000000463617264000000046365727400000003000000020000000" "1" "00000000" "00000005" "00000009"
+#define KAT_STATUS KAT_STATUS_OLD "00000005" "302e312e30" "000001a1ee565e00" "0000000000000e10"
 #define KAT_CASELIST "00000002" \
 	"44444444444444444444444444444444" \
 	"5555555555555555555555555555555555555555555555555555555555555555" \
@@ -232,6 +245,9 @@ TEST(golden_vectors)
 	free(b);
 	make_status(&b, &n);
 	check_str(hex(b, n), KAT_STATUS);
+	free(b);
+	make_status_old(&b, &n);
+	check_str(hex(b, n), KAT_STATUS_OLD);
 	free(b);
 	make_caselist(&b, &n);
 	check_str(hex(b, n), KAT_CASELIST);
@@ -310,9 +326,11 @@ dec_verifyrep(const uint8_t *p, size_t n)
 	return rc;
 }
 
-/* Every proper prefix fails, the whole decodes, one more byte is trailing. */
+/* Every proper prefix fails (but one of length old, the form an older
+ * peer sends, when old is not 0), the whole decodes, one more byte is
+ * trailing. */
 static void
-framing(dec_fn dec, void (*make)(uint8_t **, size_t *))
+framing_but(dec_fn dec, void (*make)(uint8_t **, size_t *), size_t old)
 {
 	uint8_t *b, *c;
 	size_t n;
@@ -321,7 +339,10 @@ framing(dec_fn dec, void (*make)(uint8_t **, size_t *))
 	for (size_t i = 0; i < n; i++) {
 		c = malloc(i ? i : 1);
 		memcpy(c, b, i);
-		check(dec(c, i) != 0);
+		if (old && i == old)
+			check_int(dec(c, i), ==, 0);
+		else
+			check(dec(c, i) != 0);
 		free(c);
 	}
 	c = malloc(n + 1);
@@ -332,11 +353,18 @@ framing(dec_fn dec, void (*make)(uint8_t **, size_t *))
 	free(b);
 }
 
+static void
+framing(dec_fn dec, void (*make)(uint8_t **, size_t *))
+{
+	framing_but(dec, make, 0);
+}
+
 TEST(framing_of_every_body)
 {
 	framing(dec_postreq, make_postreq);
 	framing(dec_postrep, make_postrep);
-	framing(dec_status, make_status);
+	/* 40 bytes: the reply of a daemon from before the version (below) */
+	framing_but(dec_status, make_status, 40);
 	framing(dec_caselist, make_caselist);
 	framing(dec_peerlist, make_peerlist);
 	framing(dec_caseref, make_caseref);
@@ -345,6 +373,62 @@ TEST(framing_of_every_body)
 	framing(dec_verifyrep, make_verifyrep);
 	framing(dec_notifyreq, make_notifyreq);
 	framing(dec_notifyrep, make_notifyrep);
+}
+
+TEST(status_version_and_older_daemons)
+{
+	uint8_t *b, *c;
+	size_t n;
+	ch_status_t s;
+
+	make_status(&b, &n);
+	check_int(ch_status_decode(b, n, &s), ==, 0);
+	check_int(s.version.n, ==, 5);
+	check_mem(s.version.p, "0.1.0", 5);
+	check_int(s.started_ms, ==, 1795000000000ll);
+	check_int(s.uptime_s, ==, 3600);
+	/* a version of no byte, or with a control character, is refused */
+	c = malloc(n);
+	memcpy(c, b, n);
+	c[44] = 0x1b;
+	check_int(ch_status_decode(c, n, &s), ==, CH_ERR_VALUE);
+	free(c);
+	c = malloc(n);
+	memcpy(c, b, 40);
+	memcpy(c + 40, "\0\0\0\0", 4);
+	memcpy(c + 44, b + 49, 16);
+	check_int(ch_status_decode(c, 60, &s), ==, CH_ERR_VALUE);
+	free(c);
+	free(b);
+	/* an older daemon's reply: no version, no times */
+	make_status_old(&b, &n);
+	check_int(n, ==, 40);
+	check_int(ch_status_decode(b, n, &s), ==, 0);
+	check_int(s.version.n, ==, 0);
+	check_int(s.started_ms, ==, 0);
+	check_int(s.uptime_s, ==, 0);
+	/* ... and with a byte more, the start of a version cut short */
+	c = malloc(n + 1);
+	memcpy(c, b, n);
+	c[n] = 0;
+	check_int(ch_status_decode(c, n + 1, &s), ==, CH_ERR_TRUNCATED);
+	free(c);
+	free(b);
+	/* the encoder refuses what the decoder would */
+	static const uint8_t bad[] = "0.1\n";
+	uint8_t v65[65];
+	memset(v65, 'a', sizeof(v65));
+	ch_status_t e = { { card_bytes, 4 }, { cert_bytes, 4 }, 0, 0, 0, 0, 0, 0,
+		{ bad, 4 }, 1, 1 };
+	check_int(ch_status_encode(&e, &b, &n), ==, CH_ERR_VALUE);
+	e.version.p = v65;
+	e.version.n = 65;
+	check_int(ch_status_encode(&e, &b, &n), ==, CH_ERR_VALUE);
+	e.version.n = 64;
+	check_int(ch_status_encode(&e, &b, &n), ==, 0);
+	free(b);
+	e.version.n = 0;
+	check_int(ch_status_encode(&e, &b, &n), ==, CH_ERR_VALUE);
 }
 
 TEST(notify_refusals)
@@ -619,6 +703,7 @@ main(int argc, char **argv)
 	TAP_RUN(roundtrip_values);
 	TAP_RUN(where_values_and_refusals);
 	TAP_RUN(verify_values_and_refusals);
+	TAP_RUN(status_version_and_older_daemons);
 	TAP_RUN(notify_refusals);
 	TAP_RUN(lying_counts_are_refused_before_allocating);
 	TAP_RUN(case_list_values);

@@ -150,9 +150,17 @@ keys(const uint8_t *plain, size_t plainlen)
 	put("fuzz_postrep", "max", out, n);
 	free(out);
 
-	ch_status_t st = { { card, cardlen }, { cert, certlen }, 3, 2, 1, 0 };
+	ch_status_t st = { { card, cardlen }, { cert, certlen }, 3, 2, 1, 0, 0, 0,
+		{ (const uint8_t *)"0.1.0", 5 }, 1795000000000ull, 3600 };
 	ok(ch_status_encode(&st, &out, &n), "status");
 	put("fuzz_status", "provider", out, n);
+	free(out);
+	/* the reply of a daemon from before the version and uptime */
+	st.version.p = NULL;
+	st.version.n = 0;
+	st.started_ms = st.uptime_s = 0;
+	ok(ch_status_encode(&st, &out, &n), "status");
+	put("fuzz_status", "older", out, n);
 	free(out);
 	st.cert.p = NULL;
 	st.cert.n = 0;
