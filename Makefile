@@ -66,6 +66,7 @@ $(BUILD)/locale/%/LC_MESSAGES/cahier.mo: po/%.po
 # where they are printed; each of those is a printf format, which msgfmt
 # --check then holds the translations to; the daemon's refusals are formats
 # the client translates (daemon/why.h): their only conversion is %s.
+POT ?= po/cahier.pot
 pot:
 	xgettext --from-code=UTF-8 -k_ -kN_ -kngettext:1,2 --add-comments=TRANSLATORS \
 		--keyword=CTX_:1c,2 \
@@ -76,7 +77,7 @@ pot:
 		-kkeys_pass_read:1 \
 		-kcahierd_reply_err:3 --flag=cahierd_reply_err:3:c-format \
 		-kwhy_set:2 --flag=why_set:2:c-format \
-		--package-name=cahier -o po/cahier.pot \
+		--package-name=cahier -o $(POT) \
 		$(sort $(wildcard client/*.c daemon/*.c keys/*.c proto/*.c))
 
 all: $(BINS) $(MOS)

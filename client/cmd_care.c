@@ -531,10 +531,12 @@ status_change(cli_t *c, int argc, char **argv, const char *cmd, uint8_t kind,
 	    kind == CH_KIND_APPOINTMENT ? &fd.f.u.appt.status : &fd.f.u.keep.active;
 	uint8_t want = strcmp(action, "done") == 0 ? 2 : strcmp(action, "cancel") == 0 ? 3 :
 	    strcmp(action, "stop") == 0 ? 0 : 1;
+	if (*st == want && kind == CH_KIND_KEEP)
+		cli_die(EXIT_NO, _("%s %s is stopped already"), ch_kind_name(kind), a.pos[1]);
 	if (*st == want)
 		cli_die(EXIT_NO, _("%s %s is %s already"), ch_kind_name(kind), a.pos[1],
-		    kind == CH_KIND_KEEP ? "stopped" : ch_value_name(kind == CH_KIND_TASK ?
-		    CH_SET_TASK_STATUS : CH_SET_APPT_STATUS, want));
+		    ch_value_name(kind == CH_KIND_TASK ? CH_SET_TASK_STATUS : CH_SET_APPT_STATUS,
+		    want));
 	*st = want;
 	snprintf(what, sizeof(what), "%s (%s)", ch_kind_name(kind),
 	    kind == CH_KIND_KEEP ? "stopped" : ch_value_name(kind == CH_KIND_TASK ?
@@ -775,7 +777,8 @@ refer(cli_t *c, int argc, char **argv, const char *cmd, uint8_t kind, uint8_t ta
 
 	parse(cmd, "", help, 3, argc, argv, 1, &a);
 	if (a.npos < 2 + (size_t)text_required)
-		cli_die(EXIT_ERR, _("usage: cahier %s CASE REF %s"), cmd, text_required ? "TEXT" : "[TEXT]");
+		cli_die(EXIT_ERR, text_required ? _("usage: cahier %s CASE REF TEXT") :
+		    _("usage: cahier %s CASE REF [TEXT]"), cmd);
 	char *text = a.npos > 2 ? text_arg(a.pos[2], cmd) : xstrdup("");
 	ctx_open(&x, c, cmd, a.pos[0]);
 	ref_find(&x, a.pos[1], &fd);

@@ -177,7 +177,7 @@ cli_report_posted(cli_t *c, const ch_postrep_t *rep, const char *what,
 		json_decref(o);
 	} else {
 		cli_shown_t sh = { { NULL }, 0 };
-		printf("posted %s %s\n", what, ref);
+		printf("posted %s %s\n", what, ref); /* not translated: scripts read it */
 		if (n == 0)
 			fputs(_("held by: no other organization in the case\n"), stdout);
 		else {

@@ -105,6 +105,7 @@ report_begin(report_t *r, FILE *f, int as_html, const char *casename)
 	fprintf(f, "<!DOCTYPE html>\n<html lang=\"%s\">\n<head>\n<meta charset=\"utf-8\">\n"
 	    "<title>", _("en"));
 	html_fput(f, _("Who read the notebook"));
+	/* not translated: markup and style */
 	fputs("</title>\n<style>\n"
 	    "body { font: 12pt/1.45 \"DejaVu Serif\", Georgia, serif; margin: 2em; color: #000; }\n"
 	    "h1 { font-size: 18pt; margin: 0 0 .2em; }\n"
@@ -162,6 +163,7 @@ report_line(report_t *r, const view_access_t *a)
 		cli_shown_clear(&sh);
 		return;
 	}
+	/* not translated: markup */
 	fprintf(r->f, "<tr%s><td class=\"when\">", strcmp(a->outcome, "ok") ? " class=\"refused\"" : "");
 	html_fput(r->f, when);
 	fputs("</td><td>", r->f);

@@ -200,6 +200,7 @@ config_write(const char *dir, const config_t *c, char *err, size_t errlen)
 			close(fd);
 		return DERR_CONFIG;
 	}
+	/* not translated: the file's keys are what cahierd.conf(5) names */
 	fprintf(f, "# cahierd configuration\n");
 	fprintf(f, "name = %s\n", c->name);
 	fprintf(f, "peer_endpoint = %s\n", c->peer_endpoint);

@@ -1424,6 +1424,7 @@ print_prov(void *arg, const uint8_t k[32], const uint8_t *v, size_t vlen)
 	gmtime_r(&t, &tm);
 	strftime(until, sizeof(until), "%Y-%m-%d", &tm);
 	keys_keyid(c.provider, kid);
+	/* not translated: one provider a line, tab-separated, for scripts */
 	printf("%s\t%s\tkey %s\tvalid until %s\n", c.name, c.role, kid, until);
 	keys_cert_clear(&c);
 	return 0;
@@ -1569,8 +1570,8 @@ provider_add(const opts_t *o)
 		if (o->out)
 			unlink(o->out);
 		die(_("cannot store the certificate: %s (%s)"), store_strerror(rc),
-		    o->out ? "the certificate file is removed" :
-		    "discard the certificate printed above: it is not valid");
+		    o->out ? _("the certificate file is removed") :
+		    _("discard the certificate printed above: it is not valid"));
 	}
 	store_destroy(&s);
 	if (o->out && cf.found)
