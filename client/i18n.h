@@ -1,10 +1,10 @@
 /* i18n.h - the client's words in Dutch, French or English: _() and N_()
  * and the binding of the catalogues are shared with cahierd
- * (keys/i18n.h). The person's report (report.c), every error message,
- * the usage text and the everyday confirmations speak all three; what is
- * still English only is listed in docs/ARCHITECTURE.md, "Not built yet".
- * Never translated: --json, the lines scripts read (the case id, "posted
- * KIND REF"), and what goes to the daemon. */
+ * (keys/i18n.h). Everything the client prints for a person goes through
+ * the catalogue, the daemon's refusals included (refusal.c); how, and
+ * what is never translated (--json, the lines scripts read: the case id,
+ * "posted KIND REF"; the identifiers a user types; what goes to the
+ * daemon), is in docs/ARCHITECTURE.md, "Languages". */
 #ifndef CAHIER_I18N_H
 #define CAHIER_I18N_H
 
