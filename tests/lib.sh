@@ -345,6 +345,24 @@ fails() {
 	[ ! -s "$T/out" ] || { echo "# stdout not empty:"; sed 's/^/#   /' "$T/out"; return 1; }
 	echo "# $(cat "$T/err")"
 }
+# in_lang L HOME ARGS...: cahier in the language L (nl, fr, en), as a
+# provider sets it, for the provider whose home is $T/HOME, with the
+# passphrase file PP (default $T/pp). en has no catalogue: the English
+# source text. Under the C locale gettext reads no LANGUAGE, hence C.UTF-8.
+# A test of cahierd defines its own in_lang.
+in_lang() {
+	il_l=$1 il_h=$2; shift 2
+	env -u LC_ALL -u LC_MESSAGES LANG=C.UTF-8 LANGUAGE="$il_l" "$B/cahier" --home "$T/$il_h" \
+		--passphrase-file "${PP:-$T/pp}" --timeout 20 "$@"
+}
+# three CODE WHAT EN NL FR ARGS...: in_lang ARGS fails (see fails) in each
+# language with the same exit code, one line, and the phrase of that language
+three() {
+	t_code=$1 t_what=$2 t_en=$3 t_nl=$4 t_fr=$5; shift 5
+	check "$t_what, in English" fails "$t_code" "$t_en" in_lang en "$@"
+	check "... in Dutch" fails "$t_code" "$t_nl" in_lang nl "$@"
+	check "... in French" fails "$t_code" "$t_fr" in_lang fr "$@"
+}
 # same FILE COMMAND...: the command's output equals FILE (state unchanged)
 same() { f=$1; shift; "$@" >"$T/now" 2>/dev/null && cmp -s "$f" "$T/now"; }
 

@@ -13,18 +13,11 @@ mkorg cpas "CPAS de Schaerbeek" 1
 
 # in_lang L ARGS...: cahierd in the language L, as an administrator's shell
 # or the service's Environment= sets it (en has no catalogue: the English
-# source text); its stdin is the file IN, if set
+# source text); its stdin is the file IN, if set. In place of lib.sh's
+# (cahier); three (lib.sh) runs it.
 in_lang() {
 	il_l=$1; shift
 	env -u LC_ALL -u LC_MESSAGES LANG=C.UTF-8 LANGUAGE="$il_l" "$B/cahierd" "$@" <"${IN:-/dev/null}"
-}
-# three CODE WHAT EN NL FR ARGS...: the same error in each language, with the
-# same exit code, one line, and the phrase of that language
-three() {
-	t_code=$1 t_what=$2 t_en=$3 t_nl=$4 t_fr=$5; shift 5
-	check "$t_what, in English" fails "$t_code" "$t_en" in_lang en "$@"
-	check "... in Dutch" fails "$t_code" "$t_nl" in_lang nl "$@"
-	check "... in French" fails "$t_code" "$t_fr" in_lang fr "$@"
 }
 
 three 2 "an unknown command" "unknown command 'frobnicate' \\(see cahierd --help\\)" \

@@ -25,22 +25,7 @@ check "case created" [ "${#CASE}" = 32 ]
 REF=$(c ines note "$CASE" "Huisbezoek dinsdag, geen pijn" 2>/dev/null | sed -n 's/^posted note \([^ ]*\).*/\1/p')
 check "a note posted (its reference read in English)" [ -n "$REF" ]
 
-# in_lang L HOME ARGS...: cahier in the language L, as a provider sets it (en has
-# no catalogue: the English source text)
-in_lang() {
-	il_l=$1 il_h=$2; shift 2
-	env -u LC_ALL -u LC_MESSAGES LANG=C.UTF-8 LANGUAGE="$il_l" "$B/cahier" --home "$T/$il_h" \
-		--passphrase-file "${PP:-$T/pp}" --timeout 20 "$@"
-}
-# three CODE WHAT EN NL FR HOME ARGS...: the same error in each language,
-# with the same exit code, one line, and the phrase of that language
-three() {
-	t_code=$1 t_what=$2 t_en=$3 t_nl=$4 t_fr=$5; shift 5
-	check "$t_what, in English" fails "$t_code" "$t_en" in_lang en "$@"
-	check "... in Dutch" fails "$t_code" "$t_nl" in_lang nl "$@"
-	check "... in French" fails "$t_code" "$t_fr" in_lang fr "$@"
-}
-
+# in_lang and three: tests/lib.sh
 three 2 "an unknown command" "unknown command 'frobnicate' \\(see cahier --help\\)" \
 	"onbekend commando 'frobnicate' \\(zie cahier --help\\)" \
 	"commande inconnue 'frobnicate' \\(voir cahier --help\\)" ines frobnicate

@@ -23,20 +23,6 @@ CASE=$(c ines case new "Mevrouw Janssens" 2>/dev/null)
 check "case created" [ "${#CASE}" = 32 ]
 NOWHERE=0123456789abcdef0123456789abcdef
 
-in_lang() {
-	il_l=$1 il_h=$2; shift 2
-	env -u LC_ALL -u LC_MESSAGES LANG=C.UTF-8 LANGUAGE="$il_l" "$B/cahier" --home "$T/$il_h" \
-		--passphrase-file "$T/pp" --timeout 20 "$@"
-}
-# three CODE WHAT EN NL FR HOME ARGS...: the same refusal in each language,
-# with the same exit code, one line, and the phrase of that language
-three() {
-	t_code=$1 t_what=$2 t_en=$3 t_nl=$4 t_fr=$5; shift 5
-	check "$t_what, in English" fails "$t_code" "$t_en" in_lang en "$@"
-	check "... in Dutch" fails "$t_code" "$t_nl" in_lang nl "$@"
-	check "... in French" fails "$t_code" "$t_fr" in_lang fr "$@"
-}
-
 three 2 "a home nurse asks to be told of the reads (status 2)" \
 	"^cahier: your role \\(home-nurse\\) does not receive the person's notification: it goes to the person" \
 	"^cahier: uw rol \\(home-nurse\\) krijgt de melding voor de persoon niet: die gaat naar de persoon" \
