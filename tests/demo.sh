@@ -328,13 +328,24 @@ section "21. The administrator: the daemon's health, and a backup while it runs"
 show cahierd status -d coord
 show cahierd backup -d coord coord-backup
 
-section "22. The hospital's part is done: it closes case 1 on its side" \
+section "22. Each in their own language" \
+"cahier and cahierd speak Dutch, French or English, as each person's locale says (LANGUAGE, then LC_ALL, LC_MESSAGES, LANG); what the authors wrote stays as they wrote it. The CPAS's social worker reads in French; the home nurse is refused in Dutch by her daemon, which sends the refusal as an English sentence and its arguments for her client to translate; the coordination service's administrator checks its daemon in Dutch."
+show env LANG=C.UTF-8 LANGUAGE=fr cahier --home ines log "$C2" --last 2 || fail "cahier log in French"
+has "[réseau]"
+if show env LANG=C.UTF-8 LANGUAGE=nl cahier --home els notify "$C2" on; then
+	fail "a home nurse turned the person's notification on"
+fi
+grep -q "uw rol (home-nurse)" "$T/err" || fail "expected the refusal in Dutch above"
+show env LANG=C.UTF-8 LANGUAGE=nl cahierd status -d coord || fail "cahierd status in Dutch"
+has "draait"
+
+section "23. The hospital's part is done: it closes case 1 on its side" \
 "Closing is local: the notebook stays readable at the hospital and leaves its daily list; the other organizations still write."
 as claire case close "$C1"
 as claire case list --all
 
 # --------------------------------------------------------------------------
-section "23. The daemons converged, and nothing is readable at rest" \
+section "24. The daemons converged, and nothing is readable at rest" \
 "Each case's feeds are byte-identical on every daemon that is a member; a search of every file the daemons wrote (LMDB stores included) for the names and phrases above finds nothing."
 synced 1
 synced 2
@@ -356,7 +367,7 @@ done
 echo "      searched $(echo "$FILES" | wc -l) files for $nn names and phrases: found nothing"
 say "(What is not encrypted: cards and certificates. Pieter de Vries's own name is in the certificate the coordination service issued him, which its daemon keeps with its providers' certificates; no other daemon holds it outside the encrypted case.)"
 
-section "24. End of the working session" \
+section "25. End of the working session" \
 "'cahier lock' wipes a provider's key from memory; the next command would ask the passphrase again."
 as els lock
 echo
