@@ -468,8 +468,9 @@ take_entries(cahierd_t *d, zsock_t *sock, zframe_t *route, peer_t *p,
 	 * wrote up to its cut reaches us through the others. */
 	if (held && state_is_member(c, keyring_org(d->kr)) && !state_is_member(c, p->org)) {
 		log_limited(LOG_LVL_WARN, p->card.name,
-		    "sync: refused %zu entries of a case from %s, which is not a member of it", n,
-		    p->card.name);
+		    ngettext("sync: refused %zu entry of a case from %s, which is not a member of it",
+		    "sync: refused %zu entries of a case from %s, which is not a member of it", n),
+		    n, p->card.name);
 		free(items);
 		zframe_destroy(&route);
 		return;
@@ -542,11 +543,13 @@ take_entries(cahierd_t *d, zsock_t *sock, zframe_t *route, peer_t *p,
 	waiting = t.waiting;
 	size_t gaps = t.gaps;
 	if (gaps)
-		log_info("sync: held back %zu entries from %s: earlier entries of their feeds are missing; asking for them",
-		    gaps, p->card.name);
+		log_info(ngettext("sync: held back %zu entry from %s: earlier entries of its feed are "
+		    "missing; asking for them", "sync: held back %zu entries from %s: earlier entries "
+		    "of their feeds are missing; asking for them", gaps), gaps, p->card.name);
 	free(items);
 	if (stored)
-		log_info("sync: stored %zu entries from %s", stored, p->card.name);
+		log_info(ngettext("sync: stored %zu entry from %s", "sync: stored %zu entries from %s",
+		    stored), stored, p->card.name);
 	/* Continue the chain while it brings something new; a batch of nothing
 	 * but duplicates ends it (another chain, or a push, got there first). While
 	 * a chain runs, the periodic round leaves this peer alone: one batch in

@@ -104,9 +104,9 @@ attempt garbage "malformed" 0
 attempt orgsig "bad organization signature" 0
 attempt provsig "bad provider signature" 0
 attempt prev "wrong prev hash" 0
-attempt gap "" 0 "held back 1 entries from $GP"
+attempt gap "" 0 "held back 1 entry from $GP"
 attempt epoch "unknown epoch" 0
-attempt valid "" 1 "stored 1 entries from $GP"
+attempt valid "" 1 "stored 1 entry from $GP"
 check "valid: the control entry reached the nursing service" sh -c \
 	"'$B/cahier' --home '$T/sophie' --passphrase-file '$T/pp' --timeout 20 log '$CASE' 2>/dev/null | grep -q 'forged entry (valid)'"
 check "no fork recorded so far" [ "$(forks_count ines "$CASE")" = 0 ]
