@@ -2,6 +2,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <sodium.h>
 
 #include "cli.h"
@@ -430,15 +431,23 @@ cli_escape_free(char **p)
 	*p = NULL;
 }
 
+void
+cli_fail(const char *why)
+{
+	fflush(stdout);
+	fprintf(stderr, "cahier: %s\n", why);
+	_exit(EXIT_ERR);
+}
+
 const char *
 cli_show(cli_shown_t *sh, const char *s)
 {
 	if (sh->n == CLI_SHOWN_MAX)
-		cli_die(EXIT_ERR, _("internal error: too many fields on one line of output"));
+		cli_fail(_("internal error: too many fields on one line of output"));
 	if (!s)
 		s = "";
 	if (!(sh->v[sh->n] = cli_escape_dup(s, strlen(s), CLI_ESC_ISOLATE)))
-		cli_die(EXIT_ERR, _("out of memory"));
+		cli_fail(_("out of memory"));
 	return sh->v[sh->n++];
 }
 
@@ -448,7 +457,7 @@ cli_show_fit(cli_shown_t *sh, const char *s, size_t width)
 	const char *shown = cli_show(sh, s);
 	char *fit = cli_fit(shown, width);
 	if (!fit)
-		cli_die(EXIT_ERR, _("out of memory"));
+		cli_fail(_("out of memory"));
 	cli_escape_free(&sh->v[sh->n - 1]);
 	return sh->v[sh->n - 1] = fit;
 }
@@ -466,7 +475,7 @@ cli_print_lines(FILE *f, const char *indent, const char *text)
 {
 	char *t = cli_escape_dup(text, strlen(text), CLI_ESC_LINES | CLI_ESC_ISOLATE);
 	if (!t)
-		cli_die(EXIT_ERR, _("out of memory"));
+		cli_fail(_("out of memory"));
 	for (const char *p = t; *p;) {
 		size_t n = strcspn(p, "\n");
 		fputs(indent, f);

@@ -66,6 +66,12 @@ size_t cli_escape(char *out, size_t outlen, const char *s, size_t n, unsigned fl
 /* The escaped text of s[0..n) in malloc'd memory, NUL-terminated; the
  * caller releases it with cli_escape_free(). NULL when out of memory. */
 char *cli_escape_dup(const char *s, size_t n, unsigned flags);
+/* Says "cahier: WHY" (a fixed message of ours, translated) on stderr and
+ * ends the process at once with EXIT_ERR: for what fails below cli_die
+ * (conn.c), which escapes its message with this file and so cannot be
+ * called from here. _exit, so that czmq's exit handler does not wait for
+ * the sockets cli_die would have closed. */
+void cli_fail(const char *why) __attribute__((noreturn));
 /* Wipes (the text may be a decrypted note) and frees *p, sets it to NULL;
  * safe on NULL. */
 void cli_escape_free(char **p);

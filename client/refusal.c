@@ -19,7 +19,7 @@ render_dup(const char *fmt, const ch_refarg_t *args, size_t n)
 		return NULL;
 	char *out = malloc(len + 1);
 	if (!out || ch_refusal_render(fmt, strlen(fmt), args, n, out, len + 1, &len) != 0)
-		cli_die(EXIT_ERR, _("out of memory"));
+		cli_fail(_("out of memory"));
 	return out;
 }
 
@@ -27,8 +27,12 @@ render_dup(const char *fmt, const ch_refarg_t *args, size_t n)
 static char *
 dup_n(const char *p, size_t n)
 {
-	ch_slice_t s = { (const uint8_t *)p, n };
-	return cli_slice_dup(s);
+	char *s = malloc(n + 1);
+	if (!s)
+		cli_fail(_("out of memory"));
+	memcpy(s, p, n);
+	s[n] = '\0';
+	return s;
 }
 
 /* The translation of English text en (NUL-terminated) with args, when the
@@ -64,7 +68,7 @@ cli_refusal_words(const uint8_t *body, size_t n, cli_tr_fn tr)
 		    cli_escape_dup(r.arg[i].p, r.arg[i].n, 0);
 		free(raw);
 		if (!text[i])
-			cli_die(EXIT_ERR, _("out of memory"));
+			cli_fail(_("out of memory"));
 		shown[i].p = text[i];
 		shown[i].n = strlen(text[i]);
 		shown[i].msg = 0;
