@@ -277,7 +277,7 @@ check "the nurse's daemon holds the removal" wait_for "$SYNC_WAIT" has_entries s
 n0=$(nlines)
 check "removed: the GP's own keys send its next entry to the coordinator" quiet forge valid
 check "removed: the coordinator refuses it: not a member" wait_for 10 \
-	has_line "$n0" "refused 1 entries of a case from $GPNAME, which is not a member of it"
+	has_line "$n0" "refused 1 entry of a case from $GPNAME, which is not a member of it"
 sleep 0.5
 check "removed: one line in the log (got $(count_lines "$n0" "$GPNAME"))" \
 	[ "$(count_lines "$n0" "$GPNAME")" = 1 ]
