@@ -508,6 +508,20 @@ words_html(html_t *h, const char *fmt, const char *kinds, const char *const *arg
 	}
 }
 
+/* words_html with one argument: the markup frag holds (taken and freed
+ * here, wiped), as kind 'r'. */
+static void
+words_frag(html_t *h, const char *fmt, html_t *frag)
+{
+	size_t n;
+	char *m = html_take(frag, &n);
+	if (!m)
+		cli_die(EXIT_ERR, _("out of memory"));
+	const char *args[] = { m };
+	words_html(h, fmt, "r", args);
+	html_free_buf(&m, n);
+}
+
 static const char *
 json_str(json_t *o, const char *key)
 {
@@ -890,15 +904,9 @@ network_html(paper_t *p)
 			html_text(&list, p->names[i].name, 1);
 			html_raw(&list, "</bdi>");
 		}
-		size_t ln;
-		char *lp = html_take(&list, &ln);
-		if (!lp)
-			cli_die(EXIT_ERR, _("out of memory"));
-		const char *args[] = { lp };
 		html_raw(h, "<p>");
-		words_html(h, p->nnames ? _("Organizations named in the notebook: %s.") :
-		    _("Organizations named in the notebook: none known."), "r", args);
-		html_free_buf(&lp, ln);
+		words_frag(h, p->nnames ? _("Organizations named in the notebook: %s.") :
+		    _("Organizations named in the notebook: none known."), &list);
 		html_raw(h, "</p>\n<p class=\"note\">");
 		html_text(h, _("The list of the people around the person (contact point, deputy, "
 		    "trusted person) is read by the professionals of the network: ask one of them "
@@ -913,14 +921,8 @@ network_html(paper_t *p)
 	html_raw(&b, "<b><bdi>");
 	html_text(&b, coord ? coord : render_unknown_org(), 1);
 	html_raw(&b, "</bdi></b>");
-	size_t bn;
-	char *bp = html_take(&b, &bn);
-	if (!bp)
-		cli_die(EXIT_ERR, _("out of memory"));
-	const char *cargs[] = { bp };
 	html_raw(h, "<p>");
-	words_html(h, _("Coordinated by %s."), "r", cargs);
-	html_free_buf(&bp, bn);
+	words_frag(h, _("Coordinated by %s."), &b);
 	html_raw(h, "</p>\n<h3>");
 	html_text(h, _("The people around the person"), 1);
 	html_raw(h, "</h3>\n");
