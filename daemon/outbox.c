@@ -33,6 +33,34 @@ outbox_new(outbox_t **out)
 	return 0;
 }
 
+/* ZeroMQ's release of a frame handed to it by send_owned: the data is
+ * wiped, then freed (in whichever thread ZeroMQ drops it). */
+static void
+owned_free(void *data, void *hint)
+{
+	sodium_memzero(data, (size_t)(uintptr_t)hint);
+	free(data);
+}
+
+/* Sends [route] data on sock without blocking, handing data to ZeroMQ
+ * rather than copying it (a batch of entries is megabytes): ZeroMQ frees
+ * it, wiped, once it is sent or dropped. The route is consumed. */
+static void
+send_owned(zsock_t *sock, zframe_t **route, uint8_t *data, size_t len)
+{
+	zmq_msg_t msg;
+	if (zmq_msg_init_data(&msg, data, len, owned_free, (void *)(uintptr_t)len) != 0) {
+		owned_free(data, (void *)(uintptr_t)len);
+		zframe_destroy(route);
+		return;
+	}
+	if (*route)
+		zframe_send(route, sock, ZFRAME_MORE | ZFRAME_DONTWAIT);
+	zframe_destroy(route);
+	if (zmq_msg_send(&msg, zsock_resolve(sock), ZMQ_DONTWAIT) < 0)
+		zmq_msg_close(&msg); /* not sent: frees it */
+}
+
 static void
 msg_free(outmsg_t *m)
 {
@@ -80,15 +108,7 @@ outbox_queue(outbox_t *o, zsock_t *sock, zframe_t *route, uint8_t *data,
 void
 outbox_send_now(zsock_t *sock, zframe_t *route, uint8_t *data, size_t len)
 {
-	zframe_t *f = zframe_new(data, len);
-	sodium_memzero(data, len);
-	free(data);
-	if (route)
-		zframe_send(&route, sock, ZFRAME_MORE | ZFRAME_DONTWAIT);
-	if (f && zframe_send(&f, sock, ZFRAME_DONTWAIT) != 0)
-		zframe_destroy(&f);
-	zframe_destroy(&route);
-	zframe_destroy(&f);
+	send_owned(sock, &route, data, len);
 }
 
 uint64_t
@@ -124,11 +144,8 @@ outbox_flush(outbox_t *o, store_t *s)
 			m->data = NULL;
 		}
 		if (m->data) {
-			zframe_t *f = zframe_new(m->data, m->len);
-			if (m->route)
-				zframe_send(&m->route, m->sock, ZFRAME_MORE | ZFRAME_DONTWAIT);
-			if (f && zframe_send(&f, m->sock, ZFRAME_DONTWAIT) != 0)
-				zframe_destroy(&f);
+			send_owned(m->sock, &m->route, m->data, m->len);
+			m->data = NULL;
 		}
 		msg_free(m);
 		m = next;

@@ -93,31 +93,60 @@ vec_get(const ch_vec_t *v, const uint8_t org[32])
 	return 0;
 }
 
-/* Gathering the entries a peer lacks. */
+/* Gathering the entries a peer lacks, straight into the ENTRIES frame
+ * that carries them (ch_batchw_t): one copy of each entry, from the store
+ * into the frame. */
 typedef struct {
-	ch_slice_t items[CH_BATCH_MAX];
-	uint8_t *bufs[CH_BATCH_MAX];
-	size_t n, bytes;
+	ch_batchw_t b;
 	int full;
 } gather_t;
+
+static void
+gather_init(gather_t *g)
+{
+	/* Room for the most a batch holds: the allocation is made once, and
+	 * only what is written of it is touched. */
+	ch_batchw_init(&g->b, BATCH_BYTES + (size_t)CH_BATCH_MAX * 4);
+	g->full = 0;
+}
 
 static int
 gather_entry(void *arg, const uint8_t org[32], uint64_t seq, const uint8_t *e, size_t n)
 {
 	gather_t *g = arg;
 	(void)org; (void)seq;
-	if (g->n == CH_BATCH_MAX || g->bytes + n > BATCH_BYTES) {
+	if (g->b.n == CH_BATCH_MAX || g->b.bytes + n > BATCH_BYTES) {
 		g->full = 1;
 		return 1;
 	}
-	if (!(g->bufs[g->n] = malloc(n)))
-		return CH_ERR_NOMEM;
-	memcpy(g->bufs[g->n], e, n);
-	g->items[g->n].p = g->bufs[g->n];
-	g->items[g->n].n = n;
-	g->n++;
-	g->bytes += n;
-	return 0;
+	int rc = ch_batchw_add(&g->b, e, n);
+	if (rc == CH_ERR_TOOBIG) {
+		g->full = 1;
+		return 1;
+	}
+	return rc;
+}
+
+/* Sends what g gathered as one ENTRIES of the case (nothing when it is
+ * empty), and empties g. Returns the bytes sent. */
+static size_t
+gather_send(cahierd_t *d, zsock_t *sock, zframe_t *route, gather_t *g,
+    const uint8_t case_id[16], uint8_t more)
+{
+	uint8_t *out;
+	size_t len = 0;
+	if (g->b.n == 0) {
+		ch_batchw_free(&g->b);
+		zframe_destroy(&route);
+		return 0;
+	}
+	if (ch_batchw_finish(&g->b, CH_MAGIC_PEER, CH_PM_ENTRIES, case_id, more, &out, &len) != 0) {
+		log_err("sync: could not build a batch to send");
+		zframe_destroy(&route);
+		return 0;
+	}
+	outbox_queue(d->out, sock, route, out, len, 0);
+	return len;
 }
 
 /* The last entry holding a membership-key slot for one org. */
@@ -195,25 +224,18 @@ tell_removed(cahierd_t *d, zsock_t *sock, zframe_t *route, peer_t *p, scase_t *c
     const ch_vec_t *theirs)
 {
 	removal_t rm;
-	gather_t *g;
-	if (find_removal(c, p->org, &rm) != 0 || !(g = calloc(1, sizeof(*g))))
+	gather_t g;
+	if (find_removal(c, p->org, &rm) != 0)
 		return;
 	uint64_t have = vec_get(theirs, rm.org);
 	if (have < rm.seq) {
-		if (store_feed_each(c, rm.org, have + 1, rm.seq, gather_entry, g) < 0)
+		gather_init(&g);
+		if (store_feed_each(c, rm.org, have + 1, rm.seq, gather_entry, &g) < 0)
 			log_debug("sync: could not gather a removal for %s", p->card.name);
-		uint8_t *body;
-		size_t n;
-		if (g->n && ch_batch_encode(theirs->case_id, 0, g->items, g->n, &body, &n) == 0) {
-			send_peer(d, sock, route ? zframe_dup(route) : NULL, CH_PM_ENTRIES, body, n);
-			free(body);
+		if (gather_send(d, sock, route ? zframe_dup(route) : NULL, &g, theirs->case_id, 0))
 			log_info("sync: told %s it was removed from a case", p->card.name);
-		}
 	}
 	p->busy_until = clock_now_ms() + SYNC_REMOVED_MS;
-	for (size_t i = 0; i < g->n; i++)
-		free(g->bufs[i]);
-	free(g);
 }
 
 /* Answers peer p's vector of a case: the entries it lacks, and our own
@@ -228,7 +250,7 @@ answer_sync(cahierd_t *d, zsock_t *sock, zframe_t *route, peer_t *p,
 	scase_t *c;
 	ch_vec_t ours;
 	uint8_t coord[32];
-	gather_t *g;
+	gather_t g;
 	int behind = 0;
 
 	if (store_case_get(d->store, theirs->case_id, 0, &c) != 0) {
@@ -275,10 +297,11 @@ answer_sync(cahierd_t *d, zsock_t *sock, zframe_t *route, peer_t *p,
 		zframe_destroy(&route);
 		return 1;
 	}
-	if (our_vector(c, &ours) != 0 || !(g = calloc(1, sizeof(*g)))) {
+	if (our_vector(c, &ours) != 0) {
 		zframe_destroy(&route);
 		return 1;
 	}
+	gather_init(&g);
 	/* After a restore: what this member holds of our own feed (restore.h). */
 	restore_seen(d->run, theirs->case_id, p->org, vec_get(theirs, keyring_org(d->kr)),
 	    vec_get(&ours, keyring_org(d->kr)));
@@ -293,39 +316,32 @@ answer_sync(cahierd_t *d, zsock_t *sock, zframe_t *route, peer_t *p,
 			if (store_feed_each(c, ours.org[i], 1, ours.seq[i], find_welcome, &w) < 0)
 				break;
 		if (w.entry) {
-			g->items[0].p = g->bufs[0] = w.entry;
-			g->items[0].n = w.len;
-			g->n = 1;
-			g->bytes = w.len;
+			if (ch_batchw_add(&g.b, w.entry, w.len) != 0)
+				g.full = 1;
+			free(w.entry);
 		}
 	}
 	/* The coordinator's feed first: it says who the members are. */
-	for (int pass = 0; pass < 2 && !g->full; pass++) {
-		for (size_t i = 0; i < ours.n && !g->full; i++) {
+	for (int pass = 0; pass < 2 && !g.full; pass++) {
+		for (size_t i = 0; i < ours.n && !g.full; i++) {
 			int is_coord = has_coord && memcmp(ours.org[i], coord, 32) == 0;
 			if (is_coord != (pass == 0))
 				continue;
 			uint64_t have = vec_get(theirs, ours.org[i]);
 			if (have < ours.seq[i])
 				if (store_feed_each(c, ours.org[i], have + 1, ours.seq[i],
-				    gather_entry, g) < 0)
-					g->full = 1; /* send what was gathered */
+				    gather_entry, &g) < 0)
+					g.full = 1; /* send what was gathered */
 		}
 	}
 	for (size_t i = 0; i < theirs->n; i++)
 		if (theirs->seq[i] > vec_get(&ours, theirs->org[i]))
 			behind = 1;
-	if (g->n) {
-		uint8_t *body;
-		size_t n;
-		if (ch_batch_encode(theirs->case_id, (uint8_t)g->full, g->items, g->n,
-		    &body, &n) == 0) {
-			send_peer(d, sock, route ? zframe_dup(route) : NULL, CH_PM_ENTRIES, body, n);
-			p->answer_bytes += n;
-			free(body);
-		}
-		log_debug("sync: sent %zu entries to %s", g->n, p->card.name);
-	}
+	size_t sent = g.b.n;
+	p->answer_bytes += gather_send(d, sock, route ? zframe_dup(route) : NULL, &g,
+	    theirs->case_id, (uint8_t)g.full);
+	if (sent)
+		log_debug("sync: sent %zu entries to %s", sent, p->card.name);
 	/* The peer holds entries we lack: ask for them, unless a catch-up from
 	 * it is already running (one chain of batches per peer, not one more
 	 * for every round). */
@@ -335,9 +351,6 @@ answer_sync(cahierd_t *d, zsock_t *sock, zframe_t *route, peer_t *p,
 		send_sync(d, sock, route ? zframe_dup(route) : NULL, &ours);
 		p->busy_until = clock_now_ms() + SYNC_WAIT_MS;
 	}
-	for (size_t i = 0; i < g->n; i++)
-		free(g->bufs[i]);
-	free(g);
 	ch_vec_clear(&ours);
 	zframe_destroy(&route);
 	return behind;

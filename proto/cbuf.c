@@ -147,6 +147,30 @@ cwr_init(cwr_t *w, size_t max)
 	w->err = 0;
 }
 
+/* Grows the buffer to hold at least need bytes (at most max). */
+static int
+wr_grow(cwr_t *w, size_t need)
+{
+	size_t cap = w->cap ? w->cap : 256;
+	while (cap < need)
+		cap *= 2;
+	if (cap > w->max)
+		cap = w->max;
+	uint8_t *q = malloc(cap);
+	if (!q) {
+		w->err = CH_ERR_NOMEM;
+		return -1;
+	}
+	if (w->p) {
+		memcpy(q, w->p, w->len);
+		sodium_memzero(w->p, w->len); /* nothing is written past len */
+		free(w->p);
+	}
+	w->p = q;
+	w->cap = cap;
+	return 0;
+}
+
 static uint8_t *
 wr_room(cwr_t *w, size_t n)
 {
@@ -156,28 +180,33 @@ wr_room(cwr_t *w, size_t n)
 		w->err = CH_ERR_TOOBIG;
 		return NULL;
 	}
-	if (w->len + n > w->cap) {
-		size_t cap = w->cap ? w->cap : 256;
-		while (cap < w->len + n)
-			cap *= 2;
-		if (cap > w->max)
-			cap = w->max;
-		uint8_t *q = malloc(cap);
-		if (!q) {
-			w->err = CH_ERR_NOMEM;
-			return NULL;
-		}
-		if (w->p) {
-			memcpy(q, w->p, w->len);
-			sodium_memzero(w->p, w->cap);
-			free(w->p);
-		}
-		w->p = q;
-		w->cap = cap;
-	}
+	if (w->len + n > w->cap && wr_grow(w, w->len + n) != 0)
+		return NULL;
 	uint8_t *q = w->p + w->len;
 	w->len += n;
 	return q;
+}
+
+void
+cwr_reserve(cwr_t *w, size_t n)
+{
+	if (w->err)
+		return;
+	if (n > w->max - w->len) {
+		w->err = CH_ERR_TOOBIG;
+		return;
+	}
+	if (w->len + n > w->cap && w->p == NULL) {
+		/* the first buffer: exactly what was asked */
+		uint8_t *q = malloc(w->len + n ? w->len + n : 1);
+		if (!q) {
+			w->err = CH_ERR_NOMEM;
+			return;
+		}
+		w->p = q;
+		w->cap = w->len + n;
+	} else if (w->len + n > w->cap)
+		(void)wr_grow(w, w->len + n);
 }
 
 static void
@@ -205,6 +234,21 @@ cwr_put(cwr_t *w, const void *p, size_t n)
 	uint8_t *q = wr_room(w, n);
 	if (q)
 		memcpy(q, p, n);
+}
+
+void
+cwr_u32_at(cwr_t *w, size_t off, uint32_t v)
+{
+	if (w->err)
+		return;
+	if (off > w->len || w->len - off < 4) {
+		w->err = CH_ERR_VALUE;
+		return;
+	}
+	w->p[off] = (uint8_t)(v >> 24);
+	w->p[off + 1] = (uint8_t)(v >> 16);
+	w->p[off + 2] = (uint8_t)(v >> 8);
+	w->p[off + 3] = (uint8_t)v;
 }
 
 void
@@ -275,7 +319,9 @@ void
 cwr_free(cwr_t *w)
 {
 	if (w->p) {
-		sodium_memzero(w->p, w->cap);
+		/* Nothing is written past len: a buffer reserved large is not
+		 * touched (nor made resident) beyond what was written. */
+		sodium_memzero(w->p, w->len);
 		free(w->p);
 	}
 	w->p = NULL;

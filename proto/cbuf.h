@@ -61,6 +61,12 @@ void cwr_u64(cwr_t *w, uint64_t v);
 void cwr_put(cwr_t *w, const void *p, size_t n);
 /* u32 length then bytes; fails with CH_ERR_TOOBIG above max. */
 void cwr_var(cwr_t *w, const void *p, size_t n, size_t max);
+/* Makes room for n more bytes at once (no more than max in all), so that
+ * the puts after it neither copy nor move the buffer; the length is
+ * unchanged. A failure is sticky, as a put's. */
+void cwr_reserve(cwr_t *w, size_t n);
+/* Writes v big-endian over the 4 bytes at off, already written. */
+void cwr_u32_at(cwr_t *w, size_t off, uint32_t v);
 /* A NUL-terminated string as a var (its length bounded by max). */
 void cwr_text(cwr_t *w, const char *s, size_t max);
 /* Returns the sticky error (0 when every put fitted). */

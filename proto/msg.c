@@ -425,6 +425,68 @@ ch_batch_encode(const uint8_t case_id[CH_CASE_LEN], uint8_t more,
 	return cwr_finish(&w, out, len);
 }
 
+/* The batch writer's frame: FRAME_HDR_LEN, then the case, more and count. */
+#define BATCHW_HDR (FRAME_HDR_LEN + CH_CASE_LEN + 1 + 4)
+
+void
+ch_batchw_init(ch_batchw_t *b, size_t reserve)
+{
+	static const uint8_t zero[BATCHW_HDR];
+	b->n = b->bytes = 0;
+	cwr_init(&b->w, FRAME_HDR_LEN + CH_MSG_MAX);
+	cwr_reserve(&b->w, BATCHW_HDR + (reserve < CH_MSG_MAX ? reserve : CH_MSG_MAX - BATCHW_HDR));
+	cwr_put(&b->w, zero, sizeof(zero));
+}
+
+int
+ch_batchw_add(ch_batchw_t *b, const uint8_t *e, size_t n)
+{
+	int rc = cwr_err(&b->w);
+	if (rc)
+		return rc;
+	if (b->n >= CH_BATCH_MAX || n > ENTRY_MAX ||
+	    b->w.len - FRAME_HDR_LEN + 4 + n > CH_MSG_MAX)
+		return CH_ERR_TOOBIG;
+	cwr_var(&b->w, e, n, ENTRY_MAX);
+	if ((rc = cwr_err(&b->w)) != 0)
+		return rc;
+	b->n++;
+	b->bytes += n;
+	return CH_OK;
+}
+
+int
+ch_batchw_finish(ch_batchw_t *b, const char magic[4], uint8_t type,
+    const uint8_t case_id[CH_CASE_LEN], uint8_t more, uint8_t **out, size_t *len)
+{
+	*out = NULL;
+	*len = 0;
+	if (more > 1) {
+		ch_batchw_free(b);
+		return CH_ERR_VALUE;
+	}
+	if (!cwr_err(&b->w)) {
+		uint8_t *h = b->w.p;
+		memcpy(h, magic, 4);
+		h[4] = CH_MSG_VERSION;
+		h[5] = type;
+		h[6] = 0;
+		cwr_u32_at(&b->w, 7, (uint32_t)(b->w.len - FRAME_HDR_LEN));
+		memcpy(h + FRAME_HDR_LEN, case_id, CH_CASE_LEN);
+		h[FRAME_HDR_LEN + CH_CASE_LEN] = more;
+		cwr_u32_at(&b->w, FRAME_HDR_LEN + CH_CASE_LEN + 1, (uint32_t)b->n);
+	}
+	b->n = b->bytes = 0;
+	return cwr_finish(&b->w, out, len);
+}
+
+void
+ch_batchw_free(ch_batchw_t *b)
+{
+	cwr_free(&b->w);
+	b->n = b->bytes = 0;
+}
+
 int
 ch_batch_decode(const uint8_t *p, size_t n, uint8_t case_id[CH_CASE_LEN],
     uint8_t *more, ch_slice_t **items, size_t *nitems)

@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "err.h"
+#include "cbuf.h"
 #include "entry.h"
 
 #define CH_MSG_MAX (64u << 20)      /* any one frame */
@@ -154,6 +155,28 @@ int ch_batch_encode(const uint8_t case_id[CH_CASE_LEN], uint8_t more,
     const ch_slice_t *items, size_t n, uint8_t **out, size_t *len) CH_WUR;
 int ch_batch_decode(const uint8_t *p, size_t n, uint8_t case_id[CH_CASE_LEN],
     uint8_t *more, ch_slice_t **items, size_t *nitems) CH_WUR;
+
+/* A batch written straight into the frame that carries it: each entry is
+ * copied once, into the frame, and ch_batchw_finish writes the frame's
+ * header, the case and the count in front of the entries. The frame is
+ * byte for byte ch_msg_encode(magic, type, 0, ch_batch_encode(case_id,
+ * more, entries)). */
+typedef struct {
+	cwr_t w;
+	size_t n;        /* entries so far */
+	size_t bytes;    /* their bytes, without the length prefixes */
+} ch_batchw_t;
+/* Starts an empty batch, with room for reserve bytes of entries. */
+void ch_batchw_init(ch_batchw_t *b, size_t reserve);
+/* Appends an entry: CH_ERR_TOOBIG when the batch holds CH_BATCH_MAX
+ * entries already or the frame would pass CH_MSG_MAX (the batch is left
+ * as it was and may still be finished), CH_ERR_NOMEM. */
+int ch_batchw_add(ch_batchw_t *b, const uint8_t *e, size_t n) CH_WUR;
+/* Hands the frame to *out (free() it) and resets b; on an error frees it. */
+int ch_batchw_finish(ch_batchw_t *b, const char magic[4], uint8_t type,
+    const uint8_t case_id[CH_CASE_LEN], uint8_t more, uint8_t **out, size_t *len) CH_WUR;
+/* Frees an unfinished batch (wiping it). */
+void ch_batchw_free(ch_batchw_t *b);
 
 /* READ reply (PROTOCOL.md "Read reply"). Each item says whether the reader
  * may open it and, when not, why. */

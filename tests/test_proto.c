@@ -1590,6 +1590,69 @@ TEST(batch)
 	free(buf);
 }
 
+/* A batch written in place (ch_batchw_t) is byte for byte the frame of
+ * ch_msg_encode(ch_batch_encode(...)); its bounds are the batch's. */
+TEST(batch_in_place)
+{
+	ch_slice_t it[3] = {
+		{ (const uint8_t *)"first", 5 }, { (const uint8_t *)"", 0 }, { (const uint8_t *)"third", 5 },
+	};
+	uint8_t *body, *want, *got, cid[CH_CASE_LEN], more, type, st;
+	size_t bl, wl, gl, ns, pl;
+	const uint8_t *payload;
+	ch_slice_t *s;
+	ch_batchw_t b;
+
+	for (int m = 0; m < 2; m++) {
+		for (size_t k = 0; k <= 3; k++) {
+			check_int(ch_batch_encode(case_id, (uint8_t)m, it, k, &body, &bl), ==, 0);
+			check_int(ch_msg_encode(CH_MAGIC_PEER, CH_PM_ENTRIES, 0, body, bl, &want, &wl), ==, 0);
+			/* with room reserved, and without */
+			ch_batchw_init(&b, k == 2 ? 0 : 1 << 16);
+			for (size_t i = 0; i < k; i++)
+				check_int(ch_batchw_add(&b, it[i].p, it[i].n), ==, 0);
+			check_int(b.n, ==, k);
+			check_int(ch_batchw_finish(&b, CH_MAGIC_PEER, CH_PM_ENTRIES, case_id, (uint8_t)m,
+			    &got, &gl), ==, 0);
+			check_int(gl, ==, wl);
+			if (gl == wl)
+				check_mem(got, want, wl);
+			check_int(ch_msg_decode(got, gl, CH_MAGIC_PEER, &type, &st, &payload, &pl), ==, 0);
+			check_int(type, ==, CH_PM_ENTRIES);
+			check_int(ch_batch_decode(payload, pl, cid, &more, &s, &ns), ==, 0);
+			check_int(ns, ==, k);
+			check_int(more, ==, m);
+			free(s);
+			free(body);
+			free(want);
+			free(got);
+		}
+	}
+	/* CH_BATCH_MAX entries, then no more: the batch is still whole. */
+	ch_batchw_init(&b, 0);
+	for (size_t i = 0; i < CH_BATCH_MAX; i++)
+		check_int(ch_batchw_add(&b, (const uint8_t *)"x", 1), ==, 0);
+	check_int(ch_batchw_add(&b, (const uint8_t *)"x", 1), ==, CH_ERR_TOOBIG);
+	check_int(b.n, ==, CH_BATCH_MAX);
+	check_int(b.bytes, ==, CH_BATCH_MAX);
+	check_int(ch_batchw_finish(&b, CH_MAGIC_PEER, CH_PM_ENTRIES, case_id, 1, &got, &gl), ==, 0);
+	check_int(ch_msg_decode(got, gl, CH_MAGIC_PEER, &type, &st, &payload, &pl), ==, 0);
+	check_int(ch_batch_decode(payload, pl, cid, &more, &s, &ns), ==, 0);
+	check_int(ns, ==, CH_BATCH_MAX);
+	free(s);
+	free(got);
+	/* An entry longer than an entry can be; a bad more. */
+	ch_batchw_init(&b, 0);
+	check_int(ch_batchw_add(&b, (const uint8_t *)"x", (size_t)CH_ENV_LEN + CH_BODY_MAX + 1), ==,
+	    CH_ERR_TOOBIG);
+	check_int(b.n, ==, 0);
+	check_int(ch_batchw_finish(&b, CH_MAGIC_PEER, CH_PM_ENTRIES, case_id, 2, &got, &gl), ==,
+	    CH_ERR_VALUE);
+	check(got == NULL);
+	ch_batchw_init(&b, 0);
+	ch_batchw_free(&b);
+}
+
 static void
 put_be64(uint8_t *p, uint64_t v)
 {
@@ -2048,6 +2111,7 @@ main(int argc, char **argv)
 	TAP_RUN(readreq);
 	TAP_RUN(vec);
 	TAP_RUN(batch);
+	TAP_RUN(batch_in_place);
 	TAP_RUN(checkpoints);
 	TAP_RUN(readrep);
 	return TAP_DONE();
