@@ -14,11 +14,16 @@ typedef struct outmsg {
 	uint8_t *data;
 	size_t len;
 	uint8_t client_type;    /* client reply type, 0 for peer traffic */
+	ch_batchw_t *batch;     /* pushed entries (ENTRIES), framed at the flush */
+	uint8_t case_id[16];    /* the case of batch */
+	size_t max_bytes;       /* the bound of batch's entries' bytes */
 } outmsg_t;
 
 struct outbox {
 	outmsg_t *head, **tail;
 	uint64_t round;
+	outmsg_t *open[OUTBOX_OPEN_MAX]; /* batches open to more entries */
+	size_t nopen;
 };
 
 int
@@ -68,6 +73,10 @@ msg_free(outmsg_t *m)
 		sodium_memzero(m->data, m->len);
 		free(m->data);
 	}
+	if (m->batch) {
+		ch_batchw_free(m->batch);
+		free(m->batch);
+	}
 	zframe_destroy(&m->route);
 	free(m);
 }
@@ -111,6 +120,52 @@ outbox_send_now(zsock_t *sock, zframe_t *route, uint8_t *data, size_t len)
 	send_owned(sock, &route, data, len);
 }
 
+/* A new batch for sock and the case, at the end of the queue. */
+static outmsg_t *
+batch_new(outbox_t *o, zsock_t *sock, const uint8_t case_id[16], size_t max_bytes)
+{
+	outmsg_t *m = calloc(1, sizeof(*m));
+	if (!m || !(m->batch = malloc(sizeof(*m->batch)))) {
+		free(m);
+		return NULL;
+	}
+	ch_batchw_init(m->batch, 0);
+	m->sock = sock;
+	memcpy(m->case_id, case_id, 16);
+	m->max_bytes = max_bytes;
+	*o->tail = m;
+	o->tail = &m->next;
+	return m;
+}
+
+void
+outbox_push_entry(outbox_t *o, zsock_t *sock, const uint8_t case_id[16],
+    const uint8_t *entry, size_t n, size_t max_bytes)
+{
+	outmsg_t *m = NULL;
+	size_t k;
+	for (k = 0; k < o->nopen; k++)
+		if (o->open[k]->sock == sock && memcmp(o->open[k]->case_id, case_id, 16) == 0) {
+			m = o->open[k];
+			break;
+		}
+	if (m && (m->batch->n == CH_BATCH_MAX || m->batch->bytes + n > m->max_bytes)) {
+		/* full: closed to more entries, the next one starts another */
+		o->open[k] = o->open[--o->nopen];
+		m = NULL;
+	}
+	if (!m) {
+		if (!(m = batch_new(o, sock, case_id, max_bytes))) {
+			log_err("sync: could not push entries to a peer");
+			return;
+		}
+		if (o->nopen < OUTBOX_OPEN_MAX)
+			o->open[o->nopen++] = m;
+	}
+	if (ch_batchw_add(m->batch, entry, n) != 0)
+		log_err("sync: could not push entries to a peer");
+}
+
 uint64_t
 outbox_round(const outbox_t *o)
 {
@@ -128,8 +183,15 @@ outbox_flush(outbox_t *o, store_t *s)
 	outmsg_t *m = o->head;
 	o->head = NULL;
 	o->tail = &o->head;
+	o->nopen = 0;
 	while (m) {
 		outmsg_t *next = m->next;
+		if (m->batch) {
+			/* pushed entries: framed now, after the last of the round */
+			if (!rc && m->batch->n && ch_batchw_finish(m->batch, CH_MAGIC_PEER,
+			    CH_PM_ENTRIES, m->case_id, 0, &m->data, &m->len) != 0)
+				log_err("sync: could not push entries to a peer");
+		}
 		if (rc && m->client_type) {
 			/* a refusal without arguments (proto/refusal.h) */
 			const char *msg = N_("could not commit to disk (see the daemon's log)");

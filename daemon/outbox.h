@@ -21,6 +21,18 @@ void outbox_destroy(outbox_t **o);
  * a reply turns into an error if the round's commit fails. */
 void outbox_queue(outbox_t *o, zsock_t *sock, zframe_t *route, uint8_t *data,
     size_t len, uint8_t client_type);
+/* Queues an entry of a case to push to a peer (sock, a DEALER). The
+ * entries of one case for one peer queued in one round go as one ENTRIES
+ * (more 0), in the order they were queued, at the place of the first:
+ * the peer checks one organization signature for a run of one feed
+ * instead of one per entry, and takes one message instead of one per
+ * entry. A batch holds at most CH_BATCH_MAX entries and max_bytes of
+ * them; the next entry starts another. Copies entry. At most
+ * OUTBOX_OPEN_MAX batches stay open to more entries in a round; past that
+ * an entry starts a batch of its own. */
+#define OUTBOX_OPEN_MAX 64
+void outbox_push_entry(outbox_t *o, zsock_t *sock, const uint8_t case_id[16],
+    const uint8_t *entry, size_t n, size_t max_bytes);
 /* Commits the round's writes in s and sends every queued message, never
  * blocking. If the commit failed, client replies turn into errors and peer
  * messages are dropped: nothing that depended on the lost writes goes out.

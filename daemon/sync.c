@@ -509,12 +509,15 @@ take_entries(cahierd_t *d, zsock_t *sock, zframe_t *route, peer_t *p,
 			if (rc != DERR_NOTJOINED)
 				log_err("sync: cannot join a case offered by %s: %s", p->card.name,
 				    derr_str(rc));
-			/* A lone push of a case we do not hold: ask for all of it. */
-			if (n == 1 && !more) {
+			/* A push (or the last batch) of a case we do not hold:
+			 * ask for all of it, welcome first. One request per peer
+			 * at a time. */
+			if (!more && clock_now_ms() >= p->busy_until) {
 				ch_vec_t empty;
 				memset(&empty, 0, sizeof(empty));
 				memcpy(empty.case_id, case_id, 16);
 				send_sync(d, sock, route ? zframe_dup(route) : NULL, &empty);
+				p->busy_until = clock_now_ms() + SYNC_WAIT_MS;
 			}
 			free(items);
 			zframe_destroy(&route);
@@ -930,19 +933,17 @@ sync_peer(cahierd_t *d, peer_t *p)
 void
 sync_push(cahierd_t *d, scase_t *c, const uint8_t *entry, size_t n)
 {
-	uint8_t (*m)[32] = NULL, *body;
-	size_t nm = 0, bl;
-	ch_slice_t it = { entry, n };
+	uint8_t (*m)[32] = NULL;
+	size_t nm = 0;
 
 	if (state_members(c, &m, &nm) != 0)
 		return;
-	if (ch_batch_encode(store_case_id(c), 0, &it, 1, &body, &bl) == 0) {
-		for (size_t j = 0; j < nm; j++) {
-			peer_t *p = peers_by_org(d->peers, m[j]);
-			if (p && p->dealer)
-				send_peer(d, p->dealer, NULL, CH_PM_ENTRIES, body, bl);
-		}
-		free(body);
+	/* Each member's entries of the case in this round go as one batch
+	 * (outbox.h), sent after the round's commit. */
+	for (size_t j = 0; j < nm; j++) {
+		peer_t *p = peers_by_org(d->peers, m[j]);
+		if (p && p->dealer)
+			outbox_push_entry(d->out, p->dealer, store_case_id(c), entry, n, BATCH_BYTES);
 	}
 	free(m);
 }

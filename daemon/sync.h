@@ -73,7 +73,8 @@ void sync_round(cahierd_t *d);
  * 200 ms, so this costs at most that many rounds' worth per peer. */
 void sync_peer(cahierd_t *d, peer_t *p);
 /* Queues a freshly appended entry of case c for every connected member
- * peer (sent after the round's commit). */
+ * peer, sent after the round's commit: a round's entries of the case go
+ * to each member as one batch (outbox_push_entry). */
 void sync_push(cahierd_t *d, scase_t *c, const uint8_t *entry, size_t n);
 
 #endif

@@ -21,6 +21,7 @@
 #include "../daemon/feed.h"
 #include "../daemon/log.h"
 #include "../daemon/member.h"
+#include "../daemon/outbox.h"
 #include "../daemon/sigcheck.h"
 #include "../daemon/state.h"
 #include "../daemon/sync.h"
@@ -737,6 +738,126 @@ TEST(batches_not_asked_for_make_r_ask_at_most_once_each)
 	zsock_destroy(&ours);
 }
 
+/* --- Pushes of a round (outbox_push_entry) --- */
+
+/* The ENTRIES messages waiting on sock, in order: case and entry count of
+ * each (at most max), the entries' bytes joined into all. Returns their
+ * number; a message that is not an ENTRIES counts as -1000. */
+static int
+batches_on(zsock_t *sock, uint8_t (*cases)[16], size_t *counts, int max, uint8_t *all,
+    size_t *alln)
+{
+	int k = 0;
+	zframe_t *f;
+	*alln = 0;
+	while ((f = zframe_recv(sock)) != NULL) {
+		uint8_t type, st, cid[16], more = 9;
+		const uint8_t *body;
+		size_t n, ni = 0;
+		ch_slice_t *it = NULL;
+		if (ch_msg_decode(zframe_data(f), zframe_size(f), CH_MAGIC_PEER, &type, &st,
+		    &body, &n) != 0 || type != CH_PM_ENTRIES ||
+		    ch_batch_decode(body, n, cid, &more, &it, &ni) != 0 || more != 0)
+			k -= 1000;
+		else if (k < max) {
+			memcpy(cases[k], cid, 16);
+			counts[k] = ni;
+			for (size_t i = 0; i < ni; i++) {
+				memcpy(all + *alln, it[i].p, it[i].n);
+				*alln += it[i].n;
+			}
+			k++;
+		}
+		free(it);
+		zframe_destroy(&f);
+	}
+	return k;
+}
+
+TEST(the_pushes_of_a_round_go_as_one_batch_per_case_and_peer)
+{
+	zsock_t *a1 = zsock_new_pair("@inproc://test-push-1");
+	zsock_t *b1 = zsock_new_pair(">inproc://test-push-1");
+	zsock_t *a2 = zsock_new_pair("@inproc://test-push-2");
+	zsock_t *b2 = zsock_new_pair(">inproc://test-push-2");
+	static uint8_t cases[OUTBOX_OPEN_MAX + 2][16], got[OUTBOX_OPEN_MAX + 4][16];
+	static uint8_t all[CH_BATCH_MAX * 8 + 4096];
+	size_t counts[OUTBOX_OPEN_MAX + 4], alln;
+	uint8_t e[8][100];
+	outbox_t *o = R.d->out;
+
+	check(a1 && b1 && a2 && b2);
+	if (!a1 || !b1 || !a2 || !b2)
+		return;
+	zsock_set_rcvtimeo(b1, 100);
+	zsock_set_rcvtimeo(b2, 100);
+	for (int i = 0; i < OUTBOX_OPEN_MAX + 2; i++)
+		memset(cases[i], 0x40 + i, 16);
+	for (int i = 0; i < 8; i++)
+		memset(e[i], 'a' + i, sizeof(e[i]));
+	/* Three entries of case 0 to peer 1, one of case 1 between them, one
+	 * of case 0 to peer 2: two batches for peer 1, in the order of their
+	 * first entries, the entries in their order; one for peer 2. */
+	outbox_push_entry(o, a1, cases[0], e[0], 100, 1 << 20);
+	outbox_push_entry(o, a1, cases[1], e[1], 100, 1 << 20);
+	outbox_push_entry(o, a1, cases[0], e[2], 100, 1 << 20);
+	outbox_push_entry(o, a2, cases[0], e[3], 100, 1 << 20);
+	outbox_push_entry(o, a1, cases[0], e[4], 100, 1 << 20);
+	check_int(batches_on(b1, got, counts, 4, all, &alln), ==, 0);  /* nothing before the flush */
+	check_int(outbox_flush(o, R.d->store), ==, 0);
+	check_int(batches_on(b1, got, counts, 4, all, &alln), ==, 2);
+	check_mem(got[0], cases[0], 16);
+	check_int(counts[0], ==, 3);
+	check_mem(got[1], cases[1], 16);
+	check_int(counts[1], ==, 1);
+	check_int(alln, ==, 400);
+	check_mem(all, e[0], 100);
+	check_mem(all + 100, e[2], 100);
+	check_mem(all + 200, e[4], 100);
+	check_mem(all + 300, e[1], 100);
+	check_int(batches_on(b2, got, counts, 4, all, &alln), ==, 1);
+	check_int(counts[0], ==, 1);
+	/* The next round starts new batches. */
+	outbox_push_entry(o, a1, cases[0], e[5], 100, 1 << 20);
+	check_int(outbox_flush(o, R.d->store), ==, 0);
+	check_int(batches_on(b1, got, counts, 4, all, &alln), ==, 1);
+	check_int(counts[0], ==, 1);
+	/* The bounds of a batch: its bytes (250: two entries of 100), then
+	 * CH_BATCH_MAX entries. */
+	for (int i = 0; i < 5; i++)
+		outbox_push_entry(o, a1, cases[0], e[i], 100, 250);
+	check_int(outbox_flush(o, R.d->store), ==, 0);
+	check_int(batches_on(b1, got, counts, 4, all, &alln), ==, 3);
+	check_int(counts[0], ==, 2);
+	check_int(counts[1], ==, 2);
+	check_int(counts[2], ==, 1);
+	check_mem(all + 400, e[4], 100);
+	for (int i = 0; i < CH_BATCH_MAX + 1; i++)
+		outbox_push_entry(o, a1, cases[0], e[i % 8], 8, 1 << 20);
+	check_int(outbox_flush(o, R.d->store), ==, 0);
+	check_int(batches_on(b1, got, counts, 4, all, &alln), ==, 2);
+	check_int(counts[0], ==, CH_BATCH_MAX);
+	check_int(counts[1], ==, 1);
+	/* At most OUTBOX_OPEN_MAX batches stay open in a round: the entry of
+	 * one more case goes alone, and so does the next of that case; those
+	 * of the open ones still join theirs. */
+	for (int i = 0; i < OUTBOX_OPEN_MAX + 1; i++)
+		outbox_push_entry(o, a1, cases[i], e[0], 10, 1 << 20);
+	outbox_push_entry(o, a1, cases[OUTBOX_OPEN_MAX], e[1], 10, 1 << 20);
+	outbox_push_entry(o, a1, cases[0], e[2], 10, 1 << 20);
+	check_int(outbox_flush(o, R.d->store), ==, 0);
+	check_int(batches_on(b1, got, counts, OUTBOX_OPEN_MAX + 4, all, &alln), ==,
+	    OUTBOX_OPEN_MAX + 2);
+	check_int(counts[0], ==, 2);
+	check_int(counts[OUTBOX_OPEN_MAX], ==, 1);
+	check_int(counts[OUTBOX_OPEN_MAX + 1], ==, 1);
+	check_mem(got[OUTBOX_OPEN_MAX + 1], cases[OUTBOX_OPEN_MAX], 16);
+	zsock_destroy(&b2);
+	zsock_destroy(&a2);
+	zsock_destroy(&b1);
+	zsock_destroy(&a1);
+}
+
 int
 main(void)
 {
@@ -765,6 +886,7 @@ main(void)
 	TAP_RUN(sigcheck_checks_every_job);
 	TAP_RUN(a_batch_asks_for_the_next_before_its_check);
 	TAP_RUN(batches_not_asked_for_make_r_ask_at_most_once_each);
+	TAP_RUN(the_pushes_of_a_round_go_as_one_batch_per_case_and_peer);
 	for (int i = 0; i < nE; i++)
 		free(E[i]);
 	for (int i = 0; i < NA; i++) {
