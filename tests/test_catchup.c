@@ -738,6 +738,47 @@ TEST(batches_not_asked_for_make_r_ask_at_most_once_each)
 	zsock_destroy(&ours);
 }
 
+/* A peer sending batches (more = 0) of a case R does not hold and cannot
+ * join from them: R asks for the whole case once per SYNC_WAIT_MS, not
+ * once per batch. */
+TEST(batches_of_a_case_not_held_make_r_ask_once_per_wait)
+{
+	uint8_t other[16], *body, *msg, junk[64];
+	size_t bl, ml;
+	uint64_t seqA = 0;
+	int asked = 0;
+	if (!pa)
+		return;
+	zsock_t *o1 = zsock_new_pair("@inproc://test-catchup-unheld");
+	zsock_t *o2 = zsock_new_pair(">inproc://test-catchup-unheld");
+	check(o1 && o2);
+	if (!o1 || !o2)
+		return;
+	zsock_set_rcvtimeo(o2, 100);
+	memset(other, 0x77, 16);
+	memset(junk, 0x5a, sizeof(junk));
+	pa->busy_until = 0;
+	for (int k = 0; k < 20; k++) {
+		ch_slice_t it[2] = { { junk, sizeof(junk) }, { junk, sizeof(junk) } };
+		if (ch_batch_encode(other, 0, it, 1 + (size_t)(k % 2), &body, &bl) != 0 ||
+		    ch_msg_encode(CH_MAGIC_PEER, CH_PM_ENTRIES, 0, body, bl, &msg, &ml) != 0)
+			abort();
+		free(body);
+		zframe_t *f = zframe_new(msg, ml);
+		free(msg);
+		sync_handle(R.d, o1, NULL, pa, f);
+		zframe_destroy(&f);
+		check_int(outbox_flush(R.d->out, R.d->store), ==, 0);
+		zsock_t *keep = theirs;
+		theirs = o2;
+		asked += syncs_sent(&seqA);
+		theirs = keep;
+	}
+	check_int(asked, ==, 1);
+	zsock_destroy(&o2);
+	zsock_destroy(&o1);
+}
+
 /* --- Pushes of a round (outbox_push_entry) --- */
 
 /* The ENTRIES messages waiting on sock, in order: case and entry count of
@@ -886,6 +927,7 @@ main(void)
 	TAP_RUN(sigcheck_checks_every_job);
 	TAP_RUN(a_batch_asks_for_the_next_before_its_check);
 	TAP_RUN(batches_not_asked_for_make_r_ask_at_most_once_each);
+	TAP_RUN(batches_of_a_case_not_held_make_r_ask_once_per_wait);
 	TAP_RUN(the_pushes_of_a_round_go_as_one_batch_per_case_and_peer);
 	for (int i = 0; i < nE; i++)
 		free(E[i]);
