@@ -13,6 +13,9 @@
 #                              BENCH_ENTRIES entries over tcp+CURVE, checking
 #                              every signature and committing every entry
 #                              (median of BENCH_RUNS runs)
+#   catchup_sender_cpu_ms      the CPU time the source daemon spent over one
+#                              catch-up (median of the runs): reading the
+#                              entries and framing the batches
 #   verify_entries_per_s       baseline: the same entries checked in memory,
 #                              single-threaded (median of 3 passes)
 #   verify_allcore_sigs_per_s  baseline: Ed25519 verifications per second on
@@ -39,6 +42,10 @@
 #                              after the other as fast as the replies come
 #                              (median of BENCH_RUNS runs; the daemon commits
 #                              the posts of one round of its loop together)
+#   post_cpu_us_daemon, post_cpu_us_member
+#                              the CPU time per post of the posting daemon
+#                              and of the member daemon that takes its
+#                              pushes, over the runs of posts_per_s_16_clients
 #   posts_per_s_1_client       baseline: the same with one connection
 #   fsyncs_per_s               baseline: the bare fsync loop above, per second
 #   rss_mib_10k_cases, hwm_mib_10k_cases, fds_10k_cases,
@@ -75,6 +82,9 @@ median() { sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) exit 1;
 # field NAME FILE: the value of "BENCH NAME value unit" in FILE
 field() { awk -v n="$1" '$1 == "BENCH" && $2 == n { print $3 }' "$2"; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f\n", a / b }'; }
+# cpu_ms PID: the CPU time (user and system, every thread) of process PID so
+# far, in ms (/proc/PID/stat, fields 14 and 15, in clock ticks)
+cpu_ms() { awk -v hz="$(getconf CLK_TCK)" '{ sub(/.*\) /, ""); print ($12 + $13) * 1000 / hz }' "/proc/$1/stat"; }
 
 # restart ORG: start it with a fresh log (start waits for a "ready" line)
 restart() { [ -f "$T/$1.log" ] && mv "$T/$1.log" "$T/$1.log.old"; start "$1"; }
@@ -132,6 +142,7 @@ ALLCORE=$(median <"$T/sigs.rates")
 
 restart src || fail "src daemon"
 : >"$T/catchup.rates"
+: >"$T/catchup.sender"
 r=0
 while [ "$r" -lt "$RUNS" ]; do
 	r=$((r + 1))
@@ -151,9 +162,11 @@ while [ "$r" -lt "$RUNS" ]; do
 		start dst || fail "dst daemon"
 	fi
 	say "catch-up run $r of $RUNS..."
+	sender0=$(cpu_ms "$PID_src")
 	"$TOOLS/bench_post" join "$T/ines" "$T/sophie" "$T/pp" "$CASE" "$TIMEOUT" "$started" \
 		>"$T/catchup.out" || fail "catch-up run $r"
 	read -r _ secs entries <"$T/catchup.out"
+	awk -v a="$sender0" -v b="$(cpu_ms "$PID_src")" 'BEGIN { print b - a }' >>"$T/catchup.sender"
 	rate=$(awk -v e="$entries" -v s="$secs" 'BEGIN { printf "%.0f\n", e / s }')
 	say "run $r: $entries entries in $secs s: $rate entries/s"
 	echo "$rate" >>"$T/catchup.rates"
@@ -166,6 +179,7 @@ while [ "$r" -lt "$RUNS" ]; do
 	fi
 done
 CATCHUP=$(median <"$T/catchup.rates")
+SENDER=$(median <"$T/catchup.sender")
 
 say "$POSTS posts (both daemons up, the case holds $N+ entries)..."
 "$TOOLS/bench_post" post "$T/ines" "$T/pp" "$CASE" "$POSTS" >"$T/post.out" ||
@@ -174,8 +188,14 @@ say "$POSTS posts (both daemons up, the case holds $N+ entries)..."
 POST=$(field post_p50_ms "$T/post.out")
 FSYNC=$(field fsync_p50_ms "$T/fsync.out")
 say "$CLIENTS clients posting $CPOSTS notes each at once, then 1 client ($RUNS runs)..."
+cs0=$(cpu_ms "$PID_src") cd0=$(cpu_ms "$PID_dst")
 "$TOOLS/bench_post" clients "$T/ines" "$T/pp" "$CASE" "$CLIENTS" "$CPOSTS" "$RUNS" \
 	>"$T/clients.out" || fail "bench_post clients"
+# the daemons' CPU per post over those runs (each connection's first post,
+# its handshake, included): the posting daemon's, and the member's that
+# takes the pushes
+cs1=$(cpu_ms "$PID_src") cd1=$(cpu_ms "$PID_dst")
+NP=$((CLIENTS * (CPOSTS + 1) * RUNS))
 "$TOOLS/bench_post" clients "$T/ines" "$T/pp" "$CASE" 1 "$CPOSTS" "$RUNS" \
 	>"$T/client1.out" || fail "bench_post clients (one)"
 MANY=$(awk '$1 == "BENCH" { print $3 }' "$T/clients.out")
@@ -188,7 +208,10 @@ echo "BENCH post_vs_fsync_ratio $(ratio "$POST" "$FSYNC") x"
 cat "$T/clients.out" "$T/client1.out"
 echo "BENCH fsyncs_per_s $(field fsyncs_per_s "$T/fsync.out") fsyncs/s"
 echo "BENCH posts_${CLIENTS}_vs_1_client_ratio $(ratio "$MANY" "$ONE") x"
+echo "BENCH post_cpu_us_daemon $(awk -v a="$cs0" -v b="$cs1" -v n="$NP" 'BEGIN { printf "%.0f\n", (b - a) * 1000 / n }') us"
+echo "BENCH post_cpu_us_member $(awk -v a="$cd0" -v b="$cd1" -v n="$NP" 'BEGIN { printf "%.0f\n", (b - a) * 1000 / n }') us"
 echo "BENCH catchup_entries_per_s $CATCHUP entries/s"
+echo "BENCH catchup_sender_cpu_ms $SENDER ms"
 echo "BENCH verify_entries_per_s $VERIFY entries/s"
 echo "BENCH catchup_vs_verify_ratio $(ratio "$CATCHUP" "$VERIFY") x"
 echo "BENCH verify_allcore_sigs_per_s $ALLCORE sigs/s"
