@@ -616,11 +616,11 @@ static peer_t *pa;               /* A, as R's peer */
 /* The SYNCs R has sent to A so far (read from A's end); *seqA: A's seq
  * in the last one. */
 static int
-syncs_sent(uint64_t *seqA)
+syncs_on(zsock_t *end, uint64_t *seqA)
 {
 	int k = 0;
 	zframe_t *f;
-	while ((f = zframe_recv(theirs)) != NULL) {
+	while ((f = zframe_recv(end)) != NULL) {
 		uint8_t type, st;
 		const uint8_t *body;
 		size_t n;
@@ -638,6 +638,29 @@ syncs_sent(uint64_t *seqA)
 	return k;
 }
 
+static int
+syncs_sent(uint64_t *seqA)
+{
+	return syncs_on(theirs, seqA);
+}
+
+/* A peer sends R, on R's socket on, a batch (more as given) of entries of
+ * case cid; R handles it (its round not ended). */
+static void
+batch_to_r(zsock_t *on, const uint8_t cid[16], const ch_slice_t *items, size_t n, int more)
+{
+	uint8_t *body, *msg;
+	size_t bl, ml;
+	if (ch_batch_encode(cid, (uint8_t)more, items, n, &body, &bl) != 0 ||
+	    ch_msg_encode(CH_MAGIC_PEER, CH_PM_ENTRIES, 0, body, bl, &msg, &ml) != 0)
+		abort();
+	free(body);
+	zframe_t *f = zframe_new(msg, ml);
+	free(msg);
+	sync_handle(R.d, on, NULL, pa, f);
+	zframe_destroy(&f);
+}
+
 /* A sends R a batch of entries (more as given) on R's connection; R
  * handles it, then ends its round (commit, then what waited for it).
  * *ahead: the SYNCs sent before the round ended; *after: those sent with
@@ -647,20 +670,11 @@ from_a(uint8_t *const *e, const size_t *en, size_t n, int more, int *ahead, int 
     uint64_t *seqA)
 {
 	ch_slice_t items[8];
-	uint8_t *body, *msg;
-	size_t bl, ml;
 	for (size_t i = 0; i < n; i++) {
 		items[i].p = e[i];
 		items[i].n = en[i];
 	}
-	if (ch_batch_encode(case_id, (uint8_t)more, items, n, &body, &bl) != 0 ||
-	    ch_msg_encode(CH_MAGIC_PEER, CH_PM_ENTRIES, 0, body, bl, &msg, &ml) != 0)
-		abort();
-	free(body);
-	zframe_t *f = zframe_new(msg, ml);
-	free(msg);
-	sync_handle(R.d, ours, NULL, pa, f);
-	zframe_destroy(&f);
+	batch_to_r(ours, case_id, items, n, more);
 	*ahead = syncs_sent(seqA);
 	check_int(outbox_flush(R.d->out, R.d->store), ==, 0);
 	*after = syncs_sent(seqA);
@@ -743,8 +757,7 @@ TEST(batches_not_asked_for_make_r_ask_at_most_once_each)
  * once per batch. */
 TEST(batches_of_a_case_not_held_make_r_ask_once_per_wait)
 {
-	uint8_t other[16], *body, *msg, junk[64];
-	size_t bl, ml;
+	uint8_t other[16], junk[64];
 	uint64_t seqA = 0;
 	int asked = 0;
 	if (!pa)
@@ -760,19 +773,9 @@ TEST(batches_of_a_case_not_held_make_r_ask_once_per_wait)
 	pa->busy_until = 0;
 	for (int k = 0; k < 20; k++) {
 		ch_slice_t it[2] = { { junk, sizeof(junk) }, { junk, sizeof(junk) } };
-		if (ch_batch_encode(other, 0, it, 1 + (size_t)(k % 2), &body, &bl) != 0 ||
-		    ch_msg_encode(CH_MAGIC_PEER, CH_PM_ENTRIES, 0, body, bl, &msg, &ml) != 0)
-			abort();
-		free(body);
-		zframe_t *f = zframe_new(msg, ml);
-		free(msg);
-		sync_handle(R.d, o1, NULL, pa, f);
-		zframe_destroy(&f);
+		batch_to_r(o1, other, it, 1 + (size_t)(k % 2), 0);
 		check_int(outbox_flush(R.d->out, R.d->store), ==, 0);
-		zsock_t *keep = theirs;
-		theirs = o2;
-		asked += syncs_sent(&seqA);
-		theirs = keep;
+		asked += syncs_on(o2, &seqA);
 	}
 	check_int(asked, ==, 1);
 	zsock_destroy(&o2);
