@@ -41,6 +41,7 @@ B_DIR=$(absdir "$BUILD_B")
 B=$B_DIR
 LIB_TAP=0
 . "$TOP/tests/lib.sh"
+. "$TOP/tests/bench-lib.sh"
 trap 'exit 130' INT TERM HUP
 
 N=${BENCH_ENTRIES:-100000}
@@ -51,12 +52,6 @@ TIMEOUT=${BENCH_TIMEOUT:-600}
 SYNC_MS=${SYNC_MS:-1000}
 TOOLS=$B_DIR/tests/tools
 
-say() { echo "bench-ab: $*" >&2; }
-fail() { say "FAILED: $*"; TAP_FAIL=1; exit 1; }
-median() { sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) exit 1;
-	if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f\n", b / a }'; }
-cpu_ms() { awk -v hz="$(getconf CLK_TCK)" '{ sub(/.*\) /, ""); print ($12 + $13) * 1000 / hz }' "/proc/$1/stat"; }
 minus() { awk -v a="$1" -v b="$2" 'BEGIN { print b - a }'; }
 
 for v in "$N" "$RUNS" "$CLIENTS" "$CPOSTS" "$TIMEOUT"; do
@@ -148,7 +143,7 @@ figure() {
 	fa=$(median <"$T/$2.a") fb=$(median <"$T/$2.b")
 	echo "BENCH ${1}_a $fa $3"
 	echo "BENCH ${1}_b $fb $3"
-	echo "BENCH ${1}_ratio $(ratio "$fa" "$fb") x"
+	echo "BENCH ${1}_ratio $(ratio "$fb" "$fa") x"
 }
 figure catchup_entries_per_s catchup entries/s
 figure catchup_sender_cpu_ms sender ms

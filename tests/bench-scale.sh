@@ -50,6 +50,7 @@
 LIB_TAP=0    # figures, not a test: no TAP lines from lib.sh
 STOP_WAIT=${STOP_WAIT:-120}
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/bench-lib.sh"
 trap 'exit 130' INT TERM HUP
 
 CASES=${BENCH_CASES:-10000}
@@ -64,10 +65,6 @@ CONNECT_WAIT=${BENCH_CONNECT_WAIT:-120}
 SYNC_MS=${SYNC_MS:-1000}
 TOOLS=$B/tests/tools
 
-say() { echo "bench: $*" >&2; }
-fail() { say "FAILED: $*"; TAP_FAIL=1; exit 1; }
-median() { sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) exit 1;
-	if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
 [ -x "$TOOLS/mkcases" ] || fail "$TOOLS/mkcases missing: run make BUILD=${BUILD:-build} tests first"
 for v in "$CASES" "$PER" "$SETTLE" "$IDLE" "$IDLE_ROUNDS" "$IDLE_MAX" "$CONNECT_WAIT" "$SYNC_MS"; do
@@ -188,4 +185,4 @@ measure a b 3 4 "$NAME" >"$T/big.out"
 cat "$T/big.out" "$T/base.out"
 RSS=$(awk '$2 ~ /^rss_mib_/ && $2 != "rss_mib_1_case" { print $3 }' "$T/big.out")
 BASE=$(awk '$2 == "rss_mib_1_case" { print $3 }' "$T/base.out")
-echo "BENCH rss_vs_1_case_ratio $(awk -v a="$RSS" -v b="$BASE" 'BEGIN { printf "%.2f", a / b }') x"
+echo "BENCH rss_vs_1_case_ratio $(ratio "$RSS" "$BASE") x"

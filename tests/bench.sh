@@ -64,6 +64,7 @@
 # write a report to FILE.txt).
 LIB_TAP=0    # figures, not a test: no TAP lines from lib.sh
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/bench-lib.sh"
 # lib.sh cleans up on EXIT; make a signal end through it too.
 trap 'exit 130' INT TERM HUP
 
@@ -74,17 +75,8 @@ TIMEOUT=${BENCH_TIMEOUT:-600}
 SYNC_MS=${SYNC_MS:-1000}
 TOOLS=$B/tests/tools
 
-say() { echo "bench: $*" >&2; }
-fail() { say "FAILED: $*"; TAP_FAIL=1; exit 1; }
-# median: of the numbers on stdin, one a line
-median() { sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) exit 1;
-	if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 # field NAME FILE: the value of "BENCH NAME value unit" in FILE
 field() { awk -v n="$1" '$1 == "BENCH" && $2 == n { print $3 }' "$2"; }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f\n", a / b }'; }
-# cpu_ms PID: the CPU time (user and system, every thread) of process PID so
-# far, in ms (/proc/PID/stat, fields 14 and 15, in clock ticks)
-cpu_ms() { awk -v hz="$(getconf CLK_TCK)" '{ sub(/.*\) /, ""); print ($12 + $13) * 1000 / hz }' "/proc/$1/stat"; }
 
 # restart ORG: start it with a fresh log (start waits for a "ready" line)
 restart() { [ -f "$T/$1.log" ] && mv "$T/$1.log" "$T/$1.log.old"; start "$1"; }
