@@ -63,19 +63,7 @@ for f in "$A_DIR/cahierd" "$B_DIR/cahierd" "$TOOLS/bench_gen" "$TOOLS/bench_post
 	[ -x "$f" ] || fail "$f missing: build both with make BUILD=dir tests"
 done
 
-say "setting up two organizations in $T (sync every $SYNC_MS ms)"
-mkorg src "Bench coordinator" 1 || fail "init src"
-mkorg dst "Bench member" 2 || fail "init dst"
-mesh src dst || fail "cards"
-mkprov src ines "Bench Coordinator" social-worker || fail "provider at src"
-mkprov dst sophie "Bench Nurse" home-nurse || fail "provider at dst"
-cp -a "$T/dst" "$T/dst.pristine"
-start src || fail "src daemon"
-CASE=$(c ines case new "Bench case" 2>/dev/null)
-[ "${#CASE}" = 32 ] || fail "case creation"
-c ines case add "$CASE" "$T/dst/org.card" --role home-nursing >/dev/null 2>&1 ||
-	fail "adding the member"
-stop src
+bench_case
 say "generating $N entries..."
 "$TOOLS/bench_gen" "$T/src" "$T/orgpass" "$T/ines" "$T/pp" "$CASE" "$N" >/dev/null ||
 	fail "bench_gen"

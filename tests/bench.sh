@@ -96,22 +96,7 @@ LOG_N=${BENCH_LOG_ENTRIES:-100000}
 say "reading the last 50 of $LOG_N entries, and of 1000 (in process)..."
 TMPDIR="$T" "$TOOLS/bench_log" "$LOG_N" 21 >"$T/log.out" || fail "bench_log"
 
-say "setting up two organizations in $T (sync every $SYNC_MS ms)"
-mkorg src "Bench coordinator" 1 || fail "init src"
-mkorg dst "Bench member" 2 || fail "init dst"
-mesh src dst || fail "cards"
-mkprov src ines "Bench Coordinator" social-worker || fail "provider at src"
-mkprov dst sophie "Bench Nurse" home-nurse || fail "provider at dst"
-# The member's data directory as it is before its daemon ever ran: each
-# catch-up starts from a copy of it.
-cp -a "$T/dst" "$T/dst.pristine"
-
-start src || fail "src daemon"
-CASE=$(c ines case new "Bench case" 2>/dev/null)
-[ "${#CASE}" = 32 ] || fail "case creation"
-c ines case add "$CASE" "$T/dst/org.card" --role home-nursing >/dev/null 2>&1 ||
-	fail "adding the member"
-stop src
+bench_case
 
 say "generating $N entries (daemon stopped, through nb_append)..."
 t0=$(date +%s)
