@@ -104,8 +104,9 @@ typedef struct {
 static void
 gather_init(gather_t *g)
 {
-	/* Room for the most a batch holds: the allocation is made once, and
-	 * only what is written of it is touched. */
+	/* Room for the most a batch holds, taken at the first entry (an
+	 * answer with nothing to send allocates nothing): one allocation,
+	 * of which only what is written is touched. */
 	ch_batchw_init(&g->b, BATCH_BYTES + (size_t)CH_BATCH_MAX * 4);
 	g->full = 0;
 }

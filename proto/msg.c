@@ -431,11 +431,22 @@ ch_batch_encode(const uint8_t case_id[CH_CASE_LEN], uint8_t more,
 void
 ch_batchw_init(ch_batchw_t *b, size_t reserve)
 {
-	static const uint8_t zero[BATCHW_HDR];
 	b->n = b->bytes = 0;
+	b->reserve = reserve < CH_MSG_MAX - BATCHW_HDR ? reserve : CH_MSG_MAX - BATCHW_HDR;
 	cwr_init(&b->w, FRAME_HDR_LEN + CH_MSG_MAX);
-	cwr_reserve(&b->w, BATCHW_HDR + (reserve < CH_MSG_MAX ? reserve : CH_MSG_MAX - BATCHW_HDR));
-	cwr_put(&b->w, zero, sizeof(zero));
+}
+
+/* The frame's first bytes, written over at the finish; the room asked for
+ * is taken with them, so that a batch that stays empty allocates nothing
+ * until it is finished. */
+static void
+batchw_start(ch_batchw_t *b, size_t room)
+{
+	static const uint8_t zero[BATCHW_HDR];
+	if (b->w.len == 0) {
+		cwr_reserve(&b->w, BATCHW_HDR + room);
+		cwr_put(&b->w, zero, sizeof(zero));
+	}
 }
 
 int
@@ -445,8 +456,9 @@ ch_batchw_add(ch_batchw_t *b, const uint8_t *e, size_t n)
 	if (rc)
 		return rc;
 	if (b->n >= CH_BATCH_MAX || n > ENTRY_MAX ||
-	    b->w.len - FRAME_HDR_LEN + 4 + n > CH_MSG_MAX)
+	    (b->w.len ? b->w.len : BATCHW_HDR) - FRAME_HDR_LEN + 4 + n > CH_MSG_MAX)
 		return CH_ERR_TOOBIG;
+	batchw_start(b, b->reserve > 4 + n ? b->reserve : 4 + n);
 	cwr_var(&b->w, e, n, ENTRY_MAX);
 	if ((rc = cwr_err(&b->w)) != 0)
 		return rc;
@@ -465,6 +477,7 @@ ch_batchw_finish(ch_batchw_t *b, const char magic[4], uint8_t type,
 		ch_batchw_free(b);
 		return CH_ERR_VALUE;
 	}
+	batchw_start(b, 0);
 	if (!cwr_err(&b->w)) {
 		uint8_t *h = b->w.p;
 		memcpy(h, magic, 4);

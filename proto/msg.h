@@ -165,8 +165,10 @@ typedef struct {
 	cwr_t w;
 	size_t n;        /* entries so far */
 	size_t bytes;    /* their bytes, without the length prefixes */
+	size_t reserve;  /* the room taken at the first entry */
 } ch_batchw_t;
-/* Starts an empty batch, with room for reserve bytes of entries. */
+/* Starts an empty batch. Nothing is allocated until its first entry,
+ * which takes room for reserve bytes of entries at once. */
 void ch_batchw_init(ch_batchw_t *b, size_t reserve);
 /* Appends an entry: CH_ERR_TOOBIG when the batch holds CH_BATCH_MAX
  * entries already or the frame would pass CH_MSG_MAX (the batch is left

@@ -1607,8 +1607,10 @@ TEST(batch_in_place)
 		for (size_t k = 0; k <= 3; k++) {
 			check_int(ch_batch_encode(case_id, (uint8_t)m, it, k, &body, &bl), ==, 0);
 			check_int(ch_msg_encode(CH_MAGIC_PEER, CH_PM_ENTRIES, 0, body, bl, &want, &wl), ==, 0);
-			/* with room reserved, and without */
+			/* with room reserved, and without; nothing allocated
+			 * before the first entry */
 			ch_batchw_init(&b, k == 2 ? 0 : 1 << 16);
+			check(b.w.p == NULL);
 			for (size_t i = 0; i < k; i++)
 				check_int(ch_batchw_add(&b, it[i].p, it[i].n), ==, 0);
 			check_int(b.n, ==, k);
