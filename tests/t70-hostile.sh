@@ -2,7 +2,8 @@
 # t70-hostile.sh - a member organization turned hostile (the GP practice, its
 # daemon stopped, its keys in tests/tools/forge) attacks the coordinator's
 # peer socket with raw messages: an oversized frame, a message of several
-# frames, a non-zero status byte, a flood of SYNCs that each ask for the
+# frames, a non-zero status byte, batches of a case it does not hold
+# (counting what it asks back), a flood of SYNCs that each ask for the
 # whole case (over one and over many connections, never reading the
 # answers), a flood of refused entries; then, removed from the case, its
 # next entry. No peer may stop the coordinator from serving, and what each
@@ -77,6 +78,9 @@ for h in sophie karim; do
 done
 CASE_KIB=$(($(du -sk "$T/cpas/cases/$CASE" | cut -f1)))
 diag "the case: $N0 entries, $CASE_KIB KiB on disk at the coordinator"
+# A case of the GP's own that the coordinator does not hold (section 4).
+GPCASE=$(c karim case new "Dossier huisarts" 2>/dev/null)
+check "the GP practice made a case of its own" [ "${#GPCASE}" = 32 ]
 # Let the last round of sync settle before the GP goes quiet.
 sleep 0.5
 stop gp
@@ -155,6 +159,30 @@ check "status: exactly one line in the log (got $(count_lines "$n0" "$GPNAME"))"
 	[ "$(count_lines "$n0" "$GPNAME")" = 1 ]
 new_lines "$n0" | grep "$GPNAME" | sed 's/^/#   /'
 serves status
+
+# --- 4. Batches of a case the coordinator does not hold ------------------------
+# Each is a whole push of a valid entry of the GP's own case, which the
+# coordinator cannot join from it: it asks the GP for the case (a SYNC
+# claiming nothing) at most once per SYNC_WAIT_MS, however many batches
+# come (daemon/sync.c); it asked once per batch before. forge reads the
+# answers. The wait of any earlier request to the GP runs out first (the
+# GP is stopped, so nothing starts another), so the first batch is asked
+# for: once, and no more.
+WAIT_MS=$(($(def sync.h SYNC_WAIT_MS)))
+UNHELD=${UNHELD:-20}
+sleep $((WAIT_MS / 1000 + 1))
+n0=$(nlines)
+check "unheld: forge sends $UNHELD batches of a case the coordinator does not hold" \
+	forge unheld --case "$GPCASE" --count "$UNHELD" --wait 2000 2>"$T/forge.unheld"
+sed 's/^/#   /' "$T/forge.unheld"
+asks=$(sed -n 's/^forge: answers: \([0-9]*\) SYNC.*/\1/p' "$T/forge.unheld")
+check "unheld: forge read the answers" [ -n "$asks" ]
+check "unheld: SYNC_WAIT_MS ($WAIT_MS) is longer than the 2 s forge listens" [ "$WAIT_MS" -gt 2000 ]
+check "unheld: the coordinator asked for the case once (asked ${asks:-?} times for $UNHELD batches)" \
+	[ "${asks:-99}" = 1 ]
+check "unheld: it joined nothing" eval '! new_lines "$n0" | grep -q "joined a case"'
+check "unheld: it holds no such case" eval '[ -z "$(ls "$T/cpas/cases" | grep -i "$GPCASE")" ]'
+serves unheld
 
 # --- 1. A flood of SYNCs that each claim to hold nothing -------------------------
 # ticks: the CPU time the coordinator's daemon used so far (clock ticks)

@@ -4,7 +4,8 @@
  * The org's daemon must be stopped (we read its store, never write it).
  * forge never reads what the daemon answers (a peer that never reads: its
  * receive queue holds one message and a small kernel buffer, so the
- * daemon's queues towards it fill up and stay full).
+ * daemon's queues towards it fill up and stay full), except for the kind
+ * unheld, which counts the answers.
  *
  * forge -d ORGDIR --passphrase-file F --case CASEHEX --to ENDPOINT
  *       --to-card CARDFILE --kind KIND [--count N] [--bytes N] [--conns K]
@@ -48,6 +49,13 @@
  *   --ack HEX   an acknowledgement of the alert HEX, from an organization
  *               it is not addressed to
  *   --hide HEX  a hide of the entry HEX, written by another organization
+ * KIND unheld: --count ENTRIES messages, each a whole batch (more = 0) of
+ * one valid entry of --case, a case of ours the daemon does not hold and
+ * cannot join from them. forge reads what the daemon answers on that
+ * connection during --wait and reports on stderr
+ *   "forge: answers: N SYNC(s) asking for the case, M other message(s)"
+ * (a daemon asks a peer for a case it does not hold at most once in
+ * SYNC_WAIT_MS, however many batches of it come: daemon/sync.c).
  * KIND erasure --erase HEX: one ENTRIES message holding the erased form of
  * the entry HEX of another organization's feed, held in our store, with a
  * proof that we sign (a forged erasure: not the writer's).
@@ -88,7 +96,8 @@ usage(void)
 {
 	fprintf(stderr, "usage: forge -d ORGDIR --passphrase-file F --case CASEHEX "
 	    "--to ENDPOINT --to-card CARD --kind valid|orgsig|provsig|prev|gap|epoch|fork|garbage|"
-	    "chain|entryflood|syncflood|pullflood|changesflood|bigframe|frames|status|care|erasure|access "
+	    "chain|entryflood|syncflood|pullflood|changesflood|bigframe|frames|status|care|erasure|access|"
+	    "unheld "
 	    "[--edit HEX] [--ack HEX] [--hide HEX] [--erase HEX] "
 	    "[--count N] [--bytes N] [--conns K] [--vectors empty|mixed] [--wait MS] "
 	    "[--provider-key FILE --provider-pass F] [--provider-cert FILE]\n");
@@ -558,7 +567,7 @@ main(int argc, char **argv)
 	static const char *const kinds[] = { "valid", "orgsig", "provsig", "prev",
 		"gap", "epoch", "fork", "garbage", "chain", "entryflood", "syncflood",
 		"pullflood", "changesflood",
-		"bigframe", "frames", "status", "care", "erasure", "access", NULL };
+		"bigframe", "frames", "status", "care", "erasure", "access", "unheld", NULL };
 	uint8_t *msg = NULL, *card = NULL;
 	size_t ml = 0, cardlen = 0;
 	const char *countarg = NULL, *bytesarg = NULL, *connsarg = NULL, *waitarg = NULL;
@@ -671,8 +680,8 @@ main(int argc, char **argv)
 		for (long i = 0; i < n; i++) {
 			uint8_t *e = NULL;
 			size_t el = 0;
-			const char *k = strcmp(kind, "chain") == 0 ? "valid" :
-			    strcmp(kind, "entryflood") == 0 ? "orgsig" :
+			const char *k = strcmp(kind, "chain") == 0 || strcmp(kind, "unheld") == 0 ?
+			    "valid" : strcmp(kind, "entryflood") == 0 ? "orgsig" :
 			    strcmp(kind, "care") == 0 ? care[i] : kind;
 			forge_entry(&x, org, k, x.hseq + 1 + (uint64_t)i, prev, &e, &el, id);
 			memcpy(prev, id, 32);
@@ -689,8 +698,12 @@ main(int argc, char **argv)
 	zsock_t **socks = calloc((size_t)conns, sizeof(*socks));
 	if (!zc || !socks)
 		die("cannot make the sockets", 0);
+	int unheld = strcmp(kind, "unheld") == 0;
 	for (long i = 0; i < conns; i++)
 		socks[i] = dealer(zc, z85);
+	/* unheld reads the answers: room for them all */
+	if (unheld)
+		zsock_set_rcvhwm(socks[0], 0);
 	/* Whether the daemon drops our first connection: watched from before
 	 * it is made. */
 	zactor_t *mon = zactor_new(zmonitor, socks[0]);
@@ -728,19 +741,42 @@ main(int argc, char **argv)
 		}
 		sent = 1;
 	} else {
-		long n = strcmp(kind, "entryflood") == 0 ? count : 1;
+		long n = strcmp(kind, "entryflood") == 0 || unheld ? count : 1;
 		for (long i = 0; i < n; i++, sent++)
 			send_bytes(socks[i % conns], msg, ml, 0);
 	}
 	int64_t t1 = zclock_mono();
 
-	/* Watch the first connection for waitms. */
+	/* Watch the first connection for waitms (unheld: and read it). */
 	int connected = 0, dropped = 0;
-	zpoller_t *poller = zpoller_new(mon, NULL);
+	long asks = 0, others = 0;
+	zpoller_t *poller = zpoller_new(mon, unheld ? socks[0] : NULL, NULL);
 	int64_t until = zclock_mono() + waitms;
 	while (poller && zclock_mono() < until) {
-		if (!zpoller_wait(poller, (int)(until - zclock_mono())))
+		void *which = zpoller_wait(poller, (int)(until - zclock_mono()));
+		if (!which)
 			break;
+		if (which == socks[0]) {
+			zframe_t *f = zframe_recv(socks[0]);
+			const uint8_t *body;
+			size_t bl;
+			uint8_t type, status;
+			ch_vec_t v;
+			int ask = f && !zframe_more(f) &&
+			    ch_msg_decode(zframe_data(f), zframe_size(f), CH_MAGIC_PEER, &type,
+			    &status, &body, &bl) == 0 && type == CH_PM_SYNC &&
+			    ch_vec_decode(body, bl, &v) == 0;
+			if (ask) {
+				ask = memcmp(v.case_id, x.case_id, 16) == 0;
+				ch_vec_clear(&v);
+			}
+			if (ask)
+				asks++;
+			else
+				others++;
+			zframe_destroy(&f);
+			continue;
+		}
 		char *ev = zstr_recv(mon);
 		if (!ev)
 			break;
@@ -758,6 +794,9 @@ main(int argc, char **argv)
 	    kind, sent, ml, conns, (long long)(t1 - t0));
 	fprintf(stderr, "forge: %s\n", !connected && !dropped ? "never connected" :
 	    dropped ? "the peer dropped the connection" : "the connection stayed open");
+	if (unheld)
+		fprintf(stderr, "forge: answers: %ld SYNC(s) asking for the case, %ld other message(s)\n",
+		    asks, others);
 	for (long i = 0; i < conns; i++)
 		zsock_destroy(&socks[i]);
 	free(socks);
