@@ -15,6 +15,8 @@
 int export_booklet(cli_t *c, int argc, char **argv);
 /* --yellow-box: the one-page emergency sheet (paper.c). */
 int export_yellow_box(cli_t *c, int argc, char **argv);
+/* --missing-person: the yellow box's one-page missing-person sheet (paper.c). */
+int export_missing_person(cli_t *c, int argc, char **argv);
 /* --fhir: a FHIR R4 Bundle as JSON (fhir.c). */
 int export_fhir(cli_t *c, int argc, char **argv);
 

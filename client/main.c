@@ -45,7 +45,7 @@ static const struct {
 	{ "watch", cmd_watch, N_("new entries of a case as they arrive, like tail -f") },
 	{ "audit", cmd_audit, N_("who read what in a case, across all organizations") },
 	{ "notify", cmd_notify, N_("have each read of a case reported to you, if the person asks") },
-	{ "export", cmd_export, N_("the notebook as a booklet, a yellow-box sheet or FHIR") },
+	{ "export", cmd_export, N_("the notebook as a booklet, a yellow-box or missing-person sheet, or FHIR") },
 	{ "verify", cmd_verify, N_("check every feed of a case: signatures, chains, gaps, forks") },
 	{ "network", cmd_network, N_("the care network of a case: organizations, people, audiences") },
 	{ "peers", cmd_peers, N_("the organizations your daemon syncs with") },

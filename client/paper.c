@@ -1,6 +1,7 @@
-/* paper.c - cahier export CASE --booklet | --yellow-box: the notebook on
- * paper for the person's home, and the one-page emergency sheet of the
- * yellow box (export.h). Both are HTML with print CSS, or PDF (pdf.h).
+/* paper.c - cahier export CASE --booklet | --yellow-box | --missing-person:
+ * the notebook on paper for the person's home, and the two one-page sheets
+ * of the yellow box, the emergency sheet and the missing-person sheet
+ * (export.h). Each is HTML with print CSS, or PDF (pdf.h).
  *
  * Each is made of a few reads, each with action print (CH_ACT_PRINT), so
  * the daemon records every one of them (access records list exactly the
@@ -39,15 +40,20 @@
 /* The booklet's timeline, when --since is not given: the last 30 days. */
 #define BOOKLET_DAYS 30
 
+#define NELEM(a) (sizeof(a) / sizeof((a)[0]))
+
 /* ---- options ---- */
 
 enum { LANG_NONE, LANG_NL, LANG_FR };
+
+/* What is printed: the booklet, or one of the yellow box's sheets. */
+enum { SHEET_NONE, SHEET_YELLOW, SHEET_MISSING };
 
 typedef struct {
 	const char *what;         /* "export --booklet" */
 	const char *casearg, *out;
 	const char *words;        /* the booklet's --lang (nl, fr, en), or NULL: the locale's */
-	int pdf, lang, yellow;
+	int pdf, lang, sheet;
 	uint8_t purpose;
 	uint64_t since;           /* ms; 0: the default period */
 } opts_t;
@@ -117,9 +123,63 @@ yellow_usage(int code)
 	    "  directives     Advance directives, Wilsverklaring(en),\n"
 	    "                 Directives anticip\xc3\xa9" "es, D\xc3\xa9" "clarations anticip\xc3\xa9" "es\n"
 	    "  phone          Phone, Telephone, Telefoon, Tel, T\xc3\xa9l\xc3\xa9phone, T\xc3\xa9l\n"
-	    "  booklet        Booklet, Boekje, Carnet: where the paper booklet is kept\n"), f);
+	    "  booklet        Booklet, Boekje, Carnet: where the paper booklet is kept\n"
+	    "The labels of the missing-person sheet (description, habits, places, photo:\n"
+	    "cahier export --missing-person --help) are left out of this sheet.\n"), f);
 	exit(code);
 }
+
+static void
+missing_usage(int code)
+{
+	FILE *f = code ? stderr : stdout;
+	fputs(_("usage: cahier export CASE --missing-person --lang nl|fr [--out FILE] [--pdf]\n"
+	    "                     [--purpose PURPOSE]\n\n"
+	    "The missing-person sheet of the yellow box (gele doos, bo\xc3\xaete jaune), for\n"
+	    "the police and the search when the person has wandered off: name, date of\n"
+	    "birth, physical description, habits, places the person may go, where a\n"
+	    "recent photo is, who to call (contact point, deputy, trusted person, GP),\n"
+	    "where the notebook is, and the date it was printed; in the person's\n"
+	    "language (--lang nl or fr), with the other's headings beside. Exactly one\n"
+	    "A4 page, in large type.\n\n"
+	    "It comes from the note the yellow-box sheet comes from (cahier export\n"
+	    "--yellow-box --help): the newest note you may read that holds the words\n"
+	    "'Gele doos', 'Bo\xc3\xaete jaune' or 'Yellow box', in the lines after them that\n"
+	    "start with a label; a label's text runs on to the next label or an empty\n"
+	    "line:\n"
+	    "    Gele doos\n"
+	    "    Geboren: 14/05/1946\n"
+	    "    Beschrijving: 1,60 m, slank, kort grijs haar, bril, blauwe jas\n"
+	    "    Gewoonten: wandelt elke ochtend naar de bakker\n"
+	    "    Plaatsen: de kerk van Kuregem, haar vroegere woning in Anderlecht\n"
+	    "Nothing else is guessed: what the notebook does not hold, or you may not\n"
+	    "read, is printed as not stated. The contacts come from the care network\n"
+	    "and the newest handover. Each read is recorded, as a print (cahier audit\n"
+	    "CASE --action print).\n\n"
+	    "  --lang nl|fr   the person's language (required)\n"
+	    "  --out FILE     write to FILE (made mode 0600) instead of stdout\n"
+	    "  --pdf          PDF, rendered by headless chromium with no network; needs\n"
+	    "                 --out (a PDF is never written to a terminal)\n"
+	    "  --purpose P    the purpose of the reads (default: by your role)\n\n"
+	    "Labels, each followed by a colon (date of birth, phone and booklet as for\n"
+	    "the yellow box):\n"
+	    "  description    Physical description, Description physique, Description,\n"
+	    "                 Signalement, Persoonsbeschrijving, Beschrijving, Uiterlijk\n"
+	    "  habits         Habits, Gewoonten, Gewoontes, Habitudes\n"
+	    "  places         Places, Plaatsen, Lieux\n"
+	    "  photo          Photo, Foto: where a recent photo is\n"), f);
+	exit(code);
+}
+
+/* Each export's option, its name in messages, its usage. */
+static const struct {
+	const char *opt, *what;
+	void (*usage)(int);
+} sheets[] = {
+	[SHEET_NONE] = { "--booklet", "export --booklet", booklet_usage },
+	[SHEET_YELLOW] = { "--yellow-box", "export --yellow-box", yellow_usage },
+	[SHEET_MISSING] = { "--missing-person", "export --missing-person", missing_usage },
+};
 
 static uint64_t
 now_ms(void)
@@ -130,17 +190,17 @@ now_ms(void)
 }
 
 static void
-parse_opts(opts_t *o, int argc, char **argv, int yellow)
+parse_opts(opts_t *o, int argc, char **argv, int sheet)
 {
 	memset(o, 0, sizeof(*o));
-	o->yellow = yellow;
-	o->what = yellow ? "export --yellow-box" : "export --booklet";
+	o->sheet = sheet;
+	o->what = sheets[sheet].what;
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
 		int more = i + 1 < argc;
 		if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0)
-			yellow ? yellow_usage(0) : booklet_usage(0);
-		else if (strcmp(a, yellow ? "--yellow-box" : "--booklet") == 0)
+			sheets[sheet].usage(0);
+		else if (strcmp(a, sheets[sheet].opt) == 0)
 			;
 		else if (strcmp(a, "--out") == 0 && more)
 			o->out = argv[++i];
@@ -150,13 +210,13 @@ parse_opts(opts_t *o, int argc, char **argv, int yellow)
 			if (ch_purpose_parse(argv[++i], &o->purpose) != 0)
 				cli_die(EXIT_ERR, _("unknown purpose '%s' (treatment, emergency, "
 				    "coordination, own-request)"), argv[i]);
-		} else if (!yellow && strcmp(a, "--since") == 0 && more)
+		} else if (!sheet && strcmp(a, "--since") == 0 && more)
 			o->since = cli_date(argv[++i]);
-		else if (!yellow && strcmp(a, "--lang") == 0 && more) {
+		else if (!sheet && strcmp(a, "--lang") == 0 && more) {
 			o->words = argv[++i];
 			if (strcmp(o->words, "nl") && strcmp(o->words, "fr") && strcmp(o->words, "en"))
 				cli_die(EXIT_ERR, _("--lang takes nl, fr or en, not '%s'"), o->words);
-		} else if (yellow && strcmp(a, "--lang") == 0 && more) {
+		} else if (sheet && strcmp(a, "--lang") == 0 && more) {
 			const char *l = argv[++i];
 			if (strcmp(l, "nl") == 0)
 				o->lang = LANG_NL;
@@ -169,16 +229,16 @@ parse_opts(opts_t *o, int argc, char **argv, int yellow)
 		else if (!o->casearg)
 			o->casearg = a;
 		else
-			yellow ? yellow_usage(EXIT_ERR) : booklet_usage(EXIT_ERR);
+			sheets[sheet].usage(EXIT_ERR);
 	}
 	if (!o->casearg)
-		yellow ? yellow_usage(EXIT_ERR) : booklet_usage(EXIT_ERR);
-	if (yellow && o->lang == LANG_NONE)
+		sheets[sheet].usage(EXIT_ERR);
+	if (sheet && o->lang == LANG_NONE)
 		cli_die(EXIT_ERR, _("%s needs --lang nl or --lang fr: the person's language"), o->what);
 	if (o->pdf && !o->out)
 		cli_die(EXIT_ERR, _("%s --pdf needs --out FILE (a PDF is not written to a terminal)"),
 		    o->what);
-	if (!yellow && o->since > now_ms())
+	if (!sheet && o->since > now_ms())
 		cli_die(EXIT_ERR, _("--since is in the future"));
 	if (o->words)
 		cli_i18n_lang(o->words);
@@ -1041,7 +1101,7 @@ export_booklet(cli_t *c, int argc, char **argv)
 	ch_readreq_t rq;
 	char *renderer = NULL;
 
-	parse_opts(&o, argc, argv, 0);
+	parse_opts(&o, argc, argv, SHEET_NONE);
 	if (o.pdf)
 		renderer = pdf_renderer(o.what);
 	int fd = open_out(&o);
@@ -1139,11 +1199,14 @@ export_booklet(cli_t *c, int argc, char **argv)
 	return 0;
 }
 
-/* ---- the yellow box ---- */
+/* ---- the yellow box: the emergency sheet and the missing-person sheet ---- */
 
-/* The fields of the sheet that come from the yellow-box note. */
+/* The fields of the sheets that come from the yellow-box note: the
+ * emergency sheet's, then the missing-person sheet's (description, habits,
+ * places, photo), which the emergency sheet leaves out; date of birth,
+ * phone and booklet are on both. */
 enum { F_BORN, F_COND, F_MED, F_ALLERGY, F_BLOOD, F_DIRECTIVES, F_PHONE, F_BOOKLET,
-	F_OTHER, F_N };
+	F_DESC, F_HABITS, F_PLACES, F_PHOTO, F_OTHER, F_N };
 
 /* Their labels, in English, Dutch and French (ASCII letters in any case,
  * other bytes exactly), longest first where one begins another. */
@@ -1160,6 +1223,11 @@ static const char *const labels[F_N][10] = {
 	[F_PHONE] = { "Telephone", "Phone", "Telefoon", "T\xc3\xa9l\xc3\xa9phone", "Tel",
 	    "T\xc3\xa9l", NULL },
 	[F_BOOKLET] = { "Booklet", "Boekje", "Carnet", NULL },
+	[F_DESC] = { "Physical description", "Description physique", "Description",
+	    "Signalement", "Persoonsbeschrijving", "Beschrijving", "Uiterlijk", NULL },
+	[F_HABITS] = { "Habits", "Gewoonten", "Gewoontes", "Habitudes", NULL },
+	[F_PLACES] = { "Places", "Plaatsen", "Lieux", NULL },
+	[F_PHOTO] = { "Photo", "Foto", NULL },
 	[F_OTHER] = { NULL },
 };
 
@@ -1178,7 +1246,8 @@ static const char *const yb_headers[] = {
 #define LINE_CHARS 34
 static const int field_lines[F_N] = {
 	[F_BORN] = 1, [F_COND] = 3, [F_MED] = 8, [F_ALLERGY] = 2, [F_BLOOD] = 1,
-	[F_DIRECTIVES] = 2, [F_PHONE] = 3, [F_BOOKLET] = 1, [F_OTHER] = 2,
+	[F_DIRECTIVES] = 2, [F_PHONE] = 3, [F_BOOKLET] = 1, [F_DESC] = 6, [F_HABITS] = 5,
+	[F_PLACES] = 7, [F_PHOTO] = 2, [F_OTHER] = 2,
 };
 #define CONTACTS_MAX 5         /* people and organizations to call */
 #define CONTACT_LINES 3        /* each */
@@ -1187,7 +1256,7 @@ static const int field_lines[F_N] = {
 enum { W_TITLE, W_SUB, W_NAME, W_BORN, W_COND, W_MED, W_ALLERGY, W_BLOOD, W_DIRECTIVES,
 	W_CALL, W_BOOKLET, W_OTHER, W_WHERE, W_PRINTED, W_NOT, W_MORE, W_CONTACT, W_DEPUTY,
 	W_TRUSTED, W_REPR, W_GP, W_HANDOVER, W_ASK, W_NONOTE, W_OLDER, W_ONLY,
-	W_NOTEBOOK, W_BY, W_N };
+	W_NOTEBOOK, W_BY, W_MTITLE, W_MSUB, W_DESC, W_HABITS, W_PLACES, W_PHOTO, W_N };
 static const char *const words[W_N][2] = {
 	[W_TITLE] = { "GELE DOOS", "BO\xc3\x8eTE JAUNE" },
 	[W_SUB] = { "medische fiche voor de hulpdiensten", "fiche m\xc3\xa9" "dicale pour les secours" },
@@ -1223,6 +1292,13 @@ static const char *const words[W_N][2] = {
 	    "co\xc3\xb6rdinatie:", "cahier de soins num\xc3\xa9rique (cahier), tenu par le "
 	    "r\xc3\xa9seau de soins ; coordination :" },
 	[W_BY] = { "door", "par" },
+	[W_MTITLE] = { "VERMISTE PERSOON", "PERSONNE DISPARUE" },
+	[W_MSUB] = { "gele doos: fiche voor politie en hulpdiensten bij een vermissing",
+	    "bo\xc3\xaete jaune : fiche pour la police et les secours en cas de disparition" },
+	[W_DESC] = { "Persoonsbeschrijving", "Signalement" },
+	[W_HABITS] = { "Gewoonten", "Habitudes" },
+	[W_PLACES] = { "Waar de persoon heen kan gaan", "O\xc3\xb9 la personne peut aller" },
+	[W_PHOTO] = { "Recente foto", "Photo r\xc3\xa9" "cente" },
 };
 
 /* A line of text to show, cut to its lines. */
@@ -1321,7 +1397,7 @@ static const char *
 find_header(const char *text)
 {
 	for (const char *s = text; *s; s++)
-		for (size_t k = 0; k < sizeof(yb_headers) / sizeof(yb_headers[0]); k++) {
+		for (size_t k = 0; k < NELEM(yb_headers); k++) {
 			const char *rest;
 			if (starts_with(s, yb_headers[k], &rest))
 				return s;
@@ -1529,17 +1605,68 @@ yb_contacts(paper_t *p, yb_t *y)
 	}
 }
 
+/* A row of a sheet that comes from the note: its heading, its field, the
+ * class of its cell (NULL: none), and whether it is there when the note
+ * does not give the field (as "not stated") or left out. */
+typedef struct {
+	int w, f;
+	const char *cls;
+	int always;
+} sheetrow_t;
+
+/* A sheet of the yellow box: its title and subtitle (words), the rows
+ * between the name and who to call, and those after where the notebook
+ * is. Who to call (with the phone field) and where the notebook is (with
+ * the booklet field) are on both. */
+typedef struct {
+	int title, sub;
+	const sheetrow_t *rows, *tail;
+	size_t nrows, ntail;
+} sheet_t;
+
+static const sheetrow_t yellow_rows[] = {
+	{ W_BORN, F_BORN, NULL, 1 }, { W_COND, F_COND, NULL, 1 },
+	{ W_MED, F_MED, "key", 1 }, { W_ALLERGY, F_ALLERGY, "key", 1 },
+	{ W_BLOOD, F_BLOOD, NULL, 0 }, { W_DIRECTIVES, F_DIRECTIVES, NULL, 0 },
+};
+static const sheetrow_t yellow_tail[] = {
+	{ W_OTHER, F_OTHER, NULL, 0 },
+};
+static const sheetrow_t missing_rows[] = {
+	{ W_BORN, F_BORN, NULL, 1 }, { W_DESC, F_DESC, "key", 1 },
+	{ W_HABITS, F_HABITS, NULL, 1 }, { W_PLACES, F_PLACES, "key", 1 },
+	{ W_PHOTO, F_PHOTO, NULL, 0 },
+};
+static const sheet_t sheet_defs[] = {
+	[SHEET_YELLOW] = { W_TITLE, W_SUB, yellow_rows, yellow_tail, NELEM(yellow_rows),
+	    NELEM(yellow_tail) },
+	[SHEET_MISSING] = { W_MTITLE, W_MSUB, missing_rows, NULL, NELEM(missing_rows), 0 },
+};
+
+/* The lines field f takes on a sheet: its text's, and one for "(vervolg
+ * ...)" when cut; one for "not stated" when absent and always shown. */
+static int
+field_used(const yb_t *y, int f, int always)
+{
+	const ybtext_t *t = &y->f[f];
+	if (!t->t.len)
+		return always;
+	return text_lines(t->t.p, t->t.len, LINE_CHARS) + t->cut;
+}
+
 /* The type size the sheet needs (pt of the fields' text): the lines the
  * fields and contacts take, at most about 30 in 14 pt, about 34 in 12 pt,
- * 38 in 11 pt; 10 pt beyond (the most the fields and contacts can take,
- * about 60, leaves room on the page in 10 pt). */
+ * 38 in 11 pt; 10 pt beyond (the most the fields and contacts can take on
+ * either sheet, under 60, leaves room on the page in 10 pt). */
 static int
-layout_scale(paper_t *p, const yb_t *y)
+layout_scale(paper_t *p, const yb_t *y, const sheet_t *sh)
 {
 	int lines = 2 * text_lines(person_name(p), strlen(person_name(p)), LINE_CHARS * 2 / 3);
-	for (int f = 0; f < F_N; f++)
-		lines += y->f[f].t.len ? text_lines(y->f[f].t.p, y->f[f].t.len, LINE_CHARS) +
-		    y->f[f].cut : (f == F_BORN || f == F_COND || f == F_MED || f == F_ALLERGY);
+	for (size_t i = 0; i < sh->nrows; i++)
+		lines += field_used(y, sh->rows[i].f, sh->rows[i].always);
+	for (size_t i = 0; i < sh->ntail; i++)
+		lines += field_used(y, sh->tail[i].f, sh->tail[i].always);
+	lines += field_used(y, F_PHONE, 0) + field_used(y, F_BOOKLET, 0);
 	for (size_t i = 0; i < y->ncall; i++)
 		lines += text_lines(y->call[i].t.t.p, y->call[i].t.t.len, LINE_CHARS);
 	lines += 3 + (int)y->nolder;       /* where the notebook is, older notes */
@@ -1562,7 +1689,7 @@ static const char yb_css[] =
     "th .other { display: block; font-size: 10pt; }\n"
     "td { vertical-align: top; padding: 1.4mm 2mm; border-top: 2px solid #000; "
     "white-space: pre-wrap; overflow-wrap: anywhere; }\n"
-    "td.med { font-weight: bold; }\n"
+    "td.key { font-weight: bold; }\n"
     ".none { font-style: italic; font-weight: normal; color: #333; }\n"
     ".cut { font-size: 10pt; font-weight: normal; }\n"
     "p.foot { font-size: 9pt; margin: 2mm 0 0; color: #222; }\n";
@@ -1592,157 +1719,214 @@ yb_text(paper_t *p, const ybtext_t *t)
 		html_rawf(&p->h, " \xe2\x80\xa6 <span class=\"cut\">%s</span>", words[W_MORE][l]);
 }
 
-/* A field's row: its text, or "not stated". */
+/* A field's row: its text, or "not stated"; a row not always shown is left
+ * out when the note does not give its field. */
 static void
-yb_row(paper_t *p, yb_t *y, int w, int f, const char *cls)
+yb_row(paper_t *p, const yb_t *y, const sheetrow_t *r)
 {
-	yb_th(p, w);
-	html_rawf(&p->h, "<td%s%s%s dir=\"auto\">", cls ? " class=\"" : "", cls ? cls : "",
-	    cls ? "\"" : "");
-	if (y->f[f].t.len)
-		yb_text(p, &y->f[f]);
+	if (!r->always && !y->f[r->f].t.len)
+		return;
+	yb_th(p, r->w);
+	html_rawf(&p->h, "<td%s%s%s dir=\"auto\">", r->cls ? " class=\"" : "",
+	    r->cls ? r->cls : "", r->cls ? "\"" : "");
+	if (y->f[r->f].t.len)
+		yb_text(p, &y->f[r->f]);
 	else
 		yb_none(p);
 	html_raw(&p->h, "</td></tr>\n");
 }
 
-int
-export_yellow_box(cli_t *c, int argc, char **argv)
+/* The reads both sheets make: the care network (professionals), the
+ * newest handover, and the newest yellow-box note of each header; then
+ * who to call. */
+static void
+yb_read(paper_t *p, yb_t *y)
 {
-	opts_t o;
-	paper_t p;
 	ch_readreq_t rq;
-	yb_t y;
-	char *renderer = NULL;
-
-	parse_opts(&o, argc, argv, 1);
-	if (o.pdf)
-		renderer = pdf_renderer(o.what);
-	int fd = open_out(&o);
-	paper_open(&p, c, &o);
-	memset(&y, 0, sizeof(y));
-	int l = o.lang == LANG_FR;
-
-	/* The reads: the care network (professionals), the newest handover,
-	 * and the newest yellow-box note of each header. */
-	read_charter(&p);
-	readreq(&p, &rq);
+	read_charter(p);
+	readreq(p, &rq);
 	rq.kinds = (uint64_t)1 << CH_KIND_HANDOVER;
 	rq.last = 1;
-	paper_read(&p, &rq, 0, page_handover, &y);
-	for (size_t k = 0; k < sizeof(yb_headers) / sizeof(yb_headers[0]); k++) {
-		readreq(&p, &rq);
+	paper_read(p, &rq, 0, page_handover, y);
+	for (size_t k = 0; k < NELEM(yb_headers); k++) {
+		readreq(p, &rq);
 		rq.kinds = (uint64_t)1 << CH_KIND_NOTE;
 		rq.last = 1;
 		snprintf(rq.search, sizeof(rq.search), "%s", yb_headers[k]);
-		paper_read(&p, &rq, 0, page_yb, &y);
+		paper_read(p, &rq, 0, page_yb, y);
 	}
-	yb_contacts(&p, &y);
-	int pt = layout_scale(&p, &y);
+	yb_contacts(p, y);
+}
 
+/* The title, in the person's language with the other's beside, and the
+ * name. */
+static void
+yb_begin(paper_t *p, const sheet_t *sh, int pt)
+{
+	int l = p->o->lang == LANG_FR;
 	char title[CH_CASE_NAME_MAX + 64];
-	snprintf(title, sizeof(title), "%s \xe2\x80\x94 %s", words[W_TITLE][l], person_name(&p));
+	snprintf(title, sizeof(title), "%s \xe2\x80\x94 %s", words[sh->title][l], person_name(p));
 	char css[sizeof(yb_css) + 128];
 	snprintf(css, sizeof(css), "%std { font-size: %dpt; }\ntd.name { font-size: %dpt; "
 	    "font-weight: bold; }\n", yb_css, pt, pt + 6);
-	page_begin(&p, title, l ? "fr" : "nl", css, 0);
-	html_t *h = &p.h;
-	html_rawf(h, "<div class=\"sheet\">\n<h1>%s <span class=\"other\" lang=\"%s\">\xc2\xb7 %s"
-	    "</span><span class=\"sub\">%s</span></h1>\n<table>\n", words[W_TITLE][l],
-	    l ? "nl" : "fr", words[W_TITLE][!l], words[W_SUB][l]);
-	yb_th(&p, W_NAME);
-	html_raw(h, "<td class=\"name\" dir=\"auto\">");
-	html_text(h, person_name(&p), 1);
-	html_raw(h, "</td></tr>\n");
-	yb_row(&p, &y, W_BORN, F_BORN, NULL);
-	yb_row(&p, &y, W_COND, F_COND, NULL);
-	yb_row(&p, &y, W_MED, F_MED, "med");
-	yb_row(&p, &y, W_ALLERGY, F_ALLERGY, "med");
-	if (y.f[F_BLOOD].t.len)
-		yb_row(&p, &y, W_BLOOD, F_BLOOD, NULL);
-	if (y.f[F_DIRECTIVES].t.len)
-		yb_row(&p, &y, W_DIRECTIVES, F_DIRECTIVES, NULL);
+	page_begin(p, title, l ? "fr" : "nl", css, 0);
+	html_rawf(&p->h, "<div class=\"sheet\">\n<h1>%s <span class=\"other\" lang=\"%s\">\xc2\xb7 %s"
+	    "</span><span class=\"sub\">%s</span></h1>\n<table>\n", words[sh->title][l],
+	    l ? "nl" : "fr", words[sh->title][!l], words[sh->sub][l]);
+	yb_th(p, W_NAME);
+	html_raw(&p->h, "<td class=\"name\" dir=\"auto\">");
+	html_text(&p->h, person_name(p), 1);
+	html_raw(&p->h, "</td></tr>\n");
+}
 
-	/* who to call */
-	yb_th(&p, W_CALL);
+/* Who to call: the network's people and practices, the handover's
+ * contact point, the phone numbers the note gives. */
+static void
+yb_calls(paper_t *p, const yb_t *y)
+{
+	int l = p->o->lang == LANG_FR;
+	html_t *h = &p->h;
+	yb_th(p, W_CALL);
 	html_raw(h, "<td>");
-	for (size_t i = 0; i < y.ncall; i++) {
-		html_rawf(h, "%s<b>%s</b>: <bdi>", i ? "<br>" : "", words[y.call[i].w][l]);
-		yb_text(&p, &y.call[i].t);
+	for (size_t i = 0; i < y->ncall; i++) {
+		html_rawf(h, "%s<b>%s</b>: <bdi>", i ? "<br>" : "", words[y->call[i].w][l]);
+		yb_text(p, &y->call[i].t);
 		html_raw(h, "</bdi>");
 	}
-	if (y.f[F_PHONE].t.len) {
-		html_raw(h, y.ncall ? "<br>" : "");
+	if (y->f[F_PHONE].t.len) {
+		html_raw(h, y->ncall ? "<br>" : "");
 		html_raw(h, "\xe2\x98\x8e <span dir=\"auto\">");
-		yb_text(&p, &y.f[F_PHONE]);
+		yb_text(p, &y->f[F_PHONE]);
 		html_raw(h, "</span>");
 	}
-	if (!y.ncall && !y.f[F_PHONE].t.len)
-		yb_none(&p);
+	if (!y->ncall && !y->f[F_PHONE].t.len)
+		yb_none(p);
 	html_raw(h, "</td></tr>\n");
+}
 
-	/* where the notebook is */
-	yb_th(&p, W_WHERE);
+/* Where the notebook is, and the paper booklet when the note says. */
+static void
+yb_where(paper_t *p, const yb_t *y)
+{
+	int l = p->o->lang == LANG_FR;
+	html_t *h = &p->h;
+	yb_th(p, W_WHERE);
 	html_rawf(h, "<td>%s <bdi>", words[W_NOTEBOOK][l]);
-	const char *coord = p.have_charter ? org_name(&p, p.ep.charter.coordinator) : NULL;
-	html_text(h, coord ? coord : p.usname, 1);
+	const char *coord = p->have_charter ? org_name(p, p->ep.charter.coordinator) : NULL;
+	html_text(h, coord ? coord : p->usname, 1);
 	html_raw(h, "</bdi>");
-	if (y.f[F_BOOKLET].t.len) {
+	if (y->f[F_BOOKLET].t.len) {
 		html_rawf(h, "<br>%s: <span dir=\"auto\">", words[W_BOOKLET][l]);
-		yb_text(&p, &y.f[F_BOOKLET]);
+		yb_text(p, &y->f[F_BOOKLET]);
 		html_raw(h, "</span>");
 	}
 	html_raw(h, "</td></tr>\n");
-	if (y.f[F_OTHER].t.len)
-		yb_row(&p, &y, W_OTHER, F_OTHER, NULL);
-	html_raw(h, "</table>\n<p class=\"foot\">");
+}
 
-	/* the date, and where the medical part comes from */
+/* The foot: the date and who printed, which note the sheet comes from,
+ * the other notes found, and that only what the printer may read is on
+ * it. */
+static void
+yb_foot(paper_t *p, const yb_t *y)
+{
+	int l = p->o->lang == LANG_FR;
+	html_t *h = &p->h;
+	html_raw(h, "</table>\n<p class=\"foot\">");
 	html_rawf(h, "<b>%s ", words[W_PRINTED][l]);
-	html_text(h, p.printed, 1);
+	html_text(h, p->printed, 1);
 	html_rawf(h, "</b> %s <bdi>", words[W_BY][l]);
-	html_text(h, p.reader, 1);
+	html_text(h, p->reader, 1);
 	html_raw(h, "</bdi>, <bdi>");
-	html_text(h, p.usname, 1);
+	html_text(h, p->usname, 1);
 	html_rawf(h, "</bdi> \xc2\xb7 <span lang=\"%s\">%s ", l ? "nl" : "fr", words[W_PRINTED][!l]);
-	html_text(h, p.printed, 1);
+	html_text(h, p->printed, 1);
 	html_raw(h, "</span>. ");
-	if (y.time) {
+	if (y->time) {
 		char when[32];
-		cli_time(y.time, when);
+		cli_time(y->time, when);
 		html_raw(h, "Cahier: ");
 		html_text(h, when, 1);
 		html_raw(h, ", <bdi>");
-		html_text(h, y.author, 1);
+		html_text(h, y->author, 1);
 		html_raw(h, "</bdi> (<bdi>");
-		html_text(h, y.org, 1);
+		html_text(h, y->org, 1);
 		html_raw(h, "</bdi>). ");
 	} else {
 		html_raw(h, words[W_NONOTE][l]);
 		html_raw(h, " ");
 	}
-	for (size_t i = 0; i < y.nolder; i++) {
+	for (size_t i = 0; i < y->nolder; i++) {
 		char when[32];
-		cli_time(y.older[i].time, when);
+		cli_time(y->older[i].time, when);
 		html_rawf(h, "%s ", words[W_OLDER][l]);
 		html_text(h, when, 1);
 		html_rawf(h, " (%s <bdi>", words[W_BY][l]);
-		html_text(h, y.older[i].author, 1);
+		html_text(h, y->older[i].author, 1);
 		html_raw(h, "</bdi>). ");
 	}
 	html_raw(h, words[W_ONLY][l]);
 	html_raw(h, "</p>\n</div>\n</body>\n</html>\n");
-	yb_clear_fields(&y);
-	for (size_t i = 0; i < y.ncall; i++)
-		html_clear(&y.call[i].t.t);
-	sodium_memzero(&y, sizeof(y));
+}
+
+static void
+yb_clear(yb_t *y)
+{
+	yb_clear_fields(y);
+	for (size_t i = 0; i < y->ncall; i++)
+		html_clear(&y->call[i].t.t);
+	sodium_memzero(y, sizeof(*y));
+}
+
+/* One sheet of the yellow box: the options, the output opened, the reads,
+ * the page, written. */
+static int
+export_sheet(cli_t *c, int argc, char **argv, int sheet)
+{
+	const sheet_t *sh = &sheet_defs[sheet];
+	opts_t o;
+	paper_t p;
+	yb_t y;
+	char *renderer = NULL;
+
+	parse_opts(&o, argc, argv, sheet);
+	if (o.pdf)
+		renderer = pdf_renderer(o.what);
+	int fd = open_out(&o);
+	paper_open(&p, c, &o);
+	memset(&y, 0, sizeof(y));
+	yb_read(&p, &y);
+	yb_begin(&p, sh, layout_scale(&p, &y, sh));
+	for (size_t i = 0; i < sh->nrows; i++)
+		yb_row(&p, &y, &sh->rows[i]);
+	yb_calls(&p, &y);
+	yb_where(&p, &y);
+	for (size_t i = 0; i < sh->ntail; i++)
+		yb_row(&p, &y, &sh->tail[i]);
+	yb_foot(&p, &y);
+	yb_clear(&y);
 
 	paper_write(&p, fd, renderer);
-	fprintf(stderr, ngettext("yellow-box sheet printed (%zu entry)",
-	    "yellow-box sheet printed (%zu entries)", p.held), p.held);
+	if (sheet == SHEET_MISSING)
+		fprintf(stderr, ngettext("missing-person sheet printed (%zu entry)",
+		    "missing-person sheet printed (%zu entries)", p.held), p.held);
+	else
+		fprintf(stderr, ngettext("yellow-box sheet printed (%zu entry)",
+		    "yellow-box sheet printed (%zu entries)", p.held), p.held);
 	fputs(p.records == 1 ? _("; your read is recorded\n") : _("; your reads are recorded\n"),
 	    stderr);
 	paper_close(&p);
 	free(renderer);
 	return 0;
+}
+
+int
+export_yellow_box(cli_t *c, int argc, char **argv)
+{
+	return export_sheet(c, argc, argv, SHEET_YELLOW);
+}
+
+int
+export_missing_person(cli_t *c, int argc, char **argv)
+{
+	return export_sheet(c, argc, argv, SHEET_MISSING);
 }

@@ -41,7 +41,18 @@ _cahier()
 		return
 	fi
 	if [[ $cur == -* ]]; then
-		COMPREPLY=($(compgen -W "$("$prog" "$cmd" --help 2>/dev/null | _cahier_flags)" -- "$cur"))
+		# an export's own options once its format is given: "cahier export
+		# CASE --missing-person --<TAB>" reads "cahier export
+		# --missing-person --help"
+		local fmt= fmts
+		if [[ $cmd == export ]]; then
+			fmts=$("$prog" export --help 2>/dev/null | _cahier_flags | grep -vx -- --help)
+			for ((i = cmdi + 1; i < COMP_CWORD; i++)); do
+				w=${COMP_WORDS[i]}
+				[[ $w == --* ]] && grep -qxF -- "$w" <<<"$fmts" && fmt=$w
+			done
+		fi
+		COMPREPLY=($(compgen -W "$("$prog" "$cmd" $fmt --help 2>/dev/null | _cahier_flags)" -- "$cur"))
 	elif ((COMP_CWORD == cmdi + 1)); then
 		# a sub-command: "cahier case new NAME", "cahier task done|cancel|reopen ..."
 		COMPREPLY=($(compgen -W "$("$prog" "$cmd" --help 2>/dev/null | awk -v c="$cmd" '

@@ -313,12 +313,20 @@ Aandoeningen: artrose van de heup, hoge bloeddruk, valt sinds de zomer
 Medicatie: amlodipine 5 mg 's ochtends; paracetamol 1 g tot 3x per dag
 Allergieën: penicilline
 Telefoon: dochter An Peeters 0478 55 21 09
-Boekje: op de kast in de gang"
+Boekje: op de kast in de gang
+Beschrijving: 1,62 m, tenger, kort wit haar, bril met rood montuur; draagt meestal een beige regenjas
+Gewoonten: wandelt elke ochtend naar de bakker op het Dapperheidsplein; spreekt Nederlands en wat Frans
+Plaatsen: de kerk van Kuregem, het Astridpark, haar vroegere woning in de Veeweidestraat
+Foto: in de gele doos, bij de identiteitskaart"
 as els export "$C2" --booklet --pdf --out booklet.pdf
 echo "      booklet.pdf: $(pdfinfo booklet.pdf | sed -n 's/^Pages: *//p') A4 pages"
 as els export "$C2" --yellow-box --lang nl --pdf --out gele-doos.pdf
 echo "      gele-doos.pdf: $(pdfinfo gele-doos.pdf | sed -n 's/^Pages: *//p') page; it reads:"
 pdftotext -layout gele-doos.pdf - | grep -v '^ *$' | sed -n '1,16p' | sed 's/^/        /'
+say "She has started to wander: from the same note, the missing-person sheet of the yellow box gives the police her description, her habits and the places she may go, with who to call:"
+as els export "$C2" --missing-person --lang nl --pdf --out vermissing.pdf
+echo "      vermissing.pdf: $(pdfinfo vermissing.pdf | sed -n 's/^Pages: *//p') page; it reads:"
+pdftotext -layout vermissing.pdf - | grep -v '^ *$' | sed -n '1,22p' | sed 's/^/        /'
 as ann export "$C1" --fhir --out case1.fhir.json
 echo "      resources: $(jq -r '[.entry[].resource.resourceType] | group_by(.) | map("\(.[0]) \(length)") | join(", ")' case1.fhir.json)"
 as els audit "$C2" --action print --last 6

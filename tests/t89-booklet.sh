@@ -1,13 +1,15 @@
 #!/bin/sh
-# t89-booklet.sh - paper: cahier export CASE --booklet and --yellow-box
-# (README, "Paper: the booklet and the yellow box"). Four organizations
-# around the three people of DOMAIN.md; both exports rendered to PDF by
+# t89-booklet.sh - paper: cahier export CASE --booklet, --yellow-box and
+# --missing-person (README, "Paper: the booklet and the yellow box"). Four
+# organizations around the three people of DOMAIN.md; the exports rendered to PDF by
 # headless chromium and read back with pdfinfo (pages) and pdftotext
 # (content): the names (accents, Arabic), the headings in both languages,
 # the contact point and a phone number, a hidden entry marked as hidden
 # with its text absent, an entry of an audience the reader may not read
 # absent, a yellow-box sheet of exactly one page even with a long
-# medication list; hostile text inert in the HTML; every export recorded
+# medication list; the missing-person sheet from the same note (description,
+# habits, places), one page too, its labels left out of the yellow-box
+# sheet; hostile text inert in the HTML; every export recorded
 # as a print with exactly the entries it holds; and the refusals that
 # come before any read (no chromium, --pdf without --out, no --lang)
 # leave no record.
@@ -235,6 +237,106 @@ check "... her network: the organizations, the people list left to the professio
 	"grep -q 'Organizations named in the notebook: <bdi>Zorgcoördinatie Brussel</bdi>, ' '$T/own.html' && grep -q 'read by the professionals' '$T/own.html' &&
 	! grep -q 'RADIO-SECRET' '$T/own.html' && grep -q 'Je veux rester chez moi' '$T/own.html'"
 
+# ---- the missing-person sheet: she has dementia and may wander -------------
+# The nurse keeps the yellow-box note current: a newer note, with the labels
+# of the missing-person sheet (and no date of birth, to see "not stated").
+cat >"$T/yb2m.txt" <<'EOF'
+Boîte jaune
+Affections: démence débutante, diabète de type 2
+Médicaments: metformine 850 mg 2x/jour
+Allergies: pénicilline
+Signalement: 1,58 m, mince, cheveux gris courts, lunettes <script>alert(2)</script> & manteau bleu marine
+Habitudes: marche chaque matin jusqu'au marché de Cureghem; parle arabe et français
+Lieux: la mosquée de la rue Brogniez,
+  son ancien logement rue de Fiennes
+Photo: dans la boîte jaune, avec la carte d'identité
+Téléphone: Samira El Amrani (fille) 0470 12 34 56
+Carnet: dans le tiroir de la cuisine
+EOF
+check "a newer yellow-box note, with the missing-person labels" c sophie note "$C2" --audience medical - <"$T/yb2m.txt"
+# sophie_prints: the number of the nurse's print records of case 2, and the
+# entries they list (her own daemon writes them: no sync to wait for)
+sophie_prints() { c sophie --json audit "$C2" --all --action print 2>/dev/null |
+	jq -r '[.records[] | select(.reader == "Sophie Lambert" and .action == "print")] |
+	"\(length) \(map(.entries) | add // 0)"'; }
+before=$(sophie_prints)
+check "--missing-person without --lang is refused" fails 2 "export --missing-person needs --lang nl or --lang fr" \
+	c sophie export "$C2" --missing-person
+check "... and with --pdf but no --out" fails 2 "missing-person --pdf needs --out FILE" \
+	c sophie export "$C2" --missing-person --lang nl --pdf
+check "... an unknown --lang too" fails 2 "lang takes nl or fr" c sophie export "$C2" --missing-person --lang en
+check "... and none of them read or recorded anything" [ "$(sophie_prints)" = "$before" ]
+
+M=$T/mp2.pdf
+check "missing-person sheet in Dutch, as PDF" sh -c "'$B/cahier' --home '$T/sophie' --passphrase-file '$T/pp' \
+	export '$C2' --missing-person --lang nl --pdf --out '$M' 2>'$T/mp2.err'"
+after=$(sophie_prints)
+check "... exactly one A4 page, mode 0600" sh -c "pdfinfo '$M' | grep -q '^Pages: *1$' &&
+	pdfinfo '$M' | grep -q 'Page size:.*(A4)' && [ \"\$(stat -c %a '$M')\" = 600 ]"
+pdftotext -raw "$M" "$T/mp2.txt" && flat "$T/mp2.txt"
+check "... the title and headings in Dutch, with the French beside" sh -c \
+	"grep -q 'VERMISTE PERSOON · PERSONNE DISPARUE' '$T/mp2.txt' &&
+	grep -q 'Persoonsbeschrijving Signalement' '$T/mp2.txt' && grep -q 'Gewoonten Habitudes' '$T/mp2.txt' &&
+	grep -q 'Waar de persoon heen kan gaan Où la personne peut aller' '$T/mp2.txt' &&
+	grep -q 'Recente foto Photo récente' '$T/mp2.txt' && grep -q 'Wie bellen Qui appeler' '$T/mp2.txt'"
+check "... her name, description, habits, places (over two lines) and photo from the note" sh -c \
+	"grep -q 'Fatima El Amrani' '$T/mp2.txt' && grep -q '1,58 m, mince, cheveux gris courts' '$T/mp2.txt' &&
+	grep -q 'manteau bleu marine' '$T/mp2.txt' && grep -q 'marché de Cureghem' '$T/mp2.txt' &&
+	grep -q 'mosquée de la rue Brogniez, son ancien logement rue de Fiennes' '$T/mp2.txt' &&
+	grep -q 'avec la carte d.identité' '$T/mp2.txt'"
+check "... no date of birth in the note: 'niet vermeld'" grep -q 'Geboren Né(e) le niet vermeld' "$T/mp2.txt"
+check "... who to call, the phone number, where the notebook is, the print date" sh -c \
+	"grep -q 'Aanspreekpunt: Inès Lefèvre' '$T/mp2.txt' && grep -q 'Vertrouwenspersoon: Samira El Amrani' '$T/mp2.txt' &&
+	grep -q 'Huisarts: Huisartsenpraktijk Noord' '$T/mp2.txt' && grep -q '0470 12 34 56' '$T/mp2.txt' &&
+	grep -q 'Zorgcoördinatie Brussel' '$T/mp2.txt' && grep -q 'tiroir de la cuisine' '$T/mp2.txt' &&
+	grep -q 'Afgedrukt op 20[0-9-]* [0-9:]* door Sophie Lambert' '$T/mp2.txt'"
+check "... which note it comes from: the newest (date, author, organization)" sh -c \
+	"grep -q 'Cahier: 20[0-9-]* [0-9:]*, Sophie Lambert (Thuisverpleging Brussel-Zuid)' '$T/mp2.txt' &&
+	! grep -q 'Dr Marc Janssens' '$T/mp2.txt'"
+check "... and not the emergency sheet's fields" sh -c \
+	"! grep -q 'metformine' '$T/mp2.txt' && ! grep -q 'pénicilline' '$T/mp2.txt' && ! grep -q 'Medicatie' '$T/mp2.txt'"
+held=$(sed -n 's/.*missing-person sheet printed (\([0-9]*\) entr.*/\1/p' "$T/mp2.err")
+# (the network, one search per header; the read of the newest handover
+# found none here, and a read that shows nothing and searches nothing
+# leaves no record)
+check "its reads are recorded as prints, four, with the 2 entries it holds" sh -c \
+	"[ '$held' = 2 ] && set -- $before $after && [ \$((\$3 - \$1)) = 4 ] && [ \$((\$4 - \$2)) = 2 ]"
+c sophie audit "$C2" --action print >"$T/mp-audit.txt" 2>/dev/null
+check "cahier audit --action print shows them: the care network, the note found" sh -c \
+	"tail -n 6 '$T/mp-audit.txt' | grep -qF 'Sophie Lambert (home-nurse) · $NURSE  print the care network (1 entry)' &&
+	tail -n 6 '$T/mp-audit.txt' | grep -qF 'Sophie Lambert (home-nurse) · $NURSE  print the notebook: note (1 entry)'"
+
+MF=$T/mp2-fr.pdf
+check "missing-person sheet in French, as PDF" c sophie export "$C2" --missing-person --lang fr --pdf --out "$MF"
+pdftotext -raw "$MF" "$T/mp2f.txt" && flat "$T/mp2f.txt"
+check "... one page; French headings with the Dutch beside; 'non mentionné'" sh -c \
+	"pdfinfo '$MF' | grep -q '^Pages: *1$' && grep -q 'PERSONNE DISPARUE · VERMISTE PERSOON' '$T/mp2f.txt' &&
+	grep -q 'Signalement Persoonsbeschrijving 1,58 m' '$T/mp2f.txt' && grep -q 'Habitudes Gewoonten marche' '$T/mp2f.txt' &&
+	grep -q 'Où la personne peut aller Waar de persoon heen kan gaan la mosquée' '$T/mp2f.txt' &&
+	grep -q 'Né(e) le Geboren non mentionné' '$T/mp2f.txt' && grep -q 'Qui appeler Wie bellen' '$T/mp2f.txt' &&
+	grep -q 'Imprimé le 20' '$T/mp2f.txt'"
+check "... the description's markup drawn as text" grep -qF '<script>alert(2)</script> & manteau' "$T/mp2f.txt"
+MH=$T/mp2.html
+check "missing-person sheet as HTML on stdout" sh -c "'$B/cahier' --home '$T/sophie' --passphrase-file '$T/pp' \
+	export '$C2' --missing-person --lang fr >'$MH' 2>/dev/null"
+check "... the description's markup escaped, never raw" sh -c \
+	"grep -qF 'lunettes &lt;script&gt;alert(2)&lt;/script&gt; &amp; manteau bleu marine' '$MH' && ! grep -qi '<script' '$MH' &&
+	grep -q '<html lang=\"fr\">' '$MH' && ! grep -Eqi '(src|href)=|url\\(' '$MH'"
+# the social worker may not read the medical notes: every field 'niet vermeld'
+check "the social worker's missing-person sheet: nothing she may not read" sh -c \
+	"'$B/cahier' --home '$T/karim' --passphrase-file '$T/pp' export '$C2' --missing-person --lang nl 2>/dev/null |
+	tee '$T/mp2-cpas.html' | grep -q 'Alleen wat de afdrukker mag lezen' &&
+	! grep -q 'mosquée' '$T/mp2-cpas.html' && [ \"\$(grep -o 'niet vermeld' '$T/mp2-cpas.html' | wc -l)\" -ge 4 ]"
+
+# the emergency sheet from the same newer note: the new labels left out
+check "the yellow box from the newer note: still one page, without the missing-person fields" sh -c \
+	"'$B/cahier' --home '$T/sophie' --passphrase-file '$T/pp' export '$C2' --yellow-box --lang fr --pdf \
+	--out '$T/yb2m.pdf' 2>/dev/null && pdfinfo '$T/yb2m.pdf' | grep -q '^Pages: *1$' &&
+	pdftotext -raw '$T/yb2m.pdf' - | tr '\\n' ' ' | tr -s ' ' >'$T/yb2m.txt' &&
+	grep -q 'metformine 850 mg' '$T/yb2m.txt' && grep -q '0470 12 34 56' '$T/yb2m.txt' &&
+	! grep -q 'manteau' '$T/yb2m.txt' && ! grep -q 'Cureghem' '$T/yb2m.txt' && ! grep -q 'Brogniez' '$T/yb2m.txt' &&
+	! grep -q 'Autres informations' '$T/yb2m.txt'"
+
 # ---- case 1: a man of 40, just out of hospital ------------------------------
 C1=$(newcase "Pieter de Vries" nurse:home-nursing gp:gp)
 check "case 1 opened" [ "${#C1}" = 32 ]
@@ -285,6 +387,11 @@ long() { i=1; while [ $i -le "$2" ]; do printf '%s-%d ' "$1" $i; i=$((i + 1)); d
 	echo "Telefoon: Straathoekwerker Brussel 02 555 77 88"
 	echo "Telefoon: $(long nummer 40)"
 	echo "Boekje: bij de straathoekwerker $(long boekje 20)"
+	echo "Persoonsbeschrijving: ongeveer 1,80 m, baard, grijze rugzak $(long kenmerk 40)"
+	echo "Gewoonten: loopt 's nachts rond het station $(long gewoonte 40)"
+	echo "Plaatsen: Zuidstation, Anneessenstraat $(long plek 40)"
+	i=1; while [ $i -le 20 ]; do echo "  nog een plaats $i waar hij soms slaapt"; i=$((i + 1)); done
+	echo "Foto: bij de straathoekwerker $(long foto 20)"
 	echo
 	echo "Slaapt meestal aan het Zuidstation. $(long plaats 40)"
 } >"$T/yb3.txt"
@@ -299,6 +406,19 @@ check "... nothing lost off the page: the last row and the footer are there" sh 
 	"grep -q 'Slaapt meestal aan het Zuidstation' '$T/y3.txt' && grep -q 'Alleen wat de afdrukker mag lezen staat op deze fiche' '$T/y3.txt' &&
 	grep -q 'Aanspreekpunt (overdracht)' '$T/y3.txt' && grep -q '02 555 77 88' '$T/y3.txt' &&
 	grep -q 'Vertegenwoordiger: Jean-Baptiste Van den Heuvel-Lefèvre de la Rue des Tanneurs (representative) 0470 99 88 77' '$T/y3.txt'"
+check "... the missing-person labels left out of it" sh -c \
+	"! grep -q 'kenmerk-1 ' '$T/y3.txt' && ! grep -q 'gewoonte-1 ' '$T/y3.txt' && ! grep -q 'nog een plaats' '$T/y3.txt'"
+check "his missing-person sheet, Dutch, as PDF" c sophie export "$C3" --missing-person --lang nl --pdf --out "$T/m3.pdf"
+pdftotext -raw "$T/m3.pdf" "$T/m3.txt" && flat "$T/m3.txt"
+check "... still exactly one page" sh -c "pdfinfo '$T/m3.pdf' | grep -q '^Pages: *1$'"
+check "... each long field cut, saying where the rest is" sh -c \
+	"grep -q 'ongeveer 1,80 m, baard' '$T/m3.txt' && ! grep -q 'kenmerk-40 ' '$T/m3.txt' &&
+	grep -q 'Zuidstation, Anneessenstraat' '$T/m3.txt' && ! grep -q 'nog een plaats 20 ' '$T/m3.txt' &&
+	[ \"\$(grep -o 'vervolg in het zorgschrift' '$T/m3.txt' | wc -l)\" -ge 4 ] && grep -q 'يوسف' '$T/m3.txt'"
+check "... nothing lost off the page: every contact and the footer are there" sh -c \
+	"grep -q 'Alleen wat de afdrukker mag lezen staat op deze fiche' '$T/m3.txt' &&
+	grep -q 'Aanspreekpunt (overdracht)' '$T/m3.txt' && grep -q 'bij de straathoekwerker' '$T/m3.txt' &&
+	grep -q 'Vertegenwoordiger: Jean-Baptiste Van den Heuvel-Lefèvre de la Rue des Tanneurs (representative) 0470 99 88 77' '$T/m3.txt'"
 check "no file of the renderer is left behind" [ -z "$(ls -A "$TMPDIR")" ]
 
 stop_all

@@ -99,6 +99,9 @@ check "cahier lo<TAB>: lock log" [ "$(comp cahier lo)" = "lock log" ]
 check "cahier --json log CASE --la<TAB>: --last" [ "$(comp cahier --json log 3f2a --la)" = "--last" ]
 check "cahier case <TAB>: its sub-commands" sh -c "[ \"$(comp cahier case '')\" = 'new add remove rotate handover grant person list close reopen' ]"
 check "cahier --v<TAB>: --version" [ "$(comp cahier --v)" = "--version" ]
+check "cahier export CASE --m<TAB>: --missing-person" [ "$(comp cahier export 3f2a --m)" = "--missing-person" ]
+check "cahier export CASE --missing-person --la<TAB>: the sheet's own --lang" \
+	[ "$(comp cahier export 3f2a --missing-person --la)" = "--lang" ]
 check "cahierd <TAB>: its commands" sh -c "comp_out='$(comp cahierd '')'; for w in init card peer provider journal run; do
 	case \" \$comp_out \" in *\" \$w \"*) ;; *) echo \"# missing \$w: \$comp_out\"; exit 1;; esac; done"
 check "cahierd provider <TAB>: add list revoke" [ "$(comp cahierd provider '')" = "add list revoke" ]

@@ -165,11 +165,19 @@ check "cahier export --help in Dutch" sh -c "env -u LC_ALL -u LC_MESSAGES LANG=C
 check "cahier export --booklet --help in French names --lang" sh -c "env -u LC_ALL -u LC_MESSAGES \
 	LANG=C.UTF-8 LANGUAGE=fr '$B/cahier' export --booklet --help | grep -A1 '^  --lang nl|fr|en\$' |
 	grep -q '^                 le carnet en néerlandais'"
-check "cahier export --fhir --help and --yellow-box --help in Dutch and French" sh -c \
+check "cahier export --fhir --help, --yellow-box --help and --missing-person --help in Dutch and French" sh -c \
 	"env -u LC_ALL -u LC_MESSAGES LANG=C.UTF-8 LANGUAGE=nl '$B/cahier' export --fhir --help |
 	grep -q '^gebruik: cahier export DOSSIER --fhir' &&
 	env -u LC_ALL -u LC_MESSAGES LANG=C.UTF-8 LANGUAGE=fr '$B/cahier' export --yellow-box --help |
-	grep -q '^usage : cahier export DOSSIER --yellow-box --lang nl|fr'"
+	grep -q '^usage : cahier export DOSSIER --yellow-box --lang nl|fr' &&
+	env -u LC_ALL -u LC_MESSAGES LANG=C.UTF-8 LANGUAGE=nl '$B/cahier' export --missing-person --help |
+	grep -q '^gebruik: cahier export DOSSIER --missing-person --lang nl|fr' &&
+	env -u LC_ALL -u LC_MESSAGES LANG=C.UTF-8 LANGUAGE=nl '$B/cahier' export --missing-person --help |
+	grep -q '^  gewoonten      Habits, Gewoonten, Gewoontes, Habitudes' &&
+	env -u LC_ALL -u LC_MESSAGES LANG=C.UTF-8 LANGUAGE=fr '$B/cahier' export --missing-person --help |
+	grep -q '^usage : cahier export DOSSIER --missing-person --lang nl|fr' &&
+	env -u LC_ALL -u LC_MESSAGES LANG=C.UTF-8 LANGUAGE=fr '$B/cahier' export --missing-person --help |
+	grep -q '^La fiche de disparition de la boîte jaune'"
 # FHIR is for programs: the same resources whatever the language (the
 # bundle's own id and time, and the newest access records, set aside)
 for l in en nl fr; do
