@@ -8,52 +8,10 @@
 #include "escape.h"
 #include "html.h"
 
-static char *
-room(html_t *h, size_t n)
-{
-	if (h->err)
-		return NULL;
-	if (n > SIZE_MAX / 2 - h->len) {
-		h->err = 1;
-		return NULL;
-	}
-	if (h->len + n + 1 > h->cap) {
-		size_t cap = h->cap ? h->cap : 4096;
-		while (cap < h->len + n + 1)
-			cap *= 2;
-		/* not realloc: the old block is wiped before it is freed */
-		char *q = malloc(cap);
-		if (!q) {
-			html_clear(h);
-			h->err = 1;
-			return NULL;
-		}
-		if (h->p) {
-			memcpy(q, h->p, h->len);
-			sodium_memzero(h->p, h->cap);
-			free(h->p);
-		}
-		h->p = q;
-		h->cap = cap;
-	}
-	return h->p + h->len;
-}
-
-static void
-put(html_t *h, const char *s, size_t n)
-{
-	char *q = room(h, n);
-	if (q) {
-		memcpy(q, s, n);
-		h->len += n;
-		h->p[h->len] = '\0';
-	}
-}
-
 void
 html_raw(html_t *h, const char *s)
 {
-	put(h, s, strlen(s));
+	wbuf_put(h, s, strlen(s));
 }
 
 void
@@ -69,7 +27,7 @@ html_rawf(html_t *h, const char *fmt, ...)
 		h->err = 1;
 		return;
 	}
-	put(h, buf, (size_t)n);
+	wbuf_put(h, buf, (size_t)n);
 }
 
 /* The entity of c, or NULL if c stands as it is. */
@@ -102,7 +60,7 @@ html_text(html_t *h, const char *s, int flat)
 		const char *ent = entity(*q);
 		if (!ent)
 			continue;
-		put(h, run, (size_t)(q - run));
+		wbuf_put(h, run, (size_t)(q - run));
 		html_raw(h, ent);
 		run = q + 1;
 	}
@@ -127,7 +85,7 @@ html_css_string(html_t *h, const char *s)
 		unsigned c = u[i];
 		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
 		    c == ' ') {
-			put(h, e + i, 1);
+			wbuf_put(h, e + i, 1);
 			i++;
 			continue;
 		}
@@ -169,11 +127,7 @@ html_take(html_t *h, size_t *len)
 void
 html_clear(html_t *h)
 {
-	if (h->p) {
-		sodium_memzero(h->p, h->cap);
-		free(h->p);
-	}
-	memset(h, 0, sizeof(*h));
+	wbuf_clear(h);
 }
 
 void

@@ -19,13 +19,12 @@
 #include <stddef.h>
 #include <stdio.h>
 
-/* A page being built. A failed allocation is sticky: every later call
- * does nothing, and html_take() reports it. Zero it before first use. */
-typedef struct {
-	char *p;
-	size_t len, cap;
-	int err;
-} html_t;
+#include "wbuf.h"
+
+/* A page being built, on a wiped buffer (wbuf.h). A failed allocation is
+ * sticky: every later call does nothing, and html_take() reports it. Zero
+ * it before first use. */
+typedef wbuf_t html_t;
 
 /* Appends s as it is: markup the program wrote itself. */
 void html_raw(html_t *h, const char *s);

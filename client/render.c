@@ -11,59 +11,20 @@
 #include "escape.h"
 #include "i18n.h"
 #include "render.h"
+#include "wbuf.h"
 #include "../proto/names.h"
 
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
 #define SEP " \xc2\xb7 "            /* " · " */
 
-/* A growing string; wiped whenever it moves or is dropped, since it holds
- * decrypted care text. A failed allocation is sticky, like cwr_t. */
-typedef struct {
-	char *p;
-	size_t len, cap;
-	int err;
-} sb_t;
-
-static char *
-sb_room(sb_t *b, size_t n)
-{
-	if (b->err)
-		return NULL;
-	if (b->len + n + 1 > b->cap) {
-		size_t cap = b->cap ? b->cap : 128;
-		while (cap < b->len + n + 1)
-			cap *= 2;
-		char *q = malloc(cap);
-		if (!q) {
-			b->err = 1;
-			return NULL;
-		}
-		if (b->p) {
-			memcpy(q, b->p, b->len);
-			sodium_memzero(b->p, b->cap);
-			free(b->p);
-		}
-		b->p = q;
-		b->cap = cap;
-	}
-	return b->p + b->len;
-}
-
-static void
-sb_put(sb_t *b, const char *s, size_t n)
-{
-	char *q = sb_room(b, n);
-	if (q) {
-		memcpy(q, s, n);
-		b->len += n;
-		b->p[b->len] = '\0';
-	}
-}
+/* An entry's lines are built on a wiped buffer (wbuf.h): they hold
+ * decrypted care text. */
+typedef wbuf_t sb_t;
 
 static void
 sb_str(sb_t *b, const char *s)
 {
-	sb_put(b, s, strlen(s));
+	wbuf_put(b, s, strlen(s));
 }
 
 /* Someone else's text, escaped (escape.h). */
@@ -71,26 +32,25 @@ static void
 sb_esc(sb_t *b, const char *s, size_t n, unsigned flags)
 {
 	size_t need = cli_escape(NULL, 0, s, n, flags);
-	char *q = sb_room(b, need);
+	char *q = wbuf_room(b, need);
 	if (q) {
 		cli_escape(q, need + 1, s, n, flags);
 		b->len += need;
 	}
 }
 
+/* The string built (the caller frees it with render_free), "" when
+ * nothing was put, NULL when b failed; b is empty afterwards. */
 static char *
 sb_take(sb_t *b)
 {
 	if (b->err || !b->p) {
-		if (b->p) {
-			sodium_memzero(b->p, b->cap);
-			free(b->p);
-		}
-		b->p = NULL;
-		return b->err ? NULL : strdup("");
+		int err = b->err;
+		wbuf_clear(b);
+		return err ? NULL : strdup("");
 	}
 	char *p = b->p;
-	b->p = NULL;
+	memset(b, 0, sizeof(*b));
 	return p;
 }
 
@@ -366,7 +326,7 @@ sb_label(sb_t *b, uint8_t kind, const char *name)
 				return;
 			}
 	for (; *name; name++)
-		sb_put(b, *name == '_' ? " " : name, 1);
+		wbuf_put(b, *name == '_' ? " " : name, 1);
 }
 
 static const ch_field_t *
@@ -626,7 +586,7 @@ render_lines_opt(const ch_fields_t *f, const render_ctx_t *c, const char *indent
 				sb_str(&b, "\n");
 				sb_str(&b, indent);
 				sb_str(&b, "  ");
-				sb_put(&b, p, (size_t)(q - p) - (q[-1] == '\n'));
+				wbuf_put(&b, p, (size_t)(q - p) - (q[-1] == '\n'));
 			}
 			render_free(&all);
 			sb_str(&b, "\n");

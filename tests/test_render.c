@@ -2,6 +2,7 @@
  * as lines and as JSON; text others wrote (fields and resolved names) comes
  * out escaped, never raw; an org the resolver does not know is shown as
  * such; no hex id reaches the human forms. Times in UTC (TZ is set). */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -14,6 +15,7 @@
 #include "tap.h"
 #include "kinds_fixture.h"
 #include "../client/render.h"
+#include "../client/wbuf.h"
 #include "../proto/names.h"
 
 static const char *evil_name;
@@ -406,6 +408,34 @@ TEST(words)
 	check_str(r, "street worker");
 }
 
+/* The buffer the lines are built on (and the printed pages, html.h): it
+ * grows past its first block keeping every byte, NUL-terminated; a size
+ * it cannot hold fails it for good, with what it held wiped and freed. */
+TEST(wbuf)
+{
+	wbuf_t b;
+	char big[1000];
+	memset(&b, 0, sizeof(b));
+	memset(big, 'x', sizeof(big));
+	wbuf_put(&b, "care ", 5);
+	for (int i = 0; i < 3; i++)
+		wbuf_put(&b, big, sizeof(big));
+	check(!b.err && b.len == 5 + 3 * sizeof(big) && b.cap > b.len);
+	check(b.p && memcmp(b.p, "care xxx", 8) == 0 && b.p[b.len] == '\0' &&
+	    b.p[b.len - 1] == 'x');
+	char *q = wbuf_room(&b, 3);
+	check(q == b.p + b.len);
+	check(wbuf_room(&b, SIZE_MAX - 8) == NULL);
+	check(b.err && !b.p && b.len == 0 && b.cap == 0);
+	wbuf_put(&b, "more", 4);
+	check(b.err && !b.p && b.len == 0);
+	wbuf_clear(&b);
+	check(!b.err && !b.p);
+	wbuf_put(&b, "again", 5);
+	check(!b.err && b.len == 5 && strcmp(b.p, "again") == 0);
+	wbuf_clear(&b);
+}
+
 static char localedir[512];
 
 /* The same in French, from the catalogue the build made: each word by its
@@ -461,6 +491,7 @@ main(int argc, char **argv)
 	TAP_RUN(json);
 	TAP_RUN(lines_opt);
 	TAP_RUN(words);
+	TAP_RUN(wbuf);
 	/* the catalogues: BUILD/locale, beside BUILD/tests/test_render */
 	const char *dir = getenv("CAHIER_LOCALEDIR");
 	if (dir && dir[0])
