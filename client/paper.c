@@ -1093,6 +1093,20 @@ section(paper_t *p, const char *title, ch_readreq_t *rq, page_fn fn, const char 
 	html_raw(&p->h, "</section>\n");
 }
 
+/* What every export of paper does first: its options, the renderer for
+ * --pdf, the output opened, the connection: all before any read, so that
+ * a refusal leaves no record. Returns the output's descriptor. */
+static int
+paper_start(cli_t *c, int argc, char **argv, int sheet, opts_t *o, paper_t *p,
+    char **renderer)
+{
+	parse_opts(o, argc, argv, sheet);
+	*renderer = o->pdf ? pdf_renderer(o->what) : NULL;
+	int fd = open_out(o);
+	paper_open(p, c, o);
+	return fd;
+}
+
 int
 export_booklet(cli_t *c, int argc, char **argv)
 {
@@ -1101,11 +1115,7 @@ export_booklet(cli_t *c, int argc, char **argv)
 	ch_readreq_t rq;
 	char *renderer = NULL;
 
-	parse_opts(&o, argc, argv, SHEET_NONE);
-	if (o.pdf)
-		renderer = pdf_renderer(o.what);
-	int fd = open_out(&o);
-	paper_open(&p, c, &o);
+	int fd = paper_start(c, argc, argv, SHEET_NONE, &o, &p, &renderer);
 	uint64_t since = o.since ? o.since : now_ms() - (uint64_t)BOOKLET_DAYS * 86400000u;
 	char sincebuf[32];
 	cli_time(since, sincebuf);
@@ -1888,11 +1898,7 @@ export_sheet(cli_t *c, int argc, char **argv, int sheet)
 	yb_t y;
 	char *renderer = NULL;
 
-	parse_opts(&o, argc, argv, sheet);
-	if (o.pdf)
-		renderer = pdf_renderer(o.what);
-	int fd = open_out(&o);
-	paper_open(&p, c, &o);
+	int fd = paper_start(c, argc, argv, sheet, &o, &p, &renderer);
 	memset(&y, 0, sizeof(y));
 	yb_read(&p, &y);
 	yb_begin(&p, sh, layout_scale(&p, &y, sh));

@@ -416,13 +416,13 @@ TEST(wbuf)
 	wbuf_t b;
 	char big[1000];
 	memset(&b, 0, sizeof(b));
-	memset(big, 'x', sizeof(big));
+	memset(big, 'n', sizeof(big));
 	wbuf_put(&b, "care ", 5);
 	for (int i = 0; i < 3; i++)
 		wbuf_put(&b, big, sizeof(big));
 	check(!b.err && b.len == 5 + 3 * sizeof(big) && b.cap > b.len);
-	check(b.p && memcmp(b.p, "care xxx", 8) == 0 && b.p[b.len] == '\0' &&
-	    b.p[b.len - 1] == 'x');
+	check(b.p && memcmp(b.p, "care nnn", 8) == 0 && b.p[b.len] == '\0' &&
+	    b.p[b.len - 1] == 'n');
 	char *q = wbuf_room(&b, 3);
 	check(q == b.p + b.len);
 	check(wbuf_room(&b, SIZE_MAX - 8) == NULL);
